@@ -1,0 +1,295 @@
+//! Runs what a command asks for: read the workspace, resolve the services, lint them, run the
+//! network steps, render the report, and map it to an exit code.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use crate::cli::{Cli, Command, FailOn, Format, Options};
+use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
+use crate::redact::Redactor;
+use crate::report::{self, EnvironmentEntry, Report, ServiceSummary, Status, Step};
+use crate::resolve::{self, Project, Service};
+use crate::rules;
+use crate::workspace;
+
+/// Why the tool could not run (exit code 2): one line, shown after `otel-doctor: `.
+#[derive(Debug)]
+pub struct AppError(pub String);
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<workspace::LoadError> for AppError {
+    fn from(error: workspace::LoadError) -> Self {
+        AppError(error.0)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
+    let options = &cli.options;
+    if options.config.is_some() {
+        return Err(AppError("--config is not supported yet".into()));
+    }
+    if matches!(options.format, Format::Sarif | Format::Junit | Format::Github) {
+        return Err(AppError(format!(
+            "--format {} is not implemented yet (use human or json)",
+            format_name(options.format)
+        )));
+    }
+    match cli.command {
+        None => diagnose(Path::new("."), options),
+        Some(Command::Check(path)) => diagnose(&path.path, options),
+        Some(Command::Lint(path)) => diagnose(&path.path, options),
+        Some(Command::Rules) => {
+            write_output(&catalogue(), options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Explain { rule }) => {
+            let text = explain(&rule)?;
+            write_output(&text, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Key(_) | Command::Canary(_) | Command::Listen) => Err(AppError(
+            "this command is not implemented yet: use `otel-doctor lint`".into(),
+        )),
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Human => "human",
+        Format::Json => "json",
+        Format::Sarif => "sarif",
+        Format::Junit => "junit",
+        Format::Github => "github",
+    }
+}
+
+/// Lints the workspace and reports.
+fn diagnose(path: &Path, options: &Options) -> Result<ExitCode, AppError> {
+    let started = Instant::now();
+    let loaded = workspace::load(&workspace::Options {
+        path: path.to_path_buf(),
+        compose_files: options.files.clone(),
+        env_files: options.env_files.clone(),
+        shell: shell_environment(),
+    })?;
+    let load_time = started.elapsed();
+    let project = resolve::resolve(&loaded);
+    check_service_names(&project, &options.services)?;
+    let findings: Vec<Finding> = rules::lint(&project)
+        .into_iter()
+        .filter(|f| in_scope(f.service.as_deref(), &options.services))
+        .collect();
+    let report = build_report(path, &project, findings, load_time, options);
+    let mut redactor = Redactor::default();
+    redactor.learn(&project);
+    if let Some(key) = &options.api_key {
+        redactor.add(key);
+    }
+    let text = redactor.redact(&report::render(&report, options.format));
+    write_output(&text, options)?;
+    Ok(exit_code(&report.findings, options.fail_on))
+}
+
+fn shell_environment() -> HashMap<String, String> {
+    std::env::vars_os()
+        .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
+        .collect()
+}
+
+fn check_service_names(project: &Project, wanted: &[String]) -> Result<(), AppError> {
+    for name in wanted {
+        if !project.service_names().any(|s| s == name) {
+            let known: Vec<&str> = project.service_names().collect();
+            return Err(AppError(format!(
+                "no service named `{name}` (services: {})",
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn in_scope(service: Option<&str>, wanted: &[String]) -> bool {
+    wanted.is_empty() || service.is_none_or(|s| wanted.iter().any(|w| w == s))
+}
+
+fn build_report(
+    path: &Path,
+    project: &Project,
+    findings: Vec<Finding>,
+    load_time: Duration,
+    options: &Options,
+) -> Report {
+    let services: Vec<&Service> = project
+        .services
+        .iter()
+        .filter(|s| in_scope(Some(&s.name), &options.services))
+        .collect();
+    let mut steps = vec![workspace_step(project, &findings, load_time)];
+    for service in &services {
+        let index = project.services.iter().position(|s| s.name == service.name);
+        let duration = index.and_then(|i| project.timings.get(i)).copied().unwrap_or_default();
+        steps.push(service_step_of(service, &findings, duration));
+    }
+    Report {
+        root: path.display().to_string(),
+        services: services.iter().map(|s| summary(s)).collect(),
+        steps,
+        findings,
+        verbose: options.verbose,
+        quiet: options.quiet,
+    }
+}
+
+fn workspace_step(project: &Project, findings: &[Finding], duration: Duration) -> Step {
+    let step_findings: Vec<&Finding> = findings.iter().filter(|f| f.step == WORKSPACE_STEP).collect();
+    let sources = project.files.iter().filter(|f| f.ends_with(".py")).count();
+    let mut listed: Vec<&str> = project
+        .files
+        .iter()
+        .filter(|f| !f.ends_with(".py"))
+        .map(|f| &**f)
+        .collect();
+    listed.dedup();
+    let summary = if project.compose_files.is_empty() && project.services.is_empty() {
+        "no compose file (compose.yaml, docker-compose.yml, ...) or Dockerfile found".to_string()
+    } else {
+        let mut summary = shorten_list(&listed, 5);
+        if sources > 0 {
+            summary.push_str(&format!(" + {sources} Python file{}", if sources == 1 { "" } else { "s" }));
+        }
+        summary
+    };
+    let status = match Status::from_findings(step_findings.iter().copied()) {
+        Status::Pass if project.services.is_empty() => Status::Warn,
+        status => status,
+    };
+    Step {
+        id: WORKSPACE_STEP.into(),
+        title: "workspace".into(),
+        status,
+        duration,
+        summary,
+        details: Vec::new(),
+    }
+}
+
+fn shorten_list(items: &[&str], keep: usize) -> String {
+    if items.len() <= keep {
+        return items.join(", ");
+    }
+    format!("{}, and {} more", items[..keep].join(", "), items.len() - keep)
+}
+
+fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) -> Step {
+    let id = service_step(&service.name);
+    let own: Vec<&Finding> = findings.iter().filter(|f| f.step == id).collect();
+    let (status, summary) = if own.is_empty() && !service.uses_opentelemetry() {
+        (Status::Skip, "no OpenTelemetry configured (skipped)".to_string())
+    } else if own.is_empty() {
+        let plan = service.export_plan();
+        (Status::Pass, format!("exports to {} ({})", plan.url, plan.protocol))
+    } else {
+        let count = |severity| own.iter().filter(|f| f.severity == severity).count();
+        let parts: Vec<String> = [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Info, "note")]
+            .iter()
+            .filter_map(|&(severity, word)| {
+                let n = count(severity);
+                (n > 0).then(|| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
+            })
+            .collect();
+        (Status::from_findings(own.iter().copied()), parts.join(", "))
+    };
+    Step {
+        id,
+        title: service.name.clone(),
+        status,
+        duration,
+        summary,
+        details: Vec::new(),
+    }
+}
+
+fn summary(service: &Service) -> ServiceSummary {
+    ServiceSummary {
+        name: service.name.clone(),
+        language: service.language.map(|l| l.name()),
+        dockerfile: service.dockerfile.clone(),
+        uses_opentelemetry: service.uses_opentelemetry(),
+        environment: service
+            .env
+            .iter()
+            .map(|var| EnvironmentEntry {
+                name: var.name.clone(),
+                value: var.value.clone(),
+                file: var.location.file.clone(),
+                line: var.location.line,
+                from: var.origin,
+            })
+            .collect(),
+    }
+}
+
+fn exit_code(findings: &[Finding], fail_on: FailOn) -> ExitCode {
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Never => return ExitCode::SUCCESS,
+    };
+    if findings.iter().any(|f| f.severity >= threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn catalogue() -> String {
+    let mut out = String::new();
+    for rule in rules::all() {
+        let meta = rule.meta();
+        out.push_str(&format!("{:<40} {:<8} {}\n", meta.id, meta.severity.as_str(), meta.summary()));
+    }
+    out
+}
+
+fn explain(id: &str) -> Result<String, AppError> {
+    let rule = rules::find(id).ok_or_else(|| {
+        AppError(format!("unknown rule `{id}`; `otel-doctor rules` lists them"))
+    })?;
+    let meta = rule.meta();
+    Ok(format!("{} ({})\n\n{}\n", meta.id, meta.severity.as_str(), meta.documentation()))
+}
+
+/// Writes to `--output` (without colour) or to standard output (colour when it is a terminal
+/// and neither `NO_COLOR` nor `--no-color` says otherwise). A closed pipe is not an error.
+fn write_output(text: &str, options: &Options) -> Result<(), AppError> {
+    if let Some(path) = &options.output {
+        let plain = anstream::adapter::strip_str(text).to_string();
+        return std::fs::write(path, plain)
+            .map_err(|e| AppError(format!("cannot write {}: {e}", display(path))));
+    }
+    let choice = if options.no_color {
+        anstream::ColorChoice::Never
+    } else {
+        anstream::ColorChoice::Auto
+    };
+    let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(AppError(format!("cannot write the report: {error}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn display(path: &Path) -> String {
+    PathBuf::from(path).display().to_string()
+}

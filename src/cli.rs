@@ -1,0 +1,111 @@
+//! The command line, as DESIGN.md defines it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "otel-doctor",
+    version,
+    about = "Why does Honeycomb see nothing? Checks a workspace's OpenTelemetry setup, the \
+             Honeycomb key, and sends a canary span.",
+    after_help = "Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, \
+                  2 the tool could not run."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub options: Options,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Every step: workspace lint, key check, canary span (the default)
+    Check(PathArg),
+    /// Offline steps only: never touches the network
+    Lint(PathArg),
+    /// Validate the Honeycomb key(s) the services will use
+    Key(PathArg),
+    /// Send one canary span over each service's configured pipeline
+    Canary(PathArg),
+    /// Local OTLP receiver that prints what an app really emits
+    Listen,
+    /// The rule catalogue
+    Rules,
+    /// One rule's why, how to fix, and an example
+    Explain {
+        /// A rule id, e.g. config/exporter-not-otlp
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PathArg {
+    /// The workspace folder (or a compose file)
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct Options {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error, global = true)]
+    pub fail_on: FailOn,
+    /// Only these services (repeatable)
+    #[arg(long = "service", value_name = "NAME", global = true)]
+    pub services: Vec<String>,
+    /// Compose file, like `docker compose -f` (repeatable, merged in order)
+    #[arg(short = 'f', long = "file", value_name = "FILE", global = true)]
+    pub files: Vec<PathBuf>,
+    /// Env file used for interpolation instead of the project `.env` (repeatable)
+    #[arg(long = "env-file", value_name = "FILE", global = true)]
+    pub env_files: Vec<PathBuf>,
+    /// Skip every network step
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Seconds each network step may take
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, global = true)]
+    pub timeout: f64,
+    /// OTLP endpoint to use instead of the services' own
+    #[arg(long, value_name = "URL", global = true)]
+    pub endpoint: Option<String>,
+    /// Honeycomb API key (prefer the HONEYCOMB_API_KEY environment variable)
+    #[arg(long, value_name = "KEY", global = true, hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Only the verdict and the findings
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also show each service's effective configuration
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// No colour (also when NO_COLOR is set or the output is not a terminal)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Configuration file
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+}

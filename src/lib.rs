@@ -1,0 +1,18 @@
+//! otel-doctor: why does Honeycomb see nothing?
+//!
+//! Data flows one way: files (`workspace`) → resolved services (`resolve`) → findings
+//! (`rules`, `probe`) → report (`report`). `app` runs the steps a command asks for.
+
+pub mod app;
+pub mod cli;
+pub mod finding;
+pub mod honeycomb;
+pub mod otel;
+pub mod python_otel;
+pub mod redact;
+pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod shell;
+pub mod source;
+pub mod workspace;

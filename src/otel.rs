@@ -1,0 +1,327 @@
+//! The OpenTelemetry SDK's environment configuration as the SDKs read it: variable names,
+//! protocols, the endpoint path rules and the header syntax (spec "OTLP Exporter
+//! Configuration" and opentelemetry-python, which the seed's stack runs).
+
+use std::fmt;
+
+pub const TRACES_EXPORTER: &str = "OTEL_TRACES_EXPORTER";
+pub const SDK_DISABLED: &str = "OTEL_SDK_DISABLED";
+pub const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+pub const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+pub const PROTOCOL: &str = "OTEL_EXPORTER_OTLP_PROTOCOL";
+pub const TRACES_PROTOCOL: &str = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+pub const HEADERS: &str = "OTEL_EXPORTER_OTLP_HEADERS";
+pub const TRACES_HEADERS: &str = "OTEL_EXPORTER_OTLP_TRACES_HEADERS";
+pub const SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
+pub const RESOURCE_ATTRIBUTES: &str = "OTEL_RESOURCE_ATTRIBUTES";
+pub const TRACES_SAMPLER: &str = "OTEL_TRACES_SAMPLER";
+pub const TRACES_SAMPLER_ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
+
+/// Every variable the SDKs read that matters for traces reaching a backend. Used to spot a
+/// misspelled name, which the SDK silently ignores.
+pub const KNOWN_VARIABLES: &[&str] = &[
+    TRACES_EXPORTER,
+    SDK_DISABLED,
+    ENDPOINT,
+    TRACES_ENDPOINT,
+    PROTOCOL,
+    TRACES_PROTOCOL,
+    HEADERS,
+    TRACES_HEADERS,
+    SERVICE_NAME,
+    RESOURCE_ATTRIBUTES,
+    TRACES_SAMPLER,
+    TRACES_SAMPLER_ARG,
+    "OTEL_METRICS_EXPORTER",
+    "OTEL_LOGS_EXPORTER",
+    "OTEL_PROPAGATORS",
+    "OTEL_EXPORTER_OTLP_INSECURE",
+    "OTEL_EXPORTER_OTLP_TIMEOUT",
+    "OTEL_EXPORTER_OTLP_COMPRESSION",
+    "OTEL_EXPORTER_OTLP_CERTIFICATE",
+    "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
+    "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+    "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
+    "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_METRICS_HEADERS",
+    "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_LOGS_HEADERS",
+    "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL",
+    "OTEL_BSP_SCHEDULE_DELAY",
+    "OTEL_BSP_MAX_QUEUE_SIZE",
+    "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
+    "OTEL_BSP_EXPORT_TIMEOUT",
+    "OTEL_LOG_LEVEL",
+    "OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED",
+    "OTEL_PYTHON_DISABLED_INSTRUMENTATIONS",
+    "OTEL_PYTHON_EXCLUDED_URLS",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    Grpc,
+    HttpProtobuf,
+    HttpJson,
+}
+
+impl Protocol {
+    pub fn parse(value: &str) -> Option<Protocol> {
+        match value.trim() {
+            "grpc" => Some(Protocol::Grpc),
+            "http/protobuf" => Some(Protocol::HttpProtobuf),
+            "http/json" => Some(Protocol::HttpJson),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Grpc => "grpc",
+            Protocol::HttpProtobuf => "http/protobuf",
+            Protocol::HttpJson => "http/json",
+        }
+    }
+
+    pub fn is_http(self) -> bool {
+        self != Protocol::Grpc
+    }
+
+    /// The OTLP port for this protocol (spec defaults: gRPC 4317, HTTP 4318).
+    pub fn default_port(self) -> u16 {
+        match self {
+            Protocol::Grpc => 4317,
+            Protocol::HttpProtobuf | Protocol::HttpJson => 4318,
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The SDK's default endpoint when none is configured: a collector on the same host.
+pub fn default_endpoint(protocol: Protocol) -> String {
+    match protocol {
+        Protocol::Grpc => "http://localhost:4317".into(),
+        _ => "http://localhost:4318/v1/traces".into(),
+    }
+}
+
+/// The URL the trace exporter posts to. A signal-specific endpoint is used as is; the generic
+/// one gets `/v1/traces` appended for HTTP (spec; Python's `_append_trace_path`). gRPC uses
+/// only scheme, host and port.
+pub fn traces_url(endpoint: &str, signal_specific: bool, protocol: Protocol) -> String {
+    let endpoint = endpoint.trim();
+    if signal_specific || protocol == Protocol::Grpc {
+        endpoint.to_string()
+    } else if endpoint.ends_with('/') {
+        format!("{endpoint}v1/traces")
+    } else {
+        format!("{endpoint}/v1/traces")
+    }
+}
+
+/// An endpoint as a URL, read the way the SDKs read it: gRPC accepts a bare `host:port`
+/// (opentelemetry-python treats it as TLS); HTTP needs a scheme. `None` if it is not a URL.
+pub fn endpoint_url(value: &str, protocol: Protocol) -> Option<url::Url> {
+    let value = value.trim();
+    let url = if value.contains("://") {
+        url::Url::parse(value).ok()?
+    } else if protocol == Protocol::Grpc {
+        url::Url::parse(&format!("https://{value}")).ok()?
+    } else {
+        return None;
+    };
+    (matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()))
+        .then_some(url)
+}
+
+/// Whether a host is this machine (inside a container: the container itself).
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
+}
+
+/// A header the exporter will send: name lowercased, value as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+/// A `name=value` pair the SDK drops (opentelemetry-python only logs a warning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DroppedHeader {
+    pub pair: String,
+    pub reason: &'static str,
+}
+
+/// Parses an `OTEL_EXPORTER_OTLP_HEADERS` value as opentelemetry-python's OTLP exporters do
+/// (`parse_env_headers(s, liberal=True)` in `opentelemetry/util/re.py`): pairs split at commas,
+/// a pair matching the spec's grammar is URL-decoded, one that matches only when spaces are
+/// allowed in the value is taken as is, anything else is dropped with a warning nobody reads.
+pub fn parse_headers(value: &str) -> (Vec<Header>, Vec<DroppedHeader>) {
+    let mut headers: Vec<Header> = Vec::new();
+    let mut dropped = Vec::new();
+    for pair in value.split(',') {
+        let pair = pair.trim_matches([' ', '\t']);
+        if pair.is_empty() {
+            continue;
+        }
+        match parse_pair(pair) {
+            Ok(header) => {
+                headers.retain(|h| h.name != header.name);
+                headers.push(header);
+            }
+            Err(reason) => dropped.push(DroppedHeader {
+                pair: pair.to_string(),
+                reason,
+            }),
+        }
+    }
+    (headers, dropped)
+}
+
+fn parse_pair(pair: &str) -> Result<Header, &'static str> {
+    let Some((name, value)) = pair.split_once('=') else {
+        return Err(if pair.contains(':') {
+            "uses `:` where the syntax wants `=`"
+        } else {
+            "has no `=`"
+        });
+    };
+    let name = name.trim_matches([' ', '\t']);
+    let value = value.trim_matches([' ', '\t']);
+    if name.is_empty() || !name.bytes().all(is_key_byte) {
+        return Err(if name.contains(['"', '\'']) {
+            "has quotes in the header name"
+        } else {
+            "has a header name with characters a header name cannot have"
+        });
+    }
+    if value.bytes().all(is_value_byte) {
+        Ok(Header {
+            name: percent_decode(name).to_ascii_lowercase(),
+            value: percent_decode(value),
+        })
+    } else if value.bytes().all(|b| b == b' ' || is_value_byte(b)) {
+        Ok(Header {
+            name: name.to_ascii_lowercase(),
+            value: value.to_string(),
+        })
+    } else if value.contains('"') {
+        Err("has a double quote in the value (quotes are not syntax here; remove them)")
+    } else {
+        Err("has characters that must be URL-encoded (`;`, `\\`, non-ASCII)")
+    }
+}
+
+/// `_KEY_FORMAT` of opentelemetry-python: printable ASCII except SP and `"(),/:;<=>?@[\]{}`.
+fn is_key_byte(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x27 | 0x2a | 0x2b | 0x2d | 0x2e | 0x30..=0x39 | 0x41..=0x5a | 0x5e..=0x7a | 0x7c | 0x7e)
+}
+
+/// `_VALUE_FORMAT`: printable ASCII except SP, `"`, `,`, `;` and `\`.
+fn is_value_byte(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x2b | 0x2d..=0x3a | 0x3c..=0x5b | 0x5d..=0x7e)
+}
+
+/// URL-decodes `%XX` sequences (Python's `unquote`: invalid sequences stay as written).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The name a `opentelemetry-instrument --flag` sets: the CLI generates one flag per `OTEL_*`
+/// variable, named after it in lowercase without the prefix (`--traces_exporter`).
+pub fn variable_for_instrument_flag(flag: &str) -> Option<String> {
+    let name = flag.strip_prefix("--")?;
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    Some(format!("OTEL_{}", name.to_ascii_uppercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(value: &str) -> Vec<(String, String)> {
+        parse_headers(value).0.into_iter().map(|h| (h.name, h.value)).collect()
+    }
+
+    #[test]
+    fn headers_follow_python() {
+        assert_eq!(
+            names("x-honeycomb-team=abc, X-Honeycomb-Dataset = d%20s"),
+            [("x-honeycomb-team".into(), "abc".into()), ("x-honeycomb-dataset".into(), "d s".into())]
+        );
+        assert_eq!(names("a=b c"), [("a".into(), "b c".into())]);
+        assert_eq!(names("a=x=y"), [("a".into(), "x=y".into())]);
+        assert_eq!(names("a=1,a=2"), [("a".into(), "2".into())]);
+        assert_eq!(names(""), []);
+    }
+
+    #[test]
+    fn malformed_pairs_are_dropped_with_a_reason() {
+        let (headers, dropped) = parse_headers("x-honeycomb-team:abc");
+        assert!(headers.is_empty());
+        assert_eq!(dropped[0].reason, "uses `:` where the syntax wants `=`");
+        let (_, dropped) = parse_headers("x-honeycomb-team=\"abc\"");
+        assert!(dropped[0].reason.starts_with("has a double quote"));
+        let (_, dropped) = parse_headers("\"x-honeycomb-team=abc\"");
+        assert_eq!(dropped[0].reason, "has quotes in the header name");
+        let (_, dropped) = parse_headers("a=b;c");
+        assert!(dropped[0].reason.contains("URL-encoded"));
+    }
+
+    #[test]
+    fn endpoint_paths() {
+        assert_eq!(traces_url("https://api.honeycomb.io", false, Protocol::HttpProtobuf), "https://api.honeycomb.io/v1/traces");
+        assert_eq!(traces_url("https://api.honeycomb.io/", false, Protocol::HttpProtobuf), "https://api.honeycomb.io/v1/traces");
+        assert_eq!(traces_url("https://x/v1/traces", false, Protocol::HttpJson), "https://x/v1/traces/v1/traces");
+        assert_eq!(traces_url("https://x:4318", true, Protocol::HttpProtobuf), "https://x:4318");
+        assert_eq!(traces_url("https://api.honeycomb.io:443", false, Protocol::Grpc), "https://api.honeycomb.io:443");
+    }
+
+    #[test]
+    fn endpoints_as_urls() {
+        let url = endpoint_url("https://api.honeycomb.io", Protocol::HttpProtobuf).unwrap();
+        assert_eq!(url.host_str(), Some("api.honeycomb.io"));
+        assert_eq!(endpoint_url("api.honeycomb.io:443", Protocol::Grpc).unwrap().port_or_known_default(), Some(443));
+        assert!(endpoint_url("api.honeycomb.io", Protocol::HttpProtobuf).is_none());
+        assert!(endpoint_url("\"https://x\"", Protocol::HttpProtobuf).is_none());
+        assert!(endpoint_url("ftp://x", Protocol::HttpProtobuf).is_none());
+        assert!(is_loopback_host("127.0.0.1") && is_loopback_host("[::1]") && !is_loopback_host("collector"));
+    }
+
+    #[test]
+    fn instrument_flags_name_variables() {
+        assert_eq!(variable_for_instrument_flag("--traces_exporter").as_deref(), Some("OTEL_TRACES_EXPORTER"));
+        assert_eq!(variable_for_instrument_flag("--service_name").as_deref(), Some("OTEL_SERVICE_NAME"));
+        assert_eq!(variable_for_instrument_flag("-x"), None);
+        assert_eq!(variable_for_instrument_flag("--a-b"), None);
+    }
+}

@@ -1,0 +1,183 @@
+//! What the OpenTelemetry Python packages are: which module comes from which package, what
+//! each package installs with it, and which exporter speaks which protocol. From the packages'
+//! metadata (opentelemetry-python 1.45 / contrib 0.66b) and shared/HONEYCOMB.md.
+
+use std::collections::BTreeSet;
+
+use crate::otel::Protocol;
+
+pub const API: &str = "opentelemetry-api";
+pub const SDK: &str = "opentelemetry-sdk";
+pub const DISTRO: &str = "opentelemetry-distro";
+pub const INSTRUMENTATION: &str = "opentelemetry-instrumentation";
+pub const EXPORTER_OTLP: &str = "opentelemetry-exporter-otlp";
+pub const EXPORTER_HTTP: &str = "opentelemetry-exporter-otlp-proto-http";
+pub const EXPORTER_GRPC: &str = "opentelemetry-exporter-otlp-proto-grpc";
+pub const HONEYCOMB_DISTRO: &str = "honeycomb-opentelemetry";
+
+/// Direct requirements of the packages that matter; installing one installs these too.
+const REQUIRES: &[(&str, &[&str])] = &[
+    (SDK, &[API]),
+    (INSTRUMENTATION, &[API]),
+    (DISTRO, &[API, SDK, INSTRUMENTATION]),
+    (EXPORTER_OTLP, &[EXPORTER_GRPC, EXPORTER_HTTP]),
+    (EXPORTER_HTTP, &[API, SDK]),
+    (EXPORTER_GRPC, &[API, SDK]),
+    (HONEYCOMB_DISTRO, &[API, SDK, EXPORTER_OTLP, INSTRUMENTATION]),
+];
+
+/// `opentelemetry-distro[otlp]` is how the OpenTelemetry docs install the distro with an exporter.
+const EXTRAS: &[(&str, &str, &[&str])] = &[(DISTRO, "otlp", &[EXPORTER_OTLP])];
+
+/// Every package present once `packages` (name and extras) are installed.
+pub fn installed_closure<'a>(
+    packages: impl IntoIterator<Item = (&'a str, &'a [String])>,
+) -> BTreeSet<String> {
+    let mut present = BTreeSet::new();
+    let mut pending: Vec<String> = Vec::new();
+    for (name, extras) in packages {
+        pending.push(name.to_string());
+        for (package, extra, brings) in EXTRAS {
+            if name == *package && extras.iter().any(|e| e == extra) {
+                pending.extend(brings.iter().map(|p| p.to_string()));
+            }
+        }
+    }
+    while let Some(package) = pending.pop() {
+        if present.contains(&package) {
+            continue;
+        }
+        pending.extend(requirements_of(&package).iter().map(|p| p.to_string()));
+        present.insert(package);
+    }
+    present
+}
+
+fn requirements_of(package: &str) -> &'static [&'static str] {
+    if let Some((_, requires)) = REQUIRES.iter().find(|(name, _)| *name == package) {
+        return requires;
+    }
+    if package.starts_with("opentelemetry-instrumentation-") {
+        return &[API, INSTRUMENTATION];
+    }
+    if package.starts_with("opentelemetry-exporter-") {
+        return &[API, SDK];
+    }
+    &[]
+}
+
+/// The modules of `opentelemetry-instrumentation` itself (not a library's instrumentation).
+const INSTRUMENTATION_CORE_MODULES: &[&str] = &[
+    "auto_instrumentation",
+    "bootstrap",
+    "bootstrap_gen",
+    "dependencies",
+    "distro",
+    "environment_variables",
+    "instrumentor",
+    "propagators",
+    "sqlcommenter_utils",
+    "utils",
+    "version",
+];
+
+/// The package an `import` of `module` needs, for OpenTelemetry modules.
+pub fn package_for_module(module: &str) -> Option<String> {
+    let parts: Vec<&str> = module.split('.').collect();
+    let package = match parts.as_slice() {
+        ["opentelemetry", "sdk", ..] => SDK.to_string(),
+        ["opentelemetry", "distro", ..] => DISTRO.to_string(),
+        ["opentelemetry", "exporter", "otlp", "proto", "http", ..] => EXPORTER_HTTP.to_string(),
+        ["opentelemetry", "exporter", "otlp", "proto", "grpc", ..] => EXPORTER_GRPC.to_string(),
+        ["opentelemetry", "exporter", "otlp", "proto", kind, ..] => {
+            format!("opentelemetry-exporter-otlp-proto-{kind}")
+        }
+        ["opentelemetry", "exporter", name, ..] => format!("opentelemetry-exporter-{name}"),
+        ["opentelemetry", "instrumentation"] => INSTRUMENTATION.to_string(),
+        ["opentelemetry", "instrumentation", sub, ..] => {
+            if INSTRUMENTATION_CORE_MODULES.contains(sub) || sub.starts_with('_') {
+                INSTRUMENTATION.to_string()
+            } else {
+                format!("opentelemetry-instrumentation-{}", sub.replace('_', "-"))
+            }
+        }
+        ["opentelemetry", "semconv", ..] => "opentelemetry-semantic-conventions".to_string(),
+        ["opentelemetry", "proto", ..] => "opentelemetry-proto".to_string(),
+        ["opentelemetry", ..] => API.to_string(),
+        ["honeycomb", "opentelemetry", ..] => HONEYCOMB_DISTRO.to_string(),
+        _ => return None,
+    };
+    Some(package)
+}
+
+/// The protocol an exporter module speaks, for the OTLP span exporters.
+pub fn exporter_module_protocol(module: &str) -> Option<Protocol> {
+    match module {
+        "opentelemetry.exporter.otlp.proto.http.trace_exporter" => Some(Protocol::HttpProtobuf),
+        "opentelemetry.exporter.otlp.proto.grpc.trace_exporter" => Some(Protocol::Grpc),
+        _ => None,
+    }
+}
+
+/// The exporter package that implements `protocol`, and whether Python has one at all
+/// (it does not support `http/json`).
+pub fn exporter_package_for(protocol: Protocol) -> Option<&'static str> {
+    match protocol {
+        Protocol::HttpProtobuf => Some(EXPORTER_HTTP),
+        Protocol::Grpc => Some(EXPORTER_GRPC),
+        Protocol::HttpJson => None,
+    }
+}
+
+/// Web frameworks auto-instrumentation knows, by import name, with their instrumentation package.
+pub const FRAMEWORKS: &[(&str, &str)] = &[
+    ("flask", "opentelemetry-instrumentation-flask"),
+    ("django", "opentelemetry-instrumentation-django"),
+    ("fastapi", "opentelemetry-instrumentation-fastapi"),
+    ("starlette", "opentelemetry-instrumentation-starlette"),
+    ("falcon", "opentelemetry-instrumentation-falcon"),
+    ("pyramid", "opentelemetry-instrumentation-pyramid"),
+    ("tornado", "opentelemetry-instrumentation-tornado"),
+];
+
+/// Whether a package name is one of OpenTelemetry's (or Honeycomb's distro).
+pub fn is_otel_package(name: &str) -> bool {
+    name.starts_with("opentelemetry-") || name == HONEYCOMB_DISTRO
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_map_to_their_packages() {
+        let cases = [
+            ("opentelemetry", API),
+            ("opentelemetry.trace", API),
+            ("opentelemetry.sdk.trace.export", SDK),
+            ("opentelemetry.exporter.otlp.proto.http.trace_exporter", EXPORTER_HTTP),
+            ("opentelemetry.exporter.otlp.proto.grpc.trace_exporter", EXPORTER_GRPC),
+            ("opentelemetry.instrumentation.flask", "opentelemetry-instrumentation-flask"),
+            ("opentelemetry.instrumentation.aws_lambda", "opentelemetry-instrumentation-aws-lambda"),
+            ("opentelemetry.instrumentation.instrumentor", INSTRUMENTATION),
+            ("opentelemetry.instrumentation", INSTRUMENTATION),
+        ];
+        for (module, package) in cases {
+            assert_eq!(package_for_module(module).as_deref(), Some(package), "{module}");
+        }
+        assert_eq!(package_for_module("flask"), None);
+    }
+
+    #[test]
+    fn the_closure_follows_requirements_and_extras() {
+        let none: &[String] = &[];
+        let closure = installed_closure([(DISTRO, none)]);
+        assert!(closure.contains(SDK) && closure.contains(API) && closure.contains(INSTRUMENTATION));
+        assert!(!closure.contains(EXPORTER_HTTP));
+        let otlp = ["otlp".to_string()];
+        let closure = installed_closure([(DISTRO, &otlp[..])]);
+        assert!(closure.contains(EXPORTER_HTTP) && closure.contains(EXPORTER_GRPC));
+        let closure = installed_closure([("opentelemetry-instrumentation-flask", none)]);
+        assert!(closure.contains(INSTRUMENTATION) && !closure.contains(SDK));
+    }
+}

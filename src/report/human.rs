@@ -1,0 +1,204 @@
+//! The doctor-style checklist: one line per step, each finding at file:line:column with its
+//! message and fix, and a one-line verdict. Styled with ANSI codes that the output stream keeps
+//! or strips (not a terminal, `NO_COLOR`, `--no-color`).
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use super::{Report, Status, Step, TOOL_NAME, TOOL_VERSION};
+use crate::finding::{Finding, Severity};
+
+const WIDTH: usize = 100;
+const TITLE_WIDTH: usize = 14;
+
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    if !report.quiet {
+        header(report, &mut out);
+    }
+    let mut skipped_services: Vec<&Step> = Vec::new();
+    for step in &report.steps {
+        if step.id.starts_with("service:") && step.status == Status::Skip {
+            skipped_services.push(step);
+            continue;
+        }
+        flush_skipped(&mut skipped_services, report, &mut out);
+        step_lines(report, step, &mut out);
+    }
+    flush_skipped(&mut skipped_services, report, &mut out);
+    verdict(report, &mut out);
+    out
+}
+
+fn header(report: &Report, out: &mut String) {
+    let instrumented = report.services.iter().filter(|s| s.uses_opentelemetry).count();
+    let services = report.services.len();
+    let _ = writeln!(
+        out,
+        "{BOLD}{TOOL_NAME} {TOOL_VERSION}{BOLD:#} · workspace {} · {services} service{} ({instrumented} instrumented)\n",
+        report.root,
+        plural(services),
+    );
+}
+
+fn step_lines(report: &Report, step: &Step, out: &mut String) {
+    let findings: Vec<&Finding> = report.findings_of(&step.id).collect();
+    if !report.quiet {
+        let duration = match step.status {
+            Status::Skip => String::new(),
+            _ => format!("{} ms", step.duration.as_millis()),
+        };
+        let left = format!("{} {:TITLE_WIDTH$} {}", marker(step.status), step.title, step.summary);
+        let padding = WIDTH.saturating_sub(visible_len(&left) + duration.len()).max(2);
+        let _ = writeln!(out, "{left}{}{DIM}{duration}{DIM:#}", " ".repeat(padding));
+        for detail in &step.details {
+            let _ = writeln!(out, "{}{detail}", " ".repeat(TITLE_WIDTH + 5));
+        }
+    }
+    for finding in findings {
+        finding_lines(finding, out);
+    }
+}
+
+fn finding_lines(finding: &Finding, out: &mut String) {
+    let (symbol, style) = severity_style(finding.severity);
+    let location = finding
+        .location
+        .as_ref()
+        .map(|l| format!("  {DIM}{l}{DIM:#}"))
+        .unwrap_or_default();
+    let _ = writeln!(out, "    {style}{symbol} {}{style:#}{location}", finding.rule);
+    for line in wrap(&finding.message, WIDTH - 6) {
+        let _ = writeln!(out, "      {line}");
+    }
+    let mut hint_lines = finding.hint.lines();
+    if let Some(first) = hint_lines.next() {
+        let _ = writeln!(out, "      {BOLD}fix:{BOLD:#} {first}");
+        for line in hint_lines {
+            let _ = writeln!(out, "           {line}");
+        }
+    }
+}
+
+/// Services without OpenTelemetry share one line.
+fn flush_skipped(skipped: &mut Vec<&Step>, report: &Report, out: &mut String) {
+    if skipped.is_empty() || report.quiet {
+        skipped.clear();
+        return;
+    }
+    let names: Vec<&str> = skipped.iter().map(|s| s.title.as_str()).collect();
+    let reasons: Vec<&str> = skipped.iter().map(|s| s.summary.as_str()).collect();
+    let reason = if reasons.iter().all(|r| *r == reasons[0]) {
+        reasons[0].to_string()
+    } else {
+        "skipped".to_string()
+    };
+    let _ = writeln!(out, "{} {:TITLE_WIDTH$} {DIM}{reason}{DIM:#}", marker(Status::Skip), names.join(", "));
+    skipped.clear();
+}
+
+fn verdict(report: &Report, out: &mut String) {
+    let counts = report.counts();
+    let failing: Vec<&str> = report
+        .services
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|name| {
+            report.findings.iter().any(|f| {
+                f.severity == Severity::Error && f.service.as_deref() == Some(name)
+            })
+        })
+        .collect();
+    let tally = format!(
+        "{} error{}, {} warning{}",
+        counts.errors,
+        plural(counts.errors),
+        counts.warnings,
+        plural(counts.warnings)
+    );
+    let instrumented = report.services.iter().filter(|s| s.uses_opentelemetry).count();
+    let line = if counts.errors > 0 && !failing.is_empty() {
+        format!(
+            "{RED}✗{RED:#} {tally} in {} service{} — Honeycomb will receive nothing from {}.",
+            failing.len(),
+            plural(failing.len()),
+            failing.join(", ")
+        )
+    } else if counts.errors > 0 {
+        format!("{RED}✗{RED:#} {tally} — fix the errors before anything can be checked further.")
+    } else if instrumented == 0 {
+        format!("{DIM}-{DIM:#} {tally} — no service uses OpenTelemetry, so nothing will reach Honeycomb.")
+    } else if counts.warnings > 0 {
+        format!("{YELLOW}!{YELLOW:#} {tally} — traces should arrive, but read the warnings.")
+    } else {
+        format!(
+            "{GREEN}✓{GREEN:#} {tally} — {instrumented} service{} ready to send traces.",
+            plural(instrumented)
+        )
+    };
+    let _ = writeln!(out, "\n{line}");
+}
+
+fn marker(status: Status) -> String {
+    match status {
+        Status::Pass => format!("[{GREEN}✓{GREEN:#}]"),
+        Status::Warn => format!("[{YELLOW}!{YELLOW:#}]"),
+        Status::Fail => format!("[{RED}✗{RED:#}]"),
+        Status::Skip => format!("[{DIM}-{DIM:#}]"),
+    }
+}
+
+fn severity_style(severity: Severity) -> (&'static str, Style) {
+    match severity {
+        Severity::Error => ("✗", RED),
+        Severity::Warning => ("!", YELLOW),
+        Severity::Info => ("i", DIM),
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// The length of a line as the terminal shows it: without escape codes, in characters.
+fn visible_len(text: &str) -> usize {
+    anstream::adapter::strip_str(text).to_string().chars().count()
+}
+
+/// Wraps text at word boundaries; lines already in the text stay lines.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_words_and_keeps_lines() {
+        assert_eq!(wrap("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
+        assert_eq!(wrap("a\nb", 10), ["a", "b"]);
+        assert_eq!(wrap("averylongword x", 4), ["averylongword", "x"]);
+    }
+}

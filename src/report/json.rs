@@ -1,0 +1,63 @@
+//! `--format json`: the stable, versioned shape of DESIGN.md.
+
+use serde_json::{Value, json};
+
+use super::{Report, TOOL_NAME, TOOL_VERSION};
+
+/// Bumped only when a field changes meaning or disappears; new fields do not bump it.
+const SCHEMA_VERSION: u32 = 1;
+
+pub fn render(report: &Report) -> String {
+    let counts = report.counts();
+    let document = json!({
+        "version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": TOOL_VERSION},
+        "root": report.root,
+        "services": report.services.iter().map(|service| json!({
+            "name": service.name,
+            "language": service.language,
+            "dockerfile": service.dockerfile.as_deref(),
+            "opentelemetry": service.uses_opentelemetry,
+            "environment": service.environment.iter().map(|var| json!({
+                "name": var.name,
+                "value": var.value,
+                "file": &*var.file,
+                "line": var.line,
+                "from": var.from,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "steps": report.steps.iter().map(|step| {
+            let mut value = json!({
+                "id": step.id,
+                "title": step.title,
+                "status": step.status.as_str(),
+                "duration_ms": step.duration.as_millis() as u64,
+                "summary": step.summary,
+            });
+            if !step.details.is_empty() {
+                value["details"] = json!(step.details);
+            }
+            value
+        }).collect::<Vec<_>>(),
+        "findings": report.findings.iter().map(|finding| json!({
+            "rule": finding.rule,
+            "severity": finding.severity,
+            "step": finding.step,
+            "service": finding.service,
+            "file": finding.location.as_ref().map(|l| &*l.file),
+            "line": finding.location.as_ref().map(|l| l.line),
+            "column": finding.location.as_ref().map(|l| l.column),
+            "message": finding.message,
+            "hint": finding.hint,
+        })).collect::<Vec<_>>(),
+        "summary": {
+            "errors": counts.errors,
+            "warnings": counts.warnings,
+            "infos": counts.infos,
+            "status": report.status().as_str(),
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| Value::Null.to_string());
+    text.push('\n');
+    text
+}

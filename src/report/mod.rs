@@ -1,0 +1,140 @@
+//! The report: the steps that ran, what each found, and one renderer per output format.
+
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::cli::Format;
+use crate::finding::{Finding, Severity};
+use crate::resolve::EnvOrigin;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+        }
+    }
+
+    /// The status of a step from the findings it produced.
+    pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Status {
+        match findings.into_iter().map(|f| f.severity).max() {
+            Some(Severity::Error) => Status::Fail,
+            Some(Severity::Warning) => Status::Warn,
+            _ => Status::Pass,
+        }
+    }
+}
+
+/// One line of the checklist.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub duration: Duration,
+    /// What the step looked at or concluded, in one line (the skip reason for skipped steps).
+    pub summary: String,
+    /// Further lines under the step (a canary's answer).
+    pub details: Vec<String>,
+}
+
+/// A variable a service receives, for `services[].environment`.
+#[derive(Debug, Clone)]
+pub struct EnvironmentEntry {
+    pub name: String,
+    pub value: String,
+    pub file: Arc<str>,
+    pub line: u32,
+    pub from: EnvOrigin,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceSummary {
+    pub name: String,
+    pub language: Option<&'static str>,
+    pub dockerfile: Option<Arc<str>>,
+    pub uses_opentelemetry: bool,
+    pub environment: Vec<EnvironmentEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub root: String,
+    pub services: Vec<ServiceSummary>,
+    pub steps: Vec<Step>,
+    pub findings: Vec<Finding>,
+    /// Shown by the human report under each service with `--verbose`.
+    pub verbose: bool,
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Report {
+    pub fn counts(&self) -> Counts {
+        let count = |severity| self.findings.iter().filter(|f| f.severity == severity).count();
+        Counts {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        }
+    }
+
+    /// The overall status, as the JSON summary states it.
+    pub fn status(&self) -> Status {
+        Status::from_findings(&self.findings)
+    }
+
+    pub fn findings_of<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a Finding> {
+        self.findings.iter().filter(move |f| f.step == step)
+    }
+}
+
+pub const TOOL_NAME: &str = "otel-doctor";
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Renders the report in a format. The human format carries ANSI styles; the writer keeps or
+/// strips them.
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Human => human::render(report),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+        Format::Github => github::render(report),
+    }
+}
+
+pub use github::step_summary;
+
+/// A finding's file as the repository sees it: code scanning and annotations want paths from
+/// the repository root, and findings are relative to the workspace folder that was linted.
+fn repository_path(report: &Report, file: &str) -> String {
+    let root = report.root.trim_end_matches('/');
+    if root.is_empty() || root == "." || root.starts_with('/') || file.starts_with('/') {
+        return file.to_string();
+    }
+    let joined = std::path::Path::new(root).join(file);
+    crate::workspace::display_path(std::path::Path::new(""), &joined).to_string()
+}

@@ -1,0 +1,151 @@
+//! A service's environment as the container receives it: the image's `ENV`, then each
+//! `env_file`, then `environment` (compose's precedence), every value with its origin.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::source::Location;
+use crate::workspace::compose::{ComposeService, EnvEntry, Text};
+use crate::workspace::interpolate::{VarOutcome, VarUse};
+use crate::workspace::{EnvFileState, VarSource, Workspace, display_path};
+
+/// Which layer supplied the winning value (`from` in the JSON report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvOrigin {
+    Environment,
+    EnvFile,
+    Dockerfile,
+    /// A `${VAR:-default}` default was used.
+    Default,
+}
+
+/// A variable referenced by a value, and how it was resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarRef {
+    pub name: String,
+    pub outcome: VarOutcome,
+    pub source: Option<VarSource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
+    /// The value as written, before interpolation.
+    pub raw: String,
+    pub location: Location,
+    pub origin: EnvOrigin,
+    pub uses: Vec<VarRef>,
+    /// The `<<` merge line that pulled the entry in from an anchor.
+    pub merged_at: Option<u32>,
+}
+
+impl EnvVar {
+    /// The referenced variables that were not set and became empty.
+    pub fn unset_references(&self) -> impl Iterator<Item = &VarRef> {
+        self.uses.iter().filter(|r| r.outcome == VarOutcome::Unset)
+    }
+}
+
+/// An `env_file` that does not exist: compose refuses to start the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingEnvFile {
+    pub path: Arc<str>,
+    pub location: Location,
+}
+
+pub fn resolve(
+    workspace: &Workspace,
+    service: &ComposeService,
+    image_env: &[EnvVar],
+) -> (Vec<EnvVar>, Vec<MissingEnvFile>) {
+    let mut env: Vec<EnvVar> = image_env.to_vec();
+    let mut missing = Vec::new();
+    for env_file in &service.env_files {
+        let path = display_path(&workspace.root, &workspace.root.join(&env_file.path.value));
+        match workspace.env_files.get(&path) {
+            Some(EnvFileState::Loaded(lines)) => {
+                for line in lines {
+                    let Some(value) = &line.value else { continue };
+                    let var = EnvVar {
+                        name: line.name.clone(),
+                        value: value.clone(),
+                        raw: value.clone(),
+                        location: Location::new(&path, line.line, line.column),
+                        origin: EnvOrigin::EnvFile,
+                        uses: references(workspace, &line.uses),
+                        merged_at: None,
+                    };
+                    set(&mut env, with_default_origin(var));
+                }
+            }
+            Some(EnvFileState::Missing) if env_file.required => missing.push(MissingEnvFile {
+                path,
+                location: env_file.path.location.clone(),
+            }),
+            _ => {}
+        }
+    }
+    for entry in &service.environment {
+        if let Some(var) = from_entry(workspace, entry) {
+            set(&mut env, var);
+        }
+    }
+    (env, missing)
+}
+
+fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
+    let var = match &entry.value {
+        Some(Text { value, raw, uses, .. }) => EnvVar {
+            name: entry.name.clone(),
+            value: value.clone(),
+            raw: raw.clone(),
+            location: entry.location.clone(),
+            origin: EnvOrigin::Environment,
+            uses: references(workspace, uses),
+            merged_at: entry.merged_at,
+        },
+        // `- NAME` / `NAME:` takes the value from the shell (or `.env`); unset, it is left out.
+        None => EnvVar {
+            name: entry.name.clone(),
+            value: workspace.variables.lookup(&entry.name)?,
+            raw: String::new(),
+            location: entry.location.clone(),
+            origin: EnvOrigin::Environment,
+            uses: vec![VarRef {
+                name: entry.name.clone(),
+                outcome: VarOutcome::Value,
+                source: workspace.variables.source(&entry.name),
+            }],
+            merged_at: entry.merged_at,
+        },
+    };
+    Some(with_default_origin(var))
+}
+
+fn with_default_origin(mut var: EnvVar) -> EnvVar {
+    if var.uses.iter().any(|r| r.outcome == VarOutcome::Default) {
+        var.origin = EnvOrigin::Default;
+    }
+    var
+}
+
+fn references(workspace: &Workspace, uses: &[VarUse]) -> Vec<VarRef> {
+    uses.iter()
+        .map(|u| VarRef {
+            name: u.name.clone(),
+            outcome: u.outcome,
+            source: workspace.variables.source(&u.name),
+        })
+        .collect()
+}
+
+/// Later layers win; the variable keeps the position it was first defined at.
+fn set(env: &mut Vec<EnvVar>, var: EnvVar) {
+    match env.iter_mut().find(|v| v.name == var.name) {
+        Some(existing) => *existing = var,
+        None => env.push(var),
+    }
+}

@@ -1,0 +1,301 @@
+//! What each service really runs with: its environment after compose's layering and
+//! interpolation, its command, what its image installs, and what its code does. Rules read
+//! these profiles, never raw files.
+
+mod code;
+mod command;
+mod environment;
+mod export;
+mod image;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use code::{CodeExporter, CodeFacts, ExporterKind};
+pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
+pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, VarRef};
+pub use export::{EndpointSource, ExportPlan, ProtocolSource};
+pub use image::{ImageContents, InstalledPackage, LostInstall, Manifest};
+
+use crate::otel;
+use crate::source::Location;
+use crate::workspace::compose::InterpolationFailure;
+use crate::workspace::{FileProblem, Language, VarSource, Workspace};
+
+/// The whole workspace, resolved.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub compose_files: Vec<Arc<str>>,
+    pub dotenv_files: Vec<Arc<str>>,
+    pub files: Vec<Arc<str>>,
+    pub services: Vec<Service>,
+    pub problems: Vec<FileProblem>,
+    pub interpolation_failures: Vec<InterpolationFailure>,
+    /// How long resolving each service took, in the order of `services`.
+    pub timings: Vec<Duration>,
+}
+
+impl Project {
+    pub fn service_names(&self) -> impl Iterator<Item = &str> {
+        self.services.iter().map(|s| s.name.as_str())
+    }
+}
+
+/// One compose service as it will run.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub location: Location,
+    pub language: Option<Language>,
+    pub image: Option<String>,
+    pub dockerfile: Option<Arc<str>>,
+    pub network_mode_host: bool,
+    /// Every variable the container receives, in the order first defined.
+    pub env: Vec<EnvVar>,
+    pub missing_env_files: Vec<MissingEnvFile>,
+    pub command: Option<Command>,
+    /// `opentelemetry-instrument` wrapping the command, with its flags.
+    pub instrument: Option<Instrument>,
+    /// What the image installs; `None` when it cannot be known (no Dockerfile to read).
+    pub image_contents: Option<ImageContents>,
+    pub code: CodeFacts,
+}
+
+/// A configuration value the SDK will read: an environment variable, or the
+/// `opentelemetry-instrument` flag that overrides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Setting<'a> {
+    pub name: &'a str,
+    pub value: &'a str,
+    pub location: &'a Location,
+    /// The flag as written (`--traces_exporter`) when a flag set it.
+    pub flag: Option<&'a str>,
+    pub env: Option<&'a EnvVar>,
+}
+
+impl Setting<'_> {
+    /// How a message names where this value comes from.
+    pub fn describe(&self) -> String {
+        match self.flag {
+            Some(flag) => format!("opentelemetry-instrument {flag}"),
+            None => self.name.to_string(),
+        }
+    }
+}
+
+/// The Honeycomb key a service sends, and the setting that carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUse<'a> {
+    /// The value as the SDK sends it (headers URL-decoded).
+    pub value: String,
+    pub setting: Setting<'a>,
+    /// In `x-honeycomb-team` of the OTLP headers, or in `HONEYCOMB_API_KEY` for Honeycomb's distro.
+    pub in_header: bool,
+}
+
+impl KeyUse<'_> {
+    /// Where the key's text is written: the `.env` line it was interpolated from, else the
+    /// setting itself.
+    pub fn origin(&self) -> &Location {
+        self.setting
+            .env
+            .and_then(|var| {
+                var.uses.iter().find_map(|r| match &r.source {
+                    Some(VarSource::DotEnv(location)) => Some(location),
+                    _ => None,
+                })
+            })
+            .unwrap_or(self.setting.location)
+    }
+}
+
+impl Service {
+    pub fn env_var(&self, name: &str) -> Option<&EnvVar> {
+        self.env.iter().find(|v| v.name == name)
+    }
+
+    /// The value the SDK reads for `name`: an `opentelemetry-instrument` flag wins over the
+    /// environment (the CLI writes its flags into `os.environ` before the SDK starts).
+    pub fn setting(&self, name: &str) -> Option<Setting<'_>> {
+        let flag = self
+            .instrument
+            .as_ref()
+            .and_then(|i| i.flags.iter().rev().find(|f| f.variable == name));
+        if let Some(flag) = flag {
+            return Some(Setting {
+                name: &flag.variable,
+                value: &flag.value,
+                location: &flag.location,
+                flag: Some(&flag.flag),
+                env: None,
+            });
+        }
+        self.env_var(name).map(|var| Setting {
+            name: &var.name,
+            value: &var.value,
+            location: &var.location,
+            flag: None,
+            env: Some(var),
+        })
+    }
+
+    /// Whether the service uses OpenTelemetry at all: in its environment, its command, its
+    /// code or its dependencies. Services that do not are skipped, not failed.
+    pub fn uses_opentelemetry(&self) -> bool {
+        self.env.iter().any(|v| v.name.starts_with("OTEL_"))
+            || self.instrument.is_some()
+            || !self.code.otel_imports.is_empty()
+            || self
+                .image_contents
+                .as_ref()
+                .is_some_and(|image| image.lists_opentelemetry())
+    }
+
+    /// Where the service's OpenTelemetry configuration starts, for findings about something
+    /// missing from it: its first `OTEL_*` variable, else its exporter in code, else the
+    /// `opentelemetry-instrument` command, else the service itself.
+    pub fn otel_anchor(&self) -> &Location {
+        self.env
+            .iter()
+            .find(|v| v.name.starts_with("OTEL_"))
+            .map(|v| &v.location)
+            .or_else(|| self.code.exporters.first().map(|e| &e.location))
+            .or_else(|| self.instrument.as_ref().map(|i| &i.location))
+            .unwrap_or(&self.location)
+    }
+
+    /// Whether a package is installed in the image; `None` when the image is unknown.
+    pub fn has_package(&self, package: &str) -> Option<bool> {
+        self.image_contents.as_ref().map(|image| image.has(package))
+    }
+
+    /// Whether the SDK will be set up at all: in code, or by `opentelemetry-instrument` with a
+    /// distro to configure it (without one the instrument CLI creates no SDK: spans are no-ops).
+    pub fn auto_configures_sdk(&self) -> bool {
+        self.instrument.is_some()
+            && [crate::python_otel::DISTRO, crate::python_otel::HONEYCOMB_DISTRO]
+                .iter()
+                .any(|distro| self.has_package(distro) != Some(false))
+    }
+
+    /// Where the traces go and how, as the SDK will compute it.
+    pub fn export_plan(&self) -> ExportPlan<'_> {
+        export::plan(self)
+    }
+
+    /// The key this service sends to Honeycomb, if it sends one.
+    pub fn honeycomb_key(&self) -> Option<KeyUse<'_>> {
+        let plan = self.export_plan();
+        if let (Some(value), Some(setting)) = (plan.header(crate::honeycomb::TEAM_HEADER), plan.headers_setting) {
+            return Some(KeyUse {
+                value: value.to_string(),
+                setting,
+                in_header: true,
+            });
+        }
+        let distro = self.has_package(crate::python_otel::HONEYCOMB_DISTRO) == Some(true);
+        self.setting("HONEYCOMB_API_KEY")
+            .filter(|_| distro)
+            .map(|setting| KeyUse {
+                value: setting.value.to_string(),
+                setting,
+                in_header: false,
+            })
+    }
+
+    /// The traces exporters the SDK will create from `OTEL_TRACES_EXPORTER`, if set.
+    pub fn traces_exporters(&self) -> Option<(Setting<'_>, Vec<&str>)> {
+        let setting = self.setting(otel::TRACES_EXPORTER)?;
+        let exporters = setting
+            .value
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect();
+        Some((setting, exporters))
+    }
+}
+
+/// Resolves every service of a loaded workspace.
+pub fn resolve(workspace: &Workspace) -> Project {
+    let mut timings = Vec::new();
+    let services = workspace
+        .services
+        .iter()
+        .map(|compose| {
+            let started = Instant::now();
+            let build = image::build_of(workspace, compose);
+            let image_contents = build.as_ref().map(|b| image::contents(workspace, b));
+            let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
+            let (env, missing_env_files) = environment::resolve(workspace, compose, image_env);
+            let (command, instrument) = command::resolve(workspace, compose, build.as_ref());
+            let code = code::resolve(workspace, compose, image_contents.as_ref());
+            let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
+            let mut service = Service {
+                name: compose.name.clone(),
+                location: compose.location.clone(),
+                language: None,
+                image: compose.image.as_ref().map(|i| i.value.clone()),
+                dockerfile,
+                network_mode_host: compose
+                    .network_mode
+                    .as_ref()
+                    .is_some_and(|m| m.value == "host"),
+                env,
+                missing_env_files,
+                command,
+                instrument,
+                image_contents,
+                code,
+            };
+            service.language = language(workspace, compose, &service);
+            timings.push(started.elapsed());
+            service
+        })
+        .collect();
+    Project {
+        root: workspace.root.clone(),
+        compose_files: workspace.compose_files.clone(),
+        dotenv_files: workspace.variables.dotenv_files.clone(),
+        files: workspace.files.clone(),
+        services,
+        problems: workspace.problems.clone(),
+        interpolation_failures: workspace.interpolation_failures.clone(),
+        timings,
+    }
+}
+
+fn language(
+    workspace: &Workspace,
+    compose: &crate::workspace::compose::ComposeService,
+    service: &Service,
+) -> Option<Language> {
+    let context = compose
+        .build
+        .as_ref()
+        .and_then(|b| workspace.contexts.get(&context_key(workspace, &b.context.value)));
+    let python_evidence = !service.code.files.is_empty()
+        || service.image_contents.as_ref().is_some_and(|i| i.is_python())
+        || service.instrument.is_some()
+        || context.is_some_and(|c| !c.requirements.is_empty() || !c.pyprojects.is_empty());
+    if python_evidence {
+        return Some(Language::Python);
+    }
+    context.and_then(|c| c.languages.iter().map(|(language, _)| *language).min())
+}
+
+/// The key under which the workspace stored a build context.
+fn context_key(workspace: &Workspace, context: &str) -> Arc<str> {
+    crate::workspace::display_path(&workspace.root, &workspace.root.join(context))
+}
+
+/// Where a variable used in interpolation got its value, for messages.
+pub fn describe_source(source: Option<&VarSource>) -> String {
+    match source {
+        Some(VarSource::Shell) => "the shell environment".into(),
+        Some(VarSource::DotEnv(location)) => format!("{}:{}", location.file, location.line),
+        None => "nowhere (not set)".into(),
+    }
+}

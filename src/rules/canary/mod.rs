@@ -1,0 +1,5 @@
+//! `canary/` rules.
+
+use super::Rule;
+
+pub const RULES: &[&dyn Rule] = &[];

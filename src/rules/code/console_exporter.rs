@@ -1,0 +1,45 @@
+use crate::resolve::{ExporterKind, Project};
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for code that exports spans only with `ConsoleSpanExporter`.
+    ///
+    /// ## Why is this bad?
+    /// The console exporter prints spans to stdout. They show up in `docker compose logs`,
+    /// which looks like success, and nothing is ever sent to Honeycomb.
+    ///
+    /// ## Example
+    /// ```python
+    /// provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
+    /// ```
+    /// Use instead (keep the console one while debugging, if you like):
+    /// ```python
+    /// provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    /// ```
+    pub struct ConsoleExporter => "code/console-exporter", Error;
+}
+
+impl Check for ConsoleExporter {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in &project.services {
+            let code = &service.code;
+            if code.has_otlp_exporter() {
+                continue;
+            }
+            let Some(console) = code.exporters.iter().find(|e| e.kind == ExporterKind::Console) else {
+                continue;
+            };
+            out.service(
+                &Self::META,
+                service,
+                &console.location,
+                format!(
+                    "{} exports spans only with ConsoleSpanExporter: they are printed to stdout and nothing is sent to Honeycomb.",
+                    console.location.file
+                ),
+                "add an OTLP exporter: provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())) with opentelemetry-exporter-otlp-proto-http installed".to_string(),
+            );
+        }
+    }
+}

@@ -1,0 +1,45 @@
+use crate::otel;
+use crate::resolve::Project;
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for an OTLP exporter built in code with a literal `endpoint=`.
+    ///
+    /// ## Why is this bad?
+    /// An endpoint passed in code wins over `OTEL_EXPORTER_OTLP_ENDPOINT`: changing the
+    /// environment (another region, a collector, a test) silently has no effect, and the
+    /// same image cannot be pointed anywhere else.
+    ///
+    /// ## Example
+    /// ```python
+    /// OTLPSpanExporter(endpoint="https://api.honeycomb.io/v1/traces")
+    /// ```
+    /// Use instead:
+    /// ```python
+    /// OTLPSpanExporter()  # reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT
+    /// ```
+    pub struct HardcodedEndpoint => "code/hardcoded-endpoint", Warning;
+}
+
+impl Check for HardcodedEndpoint {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in &project.services {
+            for exporter in &service.code.exporters {
+                let Some((url, location)) = &exporter.endpoint else { continue };
+                let overridden = service
+                    .setting(otel::TRACES_ENDPOINT)
+                    .or_else(|| service.setting(otel::ENDPOINT))
+                    .map(|s| format!(": {} (\"{}\") is ignored", s.describe(), s.value))
+                    .unwrap_or_default();
+                out.service(
+                    &Self::META,
+                    service,
+                    location,
+                    format!("the exporter's endpoint is written in code as \"{url}\", which overrides the environment{overridden}."),
+                    "drop endpoint= and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment".to_string(),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+use crate::resolve::Project;
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that code which creates spans (or instruments a framework) also sets a
+    /// TracerProvider, unless `opentelemetry-instrument` with a distro sets one up.
+    ///
+    /// ## Why is this bad?
+    /// The OpenTelemetry API alone returns no-op tracers: `tracer.start_as_current_span(...)`
+    /// and `FlaskInstrumentor().instrument_app(app)` work without error and record nothing
+    /// until `trace.set_tracer_provider(TracerProvider(...))` is called with an exporter.
+    ///
+    /// ## Example
+    /// ```python
+    /// tracer = trace.get_tracer(__name__)
+    /// with tracer.start_as_current_span("work"):
+    ///     ...
+    /// ```
+    /// Use instead:
+    /// ```python
+    /// provider = TracerProvider()
+    /// provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    /// trace.set_tracer_provider(provider)
+    /// tracer = trace.get_tracer(__name__)
+    /// ```
+    pub struct NoTracerProvider => "code/no-tracer-provider", Error;
+}
+
+impl Check for NoTracerProvider {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in &project.services {
+            let code = &service.code;
+            if code.provider_set.is_some() || code.provider_created.is_some() || service.auto_configures_sdk() {
+                continue;
+            }
+            let creates_spans = code
+                .spans_created
+                .as_ref()
+                .map(|l| (l, "creates spans"))
+                .or_else(|| code.instrumentors.first().map(|(_, l)| (l, "instruments a library")));
+            let Some((location, what)) = creates_spans else { continue };
+            out.service(
+                &Self::META,
+                service,
+                location,
+                format!(
+                    "{} {what}, but no TracerProvider is ever set and the service does not start through opentelemetry-instrument: every span is a no-op.",
+                    location.file
+                ),
+                "set one up at start-up: provider = TracerProvider(); provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)".to_string(),
+            );
+        }
+    }
+}

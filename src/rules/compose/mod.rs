@@ -1,0 +1,17 @@
+//! `compose/`: what docker compose itself refuses or quietly changes.
+
+mod env_file_missing;
+mod invalid_interpolation;
+mod parse_error;
+mod required_variable_missing;
+mod variable_unset;
+
+use super::Rule;
+
+pub const RULES: &[&dyn Rule] = &[
+    &parse_error::ParseError,
+    &env_file_missing::EnvFileMissing,
+    &variable_unset::VariableUnset,
+    &required_variable_missing::RequiredVariableMissing,
+    &invalid_interpolation::InvalidInterpolation,
+];

@@ -1,0 +1,61 @@
+use crate::otel;
+use crate::resolve::Project;
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that a containerised service does not send to `localhost` / `127.0.0.1`.
+    ///
+    /// ## Why is this bad?
+    /// Inside a container, localhost is the container itself, not your machine and not the
+    /// collector container. Every export is refused. Only `network_mode: host` shares the
+    /// host's network.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// OTEL_EXPORTER_OTLP_ENDPOINT: http://localhost:4318
+    /// ```
+    /// Use instead: the collector's service name, or the host from inside Docker:
+    /// ```yaml
+    /// OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4318
+    /// # or http://host.docker.internal:4318 (Linux: extra_hosts: ["host.docker.internal:host-gateway"])
+    /// ```
+    pub struct EndpointLocalhost => "config/endpoint-localhost", Error;
+}
+
+impl Check for EndpointLocalhost {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in project.services.iter().filter(|s| !s.network_mode_host) {
+            let plan = service.export_plan();
+            let (Some(url), Some((value, name)), Some(location)) =
+                (plan.parsed_url(), plan.endpoint_text(), plan.endpoint_location())
+            else {
+                continue;
+            };
+            let Some(host) = url.host_str().filter(|h| otel::is_loopback_host(h)) else {
+                continue;
+            };
+            let port = url.port_or_known_default().unwrap_or(plan.protocol.default_port());
+            let collectors: Vec<&str> = project
+                .service_names()
+                .filter(|n| n.contains("collector") || n.contains("otel") || n.contains("agent"))
+                .collect();
+            let target = match collectors.first() {
+                Some(collector) => format!("{}://{collector}:{port}", url.scheme()),
+                None => format!("{}://host.docker.internal:{port}", url.scheme()),
+            };
+            out.service(
+                &Self::META,
+                service,
+                location,
+                format!(
+                    "{name} is \"{value}\": inside the `{}` container, {host} is the container itself, so nothing receives the spans.",
+                    service.name
+                ),
+                format!(
+                    "send to the collector by its service name, or to your machine from Docker: {target}\n(Linux needs extra_hosts: [\"host.docker.internal:host-gateway\"] for host.docker.internal)"
+                ),
+            );
+        }
+    }
+}

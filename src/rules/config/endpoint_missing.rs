@@ -1,0 +1,71 @@
+use crate::otel;
+use crate::resolve::{EndpointSource, Project, Service};
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that a service exporting over OTLP is told where to send.
+    ///
+    /// ## Why is this bad?
+    /// Without `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or an
+    /// `endpoint=` in code) the SDK sends to `http://localhost:4318` (gRPC: `4317`). Inside a
+    /// container, localhost is the container itself: nothing listens there, every export fails,
+    /// and the only trace of it is a retry warning in the app's log.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// environment:
+    ///   OTEL_SERVICE_NAME: backend-flask
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// environment:
+    ///   OTEL_SERVICE_NAME: backend-flask
+    ///   OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io
+    ///   OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${HONEYCOMB_API_KEY}
+    /// ```
+    pub struct EndpointMissing => "config/endpoint-missing", Error;
+}
+
+impl Check for EndpointMissing {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in &project.services {
+            let plan = service.export_plan();
+            if plan.endpoint != EndpointSource::Default
+                || service.network_mode_host
+                || !exports_over_otlp(service)
+            {
+                continue;
+            }
+            let location = service.otel_anchor();
+            out.service(
+                &Self::META,
+                service,
+                location,
+                format!(
+                    "no OTLP endpoint is configured, so the SDK sends to {}: inside the container that is the container itself, where nothing listens.",
+                    plan.url
+                ),
+                format!(
+                    "add to services.{}.environment:\n  OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io\n  OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${{HONEYCOMB_API_KEY}}\n(or the address of your collector, e.g. http://otel-collector:4318)",
+                    service.name
+                ),
+            );
+        }
+    }
+}
+
+/// Whether the service will create an OTLP exporter: in code, or by auto-configuration with
+/// the traces exporter left at (or set to) `otlp`.
+fn exports_over_otlp(service: &Service) -> bool {
+    if service.setting(otel::SDK_DISABLED).is_some_and(|s| s.value.trim().eq_ignore_ascii_case("true")) {
+        return false;
+    }
+    if service.code.has_otlp_exporter() {
+        return true;
+    }
+    let otlp_selected = service
+        .traces_exporters()
+        .is_none_or(|(_, exporters)| exporters.contains(&"otlp"));
+    otlp_selected && service.code.exporters.is_empty() && service.auto_configures_sdk()
+}

@@ -1,0 +1,54 @@
+use crate::otel;
+use crate::resolve::Project;
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that a service that sends traces names itself: `OTEL_SERVICE_NAME`, or
+    /// `service.name` in `OTEL_RESOURCE_ATTRIBUTES`, or a `Resource` built in code.
+    ///
+    /// ## Why is this bad?
+    /// Without a name the SDK reports `unknown_service` (Python: `unknown_service:python`).
+    /// With an environment key Honeycomb names the dataset after the service, so the traces
+    /// land in a dataset called `unknown_service`, mixed with every other unnamed app: they
+    /// arrive, but not where anyone looks.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// environment:
+    ///   OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// environment:
+    ///   OTEL_SERVICE_NAME: backend-flask
+    ///   OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io
+    /// ```
+    pub struct ServiceNameMissing => "config/service-name-missing", Warning;
+}
+
+impl Check for ServiceNameMissing {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in &project.services {
+            let sets_up_sdk = service.code.provider_set.is_some() || service.auto_configures_sdk();
+            let named = service.setting(otel::SERVICE_NAME).is_some_and(|s| !s.value.trim().is_empty())
+                || service
+                    .setting(otel::RESOURCE_ATTRIBUTES)
+                    .is_some_and(|s| s.value.split(',').any(|kv| kv.trim().starts_with("service.name=")))
+                || service.code.resource.is_some();
+            if !sets_up_sdk || named {
+                continue;
+            }
+            out.service(
+                &Self::META,
+                service,
+                service.otel_anchor(),
+                format!(
+                    "`{}` sets no OTEL_SERVICE_NAME: its spans are named unknown_service:python and land in the `unknown_service` dataset.",
+                    service.name
+                ),
+                format!("add to services.{}.environment: OTEL_SERVICE_NAME: {}", service.name, service.name),
+            );
+        }
+    }
+}

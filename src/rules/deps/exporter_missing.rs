@@ -1,0 +1,56 @@
+use crate::python_otel::{EXPORTER_GRPC, EXPORTER_HTTP};
+use crate::resolve::Project;
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that a service auto-configured by `opentelemetry-instrument` has an OTLP
+    /// exporter package installed.
+    ///
+    /// ## Why is this bad?
+    /// opentelemetry-distro selects the `otlp` exporter by name; without
+    /// `opentelemetry-exporter-otlp` (or one of its `-proto-grpc`/`-proto-http` halves) the
+    /// SDK cannot find it ("Requested component 'otlp_proto_grpc' not found in entry point
+    /// 'opentelemetry_traces_exporter'") and the app runs with no exporter at all.
+    ///
+    /// ## Example
+    /// ```text
+    /// # requirements.txt
+    /// opentelemetry-distro
+    /// ```
+    /// Use instead:
+    /// ```text
+    /// opentelemetry-distro
+    /// opentelemetry-exporter-otlp
+    /// ```
+    pub struct ExporterMissing => "deps/exporter-missing", Error;
+}
+
+impl Check for ExporterMissing {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in &project.services {
+            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents) else {
+                continue;
+            };
+            let exports_otlp = service
+                .traces_exporters()
+                .is_none_or(|(_, exporters)| exporters.contains(&"otlp"));
+            if !service.auto_configures_sdk()
+                || !service.code.exporters.is_empty()
+                || !exports_otlp
+                || image.has_unknown_installs
+                || image.has(EXPORTER_HTTP)
+                || image.has(EXPORTER_GRPC)
+            {
+                continue;
+            }
+            out.service(
+                &Self::META,
+                service,
+                &instrument.location,
+                "opentelemetry-instrument configures the otlp exporter, but no OTLP exporter package is installed: the SDK cannot load it and exports nothing.".to_string(),
+                "add opentelemetry-exporter-otlp to the requirements the image installs".to_string(),
+            );
+        }
+    }
+}

@@ -1,0 +1,65 @@
+use crate::otel::Protocol;
+use crate::python_otel::{self, EXPORTER_GRPC, EXPORTER_HTTP};
+use crate::resolve::{Project, ProtocolSource};
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that the installed OTLP exporter package speaks the protocol the SDK is
+    /// configured with (`OTEL_EXPORTER_OTLP_PROTOCOL`, or opentelemetry-distro's default,
+    /// `grpc`).
+    ///
+    /// ## Why is this bad?
+    /// `opentelemetry-exporter-otlp-proto-http` cannot send gRPC and `-proto-grpc` cannot send
+    /// HTTP: the SDK fails to load the exporter and sends nothing. Python has no `http/json`
+    /// exporter at all: with that protocol the app runs uninstrumented.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # requirements.txt has opentelemetry-exporter-otlp-proto-http
+    /// OTEL_EXPORTER_OTLP_PROTOCOL: grpc
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf
+    /// ```
+    pub struct ExporterProtocolMismatch => "deps/exporter-protocol-mismatch", Error;
+}
+
+impl Check for ExporterProtocolMismatch {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in &project.services {
+            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents) else {
+                continue;
+            };
+            if !service.auto_configures_sdk() || !service.code.exporters.is_empty() || image.has_unknown_installs {
+                continue;
+            }
+            let plan = service.export_plan();
+            let (location, configured) = match &plan.protocol_source {
+                ProtocolSource::Setting(setting) => (setting.location, format!("{} is {}", setting.describe(), setting.value)),
+                ProtocolSource::DistroDefault => (&instrument.location, "opentelemetry-distro defaults the protocol to grpc".to_string()),
+                _ => continue,
+            };
+            let (message, hint) = match python_otel::exporter_package_for(plan.protocol) {
+                None => (
+                    format!("{configured}, but the Python SDK has no http/json exporter: it raises \"Unsupported OTLP protocol\" and the app runs uninstrumented."),
+                    format!("use http/protobuf (with {EXPORTER_HTTP}) or grpc (with {EXPORTER_GRPC})"),
+                ),
+                Some(needed) if !image.has(needed) => {
+                    let installed = if needed == EXPORTER_GRPC { EXPORTER_HTTP } else { EXPORTER_GRPC };
+                    if !image.has(installed) {
+                        continue;
+                    }
+                    let other = if plan.protocol == Protocol::Grpc { "http/protobuf" } else { "grpc" };
+                    (
+                        format!("{configured}, but only {installed} is installed, which cannot speak {}: the SDK fails to load the exporter.", plan.protocol),
+                        format!("set OTEL_EXPORTER_OTLP_PROTOCOL={other}, or install {needed} (opentelemetry-exporter-otlp brings both)"),
+                    )
+                }
+                Some(_) => continue,
+            };
+            out.service(&Self::META, service, location, message, hint);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! `dockerfile/`: what the image installs and how it starts.
+
+mod deps_lost_in_stage;
+mod flask_reloader;
+mod not_instrumented;
+mod parse_error;
+mod requirements_not_installed;
+
+use super::Rule;
+
+pub const RULES: &[&dyn Rule] = &[
+    &parse_error::ParseError,
+    &requirements_not_installed::RequirementsNotInstalled,
+    &deps_lost_in_stage::DepsLostInStage,
+    &not_instrumented::NotInstrumented,
+    &flask_reloader::FlaskReloader,
+];

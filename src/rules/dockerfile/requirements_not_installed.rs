@@ -1,0 +1,72 @@
+use crate::resolve::{Project, Service};
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that a dependency manifest listing OpenTelemetry packages (`requirements.txt`,
+    /// `pyproject.toml`) is actually installed by the image: copied in and `pip install`ed in
+    /// the final stage.
+    ///
+    /// ## Why is this bad?
+    /// Adding `opentelemetry-*` to `requirements.txt` does nothing if the Dockerfile never
+    /// runs `pip install -r requirements.txt` (or installs another file). The code's
+    /// `import opentelemetry` then fails with `ModuleNotFoundError`, or
+    /// `opentelemetry-instrument` is not found.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY . .
+    /// RUN pip install flask
+    /// ```
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY requirements.txt .
+    /// RUN pip install -r requirements.txt
+    /// COPY . .
+    /// ```
+    pub struct RequirementsNotInstalled => "dockerfile/requirements-not-installed", Error;
+}
+
+impl Check for RequirementsNotInstalled {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in project.services.iter().filter(|s| runs_opentelemetry(s)) {
+            let Some(image) = &service.image_contents else { continue };
+            for manifest in image.manifests.iter().filter(|m| !m.installed) {
+                let missing: Vec<&str> = manifest
+                    .otel_requirements()
+                    .map(|(r, _)| r.name.as_str())
+                    .filter(|name| !image.has(name) && !image.lost.iter().any(|l| l.packages.iter().any(|p| p == name)))
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let file = manifest.path.rsplit('/').next().unwrap_or(&manifest.path);
+                let install = if file == "pyproject.toml" {
+                    format!("COPY {file} .\n  RUN pip install .")
+                } else {
+                    format!("COPY {file} .\n  RUN pip install -r {file}")
+                };
+                out.service(
+                    &Self::META,
+                    service,
+                    &image.final_stage,
+                    format!(
+                        "{} lists {}, but {} never installs it: the final stage has no `pip install` of {file}, so the packages are missing at run time.",
+                        manifest.path,
+                        missing.join(", "),
+                        image.dockerfile
+                    ),
+                    format!("add to the final stage of {}:\n  {install}", image.dockerfile),
+                );
+            }
+        }
+    }
+}
+
+/// The service imports OpenTelemetry or starts through `opentelemetry-instrument`: a
+/// manifest that is not installed then breaks it.
+fn runs_opentelemetry(service: &Service) -> bool {
+    !service.code.otel_imports.is_empty() || service.instrument.is_some()
+}

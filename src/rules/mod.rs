@@ -1,0 +1,249 @@
+//! The rule catalogue. One file per rule: its doc comment is its documentation (what `explain`
+//! prints and SARIF's help), its id is stable, and its check is a pure function of the resolved
+//! project. Online rules (network, canary, key checks) are declared here too, for the
+//! catalogue; the probes raise them.
+
+pub mod canary;
+pub mod code;
+pub mod compose;
+pub mod config;
+pub mod deps;
+pub mod dockerfile;
+pub mod honeycomb;
+pub mod network;
+
+use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
+use crate::resolve::{Project, Service};
+use crate::source::Location;
+
+/// What the catalogue knows about a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// The doc comment, as written (each line keeps rustdoc's leading space).
+    pub doc: &'static str,
+    /// Raised by the network steps (key check, canary), not by a check of the workspace.
+    pub online: bool,
+}
+
+impl RuleMeta {
+    /// The documentation without rustdoc's leading space on each line.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+
+    /// The first paragraph under `## What it does`: one line for listings.
+    pub fn summary(&self) -> String {
+        self.section("What it does").split("\n\n").next().unwrap_or_default().replace('\n', " ")
+    }
+
+    /// The text under a `## heading`, up to the next heading.
+    pub fn section(&self, heading: &str) -> String {
+        let documentation = self.documentation();
+        let marker = format!("## {heading}");
+        let Some(start) = documentation.find(&marker) else {
+            return String::new();
+        };
+        let body = &documentation[start + marker.len()..];
+        let end = body.find("\n## ").unwrap_or(body.len());
+        body[..end].trim().to_string()
+    }
+}
+
+/// Declares a rule: a unit struct whose doc comment becomes its documentation. A trailing
+/// `online` marks a rule the network steps raise.
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])+ pub struct $name:ident => $id:literal, $severity:ident $(, $online:ident)?;) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                id: $id,
+                severity: $crate::finding::Severity::$severity,
+                doc: concat!($($doc, "\n"),+),
+                online: declare_rule!(@online $($online)?),
+            };
+        }
+
+        impl $crate::rules::Described for $name {
+            const META: $crate::rules::RuleMeta = $name::META;
+        }
+    };
+    (@online online) => {
+        true
+    };
+    (@online) => {
+        false
+    };
+}
+pub(crate) use declare_rule;
+
+/// The part of a rule `declare_rule!` writes.
+pub trait Described {
+    const META: RuleMeta;
+}
+
+/// The part of a rule its module writes: the offline check (online rules have none).
+pub trait Check {
+    fn check(&self, _project: &Project, _out: &mut Findings) {}
+}
+
+/// A rule, as the registry holds it.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, project: &Project, out: &mut Findings);
+}
+
+impl<T: Described + Check + Sync> Rule for T {
+    fn meta(&self) -> &'static RuleMeta {
+        &T::META
+    }
+    fn check(&self, project: &Project, out: &mut Findings) {
+        Check::check(self, project, out);
+    }
+}
+
+/// Every rule, area by area.
+pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
+    [
+        config::RULES,
+        honeycomb::RULES,
+        compose::RULES,
+        dockerfile::RULES,
+        deps::RULES,
+        code::RULES,
+        network::RULES,
+        canary::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+}
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    all().find(|rule| rule.meta().id == id)
+}
+
+/// Runs every offline rule over the project; findings come errors first, then by position.
+pub fn lint(project: &Project) -> Vec<Finding> {
+    let mut out = Findings::default();
+    for rule in all() {
+        rule.check(project, &mut out);
+    }
+    let mut findings = out.findings;
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.location.cmp(&b.location)));
+    findings
+}
+
+/// The optimal string alignment distance (Levenshtein plus adjacent transpositions): how many
+/// typos apart two names are.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// Where rules put what they find.
+#[derive(Debug, Default)]
+pub struct Findings {
+    findings: Vec<Finding>,
+}
+
+impl Findings {
+    /// A finding about one service.
+    pub fn service(
+        &mut self,
+        rule: &RuleMeta,
+        service: &Service,
+        location: &Location,
+        message: String,
+        hint: String,
+    ) {
+        self.findings.push(Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            step: service_step(&service.name),
+            service: Some(service.name.clone()),
+            location: Some(location.clone()),
+            message,
+            hint,
+        });
+    }
+
+    /// A finding about the workspace as a whole (a file compose cannot read).
+    pub fn workspace(&mut self, rule: &RuleMeta, location: &Location, message: String, hint: String) {
+        self.findings.push(Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            step: WORKSPACE_STEP.to_string(),
+            service: None,
+            location: Some(location.clone()),
+            message,
+            hint,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut ids: Vec<&str> = all().map(|r| r.meta().id).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "duplicate rule ids");
+        for id in ids {
+            let (area, name) = id.split_once('/').expect(id);
+            assert!(!area.is_empty() && !name.is_empty(), "{id}");
+            assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'/'), "{id}");
+        }
+    }
+
+    #[test]
+    fn edit_distance_counts_typos() {
+        assert_eq!(edit_distance("OTEP_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"), 1);
+        assert_eq!(edit_distance("OTEL_EXPORTER_OTLP_HEADER", "OTEL_EXPORTER_OTLP_HEADERS"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn every_rule_documents_what_why_and_the_fix() {
+        for rule in all() {
+            let meta = rule.meta();
+            for heading in ["What it does", "Why is this bad?", "Example"] {
+                assert!(!meta.section(heading).is_empty(), "{} lacks `## {heading}`", meta.id);
+            }
+            assert!(!meta.summary().is_empty(), "{}", meta.id);
+        }
+    }
+}

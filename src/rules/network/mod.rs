@@ -1,0 +1,5 @@
+//! `network/` rules.
+
+use super::Rule;
+
+pub const RULES: &[&dyn Rule] = &[];

@@ -1,0 +1,496 @@
+//! docker compose files: the services, and the fields of each that decide what it runs with,
+//! interpolated as compose does and with the position of every value.
+
+use std::sync::Arc;
+
+use super::interpolate::{InterpolationError, VarUse, interpolate};
+use super::yaml::{self, Key, Node, NodeKind};
+use crate::source::Location;
+
+/// A scalar after interpolation, with the text as written and the variables it used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub value: String,
+    pub raw: String,
+    pub location: Location,
+    pub uses: Vec<VarUse>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeService {
+    pub name: String,
+    pub location: Location,
+    pub image: Option<Text>,
+    pub build: Option<Build>,
+    pub environment: Vec<EnvEntry>,
+    pub env_files: Vec<EnvFileRef>,
+    pub command: Option<CommandLine>,
+    pub entrypoint: Option<CommandLine>,
+    pub network_mode: Option<Text>,
+}
+
+/// One `environment` entry. `value` is `None` for `KEY` / `KEY:` without a value, which compose
+/// fills from the shell environment (or leaves out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvEntry {
+    pub name: String,
+    pub location: Location,
+    pub value: Option<Text>,
+    /// The line of the `<<` merge that pulled this entry in from an anchor, if it did.
+    pub merged_at: Option<u32>,
+}
+
+/// `command` / `entrypoint`: a string compose splits into words, or a list of words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandLine {
+    Shell(Text),
+    Exec(Vec<Text>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Build {
+    pub context: Text,
+    pub dockerfile: Option<Text>,
+    pub target: Option<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvFileRef {
+    pub path: Text,
+    pub required: bool,
+}
+
+/// A value compose cannot interpolate: it refuses to start the whole project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterpolationFailure {
+    pub location: Location,
+    pub template: String,
+    pub error: InterpolationError,
+}
+
+/// A syntax or structure error; compose refuses the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructureProblem {
+    pub location: Location,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComposeDocument {
+    pub services: Vec<ComposeService>,
+    pub problems: Vec<StructureProblem>,
+    pub interpolation_failures: Vec<InterpolationFailure>,
+}
+
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Reads one compose file. Never fails: what cannot be understood becomes a problem with its
+/// position and the rest of the file is still read.
+pub fn read(file: &Arc<str>, text: &str, lookup: Lookup) -> ComposeDocument {
+    let mut reader = Reader {
+        file,
+        lookup,
+        document: ComposeDocument::default(),
+    };
+    match yaml::parse(text) {
+        Ok(root) => reader.read_root(&root),
+        Err(error) => reader.problem_at(error.line, error.column, error.message),
+    }
+    reader.document
+}
+
+struct Reader<'a> {
+    file: &'a Arc<str>,
+    lookup: Lookup<'a>,
+    document: ComposeDocument,
+}
+
+impl Reader<'_> {
+    fn read_root(&mut self, root: &Node) {
+        let entries = match &root.kind {
+            NodeKind::Map(entries) => entries,
+            NodeKind::Null => {
+                return self.problem_at(1, 1, "empty compose file".into());
+            }
+            _ => {
+                let message = format!("top-level must be a mapping, found {}", root.type_name());
+                return self.problem(root, message);
+            }
+        };
+        let Some((_, services)) = entries.iter().find(|(key, _)| key.name == "services") else {
+            return self.problem(root, "no `services` section".into());
+        };
+        match &services.kind {
+            NodeKind::Map(services) => {
+                for (name, body) in services {
+                    if let Some(service) = self.read_service(name, body) {
+                        self.document.services.push(service);
+                    }
+                }
+            }
+            NodeKind::Null => {}
+            _ => {
+                let message = format!("`services` must be a mapping, found {}", services.type_name());
+                self.problem(services, message);
+            }
+        }
+    }
+
+    fn read_service(&mut self, name: &Key, body: &Node) -> Option<ComposeService> {
+        let mut service = ComposeService {
+            name: name.name.clone(),
+            location: self.location(name.line, name.column),
+            image: None,
+            build: None,
+            environment: Vec::new(),
+            env_files: Vec::new(),
+            command: None,
+            entrypoint: None,
+            network_mode: None,
+        };
+        let entries = match &body.kind {
+            NodeKind::Map(entries) => entries,
+            NodeKind::Null => return Some(service),
+            _ => {
+                let message = format!(
+                    "service `{}` must be a mapping, found {}",
+                    name.name,
+                    body.type_name()
+                );
+                self.problem(body, message);
+                return None;
+            }
+        };
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "image" => service.image = self.scalar(&key.name, value),
+                "build" => service.build = self.build(value),
+                "environment" => service.environment = self.environment(value),
+                "env_file" => service.env_files = self.env_files(value),
+                "command" => service.command = self.command(&key.name, value),
+                "entrypoint" => service.entrypoint = self.command(&key.name, value),
+                "network_mode" => service.network_mode = self.scalar(&key.name, value),
+                _ => {}
+            }
+        }
+        Some(service)
+    }
+
+    fn build(&mut self, node: &Node) -> Option<Build> {
+        match &node.kind {
+            NodeKind::Scalar(_) => Some(Build {
+                context: self.text(node)?,
+                dockerfile: None,
+                target: None,
+            }),
+            NodeKind::Map(_) => {
+                let context = match node.get("context") {
+                    Some(context) => self.scalar("build.context", context)?,
+                    // compose defaults the context to the compose file's directory.
+                    None => Text {
+                        value: ".".into(),
+                        raw: ".".into(),
+                        location: self.location(node.line, node.column),
+                        uses: Vec::new(),
+                    },
+                };
+                Some(Build {
+                    context,
+                    dockerfile: node
+                        .get("dockerfile")
+                        .and_then(|d| self.scalar("build.dockerfile", d)),
+                    target: node.get("target").and_then(|t| self.scalar("build.target", t)),
+                })
+            }
+            _ => {
+                let message = format!("`build` must be a string or a mapping, found {}", node.type_name());
+                self.problem(node, message);
+                None
+            }
+        }
+    }
+
+    fn environment(&mut self, node: &Node) -> Vec<EnvEntry> {
+        match &node.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .map(|(key, value)| EnvEntry {
+                    name: key.name.clone(),
+                    location: self.location(key.line, key.column),
+                    value: match value.kind {
+                        NodeKind::Null => None,
+                        _ => self.scalar(&key.name, value),
+                    },
+                    merged_at: (key.used_line != key.line).then_some(key.used_line),
+                })
+                .collect(),
+            NodeKind::Seq(items) => items.iter().filter_map(|item| self.list_entry(item)).collect(),
+            NodeKind::Null => Vec::new(),
+            NodeKind::Scalar(_) => {
+                let message = "`environment` must be a mapping or a list, found a string".into();
+                self.problem(node, message);
+                Vec::new()
+            }
+        }
+    }
+
+    /// `- KEY=value` or `- KEY`: compose interpolates the whole item, then splits at the first
+    /// `=`. Quotes are part of the value here (`- KEY="v"` gives `"v"` with its quotes).
+    fn list_entry(&mut self, item: &Node) -> Option<EnvEntry> {
+        let text = self.scalar("environment", item)?;
+        let location = text.location.clone();
+        let (name, value) = match text.value.split_once('=') {
+            Some((name, value)) => (name.to_string(), Some(value.to_string())),
+            None => (text.value.clone(), None),
+        };
+        let raw_value = text.raw.split_once('=').map(|(_, raw)| raw.to_string());
+        Some(EnvEntry {
+            name,
+            location: location.clone(),
+            value: value.map(|value| Text {
+                value,
+                raw: raw_value.unwrap_or_default(),
+                location,
+                uses: text.uses,
+            }),
+            merged_at: None,
+        })
+    }
+
+    fn env_files(&mut self, node: &Node) -> Vec<EnvFileRef> {
+        let items: Vec<&Node> = match &node.kind {
+            NodeKind::Seq(items) => items.iter().collect(),
+            NodeKind::Null => Vec::new(),
+            _ => vec![node],
+        };
+        items
+            .into_iter()
+            .filter_map(|item| match &item.kind {
+                NodeKind::Map(_) => {
+                    let path = self.scalar("env_file.path", item.get("path")?)?;
+                    let required = item
+                        .get("required")
+                        .and_then(Node::as_scalar)
+                        .is_none_or(|required| required != "false");
+                    Some(EnvFileRef { path, required })
+                }
+                _ => Some(EnvFileRef {
+                    path: self.scalar("env_file", item)?,
+                    required: true,
+                }),
+            })
+            .collect()
+    }
+
+    fn command(&mut self, field: &str, node: &Node) -> Option<CommandLine> {
+        match &node.kind {
+            NodeKind::Null => None,
+            NodeKind::Scalar(_) => self.text(node).map(CommandLine::Shell),
+            NodeKind::Seq(items) => Some(CommandLine::Exec(
+                items.iter().filter_map(|item| self.scalar(field, item)).collect(),
+            )),
+            NodeKind::Map(_) => {
+                let message = format!("`{field}` must be a string or a list, found a mapping");
+                self.problem(node, message);
+                None
+            }
+        }
+    }
+
+    fn scalar(&mut self, field: &str, node: &Node) -> Option<Text> {
+        if node.as_scalar().is_none() {
+            let message = format!("`{field}` must be a string, found {}", node.type_name());
+            self.problem(node, message);
+        }
+        self.text(node)
+    }
+
+    fn text(&mut self, node: &Node) -> Option<Text> {
+        let raw = node.as_scalar()?;
+        let location = self.location(node.line, node.column);
+        let (value, uses) = match interpolate(raw, self.lookup) {
+            Ok(interpolated) => (interpolated.value, interpolated.uses),
+            Err(error) => {
+                self.document.interpolation_failures.push(InterpolationFailure {
+                    location: location.clone(),
+                    template: raw.to_string(),
+                    error,
+                });
+                (raw.to_string(), Vec::new())
+            }
+        };
+        Some(Text {
+            value,
+            raw: raw.to_string(),
+            location,
+            uses,
+        })
+    }
+
+    fn location(&self, line: u32, column: u32) -> Location {
+        Location::new(self.file, line, column)
+    }
+
+    fn problem(&mut self, node: &Node, message: String) {
+        self.problem_at(node.line, node.column, message);
+    }
+
+    fn problem_at(&mut self, line: u32, column: u32, message: String) {
+        let location = self.location(line, column);
+        self.document.problems.push(StructureProblem { location, message });
+    }
+}
+
+/// Merges the services of several compose files in order, as `docker compose -f a -f b` does:
+/// later files override single values, `environment` merges by name, `env_file` lists add up.
+pub fn merge(documents: Vec<ComposeDocument>) -> Vec<ComposeService> {
+    let mut merged: Vec<ComposeService> = Vec::new();
+    for service in documents.into_iter().flat_map(|d| d.services) {
+        match merged.iter_mut().find(|s| s.name == service.name) {
+            Some(base) => override_service(base, service),
+            None => merged.push(service),
+        }
+    }
+    merged
+}
+
+fn override_service(base: &mut ComposeService, service: ComposeService) {
+    for entry in service.environment {
+        match base.environment.iter_mut().find(|e| e.name == entry.name) {
+            Some(existing) => *existing = entry,
+            None => base.environment.push(entry),
+        }
+    }
+    base.env_files.extend(service.env_files);
+    base.image = service.image.or(base.image.take());
+    base.command = service.command.or(base.command.take());
+    base.entrypoint = service.entrypoint.or(base.entrypoint.take());
+    base.network_mode = service.network_mode.or(base.network_mode.take());
+    base.build = match (base.build.take(), service.build) {
+        (Some(old), Some(new)) => Some(Build {
+            context: new.context,
+            dockerfile: new.dockerfile.or(old.dockerfile),
+            target: new.target.or(old.target),
+        }),
+        (old, new) => new.or(old),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> Arc<str> {
+        Arc::from("docker-compose.yml")
+    }
+
+    fn read_with(text: &str, vars: &[(&str, &str)]) -> ComposeDocument {
+        let vars: Vec<(String, String)> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let lookup = move |name: &str| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        };
+        read(&file(), text, &lookup)
+    }
+
+    const SEED: &str = "\
+version: \"3.8\"
+services:
+  backend-flask:
+    environment:
+      FRONTEND_URL: \"https://3000-x.gitpod.io\"
+      OTEL_SERVICE_NAME: \"backend-flask\"
+      OTEL_EXPORTER_OTLP_HEADERS: \"x-honeycomb-team=${HONEYCOMB_API_KEY}\"
+    build: ./backend-flask
+    ports:
+      - \"4567:4567\"
+  db:
+    image: postgres:13-alpine
+";
+
+    #[test]
+    fn reads_services_with_positions() {
+        let document = read_with(SEED, &[]);
+        assert!(document.problems.is_empty());
+        let [backend, db] = &document.services[..] else { panic!() };
+        assert_eq!(backend.name, "backend-flask");
+        assert_eq!(backend.location.to_string(), "docker-compose.yml:3:3");
+        let headers = &backend.environment[2];
+        assert_eq!(headers.name, "OTEL_EXPORTER_OTLP_HEADERS");
+        assert_eq!((headers.location.line, headers.location.column), (7, 7));
+        let value = headers.value.as_ref().unwrap();
+        assert_eq!(value.raw, "x-honeycomb-team=${HONEYCOMB_API_KEY}");
+        assert_eq!(backend.build.as_ref().unwrap().context.value, "./backend-flask");
+        assert_eq!(db.image.as_ref().unwrap().value, "postgres:13-alpine");
+    }
+
+    #[test]
+    fn list_environment_keeps_quotes_and_bare_names() {
+        let text = "services:\n  a:\n    environment:\n      - A=\"x\"\n      - B\n      - C=${V}=1\n";
+        let document = read_with(text, &[("V", "v")]);
+        let env = &document.services[0].environment;
+        assert_eq!(env[0].value.as_ref().unwrap().value, "\"x\"");
+        assert_eq!(env[1].name, "B");
+        assert_eq!(env[1].value, None);
+        assert_eq!((env[1].location.line, env[1].location.column), (5, 9));
+        assert_eq!(env[2].name, "C");
+    }
+
+    #[test]
+    fn structure_errors_name_the_position_and_the_rest_is_still_read() {
+        let text = "services:\n  a: [1]\n  b:\n    environment: oops\n    image: x\n";
+        let document = read_with(text, &[]);
+        let messages: Vec<String> = document
+            .problems
+            .iter()
+            .map(|p| format!("{} {}", p.location, p.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "docker-compose.yml:2:6 service `a` must be a mapping, found a list",
+                "docker-compose.yml:4:18 `environment` must be a mapping or a list, found a string",
+            ]
+        );
+        assert_eq!(document.services.len(), 1);
+        assert_eq!(document.services[0].image.as_ref().unwrap().value, "x");
+    }
+
+    #[test]
+    fn empty_and_broken_files_are_problems() {
+        assert_eq!(read_with("", &[]).problems[0].message, "empty compose file");
+        let broken = read_with("services:\n  a:\n    image: [\n", &[]);
+        assert_eq!(broken.problems[0].location.line, 3);
+    }
+
+    #[test]
+    fn env_file_forms() {
+        let text = "services:\n  a:\n    env_file:\n      - a.env\n      - path: b.env\n        required: false\n  b:\n    env_file: c.env\n";
+        let document = read_with(text, &[]);
+        let a: Vec<(&str, bool)> = document.services[0]
+            .env_files
+            .iter()
+            .map(|f| (f.path.value.as_str(), f.required))
+            .collect();
+        assert_eq!(a, [("a.env", true), ("b.env", false)]);
+        assert_eq!(document.services[1].env_files[0].path.value, "c.env");
+    }
+
+    #[test]
+    fn later_files_override_and_environment_merges_by_name() {
+        let base = read_with(
+            "services:\n  a:\n    build: .\n    command: x\n    environment:\n      A: 1\n      B: 2\n",
+            &[],
+        );
+        let over = read_with("services:\n  a:\n    environment:\n      B: 3\n      C: 4\n", &[]);
+        let merged = merge(vec![base, over]);
+        let env: Vec<(&str, &str)> = merged[0]
+            .environment
+            .iter()
+            .map(|e| (e.name.as_str(), e.value.as_ref().unwrap().value.as_str()))
+            .collect();
+        assert_eq!(env, [("A", "1"), ("B", "3"), ("C", "4")]);
+        assert!(merged[0].command.is_some());
+        assert!(merged[0].build.is_some());
+    }
+}

@@ -1,0 +1,116 @@
+//! Listing the files of a build context that matter: Python source, dependency manifests and
+//! the marker files that tell a service's language.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::{DirEntry, WalkDir};
+
+use super::Language;
+
+/// Directories that never hold the service's own code: VCS data, dependency caches, virtualenvs
+/// and build output. Walking them would be slow and would find other people's imports.
+const SKIPPED_DIRS: [&str; 12] = [
+    ".git",
+    ".hg",
+    "node_modules",
+    "target",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    "site-packages",
+    ".terraform",
+];
+
+/// Bounds for pathological trees: a context is a service's source, not a disk.
+const MAX_DEPTH: usize = 12;
+const MAX_ENTRIES: usize = 50_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextFileKind {
+    Python,
+    Requirements,
+    Pyproject,
+    LanguageMarker(Language),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextFile {
+    pub path: PathBuf,
+    pub kind: ContextFileKind,
+}
+
+/// The files of `dir` worth reading, in a stable order. Symlinks are not followed, so a link
+/// loop cannot trap the walk.
+pub fn context_files(dir: &Path) -> Vec<ContextFile> {
+    let mut files: Vec<ContextFile> = WalkDir::new(dir)
+        .follow_links(false)
+        .max_depth(MAX_DEPTH)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_skipped_dir(entry))
+        .take(MAX_ENTRIES)
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let kind = classify(entry.path())?;
+            Some(ContextFile {
+                path: entry.into_path(),
+                kind,
+            })
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn is_skipped_dir(entry: &DirEntry) -> bool {
+    entry.file_type().is_dir()
+        && (SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())
+            // Any virtualenv, whatever its name.
+            || entry.path().join("pyvenv.cfg").is_file())
+}
+
+fn classify(path: &Path) -> Option<ContextFileKind> {
+    let name = path.file_name()?.to_str()?;
+    let in_requirements_dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|dir| dir == "requirements");
+    let kind = match name {
+        "pyproject.toml" => ContextFileKind::Pyproject,
+        "package.json" => ContextFileKind::LanguageMarker(Language::Node),
+        "go.mod" => ContextFileKind::LanguageMarker(Language::Go),
+        "pom.xml" | "build.gradle" | "build.gradle.kts" => {
+            ContextFileKind::LanguageMarker(Language::Java)
+        }
+        "Gemfile" => ContextFileKind::LanguageMarker(Language::Ruby),
+        "Cargo.toml" => ContextFileKind::LanguageMarker(Language::Rust),
+        "composer.json" => ContextFileKind::LanguageMarker(Language::Php),
+        _ if name.ends_with(".csproj") => ContextFileKind::LanguageMarker(Language::DotNet),
+        _ if name.ends_with(".py") => ContextFileKind::Python,
+        _ if name.ends_with(".txt") && (name.contains("requirements") || in_requirements_dir) => {
+            ContextFileKind::Requirements
+        }
+        _ => return None,
+    };
+    Some(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_the_files_that_matter() {
+        let kind = |p: &str| classify(Path::new(p));
+        assert_eq!(kind("a/app.py"), Some(ContextFileKind::Python));
+        assert_eq!(kind("requirements.txt"), Some(ContextFileKind::Requirements));
+        assert_eq!(kind("requirements-dev.txt"), Some(ContextFileKind::Requirements));
+        assert_eq!(kind("requirements/base.txt"), Some(ContextFileKind::Requirements));
+        assert_eq!(kind("notes.txt"), None);
+        assert_eq!(kind("package.json"), Some(ContextFileKind::LanguageMarker(Language::Node)));
+        assert_eq!(kind("README.md"), None);
+    }
+}

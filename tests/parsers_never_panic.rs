@@ -1,0 +1,89 @@
+//! Every parser takes whatever a workspace holds: random bytes (as text, the way the loader
+//! hands them over after its UTF-8 check), near-valid input built from each format's own
+//! tokens, and never panics or loops.
+
+use otel_doctor::shell;
+use otel_doctor::source::Location;
+use otel_doctor::workspace::{compose, dockerfile, dotenv, interpolate, manifest, python, yaml};
+use proptest::prelude::*;
+
+/// Text made of a format's meaningful pieces, so that the parser gets past its first line.
+fn tokens(pieces: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(pieces), 0..64).prop_map(|parts| parts.concat())
+}
+
+fn any_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(any::<u8>(), 0..512).prop_map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+const YAML: &[&str] = &[
+    "services:", "\n", "  ", "- ", ": ", "&a ", "*a", "<<: ", "{", "}", "[", "]", ",", "\"", "'", "#", "x", "${A}",
+    "$$", "|", ">", "? ", "!!str ", "---", "...", "environment", "command", "build", "env_file", "\t",
+];
+const DOCKERFILE: &[&str] = &[
+    "FROM ", "RUN ", "ENV ", "ARG ", "CMD ", "COPY ", "AS ", "--from=", "\\\n", "\n", "<<EOF", "EOF", "[\"", "\"]",
+    "\"", "'", "=", "#", " ", "x", "pip install -r r.txt", "# escape=`\n", "`\n",
+];
+const DOTENV: &[&str] = &["A", "=", "\"", "'", "`", "\\", "\n", "#", " ", "export ", "${", "}", "$", ":-", "x", "\r\n"];
+const TEMPLATE: &[&str] = &["$", "{", "}", ":", "-", "?", "+", "A", "_", "1", "$$", "${A:-${B}}", " ", "!"];
+const PYTHON: &[&str] = &[
+    "import ", "from ", " as ", "(", ")", ",", ".", "\"", "'", "\"\"\"", "#", "\\\n", "\n", "=", "x", "@", ":",
+    "opentelemetry", "f\"", "r'", "[", "]",
+];
+const REQUIREMENTS: &[&str] = &["-r ", "-e ", "\\\n", "\n", "#", " ", "opentelemetry-sdk", "[", "]", "==1", ";", "@ ", "x"];
+const TOML: &[&str] = &["[project]", "\n", "dependencies = ", "[", "]", "\"", "x", ",", "=", "{", "}", "[tool.poetry.dependencies]"];
+
+fn lookup(name: &str) -> Option<String> {
+    (name == "A").then(|| "a".to_string())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn yaml_and_compose(text in prop_oneof![any_text(), tokens(YAML)]) {
+        let _ = yaml::parse(&text);
+        let _ = compose::read(&std::sync::Arc::from("docker-compose.yml"), &text, &lookup);
+    }
+
+    #[test]
+    fn dockerfiles(text in prop_oneof![any_text(), tokens(DOCKERFILE)]) {
+        if let Ok(parsed) = dockerfile::parse(&text) {
+            for instruction in &parsed.instructions {
+                let _ = instruction.env_pairs(&text);
+            }
+        }
+    }
+
+    #[test]
+    fn env_files(text in prop_oneof![any_text(), tokens(DOTENV)]) {
+        let _ = dotenv::parse(&text, &lookup);
+    }
+
+    #[test]
+    fn interpolation(text in prop_oneof![any_text(), tokens(TEMPLATE)]) {
+        let _ = interpolate::interpolate(&text, &lookup);
+    }
+
+    #[test]
+    fn python_sources(text in prop_oneof![any_text(), tokens(PYTHON)]) {
+        let _ = python::parse(&text);
+    }
+
+    #[test]
+    fn manifests(text in prop_oneof![any_text(), tokens(REQUIREMENTS), tokens(TOML)]) {
+        let _ = manifest::parse_requirements(&text);
+        let _ = manifest::parse_pyproject(&text);
+    }
+
+    #[test]
+    fn shell_words(text in any_text()) {
+        let _ = shell::split(&text);
+    }
+
+    #[test]
+    fn locations_inside_text(text in any_text(), line in 0u32..10, column in 0u32..80, needle in "[a-z-]{0,4}") {
+        let _ = otel_doctor::source::find_from(&text, line, column, &needle);
+        let _ = Location::new(&std::sync::Arc::from("f"), line, column);
+    }
+}
