@@ -13,25 +13,139 @@ fn tokens(pieces: &'static [&'static str]) -> impl Strategy<Value = String> {
 }
 
 fn any_text() -> impl Strategy<Value = String> {
-    prop::collection::vec(any::<u8>(), 0..512).prop_map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    prop::collection::vec(any::<u8>(), 0..512)
+        .prop_map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 const YAML: &[&str] = &[
-    "services:", "\n", "  ", "- ", ": ", "&a ", "*a", "<<: ", "{", "}", "[", "]", ",", "\"", "'", "#", "x", "${A}",
-    "$$", "|", ">", "? ", "!!str ", "---", "...", "environment", "command", "build", "env_file", "\t",
+    "services:",
+    "\n",
+    "  ",
+    "- ",
+    ": ",
+    "&a ",
+    "*a",
+    "<<: ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "\"",
+    "'",
+    "#",
+    "x",
+    "${A}",
+    "$$",
+    "|",
+    ">",
+    "? ",
+    "!!str ",
+    "---",
+    "...",
+    "environment",
+    "command",
+    "build",
+    "env_file",
+    "\t",
 ];
 const DOCKERFILE: &[&str] = &[
-    "FROM ", "RUN ", "ENV ", "ARG ", "CMD ", "COPY ", "AS ", "--from=", "\\\n", "\n", "<<EOF", "EOF", "[\"", "\"]",
-    "\"", "'", "=", "#", " ", "x", "pip install -r r.txt", "# escape=`\n", "`\n",
+    "FROM ",
+    "RUN ",
+    "ENV ",
+    "ARG ",
+    "CMD ",
+    "COPY ",
+    "AS ",
+    "--from=",
+    "\\\n",
+    "\n",
+    "<<EOF",
+    "EOF",
+    "[\"",
+    "\"]",
+    "\"",
+    "'",
+    "=",
+    "#",
+    " ",
+    "x",
+    "pip install -r r.txt",
+    "# escape=`\n",
+    "`\n",
 ];
-const DOTENV: &[&str] = &["A", "=", "\"", "'", "`", "\\", "\n", "#", " ", "export ", "${", "}", "$", ":-", "x", "\r\n"];
-const TEMPLATE: &[&str] = &["$", "{", "}", ":", "-", "?", "+", "A", "_", "1", "$$", "${A:-${B}}", " ", "!"];
+const DOTENV: &[&str] = &[
+    "A", "=", "\"", "'", "`", "\\", "\n", "#", " ", "export ", "${", "}", "$", ":-", "x", "\r\n",
+];
+const TEMPLATE: &[&str] = &[
+    "$",
+    "{",
+    "}",
+    ":",
+    "-",
+    "?",
+    "+",
+    "A",
+    "_",
+    "1",
+    "$$",
+    "${A:-${B}}",
+    " ",
+    "!",
+];
 const PYTHON: &[&str] = &[
-    "import ", "from ", " as ", "(", ")", ",", ".", "\"", "'", "\"\"\"", "#", "\\\n", "\n", "=", "x", "@", ":",
-    "opentelemetry", "f\"", "r'", "[", "]",
+    "import ",
+    "from ",
+    " as ",
+    "(",
+    ")",
+    ",",
+    ".",
+    "\"",
+    "'",
+    "\"\"\"",
+    "#",
+    "\\\n",
+    "\n",
+    "=",
+    "x",
+    "@",
+    ":",
+    "opentelemetry",
+    "f\"",
+    "r'",
+    "[",
+    "]",
 ];
-const REQUIREMENTS: &[&str] = &["-r ", "-e ", "\\\n", "\n", "#", " ", "opentelemetry-sdk", "[", "]", "==1", ";", "@ ", "x"];
-const TOML: &[&str] = &["[project]", "\n", "dependencies = ", "[", "]", "\"", "x", ",", "=", "{", "}", "[tool.poetry.dependencies]"];
+const REQUIREMENTS: &[&str] = &[
+    "-r ",
+    "-e ",
+    "\\\n",
+    "\n",
+    "#",
+    " ",
+    "opentelemetry-sdk",
+    "[",
+    "]",
+    "==1",
+    ";",
+    "@ ",
+    "x",
+];
+const TOML: &[&str] = &[
+    "[project]",
+    "\n",
+    "dependencies = ",
+    "[",
+    "]",
+    "\"",
+    "x",
+    ",",
+    "=",
+    "{",
+    "}",
+    "[tool.poetry.dependencies]",
+];
 
 fn lookup(name: &str) -> Option<String> {
     (name == "A").then(|| "a".to_string())
@@ -48,11 +162,7 @@ proptest! {
 
     #[test]
     fn dockerfiles(text in prop_oneof![any_text(), tokens(DOCKERFILE)]) {
-        if let Ok(parsed) = dockerfile::parse(&text) {
-            for instruction in &parsed.instructions {
-                let _ = instruction.env_pairs(&text);
-            }
-        }
+        let _ = dockerfile::parse(&text);
     }
 
     #[test]

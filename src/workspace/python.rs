@@ -1,14 +1,791 @@
-//! placeholder
+//! The imports and calls of a Python file, from a small tokenizer rather than a parser: enough
+//! to know that `app.py` imports `opentelemetry.sdk.trace`, calls
+//! `trace.set_tracer_provider(...)` and builds `OTLPSpanExporter(endpoint="...")`, and never
+//! fooled by strings or comments. Garbage in gives best effort out, never a panic.
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PythonSource { pub imports: Vec<Import>, pub calls: Vec<Call> }
+pub struct PythonSource {
+    pub imports: Vec<Import>,
+    pub calls: Vec<Call>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Import { pub module: String, pub names: Option<Vec<ImportedName>>, pub alias: Option<String>, pub line: u32, pub column: u32 }
+pub struct Import {
+    /// `import a.b` / `from a.b import c` → `a.b`; relative imports keep their dots (`.mod`).
+    pub module: String,
+    /// `from m import a, b as c`: the names; `None` for `import m`.
+    pub names: Option<Vec<ImportedName>>,
+    /// `import m as alias`.
+    pub alias: Option<String>,
+    /// Position of the `import` / `from` keyword.
+    pub line: u32,
+    pub column: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedName { pub name: String, pub alias: Option<String>, pub line: u32, pub column: u32 }
+pub struct ImportedName {
+    pub name: String,
+    pub alias: Option<String>,
+    pub line: u32,
+    pub column: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Call { pub callee: String, pub line: u32, pub column: u32, pub args: Vec<Arg> }
+pub struct Call {
+    /// The dotted name before `(`; a call on a call's result adds `()`:
+    /// `FlaskInstrumentor().instrument_app(app)` → `FlaskInstrumentor().instrument_app`.
+    /// Calls on other expressions (`x[0](1)`, `"s".join(x)`) are not reported.
+    pub callee: String,
+    /// Position of the callee's first token.
+    pub line: u32,
+    pub column: u32,
+    pub args: Vec<Arg>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Arg { pub keyword: Option<String>, pub value: ArgValue, pub line: u32, pub column: u32 }
+pub struct Arg {
+    pub keyword: Option<String>,
+    pub value: ArgValue,
+    /// Position of the value's first token.
+    pub line: u32,
+    pub column: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ArgValue { Str(String), Bool(bool), None, Number(String), Name(String), Other }
-pub fn parse(_source: &str) -> PythonSource { todo!() }
+pub enum ArgValue {
+    /// A string literal (adjacent literals joined, escapes decoded); never an f-string.
+    Str(String),
+    Bool(bool),
+    None,
+    Number(String),
+    /// A dotted name such as `app` or `os.environ`.
+    Name(String),
+    Other,
+}
+
+pub fn parse(source: &str) -> PythonSource {
+    let tokens = tokenize(source);
+    PythonSource {
+        imports: imports(&tokens),
+        calls: calls(&tokens),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Name(String),
+    /// `None` for f-strings, whose value is not known.
+    Str(Option<String>),
+    Number(String),
+    Op(char),
+    /// The end of a logical line.
+    Newline,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Token {
+    kind: Kind,
+    line: u32,
+    column: u32,
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// Python tokens with 1-based positions (columns in characters). Newlines inside brackets and
+/// after a backslash continue the logical line, as in Python.
+fn tokenize(source: &str) -> Vec<Token> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut tokens = Vec::new();
+    let (mut i, mut line, mut line_start) = (0usize, 1usize, 0usize);
+    let mut depth = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        let at =
+            |line: usize, line_start: usize, i: usize| (to_u32(line), to_u32(i - line_start + 1));
+        match c {
+            '\n' => {
+                if depth == 0
+                    && tokens
+                        .last()
+                        .is_some_and(|t: &Token| t.kind != Kind::Newline)
+                {
+                    let (line, column) = at(line, line_start, i);
+                    tokens.push(Token {
+                        kind: Kind::Newline,
+                        line,
+                        column,
+                    });
+                }
+                line += 1;
+                line_start = i + 1;
+                i += 1;
+            }
+            '#' => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '\\' if chars.get(i + 1) == Some(&'\n') => {
+                i += 2;
+                line += 1;
+                line_start = i;
+            }
+            c if c.is_whitespace() => i += 1,
+            c if c.is_alphabetic() || c == '_' => {
+                let start = i;
+                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                let (l, column) = at(line, line_start, start);
+                if let Some(&quote) = chars
+                    .get(i)
+                    .filter(|q| matches!(q, '"' | '\''))
+                    .filter(|_| is_string_prefix(&word))
+                {
+                    let (value, end, newlines, last_start) = string(&chars, i, quote, &word);
+                    tokens.push(Token {
+                        kind: Kind::Str(value),
+                        line: l,
+                        column,
+                    });
+                    i = end;
+                    if newlines > 0 {
+                        line += newlines;
+                        line_start = last_start;
+                    }
+                } else {
+                    tokens.push(Token {
+                        kind: Kind::Name(word),
+                        line: l,
+                        column,
+                    });
+                }
+            }
+            '"' | '\'' => {
+                let (l, column) = at(line, line_start, i);
+                let (value, end, newlines, last_start) = string(&chars, i, c, "");
+                tokens.push(Token {
+                    kind: Kind::Str(value),
+                    line: l,
+                    column,
+                });
+                i = end;
+                if newlines > 0 {
+                    line += newlines;
+                    line_start = last_start;
+                }
+            }
+            c if c.is_ascii_digit() => {
+                let start = i;
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric() || chars[i] == '.' || chars[i] == '_')
+                {
+                    i += 1;
+                }
+                let (l, column) = at(line, line_start, start);
+                tokens.push(Token {
+                    kind: Kind::Number(chars[start..i].iter().collect()),
+                    line: l,
+                    column,
+                });
+            }
+            c => {
+                match c {
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                let (l, column) = at(line, line_start, i);
+                tokens.push(Token {
+                    kind: Kind::Op(c),
+                    line: l,
+                    column,
+                });
+                i += 1;
+            }
+        }
+    }
+    tokens
+}
+
+fn is_string_prefix(word: &str) -> bool {
+    word.len() <= 2
+        && word
+            .chars()
+            .all(|c| matches!(c.to_ascii_lowercase(), 'r' | 'b' | 'u' | 'f'))
+}
+
+/// A string literal starting at `start` (its opening quote): its value (`None` for an
+/// f-string), where it ends, how many newlines it spans and where its last line starts.
+fn string(
+    chars: &[char],
+    start: usize,
+    quote: char,
+    prefix: &str,
+) -> (Option<String>, usize, usize, usize) {
+    let raw = prefix.to_ascii_lowercase().contains('r');
+    let formatted = prefix.to_ascii_lowercase().contains('f');
+    let triple = chars.get(start + 1) == Some(&quote) && chars.get(start + 2) == Some(&quote);
+    let mut i = start + if triple { 3 } else { 1 };
+    let (mut newlines, mut last_start) = (0, 0);
+    let mut value = String::new();
+    while i < chars.len() {
+        let c = chars[i];
+        if c == quote
+            && (!triple || (chars.get(i + 1) == Some(&quote) && chars.get(i + 2) == Some(&quote)))
+        {
+            i += if triple { 3 } else { 1 };
+            return ((!formatted).then_some(value), i, newlines, last_start);
+        }
+        if c == '\n' {
+            if !triple {
+                break;
+            }
+            newlines += 1;
+            last_start = i + 1;
+        }
+        if c == '\\' && i + 1 < chars.len() {
+            let next = chars[i + 1];
+            if next == '\n' {
+                newlines += 1;
+                last_start = i + 2;
+            }
+            if raw {
+                value.push(c);
+                value.push(next);
+            } else {
+                match next {
+                    'n' => value.push('\n'),
+                    't' => value.push('\t'),
+                    '\n' => {}
+                    other => value.push(other),
+                }
+            }
+            i += 2;
+            continue;
+        }
+        value.push(c);
+        i += 1;
+    }
+    // Unterminated: the rest of the line (or file) is the string.
+    (None, i, newlines, last_start)
+}
+
+fn name(token: Option<&Token>) -> Option<&str> {
+    match token.map(|t| &t.kind) {
+        Some(Kind::Name(name)) => Some(name),
+        _ => None,
+    }
+}
+
+fn is_op(token: Option<&Token>, op: char) -> bool {
+    token.is_some_and(|t| t.kind == Kind::Op(op))
+}
+
+/// Where a statement may start: the file start, after a newline, `;` or a block's `:`.
+fn starts_statement(tokens: &[Token], index: usize) -> bool {
+    index == 0
+        || matches!(
+            tokens[index - 1].kind,
+            Kind::Newline | Kind::Op(';') | Kind::Op(':')
+        )
+}
+
+fn imports(tokens: &[Token]) -> Vec<Import> {
+    let mut imports = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        if !starts_statement(tokens, index) {
+            continue;
+        }
+        match name(Some(token)) {
+            Some("import") => plain_imports(tokens, index, &mut imports),
+            Some("from") => {
+                if let Some(import) = from_import(tokens, index) {
+                    imports.push(import);
+                }
+            }
+            _ => {}
+        }
+    }
+    imports
+}
+
+/// A dotted name starting at `index`, and the index after it.
+fn dotted(tokens: &[Token], mut index: usize) -> (String, usize) {
+    let mut text = String::new();
+    while let Some(part) = name(tokens.get(index)) {
+        text.push_str(part);
+        index += 1;
+        if is_op(tokens.get(index), '.') && name(tokens.get(index + 1)).is_some() {
+            text.push('.');
+            index += 1;
+        } else {
+            break;
+        }
+    }
+    (text, index)
+}
+
+/// `import a.b as c, d`: one `Import` per module.
+fn plain_imports(tokens: &[Token], keyword: usize, out: &mut Vec<Import>) {
+    let at = &tokens[keyword];
+    let mut index = keyword + 1;
+    loop {
+        let (module, next) = dotted(tokens, index);
+        if module.is_empty() {
+            return;
+        }
+        index = next;
+        let alias = (name(tokens.get(index)) == Some("as")).then(|| {
+            index += 2;
+            name(tokens.get(index - 1)).unwrap_or_default().to_string()
+        });
+        out.push(Import {
+            module,
+            names: None,
+            alias,
+            line: at.line,
+            column: at.column,
+        });
+        if !is_op(tokens.get(index), ',') {
+            return;
+        }
+        index += 1;
+    }
+}
+
+/// `from .a.b import (c, d as e)`.
+fn from_import(tokens: &[Token], keyword: usize) -> Option<Import> {
+    let at = &tokens[keyword];
+    let mut index = keyword + 1;
+    let mut module = String::new();
+    while is_op(tokens.get(index), '.') {
+        module.push('.');
+        index += 1;
+    }
+    // `from . import x`: no module name after the dots.
+    if name(tokens.get(index)) != Some("import") {
+        let (dotted_name, next) = dotted(tokens, index);
+        module.push_str(&dotted_name);
+        index = next;
+    }
+    if module.is_empty() || name(tokens.get(index)) != Some("import") {
+        return None;
+    }
+    index += 1;
+    let parenthesized = is_op(tokens.get(index), '(');
+    if parenthesized {
+        index += 1;
+    }
+    let mut names = Vec::new();
+    while let Some(token) = tokens.get(index) {
+        match &token.kind {
+            Kind::Name(imported) => {
+                let alias = (name(tokens.get(index + 1)) == Some("as"))
+                    .then(|| name(tokens.get(index + 2)).unwrap_or_default().to_string());
+                names.push(ImportedName {
+                    name: imported.clone(),
+                    alias: alias.clone(),
+                    line: token.line,
+                    column: token.column,
+                });
+                index += if alias.is_some() { 3 } else { 1 };
+            }
+            Kind::Op('*') => {
+                names.push(ImportedName {
+                    name: "*".into(),
+                    alias: None,
+                    line: token.line,
+                    column: token.column,
+                });
+                index += 1;
+            }
+            Kind::Op(',') => index += 1,
+            _ => break,
+        }
+    }
+    Some(Import {
+        module,
+        names: Some(names),
+        alias: None,
+        line: at.line,
+        column: at.column,
+    })
+}
+
+/// Keywords that can stand before `(` without making a call.
+const KEYWORDS: [&str; 19] = [
+    "if", "elif", "while", "for", "in", "not", "and", "or", "is", "return", "yield", "assert",
+    "del", "with", "as", "lambda", "await", "else", "except",
+];
+
+fn calls(tokens: &[Token]) -> Vec<Call> {
+    let closing = matching_parens(tokens);
+    // The callee of the call each `)` closes, for chains like `A().b()`.
+    let mut callee_at_close: Vec<Option<usize>> = vec![None; tokens.len()];
+    let mut calls: Vec<Call> = Vec::new();
+    // The index of each call's first token.
+    let mut firsts: Vec<usize> = Vec::new();
+    for open in 0..tokens.len() {
+        if !is_op(tokens.get(open), '(') || open == 0 {
+            continue;
+        }
+        let Some((callee, first)) = callee(tokens, open, &callee_at_close, &calls, &firsts) else {
+            continue;
+        };
+        firsts.push(first);
+        let close = closing[open].unwrap_or(tokens.len());
+        if close < tokens.len() {
+            callee_at_close[close] = Some(calls.len());
+        }
+        calls.push(Call {
+            callee,
+            line: tokens[first].line,
+            column: tokens[first].column,
+            args: arguments(&tokens[open + 1..close.min(tokens.len())]),
+        });
+    }
+    calls
+}
+
+/// For every `(`, the index of its `)`.
+fn matching_parens(tokens: &[Token]) -> Vec<Option<usize>> {
+    let mut closing = vec![None; tokens.len()];
+    let mut stack = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        match token.kind {
+            Kind::Op('(') => stack.push(index),
+            Kind::Op(')') => {
+                if let Some(open) = stack.pop() {
+                    closing[open] = Some(index);
+                }
+            }
+            _ => {}
+        }
+    }
+    closing
+}
+
+/// The dotted callee before the `(` at `open`, and the index of its first token.
+fn callee(
+    tokens: &[Token],
+    open: usize,
+    callee_at_close: &[Option<usize>],
+    calls: &[Call],
+    firsts: &[usize],
+) -> Option<(String, usize)> {
+    let last = name(tokens.get(open - 1))?;
+    if KEYWORDS.contains(&last) {
+        return None;
+    }
+    let mut parts = vec![last.to_string()];
+    let mut first = open - 1;
+    while first >= 2 && is_op(tokens.get(first - 1), '.') {
+        match (&tokens[first - 2].kind, callee_at_close[first - 2]) {
+            (Kind::Name(part), _) => {
+                parts.push(part.clone());
+                first -= 2;
+            }
+            (Kind::Op(')'), Some(call)) => {
+                parts.push(format!("{}()", calls[call].callee));
+                first = firsts[call];
+                break;
+            }
+            _ => return None,
+        }
+    }
+    if first >= 1 && matches!(name(tokens.get(first - 1)), Some("def" | "class")) {
+        return None;
+    }
+    parts.reverse();
+    Some((parts.join("."), first))
+}
+
+/// Splits the tokens between a call's parentheses into arguments.
+fn arguments(tokens: &[Token]) -> Vec<Arg> {
+    let mut args = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (index, token) in tokens.iter().enumerate() {
+        match token.kind {
+            Kind::Op('(' | '[' | '{') => depth += 1,
+            Kind::Op(')' | ']' | '}') => depth = depth.saturating_sub(1),
+            Kind::Op(',') if depth == 0 => {
+                args.extend(argument(&tokens[start..index]));
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    args.extend(argument(&tokens[start..]));
+    args
+}
+
+fn argument(tokens: &[Token]) -> Option<Arg> {
+    let tokens: Vec<&Token> = tokens.iter().filter(|t| t.kind != Kind::Newline).collect();
+    let first = tokens.first()?;
+    let is_keyword = tokens.len() > 2
+        && name(Some(first)).is_some()
+        && is_op(tokens.get(1).copied(), '=')
+        && !is_op(tokens.get(2).copied(), '=');
+    let (keyword, value) = if is_keyword {
+        (name(Some(first)).map(String::from), &tokens[2..])
+    } else {
+        (None, &tokens[..])
+    };
+    let start = value.first()?;
+    Some(Arg {
+        keyword,
+        value: classify(value),
+        line: start.line,
+        column: start.column,
+    })
+}
+
+fn classify(tokens: &[&Token]) -> ArgValue {
+    if tokens.iter().all(|t| matches!(t.kind, Kind::Str(Some(_)))) {
+        let text = tokens
+            .iter()
+            .map(|t| match &t.kind {
+                Kind::Str(Some(s)) => s.as_str(),
+                _ => "",
+            })
+            .collect();
+        return ArgValue::Str(text);
+    }
+    match tokens {
+        [single] => match &single.kind {
+            Kind::Name(n) if n == "True" => ArgValue::Bool(true),
+            Kind::Name(n) if n == "False" => ArgValue::Bool(false),
+            Kind::Name(n) if n == "None" => ArgValue::None,
+            Kind::Name(n) => ArgValue::Name(n.clone()),
+            Kind::Number(n) => ArgValue::Number(n.clone()),
+            _ => ArgValue::Other,
+        },
+        _ if tokens.len() % 2 == 1
+            && tokens.iter().enumerate().all(|(i, t)| {
+                if i % 2 == 0 {
+                    matches!(t.kind, Kind::Name(_))
+                } else {
+                    t.kind == Kind::Op('.')
+                }
+            }) =>
+        {
+            let text = tokens
+                .iter()
+                .map(|t| match &t.kind {
+                    Kind::Name(n) => n.as_str(),
+                    _ => ".",
+                })
+                .collect();
+            ArgValue::Name(text)
+        }
+        _ => ArgValue::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CRUDDUR: &str = r#"from flask import Flask
+from flask_cors import CORS, cross_origin
+
+# Honeycomb ----------
+from opentelemetry import trace
+from opentelemetry.instrumentation.flask import FlaskInstrumentor
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, ConsoleSpanExporter
+
+provider = TracerProvider()
+processor = BatchSpanProcessor(OTLPSpanExporter())
+provider.add_span_processor(processor)
+trace.set_tracer_provider(provider)
+tracer = trace.get_tracer(__name__)
+
+app = Flask(__name__)
+FlaskInstrumentor().instrument_app(app)
+
+@app.route("/api/activities/home", methods=['GET'])
+def data_home():
+  with tracer.start_as_current_span("home-activites-mock-data") as span:
+    span.set_attribute("app.now", now.isoformat())
+  return data, 200
+
+if __name__ == "__main__":
+  app.run(debug=True)
+"#;
+
+    #[test]
+    fn imports_with_positions() {
+        let parsed = parse(CRUDDUR);
+        let modules: Vec<(&str, u32, u32)> = parsed
+            .imports
+            .iter()
+            .map(|i| (i.module.as_str(), i.line, i.column))
+            .collect();
+        assert_eq!(
+            modules,
+            [
+                ("flask", 1, 1),
+                ("flask_cors", 2, 1),
+                ("opentelemetry", 5, 1),
+                ("opentelemetry.instrumentation.flask", 6, 1),
+                (
+                    "opentelemetry.exporter.otlp.proto.http.trace_exporter",
+                    7,
+                    1
+                ),
+                ("opentelemetry.sdk.trace", 8, 1),
+                ("opentelemetry.sdk.trace.export", 9, 1),
+            ]
+        );
+        let names: Vec<&str> = parsed.imports[6]
+            .names
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "BatchSpanProcessor",
+                "SimpleSpanProcessor",
+                "ConsoleSpanExporter"
+            ]
+        );
+    }
+
+    #[test]
+    fn calls_with_callees_positions_and_arguments() {
+        let parsed = parse(CRUDDUR);
+        let callees: Vec<(&str, u32, u32)> = parsed
+            .calls
+            .iter()
+            .map(|c| (c.callee.as_str(), c.line, c.column))
+            .collect();
+        assert_eq!(
+            callees,
+            [
+                ("TracerProvider", 11, 12),
+                ("BatchSpanProcessor", 12, 13),
+                ("OTLPSpanExporter", 12, 32),
+                ("provider.add_span_processor", 13, 1),
+                ("trace.set_tracer_provider", 14, 1),
+                ("trace.get_tracer", 15, 10),
+                ("Flask", 17, 7),
+                ("FlaskInstrumentor", 18, 1),
+                ("FlaskInstrumentor().instrument_app", 18, 1),
+                ("app.route", 20, 2),
+                ("tracer.start_as_current_span", 22, 8),
+                ("span.set_attribute", 23, 5),
+                ("now.isoformat", 23, 35),
+                ("app.run", 27, 3),
+            ]
+        );
+        let route = &parsed.calls[9];
+        assert_eq!(
+            route.args[0].value,
+            ArgValue::Str("/api/activities/home".into())
+        );
+        assert_eq!(route.args[1].keyword.as_deref(), Some("methods"));
+        assert_eq!(route.args[1].value, ArgValue::Other);
+        let run = parsed.calls.last().unwrap();
+        assert_eq!(
+            (run.args[0].keyword.as_deref(), &run.args[0].value),
+            (Some("debug"), &ArgValue::Bool(true))
+        );
+        assert_eq!(parsed.calls[1].args[0].value, ArgValue::Other);
+    }
+
+    #[test]
+    fn strings_and_comments_hide_code() {
+        let parsed = parse(
+            "x = \"import opentelemetry\"  # import opentelemetry\n'''\ntrace.set_tracer_provider(x)\n'''\ndef f(a): pass\nclass C(Base): pass\nif (a): pass\n",
+        );
+        assert!(parsed.imports.is_empty());
+        assert!(parsed.calls.is_empty(), "{:?}", parsed.calls);
+    }
+
+    #[test]
+    fn import_forms() {
+        let parsed = parse(
+            "import a.b as c, d\nfrom . import x\nfrom .m import (\n    y as z,\n    w,\n)\ntry: import e\nexcept ImportError: pass\n",
+        );
+        let modules: Vec<(&str, Option<&str>)> = parsed
+            .imports
+            .iter()
+            .map(|i| (i.module.as_str(), i.alias.as_deref()))
+            .collect();
+        assert_eq!(
+            modules,
+            [
+                ("a.b", Some("c")),
+                ("d", None),
+                (".", None),
+                (".m", None),
+                ("e", None)
+            ]
+        );
+        let names = parsed.imports[3].names.as_ref().unwrap();
+        assert_eq!(
+            (
+                names[0].name.as_str(),
+                names[0].alias.as_deref(),
+                names[0].line
+            ),
+            ("y", Some("z"), 4)
+        );
+    }
+
+    #[test]
+    fn literal_arguments() {
+        let parsed = parse(
+            "OTLPSpanExporter(\n    endpoint=\"http://a\" \"/v1/traces\",\n    timeout=10, insecure=None, headers=h.x, *rest)\nf(f\"{x}\", r\"\\n\", 'it\\'s')\n",
+        );
+        let args = &parsed.calls[0].args;
+        assert_eq!(args[0].value, ArgValue::Str("http://a/v1/traces".into()));
+        assert_eq!((args[0].line, args[0].column), (2, 14));
+        assert_eq!(args[1].value, ArgValue::Number("10".into()));
+        assert_eq!(args[2].value, ArgValue::None);
+        assert_eq!(args[3].value, ArgValue::Name("h.x".into()));
+        assert_eq!(args[4].value, ArgValue::Other);
+        let args = &parsed.calls[1].args;
+        assert_eq!(args[0].value, ArgValue::Other);
+        assert_eq!(args[1].value, ArgValue::Str("\\n".into()));
+        assert_eq!(args[2].value, ArgValue::Str("it's".into()));
+    }
+
+    #[test]
+    fn crlf_tabs_unicode_and_unterminated_strings() {
+        let parsed = parse(
+            "from opentelemetry import trace\r\n\tgrüße = trace.get_tracer(\"é\")\r\nx = 'never closed\n",
+        );
+        assert_eq!(parsed.imports.len(), 1);
+        assert_eq!((parsed.calls[0].line, parsed.calls[0].column), (2, 10));
+    }
+
+    #[test]
+    fn never_panics_on_generated_input() {
+        let alphabet = [
+            "import ", "from ", " as ", "(", ")", ",", ".", "\"", "'", "\"\"\"", "#", "\\\n", "\n",
+            "=", "x", "@", ":", "f\"", "é",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..10_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 48) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            let _ = parse(&text);
+        }
+    }
+}
