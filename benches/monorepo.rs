@@ -27,7 +27,11 @@ fn main() {
     let report: serde_json::Value = serde_json::from_slice(&warmup.stdout).expect("JSON report");
     let services = report["services"].as_array().map_or(0, Vec::len);
     let findings = report["findings"].as_array().map_or(0, Vec::len);
-    assert_eq!(services, SERVICES + 1, "every generated service is resolved");
+    assert_eq!(
+        services,
+        SERVICES + 1,
+        "every generated service is resolved"
+    );
     let mut times: Vec<Duration> = (0..RUNS).map(|_| run().0).collect();
     times.sort();
     println!(
@@ -47,10 +51,16 @@ fn ms(duration: Duration) -> f64 {
 fn generate(root: &Path) {
     let _ = std::fs::remove_dir_all(root);
     std::fs::create_dir_all(root).expect("create the workspace");
-    let mut compose = String::from("services:\n  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.114.0\n");
+    let mut compose = String::from(
+        "services:\n  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.114.0\n",
+    );
     for n in 0..SERVICES {
         let name = format!("svc-{n:03}");
-        let endpoint = if n % 10 == 7 { "http://localhost:4318" } else { "http://otel-collector:4318" };
+        let endpoint = if n % 10 == 7 {
+            "http://localhost:4318"
+        } else {
+            "http://otel-collector:4318"
+        };
         compose.push_str(&format!(
             "  {name}:\n    build: ./services/{name}\n    environment:\n      OTEL_SERVICE_NAME: {name}\n      OTEL_EXPORTER_OTLP_ENDPOINT: {endpoint}\n      OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf\n      OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${{HONEYCOMB_API_KEY}}\n      DATABASE_URL: postgres://db/{name}\n"
         ));
@@ -62,15 +72,24 @@ fn generate(root: &Path) {
         } else {
             r#"["gunicorn", "-b", "0.0.0.0:8000", "app.main:app"]"#
         };
-        write(&dir.join("Dockerfile"), &format!(
-            "# syntax=docker/dockerfile:1\nFROM python:3.12-slim AS base\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt \\\n && opentelemetry-bootstrap -a install\nCOPY app ./app\nENV PYTHONUNBUFFERED=1\nEXPOSE 8000\nCMD {command}\n"
-        ));
-        write(&dir.join("requirements.txt"), "flask==3.1.3\ngunicorn==23.0.0\nrequests==2.32.3\nsqlalchemy==2.0.36\npsycopg2-binary==2.9.10\nopentelemetry-api==1.45.1\nopentelemetry-sdk==1.45.1\nopentelemetry-distro==0.66b1\nopentelemetry-exporter-otlp==1.45.1\nopentelemetry-instrumentation-flask==0.66b1\n");
+        write(
+            &dir.join("Dockerfile"),
+            &format!(
+                "# syntax=docker/dockerfile:1\nFROM python:3.12-slim AS base\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt \\\n && opentelemetry-bootstrap -a install\nCOPY app ./app\nENV PYTHONUNBUFFERED=1\nEXPOSE 8000\nCMD {command}\n"
+            ),
+        );
+        write(
+            &dir.join("requirements.txt"),
+            "flask==3.1.3\ngunicorn==23.0.0\nrequests==2.32.3\nsqlalchemy==2.0.36\npsycopg2-binary==2.9.10\nopentelemetry-api==1.45.1\nopentelemetry-sdk==1.45.1\nopentelemetry-distro==0.66b1\nopentelemetry-exporter-otlp==1.45.1\nopentelemetry-instrumentation-flask==0.66b1\n",
+        );
         write(&dir.join("app").join("__init__.py"), "");
         write(&dir.join("app").join("main.py"), &app_source(instrumented));
     }
     write(&root.join("docker-compose.yml"), &compose);
-    write(&root.join(".env"), "HONEYCOMB_API_KEY=hcaik_0000000000000000000000000000000000000000000000000000000000\n");
+    write(
+        &root.join(".env"),
+        "HONEYCOMB_API_KEY=hcaik_0000000000000000000000000000000000000000000000000000000000\n",
+    );
 }
 
 fn app_source(instrumented: bool) -> String {
@@ -79,7 +98,9 @@ fn app_source(instrumented: bool) -> String {
     } else {
         "from opentelemetry import trace\nfrom opentelemetry.sdk.trace import TracerProvider\nfrom opentelemetry.sdk.trace.export import BatchSpanProcessor\nfrom opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter\n\nprovider = TracerProvider()\nprovider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\ntrace.set_tracer_provider(provider)\n"
     };
-    let mut source = format!("\"\"\"A service of the generated monorepo.\"\"\"\nimport os\nfrom flask import Flask, jsonify, request\n{setup}\ntracer = trace.get_tracer(__name__)\napp = Flask(__name__)\n\n");
+    let mut source = format!(
+        "\"\"\"A service of the generated monorepo.\"\"\"\nimport os\nfrom flask import Flask, jsonify, request\n{setup}\ntracer = trace.get_tracer(__name__)\napp = Flask(__name__)\n\n"
+    );
     for route in 0..20 {
         source.push_str(&format!(
             "@app.route(\"/r{route}\")\ndef handler_{route}():\n    with tracer.start_as_current_span(\"work-{route}\") as span:\n        span.set_attribute(\"route\", {route})\n        return jsonify(ok=True, value=os.getenv(\"VALUE_{route}\", \"x\"))\n\n"

@@ -36,7 +36,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     if options.config.is_some() {
         return Err(AppError("--config is not supported yet".into()));
     }
-    if matches!(options.format, Format::Sarif | Format::Junit | Format::Github) {
+    if matches!(
+        options.format,
+        Format::Sarif | Format::Junit | Format::Github
+    ) {
         return Err(AppError(format!(
             "--format {} is not implemented yet (use human or json)",
             format_name(options.format)
@@ -100,7 +103,12 @@ fn diagnose(path: &Path, options: &Options) -> Result<ExitCode, AppError> {
 
 fn shell_environment() -> HashMap<String, String> {
     std::env::vars_os()
-        .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
         .collect()
 }
 
@@ -110,7 +118,11 @@ fn check_service_names(project: &Project, wanted: &[String]) -> Result<(), AppEr
             let known: Vec<&str> = project.service_names().collect();
             return Err(AppError(format!(
                 "no service named `{name}` (services: {})",
-                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
             )));
         }
     }
@@ -136,7 +148,10 @@ fn build_report(
     let mut steps = vec![workspace_step(project, &findings, load_time)];
     for service in &services {
         let index = project.services.iter().position(|s| s.name == service.name);
-        let duration = index.and_then(|i| project.timings.get(i)).copied().unwrap_or_default();
+        let duration = index
+            .and_then(|i| project.timings.get(i))
+            .copied()
+            .unwrap_or_default();
         steps.push(service_step_of(service, &findings, duration));
     }
     Report {
@@ -150,7 +165,10 @@ fn build_report(
 }
 
 fn workspace_step(project: &Project, findings: &[Finding], duration: Duration) -> Step {
-    let step_findings: Vec<&Finding> = findings.iter().filter(|f| f.step == WORKSPACE_STEP).collect();
+    let step_findings: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.step == WORKSPACE_STEP)
+        .collect();
     let sources = project.files.iter().filter(|f| f.ends_with(".py")).count();
     let mut listed: Vec<&str> = project
         .files
@@ -162,11 +180,7 @@ fn workspace_step(project: &Project, findings: &[Finding], duration: Duration) -
     let summary = if project.compose_files.is_empty() && project.services.is_empty() {
         "no compose file (compose.yaml, docker-compose.yml, ...) or Dockerfile found".to_string()
     } else {
-        let mut summary = shorten_list(&listed, 5);
-        if sources > 0 {
-            summary.push_str(&format!(" + {sources} Python file{}", if sources == 1 { "" } else { "s" }));
-        }
-        summary
+        shorten_list(&listed, sources)
     };
     let status = match Status::from_findings(step_findings.iter().copied()) {
         Status::Pass if project.services.is_empty() => Status::Warn,
@@ -182,30 +196,55 @@ fn workspace_step(project: &Project, findings: &[Finding], duration: Duration) -
     }
 }
 
-fn shorten_list(items: &[&str], keep: usize) -> String {
-    if items.len() <= keep {
-        return items.join(", ");
+/// The files read, as many as fit on the checklist line, then how many more.
+fn shorten_list(files: &[&str], python_files: usize) -> String {
+    const ROOM: usize = 76;
+    let mut shown = String::new();
+    let mut count = 0;
+    for file in files {
+        if !shown.is_empty() && shown.len() + file.len() + 2 > ROOM {
+            break;
+        }
+        if !shown.is_empty() {
+            shown.push_str(", ");
+        }
+        shown.push_str(file);
+        count += 1;
     }
-    format!("{}, and {} more", items[..keep].join(", "), items.len() - keep)
+    let more = files.len() - count + python_files;
+    if more > 0 {
+        shown.push_str(&format!(" +{more} more"));
+    }
+    shown
 }
 
 fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) -> Step {
     let id = service_step(&service.name);
     let own: Vec<&Finding> = findings.iter().filter(|f| f.step == id).collect();
     let (status, summary) = if own.is_empty() && !service.uses_opentelemetry() {
-        (Status::Skip, "no OpenTelemetry configured (skipped)".to_string())
+        (
+            Status::Skip,
+            "no OpenTelemetry configured (skipped)".to_string(),
+        )
     } else if own.is_empty() {
         let plan = service.export_plan();
-        (Status::Pass, format!("exports to {} ({})", plan.url, plan.protocol))
+        (
+            Status::Pass,
+            format!("exports to {} ({})", plan.url, plan.protocol),
+        )
     } else {
         let count = |severity| own.iter().filter(|f| f.severity == severity).count();
-        let parts: Vec<String> = [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Info, "note")]
-            .iter()
-            .filter_map(|&(severity, word)| {
-                let n = count(severity);
-                (n > 0).then(|| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
-            })
-            .collect();
+        let parts: Vec<String> = [
+            (Severity::Error, "error"),
+            (Severity::Warning, "warning"),
+            (Severity::Info, "note"),
+        ]
+        .iter()
+        .filter_map(|&(severity, word)| {
+            let n = count(severity);
+            (n > 0).then(|| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
+        })
+        .collect();
         (Status::from_findings(own.iter().copied()), parts.join(", "))
     };
     Step {
@@ -255,17 +294,29 @@ fn catalogue() -> String {
     let mut out = String::new();
     for rule in rules::all() {
         let meta = rule.meta();
-        out.push_str(&format!("{:<40} {:<8} {}\n", meta.id, meta.severity.as_str(), meta.summary()));
+        out.push_str(&format!(
+            "{:<40} {:<8} {}\n",
+            meta.id,
+            meta.severity.as_str(),
+            meta.summary()
+        ));
     }
     out
 }
 
 fn explain(id: &str) -> Result<String, AppError> {
     let rule = rules::find(id).ok_or_else(|| {
-        AppError(format!("unknown rule `{id}`; `otel-doctor rules` lists them"))
+        AppError(format!(
+            "unknown rule `{id}`; `otel-doctor rules` lists them"
+        ))
     })?;
     let meta = rule.meta();
-    Ok(format!("{} ({})\n\n{}\n", meta.id, meta.severity.as_str(), meta.documentation()))
+    Ok(format!(
+        "{} ({})\n\n{}\n",
+        meta.id,
+        meta.severity.as_str(),
+        meta.documentation()
+    ))
 }
 
 /// Writes to `--output` (without colour) or to standard output (colour when it is a terminal
@@ -282,7 +333,10 @@ fn write_output(text: &str, options: &Options) -> Result<(), AppError> {
         anstream::ColorChoice::Auto
     };
     let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(AppError(format!("cannot write the report: {error}")))
         }

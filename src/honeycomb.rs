@@ -43,7 +43,10 @@ impl KeyKind {
 
 /// The kind of a key by its shape alone, or `None` if it looks like no Honeycomb key.
 pub fn classify_key(key: &str) -> Option<KeyKind> {
-    let lower_alnum = |s: &str| s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let lower_alnum = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
     let prefixed = |infix: &str| {
         let bytes = key.as_bytes();
         bytes.len() > 6
@@ -60,9 +63,14 @@ pub fn classify_key(key: &str) -> Option<KeyKind> {
         KeyKind::KeyIdWithoutSecret
     } else if prefixed("mk") {
         KeyKind::Management
-    } else if key.len() == 32 && key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    } else if key.len() == 32
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         KeyKind::ClassicConfiguration
-    } else if (key.len() == 22 || key.len() == 23) && key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    } else if (key.len() == 22 || key.len() == 23) && key.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
         KeyKind::EnvironmentConfiguration
     } else {
         return None;
@@ -186,10 +194,22 @@ mod tests {
     fn classifies_every_documented_shape() {
         assert_eq!(INGEST.len(), 64);
         assert_eq!(classify_key(INGEST), Some(KeyKind::EnvironmentIngest));
-        assert_eq!(classify_key(&INGEST.replace("hcaik", "hcxic")), Some(KeyKind::ClassicIngest));
-        assert_eq!(classify_key(&INGEST[..32]), Some(KeyKind::KeyIdWithoutSecret));
-        assert_eq!(classify_key("00000000000000000000000000000000"), Some(KeyKind::ClassicConfiguration));
-        assert_eq!(classify_key("0000000000000000000000"), Some(KeyKind::EnvironmentConfiguration));
+        assert_eq!(
+            classify_key(&INGEST.replace("hcaik", "hcxic")),
+            Some(KeyKind::ClassicIngest)
+        );
+        assert_eq!(
+            classify_key(&INGEST[..32]),
+            Some(KeyKind::KeyIdWithoutSecret)
+        );
+        assert_eq!(
+            classify_key("00000000000000000000000000000000"),
+            Some(KeyKind::ClassicConfiguration)
+        );
+        assert_eq!(
+            classify_key("0000000000000000000000"),
+            Some(KeyKind::EnvironmentConfiguration)
+        );
         assert_eq!(classify_key("hcamk_000000"), Some(KeyKind::Management));
         assert_eq!(classify_key("{key from honeycomb environment}"), None);
         assert_eq!(classify_key(""), None);
@@ -199,11 +219,26 @@ mod tests {
 
     #[test]
     fn slips_are_named() {
-        assert_eq!(key_slip("${HONEYCOMB_API_KEY}"), Some("a variable reference that was never expanded"));
-        assert_eq!(key_slip("{key from honeycomb environment}"), Some("a placeholder copied from the docs, not a key"));
-        assert_eq!(key_slip(&format!("{INGEST}\n")), Some("whitespace around the key"));
-        assert_eq!(key_slip(&format!("\"{INGEST}\"")), Some("quotes around the key"));
-        assert_eq!(key_slip(&format!("Bearer {INGEST}")), Some("a `Bearer ` prefix (Honeycomb wants the bare key)"));
+        assert_eq!(
+            key_slip("${HONEYCOMB_API_KEY}"),
+            Some("a variable reference that was never expanded")
+        );
+        assert_eq!(
+            key_slip("{key from honeycomb environment}"),
+            Some("a placeholder copied from the docs, not a key")
+        );
+        assert_eq!(
+            key_slip(&format!("{INGEST}\n")),
+            Some("whitespace around the key")
+        );
+        assert_eq!(
+            key_slip(&format!("\"{INGEST}\"")),
+            Some("quotes around the key")
+        );
+        assert_eq!(
+            key_slip(&format!("Bearer {INGEST}")),
+            Some("a `Bearer ` prefix (Honeycomb wants the bare key)")
+        );
         assert_eq!(key_slip(INGEST), None);
     }
 
@@ -217,7 +252,10 @@ mod tests {
 
     #[test]
     fn masks_keys_inside_text() {
-        assert_eq!(mask_keys_in(&format!("x-honeycomb-team={INGEST},a=b")), "x-honeycomb-team=hcaik_000…0000,a=b");
+        assert_eq!(
+            mask_keys_in(&format!("x-honeycomb-team={INGEST},a=b")),
+            "x-honeycomb-team=hcaik_000…0000,a=b"
+        );
         assert_eq!(mask_keys_in("nothing here"), "nothing here");
     }
 

@@ -239,7 +239,9 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(decoded)) => {
                 out.push(decoded);
@@ -269,14 +271,21 @@ mod tests {
     use super::*;
 
     fn names(value: &str) -> Vec<(String, String)> {
-        parse_headers(value).0.into_iter().map(|h| (h.name, h.value)).collect()
+        parse_headers(value)
+            .0
+            .into_iter()
+            .map(|h| (h.name, h.value))
+            .collect()
     }
 
     #[test]
     fn headers_follow_python() {
         assert_eq!(
             names("x-honeycomb-team=abc, X-Honeycomb-Dataset = d%20s"),
-            [("x-honeycomb-team".into(), "abc".into()), ("x-honeycomb-dataset".into(), "d s".into())]
+            [
+                ("x-honeycomb-team".into(), "abc".into()),
+                ("x-honeycomb-dataset".into(), "d s".into())
+            ]
         );
         assert_eq!(names("a=b c"), [("a".into(), "b c".into())]);
         assert_eq!(names("a=x=y"), [("a".into(), "x=y".into())]);
@@ -299,28 +308,58 @@ mod tests {
 
     #[test]
     fn endpoint_paths() {
-        assert_eq!(traces_url("https://api.honeycomb.io", false, Protocol::HttpProtobuf), "https://api.honeycomb.io/v1/traces");
-        assert_eq!(traces_url("https://api.honeycomb.io/", false, Protocol::HttpProtobuf), "https://api.honeycomb.io/v1/traces");
-        assert_eq!(traces_url("https://x/v1/traces", false, Protocol::HttpJson), "https://x/v1/traces/v1/traces");
-        assert_eq!(traces_url("https://x:4318", true, Protocol::HttpProtobuf), "https://x:4318");
-        assert_eq!(traces_url("https://api.honeycomb.io:443", false, Protocol::Grpc), "https://api.honeycomb.io:443");
+        assert_eq!(
+            traces_url("https://api.honeycomb.io", false, Protocol::HttpProtobuf),
+            "https://api.honeycomb.io/v1/traces"
+        );
+        assert_eq!(
+            traces_url("https://api.honeycomb.io/", false, Protocol::HttpProtobuf),
+            "https://api.honeycomb.io/v1/traces"
+        );
+        assert_eq!(
+            traces_url("https://x/v1/traces", false, Protocol::HttpJson),
+            "https://x/v1/traces/v1/traces"
+        );
+        assert_eq!(
+            traces_url("https://x:4318", true, Protocol::HttpProtobuf),
+            "https://x:4318"
+        );
+        assert_eq!(
+            traces_url("https://api.honeycomb.io:443", false, Protocol::Grpc),
+            "https://api.honeycomb.io:443"
+        );
     }
 
     #[test]
     fn endpoints_as_urls() {
         let url = endpoint_url("https://api.honeycomb.io", Protocol::HttpProtobuf).unwrap();
         assert_eq!(url.host_str(), Some("api.honeycomb.io"));
-        assert_eq!(endpoint_url("api.honeycomb.io:443", Protocol::Grpc).unwrap().port_or_known_default(), Some(443));
+        assert_eq!(
+            endpoint_url("api.honeycomb.io:443", Protocol::Grpc)
+                .unwrap()
+                .port_or_known_default(),
+            Some(443)
+        );
         assert!(endpoint_url("api.honeycomb.io", Protocol::HttpProtobuf).is_none());
         assert!(endpoint_url("\"https://x\"", Protocol::HttpProtobuf).is_none());
         assert!(endpoint_url("ftp://x", Protocol::HttpProtobuf).is_none());
-        assert!(is_loopback_host("127.0.0.1") && is_loopback_host("[::1]") && !is_loopback_host("collector"));
+        assert!(
+            is_loopback_host("127.0.0.1")
+                && is_loopback_host("[::1]")
+                && !is_loopback_host("collector")
+        );
     }
 
     #[test]
     fn instrument_flags_name_variables() {
-        assert_eq!(variable_for_instrument_flag("--traces_exporter").as_deref(), Some("OTEL_TRACES_EXPORTER"));
-        assert_eq!(variable_for_instrument_flag("--service_name").as_deref(), Some("OTEL_SERVICE_NAME"));
+        assert_eq!(
+            variable_for_instrument_flag("--traces_exporter").as_deref(),
+            Some("OTEL_TRACES_EXPORTER")
+        );
+        assert_eq!(
+            variable_for_instrument_flag("--service_name").as_deref(),
+            Some("OTEL_SERVICE_NAME")
+        );
         assert_eq!(variable_for_instrument_flag("-x"), None);
         assert_eq!(variable_for_instrument_flag("--a-b"), None);
     }

@@ -23,7 +23,10 @@ const REQUIRES: &[(&str, &[&str])] = &[
     (EXPORTER_OTLP, &[EXPORTER_GRPC, EXPORTER_HTTP]),
     (EXPORTER_HTTP, &[API, SDK]),
     (EXPORTER_GRPC, &[API, SDK]),
-    (HONEYCOMB_DISTRO, &[API, SDK, EXPORTER_OTLP, INSTRUMENTATION]),
+    (
+        HONEYCOMB_DISTRO,
+        &[API, SDK, EXPORTER_OTLP, INSTRUMENTATION],
+    ),
 ];
 
 /// `opentelemetry-distro[otlp]` is how the OpenTelemetry docs install the distro with an exporter.
@@ -155,15 +158,34 @@ mod tests {
             ("opentelemetry", API),
             ("opentelemetry.trace", API),
             ("opentelemetry.sdk.trace.export", SDK),
-            ("opentelemetry.exporter.otlp.proto.http.trace_exporter", EXPORTER_HTTP),
-            ("opentelemetry.exporter.otlp.proto.grpc.trace_exporter", EXPORTER_GRPC),
-            ("opentelemetry.instrumentation.flask", "opentelemetry-instrumentation-flask"),
-            ("opentelemetry.instrumentation.aws_lambda", "opentelemetry-instrumentation-aws-lambda"),
-            ("opentelemetry.instrumentation.instrumentor", INSTRUMENTATION),
+            (
+                "opentelemetry.exporter.otlp.proto.http.trace_exporter",
+                EXPORTER_HTTP,
+            ),
+            (
+                "opentelemetry.exporter.otlp.proto.grpc.trace_exporter",
+                EXPORTER_GRPC,
+            ),
+            (
+                "opentelemetry.instrumentation.flask",
+                "opentelemetry-instrumentation-flask",
+            ),
+            (
+                "opentelemetry.instrumentation.aws_lambda",
+                "opentelemetry-instrumentation-aws-lambda",
+            ),
+            (
+                "opentelemetry.instrumentation.instrumentor",
+                INSTRUMENTATION,
+            ),
             ("opentelemetry.instrumentation", INSTRUMENTATION),
         ];
         for (module, package) in cases {
-            assert_eq!(package_for_module(module).as_deref(), Some(package), "{module}");
+            assert_eq!(
+                package_for_module(module).as_deref(),
+                Some(package),
+                "{module}"
+            );
         }
         assert_eq!(package_for_module("flask"), None);
     }
@@ -172,7 +194,9 @@ mod tests {
     fn the_closure_follows_requirements_and_extras() {
         let none: &[String] = &[];
         let closure = installed_closure([(DISTRO, none)]);
-        assert!(closure.contains(SDK) && closure.contains(API) && closure.contains(INSTRUMENTATION));
+        assert!(
+            closure.contains(SDK) && closure.contains(API) && closure.contains(INSTRUMENTATION)
+        );
         assert!(!closure.contains(EXPORTER_HTTP));
         let otlp = ["otlp".to_string()];
         let closure = installed_closure([(DISTRO, &otlp[..])]);

@@ -68,6 +68,9 @@ mod tests {
         redactor.add(key);
         redactor.add("abc");
         let out = redactor.redact(&format!("x-honeycomb-team={key}, again {key}, abc"));
-        assert_eq!(out, "x-honeycomb-team=hcaik_000…0000, again hcaik_000…0000, abc");
+        assert_eq!(
+            out,
+            "x-honeycomb-team=hcaik_000…0000, again hcaik_000…0000, abc"
+        );
     }
 }

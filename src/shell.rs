@@ -68,7 +68,9 @@ pub fn split(line: &str) -> Vec<Word> {
                             }
                         }
                     }
-                    '\\' => word.text.push(chars.next().map_or('\\', |(_, escaped)| escaped)),
+                    '\\' => word
+                        .text
+                        .push(chars.next().map_or('\\', |(_, escaped)| escaped)),
                     _ => word.text.push(c),
                 }
             }
@@ -103,7 +105,13 @@ mod tests {
     fn quotes_group_words_and_are_removed() {
         assert_eq!(
             texts(r#"sh -c "opentelemetry-instrument flask run" 'a b' c\ d"#),
-            ["sh", "-c", "opentelemetry-instrument flask run", "a b", "c d"]
+            [
+                "sh",
+                "-c",
+                "opentelemetry-instrument flask run",
+                "a b",
+                "c d"
+            ]
         );
         assert_eq!(texts(r#""a\"b\n""#), [r#"a"b\n"#]);
     }
@@ -114,7 +122,21 @@ mod tests {
         let texts: Vec<_> = words.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(
             texts,
-            ["pip", "install", "-r", "r.txt", "&&", "opentelemetry-bootstrap", "-a", "install", ";", "echo", "x", "|", "y"]
+            [
+                "pip",
+                "install",
+                "-r",
+                "r.txt",
+                "&&",
+                "opentelemetry-bootstrap",
+                "-a",
+                "install",
+                ";",
+                "echo",
+                "x",
+                "|",
+                "y"
+            ]
         );
         assert_eq!(commands(&words).count(), 4);
     }
@@ -122,7 +144,10 @@ mod tests {
     #[test]
     fn offsets_point_at_each_word() {
         let words = split("  flask  run --debug");
-        assert_eq!(words.iter().map(|w| w.offset).collect::<Vec<_>>(), [2, 9, 13]);
+        assert_eq!(
+            words.iter().map(|w| w.offset).collect::<Vec<_>>(),
+            [2, 9, 13]
+        );
     }
 
     #[test]

@@ -186,7 +186,10 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_is_dropped() {
-        assert_eq!(into_text(b"\xEF\xBB\xBFservices:".to_vec()).unwrap(), "services:");
+        assert_eq!(
+            into_text(b"\xEF\xBB\xBFservices:".to_vec()).unwrap(),
+            "services:"
+        );
     }
 
     #[test]

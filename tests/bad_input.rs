@@ -32,13 +32,24 @@ fn lint(args: &[&str], workspace: &Path) -> Output {
 
 fn findings(output: &Output) -> Vec<String> {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stderr))
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
     });
     report["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| format!("{} {}:{} {}", f["rule"].as_str().unwrap(), f["file"].as_str().unwrap_or("-"), f["line"], f["message"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{} {}:{} {}",
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap_or("-"),
+                f["line"],
+                f["message"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -48,7 +59,8 @@ fn write(dir: &Path, path: &str, content: impl AsRef<[u8]>) {
     std::fs::write(path, content).unwrap();
 }
 
-const SERVICE: &str = "services:\n  api:\n    build: ./api\n    environment:\n      OTEL_SERVICE_NAME: api\n";
+const SERVICE: &str =
+    "services:\n  api:\n    build: ./api\n    environment:\n      OTEL_SERVICE_NAME: api\n";
 
 #[test]
 fn a_missing_path_is_a_one_line_error_with_exit_code_2() {
@@ -57,7 +69,11 @@ fn a_missing_path_is_a_one_line_error_with_exit_code_2() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("otel-doctor: cannot read ") && stderr.contains("no such file or directory"), "{stderr}");
+    assert!(
+        stderr.starts_with("otel-doctor: cannot read ")
+            && stderr.contains("no such file or directory"),
+        "{stderr}"
+    );
     assert!(output.stdout.is_empty());
 }
 
@@ -72,7 +88,10 @@ fn a_huge_compose_file_is_reported_and_skipped() {
     let output = lint(&["--format", "json"], dir.path());
     let findings = findings(&output);
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert!(findings[0].starts_with("compose/parse-error docker-compose.yml:1 "), "{findings:?}");
+    assert!(
+        findings[0].starts_with("compose/parse-error docker-compose.yml:1 "),
+        "{findings:?}"
+    );
     assert!(findings[0].contains("over the 4 MB limit"), "{findings:?}");
     assert_eq!(output.status.code(), Some(1));
 }
@@ -82,11 +101,17 @@ fn a_fifo_in_place_of_a_dockerfile_is_reported_without_blocking() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "docker-compose.yml", SERVICE);
     std::fs::create_dir_all(dir.path().join("api")).unwrap();
-    let status = Command::new("mkfifo").arg(dir.path().join("api/Dockerfile")).status().unwrap();
+    let status = Command::new("mkfifo")
+        .arg(dir.path().join("api/Dockerfile"))
+        .status()
+        .unwrap();
     assert!(status.success());
     let findings = findings(&lint(&["--format", "json"], dir.path()));
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert!(findings[0].starts_with("dockerfile/parse-error api/Dockerfile:1 "), "{findings:?}");
+    assert!(
+        findings[0].starts_with("dockerfile/parse-error api/Dockerfile:1 "),
+        "{findings:?}"
+    );
     assert!(findings[0].contains("not a regular file"), "{findings:?}");
 }
 
@@ -94,9 +119,17 @@ fn a_fifo_in_place_of_a_dockerfile_is_reported_without_blocking() {
 fn a_directory_in_place_of_a_requirements_file_does_not_stop_the_run() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "docker-compose.yml", SERVICE);
-    write(dir.path(), "api/Dockerfile", "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n");
+    write(
+        dir.path(),
+        "api/Dockerfile",
+        "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
     std::fs::create_dir_all(dir.path().join("api/requirements.txt")).unwrap();
-    write(dir.path(), "api/app.py", "from opentelemetry import trace\n");
+    write(
+        dir.path(),
+        "api/app.py",
+        "from opentelemetry import trace\n",
+    );
     let output = lint(&["--format", "json"], dir.path());
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["services"][0]["name"], "api");
@@ -107,32 +140,59 @@ fn a_directory_in_place_of_a_requirements_file_does_not_stop_the_run() {
 fn symlink_loops_in_a_build_context_end() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "docker-compose.yml", SERVICE);
-    write(dir.path(), "api/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"app.py\"]\n");
+    write(
+        dir.path(),
+        "api/Dockerfile",
+        "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+    );
     write(dir.path(), "api/app.py", "print('hi')\n");
     std::os::unix::fs::symlink(".", dir.path().join("api/loop")).unwrap();
     std::os::unix::fs::symlink("../api", dir.path().join("api/sub")).unwrap();
     let output = lint(&["--format", "json"], dir.path());
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let findings = findings(&output);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0].starts_with("dockerfile/not-instrumented api/Dockerfile:3 "),
+        "{findings:?}"
+    );
 }
 
 #[test]
 fn a_broken_override_file_keeps_the_services_of_the_good_one() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "docker-compose.yml", "services:\n  db:\n    image: postgres\n");
-    write(dir.path(), "docker-compose.override.yml", "services:\n  db:\n    image: [\n");
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  db:\n    image: postgres\n",
+    );
+    write(
+        dir.path(),
+        "docker-compose.override.yml",
+        "services:\n  db:\n    image: [\n",
+    );
     let output = lint(&["--format", "json"], dir.path());
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["services"][0]["name"], "db");
     let findings = findings(&output);
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert!(findings[0].starts_with("compose/parse-error docker-compose.override.yml:3 "), "{findings:?}");
+    assert!(
+        findings[0].starts_with("compose/parse-error docker-compose.override.yml:3 "),
+        "{findings:?}"
+    );
 }
 
 #[test]
 fn an_unknown_service_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "docker-compose.yml", "services:\n  db:\n    image: postgres\n");
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  db:\n    image: postgres\n",
+    );
     let output = lint(&["--service", "web"], dir.path());
     assert_eq!(output.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&output.stderr), "otel-doctor: no service named `web` (services: db)\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "otel-doctor: no service named `web` (services: db)\n"
+    );
 }

@@ -34,7 +34,9 @@ fn fixtures_dir() -> PathBuf {
 }
 
 fn expected_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
@@ -67,7 +69,10 @@ fn run(workspace: &Path, expected: &Expected) -> Result<(Vec<String>, Option<i32
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let report: serde_json::Value = serde_json::from_str(&stdout).map_err(|e| {
-        format!("not JSON ({e}); stderr: {}", String::from_utf8_lossy(&output.stderr))
+        format!(
+            "not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
     })?;
     let mut findings: Vec<String> = report["findings"]
         .as_array()
@@ -107,7 +112,9 @@ fn every_fixture_reports_exactly_its_expected_findings() {
         if actual != wanted {
             let missing: Vec<_> = wanted.iter().filter(|w| !actual.contains(w)).collect();
             let extra: Vec<_> = actual.iter().filter(|a| !wanted.contains(a)).collect();
-            failures.push(format!("{name}:\n  missing: {missing:?}\n  unexpected: {extra:?}"));
+            failures.push(format!(
+                "{name}:\n  missing: {missing:?}\n  unexpected: {extra:?}"
+            ));
         }
         let wanted_exit = expected.exit.unwrap_or(i32::from(
             wanted.iter().any(|f| severity_of(f) == Some("error")),
@@ -116,7 +123,13 @@ fn every_fixture_reports_exactly_its_expected_findings() {
             failures.push(format!("{name}: exit {exit:?}, expected {wanted_exit}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures differ:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }
 
 fn severity_of(finding: &str) -> Option<&'static str> {
@@ -135,23 +148,38 @@ fn every_offline_rule_has_a_firing_fixture_and_a_near_miss() {
         let cases: Vec<(String, Expected)> = files
             .iter()
             .map(|f| {
-                let case = f.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+                let case = f
+                    .parent()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 (case, load(f))
             })
             .collect();
-        let fires = cases
+        let fires = cases.iter().any(|(case, e)| {
+            case.starts_with("fires") && e.findings.iter().any(|f| f.starts_with(&format!("{id} ")))
+        });
+        let near_misses: Vec<&Expected> = cases
             .iter()
-            .any(|(case, e)| case.starts_with("fires") && e.findings.iter().any(|f| f.starts_with(&format!("{id} "))));
-        let near_misses: Vec<&Expected> =
-            cases.iter().filter(|(case, _)| case.starts_with("near-miss")).map(|(_, e)| e).collect();
+            .filter(|(case, _)| case.starts_with("near-miss"))
+            .map(|(_, e)| e)
+            .collect();
         if !fires {
-            missing.push(format!("{id}: no fixtures/rules/{id}/fires*/ that reports it"));
+            missing.push(format!(
+                "{id}: no fixtures/rules/{id}/fires*/ that reports it"
+            ));
         }
         if near_misses.is_empty() {
             missing.push(format!("{id}: no fixtures/rules/{id}/near-miss*/"));
         }
         for near_miss in near_misses {
-            if near_miss.findings.iter().any(|f| f.starts_with(&format!("{id} "))) {
+            if near_miss
+                .findings
+                .iter()
+                .any(|f| f.starts_with(&format!("{id} ")))
+            {
                 missing.push(format!("{id}: a near-miss expects the rule itself"));
             }
         }

@@ -17,12 +17,23 @@ pub fn render(report: &Report) -> String {
         };
         let mut properties = vec![format!("title={}", escape_property(finding.rule))];
         if let Some(location) = &finding.location {
-            properties.insert(0, format!("file={}", escape_property(&repository_path(report, &location.file))));
+            properties.insert(
+                0,
+                format!(
+                    "file={}",
+                    escape_property(&repository_path(report, &location.file))
+                ),
+            );
             properties.insert(1, format!("line={}", location.line));
             properties.insert(2, format!("col={}", location.column));
         }
         let message = format!("{}\nfix: {}", finding.message, finding.hint);
-        let _ = writeln!(out, "::{command} {}::{}", properties.join(","), escape_data(&message));
+        let _ = writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            escape_data(&message)
+        );
     }
     out
 }
@@ -38,15 +49,26 @@ pub fn step_summary(report: &Report) -> String {
             Status::Fail => "❌",
             Status::Skip => "➖",
         };
-        let _ = writeln!(out, "| {icon} | {} | {} |", step.title, step.summary.replace('|', "\\|"));
+        let _ = writeln!(
+            out,
+            "| {icon} | {} | {} |",
+            step.title,
+            step.summary.replace('|', "\\|")
+        );
     }
-    let _ = writeln!(out, "\n{} errors, {} warnings\n", counts.errors, counts.warnings);
+    let _ = writeln!(
+        out,
+        "\n{} errors, {} warnings\n",
+        counts.errors, counts.warnings
+    );
     out
 }
 
 /// Message data: `%`, CR and LF are escaped (GitHub's `escapeData`).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Property values also escape `:` and `,` (GitHub's `escapeProperty`).

@@ -38,7 +38,11 @@ pub fn render(report: &Report) -> String {
 }
 
 fn header(report: &Report, out: &mut String) {
-    let instrumented = report.services.iter().filter(|s| s.uses_opentelemetry).count();
+    let instrumented = report
+        .services
+        .iter()
+        .filter(|s| s.uses_opentelemetry)
+        .count();
     let services = report.services.len();
     let _ = writeln!(
         out,
@@ -55,8 +59,15 @@ fn step_lines(report: &Report, step: &Step, out: &mut String) {
             Status::Skip => String::new(),
             _ => format!("{} ms", step.duration.as_millis()),
         };
-        let left = format!("{} {:TITLE_WIDTH$} {}", marker(step.status), step.title, step.summary);
-        let padding = WIDTH.saturating_sub(visible_len(&left) + duration.len()).max(2);
+        let left = format!(
+            "{} {:TITLE_WIDTH$} {}",
+            marker(step.status),
+            step.title,
+            step.summary
+        );
+        let padding = WIDTH
+            .saturating_sub(visible_len(&left) + duration.len())
+            .max(2);
         let _ = writeln!(out, "{left}{}{DIM}{duration}{DIM:#}", " ".repeat(padding));
         for detail in &step.details {
             let _ = writeln!(out, "{}{detail}", " ".repeat(TITLE_WIDTH + 5));
@@ -74,7 +85,11 @@ fn finding_lines(finding: &Finding, out: &mut String) {
         .as_ref()
         .map(|l| format!("  {DIM}{l}{DIM:#}"))
         .unwrap_or_default();
-    let _ = writeln!(out, "    {style}{symbol} {}{style:#}{location}", finding.rule);
+    let _ = writeln!(
+        out,
+        "    {style}{symbol} {}{style:#}{location}",
+        finding.rule
+    );
     for line in wrap(&finding.message, WIDTH - 6) {
         let _ = writeln!(out, "      {line}");
     }
@@ -100,7 +115,12 @@ fn flush_skipped(skipped: &mut Vec<&Step>, report: &Report, out: &mut String) {
     } else {
         "skipped".to_string()
     };
-    let _ = writeln!(out, "{} {:TITLE_WIDTH$} {DIM}{reason}{DIM:#}", marker(Status::Skip), names.join(", "));
+    let _ = writeln!(
+        out,
+        "{} {:TITLE_WIDTH$}  {DIM}{reason}{DIM:#}",
+        marker(Status::Skip),
+        names.join(", ")
+    );
     skipped.clear();
 }
 
@@ -111,9 +131,10 @@ fn verdict(report: &Report, out: &mut String) {
         .iter()
         .map(|s| s.name.as_str())
         .filter(|name| {
-            report.findings.iter().any(|f| {
-                f.severity == Severity::Error && f.service.as_deref() == Some(name)
-            })
+            report
+                .findings
+                .iter()
+                .any(|f| f.severity == Severity::Error && f.service.as_deref() == Some(name))
         })
         .collect();
     let tally = format!(
@@ -123,7 +144,11 @@ fn verdict(report: &Report, out: &mut String) {
         counts.warnings,
         plural(counts.warnings)
     );
-    let instrumented = report.services.iter().filter(|s| s.uses_opentelemetry).count();
+    let instrumented = report
+        .services
+        .iter()
+        .filter(|s| s.uses_opentelemetry)
+        .count();
     let line = if counts.errors > 0 && !failing.is_empty() {
         format!(
             "{RED}✗{RED:#} {tally} in {} service{} — Honeycomb will receive nothing from {}.",
@@ -134,7 +159,9 @@ fn verdict(report: &Report, out: &mut String) {
     } else if counts.errors > 0 {
         format!("{RED}✗{RED:#} {tally} — fix the errors before anything can be checked further.")
     } else if instrumented == 0 {
-        format!("{DIM}-{DIM:#} {tally} — no service uses OpenTelemetry, so nothing will reach Honeycomb.")
+        format!(
+            "{DIM}-{DIM:#} {tally} — no service uses OpenTelemetry, so nothing will reach Honeycomb."
+        )
     } else if counts.warnings > 0 {
         format!("{YELLOW}!{YELLOW:#} {tally} — traces should arrive, but read the warnings.")
     } else {
@@ -169,7 +196,10 @@ fn plural(count: usize) -> &'static str {
 
 /// The length of a line as the terminal shows it: without escape codes, in characters.
 fn visible_len(text: &str) -> usize {
-    anstream::adapter::strip_str(text).to_string().chars().count()
+    anstream::adapter::strip_str(text)
+        .to_string()
+        .chars()
+        .count()
 }
 
 /// Wraps text at word boundaries; lines already in the text stay lines.

@@ -57,7 +57,8 @@ pub fn render(report: &Report) -> String {
             "status": report.status().as_str(),
         },
     });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| Value::Null.to_string());
+    let mut text =
+        serde_json::to_string_pretty(&document).unwrap_or_else(|_| Value::Null.to_string());
     text.push('\n');
     text
 }

@@ -6,8 +6,16 @@ use std::fmt::Write;
 use super::{Report, Status, TOOL_NAME};
 
 pub fn render(report: &Report) -> String {
-    let failures = report.steps.iter().filter(|s| s.status == Status::Fail).count();
-    let skipped = report.steps.iter().filter(|s| s.status == Status::Skip).count();
+    let failures = report
+        .steps
+        .iter()
+        .filter(|s| s.status == Status::Fail)
+        .count();
+    let skipped = report
+        .steps
+        .iter()
+        .filter(|s| s.status == Status::Skip)
+        .count();
     let total: f64 = report.steps.iter().map(|s| s.duration.as_secs_f64()).sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -32,8 +40,18 @@ pub fn render(report: &Report) -> String {
         let findings: Vec<String> = report
             .findings_of(&step.id)
             .map(|f| {
-                let at = f.location.as_ref().map(|l| format!(" {l}")).unwrap_or_default();
-                format!("{} {}{at}\n{}\nfix: {}", f.severity.as_str(), f.rule, f.message, f.hint)
+                let at = f
+                    .location
+                    .as_ref()
+                    .map(|l| format!(" {l}"))
+                    .unwrap_or_default();
+                format!(
+                    "{} {}{at}\n{}\nfix: {}",
+                    f.severity.as_str(),
+                    f.rule,
+                    f.message,
+                    f.hint
+                )
             })
             .collect();
         match step.status {
@@ -46,7 +64,11 @@ pub fn render(report: &Report) -> String {
                 );
             }
             Status::Skip => {
-                let _ = writeln!(out, ">\n      <skipped message=\"{}\"/>\n    </testcase>", escape(&step.summary));
+                let _ = writeln!(
+                    out,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    escape(&step.summary)
+                );
             }
             Status::Pass | Status::Warn if findings.is_empty() => {
                 let _ = writeln!(out, "/>");

@@ -93,7 +93,12 @@ pub struct Counts {
 
 impl Report {
     pub fn counts(&self) -> Counts {
-        let count = |severity| self.findings.iter().filter(|f| f.severity == severity).count();
+        let count = |severity| {
+            self.findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .count()
+        };
         Counts {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),

@@ -9,7 +9,9 @@ use crate::finding::{Finding, Severity};
 use crate::rules;
 
 pub fn render(report: &Report) -> String {
-    let rules: Vec<Value> = rules::all().map(|rule| describe_rule(rule.meta())).collect();
+    let rules: Vec<Value> = rules::all()
+        .map(|rule| describe_rule(rule.meta()))
+        .collect();
     let results: Vec<Value> = report.findings.iter().map(|f| result(report, f)).collect();
     let document = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -73,8 +75,17 @@ fn result(report: &Report, finding: &Finding) -> Value {
 /// its digits (line numbers and counts inside messages shift).
 fn fingerprint(finding: &Finding) -> String {
     let file = finding.location.as_ref().map_or("", |l| &*l.file);
-    let message: String = finding.message.chars().filter(|c| !c.is_ascii_digit()).collect();
-    let identity = [finding.rule, file, finding.service.as_deref().unwrap_or_default(), &message];
+    let message: String = finding
+        .message
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .collect();
+    let identity = [
+        finding.rule,
+        file,
+        finding.service.as_deref().unwrap_or_default(),
+        &message,
+    ];
     // FNV-1a: tiny, dependency-free and stable across Rust versions (unlike DefaultHasher).
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in identity {

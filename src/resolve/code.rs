@@ -66,7 +66,9 @@ impl CodeFacts {
     }
 
     pub fn has_otlp_exporter(&self) -> bool {
-        self.exporters.iter().any(|e| matches!(e.kind, ExporterKind::Otlp(_)))
+        self.exporters
+            .iter()
+            .any(|e| matches!(e.kind, ExporterKind::Otlp(_)))
     }
 }
 
@@ -84,7 +86,11 @@ pub fn resolve(
         return facts;
     };
     let copied = image.and_then(|i| i.copied_paths.as_deref());
-    for file in context.python.iter().filter(|f| in_image(&f.path, &context_dir, copied)) {
+    for file in context
+        .python
+        .iter()
+        .filter(|f| in_image(&f.path, &context_dir, copied))
+    {
         facts.files.push(Arc::clone(&file.path));
         read_file(file, &mut facts);
     }
@@ -97,7 +103,8 @@ fn in_image(file: &str, context_dir: &str, copied: Option<&[String]>) -> bool {
     let relative = if context_dir == "." {
         file
     } else {
-        file.strip_prefix(context_dir).map_or(file, |r| r.trim_start_matches('/'))
+        file.strip_prefix(context_dir)
+            .map_or(file, |r| r.trim_start_matches('/'))
     };
     copied
         .iter()
@@ -116,14 +123,24 @@ fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
             });
         }
         let root = import.module.split('.').next().unwrap_or_default();
-        if python_otel::FRAMEWORKS.iter().any(|(framework, _)| *framework == root) {
-            facts.frameworks.push((root.to_string(), at(import.line, import.column)));
+        if python_otel::FRAMEWORKS
+            .iter()
+            .any(|(framework, _)| *framework == root)
+        {
+            facts
+                .frameworks
+                .push((root.to_string(), at(import.line, import.column)));
         }
     }
-    let imports_flask = facts.frameworks.iter().any(|(f, l)| f == "flask" && l.file == file.path);
+    let imports_flask = facts
+        .frameworks
+        .iter()
+        .any(|(f, l)| f == "flask" && l.file == file.path);
     for call in &file.content.calls {
         let qualified = qualify(&call.callee, &names);
-        let (module, name) = qualified.rsplit_once('.').unwrap_or(("", qualified.as_str()));
+        let (module, name) = qualified
+            .rsplit_once('.')
+            .unwrap_or(("", qualified.as_str()));
         let location = at(call.line, call.column);
         match name {
             "set_tracer_provider" => {
@@ -148,7 +165,9 @@ fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
                 location,
                 endpoint: None,
             }),
-            _ if name.ends_with("Instrumentor") && module.starts_with("opentelemetry.instrumentation.") => {
+            _ if name.ends_with("Instrumentor")
+                && module.starts_with("opentelemetry.instrumentation.") =>
+            {
                 if let Some(package) = python_otel::package_for_module(module) {
                     facts.instrumentors.push((package, location));
                 }
@@ -202,10 +221,14 @@ fn qualify(callee: &str, names: &HashMap<String, String>) -> String {
 }
 
 fn string_argument(call: &Call, keyword: &str) -> Option<(String, u32, u32)> {
-    call.args.iter().find_map(|arg| match (&arg.keyword, &arg.value) {
-        (Some(k), ArgValue::Str(value)) if k == keyword => Some((value.clone(), arg.line, arg.column)),
-        _ => None,
-    })
+    call.args
+        .iter()
+        .find_map(|arg| match (&arg.keyword, &arg.value) {
+            (Some(k), ArgValue::Str(value)) if k == keyword => {
+                Some((value.clone(), arg.line, arg.column))
+            }
+            _ => None,
+        })
 }
 
 fn runs_reloader(call: &Call) -> bool {
@@ -227,10 +250,16 @@ mod tests {
     fn qualifies_through_imports() {
         let names: HashMap<String, String> = [
             ("trace".to_string(), "opentelemetry.trace".to_string()),
-            ("FlaskInstrumentor".to_string(), "opentelemetry.instrumentation.flask.FlaskInstrumentor".to_string()),
+            (
+                "FlaskInstrumentor".to_string(),
+                "opentelemetry.instrumentation.flask.FlaskInstrumentor".to_string(),
+            ),
         ]
         .into();
-        assert_eq!(qualify("trace.set_tracer_provider", &names), "opentelemetry.trace.set_tracer_provider");
+        assert_eq!(
+            qualify("trace.set_tracer_provider", &names),
+            "opentelemetry.trace.set_tracer_provider"
+        );
         assert_eq!(
             qualify("FlaskInstrumentor().instrument_app", &names),
             "opentelemetry.instrumentation.flask.FlaskInstrumentor.instrument_app"

@@ -28,7 +28,11 @@ pub struct Command {
 
 impl Command {
     pub fn text(&self) -> String {
-        self.words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+        self.words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -110,14 +114,22 @@ fn compose_command(workspace: &Workspace, line: &CommandLine) -> Command {
             from_compose: true,
         },
         CommandLine::Shell(text) => Command {
-            words: split_located(workspace.source(&text.location.file), &text.value, &text.location),
+            words: split_located(
+                workspace.source(&text.location.file),
+                &text.value,
+                &text.location,
+            ),
             location: text.location.clone(),
             from_compose: true,
         },
     }
 }
 
-fn dockerfile_command(workspace: &Workspace, file: &Arc<str>, instruction: &Instruction) -> Command {
+fn dockerfile_command(
+    workspace: &Workspace,
+    file: &Arc<str>,
+    instruction: &Instruction,
+) -> Command {
     let location = Location::new(file, instruction.line, instruction.column);
     let source = workspace.source(file);
     let words = match &instruction.args {
@@ -183,7 +195,10 @@ fn instrument_in(words: &[CommandWord]) -> Option<Instrument> {
     let words = &words[program_at..];
     let program = basename(&words[0].text);
     if matches!(program, "sh" | "bash" | "ash" | "dash" | "zsh") {
-        let script = words.iter().position(|w| w.text == "-c").and_then(|i| words.get(i + 1))?;
+        let script = words
+            .iter()
+            .position(|w| w.text == "-c")
+            .and_then(|i| words.get(i + 1))?;
         return find_instrument(&split_located(None, &script.text, &script.location));
     }
     if program != "opentelemetry-instrument" {
@@ -194,7 +209,10 @@ fn instrument_in(words: &[CommandWord]) -> Option<Instrument> {
     while let Some(word) = rest.next_if(|w| w.text.starts_with('-')) {
         let (flag, value) = match word.text.split_once('=') {
             Some((flag, value)) => (flag.to_string(), value.to_string()),
-            None => (word.text.clone(), rest.next().map(|v| v.text.clone()).unwrap_or_default()),
+            None => (
+                word.text.clone(),
+                rest.next().map(|v| v.text.clone()).unwrap_or_default(),
+            ),
         };
         if let Some(variable) = otel::variable_for_instrument_flag(&flag) {
             flags.push(InstrumentFlag {
@@ -257,7 +275,12 @@ mod tests {
         .unwrap();
         assert_eq!(found.flags[0].value, "otlp");
         assert_eq!(found.program[0].text, "python");
-        assert!(find_instrument(&words("FOO=1 /usr/local/bin/opentelemetry-instrument flask run")).is_some());
+        assert!(
+            find_instrument(&words(
+                "FOO=1 /usr/local/bin/opentelemetry-instrument flask run"
+            ))
+            .is_some()
+        );
         assert!(find_instrument(&words("flask run --host=0.0.0.0")).is_none());
         assert!(find_instrument(&words("echo opentelemetry-instrument")).is_none());
     }

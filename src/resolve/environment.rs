@@ -40,6 +40,9 @@ pub struct EnvVar {
     pub uses: Vec<VarRef>,
     /// The `<<` merge line that pulled the entry in from an anchor.
     pub merged_at: Option<u32>,
+    /// False when compose cannot interpolate the value: what the container would get is
+    /// unknown (compose refuses to start), so rules neither read it nor call it missing.
+    pub resolved: bool,
 }
 
 impl EnvVar {
@@ -77,6 +80,7 @@ pub fn resolve(
                         origin: EnvOrigin::EnvFile,
                         uses: references(workspace, &line.uses),
                         merged_at: None,
+                        resolved: true,
                     };
                     set(&mut env, with_default_origin(var));
                 }
@@ -98,7 +102,13 @@ pub fn resolve(
 
 fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
     let var = match &entry.value {
-        Some(Text { value, raw, uses, .. }) => EnvVar {
+        Some(Text {
+            value,
+            raw,
+            uses,
+            interpolated,
+            ..
+        }) => EnvVar {
             name: entry.name.clone(),
             value: value.clone(),
             raw: raw.clone(),
@@ -106,6 +116,7 @@ fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
             origin: EnvOrigin::Environment,
             uses: references(workspace, uses),
             merged_at: entry.merged_at,
+            resolved: *interpolated,
         },
         // `- NAME` / `NAME:` takes the value from the shell (or `.env`); unset, it is left out.
         None => EnvVar {
@@ -120,6 +131,7 @@ fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
                 source: workspace.variables.source(&entry.name),
             }],
             merged_at: entry.merged_at,
+            resolved: true,
         },
     };
     Some(with_default_origin(var))

@@ -79,7 +79,10 @@ impl ImageContents {
 
     pub fn lists_opentelemetry(&self) -> bool {
         self.closure.iter().any(|p| python_otel::is_otel_package(p))
-            || self.manifests.iter().any(|m| m.otel_requirements().next().is_some())
+            || self
+                .manifests
+                .iter()
+                .any(|m| m.otel_requirements().next().is_some())
     }
 
     pub fn is_python(&self) -> bool {
@@ -88,9 +91,30 @@ impl ImageContents {
             || !self.manifests.is_empty()
     }
 
+    /// Whether a missing package would be there if a manifest in the context were installed,
+    /// or a build stage's packages copied: those causes have their own rules and fixes.
+    pub fn provided_elsewhere(&self, package: &str) -> bool {
+        let uninstalled = self
+            .manifests
+            .iter()
+            .filter(|m| !m.installed)
+            .flat_map(|m| &m.requirements);
+        python_otel::installed_closure(
+            uninstalled.map(|(r, _)| (r.name.as_str(), r.extras.as_slice())),
+        )
+        .contains(package)
+            || self
+                .lost
+                .iter()
+                .any(|l| l.packages.iter().any(|p| p == package))
+    }
+
     /// Where an installed package is named, if it is installed directly.
     pub fn installed_at(&self, package: &str) -> Option<&Location> {
-        self.installed.iter().find(|p| p.name == package).map(|p| &p.location)
+        self.installed
+            .iter()
+            .find(|p| p.name == package)
+            .map(|p| &p.location)
     }
 }
 
@@ -107,7 +131,9 @@ pub struct Build<'a> {
 impl Build<'_> {
     /// The instructions of the final image, ancestors' first, without the `FROM`s.
     pub fn instructions(&self) -> impl DoubleEndedIterator<Item = &Instruction> {
-        self.chain.iter().flat_map(|&stage| self.stage_instructions(stage))
+        self.chain
+            .iter()
+            .flat_map(|&stage| self.stage_instructions(stage))
     }
 
     fn stage_instructions(&self, stage: usize) -> &[Instruction] {
@@ -207,12 +233,7 @@ pub fn contents(workspace: &Workspace, build: &Build) -> ImageContents {
     }
     let final_index = *build.chain.last().unwrap_or(&0);
     let state = states[final_index].clone().unwrap_or_default();
-    let closure = python_otel::installed_closure(
-        state
-            .installed
-            .iter()
-            .map(|p| (p.name.as_str(), p.extras.as_slice())),
-    );
+    let closure = closure_of(&state.installed);
     let lost = lost_installs(build, &states, &closure);
     let from = &build.dockerfile.instructions[build.dockerfile.stages[final_index].from];
     ImageContents {
@@ -224,7 +245,7 @@ pub fn contents(workspace: &Workspace, build: &Build) -> ImageContents {
         closure,
         bootstrap: state.bootstrap,
         lost,
-        env: image_env(workspace, build),
+        env: image_env(build),
         copied_paths: copied_paths(&state.copies),
         has_unknown_installs: state.has_unknown_installs,
     }
@@ -241,10 +262,9 @@ fn lost_installs(
         .filter(|(index, _)| !build.chain.contains(index))
         .filter_map(|(index, state)| {
             let state = state.as_ref()?;
-            let packages: Vec<String> = state
-                .installed
-                .iter()
-                .map(|p| p.name.clone())
+            // What the stage has, with what its packages pull in, that the final image lacks.
+            let packages: Vec<String> = closure_of(&state.installed)
+                .into_iter()
                 .filter(|name| python_otel::is_otel_package(name) && !final_closure.contains(name))
                 .collect();
             let location = state.install_locations.first()?.clone();
@@ -255,6 +275,14 @@ fn lost_installs(
             })
         })
         .collect()
+}
+
+fn closure_of(installed: &[InstalledPackage]) -> BTreeSet<String> {
+    python_otel::installed_closure(
+        installed
+            .iter()
+            .map(|p| (p.name.as_str(), p.extras.as_slice())),
+    )
 }
 
 fn stage_name(dockerfile: &Dockerfile, index: usize) -> String {
@@ -298,18 +326,21 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
 
 /// The final image's `ENV`, with `$VAR` references expanded from earlier `ARG` defaults and
 /// `ENV` values of the same stages, as Docker does at build time.
-fn image_env(workspace: &Workspace, build: &Build) -> Vec<EnvVar> {
+fn image_env(build: &Build) -> Vec<EnvVar> {
     let source = build.path;
-    let text = workspace.source(source).unwrap_or_default();
     let mut known: Vec<(String, String)> = Vec::new();
     let mut env: Vec<EnvVar> = Vec::new();
     for instruction in build.instructions() {
         if instruction.keyword != "ENV" && instruction.keyword != "ARG" {
             continue;
         }
-        for pair in instruction.env_pairs(text) {
+        for pair in instruction.env_pairs() {
             let lookup = |name: &str| {
-                known.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+                known
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
             };
             let raw = pair.value.clone().unwrap_or_default();
             let value = interpolate(&raw, &lookup).map_or_else(|_| raw.clone(), |i| i.value);
@@ -317,13 +348,14 @@ fn image_env(workspace: &Workspace, build: &Build) -> Vec<EnvVar> {
             if instruction.keyword == "ENV" {
                 env.retain(|v| v.name != pair.name);
                 env.push(EnvVar {
-                    name: pair.name,
+                    name: pair.name.clone(),
                     value,
                     raw,
                     location: Location::new(source, pair.line, pair.column),
                     origin: EnvOrigin::Dockerfile,
                     uses: Vec::new(),
                     merged_at: None,
+                    resolved: true,
                 });
             }
         }
@@ -378,7 +410,9 @@ impl StageReader<'_> {
             Args::Exec(items) => items.clone(),
             Args::Shell(text) => shell::split(text).into_iter().map(|w| w.text).collect(),
         };
-        let Some(destination) = paths.pop() else { return };
+        let Some(destination) = paths.pop() else {
+            return;
+        };
         match instruction.flag("from") {
             Some(from) => self.copy_from_stage(from, &paths, instruction, state),
             None => state.copies.push(ContextCopy {
@@ -404,7 +438,9 @@ impl StageReader<'_> {
             .iter()
             .position(|s| s.name.as_deref() == Some(from.as_str()))
             .or_else(|| from.parse::<usize>().ok());
-        let Some(source_state) = index.and_then(|i| self.states.get(i)).and_then(Option::as_ref)
+        let Some(source_state) = index
+            .and_then(|i| self.states.get(i))
+            .and_then(Option::as_ref)
         else {
             return;
         };
@@ -414,11 +450,15 @@ impl StageReader<'_> {
                 .package_dirs
                 .iter()
                 .any(|dir| dir.starts_with(source) || source.starts_with(dir.as_str()))
-                || PACKAGE_PATH_MARKERS.iter().any(|marker| source.contains(marker))
+                || PACKAGE_PATH_MARKERS
+                    .iter()
+                    .any(|marker| source.contains(marker))
         });
         if carries_packages {
             let location = Location::new(self.build.path, instruction.line, instruction.column);
-            state.installed.extend(source_state.installed.iter().cloned());
+            state
+                .installed
+                .extend(source_state.installed.iter().cloned());
             state.install_locations.push(location);
             state.bootstrap = state.bootstrap.take().or(source_state.bootstrap.clone());
             state.has_unknown_installs |= source_state.has_unknown_installs;
@@ -435,12 +475,13 @@ impl StageReader<'_> {
         let scripts: Vec<String> = match &instruction.args {
             Args::Exec(items) => vec![shell_quote_join(items)],
             Args::Shell(text) => std::iter::once(text.clone())
-                .chain(
-                    instruction
-                        .heredocs
-                        .iter()
-                        .flat_map(|h| h.body.replace("\\\n", " ").lines().map(String::from).collect::<Vec<_>>()),
-                )
+                .chain(instruction.heredocs.iter().flat_map(|h| {
+                    h.body
+                        .replace("\\\n", " ")
+                        .lines()
+                        .map(String::from)
+                        .collect::<Vec<_>>()
+                }))
                 .collect(),
         };
         let before = state.installed.len();
@@ -449,7 +490,8 @@ impl StageReader<'_> {
             let mut bootstrap_requirements = false;
             for command in shell::commands(&words) {
                 let texts: Vec<&str> = command.iter().map(|w| w.text.as_str()).collect();
-                bootstrap_requirements |= self.run_command(&texts, &location, bootstrap_requirements, state);
+                bootstrap_requirements |=
+                    self.run_command(&texts, &location, bootstrap_requirements, state);
             }
         }
         if state.installed.len() > before || state.bootstrap.as_ref() == Some(&location) {
@@ -485,7 +527,9 @@ impl StageReader<'_> {
         } else if is_venv_creation(program, rest)
             && let Some(dir) = rest.iter().rev().find(|w| !w.starts_with('-'))
         {
-            state.package_dirs.push(join_image_path(&state.workdir, dir));
+            state
+                .package_dirs
+                .push(join_image_path(&state.workdir, dir));
         }
         false
     }
@@ -521,7 +565,9 @@ impl StageReader<'_> {
                 }
                 "--prefix" | "--target" | "-t" | "--root" => {
                     if let Some(dir) = inline.or_else(|| args.next()) {
-                        state.package_dirs.push(join_image_path(&state.workdir, dir));
+                        state
+                            .package_dirs
+                            .push(join_image_path(&state.workdir, dir));
                     }
                 }
                 _ if PIP_OPTIONS_WITH_VALUE.contains(&option) => {
@@ -551,11 +597,16 @@ impl StageReader<'_> {
     }
 
     fn add_package(&self, spec: &str, location: &Location, state: &mut StageState) {
-        let Some((name, extras)) = parse_spec(spec) else { return };
+        let Some((name, extras)) = parse_spec(spec) else {
+            return;
+        };
         let source = self.workspace.source(&location.file);
         let at = source
             .and_then(|s| find_from(s, location.line, location.column, spec))
-            .map_or_else(|| location.clone(), |(l, c)| Location::new(&location.file, l, c));
+            .map_or_else(
+                || location.clone(),
+                |(l, c)| Location::new(&location.file, l, c),
+            );
         state.installed.push(InstalledPackage {
             name,
             extras,
@@ -575,7 +626,9 @@ impl StageReader<'_> {
 
     fn install_requirements_file(&self, file: &Arc<str>, state: &mut StageState, depth: usize) {
         const MAX_INCLUDE_DEPTH: usize = 16;
-        let Some(context) = self.build.context else { return };
+        let Some(context) = self.build.context else {
+            return;
+        };
         let Some(parsed) = context.requirements.iter().find(|r| &r.path == file) else {
             state.has_unknown_installs = true;
             return;
@@ -584,24 +637,38 @@ impl StageReader<'_> {
             return;
         }
         state.installed_manifests.push(Arc::clone(file));
-        state.installed.extend(parsed.content.requirements.iter().map(|r| InstalledPackage {
-            name: r.name.clone(),
-            extras: r.extras.clone(),
-            location: Location::new(file, r.line, r.column),
-        }));
+        state.installed.extend(
+            parsed
+                .content
+                .requirements
+                .iter()
+                .map(|r| InstalledPackage {
+                    name: r.name.clone(),
+                    extras: r.extras.clone(),
+                    location: Location::new(file, r.line, r.column),
+                }),
+        );
         let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
         for include in &parsed.content.includes {
-            let included = display_path(std::path::Path::new(""), &std::path::Path::new(dir).join(&include.path));
+            let included = display_path(
+                std::path::Path::new(""),
+                &std::path::Path::new(dir).join(&include.path),
+            );
             self.install_requirements_file(&included, state, depth + 1);
         }
     }
 
     /// `pip install .`, `poetry install`, `uv sync`: the project's `pyproject.toml`.
     fn install_project(&self, target: &str, state: &mut StageState) {
-        let Some(context) = self.build.context else { return };
+        let Some(context) = self.build.context else {
+            return;
+        };
         let image_path = join_image_path(&state.workdir, target);
         let pyproject = self
-            .context_file_for(&join_image_path(&image_path, "pyproject.toml"), &state.copies)
+            .context_file_for(
+                &join_image_path(&image_path, "pyproject.toml"),
+                &state.copies,
+            )
             .and_then(|file| context.pyprojects.iter().find(|p| p.path == file));
         let Some(pyproject) = pyproject else {
             state.has_unknown_installs = true;
@@ -610,11 +677,17 @@ impl StageReader<'_> {
         if !state.installed_manifests.contains(&pyproject.path) {
             state.installed_manifests.push(Arc::clone(&pyproject.path));
         }
-        state.installed.extend(pyproject.content.requirements.iter().map(|r| InstalledPackage {
-            name: r.name.clone(),
-            extras: r.extras.clone(),
-            location: Location::new(&pyproject.path, r.line, r.column),
-        }));
+        state.installed.extend(
+            pyproject
+                .content
+                .requirements
+                .iter()
+                .map(|r| InstalledPackage {
+                    name: r.name.clone(),
+                    extras: r.extras.clone(),
+                    location: Location::new(&pyproject.path, r.line, r.column),
+                }),
+        );
     }
 
     /// The context file (workspace-relative) that a `COPY` put at `image_path`.
@@ -650,7 +723,8 @@ impl StageReader<'_> {
 
     fn context_has(&self, file: &str) -> bool {
         self.build.context.is_some_and(|c| {
-            c.requirements.iter().any(|r| &*r.path == file) || c.pyprojects.iter().any(|p| &*p.path == file)
+            c.requirements.iter().any(|r| &*r.path == file)
+                || c.pyprojects.iter().any(|p| &*p.path == file)
         })
     }
 }
@@ -698,7 +772,7 @@ const PIP_OPTIONS_WITH_VALUE: [&str; 25] = [
 fn skip_assignments<'a, 'b>(words: &'b [&'a str]) -> &'b [&'a str] {
     let start = words
         .iter()
-        .position(|w| !(w.contains('=') && !w.starts_with('-')) && *w != "sudo")
+        .position(|w| (w.starts_with('-') || !w.contains('=')) && *w != "sudo")
         .unwrap_or(words.len());
     &words[start..]
 }
@@ -707,7 +781,11 @@ fn skip_assignments<'a, 'b>(words: &'b [&'a str]) -> &'b [&'a str] {
 fn pip_install_args<'a, 'b>(program: &str, rest: &'b [&'a str]) -> Option<&'b [&'a str]> {
     let after_pip = if program.starts_with("pip") {
         rest
-    } else if program.starts_with("python") && rest.len() >= 2 && rest[0] == "-m" && rest[1] == "pip" {
+    } else if program.starts_with("python")
+        && rest.len() >= 2
+        && rest[0] == "-m"
+        && rest[1] == "pip"
+    {
         &rest[2..]
     } else if program == "uv" && rest.first() == Some(&"pip") {
         &rest[1..]
@@ -731,7 +809,10 @@ fn is_project_install(program: &str, rest: &[&str]) -> bool {
 
 fn is_venv_creation(program: &str, rest: &[&str]) -> bool {
     program == "virtualenv"
-        || (program.starts_with("python") && rest.len() >= 2 && rest[0] == "-m" && rest[1] == "venv")
+        || (program.starts_with("python")
+            && rest.len() >= 2
+            && rest[0] == "-m"
+            && rest[1] == "venv")
         || (program == "uv" && rest.first() == Some(&"venv"))
 }
 
@@ -745,7 +826,10 @@ fn option_value<'a>(words: &[&'a str], short: &str, long: &str) -> Option<&'a st
         if let Some(value) = word.strip_prefix(&format!("{long}=")) {
             return Some(value);
         }
-        if let Some(value) = word.strip_prefix(short).filter(|v| !v.is_empty() && !short.starts_with("--")) {
+        if let Some(value) = word
+            .strip_prefix(short)
+            .filter(|v| !v.is_empty() && !short.starts_with("--"))
+        {
             return Some(value);
         }
     }
@@ -765,7 +849,12 @@ fn parse_spec(spec: &str) -> Option<(String, Vec<String>)> {
     let extras = spec[end..]
         .strip_prefix('[')
         .and_then(|rest| rest.split_once(']'))
-        .map(|(extras, _)| extras.split(',').map(|e| e.trim().to_ascii_lowercase()).collect())
+        .map(|(extras, _)| {
+            extras
+                .split(',')
+                .map(|e| e.trim().to_ascii_lowercase())
+                .collect()
+        })
         .unwrap_or_default();
     Some((normalize_name(name), extras))
 }
@@ -828,7 +917,10 @@ mod tests {
 
     #[test]
     fn specs_give_normalized_names_and_extras() {
-        assert_eq!(parse_spec("OpenTelemetry_SDK>=1.2"), Some(("opentelemetry-sdk".into(), vec![])));
+        assert_eq!(
+            parse_spec("OpenTelemetry_SDK>=1.2"),
+            Some(("opentelemetry-sdk".into(), vec![]))
+        );
         assert_eq!(
             parse_spec("'opentelemetry-distro[otlp]==0.66b1'"),
             Some(("opentelemetry-distro".into(), vec!["otlp".into()]))
@@ -839,19 +931,40 @@ mod tests {
     #[test]
     fn image_paths_fold() {
         assert_eq!(join_image_path("/", "backend"), "/backend");
-        assert_eq!(join_image_path("/app", "./requirements.txt"), "/app/requirements.txt");
+        assert_eq!(
+            join_image_path("/app", "./requirements.txt"),
+            "/app/requirements.txt"
+        );
         assert_eq!(join_image_path("/app", "/tmp/r.txt"), "/tmp/r.txt");
         assert_eq!(join_image_path("/app/x", "../r.txt"), "/app/r.txt");
     }
 
     #[test]
     fn pip_invocations() {
-        assert_eq!(pip_install_args("pip3", &["install", "-r", "r.txt"]), Some(&["-r", "r.txt"][..]));
-        assert_eq!(pip_install_args("python3", &["-m", "pip", "install", "x"]), Some(&["x"][..]));
-        assert_eq!(pip_install_args("pip", &["--no-cache-dir", "install", "x"]), Some(&["x"][..]));
+        assert_eq!(
+            pip_install_args("pip3", &["install", "-r", "r.txt"]),
+            Some(&["-r", "r.txt"][..])
+        );
+        assert_eq!(
+            pip_install_args("python3", &["-m", "pip", "install", "x"]),
+            Some(&["x"][..])
+        );
+        assert_eq!(
+            pip_install_args("pip", &["--no-cache-dir", "install", "x"]),
+            Some(&["x"][..])
+        );
         assert_eq!(pip_install_args("pip", &["download", "x"]), None);
-        assert_eq!(pip_install_args("uv", &["pip", "install", "x"]), Some(&["x"][..]));
-        assert_eq!(option_value(&["-a", "install"], "-a", "--action"), Some("install"));
-        assert_eq!(option_value(&["--action=install"], "-a", "--action"), Some("install"));
+        assert_eq!(
+            pip_install_args("uv", &["pip", "install", "x"]),
+            Some(&["x"][..])
+        );
+        assert_eq!(
+            option_value(&["-a", "install"], "-a", "--action"),
+            Some("install")
+        );
+        assert_eq!(
+            option_value(&["--action=install"], "-a", "--action"),
+            Some("install")
+        );
     }
 }

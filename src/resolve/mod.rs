@@ -132,13 +132,23 @@ impl Service {
                 env: None,
             });
         }
-        self.env_var(name).map(|var| Setting {
-            name: &var.name,
-            value: &var.value,
-            location: &var.location,
-            flag: None,
-            env: Some(var),
-        })
+        self.env_var(name)
+            .filter(|var| var.resolved)
+            .map(|var| Setting {
+                name: &var.name,
+                value: &var.value,
+                location: &var.location,
+                flag: None,
+                env: Some(var),
+            })
+    }
+
+    /// Whether compose cannot interpolate any of these variables: their values are unknown,
+    /// so a rule must not report them as missing.
+    pub fn unresolved(&self, names: &[&str]) -> bool {
+        names
+            .iter()
+            .any(|name| self.env_var(name).is_some_and(|var| !var.resolved))
     }
 
     /// Whether the service uses OpenTelemetry at all: in its environment, its command, its
@@ -175,9 +185,12 @@ impl Service {
     /// distro to configure it (without one the instrument CLI creates no SDK: spans are no-ops).
     pub fn auto_configures_sdk(&self) -> bool {
         self.instrument.is_some()
-            && [crate::python_otel::DISTRO, crate::python_otel::HONEYCOMB_DISTRO]
-                .iter()
-                .any(|distro| self.has_package(distro) != Some(false))
+            && [
+                crate::python_otel::DISTRO,
+                crate::python_otel::HONEYCOMB_DISTRO,
+            ]
+            .iter()
+            .any(|distro| self.has_package(distro) != Some(false))
     }
 
     /// Where the traces go and how, as the SDK will compute it.
@@ -188,7 +201,10 @@ impl Service {
     /// The key this service sends to Honeycomb, if it sends one.
     pub fn honeycomb_key(&self) -> Option<KeyUse<'_>> {
         let plan = self.export_plan();
-        if let (Some(value), Some(setting)) = (plan.header(crate::honeycomb::TEAM_HEADER), plan.headers_setting) {
+        if let (Some(value), Some(setting)) = (
+            plan.header(crate::honeycomb::TEAM_HEADER),
+            plan.headers_setting,
+        ) {
             return Some(KeyUse {
                 value: value.to_string(),
                 setting,
@@ -272,12 +288,16 @@ fn language(
     compose: &crate::workspace::compose::ComposeService,
     service: &Service,
 ) -> Option<Language> {
-    let context = compose
-        .build
-        .as_ref()
-        .and_then(|b| workspace.contexts.get(&context_key(workspace, &b.context.value)));
+    let context = compose.build.as_ref().and_then(|b| {
+        workspace
+            .contexts
+            .get(&context_key(workspace, &b.context.value))
+    });
     let python_evidence = !service.code.files.is_empty()
-        || service.image_contents.as_ref().is_some_and(|i| i.is_python())
+        || service
+            .image_contents
+            .as_ref()
+            .is_some_and(|i| i.is_python())
         || service.instrument.is_some()
         || context.is_some_and(|c| !c.requirements.is_empty() || !c.pyprojects.is_empty());
     if python_evidence {

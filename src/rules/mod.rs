@@ -41,7 +41,11 @@ impl RuleMeta {
 
     /// The first paragraph under `## What it does`: one line for listings.
     pub fn summary(&self) -> String {
-        self.section("What it does").split("\n\n").next().unwrap_or_default().replace('\n', " ")
+        self.section("What it does")
+            .split("\n\n")
+            .next()
+            .unwrap_or_default()
+            .replace('\n', " ")
     }
 
     /// The text under a `## heading`, up to the next heading.
@@ -139,7 +143,11 @@ pub fn lint(project: &Project) -> Vec<Finding> {
         rule.check(project, &mut out);
     }
     let mut findings = out.findings;
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.location.cmp(&b.location)));
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.location.cmp(&b.location))
+    });
     findings
 }
 
@@ -152,13 +160,15 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[i - 2][j - 2] + 1);
             }
@@ -196,7 +206,13 @@ impl Findings {
     }
 
     /// A finding about the workspace as a whole (a file compose cannot read).
-    pub fn workspace(&mut self, rule: &RuleMeta, location: &Location, message: String, hint: String) {
+    pub fn workspace(
+        &mut self,
+        rule: &RuleMeta,
+        location: &Location,
+        message: String,
+        hint: String,
+    ) {
         self.findings.push(Finding {
             rule: rule.id,
             severity: rule.severity,
@@ -223,14 +239,24 @@ mod tests {
         for id in ids {
             let (area, name) = id.split_once('/').expect(id);
             assert!(!area.is_empty() && !name.is_empty(), "{id}");
-            assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'/'), "{id}");
+            assert!(
+                id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'/'),
+                "{id}"
+            );
         }
     }
 
     #[test]
     fn edit_distance_counts_typos() {
-        assert_eq!(edit_distance("OTEP_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"), 1);
-        assert_eq!(edit_distance("OTEL_EXPORTER_OTLP_HEADER", "OTEL_EXPORTER_OTLP_HEADERS"), 1);
+        assert_eq!(
+            edit_distance("OTEP_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+            1
+        );
+        assert_eq!(
+            edit_distance("OTEL_EXPORTER_OTLP_HEADER", "OTEL_EXPORTER_OTLP_HEADERS"),
+            1
+        );
         assert_eq!(edit_distance("ab", "ba"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
@@ -241,7 +267,11 @@ mod tests {
         for rule in all() {
             let meta = rule.meta();
             for heading in ["What it does", "Why is this bad?", "Example"] {
-                assert!(!meta.section(heading).is_empty(), "{} lacks `## {heading}`", meta.id);
+                assert!(
+                    !meta.section(heading).is_empty(),
+                    "{} lacks `## {heading}`",
+                    meta.id
+                );
             }
             assert!(!meta.summary().is_empty(), "{}", meta.id);
         }

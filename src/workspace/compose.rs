@@ -14,6 +14,8 @@ pub struct Text {
     pub raw: String,
     pub location: Location,
     pub uses: Vec<VarUse>,
+    /// False when compose cannot interpolate it (`value` is then the raw text).
+    pub interpolated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +132,10 @@ impl Reader<'_> {
             }
             NodeKind::Null => {}
             _ => {
-                let message = format!("`services` must be a mapping, found {}", services.type_name());
+                let message = format!(
+                    "`services` must be a mapping, found {}",
+                    services.type_name()
+                );
                 self.problem(services, message);
             }
         }
@@ -192,6 +197,7 @@ impl Reader<'_> {
                         raw: ".".into(),
                         location: self.location(node.line, node.column),
                         uses: Vec::new(),
+                        interpolated: true,
                     },
                 };
                 Some(Build {
@@ -199,11 +205,16 @@ impl Reader<'_> {
                     dockerfile: node
                         .get("dockerfile")
                         .and_then(|d| self.scalar("build.dockerfile", d)),
-                    target: node.get("target").and_then(|t| self.scalar("build.target", t)),
+                    target: node
+                        .get("target")
+                        .and_then(|t| self.scalar("build.target", t)),
                 })
             }
             _ => {
-                let message = format!("`build` must be a string or a mapping, found {}", node.type_name());
+                let message = format!(
+                    "`build` must be a string or a mapping, found {}",
+                    node.type_name()
+                );
                 self.problem(node, message);
                 None
             }
@@ -224,7 +235,10 @@ impl Reader<'_> {
                     merged_at: (key.used_line != key.line).then_some(key.used_line),
                 })
                 .collect(),
-            NodeKind::Seq(items) => items.iter().filter_map(|item| self.list_entry(item)).collect(),
+            NodeKind::Seq(items) => items
+                .iter()
+                .filter_map(|item| self.list_entry(item))
+                .collect(),
             NodeKind::Null => Vec::new(),
             NodeKind::Scalar(_) => {
                 let message = "`environment` must be a mapping or a list, found a string".into();
@@ -252,6 +266,7 @@ impl Reader<'_> {
                 raw: raw_value.unwrap_or_default(),
                 location,
                 uses: text.uses,
+                interpolated: text.interpolated,
             }),
             merged_at: None,
         })
@@ -287,7 +302,10 @@ impl Reader<'_> {
             NodeKind::Null => None,
             NodeKind::Scalar(_) => self.text(node).map(CommandLine::Shell),
             NodeKind::Seq(items) => Some(CommandLine::Exec(
-                items.iter().filter_map(|item| self.scalar(field, item)).collect(),
+                items
+                    .iter()
+                    .filter_map(|item| self.scalar(field, item))
+                    .collect(),
             )),
             NodeKind::Map(_) => {
                 let message = format!("`{field}` must be a string or a list, found a mapping");
@@ -308,15 +326,17 @@ impl Reader<'_> {
     fn text(&mut self, node: &Node) -> Option<Text> {
         let raw = node.as_scalar()?;
         let location = self.location(node.line, node.column);
-        let (value, uses) = match interpolate(raw, self.lookup) {
-            Ok(interpolated) => (interpolated.value, interpolated.uses),
+        let (value, uses, interpolated) = match interpolate(raw, self.lookup) {
+            Ok(interpolated) => (interpolated.value, interpolated.uses, true),
             Err(error) => {
-                self.document.interpolation_failures.push(InterpolationFailure {
-                    location: location.clone(),
-                    template: raw.to_string(),
-                    error,
-                });
-                (raw.to_string(), Vec::new())
+                self.document
+                    .interpolation_failures
+                    .push(InterpolationFailure {
+                        location: location.clone(),
+                        template: raw.to_string(),
+                        error,
+                    });
+                (raw.to_string(), Vec::new(), false)
             }
         };
         Some(Text {
@@ -324,6 +344,7 @@ impl Reader<'_> {
             raw: raw.to_string(),
             location,
             uses,
+            interpolated,
         })
     }
 
@@ -337,7 +358,9 @@ impl Reader<'_> {
 
     fn problem_at(&mut self, line: u32, column: u32, message: String) {
         let location = self.location(line, column);
-        self.document.problems.push(StructureProblem { location, message });
+        self.document
+            .problems
+            .push(StructureProblem { location, message });
     }
 }
 
@@ -385,11 +408,11 @@ mod tests {
     }
 
     fn read_with(text: &str, vars: &[(&str, &str)]) -> ComposeDocument {
-        let vars: Vec<(String, String)> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let lookup = move |name: &str| {
-            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-        };
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let lookup = move |name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
         read(&file(), text, &lookup)
     }
 
@@ -412,7 +435,9 @@ services:
     fn reads_services_with_positions() {
         let document = read_with(SEED, &[]);
         assert!(document.problems.is_empty());
-        let [backend, db] = &document.services[..] else { panic!() };
+        let [backend, db] = &document.services[..] else {
+            panic!()
+        };
         assert_eq!(backend.name, "backend-flask");
         assert_eq!(backend.location.to_string(), "docker-compose.yml:3:3");
         let headers = &backend.environment[2];
@@ -420,13 +445,17 @@ services:
         assert_eq!((headers.location.line, headers.location.column), (7, 7));
         let value = headers.value.as_ref().unwrap();
         assert_eq!(value.raw, "x-honeycomb-team=${HONEYCOMB_API_KEY}");
-        assert_eq!(backend.build.as_ref().unwrap().context.value, "./backend-flask");
+        assert_eq!(
+            backend.build.as_ref().unwrap().context.value,
+            "./backend-flask"
+        );
         assert_eq!(db.image.as_ref().unwrap().value, "postgres:13-alpine");
     }
 
     #[test]
     fn list_environment_keeps_quotes_and_bare_names() {
-        let text = "services:\n  a:\n    environment:\n      - A=\"x\"\n      - B\n      - C=${V}=1\n";
+        let text =
+            "services:\n  a:\n    environment:\n      - A=\"x\"\n      - B\n      - C=${V}=1\n";
         let document = read_with(text, &[("V", "v")]);
         let env = &document.services[0].environment;
         assert_eq!(env[0].value.as_ref().unwrap().value, "\"x\"");
@@ -482,7 +511,10 @@ services:
             "services:\n  a:\n    build: .\n    command: x\n    environment:\n      A: 1\n      B: 2\n",
             &[],
         );
-        let over = read_with("services:\n  a:\n    environment:\n      B: 3\n      C: 4\n", &[]);
+        let over = read_with(
+            "services:\n  a:\n    environment:\n      B: 3\n      C: 4\n",
+            &[],
+        );
         let merged = merge(vec![base, over]);
         let env: Vec<(&str, &str)> = merged[0]
             .environment

@@ -101,7 +101,6 @@ pub enum EnvFileState {
     Broken,
 }
 
-
 /// A parsed file of a build context, with its workspace-relative path.
 #[derive(Debug, Clone)]
 pub struct Parsed<T> {
@@ -229,7 +228,10 @@ fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
     // `otel-doctor lint docker-compose.yml` means that file, in its directory.
     let (root, named) = if metadata.is_file() {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-        (parent.unwrap_or(Path::new(".")).to_path_buf(), vec![path.clone()])
+        (
+            parent.unwrap_or(Path::new(".")).to_path_buf(),
+            vec![path.clone()],
+        )
     } else {
         (path.clone(), Vec::new())
     };
@@ -280,7 +282,11 @@ impl Loader {
     }
 
     fn report_unreadable(&mut self, display: &Arc<str>, kind: FileKind, error: &ReadError) {
-        self.problem(kind, Location::new(display, error.line(), 1), error.to_string());
+        self.problem(
+            kind,
+            Location::new(display, error.line(), 1),
+            error.to_string(),
+        );
     }
 
     fn problem(&mut self, kind: FileKind, location: Location, message: String) {
@@ -311,7 +317,10 @@ impl Loader {
             for line in lines {
                 if let Some(value) = line.value {
                     let location = Location::new(&display, line.line, line.column);
-                    self.workspace.variables.dotenv.insert(line.name, (value, location));
+                    self.workspace
+                        .variables
+                        .dotenv
+                        .insert(line.name, (value, location));
                 }
             }
             self.workspace.variables.dotenv_files.push(display);
@@ -337,7 +346,11 @@ impl Loader {
         let variables = &self.workspace.variables;
         let document = compose::read(&display, &text, &|name| variables.lookup(name));
         for problem in &document.problems {
-            self.problem(FileKind::Compose, problem.location.clone(), problem.message.clone());
+            self.problem(
+                FileKind::Compose,
+                problem.location.clone(),
+                problem.message.clone(),
+            );
         }
         self.workspace.sources.insert(display, text);
         Some(document)
@@ -359,6 +372,7 @@ impl Loader {
             raw: value.into(),
             location: location.clone(),
             uses: Vec::new(),
+            interpolated: true,
         };
         self.workspace.services.push(ComposeService {
             name,
@@ -406,12 +420,17 @@ impl Loader {
     fn read_dockerfile(&mut self, path: &Path, referenced_at: &Location) {
         let display = self.display(path);
         if self.workspace.dockerfiles.contains_key(&display)
-            || self.workspace.problems.iter().any(|p| p.location.file == display)
+            || self
+                .workspace
+                .problems
+                .iter()
+                .any(|p| p.location.file == display)
         {
             return;
         }
         if !path.exists() {
-            let message = format!("Dockerfile {display} not found: docker compose cannot build this service");
+            let message =
+                format!("Dockerfile {display} not found: docker compose cannot build this service");
             self.problem(FileKind::Dockerfile, referenced_at.clone(), message);
             return;
         }
@@ -420,7 +439,9 @@ impl Loader {
         };
         match dockerfile::parse(&text) {
             Ok(dockerfile) => {
-                self.workspace.dockerfiles.insert(Arc::clone(&display), dockerfile);
+                self.workspace
+                    .dockerfiles
+                    .insert(Arc::clone(&display), dockerfile);
                 self.workspace.sources.insert(display, text);
             }
             Err(error) => {
@@ -460,7 +481,9 @@ impl Loader {
                 }
             }
             Kind::Pyproject => {
-                context.languages.push((Language::Python, Arc::clone(&display)));
+                context
+                    .languages
+                    .push((Language::Python, Arc::clone(&display)));
                 let Some((path, text)) = self.read(&file.path, FileKind::Manifest) else {
                     return;
                 };
@@ -502,8 +525,14 @@ mod tests {
     #[test]
     fn display_paths_are_relative_and_folded() {
         let root = Path::new("ws");
-        assert_eq!(&*display_path(root, Path::new("ws/./backend/../backend/Dockerfile")), "backend/Dockerfile");
+        assert_eq!(
+            &*display_path(root, Path::new("ws/./backend/../backend/Dockerfile")),
+            "backend/Dockerfile"
+        );
         assert_eq!(&*display_path(root, Path::new("ws/.")), ".");
-        assert_eq!(&*display_path(root, Path::new("ws/../lib/x.py")), "../lib/x.py");
+        assert_eq!(
+            &*display_path(root, Path::new("ws/../lib/x.py")),
+            "../lib/x.py"
+        );
     }
 }

@@ -106,11 +106,23 @@ mod tests {
     fn classifies_the_files_that_matter() {
         let kind = |p: &str| classify(Path::new(p));
         assert_eq!(kind("a/app.py"), Some(ContextFileKind::Python));
-        assert_eq!(kind("requirements.txt"), Some(ContextFileKind::Requirements));
-        assert_eq!(kind("requirements-dev.txt"), Some(ContextFileKind::Requirements));
-        assert_eq!(kind("requirements/base.txt"), Some(ContextFileKind::Requirements));
+        assert_eq!(
+            kind("requirements.txt"),
+            Some(ContextFileKind::Requirements)
+        );
+        assert_eq!(
+            kind("requirements-dev.txt"),
+            Some(ContextFileKind::Requirements)
+        );
+        assert_eq!(
+            kind("requirements/base.txt"),
+            Some(ContextFileKind::Requirements)
+        );
         assert_eq!(kind("notes.txt"), None);
-        assert_eq!(kind("package.json"), Some(ContextFileKind::LanguageMarker(Language::Node)));
+        assert_eq!(
+            kind("package.json"),
+            Some(ContextFileKind::LanguageMarker(Language::Node))
+        );
         assert_eq!(kind("README.md"), None);
     }
 }

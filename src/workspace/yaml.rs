@@ -119,6 +119,8 @@ fn one_line_message(rendered: &str) -> String {
     let reason = reason
         .split_once(", set DuplicateKeyPolicy")
         .map_or(reason, |(head, _)| head);
+    // The position is reported separately.
+    let reason = reason.split(" at line ").next().unwrap_or(reason);
     reason.trim().to_string()
 }
 
@@ -236,7 +238,13 @@ mod tests {
     fn merged_keys_keep_the_merge_line_and_the_anchor_line() {
         let text = "x: &otel\n  A: one\nservices:\n  s:\n    environment:\n      <<: *otel\n      B: two\n";
         let root = parse(text).unwrap();
-        let env = root.get("services").unwrap().get("s").unwrap().get("environment").unwrap();
+        let env = root
+            .get("services")
+            .unwrap()
+            .get("s")
+            .unwrap()
+            .get("environment")
+            .unwrap();
         let entries = env.entries().unwrap();
         assert_eq!(entries[0].0.name, "B");
         assert_eq!((entries[0].0.line, entries[0].0.column), (7, 7));
@@ -257,7 +265,8 @@ mod tests {
 
     #[test]
     fn errors_are_one_line_with_a_position() {
-        let error = parse("services:\n  a:\n    environment:\n      X: 1\n      X: 2\n").unwrap_err();
+        let error =
+            parse("services:\n  a:\n    environment:\n      X: 1\n      X: 2\n").unwrap_err();
         assert_eq!((error.line, error.column), (5, 7));
         assert_eq!(error.message, "duplicate mapping key: X");
         let error = parse("services:\n  a:\n    image: [\n").unwrap_err();

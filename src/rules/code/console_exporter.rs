@@ -27,7 +27,11 @@ impl Check for ConsoleExporter {
             if code.has_otlp_exporter() {
                 continue;
             }
-            let Some(console) = code.exporters.iter().find(|e| e.kind == ExporterKind::Console) else {
+            let Some(console) = code
+                .exporters
+                .iter()
+                .find(|e| e.kind == ExporterKind::Console)
+            else {
                 continue;
             };
             out.service(

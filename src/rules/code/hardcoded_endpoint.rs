@@ -26,7 +26,9 @@ impl Check for HardcodedEndpoint {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             for exporter in &service.code.exporters {
-                let Some((url, location)) = &exporter.endpoint else { continue };
+                let Some((url, location)) = &exporter.endpoint else {
+                    continue;
+                };
                 let overridden = service
                     .setting(otel::TRACES_ENDPOINT)
                     .or_else(|| service.setting(otel::ENDPOINT))

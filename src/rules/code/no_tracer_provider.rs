@@ -31,15 +31,24 @@ impl Check for NoTracerProvider {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             let code = &service.code;
-            if code.provider_set.is_some() || code.provider_created.is_some() || service.auto_configures_sdk() {
+            if code.provider_set.is_some()
+                || code.provider_created.is_some()
+                || service.auto_configures_sdk()
+            {
                 continue;
             }
             let creates_spans = code
                 .spans_created
                 .as_ref()
                 .map(|l| (l, "creates spans"))
-                .or_else(|| code.instrumentors.first().map(|(_, l)| (l, "instruments a library")));
-            let Some((location, what)) = creates_spans else { continue };
+                .or_else(|| {
+                    code.instrumentors
+                        .first()
+                        .map(|(_, l)| (l, "instruments a library"))
+                });
+            let Some((location, what)) = creates_spans else {
+                continue;
+            };
             out.service(
                 &Self::META,
                 service,

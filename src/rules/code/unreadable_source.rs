@@ -20,12 +20,17 @@ declare_rule! {
 
 impl Check for UnreadableSource {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for problem in project.problems.iter().filter(|p| p.kind == FileKind::Source) {
+        for problem in project
+            .problems
+            .iter()
+            .filter(|p| p.kind == FileKind::Source)
+        {
             out.workspace(
                 &Self::META,
                 &problem.location,
                 format!("cannot read this source file: {}.", problem.message),
-                "save it as UTF-8 text, or keep it out of the build context (.dockerignore)".to_string(),
+                "save it as UTF-8 text, or keep it out of the build context (.dockerignore)"
+                    .to_string(),
             );
         }
     }

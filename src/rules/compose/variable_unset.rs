@@ -60,5 +60,8 @@ impl Check for VariableUnset {
 /// reports that one, with the key's own fix.
 fn empty_key_setting(service: &Service) -> Option<String> {
     let key = service.honeycomb_key()?;
-    key.value.trim().is_empty().then(|| key.setting.name.to_string())
+    key.value
+        .trim()
+        .is_empty()
+        .then(|| key.setting.name.to_string())
 }

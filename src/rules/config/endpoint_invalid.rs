@@ -30,7 +30,8 @@ impl Check for EndpointInvalid {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             let plan = service.export_plan();
-            let (Some((value, name)), Some(location)) = (plan.endpoint_text(), plan.endpoint_location())
+            let (Some((value, name)), Some(location)) =
+                (plan.endpoint_text(), plan.endpoint_location())
             else {
                 continue;
             };
@@ -41,7 +42,9 @@ impl Check for EndpointInvalid {
                 &Self::META,
                 service,
                 location,
-                format!("{name} is \"{value}\", which {problem}: the exporter cannot send anywhere."),
+                format!(
+                    "{name} is \"{value}\", which {problem}: the exporter cannot send anywhere."
+                ),
                 format!("write it as a plain URL: {}", suggestion(value)),
             );
         }
@@ -89,12 +92,31 @@ mod tests {
     fn names_the_problem() {
         let http = Protocol::HttpProtobuf;
         assert!(problem("https://api.honeycomb.io", http).is_none());
-        assert!(problem("\"https://api.honeycomb.io\"", http).unwrap().starts_with("has quotes"));
-        assert_eq!(problem("https://api.honeycomb.io ", http).unwrap(), "contains whitespace");
-        assert_eq!(problem("api.honeycomb.io", http).unwrap(), "has no scheme (http:// or https://)");
+        assert!(
+            problem("\"https://api.honeycomb.io\"", http)
+                .unwrap()
+                .starts_with("has quotes")
+        );
+        assert_eq!(
+            problem("https://api.honeycomb.io ", http).unwrap(),
+            "contains whitespace"
+        );
+        assert_eq!(
+            problem("api.honeycomb.io", http).unwrap(),
+            "has no scheme (http:// or https://)"
+        );
         assert!(problem("api.honeycomb.io:443", Protocol::Grpc).is_none());
-        assert_eq!(problem("https://x:99999", http).unwrap(), "is not a valid URL (invalid port number)");
-        assert_eq!(problem("grpc://x:4317", http).unwrap(), "has the scheme `grpc`, not http or https");
-        assert_eq!(suggestion("\"api.honeycomb.io\""), "https://api.honeycomb.io");
+        assert_eq!(
+            problem("https://x:99999", http).unwrap(),
+            "is not a valid URL (invalid port number)"
+        );
+        assert_eq!(
+            problem("grpc://x:4317", http).unwrap(),
+            "has the scheme `grpc`, not http or https"
+        );
+        assert_eq!(
+            suggestion("\"api.honeycomb.io\""),
+            "https://api.honeycomb.io"
+        );
     }
 }

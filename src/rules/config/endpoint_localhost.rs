@@ -27,15 +27,19 @@ impl Check for EndpointLocalhost {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in project.services.iter().filter(|s| !s.network_mode_host) {
             let plan = service.export_plan();
-            let (Some(url), Some((value, name)), Some(location)) =
-                (plan.parsed_url(), plan.endpoint_text(), plan.endpoint_location())
-            else {
+            let (Some(url), Some((value, name)), Some(location)) = (
+                plan.parsed_url(),
+                plan.endpoint_text(),
+                plan.endpoint_location(),
+            ) else {
                 continue;
             };
             let Some(host) = url.host_str().filter(|h| otel::is_loopback_host(h)) else {
                 continue;
             };
-            let port = url.port_or_known_default().unwrap_or(plan.protocol.default_port());
+            let port = url
+                .port_or_known_default()
+                .unwrap_or(plan.protocol.default_port());
             let collectors: Vec<&str> = project
                 .service_names()
                 .filter(|n| n.contains("collector") || n.contains("otel") || n.contains("agent"))

@@ -32,6 +32,7 @@ impl Check for EndpointMissing {
         for service in &project.services {
             let plan = service.export_plan();
             if plan.endpoint != EndpointSource::Default
+                || service.unresolved(&[otel::ENDPOINT, otel::TRACES_ENDPOINT])
                 || service.network_mode_host
                 || !exports_over_otlp(service)
             {
@@ -58,7 +59,10 @@ impl Check for EndpointMissing {
 /// Whether the service will create an OTLP exporter: in code, or by auto-configuration with
 /// the traces exporter left at (or set to) `otlp`.
 fn exports_over_otlp(service: &Service) -> bool {
-    if service.setting(otel::SDK_DISABLED).is_some_and(|s| s.value.trim().eq_ignore_ascii_case("true")) {
+    if service
+        .setting(otel::SDK_DISABLED)
+        .is_some_and(|s| s.value.trim().eq_ignore_ascii_case("true"))
+    {
         return false;
     }
     if service.code.has_otlp_exporter() {

@@ -31,12 +31,21 @@ impl Check for EndpointPath {
             if !plan.protocol.is_http() {
                 continue;
             }
-            let Some(url) = plan.parsed_url() else { continue };
-            let (Some((value, name)), Some(location)) = (plan.endpoint_text(), plan.endpoint_location())
+            let Some(url) = plan.parsed_url() else {
+                continue;
+            };
+            let (Some((value, name)), Some(location)) =
+                (plan.endpoint_text(), plan.endpoint_location())
             else {
                 continue;
             };
-            let generic = matches!(plan.endpoint, EndpointSource::Setting { signal_specific: false, .. });
+            let generic = matches!(
+                plan.endpoint,
+                EndpointSource::Setting {
+                    signal_specific: false,
+                    ..
+                }
+            );
             let assign = |value: &str| match &plan.endpoint {
                 EndpointSource::Setting { setting, .. } => format!("{}={value}", setting.name),
                 _ => format!("OTLPSpanExporter(endpoint=\"{value}\")"),
@@ -45,14 +54,26 @@ impl Check for EndpointPath {
             let (message, fixed) = if generic && path.ends_with("/v1/traces/v1/traces") {
                 let base = value.trim_end_matches('/').trim_end_matches("/v1/traces");
                 (
-                    format!("{name} is \"{value}\" and the SDK appends /v1/traces, so it posts to {}: a 404 on every export.", plan.url),
-                    format!("{}  (or set OTEL_EXPORTER_OTLP_TRACES_ENDPOINT to the full URL instead)", assign(base)),
+                    format!(
+                        "{name} is \"{value}\" and the SDK appends /v1/traces, so it posts to {}: a 404 on every export.",
+                        plan.url
+                    ),
+                    format!(
+                        "{}  (or set OTEL_EXPORTER_OTLP_TRACES_ENDPOINT to the full URL instead)",
+                        assign(base)
+                    ),
                 )
             } else if !generic && !path.ends_with("/v1/traces") {
                 let full = format!("{}/v1/traces", value.trim_end_matches('/'));
                 (
-                    format!("{name} is \"{value}\", used as is for traces: the SDK posts to {}, not to /v1/traces, and gets a 404.", plan.url),
-                    format!("{}  (or use OTEL_EXPORTER_OTLP_ENDPOINT, which gets /v1/traces appended)", assign(&full)),
+                    format!(
+                        "{name} is \"{value}\", used as is for traces: the SDK posts to {}, not to /v1/traces, and gets a 404.",
+                        plan.url
+                    ),
+                    format!(
+                        "{}  (or use OTEL_EXPORTER_OTLP_ENDPOINT, which gets /v1/traces appended)",
+                        assign(&full)
+                    ),
                 )
             } else {
                 continue;

@@ -31,13 +31,20 @@ impl Check for EndpointUnknownHost {
         }
         for service in &project.services {
             let plan = service.export_plan();
-            let (Some(url), Some((value, name)), Some(location)) =
-                (plan.parsed_url(), plan.endpoint_text(), plan.endpoint_location())
-            else {
+            let (Some(url), Some((value, name)), Some(location)) = (
+                plan.parsed_url(),
+                plan.endpoint_text(),
+                plan.endpoint_location(),
+            ) else {
                 continue;
             };
-            let Some(url::Host::Domain(host)) = url.host() else { continue };
-            if host.contains('.') || otel::is_loopback_host(host) || project.service_names().any(|n| n == host) {
+            let Some(url::Host::Domain(host)) = url.host() else {
+                continue;
+            };
+            if host.contains('.')
+                || otel::is_loopback_host(host)
+                || project.service_names().any(|n| n == host)
+            {
                 continue;
             }
             let names: Vec<&str> = project.service_names().collect();
@@ -46,8 +53,14 @@ impl Check for EndpointUnknownHost {
                 .min_by_key(|n| crate::rules::edit_distance(n, host))
                 .filter(|n| crate::rules::edit_distance(n, host) <= 3);
             let hint = match closest {
-                Some(candidate) => format!("did you mean `{candidate}`? {}", value.replacen(host, candidate, 1)),
-                None => format!("add a `{host}` service (e.g. an OpenTelemetry Collector) to {}, or fix the host name", project.compose_files.join(", ")),
+                Some(candidate) => format!(
+                    "did you mean `{candidate}`? {}",
+                    value.replacen(host, candidate, 1)
+                ),
+                None => format!(
+                    "add a `{host}` service (e.g. an OpenTelemetry Collector) to {}, or fix the host name",
+                    project.compose_files.join(", ")
+                ),
             };
             out.service(
                 &Self::META,

@@ -46,7 +46,10 @@ impl Check for ExporterNotOtlp {
                     "remove `{flag} {}` from the command (the default is otlp), or write `{flag} console,otlp` to keep the console output",
                     setting.value
                 ),
-                None => format!("set {}=otlp (or console,otlp to also print spans)", setting.name),
+                None => format!(
+                    "set {}=otlp (or console,otlp to also print spans)",
+                    setting.name
+                ),
             };
             out.service(
                 &Self::META,

@@ -28,7 +28,9 @@ impl Check for HeadersMalformed {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             let plan = service.export_plan();
-            let Some(setting) = plan.headers_setting else { continue };
+            let Some(setting) = plan.headers_setting else {
+                continue;
+            };
             for dropped in &plan.dropped_headers {
                 let pair = mask_keys_in(&dropped.pair);
                 let fixed = pair

@@ -32,11 +32,16 @@ declare_rule! {
 impl Check for HoneycombDistroVars {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            if service.has_package(HONEYCOMB_DISTRO) != Some(false) || !service.uses_opentelemetry() {
+            if service.has_package(HONEYCOMB_DISTRO) != Some(false) || !service.uses_opentelemetry()
+            {
                 continue;
             }
             let has_team_header = service.export_plan().header(TEAM_HEADER).is_some();
-            for var in service.env.iter().filter(|v| v.name.starts_with("HONEYCOMB_")) {
+            for var in service
+                .env
+                .iter()
+                .filter(|v| v.name.starts_with("HONEYCOMB_"))
+            {
                 if var.name == "HONEYCOMB_API_KEY" && has_team_header
                     || service.code.env_reads.iter().any(|read| read == &var.name)
                 {

@@ -27,11 +27,17 @@ impl Check for ProtocolInvalid {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             for name in [otel::TRACES_PROTOCOL, otel::PROTOCOL] {
-                let Some(setting) = service.setting(name) else { continue };
+                let Some(setting) = service.setting(name) else {
+                    continue;
+                };
                 if Protocol::parse(setting.value).is_some() {
                     continue;
                 }
-                let lower = setting.value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+                let lower = setting
+                    .value
+                    .trim()
+                    .trim_matches(['"', '\''])
+                    .to_ascii_lowercase();
                 let suggestion = match Protocol::parse(&lower) {
                     Some(protocol) => protocol.as_str(),
                     None if lower.starts_with("grpc") => "grpc",

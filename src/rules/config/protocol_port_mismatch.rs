@@ -29,9 +29,11 @@ impl Check for ProtocolPortMismatch {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             let plan = service.export_plan();
-            let (Some(url), Some((value, name)), Some(location)) =
-                (plan.parsed_url(), plan.endpoint_text(), plan.endpoint_location())
-            else {
+            let (Some(url), Some((value, name)), Some(location)) = (
+                plan.parsed_url(),
+                plan.endpoint_text(),
+                plan.endpoint_location(),
+            ) else {
                 continue;
             };
             let host = url.host_str().unwrap_or_default();
@@ -41,13 +43,18 @@ impl Check for ProtocolPortMismatch {
                 if url.scheme() == "http" {
                     Some("Honeycomb only accepts TLS: the scheme must be https".to_string())
                 } else if port != Some(443) {
-                    Some(format!("Honeycomb listens on 443 only, not {}", port.unwrap_or_default()))
+                    Some(format!(
+                        "Honeycomb listens on 443 only, not {}",
+                        port.unwrap_or_default()
+                    ))
                 } else {
                     None
                 }
             } else {
                 match (protocol, port) {
-                    (Protocol::Grpc, Some(4318)) => Some("4318 is the OTLP/HTTP port; gRPC is 4317".to_string()),
+                    (Protocol::Grpc, Some(4318)) => {
+                        Some("4318 is the OTLP/HTTP port; gRPC is 4317".to_string())
+                    }
                     (Protocol::HttpProtobuf | Protocol::HttpJson, Some(4317)) => {
                         Some("4317 is the OTLP/gRPC port; HTTP is 4318".to_string())
                     }

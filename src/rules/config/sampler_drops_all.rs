@@ -24,15 +24,23 @@ declare_rule! {
 impl Check for SamplerDropsAll {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let Some(sampler) = service.setting(otel::TRACES_SAMPLER) else { continue };
+            let Some(sampler) = service.setting(otel::TRACES_SAMPLER) else {
+                continue;
+            };
             let name = sampler.value.trim().to_ascii_lowercase();
             let (location, message) = match name.as_str() {
                 "always_off" | "parentbased_always_off" => (
                     sampler.location,
-                    format!("{} is \"{}\": no trace is ever sampled, so nothing is exported.", sampler.describe(), sampler.value),
+                    format!(
+                        "{} is \"{}\": no trace is ever sampled, so nothing is exported.",
+                        sampler.describe(),
+                        sampler.value
+                    ),
                 ),
                 "traceidratio" | "parentbased_traceidratio" => {
-                    let Some(argument) = service.setting(otel::TRACES_SAMPLER_ARG) else { continue };
+                    let Some(argument) = service.setting(otel::TRACES_SAMPLER_ARG) else {
+                        continue;
+                    };
                     let ratio: Option<f64> = argument.value.trim().parse().ok();
                     if !ratio.is_some_and(|r| r <= 0.0) {
                         continue;

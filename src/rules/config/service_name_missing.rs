@@ -31,12 +31,19 @@ impl Check for ServiceNameMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             let sets_up_sdk = service.code.provider_set.is_some() || service.auto_configures_sdk();
-            let named = service.setting(otel::SERVICE_NAME).is_some_and(|s| !s.value.trim().is_empty())
-                || service
-                    .setting(otel::RESOURCE_ATTRIBUTES)
-                    .is_some_and(|s| s.value.split(',').any(|kv| kv.trim().starts_with("service.name=")))
+            let named = service
+                .setting(otel::SERVICE_NAME)
+                .is_some_and(|s| !s.value.trim().is_empty())
+                || service.setting(otel::RESOURCE_ATTRIBUTES).is_some_and(|s| {
+                    s.value
+                        .split(',')
+                        .any(|kv| kv.trim().starts_with("service.name="))
+                })
                 || service.code.resource.is_some();
-            if !sets_up_sdk || named {
+            if !sets_up_sdk
+                || named
+                || service.unresolved(&[otel::SERVICE_NAME, otel::RESOURCE_ATTRIBUTES])
+            {
                 continue;
             }
             out.service(

@@ -36,7 +36,9 @@ impl Check for VariableMisspelled {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             for var in &service.env {
-                let Some(intended) = intended_name(&var.name) else { continue };
+                let Some(intended) = intended_name(&var.name) else {
+                    continue;
+                };
                 out.service(
                     &Self::META,
                     service,
@@ -69,9 +71,18 @@ mod tests {
 
     #[test]
     fn finds_near_names_only() {
-        assert_eq!(intended_name("OTEP_EXPORTER_OTLP_ENDPOINT"), Some("OTEL_EXPORTER_OTLP_ENDPOINT"));
-        assert_eq!(intended_name("OTEL_EXPORTER_OTLP_HEADER"), Some("OTEL_EXPORTER_OTLP_HEADERS"));
-        assert_eq!(intended_name("OTEL_EXPORTER_OTEL_ENDPOINT"), Some("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        assert_eq!(
+            intended_name("OTEP_EXPORTER_OTLP_ENDPOINT"),
+            Some("OTEL_EXPORTER_OTLP_ENDPOINT")
+        );
+        assert_eq!(
+            intended_name("OTEL_EXPORTER_OTLP_HEADER"),
+            Some("OTEL_EXPORTER_OTLP_HEADERS")
+        );
+        assert_eq!(
+            intended_name("OTEL_EXPORTER_OTEL_ENDPOINT"),
+            Some("OTEL_EXPORTER_OTLP_ENDPOINT")
+        );
         assert_eq!(intended_name("OTEL_SERVICE_NAME"), None);
         assert_eq!(intended_name("FLASK_ENV"), None);
         assert_eq!(intended_name("OTEL_PYTHON_LOG_CORRELATION"), None);

@@ -31,7 +31,8 @@ declare_rule! {
 impl Check for DistroMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents) else {
+            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
+            else {
                 continue;
             };
             if !image.has(INSTRUMENTATION)

@@ -29,7 +29,8 @@ declare_rule! {
 impl Check for ExporterMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents) else {
+            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
+            else {
                 continue;
             };
             let exports_otlp = service

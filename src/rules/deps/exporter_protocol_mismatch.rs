@@ -29,32 +29,59 @@ declare_rule! {
 impl Check for ExporterProtocolMismatch {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents) else {
+            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
+            else {
                 continue;
             };
-            if !service.auto_configures_sdk() || !service.code.exporters.is_empty() || image.has_unknown_installs {
+            if !service.auto_configures_sdk()
+                || !service.code.exporters.is_empty()
+                || image.has_unknown_installs
+            {
                 continue;
             }
             let plan = service.export_plan();
             let (location, configured) = match &plan.protocol_source {
-                ProtocolSource::Setting(setting) => (setting.location, format!("{} is {}", setting.describe(), setting.value)),
-                ProtocolSource::DistroDefault => (&instrument.location, "opentelemetry-distro defaults the protocol to grpc".to_string()),
+                ProtocolSource::Setting(setting) => (
+                    setting.location,
+                    format!("{} is {}", setting.describe(), setting.value),
+                ),
+                ProtocolSource::DistroDefault => (
+                    &instrument.location,
+                    "opentelemetry-distro defaults the protocol to grpc".to_string(),
+                ),
                 _ => continue,
             };
             let (message, hint) = match python_otel::exporter_package_for(plan.protocol) {
                 None => (
-                    format!("{configured}, but the Python SDK has no http/json exporter: it raises \"Unsupported OTLP protocol\" and the app runs uninstrumented."),
-                    format!("use http/protobuf (with {EXPORTER_HTTP}) or grpc (with {EXPORTER_GRPC})"),
+                    format!(
+                        "{configured}, but the Python SDK has no http/json exporter: it raises \"Unsupported OTLP protocol\" and the app runs uninstrumented."
+                    ),
+                    format!(
+                        "use http/protobuf (with {EXPORTER_HTTP}) or grpc (with {EXPORTER_GRPC})"
+                    ),
                 ),
                 Some(needed) if !image.has(needed) => {
-                    let installed = if needed == EXPORTER_GRPC { EXPORTER_HTTP } else { EXPORTER_GRPC };
+                    let installed = if needed == EXPORTER_GRPC {
+                        EXPORTER_HTTP
+                    } else {
+                        EXPORTER_GRPC
+                    };
                     if !image.has(installed) {
                         continue;
                     }
-                    let other = if plan.protocol == Protocol::Grpc { "http/protobuf" } else { "grpc" };
+                    let other = if plan.protocol == Protocol::Grpc {
+                        "http/protobuf"
+                    } else {
+                        "grpc"
+                    };
                     (
-                        format!("{configured}, but only {installed} is installed, which cannot speak {}: the SDK fails to load the exporter.", plan.protocol),
-                        format!("set OTEL_EXPORTER_OTLP_PROTOCOL={other}, or install {needed} (opentelemetry-exporter-otlp brings both)"),
+                        format!(
+                            "{configured}, but only {installed} is installed, which cannot speak {}: the SDK fails to load the exporter.",
+                            plan.protocol
+                        ),
+                        format!(
+                            "set OTEL_EXPORTER_OTLP_PROTOCOL={other}, or install {needed} (opentelemetry-exporter-otlp brings both)"
+                        ),
                     )
                 }
                 Some(_) => continue,

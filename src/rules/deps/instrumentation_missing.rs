@@ -1,4 +1,4 @@
-use crate::python_otel::FRAMEWORKS;
+use crate::python_otel::{FRAMEWORKS, INSTRUMENTATION};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -29,15 +29,23 @@ declare_rule! {
 impl Check for InstrumentationMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents) else {
+            let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
+            else {
                 continue;
             };
-            if image.bootstrap.is_some() || image.has_unknown_installs {
+            // Without the instrument command's own package, or a distro to set up the SDK,
+            // other rules report the real cause.
+            if image.bootstrap.is_some()
+                || image.has_unknown_installs
+                || !image.has(INSTRUMENTATION)
+                || !service.auto_configures_sdk()
+            {
                 continue;
             }
             let mut reported: Vec<&str> = Vec::new();
             for (framework, _) in &service.code.frameworks {
-                let Some((_, package)) = FRAMEWORKS.iter().find(|(name, _)| name == framework) else {
+                let Some((_, package)) = FRAMEWORKS.iter().find(|(name, _)| name == framework)
+                else {
                     continue;
                 };
                 if image.has(package) || reported.contains(package) {

@@ -22,7 +22,11 @@ declare_rule! {
 
 impl Check for ManifestParseError {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for problem in project.problems.iter().filter(|p| p.kind == FileKind::Manifest) {
+        for problem in project
+            .problems
+            .iter()
+            .filter(|p| p.kind == FileKind::Manifest)
+        {
             out.workspace(
                 &Self::META,
                 &problem.location,

@@ -1,4 +1,4 @@
-use crate::python_otel::{DISTRO, INSTRUMENTATION};
+use crate::python_otel::INSTRUMENTATION;
 use crate::resolve::{ImageContents, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -31,7 +31,11 @@ declare_rule! {
 impl Check for OtelNotInstalled {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let Some(image) = service.image_contents.as_ref().filter(|i| !i.has_unknown_installs) else {
+            let Some(image) = service
+                .image_contents
+                .as_ref()
+                .filter(|i| !i.has_unknown_installs)
+            else {
                 continue;
             };
             check_imports(service, image, out);
@@ -44,7 +48,7 @@ fn check_imports(service: &Service, image: &ImageContents, out: &mut Findings) {
     let mut missing: Vec<&str> = Vec::new();
     let mut first = None;
     for import in &service.code.otel_imports {
-        if image.has(&import.package) || reported_elsewhere(image, &import.package) {
+        if image.has(&import.package) || image.provided_elsewhere(&import.package) {
             continue;
         }
         first.get_or_insert(import);
@@ -53,7 +57,12 @@ fn check_imports(service: &Service, image: &ImageContents, out: &mut Findings) {
         }
     }
     let Some(first) = first else { return };
-    let file = first.location.file.rsplit('/').next().unwrap_or(&first.location.file);
+    let file = first
+        .location
+        .file
+        .rsplit('/')
+        .next()
+        .unwrap_or(&first.location.file);
     out.service(
         &OtelNotInstalled::META,
         service,
@@ -69,8 +78,10 @@ fn check_imports(service: &Service, image: &ImageContents, out: &mut Findings) {
 }
 
 fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut Findings) {
-    let Some(instrument) = &service.instrument else { return };
-    if image.has(INSTRUMENTATION) || reported_elsewhere(image, INSTRUMENTATION) || reported_elsewhere(image, DISTRO) {
+    let Some(instrument) = &service.instrument else {
+        return;
+    };
+    if image.has(INSTRUMENTATION) || image.provided_elsewhere(INSTRUMENTATION) {
         return;
     }
     out.service(
@@ -88,15 +99,13 @@ fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut 
     );
 }
 
-/// Packages listed in a manifest the image does not install, or lost in a build stage, have
-/// their own rules with the right fix.
-fn reported_elsewhere(image: &ImageContents, package: &str) -> bool {
-    image.manifests.iter().any(|m| !m.installed && m.otel_requirements().any(|(r, _)| r.name == package))
-        || image.lost.iter().any(|l| l.packages.iter().any(|p| p == package))
-}
-
 fn what_is_installed(image: &ImageContents) -> String {
-    let installed: Vec<&str> = image.manifests.iter().filter(|m| m.installed).map(|m| &*m.path).collect();
+    let installed: Vec<&str> = image
+        .manifests
+        .iter()
+        .filter(|m| m.installed)
+        .map(|m| &*m.path)
+        .collect();
     match installed.as_slice() {
         [] => format!("{} installs no OpenTelemetry package", image.dockerfile),
         files => format!("{} has no opentelemetry-* package", files.join(", ")),
@@ -109,14 +118,26 @@ fn manifest_to_edit(service: &Service, image: &ImageContents) -> String {
         .iter()
         .find(|m| m.installed)
         .map(|m| m.path.to_string())
-        .unwrap_or_else(|| format!("the requirements of `{}` (and pip install it in {})", service.name, image.dockerfile))
+        .unwrap_or_else(|| {
+            format!(
+                "the requirements of `{}` (and pip install it in {})",
+                service.name, image.dockerfile
+            )
+        })
 }
 
 fn indent(packages: &[&str]) -> String {
-    packages.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+    packages
+        .iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -31,7 +31,9 @@ declare_rule! {
 impl Check for DepsLostInStage {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let Some(image) = &service.image_contents else { continue };
+            let Some(image) = &service.image_contents else {
+                continue;
+            };
             for lost in &image.lost {
                 out.service(
                     &Self::META,

@@ -25,8 +25,12 @@ declare_rule! {
 impl Check for FlaskReloader {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let Some(instrument) = &service.instrument else { continue };
-            let Some((location, how)) = reloader(service, instrument) else { continue };
+            let Some(instrument) = &service.instrument else {
+                continue;
+            };
+            let Some((location, how)) = reloader(service, instrument) else {
+                continue;
+            };
             out.service(
                 &Self::META,
                 service,
@@ -41,17 +45,27 @@ impl Check for FlaskReloader {
 }
 
 /// Where the reloader gets switched on, and how a message names it.
-fn reloader<'a>(service: &'a Service, instrument: &'a Instrument) -> Option<(&'a Location, String)> {
+fn reloader<'a>(
+    service: &'a Service,
+    instrument: &'a Instrument,
+) -> Option<(&'a Location, String)> {
     let words: Vec<&str> = instrument.program.iter().map(|w| w.text.as_str()).collect();
     let flask_run = words.windows(2).any(|w| w == ["flask", "run"]);
     if flask_run && !words.contains(&"--no-reload") {
-        if let Some(flag) = instrument.program.iter().find(|w| matches!(w.text.as_str(), "--debug" | "--reload")) {
+        if let Some(flag) = instrument
+            .program
+            .iter()
+            .find(|w| matches!(w.text.as_str(), "--debug" | "--reload"))
+        {
             return Some((&flag.location, format!("`flask run {}`", flag.text)));
         }
         let debug = service
             .env_var("FLASK_DEBUG")
             .filter(|v| matches!(v.value.trim().to_ascii_lowercase().as_str(), "1" | "true"))?;
-        return Some((&debug.location, format!("FLASK_DEBUG={} with `flask run`", debug.value)));
+        return Some((
+            &debug.location,
+            format!("FLASK_DEBUG={} with `flask run`", debug.value),
+        ));
     }
     service
         .code

@@ -26,24 +26,26 @@ declare_rule! {
 
 impl Check for NotInstrumented {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project.services.iter().filter(|s| wants_traces_but_sets_up_nothing(s)) {
-            let (location, command) = match &service.command {
-                Some(command) => (&command.location, command.text()),
-                None => (&service.location, String::new()),
+        for service in project
+            .services
+            .iter()
+            .filter(|s| wants_traces_but_sets_up_nothing(s))
+        {
+            // Without a known command (no readable Dockerfile, no compose `command`) there is
+            // nothing to say about how it starts.
+            let Some(command) = &service.command else {
+                continue;
             };
-            let wrapped = if command.is_empty() {
-                "opentelemetry-instrument <your command>".to_string()
-            } else {
-                format!("opentelemetry-instrument {command}")
-            };
+            let location = &command.location;
+            let command = command.text();
+            let wrapped = format!("opentelemetry-instrument {command}");
             out.service(
                 &Self::META,
                 service,
                 location,
                 format!(
-                    "`{}` is configured for OpenTelemetry, but nothing sets it up: the code creates no TracerProvider and the command{} is not wrapped in opentelemetry-instrument, so no span is ever created.",
-                    service.name,
-                    if command.is_empty() { String::new() } else { format!(" (`{command}`)") }
+                    "`{}` is configured for OpenTelemetry, but nothing sets it up: the code creates no TracerProvider and the command (`{command}`) is not wrapped in opentelemetry-instrument, so no span is ever created.",
+                    service.name
                 ),
                 format!(
                     "start it as `{wrapped}` (with opentelemetry-distro and opentelemetry-exporter-otlp installed), or set up a TracerProvider in code"
@@ -55,7 +57,10 @@ impl Check for NotInstrumented {
 
 fn wants_traces_but_sets_up_nothing(service: &Service) -> bool {
     let configured = service.env.iter().any(|v| v.name.starts_with("OTEL_"))
-        || service.image_contents.as_ref().is_some_and(|i| i.lists_opentelemetry());
+        || service
+            .image_contents
+            .as_ref()
+            .is_some_and(|i| i.lists_opentelemetry());
     service.language == Some(Language::Python)
         && configured
         && service.instrument.is_none()

@@ -23,7 +23,11 @@ declare_rule! {
 
 impl Check for ParseError {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for problem in project.problems.iter().filter(|p| p.kind == FileKind::Dockerfile) {
+        for problem in project
+            .problems
+            .iter()
+            .filter(|p| p.kind == FileKind::Dockerfile)
+        {
             out.workspace(
                 &Self::META,
                 &problem.location,

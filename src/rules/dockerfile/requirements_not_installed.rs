@@ -32,12 +32,20 @@ declare_rule! {
 impl Check for RequirementsNotInstalled {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in project.services.iter().filter(|s| runs_opentelemetry(s)) {
-            let Some(image) = &service.image_contents else { continue };
+            let Some(image) = &service.image_contents else {
+                continue;
+            };
             for manifest in image.manifests.iter().filter(|m| !m.installed) {
                 let missing: Vec<&str> = manifest
                     .otel_requirements()
                     .map(|(r, _)| r.name.as_str())
-                    .filter(|name| !image.has(name) && !image.lost.iter().any(|l| l.packages.iter().any(|p| p == name)))
+                    .filter(|name| {
+                        !image.has(name)
+                            && !image
+                                .lost
+                                .iter()
+                                .any(|l| l.packages.iter().any(|p| p == *name))
+                    })
                     .collect();
                 if missing.is_empty() {
                     continue;

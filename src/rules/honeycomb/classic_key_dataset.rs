@@ -26,8 +26,12 @@ declare_rule! {
 impl Check for ClassicKeyDataset {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let Some(key) = service.honeycomb_key().filter(|k| k.in_header) else { continue };
-            let Some(kind) = classify_key(&key.value).filter(|k| k.is_classic()) else { continue };
+            let Some(key) = service.honeycomb_key().filter(|k| k.in_header) else {
+                continue;
+            };
+            let Some(kind) = classify_key(&key.value).filter(|k| k.is_classic()) else {
+                continue;
+            };
             if service.export_plan().header(DATASET_HEADER).is_some() {
                 continue;
             }

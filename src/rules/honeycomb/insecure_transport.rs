@@ -23,7 +23,9 @@ declare_rule! {
 impl Check for InsecureTransport {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let Some(key) = service.honeycomb_key() else { continue };
+            let Some(key) = service.honeycomb_key() else {
+                continue;
+            };
             if key.value.trim().is_empty() {
                 continue;
             }
@@ -32,7 +34,10 @@ impl Check for InsecureTransport {
                 continue;
             };
             let host = url.host_str().unwrap_or_default();
-            if url.scheme() != "http" || is_loopback_host(host) || project.service_names().any(|n| n == host) {
+            if url.scheme() != "http"
+                || is_loopback_host(host)
+                || project.service_names().any(|n| n == host)
+            {
                 continue;
             }
             out.service(

@@ -33,7 +33,9 @@ impl Check for KeyHardcoded {
                 let Some(key) = var
                     .raw
                     .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .find(|word| classify_key(word).is_some_and(|kind| kind.can_send() || kind.is_classic()))
+                    .find(|word| {
+                        classify_key(word).is_some_and(|kind| kind.can_send() || kind.is_classic())
+                    })
                 else {
                     continue;
                 };

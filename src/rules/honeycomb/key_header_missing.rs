@@ -1,4 +1,5 @@
 use crate::honeycomb::{TEAM_HEADER, region_of_host};
+use crate::otel;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -27,16 +28,26 @@ impl Check for KeyHeaderMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             let plan = service.export_plan();
-            let Some(url) = plan.parsed_url() else { continue };
-            let Some(region) = url.host_str().and_then(region_of_host) else { continue };
+            let Some(url) = plan.parsed_url() else {
+                continue;
+            };
+            let Some(region) = url.host_str().and_then(region_of_host) else {
+                continue;
+            };
             // A pair the SDK drops is `config/headers-malformed`, with its own fix.
             if plan.header(TEAM_HEADER).is_some()
-                || plan.dropped_headers.iter().any(|d| d.pair.to_ascii_lowercase().contains("honeycomb-team"))
+                || plan
+                    .dropped_headers
+                    .iter()
+                    .any(|d| d.pair.to_ascii_lowercase().contains("honeycomb-team"))
                 || service.honeycomb_key().is_some()
+                || service.unresolved(&[otel::HEADERS, otel::TRACES_HEADERS])
             {
                 continue;
             }
-            let Some(location) = plan.endpoint_location() else { continue };
+            let Some(location) = plan.endpoint_location() else {
+                continue;
+            };
             let headers = match plan.headers_setting {
                 Some(setting) => format!("{} has no x-honeycomb-team", setting.describe()),
                 None => "no OTEL_EXPORTER_OTLP_HEADERS is set".to_string(),

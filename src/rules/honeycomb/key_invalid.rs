@@ -25,13 +25,17 @@ declare_rule! {
 impl Check for KeyInvalid {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let Some(key) = service.honeycomb_key() else { continue };
+            let Some(key) = service.honeycomb_key() else {
+                continue;
+            };
             if key.value.trim().is_empty() {
                 continue;
             }
             let reason = match (key_slip(&key.value), classify_key(&key.value)) {
                 (Some(slip), _) => slip.to_string(),
-                (None, Some(kind)) if !kind.can_send() => format!("a {}, which cannot send data", kind.describe()),
+                (None, Some(kind)) if !kind.can_send() => {
+                    format!("a {}, which cannot send data", kind.describe())
+                }
                 (None, Some(_)) => continue,
                 (None, None) => format!(
                     "{} characters that match no Honeycomb key (ingest keys are 64 characters starting hc?ik_, configuration keys 22, 23 or 32)",

@@ -28,7 +28,9 @@ declare_rule! {
 impl Check for KeyUnset {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let Some(key) = service.honeycomb_key() else { continue };
+            let Some(key) = service.honeycomb_key() else {
+                continue;
+            };
             if !key.value.trim().is_empty() {
                 continue;
             }
@@ -57,18 +59,32 @@ impl Check for KeyUnset {
 
 /// Why the key is empty, and the variable to set.
 fn cause(key: &KeyUse, dotenv: &str) -> (String, String) {
-    let references = key.setting.env.map(|var| var.uses.as_slice()).unwrap_or_default();
+    let references = key
+        .setting
+        .env
+        .map(|var| var.uses.as_slice())
+        .unwrap_or_default();
     if let Some(unset) = references.iter().find(|r| r.source.is_none()) {
         return (
-            format!("because {} is not set in the shell and {dotenv}", unset.name),
+            format!(
+                "because {} is not set in the shell and {dotenv}",
+                unset.name
+            ),
             unset.name.clone(),
         );
     }
     match references.first() {
         Some(reference) => (
-            format!("because {} is set but empty (in {})", reference.name, describe_source(reference.source.as_ref())),
+            format!(
+                "because {} is set but empty (in {})",
+                reference.name,
+                describe_source(reference.source.as_ref())
+            ),
             reference.name.clone(),
         ),
-        None => ("with an empty key written in the file".to_string(), "HONEYCOMB_API_KEY".to_string()),
+        None => (
+            "with an empty key written in the file".to_string(),
+            "HONEYCOMB_API_KEY".to_string(),
+        ),
     }
 }
