@@ -59,6 +59,8 @@ fn intended_name(name: &str) -> Option<&'static str> {
     let allowed = if name.len() > 12 { 2 } else { 1 };
     KNOWN_VARIABLES
         .iter()
+        // Lengths further apart than the allowed typos cannot be close: skip the distance.
+        .filter(|known| known.len().abs_diff(name.len()) <= allowed)
         .map(|known| (edit_distance(name, known), *known))
         .filter(|(distance, _)| *distance <= allowed)
         .min()
