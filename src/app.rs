@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::cli::{Cli, Command, FailOn, Format, Options};
-use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
+use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP, service_step};
+use crate::probe;
 use crate::redact::Redactor;
 use crate::report::{self, EnvironmentEntry, Report, ServiceSummary, Status, Step};
 use crate::resolve::{self, Project, Service};
@@ -31,24 +32,36 @@ impl From<workspace::LoadError> for AppError {
     }
 }
 
+/// Which steps a command runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Steps {
+    /// Workspace and services, offline.
+    Lint,
+    /// Everything.
+    Check,
+    /// The workspace (to know the services' pipelines) and the key check.
+    Key,
+    /// The workspace and the canary.
+    Canary,
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let options = &cli.options;
     if options.config.is_some() {
         return Err(AppError("--config is not supported yet".into()));
     }
-    if matches!(
-        options.format,
-        Format::Sarif | Format::Junit | Format::Github
-    ) {
+    if !(options.timeout.is_finite() && options.timeout > 0.0 && options.timeout <= 3600.0) {
         return Err(AppError(format!(
-            "--format {} is not implemented yet (use human or json)",
-            format_name(options.format)
+            "--timeout must be between 0 and 3600 seconds, not {}",
+            options.timeout
         )));
     }
     match cli.command {
-        None => diagnose(Path::new("."), options),
-        Some(Command::Check(path)) => diagnose(&path.path, options),
-        Some(Command::Lint(path)) => diagnose(&path.path, options),
+        None => diagnose(Path::new("."), Steps::Check, options),
+        Some(Command::Check(path)) => diagnose(&path.path, Steps::Check, options),
+        Some(Command::Lint(path)) => diagnose(&path.path, Steps::Lint, options),
+        Some(Command::Key(path)) => diagnose(&path.path, Steps::Key, options),
+        Some(Command::Canary(path)) => diagnose(&path.path, Steps::Canary, options),
         Some(Command::Rules) => {
             write_output(&catalogue(), options)?;
             Ok(ExitCode::SUCCESS)
@@ -58,24 +71,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
             write_output(&text, options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Key(_) | Command::Canary(_) | Command::Listen) => Err(AppError(
-            "this command is not implemented yet: use `otel-doctor lint`".into(),
+        Some(Command::Listen) => Err(AppError(
+            "`otel-doctor listen` is not implemented yet".into(),
         )),
     }
 }
 
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Human => "human",
-        Format::Json => "json",
-        Format::Sarif => "sarif",
-        Format::Junit => "junit",
-        Format::Github => "github",
-    }
-}
-
-/// Lints the workspace and reports.
-fn diagnose(path: &Path, options: &Options) -> Result<ExitCode, AppError> {
+/// Reads the workspace, runs the steps, and reports.
+fn diagnose(path: &Path, steps: Steps, options: &Options) -> Result<ExitCode, AppError> {
     let started = Instant::now();
     let loaded = workspace::load(&workspace::Options {
         path: path.to_path_buf(),
@@ -86,19 +89,121 @@ fn diagnose(path: &Path, options: &Options) -> Result<ExitCode, AppError> {
     let load_time = started.elapsed();
     let project = resolve::resolve(&loaded);
     check_service_names(&project, &options.services)?;
-    let findings: Vec<Finding> = rules::lint(&project)
+    let lint_findings: Vec<Finding> = rules::lint(&project)
         .into_iter()
         .filter(|f| in_scope(f.service.as_deref(), &options.services))
         .collect();
-    let report = build_report(path, &project, findings, load_time, options);
+    let findings: Vec<Finding> = lint_findings
+        .iter()
+        .filter(|f| steps != Steps::Key && steps != Steps::Canary || f.step == WORKSPACE_STEP)
+        .cloned()
+        .collect();
+    let mut report = build_report(path, &project, findings, load_time, options);
+    if matches!(steps, Steps::Key | Steps::Canary) {
+        report.steps.retain(|step| step.id == WORKSPACE_STEP);
+    }
     let mut redactor = Redactor::default();
     redactor.learn(&project);
     if let Some(key) = &options.api_key {
         redactor.add(key);
     }
+    if steps != Steps::Lint {
+        let outcome = network_steps(&project, steps, options);
+        for secret in &outcome.secrets {
+            redactor.add(secret);
+        }
+        let mut network = outcome.steps;
+        name_causes(&mut network, &outcome.findings, &lint_findings);
+        report.steps.extend(network);
+        report.findings.extend(outcome.findings);
+    }
     let text = redactor.redact(&report::render(&report, options.format));
     write_output(&text, options)?;
+    if options.format == Format::Github
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
+    {
+        append_step_summary(
+            Path::new(&summary),
+            &redactor.redact(&report::step_summary(&report)),
+        )?;
+    }
     Ok(exit_code(&report.findings, options.fail_on))
+}
+
+/// The key check and the canary, or their steps marked skipped with `--offline`.
+fn network_steps(project: &Project, steps: Steps, options: &Options) -> probe::Outcome {
+    let request = probe::Request {
+        key: matches!(steps, Steps::Check | Steps::Key),
+        canary: matches!(steps, Steps::Check | Steps::Canary),
+        timeout: Duration::from_secs_f64(options.timeout),
+        overrides: probe::Overrides {
+            endpoint: options.endpoint.clone(),
+            api_key: options.api_key.clone(),
+        },
+        api_urls: probe::ApiUrls::from_env(|name| std::env::var(name).ok()),
+    };
+    if options.offline {
+        let skipped = |id: &str, title: &str| Step {
+            id: id.into(),
+            title: title.into(),
+            status: Status::Skip,
+            duration: Duration::ZERO,
+            summary: "skipped: --offline".into(),
+            details: Vec::new(),
+        };
+        let mut outcome = probe::Outcome::default();
+        if request.key {
+            outcome.steps.push(skipped(KEY_STEP, "key"));
+        }
+        if request.canary {
+            outcome.steps.push(skipped(CANARY_STEP, "canary"));
+        }
+        return outcome;
+    }
+    let services: Vec<&Service> = project
+        .services
+        .iter()
+        .filter(|s| in_scope(Some(&s.name), &options.services))
+        .collect();
+    probe::run(&services, &request)
+}
+
+/// A refused canary usually has its cause among the lint findings of the same service (an
+/// unset key, a malformed header): say which, under the step, as the report's sample does.
+fn name_causes(steps: &mut [Step], network: &[Finding], lint: &[Finding]) {
+    const CAUSES: [&str; 6] = [
+        "honeycomb/key-unset",
+        "honeycomb/key-invalid",
+        "honeycomb/key-header-missing",
+        "honeycomb/classic-key-dataset",
+        "config/headers-malformed",
+        "config/endpoint-path",
+    ];
+    for step in steps.iter_mut() {
+        let refused = network
+            .iter()
+            .filter(|f| f.step == step.id && f.rule == rules::canary::Rejected::META.id);
+        for finding in refused {
+            let causes = lint
+                .iter()
+                .filter(|l| l.service == finding.service && CAUSES.contains(&l.rule))
+                .map(|l| l.rule);
+            for cause in causes {
+                step.details.push(format!("the cause is {cause}"));
+            }
+        }
+    }
+}
+
+/// GitHub Actions shows `$GITHUB_STEP_SUMMARY` on the run's page.
+fn append_step_summary(path: &Path, markdown: &str) -> Result<(), AppError> {
+    use std::io::Write as _;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(markdown.as_bytes()))
+        .map_err(|e| AppError(format!("cannot write {}: {e}", path.display())))
 }
 
 fn shell_environment() -> HashMap<String, String> {

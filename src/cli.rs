@@ -93,8 +93,15 @@ pub struct Options {
     /// OTLP endpoint to use instead of the services' own
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint: Option<String>,
-    /// Honeycomb API key (prefer the HONEYCOMB_API_KEY environment variable)
-    #[arg(long, value_name = "KEY", global = true, hide_env_values = true)]
+    /// Honeycomb API key, for `key`/`canary` without a workspace (prefer the environment
+    /// variable: a flag shows up in shell history and `ps`)
+    #[arg(
+        long,
+        value_name = "KEY",
+        global = true,
+        env = "HONEYCOMB_API_KEY",
+        hide_env_values = true
+    )]
     pub api_key: Option<String>,
     /// Only the verdict and the findings
     #[arg(short, long, global = true, conflicts_with = "verbose")]

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod finding;
 pub mod honeycomb;
 pub mod otel;
+pub mod probe;
 pub mod python_otel;
 pub mod redact;
 pub mod report;

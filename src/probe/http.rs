@@ -1,0 +1,145 @@
+//! The HTTP client of the network steps, and the wrapper that lets the canary see what the
+//! OTLP exporter cannot tell: `opentelemetry-otlp` reduces a refused request to "network
+//! error" and a 401 to "HTTP export failed with status code: 401", dropping the body with
+//! Honeycomb's reason (CRATES.md, trap 2). The wrapper keeps the real answer.
+
+use std::sync::{Arc, Mutex, Once};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
+
+use super::classify::{Failure, FailureKind, classify};
+
+/// reqwest is built with `rustls-no-provider`: without a provider installed, the first client
+/// panics ("No rustls crypto provider is configured"), even for plain `http://` (trap 1).
+pub fn install_crypto_provider() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// A blocking client bounded by `timeout` for connecting and for the whole request.
+/// reqwest honours `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` by default.
+pub fn client(timeout: Duration) -> Result<reqwest::blocking::Client, Failure> {
+    install_crypto_provider();
+    reqwest::blocking::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("otel-doctor/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|error| classify(&error))
+}
+
+/// A connection failure of a request that went through a proxy is the proxy's failure.
+pub fn blame_proxy(failure: Failure, url: &str) -> Failure {
+    match proxy_for(url) {
+        Some(proxy) if failure.kind != FailureKind::Tls => Failure {
+            kind: FailureKind::Proxy,
+            detail: format!("{proxy}: {}", failure.detail),
+        },
+        _ => failure,
+    }
+}
+
+/// The proxy reqwest will use for `url`, from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (either
+/// case) unless `NO_PROXY` exempts the host. A failure to connect then is the proxy's.
+fn proxy_for(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?.to_ascii_lowercase();
+    let variable = |name: &str| {
+        std::env::var(name.to_ascii_lowercase())
+            .or_else(|_| std::env::var(name))
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+    };
+    let exempt = variable("NO_PROXY").is_some_and(|list| {
+        list.split(',')
+            .map(|entry| entry.trim().trim_start_matches('.').to_ascii_lowercase())
+            .any(|entry| entry == "*" || host == entry || host.ends_with(&format!(".{entry}")))
+    });
+    if exempt {
+        return None;
+    }
+    let scheme_variable = if parsed.scheme() == "https" {
+        "HTTPS_PROXY"
+    } else {
+        "HTTP_PROXY"
+    };
+    variable(scheme_variable).or_else(|| variable("ALL_PROXY"))
+}
+
+/// What came back from the last request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exchange {
+    Answer {
+        status: u16,
+        content_type: Option<String>,
+        body: Vec<u8>,
+    },
+    Failed(Failure),
+}
+
+/// An `HttpClient` for the OTLP exporter that records the exchange, and sends exactly the
+/// headers it was built with: the exporter also merges `OTEL_EXPORTER_OTLP_HEADERS` from
+/// otel-doctor's own environment, which belongs to the user's shell, not to the service.
+#[derive(Debug, Clone)]
+pub struct RecordingClient {
+    inner: reqwest::blocking::Client,
+    headers: Vec<(String, String)>,
+    last: Arc<Mutex<Option<Exchange>>>,
+}
+
+impl RecordingClient {
+    pub fn new(inner: reqwest::blocking::Client, headers: Vec<(String, String)>) -> Self {
+        RecordingClient {
+            inner,
+            headers,
+            last: Arc::default(),
+        }
+    }
+
+    pub fn last_exchange(&self) -> Option<Exchange> {
+        self.last.lock().ok().and_then(|last| last.clone())
+    }
+}
+
+#[async_trait]
+impl HttpClient for RecordingClient {
+    async fn send_bytes(&self, mut request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        let keep = [http::header::CONTENT_TYPE, http::header::CONTENT_ENCODING];
+        let headers = request.headers_mut();
+        let original = std::mem::take(headers);
+        for name in keep {
+            if let Some(value) = original.get(&name) {
+                headers.insert(name, value.clone());
+            }
+        }
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_str(value),
+            ) {
+                headers.insert(name, value);
+            }
+        }
+        let result = self.inner.send_bytes(request).await;
+        let exchange = match &result {
+            Ok(response) => Exchange::Answer {
+                status: response.status().as_u16(),
+                content_type: response
+                    .headers()
+                    .get(http::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+                body: response.body().to_vec(),
+            },
+            Err(error) => Exchange::Failed(classify(error.as_ref())),
+        };
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some(exchange);
+        }
+        result
+    }
+}

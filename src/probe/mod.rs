@@ -1,0 +1,414 @@
+//! The network steps: check the Honeycomb key each pipeline sends, and send one canary span
+//! over each pipeline, concurrently, each bounded by `--timeout`. Every failure becomes a
+//! finding with its own rule, anchored to the line that set the key or the endpoint.
+
+mod answer;
+mod canary;
+mod classify;
+mod http;
+mod key;
+mod target;
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::finding::{CANARY_STEP, Finding, KEY_STEP};
+use crate::honeycomb::Region;
+use crate::report::{Status, Step};
+use crate::resolve::Service;
+use crate::rules::RuleMeta;
+use crate::rules::network::{Closed, Dns, Proxy, Refused, Timeout, Tls};
+use crate::source::Location;
+
+pub use canary::CANARY_ATTRIBUTE;
+pub use key::ApiUrls;
+pub use target::Overrides;
+
+use canary::CanaryOutcome;
+use classify::{Failure, FailureKind};
+use key::{Identity, KeyOutcome};
+use target::Target;
+
+/// Which network steps to run, and how.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub key: bool,
+    pub canary: bool,
+    pub timeout: Duration,
+    pub overrides: Overrides,
+    pub api_urls: ApiUrls,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub steps: Vec<Step>,
+    pub findings: Vec<Finding>,
+    /// Every key sent anywhere, for the report's redaction.
+    pub secrets: Vec<String>,
+}
+
+/// A finding a probe raises, before it is tied to a step.
+#[derive(Debug, Clone)]
+pub struct Raised {
+    rule: &'static RuleMeta,
+    message: String,
+    hint: String,
+    location: Option<Location>,
+}
+
+impl Raised {
+    fn new(
+        rule: &'static RuleMeta,
+        message: String,
+        hint: String,
+        location: Option<Location>,
+    ) -> Self {
+        Raised {
+            rule,
+            message,
+            hint,
+            location,
+        }
+    }
+}
+
+/// Time allowed past `--timeout` for a step to report its own timeout before the step is
+/// abandoned and reported as timed out here.
+const GRACE: Duration = Duration::from_millis(750);
+
+pub fn run(services: &[&Service], request: &Request) -> Outcome {
+    let (targets, skipped) = target::plan(services, &request.overrides);
+    let mut outcome = Outcome {
+        secrets: targets
+            .iter()
+            .filter_map(|t| t.key.as_ref().map(|k| k.value.clone()))
+            .collect(),
+        ..Outcome::default()
+    };
+    let skip_reason = || {
+        let reasons: Vec<String> = skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.service, s.reason))
+            .collect();
+        if reasons.is_empty() {
+            "no service sends traces over OTLP, and no --api-key (or HONEYCOMB_API_KEY) was given"
+                .to_string()
+        } else {
+            reasons.join("; ")
+        }
+    };
+    if targets.is_empty() {
+        for (wanted, id, title) in [
+            (request.key, KEY_STEP, "key"),
+            (request.canary, CANARY_STEP, "canary"),
+        ] {
+            if wanted {
+                outcome.steps.push(skipped_step(
+                    id,
+                    title,
+                    format!("skipped: {}", skip_reason()),
+                ));
+            }
+        }
+        return outcome;
+    }
+    let several = targets.len() > 1;
+    let keys: Vec<Option<Pending<KeyOutcome>>> = targets
+        .iter()
+        .map(|target| {
+            let key = target.key.clone()?;
+            request.key.then(|| {
+                let (target, urls, timeout) =
+                    (target.clone(), request.api_urls.clone(), request.timeout);
+                // Two requests at most: the configured region, then the other one.
+                Pending::spawn(timeout * 2, move || {
+                    key::check(&key, &target, &urls, timeout)
+                })
+            })
+        })
+        .collect();
+    let canaries: Vec<Option<Pending<CanaryOutcome>>> = targets
+        .iter()
+        .map(|target| {
+            request.canary.then(|| {
+                let (target, timeout) = (target.clone(), request.timeout);
+                Pending::spawn(timeout, move || canary::send(&target, timeout))
+            })
+        })
+        .collect();
+    for ((target, key), canary) in targets.iter().zip(keys).zip(canaries) {
+        let suffix = if several {
+            format!(":{}", target.services.first().map_or("", String::as_str))
+        } else {
+            String::new()
+        };
+        let key_id = format!("{KEY_STEP}{suffix}");
+        let canary_id = format!("{CANARY_STEP}{suffix}");
+        let mut identity = None;
+        if request.key {
+            match key {
+                Some(pending) => {
+                    let (result, duration) = pending.wait();
+                    let key_outcome = result.unwrap_or_else(|| timed_out_key(target, request.timeout));
+                    identity = key_outcome.identity.clone();
+                    outcome.push_step(&key_id, "key", target, key_outcome.summary.clone(), Vec::new(), duration, key_outcome.raised, key_outcome.checked);
+                }
+                None => outcome.steps.push(skipped_step(&key_id, "key", "skipped: this pipeline sends no Honeycomb key (see honeycomb/key-unset, honeycomb/key-header-missing)".into())),
+            }
+        }
+        if let Some(pending) = canary {
+            let (result, duration) = pending.wait();
+            let canary_outcome =
+                result.unwrap_or_else(|| timed_out_canary(target, request.timeout));
+            let details = canary_details(&canary_outcome, identity.as_ref(), target);
+            outcome.push_step(
+                &canary_id,
+                "canary",
+                target,
+                target.label(),
+                details,
+                duration,
+                canary_outcome.raised,
+                true,
+            );
+        }
+    }
+    outcome
+}
+
+impl Outcome {
+    #[allow(clippy::too_many_arguments)]
+    fn push_step(
+        &mut self,
+        id: &str,
+        title: &str,
+        target: &Target,
+        summary: String,
+        details: Vec<String>,
+        duration: Duration,
+        raised: Vec<Raised>,
+        ran: bool,
+    ) {
+        let findings: Vec<Finding> = raised
+            .into_iter()
+            .map(|r| Finding {
+                rule: r.rule.id,
+                severity: r.rule.severity,
+                step: id.to_string(),
+                service: target.services.first().cloned(),
+                location: r.location,
+                message: r.message,
+                hint: r.hint,
+            })
+            .collect();
+        let status = if ran {
+            Status::from_findings(&findings)
+        } else {
+            Status::Skip
+        };
+        self.steps.push(Step {
+            id: id.to_string(),
+            title: title.to_string(),
+            status,
+            duration,
+            summary,
+            details,
+        });
+        self.findings.extend(findings);
+    }
+}
+
+fn skipped_step(id: &str, title: &str, summary: String) -> Step {
+    Step {
+        id: id.to_string(),
+        title: title.to_string(),
+        status: Status::Skip,
+        duration: Duration::ZERO,
+        summary,
+        details: Vec::new(),
+    }
+}
+
+/// The canary's answer, its trace id, and where to see it in Honeycomb when the key check
+/// told the team and environment.
+fn canary_details(
+    outcome: &CanaryOutcome,
+    identity: Option<&Identity>,
+    target: &Target,
+) -> Vec<String> {
+    let mut details = vec![outcome.answer.clone()];
+    if let (Some(trace_id), true) = (&outcome.trace_id, outcome.accepted) {
+        match identity {
+            Some(identity) => details.push(format!(
+                "trace: {}",
+                trace_link(identity, &target.resource_name, trace_id)
+            )),
+            None => details.push(format!(
+                "trace id {trace_id}, service.name {}",
+                target.resource_name
+            )),
+        }
+    }
+    details
+}
+
+/// `https://ui.honeycomb.io/{team}/environments/{env}/datasets/{dataset}/trace?trace_id={id}`;
+/// classic teams have no environment segment (HONEYCOMB.md).
+fn trace_link(identity: &Identity, dataset: &str, trace_id: &str) -> String {
+    let environment = if identity.environment.is_empty() {
+        String::new()
+    } else {
+        format!("/environments/{}", identity.environment)
+    };
+    format!(
+        "{}/{}{environment}/datasets/{dataset}/trace?trace_id={trace_id}",
+        identity.region.ui_base(),
+        identity.team
+    )
+}
+
+/// A network failure as a finding of its own rule.
+fn network_finding(
+    failure: &Failure,
+    url: &str,
+    timeout: Duration,
+    location: Option<Location>,
+) -> Raised {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| url.to_string());
+    let (rule, message, hint): (&'static RuleMeta, String, String) = match failure.kind {
+        FailureKind::Dns => (
+            &Dns::META,
+            format!("{host} does not resolve ({}).", failure.detail),
+            "check the host name; compose service names resolve only inside the compose network".into(),
+        ),
+        FailureKind::Refused => (
+            &Refused::META,
+            format!("{url} refused the connection: nothing listens there."),
+            "start the collector, or check the port (4317 for gRPC, 4318 for HTTP)".into(),
+        ),
+        FailureKind::Tls => (
+            &Tls::META,
+            format!("TLS with {host} failed: {}.", failure.detail),
+            classify::tls_advice(&failure.detail).into(),
+        ),
+        FailureKind::Timeout => (
+            &Timeout::META,
+            format!("no answer from {url} within {} s.", timeout.as_secs_f64()),
+            "check that the host is reachable from here (firewall, VPN, egress rules) and that the port speaks the configured protocol".into(),
+        ),
+        FailureKind::Proxy => (
+            &Proxy::META,
+            format!("the proxy failed on the way to {url}: {}.", failure.detail),
+            "check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY".into(),
+        ),
+        FailureKind::Closed => (
+            &Closed::META,
+            format!("{url} closed the connection without an answer: {}.", failure.detail),
+            "check that the port speaks the configured protocol (HTTP 4318, gRPC 4317) and scheme (http or https)".into(),
+        ),
+    };
+    Raised::new(rule, message, hint, location)
+}
+
+fn timed_out_key(target: &Target, timeout: Duration) -> KeyOutcome {
+    KeyOutcome {
+        checked: true,
+        summary: "no answer".into(),
+        raised: vec![network_finding(
+            &timeout_failure(),
+            &key_url(target),
+            timeout,
+            target.key.as_ref().and_then(|k| k.location.clone()),
+        )],
+        identity: None,
+    }
+}
+
+fn timed_out_canary(target: &Target, timeout: Duration) -> CanaryOutcome {
+    CanaryOutcome {
+        answer: "no answer".into(),
+        raised: vec![network_finding(
+            &timeout_failure(),
+            &target.url,
+            timeout,
+            target.endpoint_location.clone(),
+        )],
+        ..CanaryOutcome::default()
+    }
+}
+
+fn timeout_failure() -> Failure {
+    Failure {
+        kind: FailureKind::Timeout,
+        detail: "no answer".into(),
+    }
+}
+
+fn key_url(target: &Target) -> String {
+    format!(
+        "{}/1/auth",
+        target.region().unwrap_or(Region::Us).api_base()
+    )
+}
+
+/// Work running on its own thread; waiting for it never outlasts the deadline. A step that is
+/// still stuck (a resolver that ignores timeouts) is abandoned: the process ends with the
+/// report, not with the thread.
+struct Pending<T> {
+    receiver: mpsc::Receiver<(T, Duration)>,
+    deadline: Instant,
+    started: Instant,
+}
+
+impl<T: Send + 'static> Pending<T> {
+    fn spawn(bound: Duration, work: impl FnOnce() -> T + Send + 'static) -> Self {
+        let (sender, receiver) = mpsc::channel();
+        let started = Instant::now();
+        std::thread::spawn(move || {
+            let result = work();
+            let _ = sender.send((result, started.elapsed()));
+        });
+        Pending {
+            receiver,
+            deadline: started + bound + GRACE,
+            started,
+        }
+    }
+
+    fn wait(self) -> (Option<T>, Duration) {
+        let remaining = self.deadline.saturating_duration_since(Instant::now());
+        match self.receiver.recv_timeout(remaining) {
+            Ok((result, duration)) => (Some(result), duration),
+            Err(_) => (None, self.started.elapsed()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_links_follow_honeycomb_urls() {
+        let identity = Identity {
+            team: "cruddur".into(),
+            environment: "dev".into(),
+            region: Region::Us,
+        };
+        assert_eq!(
+            trace_link(&identity, "backend-flask", "abc"),
+            "https://ui.honeycomb.io/cruddur/environments/dev/datasets/backend-flask/trace?trace_id=abc"
+        );
+        let classic = Identity {
+            environment: String::new(),
+            ..identity
+        };
+        assert_eq!(
+            trace_link(&classic, "ds", "abc"),
+            "https://ui.honeycomb.io/cruddur/datasets/ds/trace?trace_id=abc"
+        );
+    }
+}

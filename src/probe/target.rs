@@ -1,0 +1,195 @@
+//! Where the network steps go: one target per distinct pipeline (endpoint, protocol and
+//! headers as each service will send them), or the reason a service has none worth probing.
+
+use crate::honeycomb::{self, Region};
+use crate::otel::{self, Header, Protocol};
+use crate::resolve::{EndpointSource, Service};
+use crate::source::Location;
+
+/// One pipeline to probe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The services that send this way (empty for `--api-key` without a workspace).
+    pub services: Vec<String>,
+    /// `service.name` of the canary's resource.
+    pub resource_name: String,
+    pub protocol: Protocol,
+    pub url: String,
+    pub headers: Vec<Header>,
+    pub key: Option<Key>,
+    /// The line that set the endpoint, to anchor canary findings.
+    pub endpoint_location: Option<Location>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub value: String,
+    /// Where the key's text is written, to anchor key findings.
+    pub location: Option<Location>,
+}
+
+impl Target {
+    pub fn host(&self) -> Option<String> {
+        otel::endpoint_url(&self.url, self.protocol).and_then(|u| u.host_str().map(str::to_string))
+    }
+
+    /// The Honeycomb region the endpoint belongs to, if it is Honeycomb.
+    pub fn region(&self) -> Option<Region> {
+        self.host().as_deref().and_then(honeycomb::region_of_host)
+    }
+
+    pub fn label(&self) -> String {
+        let who = if self.services.is_empty() {
+            String::new()
+        } else {
+            format!("{} → ", self.services.join(", "))
+        };
+        format!("{who}{} ({})", self.url, self.protocol)
+    }
+}
+
+/// What the command line adds: another endpoint, a key for when no service has one.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub endpoint: Option<String>,
+    pub api_key: Option<String>,
+}
+
+/// A service that gets no probe, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub service: String,
+    pub reason: String,
+}
+
+pub fn plan(services: &[&Service], overrides: &Overrides) -> (Vec<Target>, Vec<Skipped>) {
+    let mut targets: Vec<Target> = Vec::new();
+    let mut skipped = Vec::new();
+    for service in services.iter().filter(|s| s.uses_opentelemetry()) {
+        match target_of(service, overrides) {
+            Ok(target) => match targets.iter_mut().find(|t| {
+                t.url == target.url && t.protocol == target.protocol && t.headers == target.headers
+            }) {
+                Some(existing) => existing.services.push(service.name.clone()),
+                None => targets.push(target),
+            },
+            Err(reason) => skipped.push(Skipped {
+                service: service.name.clone(),
+                reason,
+            }),
+        }
+    }
+    if targets.is_empty()
+        && let Some(key) = &overrides.api_key
+    {
+        targets.push(standalone(key, overrides.endpoint.as_deref()));
+    }
+    (targets, skipped)
+}
+
+/// `--api-key` (or `HONEYCOMB_API_KEY`) with no service to take a pipeline from: Honeycomb's
+/// own endpoint (or `--endpoint`) over OTLP/HTTP.
+fn standalone(key: &str, endpoint: Option<&str>) -> Target {
+    let protocol = Protocol::HttpProtobuf;
+    let base = endpoint.unwrap_or(Region::Us.api_base());
+    Target {
+        services: Vec::new(),
+        resource_name: "otel-doctor".into(),
+        protocol,
+        url: otel::traces_url(base, false, protocol),
+        headers: vec![Header {
+            name: honeycomb::TEAM_HEADER.into(),
+            value: key.to_string(),
+        }],
+        key: Some(Key {
+            value: key.to_string(),
+            location: None,
+        }),
+        endpoint_location: None,
+    }
+}
+
+fn target_of(service: &Service, overrides: &Overrides) -> Result<Target, String> {
+    if let Some((setting, exporters)) = service.traces_exporters()
+        && !exporters.contains(&"otlp")
+    {
+        return Err(format!(
+            "{} is \"{}\": nothing is sent over OTLP (config/exporter-not-otlp)",
+            setting.describe(),
+            setting.value
+        ));
+    }
+    if service
+        .setting(otel::SDK_DISABLED)
+        .is_some_and(|s| s.value.trim().eq_ignore_ascii_case("true"))
+    {
+        return Err("the SDK is disabled (config/sdk-disabled)".into());
+    }
+    let plan = service.export_plan();
+    let url = match &overrides.endpoint {
+        Some(endpoint) => otel::traces_url(endpoint, false, plan.protocol),
+        None => {
+            reachable_from_here(service, &plan.endpoint, &plan.url, plan.protocol)?;
+            plan.url.clone()
+        }
+    };
+    let mut headers = plan.headers.clone();
+    let key = service.honeycomb_key().map(|key| {
+        // Honeycomb's distro sends HONEYCOMB_API_KEY as the team header itself.
+        if !key.in_header {
+            headers.push(Header {
+                name: honeycomb::TEAM_HEADER.into(),
+                value: key.value.clone(),
+            });
+        }
+        Key {
+            value: key.value.clone(),
+            location: Some(key.origin().clone()),
+        }
+    });
+    let resource_name = service
+        .setting(otel::SERVICE_NAME)
+        .map_or_else(|| service.name.clone(), |s| s.value.to_string());
+    Ok(Target {
+        services: vec![service.name.clone()],
+        resource_name,
+        protocol: plan.protocol,
+        url,
+        headers,
+        key,
+        endpoint_location: plan.endpoint_location().cloned(),
+    })
+}
+
+/// A canary from this machine only tells something when it takes the service's own road.
+fn reachable_from_here(
+    service: &Service,
+    endpoint: &EndpointSource,
+    url: &str,
+    protocol: Protocol,
+) -> Result<(), String> {
+    if *endpoint == EndpointSource::Default {
+        return Err("no endpoint is configured (config/endpoint-missing)".into());
+    }
+    let Some(parsed) = otel::endpoint_url(url, protocol) else {
+        return Err("the endpoint is not a URL (config/endpoint-invalid)".into());
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    if otel::is_loopback_host(host) && !service.network_mode_host {
+        return Err(format!(
+            "{host} is the container's own localhost (config/endpoint-localhost)"
+        ));
+    }
+    if !host.contains('.')
+        && !otel::is_loopback_host(host)
+        && host.parse::<std::net::IpAddr>().is_err()
+    {
+        return Err(format!(
+            "`{host}` resolves only inside the compose network: publish its port and run `otel-doctor canary --endpoint http://localhost:{}`",
+            parsed
+                .port_or_known_default()
+                .unwrap_or(protocol.default_port())
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,650 @@
+//! The key check and the canary, run by the real binary against fakes this test starts on
+//! 127.0.0.1: every success path decodes the canary that arrived, every failure mode yields
+//! its own rule. Nothing here sends a packet anywhere but loopback. (DNS failures cannot be
+//! tested without asking a resolver; their classification has a unit test.)
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use support::{Auth, FakeGrpc, FakeHoneycomb, Mode};
+
+/// An ingest key of the right shape that is obviously fake.
+const KEY: &str = "hcaik_0000000000000000000000000000000000000000000000000000000000";
+
+/// A one-service workspace whose pipeline is given by `environment` lines.
+fn workspace(environment: &[&str], dotenv: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let env: String = environment
+        .iter()
+        .map(|line| format!("      {line}\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("docker-compose.yml"),
+        format!("services:\n  api:\n    image: python:3.12-slim\n    network_mode: host\n    command: opentelemetry-instrument python app.py\n    environment:\n{env}"),
+    )
+    .unwrap();
+    if let Some(dotenv) = dotenv {
+        std::fs::write(dir.path().join(".env"), dotenv).unwrap();
+    }
+    dir
+}
+
+fn honeycomb_env(endpoint: &str, protocol: &str) -> Vec<String> {
+    vec![
+        "OTEL_SERVICE_NAME: checkout".into(),
+        format!("OTEL_EXPORTER_OTLP_PROTOCOL: {protocol}"),
+        format!("OTEL_EXPORTER_OTLP_ENDPOINT: {endpoint}"),
+        "OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${HONEYCOMB_API_KEY}".into(),
+    ]
+}
+
+fn doctor(args: &[&str], dir: &Path, env: &[(&str, String)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .args(args)
+        .arg(dir)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap()
+}
+
+fn report(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn findings(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn step<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no step {id}: {report}"))
+}
+
+/// Runs `canary` against a pipeline (3 s timeout unless `timeout` says otherwise).
+fn canary(
+    environment: &[String],
+    dotenv: Option<&str>,
+    timeout: Option<&str>,
+) -> serde_json::Value {
+    let lines: Vec<&str> = environment.iter().map(String::as_str).collect();
+    let dir = workspace(&lines, dotenv);
+    let args = [
+        "canary",
+        "--format",
+        "json",
+        "--timeout",
+        timeout.unwrap_or("3"),
+    ];
+    report(&doctor(&args, dir.path(), &[]))
+}
+
+fn dotenv_key() -> String {
+    format!("HONEYCOMB_API_KEY={KEY}\n")
+}
+
+#[test]
+fn an_http_protobuf_canary_arrives_with_the_services_name_headers_and_marker() {
+    let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let report = canary(
+        &honeycomb_env(&fake.url(), "http/protobuf"),
+        Some(&dotenv_key()),
+        None,
+    );
+    assert_eq!(step(&report, "canary")["status"], "pass", "{report}");
+    let received = fake.received();
+    assert_eq!(received.spans.len(), 1);
+    let span = &received.spans[0];
+    assert_eq!(span.name, "otel-doctor canary");
+    assert_eq!(span.service_name, "checkout");
+    assert!(
+        span.attributes
+            .contains(&("otel_doctor.canary".into(), "true".into())),
+        "{span:?}"
+    );
+    assert_eq!(received.header("x-honeycomb-team").as_deref(), Some(KEY));
+    assert_eq!(
+        received.header("content-type").as_deref(),
+        Some("application/x-protobuf")
+    );
+    assert_eq!(received.requests[0].1, "/v1/traces");
+}
+
+#[test]
+fn an_http_json_canary_arrives() {
+    let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let report = canary(
+        &honeycomb_env(&fake.url(), "http/json"),
+        Some(&dotenv_key()),
+        None,
+    );
+    assert_eq!(step(&report, "canary")["status"], "pass", "{report}");
+    let received = fake.received();
+    assert_eq!(
+        received.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(received.spans[0].name, "otel-doctor canary");
+    assert_eq!(received.spans[0].service_name, "checkout");
+}
+
+#[test]
+fn a_grpc_canary_arrives_with_its_metadata() {
+    let fake = FakeGrpc::start(None);
+    let report = canary(
+        &honeycomb_env(&fake.url(), "grpc"),
+        Some(&dotenv_key()),
+        None,
+    );
+    assert_eq!(step(&report, "canary")["status"], "pass", "{report}");
+    let received = fake.received();
+    assert_eq!(received.spans[0].name, "otel-doctor canary");
+    assert_eq!(received.spans[0].service_name, "checkout");
+    assert_eq!(received.header("x-honeycomb-team").as_deref(), Some(KEY));
+}
+
+#[test]
+fn grpc_refusals_keep_the_servers_message() {
+    let fake = FakeGrpc::start(Some((
+        tonic::Code::Unauthenticated,
+        "unknown API key - check your credentials, region, and API URL",
+    )));
+    let report = canary(
+        &honeycomb_env(&fake.url(), "grpc"),
+        Some(&dotenv_key()),
+        None,
+    );
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "canary/rejected");
+    assert!(
+        found[0].1.contains(
+            "gRPC UNAUTHENTICATED \"unknown API key - check your credentials, region, and API URL\""
+        ),
+        "{}",
+        found[0].1
+    );
+}
+
+#[test]
+fn every_http_refusal_is_canary_rejected_with_the_decoded_reason() {
+    let status_body = |message: &str| {
+        // google.rpc.Status { message } as Honeycomb sends it for protobuf requests.
+        let mut body = vec![0x12, message.len() as u8];
+        body.extend(message.as_bytes());
+        body
+    };
+    let cases: Vec<(u16, &'static str, Vec<u8>, &str)> = vec![
+        (
+            401,
+            "application/x-protobuf",
+            status_body("missing 'x-honeycomb-team' header"),
+            "HTTP 401 \"missing 'x-honeycomb-team' header\"",
+        ),
+        (
+            404,
+            "text/plain",
+            b"404 page not found".to_vec(),
+            "HTTP 404 \"404 page not found\"",
+        ),
+        (
+            413,
+            "application/json",
+            br#"{"message":"request body too large"}"#.to_vec(),
+            "HTTP 413 \"request body too large\"",
+        ),
+        (
+            429,
+            "application/json",
+            br#"{"error":"rate limited"}"#.to_vec(),
+            "HTTP 429 \"rate limited\"",
+        ),
+        (
+            500,
+            "text/plain",
+            b"internal error".to_vec(),
+            "HTTP 500 \"internal error\"",
+        ),
+    ];
+    for (status, content_type, body, expected) in cases {
+        let fake = FakeHoneycomb::start(
+            Mode::Refuse {
+                status,
+                content_type,
+                body,
+            },
+            Auth::accepted(true, true),
+        );
+        let report = canary(
+            &honeycomb_env(&fake.url(), "http/protobuf"),
+            Some(&dotenv_key()),
+            None,
+        );
+        let found = findings(&report);
+        assert_eq!(found.len(), 1, "{status}: {found:?}");
+        assert_eq!(found[0].0, "canary/rejected", "{status}");
+        assert!(found[0].1.contains(expected), "{status}: {}", found[0].1);
+        assert!(
+            !found[0].1.contains('\u{12}'),
+            "raw protobuf bytes leaked: {}",
+            found[0].1
+        );
+    }
+}
+
+#[test]
+fn partial_successes_are_reported_for_protobuf_and_json() {
+    for protocol in ["http/protobuf", "http/json"] {
+        let fake = FakeHoneycomb::start(
+            Mode::PartialSuccess {
+                rejected: 1,
+                message: "span too old",
+            },
+            Auth::accepted(true, true),
+        );
+        let report = canary(
+            &honeycomb_env(&fake.url(), protocol),
+            Some(&dotenv_key()),
+            None,
+        );
+        let found = findings(&report);
+        assert_eq!(found.len(), 1, "{protocol}: {found:?}");
+        assert_eq!(found[0].0, "canary/partial-success", "{protocol}");
+        assert!(
+            found[0].1.contains("rejected 1 span(s): \"span too old\""),
+            "{}",
+            found[0].1
+        );
+    }
+}
+
+#[test]
+fn a_refused_connection_is_network_refused() {
+    let port = support::closed_port();
+    let report = canary(
+        &honeycomb_env(&format!("http://127.0.0.1:{port}"), "http/protobuf"),
+        Some(&dotenv_key()),
+        None,
+    );
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "network/refused");
+    assert!(
+        found[0].1.contains("refused the connection"),
+        "{}",
+        found[0].1
+    );
+}
+
+#[test]
+fn a_black_holed_endpoint_times_out_within_the_timeout_plus_a_second() {
+    let fake = FakeHoneycomb::start(Mode::BlackHole, Auth::accepted(true, true));
+    let lines = honeycomb_env(&fake.url(), "http/protobuf");
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let dir = workspace(&lines, Some(&dotenv_key()));
+    let started = Instant::now();
+    let output = doctor(
+        &["canary", "--format", "json", "--timeout", "2"],
+        dir.path(),
+        &[],
+    );
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+    let found = findings(&report(&output));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "network/timeout");
+}
+
+#[test]
+fn a_black_holed_grpc_endpoint_times_out_too() {
+    let fake = FakeHoneycomb::start(Mode::BlackHole, Auth::accepted(true, true));
+    let lines = honeycomb_env(&fake.url(), "grpc");
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let dir = workspace(&lines, Some(&dotenv_key()));
+    let started = Instant::now();
+    let output = doctor(
+        &["canary", "--format", "json", "--timeout", "2"],
+        dir.path(),
+        &[],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+    let found = findings(&report(&output));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "network/timeout");
+}
+
+#[test]
+fn a_slow_answer_past_the_timeout_is_a_timeout() {
+    let fake = FakeHoneycomb::start(
+        Mode::Slow(Duration::from_secs(5)),
+        Auth::accepted(true, true),
+    );
+    let report = canary(
+        &honeycomb_env(&fake.url(), "http/protobuf"),
+        Some(&dotenv_key()),
+        Some("1"),
+    );
+    let found = findings(&report);
+    assert_eq!(
+        found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["network/timeout"]
+    );
+}
+
+#[test]
+fn a_closed_connection_is_network_closed() {
+    let fake = FakeHoneycomb::start(Mode::Close, Auth::accepted(true, true));
+    let report = canary(
+        &honeycomb_env(&fake.url(), "http/protobuf"),
+        Some(&dotenv_key()),
+        None,
+    );
+    let found = findings(&report);
+    assert_eq!(
+        found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["network/closed"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_self_signed_certificate_is_network_tls_with_the_reason() {
+    let fake = FakeHoneycomb::start_self_signed(Mode::Accept);
+    let report = canary(
+        &honeycomb_env(&fake.url(), "http/protobuf"),
+        Some(&dotenv_key()),
+        None,
+    );
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "network/tls");
+    assert!(
+        found[0].1.to_lowercase().contains("certificate"),
+        "{}",
+        found[0].1
+    );
+}
+
+#[test]
+fn https_to_a_plain_http_port_is_network_tls() {
+    let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let endpoint = fake.url().replace("http://", "https://");
+    let report = canary(
+        &honeycomb_env(&endpoint, "http/protobuf"),
+        Some(&dotenv_key()),
+        None,
+    );
+    let found = findings(&report);
+    assert_eq!(
+        found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["network/tls"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_broken_proxy_is_network_proxy() {
+    let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let proxy = format!("http://127.0.0.1:{}", support::closed_port());
+    let lines = honeycomb_env(&fake.url(), "http/protobuf");
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let dir = workspace(&lines, Some(&dotenv_key()));
+    let output = doctor(
+        &["canary", "--format", "json", "--timeout", "3"],
+        dir.path(),
+        &[("HTTP_PROXY", proxy.clone()), ("http_proxy", proxy)],
+    );
+    let found = findings(&report(&output));
+    assert_eq!(
+        found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["network/proxy"],
+        "{found:?}"
+    );
+    assert!(
+        fake.received().requests.is_empty(),
+        "the request went around the proxy"
+    );
+}
+
+/// The key check against fakes for both regions (`OTEL_DOCTOR_HONEYCOMB_API_URL[_EU]`).
+fn key_check(us: &FakeHoneycomb, eu: Option<&FakeHoneycomb>, endpoint: &str) -> serde_json::Value {
+    let lines = honeycomb_env(endpoint, "http/protobuf");
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let dir = workspace(&lines, Some(&dotenv_key()));
+    let mut env = vec![("OTEL_DOCTOR_HONEYCOMB_API_URL", us.url())];
+    if let Some(eu) = eu {
+        env.push(("OTEL_DOCTOR_HONEYCOMB_API_URL_EU", eu.url()));
+    }
+    report(&doctor(
+        &["key", "--format", "json", "--timeout", "3"],
+        dir.path(),
+        &env,
+    ))
+}
+
+#[test]
+fn an_accepted_key_reports_team_environment_and_permissions() {
+    let api = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let report = key_check(&api, None, "http://127.0.0.1:9");
+    let key = step(&report, "key");
+    assert_eq!(key["status"], "pass", "{report}");
+    assert_eq!(
+        key["summary"],
+        "team Cruddur, environment Dev (US): can send events and create datasets"
+    );
+    let received = api.received();
+    assert_eq!(received.requests[0].0, "GET");
+    assert_eq!(received.requests[0].1, "/1/auth");
+    assert_eq!(received.header("x-honeycomb-team").as_deref(), Some(KEY));
+}
+
+#[test]
+fn a_key_without_send_or_create_permissions_is_reported() {
+    let api = FakeHoneycomb::start(Mode::Accept, Auth::accepted(false, false));
+    let found = findings(&key_check(&api, None, "http://127.0.0.1:9"));
+    assert_eq!(
+        found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["honeycomb/key-cannot-send"]
+    );
+    let api = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, false));
+    let found = findings(&key_check(&api, None, "http://127.0.0.1:9"));
+    assert_eq!(
+        found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["honeycomb/key-cannot-create-datasets"]
+    );
+}
+
+#[test]
+fn a_key_of_the_other_region_says_which_endpoint_to_use() {
+    let us = FakeHoneycomb::start(Mode::Accept, Auth::unknown_key());
+    let eu = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let found = findings(&key_check(&us, Some(&eu), "http://127.0.0.1:9"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "honeycomb/key-wrong-region");
+    assert!(
+        found[0].1.contains("belongs to Honeycomb EU"),
+        "{}",
+        found[0].1
+    );
+}
+
+#[test]
+fn a_key_refused_everywhere_is_rejected_with_honeycombs_reason() {
+    let us = FakeHoneycomb::start(Mode::Accept, Auth::unknown_key());
+    let eu = FakeHoneycomb::start(Mode::Accept, Auth::unknown_key());
+    let found = findings(&key_check(&us, Some(&eu), "http://127.0.0.1:9"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "honeycomb/key-rejected");
+    assert!(
+        found[0]
+            .1
+            .contains("HTTP 401 \"unknown API key - check your credentials\""),
+        "{}",
+        found[0].1
+    );
+}
+
+#[test]
+fn without_a_honeycomb_endpoint_no_honeycomb_host_is_contacted() {
+    // No API override: the endpoint is a collector, so /1/auth is skipped, not sent anywhere.
+    let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let lines = honeycomb_env(&fake.url(), "http/protobuf");
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let dir = workspace(&lines, Some(&dotenv_key()));
+    let report = report(&doctor(
+        &["check", "--format", "json", "--timeout", "3"],
+        dir.path(),
+        &[],
+    ));
+    let key = step(&report, "key");
+    assert_eq!(key["status"], "skip");
+    assert!(
+        key["summary"]
+            .as_str()
+            .unwrap()
+            .contains("not to Honeycomb"),
+        "{key}"
+    );
+    let paths: Vec<String> = fake
+        .received()
+        .requests
+        .iter()
+        .map(|r| r.1.clone())
+        .collect();
+    assert_eq!(
+        paths,
+        ["/v1/traces"],
+        "only the canary went out, to the service's own endpoint"
+    );
+}
+
+#[test]
+fn offline_skips_both_network_steps_and_sends_nothing() {
+    let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let lines = honeycomb_env(&fake.url(), "http/protobuf");
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let dir = workspace(&lines, Some(&dotenv_key()));
+    let env = [("OTEL_DOCTOR_HONEYCOMB_API_URL", fake.url())];
+    let report = report(&doctor(
+        &["check", "--offline", "--format", "json"],
+        dir.path(),
+        &env,
+    ));
+    for id in ["key", "canary"] {
+        assert_eq!(step(&report, id)["status"], "skip");
+        assert_eq!(step(&report, id)["summary"], "skipped: --offline");
+    }
+    assert!(fake.received().requests.is_empty());
+}
+
+#[test]
+fn without_a_workspace_the_api_key_and_endpoint_make_a_canary() {
+    let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("HONEYCOMB_API_KEY", KEY.to_string()),
+        ("OTEL_DOCTOR_HONEYCOMB_API_URL", fake.url()),
+    ];
+    let output = doctor(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--timeout",
+            "3",
+            "--endpoint",
+            &fake.url(),
+        ],
+        dir.path(),
+        &env,
+    );
+    let report = report(&output);
+    assert_eq!(step(&report, "key")["status"], "pass", "{report}");
+    assert_eq!(step(&report, "canary")["status"], "pass", "{report}");
+    assert_eq!(fake.received().spans[0].service_name, "otel-doctor");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn the_key_never_appears_unmasked_in_any_output() {
+    let fake = FakeHoneycomb::start(
+        Mode::Refuse {
+            status: 401,
+            content_type: "application/json",
+            body: br#"{"message":"unknown API key"}"#.to_vec(),
+        },
+        Auth::unknown_key(),
+    );
+    let lines = honeycomb_env(&fake.url(), "http/protobuf");
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let dir = workspace(&lines, Some(&dotenv_key()));
+    let output_file = dir.path().join("report.out");
+    let env = [
+        ("OTEL_DOCTOR_HONEYCOMB_API_URL", fake.url()),
+        ("HONEYCOMB_API_KEY", KEY.to_string()),
+    ];
+    for command in ["check", "lint", "key", "canary"] {
+        for format in ["human", "json", "sarif", "junit", "github"] {
+            let output = doctor(
+                &[command, "--format", format, "--timeout", "2", "-v"],
+                dir.path(),
+                &env,
+            );
+            for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+                let text = String::from_utf8_lossy(bytes);
+                assert!(
+                    !text.contains(KEY),
+                    "{command} --format {format}: the key is in {stream}:\n{text}"
+                );
+            }
+            let to_file = doctor(
+                &[
+                    command,
+                    "--format",
+                    format,
+                    "--timeout",
+                    "2",
+                    "--output",
+                    output_file.to_str().unwrap(),
+                    "--api-key",
+                    KEY,
+                ],
+                dir.path(),
+                &env,
+            );
+            assert!(to_file.stdout.is_empty());
+            let written = std::fs::read_to_string(&output_file).unwrap();
+            assert!(
+                !written.contains(KEY),
+                "{command} --format {format}: the key is in --output"
+            );
+            assert!(!String::from_utf8_lossy(&to_file.stderr).contains(KEY));
+        }
+    }
+}
