@@ -368,6 +368,7 @@ fn summary(service: &Service) -> ServiceSummary {
         language: service.language.map(|l| l.name()),
         dockerfile: service.dockerfile.clone(),
         uses_opentelemetry: service.uses_opentelemetry(),
+        command: service.command.as_ref().map(|c| c.text()),
         environment: service
             .env
             .iter()

@@ -140,6 +140,23 @@ fn io_error(error: &std::io::Error) -> ReadError {
     }
 }
 
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
 /// Finds `needle` in `text` at or after the 1-based (`line`, `column`), looking at most a few
 /// lines ahead, and returns its 1-based position. Parsers report where a value starts; findings
 /// want the exact token inside it (`--traces_exporter` inside a command string).
@@ -200,6 +217,14 @@ mod tests {
         assert_eq!(find_from(text, 1, 10, "--y"), Some((2, 3)));
         assert_eq!(find_from(text, 1, 1, "--z"), None);
         assert_eq!(find_from(text, 0, 1, "a"), None);
+    }
+
+    #[test]
+    fn line_column_counts_lines_and_characters() {
+        assert_eq!(line_column("ab\ncé\nx", 0), (1, 1));
+        assert_eq!(line_column("ab\ncé\nx", 4), (2, 2));
+        assert_eq!(line_column("ab\ncé\nx", 7), (3, 1));
+        assert_eq!(line_column("ab", 99), (1, 3));
     }
 
     #[test]

@@ -137,83 +137,71 @@ pub fn run(services: &[&Service], request: &Request) -> Outcome {
         })
         .collect();
     for ((target, key), canary) in targets.iter().zip(keys).zip(canaries) {
+        // Several pipelines: one key and one canary step each, named after a service.
         let suffix = if several {
             format!(":{}", target.services.first().map_or("", String::as_str))
         } else {
             String::new()
         };
-        let key_id = format!("{KEY_STEP}{suffix}");
-        let canary_id = format!("{CANARY_STEP}{suffix}");
         let mut identity = None;
         if request.key {
+            let id = format!("{KEY_STEP}{suffix}");
             match key {
                 Some(pending) => {
                     let (result, duration) = pending.wait();
-                    let key_outcome = result.unwrap_or_else(|| timed_out_key(target, request.timeout));
-                    identity = key_outcome.identity.clone();
-                    outcome.push_step(&key_id, "key", target, key_outcome.summary.clone(), Vec::new(), duration, key_outcome.raised, key_outcome.checked);
+                    let checked = result.unwrap_or_else(|| timed_out_key(target, request.timeout));
+                    identity = checked.identity.clone();
+                    let step = Step {
+                        status: if checked.checked {
+                            Status::Pass
+                        } else {
+                            Status::Skip
+                        },
+                        duration,
+                        ..skipped_step(&id, "key", checked.summary)
+                    };
+                    outcome.push_step(step, target, checked.raised);
                 }
-                None => outcome.steps.push(skipped_step(&key_id, "key", "skipped: this pipeline sends no Honeycomb key (see honeycomb/key-unset, honeycomb/key-header-missing)".into())),
+                None => outcome.steps.push(skipped_step(&id, "key", NO_KEY.into())),
             }
         }
         if let Some(pending) = canary {
             let (result, duration) = pending.wait();
-            let canary_outcome =
-                result.unwrap_or_else(|| timed_out_canary(target, request.timeout));
-            let details = canary_details(&canary_outcome, identity.as_ref(), target);
-            outcome.push_step(
-                &canary_id,
-                "canary",
-                target,
-                target.label(),
-                details,
+            let sent = result.unwrap_or_else(|| timed_out_canary(target, request.timeout));
+            let step = Step {
+                status: Status::Pass,
                 duration,
-                canary_outcome.raised,
-                true,
-            );
+                details: canary_details(&sent, identity.as_ref(), target),
+                ..skipped_step(&format!("{CANARY_STEP}{suffix}"), "canary", target.label())
+            };
+            outcome.push_step(step, target, sent.raised);
         }
     }
     outcome
 }
 
+const NO_KEY: &str = "skipped: this pipeline sends no Honeycomb key (see honeycomb/key-unset, honeycomb/key-header-missing)";
+
 impl Outcome {
-    #[allow(clippy::too_many_arguments)]
-    fn push_step(
-        &mut self,
-        id: &str,
-        title: &str,
-        target: &Target,
-        summary: String,
-        details: Vec<String>,
-        duration: Duration,
-        raised: Vec<Raised>,
-        ran: bool,
-    ) {
+    /// Adds a step with the findings it raised; a step that ran takes its status from them.
+    fn push_step(&mut self, mut step: Step, target: &Target, raised: Vec<Raised>) {
+        let service = target.services.first();
         let findings: Vec<Finding> = raised
             .into_iter()
-            .map(|r| Finding {
-                rule: r.rule.id,
-                severity: r.rule.severity,
-                step: id.to_string(),
-                service: target.services.first().cloned(),
-                location: r.location,
-                message: r.message,
-                hint: r.hint,
+            .map(|r| {
+                r.rule.finding(
+                    step.id.clone(),
+                    service.cloned(),
+                    r.location,
+                    r.message,
+                    r.hint,
+                )
             })
             .collect();
-        let status = if ran {
-            Status::from_findings(&findings)
-        } else {
-            Status::Skip
-        };
-        self.steps.push(Step {
-            id: id.to_string(),
-            title: title.to_string(),
-            status,
-            duration,
-            summary,
-            details,
-        });
+        if step.status != Status::Skip {
+            step.status = Status::from_findings(&findings);
+        }
+        self.steps.push(step);
         self.findings.extend(findings);
     }
 }

@@ -72,6 +72,9 @@ fn step_lines(report: &Report, step: &Step, out: &mut String) {
         for detail in &step.details {
             let _ = writeln!(out, "{}{detail}", " ".repeat(TITLE_WIDTH + 5));
         }
+        if report.verbose {
+            settings_lines(report, step, out);
+        }
     }
     for finding in findings {
         finding_lines(finding, out);
@@ -99,6 +102,36 @@ fn finding_lines(finding: &Finding, out: &mut String) {
         for line in hint_lines {
             let _ = writeln!(out, "           {line}");
         }
+    }
+}
+
+/// `--verbose`: what the service runs with, as `docker compose config` would show it.
+fn settings_lines(report: &Report, step: &Step, out: &mut String) {
+    let Some(service) = report
+        .services
+        .iter()
+        .find(|s| step.id == format!("service:{}", s.name))
+    else {
+        return;
+    };
+    let indent = " ".repeat(TITLE_WIDTH + 5);
+    if let Some(command) = &service.command {
+        let _ = writeln!(out, "{indent}{DIM}command{DIM:#} {command}");
+    }
+    let relevant = service
+        .environment
+        .iter()
+        .filter(|v| v.name.starts_with("OTEL_") || v.name.starts_with("HONEYCOMB_"));
+    for var in relevant {
+        let _ = writeln!(
+            out,
+            "{indent}{}={}  {DIM}({}:{}, {}){DIM:#}",
+            var.name,
+            var.value,
+            var.file,
+            var.line,
+            var.from.as_str()
+        );
     }
 }
 

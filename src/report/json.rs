@@ -18,12 +18,13 @@ pub fn render(report: &Report) -> String {
             "language": service.language,
             "dockerfile": service.dockerfile.as_deref(),
             "opentelemetry": service.uses_opentelemetry,
+            "command": service.command,
             "environment": service.environment.iter().map(|var| json!({
                 "name": var.name,
                 "value": var.value,
                 "file": &*var.file,
                 "line": var.line,
-                "from": var.from,
+                "from": var.from.as_str(),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "steps": report.steps.iter().map(|step| {

@@ -71,6 +71,8 @@ pub struct ServiceSummary {
     pub dockerfile: Option<Arc<str>>,
     pub uses_opentelemetry: bool,
     pub environment: Vec<EnvironmentEntry>,
+    /// The command the container starts with, as words joined by spaces.
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,7 +81,7 @@ pub struct Report {
     pub services: Vec<ServiceSummary>,
     pub steps: Vec<Step>,
     pub findings: Vec<Finding>,
-    /// Shown by the human report under each service with `--verbose`.
+    /// The human report shows each service's OpenTelemetry settings and command.
     pub verbose: bool,
     pub quiet: bool,
 }

@@ -3,22 +3,30 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use crate::source::Location;
 use crate::workspace::compose::{ComposeService, EnvEntry, Text};
 use crate::workspace::interpolate::{VarOutcome, VarUse};
 use crate::workspace::{EnvFileState, VarSource, Workspace, display_path};
 
 /// Which layer supplied the winning value (`from` in the JSON report).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvOrigin {
     Environment,
     EnvFile,
     Dockerfile,
     /// A `${VAR:-default}` default was used.
     Default,
+}
+
+impl EnvOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvOrigin::Environment => "environment",
+            EnvOrigin::EnvFile => "env_file",
+            EnvOrigin::Dockerfile => "dockerfile",
+            EnvOrigin::Default => "default",
+        }
+    }
 }
 
 /// A variable referenced by a value, and how it was resolved.

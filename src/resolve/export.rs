@@ -28,6 +28,18 @@ pub enum EndpointSource<'a> {
     Default,
 }
 
+/// A configured endpoint, for the rules that look at its host, port and path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfiguredEndpoint<'a> {
+    /// The URL the exporter sends to.
+    pub url: url::Url,
+    /// The endpoint as written.
+    pub value: &'a str,
+    /// How a message names the setting (`OTEL_EXPORTER_OTLP_ENDPOINT`, a flag, code).
+    pub name: String,
+    pub location: &'a Location,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportPlan<'a> {
     pub protocol: Protocol,
@@ -77,6 +89,17 @@ impl ExportPlan<'_> {
     /// The URL the exporter sends to, parsed; `None` if the endpoint is not a URL.
     pub fn parsed_url(&self) -> Option<url::Url> {
         otel::endpoint_url(&self.url, self.protocol)
+    }
+
+    /// The endpoint when one is configured (not the SDK's default) and is a URL.
+    pub fn configured_endpoint(&self) -> Option<ConfiguredEndpoint<'_>> {
+        let (value, name) = self.endpoint_text()?;
+        Some(ConfiguredEndpoint {
+            url: self.parsed_url()?,
+            value,
+            name,
+            location: self.endpoint_location()?,
+        })
     }
 }
 

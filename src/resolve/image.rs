@@ -14,7 +14,7 @@ use crate::source::{Location, find_from};
 use crate::workspace::compose::ComposeService;
 use crate::workspace::dockerfile::{Args, Dockerfile, Instruction};
 use crate::workspace::interpolate::interpolate;
-use crate::workspace::manifest::Requirement;
+use crate::workspace::manifest::{Requirement, requirement};
 use crate::workspace::{BuildContext, Workspace, display_path};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,24 +296,21 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
     let Some(context) = build.context else {
         return Vec::new();
     };
-    let requirements = context.requirements.iter().map(|file| {
-        let located = file
-            .content
-            .requirements
+    let located = |path: &Arc<str>, requirements: &[Requirement]| {
+        let located = requirements
             .iter()
-            .map(|r| (r.clone(), Location::new(&file.path, r.line, r.column)))
+            .map(|r| (r.clone(), Location::new(path, r.line, r.column)))
             .collect();
-        (Arc::clone(&file.path), located)
-    });
-    let pyprojects = context.pyprojects.iter().map(|file| {
-        let located = file
-            .content
-            .requirements
-            .iter()
-            .map(|r| (r.clone(), Location::new(&file.path, r.line, r.column)))
-            .collect();
-        (Arc::clone(&file.path), located)
-    });
+        (Arc::clone(path), located)
+    };
+    let requirements = context
+        .requirements
+        .iter()
+        .map(|file| located(&file.path, &file.content.requirements));
+    let pyprojects = context
+        .pyprojects
+        .iter()
+        .map(|file| located(&file.path, &file.content.requirements));
     requirements
         .chain(pyprojects)
         .map(|(path, requirements)| Manifest {
@@ -597,7 +594,10 @@ impl StageReader<'_> {
     }
 
     fn add_package(&self, spec: &str, location: &Location, state: &mut StageState) {
-        let Some((name, extras)) = parse_spec(spec) else {
+        // Quotes from `pip install "opentelemetry-distro[otlp]"` are part of the shell word.
+        let Some(Requirement { name, extras, .. }) =
+            requirement(spec.trim_matches(['"', '\'']), 0, 0)
+        else {
             return;
         };
         let source = self.workspace.source(&location.file);
@@ -836,44 +836,6 @@ fn option_value<'a>(words: &[&'a str], short: &str, long: &str) -> Option<&'a st
     None
 }
 
-/// The normalized name and extras of a requirement specifier (`OpenTelemetry_SDK[x]>=1.2`).
-fn parse_spec(spec: &str) -> Option<(String, Vec<String>)> {
-    let spec = spec.trim_matches(['"', '\'']);
-    let end = spec
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(spec.len());
-    let name = &spec[..end];
-    if name.is_empty() {
-        return None;
-    }
-    let extras = spec[end..]
-        .strip_prefix('[')
-        .and_then(|rest| rest.split_once(']'))
-        .map(|(extras, _)| {
-            extras
-                .split(',')
-                .map(|e| e.trim().to_ascii_lowercase())
-                .collect()
-        })
-        .unwrap_or_default();
-    Some((normalize_name(name), extras))
-}
-
-/// PEP 503: lowercase, runs of `-`, `_`, `.` become one `-`.
-fn normalize_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !out.ends_with('-') {
-                out.push('-');
-            }
-        } else {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
-}
-
 /// A context-relative path without `./` and trailing `/` (`.` becomes empty).
 fn normalize(path: &str) -> String {
     let folded = display_path(std::path::Path::new(""), std::path::Path::new(path));
@@ -914,19 +876,6 @@ fn shell_quote_join(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn specs_give_normalized_names_and_extras() {
-        assert_eq!(
-            parse_spec("OpenTelemetry_SDK>=1.2"),
-            Some(("opentelemetry-sdk".into(), vec![]))
-        );
-        assert_eq!(
-            parse_spec("'opentelemetry-distro[otlp]==0.66b1'"),
-            Some(("opentelemetry-distro".into(), vec!["otlp".into()]))
-        );
-        assert_eq!(parse_spec(">=1"), None);
-    }
 
     #[test]
     fn image_paths_fold() {

@@ -48,6 +48,26 @@ impl RuleMeta {
             .replace('\n', " ")
     }
 
+    /// A finding of this rule.
+    pub fn finding(
+        &self,
+        step: String,
+        service: Option<String>,
+        location: Option<Location>,
+        message: String,
+        hint: String,
+    ) -> Finding {
+        Finding {
+            rule: self.id,
+            severity: self.severity,
+            step,
+            service,
+            location,
+            message,
+            hint,
+        }
+    }
+
     /// The text under a `## heading`, up to the next heading.
     pub fn section(&self, heading: &str) -> String {
         let documentation = self.documentation();
@@ -194,15 +214,15 @@ impl Findings {
         message: String,
         hint: String,
     ) {
-        self.findings.push(Finding {
-            rule: rule.id,
-            severity: rule.severity,
-            step: service_step(&service.name),
-            service: Some(service.name.clone()),
-            location: Some(location.clone()),
+        let step = service_step(&service.name);
+        let finding = rule.finding(
+            step,
+            Some(service.name.clone()),
+            Some(location.clone()),
             message,
             hint,
-        });
+        );
+        self.findings.push(finding);
     }
 
     /// A finding about the workspace as a whole (a file compose cannot read).
@@ -213,15 +233,14 @@ impl Findings {
         message: String,
         hint: String,
     ) {
-        self.findings.push(Finding {
-            rule: rule.id,
-            severity: rule.severity,
-            step: WORKSPACE_STEP.to_string(),
-            service: None,
-            location: Some(location.clone()),
+        let finding = rule.finding(
+            WORKSPACE_STEP.to_string(),
+            None,
+            Some(location.clone()),
             message,
             hint,
-        });
+        );
+        self.findings.push(finding);
     }
 }
 

@@ -5,6 +5,7 @@
 //! shell. Each entry keeps the position of its name.
 
 use super::interpolate::{VarUse, interpolate};
+use crate::source::line_column;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvLine {
@@ -208,16 +209,7 @@ impl Parser<'_> {
     }
 
     fn position_of(&self, offset: usize) -> (u32, u32) {
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let column = before
-            .rsplit('\n')
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .count()
-            + 1;
-        (to_u32(line), to_u32(column))
+        line_column(self.text, offset)
     }
 
     fn error(&self, offset: usize, message: String) -> DotenvError {
@@ -228,10 +220,6 @@ impl Parser<'_> {
             message,
         }
     }
-}
-
-fn to_u32(value: usize) -> u32 {
-    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 /// Double-quoted escapes compose-go expands: `\a \b \c \f \n \r \t \v \" \\`, `\0` octal, and

@@ -2,6 +2,8 @@
 //! specifiers, markers, comments, continuations) and `pyproject.toml` (PEP 621, PEP 735 groups
 //! and Poetry), every requirement with its position.
 
+use crate::source::line_column;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requirement {
     /// PEP 503-normalized: lowercase, runs of `-`, `_`, `.` become one `-`.
@@ -215,7 +217,7 @@ pub struct ManifestError {
 pub fn parse_pyproject(text: &str) -> Result<Pyproject, ManifestError> {
     let document: toml::Spanned<toml::Table> = toml::from_str(text).map_err(|error| {
         let offset = error.span().map_or(0, |span| span.start);
-        let (line, column) = position(text, offset);
+        let (line, column) = line_column(text, offset);
         ManifestError {
             line,
             column,
@@ -283,22 +285,8 @@ fn located<T>(text: &str, needle: &str, build: impl Fn(u32, usize) -> Option<T>)
         .find(&format!("\"{needle}\""))
         .map(|at| at + 1)
         .or_else(|| text.find(needle))?;
-    let (line, column) = position(text, offset);
+    let (line, column) = line_column(text, offset);
     build(line, column as usize)
-}
-
-fn position(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .count()
-        + 1;
-    (to_u32(line), to_u32(column))
 }
 
 #[cfg(test)]

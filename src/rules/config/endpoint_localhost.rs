@@ -27,13 +27,15 @@ impl Check for EndpointLocalhost {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in project.services.iter().filter(|s| !s.network_mode_host) {
             let plan = service.export_plan();
-            let (Some(url), Some((value, name)), Some(location)) = (
-                plan.parsed_url(),
-                plan.endpoint_text(),
-                plan.endpoint_location(),
-            ) else {
+            let Some(endpoint) = plan.configured_endpoint() else {
                 continue;
             };
+            let (url, value, name, location) = (
+                &endpoint.url,
+                endpoint.value,
+                &endpoint.name,
+                endpoint.location,
+            );
             let Some(host) = url.host_str().filter(|h| otel::is_loopback_host(h)) else {
                 continue;
             };

@@ -31,14 +31,15 @@ impl Check for EndpointPath {
             if !plan.protocol.is_http() {
                 continue;
             }
-            let Some(url) = plan.parsed_url() else {
+            let Some(endpoint) = plan.configured_endpoint() else {
                 continue;
             };
-            let (Some((value, name)), Some(location)) =
-                (plan.endpoint_text(), plan.endpoint_location())
-            else {
-                continue;
-            };
+            let (url, value, name, location) = (
+                &endpoint.url,
+                endpoint.value,
+                &endpoint.name,
+                endpoint.location,
+            );
             let generic = matches!(
                 plan.endpoint,
                 EndpointSource::Setting {

@@ -31,13 +31,15 @@ impl Check for EndpointUnknownHost {
         }
         for service in &project.services {
             let plan = service.export_plan();
-            let (Some(url), Some((value, name)), Some(location)) = (
-                plan.parsed_url(),
-                plan.endpoint_text(),
-                plan.endpoint_location(),
-            ) else {
+            let Some(endpoint) = plan.configured_endpoint() else {
                 continue;
             };
+            let (url, value, name, location) = (
+                &endpoint.url,
+                endpoint.value,
+                &endpoint.name,
+                endpoint.location,
+            );
             let Some(url::Host::Domain(host)) = url.host() else {
                 continue;
             };

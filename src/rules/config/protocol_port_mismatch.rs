@@ -29,13 +29,15 @@ impl Check for ProtocolPortMismatch {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             let plan = service.export_plan();
-            let (Some(url), Some((value, name)), Some(location)) = (
-                plan.parsed_url(),
-                plan.endpoint_text(),
-                plan.endpoint_location(),
-            ) else {
+            let Some(endpoint) = plan.configured_endpoint() else {
                 continue;
             };
+            let (url, value, name, location) = (
+                &endpoint.url,
+                endpoint.value,
+                &endpoint.name,
+                endpoint.location,
+            );
             let host = url.host_str().unwrap_or_default();
             let port = url.port_or_known_default();
             let protocol = plan.protocol;
