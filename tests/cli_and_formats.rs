@@ -1,0 +1,314 @@
+//! The command line as users meet it: every output format's shape on the bundled example,
+//! the human report (snapshot), exit codes, `rules`/`explain`, colour, and a closed pipe.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn doctor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .output()
+        .unwrap()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn keys(value: &Value) -> Vec<&str> {
+    value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let report = json(&doctor(&["lint", "fixtures/cruddur", "--format", "json"]));
+    assert_eq!(
+        keys(&report),
+        [
+            "version", "tool", "root", "services", "steps", "findings", "summary"
+        ]
+    );
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["tool"]["name"], "otel-doctor");
+    assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(report["root"], "fixtures/cruddur");
+    let backend = &report["services"][0];
+    assert_eq!(backend["name"], "backend-flask");
+    assert_eq!(backend["language"], "python");
+    assert_eq!(backend["dockerfile"], "backend-flask/Dockerfile");
+    let service_name = backend["environment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "OTEL_SERVICE_NAME")
+        .unwrap();
+    assert_eq!(
+        service_name,
+        &serde_json::json!({"name": "OTEL_SERVICE_NAME", "value": "backend-flask", "file": "docker-compose.yml", "line": 8, "from": "environment"})
+    );
+    let flask_env = backend["environment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "FLASK_ENV")
+        .unwrap();
+    assert_eq!(flask_env["from"], "dockerfile");
+    assert_eq!(flask_env["file"], "backend-flask/Dockerfile");
+    for step in report["steps"].as_array().unwrap() {
+        assert_eq!(
+            keys(step)[..5],
+            ["id", "title", "status", "duration_ms", "summary"]
+        );
+        assert!(["pass", "warn", "fail", "skip"].contains(&step["status"].as_str().unwrap()));
+    }
+    let ids: Vec<&str> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "workspace",
+            "service:backend-flask",
+            "service:frontend-react-js",
+            "service:dynamodb-local",
+            "service:db"
+        ]
+    );
+    for finding in report["findings"].as_array().unwrap() {
+        assert_eq!(
+            keys(finding),
+            [
+                "rule", "severity", "step", "service", "file", "line", "column", "message", "hint"
+            ]
+        );
+    }
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"errors": 2, "warnings": 0, "infos": 0, "status": "fail"})
+    );
+}
+
+#[test]
+fn sarif_is_what_github_code_scanning_needs() {
+    let sarif = json(&doctor(&["lint", "fixtures/cruddur", "--format", "sarif"]));
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), otel_doctor::rules::all().count());
+    for rule in rules {
+        for field in [
+            "id",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "defaultConfiguration",
+        ] {
+            assert!(!rule[field].is_null(), "{} lacks {field}", rule["id"]);
+        }
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("## What it does")
+        );
+    }
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let otel = results
+        .iter()
+        .find(|r| r["ruleId"] == "deps/otel-not-installed")
+        .unwrap();
+    assert_eq!(otel["level"], "error");
+    let location = &otel["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "fixtures/cruddur/backend-flask/app.py"
+    );
+    assert_eq!(
+        location["region"],
+        serde_json::json!({"startLine": 7, "startColumn": 1})
+    );
+    assert!(
+        otel["partialFingerprints"]["otelDoctorFinding/v1"]
+            .as_str()
+            .unwrap()
+            .len()
+            == 16
+    );
+    let clean = json(&doctor(&[
+        "lint",
+        "fixtures/seed/e-fixed",
+        "--format",
+        "sarif",
+    ]));
+    assert_eq!(clean["runs"][0]["results"], serde_json::json!([]));
+}
+
+#[test]
+fn github_annotations_are_escaped_and_repository_relative() {
+    let output = doctor(&["lint", "fixtures/cruddur", "--format", "github"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("::error file=fixtures/cruddur/backend-flask/app.py,line=7,col=1,title=deps/otel-not-installed::"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("%0Afix: add to backend-flask/requirements.txt:%0A"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the exit code carries the verdict"
+    );
+}
+
+#[test]
+fn junit_has_one_testcase_per_step() {
+    let output = doctor(&["lint", "fixtures/cruddur", "--format", "junit"]);
+    let xml = String::from_utf8(output.stdout).unwrap();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"otel-doctor\" tests=\"5\" failures=\"1\" skipped=\"3\""), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 5);
+    assert_eq!(xml.matches("<failure ").count(), 1);
+    assert!(xml.contains("error deps/otel-not-installed backend-flask/app.py:7:1"));
+}
+
+/// Durations vary from run to run; everything else in the report must not.
+fn normalized(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim_end();
+        let line = match trimmed.rsplit_once(' ') {
+            Some((head, "ms")) => {
+                let head = head.trim_end_matches(|c: char| c.is_ascii_digit());
+                format!("{} N ms", head.trim_end())
+            }
+            _ => trimmed.to_string(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_human_report_on_the_example_matches_its_snapshot() {
+    let output = doctor(&["lint", "fixtures/cruddur"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+    let snapshot_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/cruddur-lint.txt");
+    let actual = normalized(&text);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snapshot_path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snapshot_path).unwrap_or_default();
+    assert_eq!(
+        actual, expected,
+        "run with UPDATE_SNAPSHOTS=1 to accept, then review the diff"
+    );
+}
+
+#[test]
+fn fail_on_sets_the_threshold_of_the_exit_code() {
+    let warnings_only = "fixtures/rules/config/service-name-missing/fires";
+    assert_eq!(doctor(&["lint", warnings_only]).status.code(), Some(0));
+    assert_eq!(
+        doctor(&["lint", warnings_only, "--fail-on", "warning"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        doctor(&["lint", "fixtures/cruddur", "--fail-on", "never"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn quiet_keeps_findings_and_verdict_only() {
+    let text = String::from_utf8(doctor(&["lint", "fixtures/cruddur", "-q"]).stdout).unwrap();
+    assert!(!text.contains("[✓] workspace"));
+    assert!(text.contains("✗ deps/otel-not-installed"));
+    assert!(
+        text.trim_end()
+            .ends_with("Honeycomb will receive nothing from backend-flask.")
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let listing = String::from_utf8(doctor(&["rules"]).stdout).unwrap();
+    for rule in otel_doctor::rules::all() {
+        assert!(
+            listing.contains(rule.meta().id),
+            "{} missing from `rules`",
+            rule.meta().id
+        );
+    }
+    let explained = doctor(&["explain", "config/exporter-not-otlp"]);
+    let text = String::from_utf8(explained.stdout).unwrap();
+    assert!(
+        text.starts_with("config/exporter-not-otlp (error)\n\n## What it does\n"),
+        "{text}"
+    );
+    assert!(text.contains("## Why is this bad?") && text.contains("## Example"));
+    let unknown = doctor(&["explain", "config/nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&unknown.stderr),
+        "otel-doctor: unknown rule `config/nope`; `otel-doctor rules` lists them\n"
+    );
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    assert_eq!(doctor(&["lint", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(doctor(&["lint", "--timeout", "0"]).status.code(), Some(2));
+    let listen = doctor(&["listen"]);
+    assert_eq!(listen.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&listen.stderr),
+        "otel-doctor: `otel-doctor listen` is not implemented yet\n"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .args(["rules"])
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
