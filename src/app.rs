@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use crate::checklist;
 use crate::cli::{Cli, Command, FailOn, Format, Options};
-use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP, service_step};
+use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
 use crate::probe;
 use crate::redact::Redactor;
-use crate::report::{self, EnvironmentEntry, Report, ServiceSummary, Status, Step};
+use crate::report::{self, Status, Step};
 use crate::resolve::{self, Project, Service};
 use crate::rules;
 use crate::workspace;
@@ -98,7 +99,15 @@ fn diagnose(path: &Path, steps: Steps, options: &Options) -> Result<ExitCode, Ap
         .filter(|f| steps != Steps::Key && steps != Steps::Canary || f.step == WORKSPACE_STEP)
         .cloned()
         .collect();
-    let mut report = build_report(path, &project, findings, load_time, options);
+    let services: Vec<&Service> = project
+        .services
+        .iter()
+        .filter(|s| in_scope(Some(&s.name), &options.services))
+        .collect();
+    let root = path.display().to_string();
+    let mut report = checklist::report(root, &project, &services, findings, load_time);
+    report.verbose = options.verbose;
+    report.quiet = options.quiet;
     if matches!(steps, Steps::Key | Steps::Canary) {
         report.steps.retain(|step| step.id == WORKSPACE_STEP);
     }
@@ -113,7 +122,7 @@ fn diagnose(path: &Path, steps: Steps, options: &Options) -> Result<ExitCode, Ap
             redactor.add(secret);
         }
         let mut network = outcome.steps;
-        name_causes(&mut network, &outcome.findings, &lint_findings);
+        checklist::name_causes(&mut network, &outcome.findings, &lint_findings);
         report.steps.extend(network);
         report.findings.extend(outcome.findings);
     }
@@ -168,33 +177,6 @@ fn network_steps(project: &Project, steps: Steps, options: &Options) -> probe::O
     probe::run(&services, &request)
 }
 
-/// A refused canary usually has its cause among the lint findings of the same service (an
-/// unset key, a malformed header): say which, under the step, as the report's sample does.
-fn name_causes(steps: &mut [Step], network: &[Finding], lint: &[Finding]) {
-    const CAUSES: [&str; 6] = [
-        "honeycomb/key-unset",
-        "honeycomb/key-invalid",
-        "honeycomb/key-header-missing",
-        "honeycomb/classic-key-dataset",
-        "config/headers-malformed",
-        "config/endpoint-path",
-    ];
-    for step in steps.iter_mut() {
-        let refused = network
-            .iter()
-            .filter(|f| f.step == step.id && f.rule == rules::canary::Rejected::META.id);
-        for finding in refused {
-            let causes = lint
-                .iter()
-                .filter(|l| l.service == finding.service && CAUSES.contains(&l.rule))
-                .map(|l| l.rule);
-            for cause in causes {
-                step.details.push(format!("the cause is {cause}"));
-            }
-        }
-    }
-}
-
 /// GitHub Actions shows `$GITHUB_STEP_SUMMARY` on the run's page.
 fn append_step_summary(path: &Path, markdown: &str) -> Result<(), AppError> {
     use std::io::Write as _;
@@ -236,151 +218,6 @@ fn check_service_names(project: &Project, wanted: &[String]) -> Result<(), AppEr
 
 fn in_scope(service: Option<&str>, wanted: &[String]) -> bool {
     wanted.is_empty() || service.is_none_or(|s| wanted.iter().any(|w| w == s))
-}
-
-fn build_report(
-    path: &Path,
-    project: &Project,
-    findings: Vec<Finding>,
-    load_time: Duration,
-    options: &Options,
-) -> Report {
-    let services: Vec<&Service> = project
-        .services
-        .iter()
-        .filter(|s| in_scope(Some(&s.name), &options.services))
-        .collect();
-    let mut steps = vec![workspace_step(project, &findings, load_time)];
-    for service in &services {
-        let index = project.services.iter().position(|s| s.name == service.name);
-        let duration = index
-            .and_then(|i| project.timings.get(i))
-            .copied()
-            .unwrap_or_default();
-        steps.push(service_step_of(service, &findings, duration));
-    }
-    Report {
-        root: path.display().to_string(),
-        services: services.iter().map(|s| summary(s)).collect(),
-        steps,
-        findings,
-        verbose: options.verbose,
-        quiet: options.quiet,
-    }
-}
-
-fn workspace_step(project: &Project, findings: &[Finding], duration: Duration) -> Step {
-    let step_findings: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.step == WORKSPACE_STEP)
-        .collect();
-    let sources = project.files.iter().filter(|f| f.ends_with(".py")).count();
-    let mut listed: Vec<&str> = project
-        .files
-        .iter()
-        .filter(|f| !f.ends_with(".py"))
-        .map(|f| &**f)
-        .collect();
-    listed.dedup();
-    let summary = if project.compose_files.is_empty() && project.services.is_empty() {
-        "no compose file (compose.yaml, docker-compose.yml, ...) or Dockerfile found".to_string()
-    } else {
-        shorten_list(&listed, sources)
-    };
-    let status = match Status::from_findings(step_findings.iter().copied()) {
-        Status::Pass if project.services.is_empty() => Status::Warn,
-        status => status,
-    };
-    Step {
-        id: WORKSPACE_STEP.into(),
-        title: "workspace".into(),
-        status,
-        duration,
-        summary,
-        details: Vec::new(),
-    }
-}
-
-/// The files read, as many as fit on the checklist line, then how many more.
-fn shorten_list(files: &[&str], python_files: usize) -> String {
-    const ROOM: usize = 76;
-    let mut shown = String::new();
-    let mut count = 0;
-    for file in files {
-        if !shown.is_empty() && shown.len() + file.len() + 2 > ROOM {
-            break;
-        }
-        if !shown.is_empty() {
-            shown.push_str(", ");
-        }
-        shown.push_str(file);
-        count += 1;
-    }
-    let more = files.len() - count + python_files;
-    if more > 0 {
-        shown.push_str(&format!(" +{more} more"));
-    }
-    shown
-}
-
-fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) -> Step {
-    let id = service_step(&service.name);
-    let own: Vec<&Finding> = findings.iter().filter(|f| f.step == id).collect();
-    let (status, summary) = if own.is_empty() && !service.uses_opentelemetry() {
-        (
-            Status::Skip,
-            "no OpenTelemetry configured (skipped)".to_string(),
-        )
-    } else if own.is_empty() {
-        let plan = service.export_plan();
-        (
-            Status::Pass,
-            format!("exports to {} ({})", plan.url, plan.protocol),
-        )
-    } else {
-        let count = |severity| own.iter().filter(|f| f.severity == severity).count();
-        let parts: Vec<String> = [
-            (Severity::Error, "error"),
-            (Severity::Warning, "warning"),
-            (Severity::Info, "note"),
-        ]
-        .iter()
-        .filter_map(|&(severity, word)| {
-            let n = count(severity);
-            (n > 0).then(|| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
-        })
-        .collect();
-        (Status::from_findings(own.iter().copied()), parts.join(", "))
-    };
-    Step {
-        id,
-        title: service.name.clone(),
-        status,
-        duration,
-        summary,
-        details: Vec::new(),
-    }
-}
-
-fn summary(service: &Service) -> ServiceSummary {
-    ServiceSummary {
-        name: service.name.clone(),
-        language: service.language.map(|l| l.name()),
-        dockerfile: service.dockerfile.clone(),
-        uses_opentelemetry: service.uses_opentelemetry(),
-        command: service.command.as_ref().map(|c| c.text()),
-        environment: service
-            .env
-            .iter()
-            .map(|var| EnvironmentEntry {
-                name: var.name.clone(),
-                value: var.value.clone(),
-                file: var.location.file.clone(),
-                line: var.location.line,
-                from: var.origin,
-            })
-            .collect(),
-    }
 }
 
 fn exit_code(findings: &[Finding], fail_on: FailOn) -> ExitCode {

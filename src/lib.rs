@@ -4,6 +4,7 @@
 //! (`rules`, `probe`) → report (`report`). `app` runs the steps a command asks for.
 
 pub mod app;
+pub mod checklist;
 pub mod cli;
 pub mod finding;
 pub mod honeycomb;

@@ -1,0 +1,178 @@
+//! The checklist: one step for the workspace, one per service, built from the resolved project
+//! and its findings, and the links between a refused canary and the lint finding that explains
+//! it.
+
+use std::time::Duration;
+
+use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
+use crate::report::{EnvironmentEntry, Report, ServiceSummary, Status, Step};
+use crate::resolve::{Project, Service};
+use crate::rules;
+
+/// The report of a lint: the workspace step, one step per service, and the findings.
+pub fn report(
+    root: String,
+    project: &Project,
+    services: &[&Service],
+    findings: Vec<Finding>,
+    load_time: Duration,
+) -> Report {
+    let mut steps = vec![workspace_step(project, &findings, load_time)];
+    for service in services {
+        let index = project.services.iter().position(|s| s.name == service.name);
+        let duration = index
+            .and_then(|i| project.timings.get(i))
+            .copied()
+            .unwrap_or_default();
+        steps.push(service_step_of(service, &findings, duration));
+    }
+    Report {
+        root,
+        services: services.iter().map(|s| summary(s)).collect(),
+        steps,
+        findings,
+        verbose: false,
+        quiet: false,
+    }
+}
+
+fn workspace_step(project: &Project, findings: &[Finding], duration: Duration) -> Step {
+    let step_findings: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.step == WORKSPACE_STEP)
+        .collect();
+    let sources = project.files.iter().filter(|f| f.ends_with(".py")).count();
+    let mut listed: Vec<&str> = project
+        .files
+        .iter()
+        .filter(|f| !f.ends_with(".py"))
+        .map(|f| &**f)
+        .collect();
+    listed.dedup();
+    let summary = if project.compose_files.is_empty() && project.services.is_empty() {
+        "no compose file (compose.yaml, docker-compose.yml, ...) or Dockerfile found".to_string()
+    } else {
+        shorten_list(&listed, sources)
+    };
+    let status = match Status::from_findings(step_findings.iter().copied()) {
+        Status::Pass if project.services.is_empty() => Status::Warn,
+        status => status,
+    };
+    Step {
+        id: WORKSPACE_STEP.into(),
+        title: "workspace".into(),
+        status,
+        duration,
+        summary,
+        details: Vec::new(),
+    }
+}
+
+/// The files read, as many as fit on the checklist line, then how many more.
+fn shorten_list(files: &[&str], python_files: usize) -> String {
+    const ROOM: usize = 76;
+    let mut shown = String::new();
+    let mut count = 0;
+    for file in files {
+        if !shown.is_empty() && shown.len() + file.len() + 2 > ROOM {
+            break;
+        }
+        if !shown.is_empty() {
+            shown.push_str(", ");
+        }
+        shown.push_str(file);
+        count += 1;
+    }
+    let more = files.len() - count + python_files;
+    if more > 0 {
+        shown.push_str(&format!(" +{more} more"));
+    }
+    shown
+}
+
+fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) -> Step {
+    let id = service_step(&service.name);
+    let own: Vec<&Finding> = findings.iter().filter(|f| f.step == id).collect();
+    let (status, summary) = if own.is_empty() && !service.uses_opentelemetry() {
+        (
+            Status::Skip,
+            "no OpenTelemetry configured (skipped)".to_string(),
+        )
+    } else if own.is_empty() {
+        let plan = service.export_plan();
+        (
+            Status::Pass,
+            format!("exports to {} ({})", plan.url, plan.protocol),
+        )
+    } else {
+        let count = |severity| own.iter().filter(|f| f.severity == severity).count();
+        let parts: Vec<String> = [
+            (Severity::Error, "error"),
+            (Severity::Warning, "warning"),
+            (Severity::Info, "note"),
+        ]
+        .iter()
+        .filter_map(|&(severity, word)| {
+            let n = count(severity);
+            (n > 0).then(|| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
+        })
+        .collect();
+        (Status::from_findings(own.iter().copied()), parts.join(", "))
+    };
+    Step {
+        id,
+        title: service.name.clone(),
+        status,
+        duration,
+        summary,
+        details: Vec::new(),
+    }
+}
+
+fn summary(service: &Service) -> ServiceSummary {
+    ServiceSummary {
+        name: service.name.clone(),
+        language: service.language.map(|l| l.name()),
+        dockerfile: service.dockerfile.clone(),
+        uses_opentelemetry: service.uses_opentelemetry(),
+        command: service.command.as_ref().map(|c| c.text()),
+        environment: service
+            .env
+            .iter()
+            .map(|var| EnvironmentEntry {
+                name: var.name.clone(),
+                value: var.value.clone(),
+                file: var.location.file.clone(),
+                line: var.location.line,
+                from: var.origin,
+            })
+            .collect(),
+    }
+}
+
+/// A refused canary usually has its cause among the lint findings of the same service (an
+/// unset key, a malformed header): say which, under the step, as the report's sample does.
+pub fn name_causes(steps: &mut [Step], network: &[Finding], lint: &[Finding]) {
+    const CAUSES: [&str; 6] = [
+        "honeycomb/key-unset",
+        "honeycomb/key-invalid",
+        "honeycomb/key-header-missing",
+        "honeycomb/classic-key-dataset",
+        "config/headers-malformed",
+        "config/endpoint-path",
+    ];
+    for step in steps.iter_mut() {
+        let refused = network
+            .iter()
+            .filter(|f| f.step == step.id && f.rule == rules::canary::Rejected::META.id);
+        for finding in refused {
+            let causes = lint
+                .iter()
+                .filter(|l| l.service == finding.service && CAUSES.contains(&l.rule))
+                .map(|l| l.rule);
+            for cause in causes {
+                step.details.push(format!("the cause is {cause}"));
+            }
+        }
+    }
+}
