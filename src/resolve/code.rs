@@ -11,7 +11,7 @@ use crate::python_otel;
 use crate::source::Location;
 use crate::workspace::compose::ComposeService;
 use crate::workspace::python::{ArgValue, Call, PythonSource};
-use crate::workspace::{Parsed, Workspace, display_path};
+use crate::workspace::{Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExporterKind {
@@ -81,7 +81,7 @@ pub fn resolve(
     let Some(build) = &service.build else {
         return facts;
     };
-    let context_dir = display_path(&workspace.root, &workspace.root.join(&build.context.value));
+    let context_dir = workspace.project_display(&build.context.value);
     let Some(context) = workspace.contexts.get(&context_dir) else {
         return facts;
     };

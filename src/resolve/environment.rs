@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::source::Location;
 use crate::workspace::compose::{ComposeService, EnvEntry, Text};
 use crate::workspace::interpolate::{VarOutcome, VarUse};
-use crate::workspace::{EnvFileState, VarSource, Workspace, display_path};
+use crate::workspace::{EnvFileState, VarSource, Workspace};
 
 /// Which layer supplied the winning value (`from` in the JSON report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +75,7 @@ pub fn resolve(
     let mut env: Vec<EnvVar> = image_env.to_vec();
     let mut missing = Vec::new();
     for env_file in &service.env_files {
-        let path = display_path(&workspace.root, &workspace.root.join(&env_file.path.value));
+        let path = workspace.project_display(&env_file.path.value);
         match workspace.env_files.get(&path) {
             Some(EnvFileState::Loaded(lines)) => {
                 for line in lines {

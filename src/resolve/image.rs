@@ -147,7 +147,7 @@ impl Build<'_> {
 
 pub fn build_of<'a>(workspace: &'a Workspace, service: &ComposeService) -> Option<Build<'a>> {
     let build = service.build.as_ref()?;
-    let context_path = workspace.root.join(&build.context.value);
+    let context_path = workspace.project_path(&build.context.value);
     let dockerfile_path = context_path.join(
         build
             .dockerfile

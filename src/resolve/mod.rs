@@ -291,7 +291,7 @@ fn language(
     let context = compose.build.as_ref().and_then(|b| {
         workspace
             .contexts
-            .get(&context_key(workspace, &b.context.value))
+            .get(&workspace.project_display(&b.context.value))
     });
     let python_evidence = !service.code.files.is_empty()
         || service
@@ -304,11 +304,6 @@ fn language(
         return Some(Language::Python);
     }
     context.and_then(|c| c.languages.iter().map(|(language, _)| *language).min())
-}
-
-/// The key under which the workspace stored a build context.
-fn context_key(workspace: &Workspace, context: &str) -> Arc<str> {
-    crate::workspace::display_path(&workspace.root, &workspace.root.join(context))
 }
 
 /// Where a variable used in interpolation got its value, for messages.

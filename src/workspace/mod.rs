@@ -148,7 +148,11 @@ pub struct BuildContext {
 
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
+    /// The folder findings are relative to (the PATH argument).
     pub root: PathBuf,
+    /// compose's project directory, the first compose file's folder: relative paths in compose
+    /// files (`build`, `env_file`) and the project `.env` are resolved from it.
+    pub project_dir: PathBuf,
     pub compose_files: Vec<Arc<str>>,
     pub services: Vec<ComposeService>,
     pub interpolation_failures: Vec<InterpolationFailure>,
@@ -166,6 +170,16 @@ pub struct Workspace {
 impl Workspace {
     pub fn source(&self, file: &str) -> Option<&str> {
         self.sources.get(file).map(String::as_str)
+    }
+
+    /// A path written in a compose file, on disk.
+    pub fn project_path(&self, relative: &str) -> PathBuf {
+        self.project_dir.join(relative)
+    }
+
+    /// A path written in a compose file, as findings show it (and as files are keyed here).
+    pub fn project_display(&self, relative: &str) -> Arc<str> {
+        display_path(&self.root, &self.project_path(relative))
     }
 }
 
@@ -186,13 +200,19 @@ const OVERRIDE_NAMES: [&str; 4] = [
 /// Reads the workspace. Fails only when there is nothing to read at all (a missing path).
 pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     let (root, compose_paths) = locate(options)?;
+    let project_dir = compose_paths
+        .first()
+        .and_then(|file| file.parent())
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map_or_else(|| root.clone(), Path::to_path_buf);
     let mut loader = Loader {
         workspace: Workspace {
-            root: root.clone(),
+            root,
+            project_dir: project_dir.clone(),
             ..Workspace::default()
         },
     };
-    loader.read_variables(options, &root);
+    loader.read_variables(options, &project_dir);
     let documents: Vec<_> = compose_paths
         .iter()
         .filter_map(|path| loader.read_compose(path))
@@ -297,10 +317,10 @@ impl Loader {
         });
     }
 
-    fn read_variables(&mut self, options: &Options, root: &Path) {
+    fn read_variables(&mut self, options: &Options, project_dir: &Path) {
         self.workspace.variables.shell = options.shell.clone();
         let files: Vec<PathBuf> = if options.env_files.is_empty() {
-            vec![root.join(".env")]
+            vec![project_dir.join(".env")]
         } else {
             options.env_files.clone()
         };
@@ -393,7 +413,7 @@ impl Loader {
 
     fn read_service_files(&mut self, service: &ComposeService) {
         for env_file in &service.env_files {
-            let path = self.workspace.root.join(&env_file.path.value);
+            let path = self.workspace.project_path(&env_file.path.value);
             let display = self.display(&path);
             if self.workspace.env_files.contains_key(&display) {
                 continue;
@@ -407,7 +427,7 @@ impl Loader {
             self.workspace.env_files.insert(display, state);
         }
         if let Some(build) = &service.build {
-            let context = self.workspace.root.join(&build.context.value);
+            let context = self.workspace.project_path(&build.context.value);
             let dockerfile = build
                 .dockerfile
                 .as_ref()

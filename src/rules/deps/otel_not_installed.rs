@@ -89,8 +89,8 @@ fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut 
         service,
         &instrument.location,
         format!(
-            "the command runs opentelemetry-instrument, but the image never installs opentelemetry-instrumentation (which provides it): the container exits with `opentelemetry-instrument: not found`. {}.",
-            capitalized(&what_is_installed(image))
+            "the command runs opentelemetry-instrument, but the image never installs opentelemetry-instrumentation, which provides it ({}): the container exits with `opentelemetry-instrument: not found`.",
+            what_is_installed(image)
         ),
         format!(
             "add to {}:\n  opentelemetry-distro\n  opentelemetry-exporter-otlp\nand after the install: RUN opentelemetry-bootstrap -a install",
@@ -132,12 +132,4 @@ fn indent(packages: &[&str]) -> String {
         .map(|p| format!("  {p}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
