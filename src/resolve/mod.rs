@@ -35,6 +35,8 @@ pub struct Project {
     pub interpolation_failures: Vec<InterpolationFailure>,
     /// How long resolving each service took, in the order of `services`.
     pub timings: Vec<Duration>,
+    /// Some compose file `include:`s others: services may exist that were not read.
+    pub includes_files: bool,
 }
 
 impl Project {
@@ -280,6 +282,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         problems: workspace.problems.clone(),
         interpolation_failures: workspace.interpolation_failures.clone(),
         timings,
+        includes_files: workspace.includes_files,
     }
 }
 

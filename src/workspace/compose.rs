@@ -29,6 +29,15 @@ pub struct ComposeService {
     pub command: Option<CommandLine>,
     pub entrypoint: Option<CommandLine>,
     pub network_mode: Option<Text>,
+    /// `extends:` another service, of this file or of `file`.
+    pub extends: Option<Extends>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extends {
+    pub service: String,
+    pub file: Option<Text>,
+    pub location: Location,
 }
 
 /// One `environment` entry. `value` is `None` for `KEY` / `KEY:` without a value, which compose
@@ -82,6 +91,8 @@ pub struct ComposeDocument {
     pub services: Vec<ComposeService>,
     pub problems: Vec<StructureProblem>,
     pub interpolation_failures: Vec<InterpolationFailure>,
+    /// The file `include:`s other compose files (not read: their services are unknown here).
+    pub includes_files: bool,
 }
 
 type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -119,6 +130,7 @@ impl Reader<'_> {
                 return self.problem(root, message);
             }
         };
+        self.document.includes_files = entries.iter().any(|(key, _)| key.name == "include");
         let Some((_, services)) = entries.iter().find(|(key, _)| key.name == "services") else {
             return self.problem(root, "no `services` section".into());
         };
@@ -152,6 +164,7 @@ impl Reader<'_> {
             command: None,
             entrypoint: None,
             network_mode: None,
+            extends: None,
         };
         let entries = match &body.kind {
             NodeKind::Map(entries) => entries,
@@ -175,6 +188,7 @@ impl Reader<'_> {
                 "command" => service.command = self.command(&key.name, value),
                 "entrypoint" => service.entrypoint = self.command(&key.name, value),
                 "network_mode" => service.network_mode = self.scalar(&key.name, value),
+                "extends" => service.extends = self.extends(value),
                 _ => {}
             }
         }
@@ -213,6 +227,33 @@ impl Reader<'_> {
             _ => {
                 let message = format!(
                     "`build` must be a string or a mapping, found {}",
+                    node.type_name()
+                );
+                self.problem(node, message);
+                None
+            }
+        }
+    }
+
+    /// `extends: base` or `extends: {service: base, file: other.yml}`.
+    fn extends(&mut self, node: &Node) -> Option<Extends> {
+        let location = self.location(node.line, node.column);
+        match &node.kind {
+            NodeKind::Scalar(name) => Some(Extends {
+                service: name.clone(),
+                file: None,
+                location,
+            }),
+            NodeKind::Map(_) => Some(Extends {
+                service: node.get("service").and_then(Node::as_scalar)?.to_string(),
+                file: node
+                    .get("file")
+                    .and_then(|f| self.scalar("extends.file", f)),
+                location,
+            }),
+            _ => {
+                let message = format!(
+                    "`extends` must be a string or a mapping, found {}",
                     node.type_name()
                 );
                 self.problem(node, message);
@@ -364,6 +405,37 @@ impl Reader<'_> {
     }
 }
 
+/// A service that `extends` another takes the other's settings where it has none of its own;
+/// its `environment` entries win over the base's by name (compose's merge rules).
+pub fn inherit(service: &mut ComposeService, base: &ComposeService) {
+    let own = std::mem::take(&mut service.environment);
+    service.environment = base.environment.clone();
+    for entry in own {
+        match service
+            .environment
+            .iter_mut()
+            .find(|e| e.name == entry.name)
+        {
+            Some(existing) => *existing = entry,
+            None => service.environment.push(entry),
+        }
+    }
+    let mut env_files = base.env_files.clone();
+    env_files.append(&mut service.env_files);
+    service.env_files = env_files;
+    service.image = service.image.take().or_else(|| base.image.clone());
+    service.build = service.build.take().or_else(|| base.build.clone());
+    service.command = service.command.take().or_else(|| base.command.clone());
+    service.entrypoint = service
+        .entrypoint
+        .take()
+        .or_else(|| base.entrypoint.clone());
+    service.network_mode = service
+        .network_mode
+        .take()
+        .or_else(|| base.network_mode.clone());
+}
+
 /// Merges the services of several compose files in order, as `docker compose -f a -f b` does:
 /// later files override single values, `environment` merges by name, `env_file` lists add up.
 pub fn merge(documents: Vec<ComposeDocument>) -> Vec<ComposeService> {
@@ -389,6 +461,7 @@ fn override_service(base: &mut ComposeService, service: ComposeService) {
     base.command = service.command.or(base.command.take());
     base.entrypoint = service.entrypoint.or(base.entrypoint.take());
     base.network_mode = service.network_mode.or(base.network_mode.take());
+    base.extends = service.extends.or(base.extends.take());
     base.build = match (base.build.take(), service.build) {
         (Some(old), Some(new)) => Some(Build {
             context: new.context,

@@ -165,6 +165,8 @@ pub struct Workspace {
     pub problems: Vec<FileProblem>,
     /// Every file read, in the order read (for the report's workspace line).
     pub files: Vec<Arc<str>>,
+    /// A compose file `include:`s others, whose services are not read.
+    pub includes_files: bool,
 }
 
 impl Workspace {
@@ -222,8 +224,10 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
             .workspace
             .interpolation_failures
             .extend(document.interpolation_failures.iter().cloned());
+        loader.workspace.includes_files |= document.includes_files;
     }
     loader.workspace.services = compose::merge(documents);
+    loader.apply_extends();
     if compose_paths.is_empty() {
         loader.synthesize_service();
     }
@@ -376,6 +380,50 @@ impl Loader {
         Some(document)
     }
 
+    /// Resolves `extends:` chains, from this project or from another compose file.
+    fn apply_extends(&mut self) {
+        const MAX_CHAIN: usize = 8;
+        for index in 0..self.workspace.services.len() {
+            for _ in 0..MAX_CHAIN {
+                let Some(extends) = self.workspace.services[index].extends.take() else {
+                    break;
+                };
+                let base = match &extends.file {
+                    None => self
+                        .workspace
+                        .services
+                        .iter()
+                        .find(|s| s.name == extends.service)
+                        .cloned(),
+                    Some(file) => self.service_in_file(&file.value, &extends.service),
+                };
+                match base {
+                    Some(base) => {
+                        compose::inherit(&mut self.workspace.services[index], &base);
+                        self.workspace.services[index].extends = base.extends.clone();
+                    }
+                    None => {
+                        let message = format!(
+                            "`extends` names service `{}`, which does not exist",
+                            extends.service
+                        );
+                        self.problem(FileKind::Compose, extends.location.clone(), message);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    fn service_in_file(&mut self, file: &str, name: &str) -> Option<ComposeService> {
+        let path = self.workspace.project_path(file);
+        let (display, text) = self.read(&path, FileKind::Compose)?;
+        let variables = &self.workspace.variables;
+        let document = compose::read(&display, &text, &|name| variables.lookup(name));
+        self.workspace.sources.insert(display, text);
+        document.services.into_iter().find(|s| s.name == name)
+    }
+
     /// Without a compose file, a Dockerfile at the root is one service named after the folder.
     fn synthesize_service(&mut self) {
         let root = self.workspace.root.clone();
@@ -408,6 +456,7 @@ impl Loader {
             command: None,
             entrypoint: None,
             network_mode: None,
+            extends: None,
         });
     }
 

@@ -26,7 +26,9 @@ declare_rule! {
 
 impl Check for EndpointUnknownHost {
     fn check(&self, project: &Project, out: &mut Findings) {
-        if project.compose_files.is_empty() {
+        // Without compose files, or with `include:`d ones not read, the list of services is
+        // not known.
+        if project.compose_files.is_empty() || project.includes_files {
             return;
         }
         for service in &project.services {
