@@ -312,3 +312,87 @@ fn a_closed_pipe_ends_the_run_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn environment_layers_follow_compose_precedence_and_keep_provenance() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "docker-compose.yml",
+        "services:\n  api:\n    build: ./api\n    env_file: api.env\n    environment:\n      OTEL_SERVICE_NAME: from-compose\n      OTEL_EXPORTER_OTLP_ENDPOINT: ${ENDPOINT:-http://otel-collector:4318}\n",
+    );
+    write(
+        "api.env",
+        "OTEL_SERVICE_NAME=from-env-file\nOTEL_TRACES_SAMPLER=parentbased_always_on\n",
+    );
+    write(
+        "api/Dockerfile",
+        "FROM python:3.12-slim\nENV OTEL_SERVICE_NAME=from-image OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf\nCMD [\"python\", \"app.py\"]\n",
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .args(["lint", "--format", "json"])
+        .arg(dir.path())
+        .env_clear()
+        .output()
+        .unwrap();
+    let report = json(&output);
+    let environment: Vec<(String, String, String, u64, String)> =
+        report["services"][0]["environment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["name"].as_str().unwrap().to_string(),
+                    v["value"].as_str().unwrap().to_string(),
+                    v["file"].as_str().unwrap().to_string(),
+                    v["line"].as_u64().unwrap(),
+                    v["from"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+    let expected = [
+        (
+            "OTEL_SERVICE_NAME",
+            "from-compose",
+            "docker-compose.yml",
+            6,
+            "environment",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_PROTOCOL",
+            "http/protobuf",
+            "api/Dockerfile",
+            2,
+            "dockerfile",
+        ),
+        (
+            "OTEL_TRACES_SAMPLER",
+            "parentbased_always_on",
+            "api.env",
+            2,
+            "env_file",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://otel-collector:4318",
+            "docker-compose.yml",
+            7,
+            "default",
+        ),
+    ]
+    .map(|(n, v, f, l, o)| {
+        (
+            n.to_string(),
+            v.to_string(),
+            f.to_string(),
+            l,
+            o.to_string(),
+        )
+    });
+    assert_eq!(environment, expected);
+}
