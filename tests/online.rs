@@ -105,6 +105,13 @@ fn dotenv_key() -> String {
     format!("HONEYCOMB_API_KEY={KEY}\n")
 }
 
+/// A workspace sending to `endpoint` over `protocol`, with the key in `.env`.
+fn honeycomb_workspace(endpoint: &str, protocol: &str) -> tempfile::TempDir {
+    let lines = honeycomb_env(endpoint, protocol);
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    workspace(&lines, Some(&dotenv_key()))
+}
+
 #[test]
 fn an_http_protobuf_canary_arrives_with_the_services_name_headers_and_marker() {
     let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
@@ -301,9 +308,7 @@ fn a_refused_connection_is_network_refused() {
 #[test]
 fn a_black_holed_endpoint_times_out_within_the_timeout_plus_a_second() {
     let fake = FakeHoneycomb::start(Mode::BlackHole, Auth::accepted(true, true));
-    let lines = honeycomb_env(&fake.url(), "http/protobuf");
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let dir = workspace(&lines, Some(&dotenv_key()));
+    let dir = honeycomb_workspace(&fake.url(), "http/protobuf");
     let started = Instant::now();
     let output = doctor(
         &["canary", "--format", "json", "--timeout", "2"],
@@ -320,9 +325,7 @@ fn a_black_holed_endpoint_times_out_within_the_timeout_plus_a_second() {
 #[test]
 fn a_black_holed_grpc_endpoint_times_out_too() {
     let fake = FakeHoneycomb::start(Mode::BlackHole, Auth::accepted(true, true));
-    let lines = honeycomb_env(&fake.url(), "grpc");
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let dir = workspace(&lines, Some(&dotenv_key()));
+    let dir = honeycomb_workspace(&fake.url(), "grpc");
     let started = Instant::now();
     let output = doctor(
         &["canary", "--format", "json", "--timeout", "2"],
@@ -412,9 +415,7 @@ fn https_to_a_plain_http_port_is_network_tls() {
 fn a_broken_proxy_is_network_proxy() {
     let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
     let proxy = format!("http://127.0.0.1:{}", support::closed_port());
-    let lines = honeycomb_env(&fake.url(), "http/protobuf");
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let dir = workspace(&lines, Some(&dotenv_key()));
+    let dir = honeycomb_workspace(&fake.url(), "http/protobuf");
     let output = doctor(
         &["canary", "--format", "json", "--timeout", "3"],
         dir.path(),
@@ -434,9 +435,7 @@ fn a_broken_proxy_is_network_proxy() {
 
 /// The key check against fakes for both regions (`OTEL_DOCTOR_HONEYCOMB_API_URL[_EU]`).
 fn key_check(us: &FakeHoneycomb, eu: Option<&FakeHoneycomb>, endpoint: &str) -> serde_json::Value {
-    let lines = honeycomb_env(endpoint, "http/protobuf");
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let dir = workspace(&lines, Some(&dotenv_key()));
+    let dir = honeycomb_workspace(endpoint, "http/protobuf");
     let mut env = vec![("OTEL_DOCTOR_HONEYCOMB_API_URL", us.url())];
     if let Some(eu) = eu {
         env.push(("OTEL_DOCTOR_HONEYCOMB_API_URL_EU", eu.url()));
@@ -514,9 +513,7 @@ fn a_key_refused_everywhere_is_rejected_with_honeycombs_reason() {
 fn without_a_honeycomb_endpoint_no_honeycomb_host_is_contacted() {
     // No API override: the endpoint is a collector, so /1/auth is skipped, not sent anywhere.
     let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
-    let lines = honeycomb_env(&fake.url(), "http/protobuf");
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let dir = workspace(&lines, Some(&dotenv_key()));
+    let dir = honeycomb_workspace(&fake.url(), "http/protobuf");
     let report = report(&doctor(
         &["check", "--format", "json", "--timeout", "3"],
         dir.path(),
@@ -547,9 +544,7 @@ fn without_a_honeycomb_endpoint_no_honeycomb_host_is_contacted() {
 #[test]
 fn offline_skips_both_network_steps_and_sends_nothing() {
     let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
-    let lines = honeycomb_env(&fake.url(), "http/protobuf");
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let dir = workspace(&lines, Some(&dotenv_key()));
+    let dir = honeycomb_workspace(&fake.url(), "http/protobuf");
     let env = [("OTEL_DOCTOR_HONEYCOMB_API_URL", fake.url())];
     let report = report(&doctor(
         &["check", "--offline", "--format", "json"],
@@ -601,9 +596,7 @@ fn the_key_never_appears_unmasked_in_any_output() {
         },
         Auth::unknown_key(),
     );
-    let lines = honeycomb_env(&fake.url(), "http/protobuf");
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let dir = workspace(&lines, Some(&dotenv_key()));
+    let dir = honeycomb_workspace(&fake.url(), "http/protobuf");
     let output_file = dir.path().join("report.out");
     let env = [
         ("OTEL_DOCTOR_HONEYCOMB_API_URL", fake.url()),

@@ -29,20 +29,6 @@ pub struct Include {
     pub column: u32,
 }
 
-/// pip options that take the next word as their value.
-const OPTIONS_WITH_VALUE: [&str; 10] = [
-    "-c",
-    "--constraint",
-    "-i",
-    "--index-url",
-    "--extra-index-url",
-    "-f",
-    "--find-links",
-    "--trusted-host",
-    "--no-binary",
-    "--only-binary",
-];
-
 /// Never fails: what pip would reject is skipped (pip reports it at build time).
 pub fn parse_requirements(text: &str) -> RequirementsFile {
     let mut file = RequirementsFile::default();
@@ -84,7 +70,8 @@ pub fn parse_requirements(text: &str) -> RequirementsFile {
                 "-e"
             };
             local_or_egg(&value_of(option), line, column, &mut file);
-        } else if word.starts_with('-') || OPTIONS_WITH_VALUE.contains(&word) {
+        } else if word.starts_with('-') {
+            // Other options (`-i URL`, `-c file`, `--hash=...`) take the whole line.
             continue;
         } else if word.starts_with('.') || word.starts_with('/') {
             file.local_paths.push(Include {
