@@ -60,13 +60,6 @@ impl ExportPlan<'_> {
             .map(|h| h.value.as_str())
     }
 
-    /// The endpoint's setting, when one was configured in the environment or a flag.
-    pub fn endpoint_setting(&self) -> Option<&Setting<'_>> {
-        match &self.endpoint {
-            EndpointSource::Setting { setting, .. } => Some(setting),
-            _ => None,
-        }
-    }
 
     /// Where the endpoint is written (a setting or code), if anywhere.
     pub fn endpoint_location(&self) -> Option<&Location> {

@@ -109,13 +109,6 @@ impl ImageContents {
                 .any(|l| l.packages.iter().any(|p| p == package))
     }
 
-    /// Where an installed package is named, if it is installed directly.
-    pub fn installed_at(&self, package: &str) -> Option<&Location> {
-        self.installed
-            .iter()
-            .find(|p| p.name == package)
-            .map(|p| &p.location)
-    }
 }
 
 /// The Dockerfile a service builds and the chain of stages its image is made of.
