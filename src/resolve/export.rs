@@ -60,7 +60,6 @@ impl ExportPlan<'_> {
             .map(|h| h.value.as_str())
     }
 
-
     /// Where the endpoint is written (a setting or code), if anywhere.
     pub fn endpoint_location(&self) -> Option<&Location> {
         match &self.endpoint {

@@ -108,7 +108,6 @@ impl ImageContents {
                 .iter()
                 .any(|l| l.packages.iter().any(|p| p == package))
     }
-
 }
 
 /// The Dockerfile a service builds and the chain of stages its image is made of.
