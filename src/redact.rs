@@ -2,7 +2,7 @@
 //! of defence: every byte of output passes through a `Redactor` that knows every key the run
 //! has seen.
 
-use crate::honeycomb;
+use crate::knowledge::honeycomb;
 use crate::resolve::Project;
 
 /// Secrets shorter than this are not real keys, and replacing them would mangle the report.

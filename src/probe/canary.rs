@@ -24,7 +24,7 @@ use super::classify::{Failure, FailureKind, classify};
 use super::http::{Exchange, RecordingClient};
 use super::target::Target;
 use super::{Raised, network_finding};
-use crate::otel::Protocol;
+use crate::knowledge::otel::Protocol;
 use crate::rules::canary::{PartialSuccess as PartialSuccessRule, Rejected};
 
 /// Marks the canary in Honeycomb, so it can be found (and told apart from real traffic).

@@ -10,7 +10,7 @@ use super::answer::error_reason;
 use super::classify::Failure;
 use super::target::{Key, Target};
 use super::{Raised, network_finding};
-use crate::honeycomb::{self, Region};
+use crate::knowledge::honeycomb::{self, Region};
 use crate::rules::honeycomb::{
     KeyCannotCreateDatasets, KeyCannotSend, KeyCheckFailed, KeyRejected, KeyWrongRegion,
 };

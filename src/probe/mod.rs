@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP};
-use crate::honeycomb::Region;
+use crate::knowledge::honeycomb::Region;
 use crate::report::{Status, Step};
 use crate::resolve::Service;
 use crate::rules::RuleMeta;

@@ -1,8 +1,8 @@
 //! Where the network steps go: one target per distinct pipeline (endpoint, protocol and
 //! headers as each service will send them), or the reason a service has none worth probing.
 
-use crate::honeycomb::{self, Region};
-use crate::otel::{self, Header, Protocol};
+use crate::knowledge::honeycomb::{self, Region};
+use crate::knowledge::otel::{self, Header, Protocol};
 use crate::resolve::{EndpointSource, Service};
 use crate::source::Location;
 

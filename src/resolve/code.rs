@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::image::ImageContents;
-use crate::otel::Protocol;
-use crate::python_otel;
+use crate::knowledge::otel::Protocol;
+use crate::knowledge::python;
 use crate::source::Location;
 use crate::workspace::compose::ComposeService;
 use crate::workspace::python::{ArgValue, Call, PythonSource};
@@ -115,7 +115,7 @@ fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
     let at = |line: u32, column: u32| Location::new(&file.path, line, column);
     let names = imported_names(&file.content);
     for import in &file.content.imports {
-        if let Some(package) = python_otel::package_for_module(&import.module) {
+        if let Some(package) = python::package_for_module(&import.module) {
             facts.otel_imports.push(OtelImport {
                 module: import.module.clone(),
                 package,
@@ -123,7 +123,7 @@ fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
             });
         }
         let root = import.module.split('.').next().unwrap_or_default();
-        if python_otel::FRAMEWORKS
+        if python::FRAMEWORKS
             .iter()
             .any(|(framework, _)| *framework == root)
         {
@@ -156,7 +156,7 @@ fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
                 facts.spans_created.get_or_insert(location);
             }
             "OTLPSpanExporter" => facts.exporters.push(CodeExporter {
-                kind: ExporterKind::Otlp(python_otel::exporter_module_protocol(module)),
+                kind: ExporterKind::Otlp(python::exporter_module_protocol(module)),
                 location,
                 endpoint: string_argument(call, "endpoint").map(|(v, l, c)| (v, at(l, c))),
             }),
@@ -168,7 +168,7 @@ fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
             _ if name.ends_with("Instrumentor")
                 && module.starts_with("opentelemetry.instrumentation.") =>
             {
-                if let Some(package) = python_otel::package_for_module(module) {
+                if let Some(package) = python::package_for_module(module) {
                     facts.instrumentors.push((package, location));
                 }
             }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::image::Build;
-use crate::otel;
+use crate::knowledge::otel;
 use crate::shell;
 use crate::source::{Location, find_from};
 use crate::workspace::Workspace;

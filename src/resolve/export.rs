@@ -2,8 +2,8 @@
 //! and headers, each with the setting (or code, or default) it came from.
 
 use super::{Service, Setting};
-use crate::otel::{self, DroppedHeader, Header, Protocol};
-use crate::python_otel;
+use crate::knowledge::otel::{self, DroppedHeader, Header, Protocol};
+use crate::knowledge::python;
 use crate::source::Location;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +134,7 @@ fn protocol(service: &Service) -> (Protocol, ProtocolSource<'_>) {
     if let Some((protocol, setting)) = configured {
         return (protocol, ProtocolSource::Setting(setting));
     }
-    if service.instrument.is_some() && service.has_package(python_otel::DISTRO) == Some(true) {
+    if service.instrument.is_some() && service.has_package(python::DISTRO) == Some(true) {
         return (Protocol::Grpc, ProtocolSource::DistroDefault);
     }
     (Protocol::HttpProtobuf, ProtocolSource::SpecDefault)

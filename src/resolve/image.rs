@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::environment::{EnvOrigin, EnvVar};
-use crate::python_otel;
+use crate::knowledge::python;
 use crate::shell;
 use crate::source::{Location, find_from};
 use crate::workspace::compose::ComposeService;
@@ -46,7 +46,7 @@ impl Manifest {
     pub fn otel_requirements(&self) -> impl Iterator<Item = &(Requirement, Location)> {
         self.requirements
             .iter()
-            .filter(|(r, _)| python_otel::is_otel_package(&r.name))
+            .filter(|(r, _)| python::is_otel_package(&r.name))
     }
 }
 
@@ -78,7 +78,7 @@ impl ImageContents {
     }
 
     pub fn lists_opentelemetry(&self) -> bool {
-        self.closure.iter().any(|p| python_otel::is_otel_package(p))
+        self.closure.iter().any(|p| python::is_otel_package(p))
             || self
                 .manifests
                 .iter()
@@ -99,10 +99,8 @@ impl ImageContents {
             .iter()
             .filter(|m| !m.installed)
             .flat_map(|m| &m.requirements);
-        python_otel::installed_closure(
-            uninstalled.map(|(r, _)| (r.name.as_str(), r.extras.as_slice())),
-        )
-        .contains(package)
+        python::installed_closure(uninstalled.map(|(r, _)| (r.name.as_str(), r.extras.as_slice())))
+            .contains(package)
             || self
                 .lost
                 .iter()
@@ -257,7 +255,7 @@ fn lost_installs(
             // What the stage has, with what its packages pull in, that the final image lacks.
             let packages: Vec<String> = closure_of(&state.installed)
                 .into_iter()
-                .filter(|name| python_otel::is_otel_package(name) && !final_closure.contains(name))
+                .filter(|name| python::is_otel_package(name) && !final_closure.contains(name))
                 .collect();
             let location = state.install_locations.first()?.clone();
             (!packages.is_empty()).then(|| LostInstall {
@@ -270,7 +268,7 @@ fn lost_installs(
 }
 
 fn closure_of(installed: &[InstalledPackage]) -> BTreeSet<String> {
-    python_otel::installed_closure(
+    python::installed_closure(
         installed
             .iter()
             .map(|p| (p.name.as_str(), p.extras.as_slice())),

@@ -18,7 +18,7 @@ pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, VarRef};
 pub use export::{EndpointSource, ExportPlan, ProtocolSource};
 pub use image::{ImageContents, InstalledPackage, LostInstall, Manifest};
 
-use crate::otel;
+use crate::knowledge::otel;
 use crate::source::Location;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::{FileProblem, Language, VarSource, Workspace};
@@ -188,8 +188,8 @@ impl Service {
     pub fn auto_configures_sdk(&self) -> bool {
         self.instrument.is_some()
             && [
-                crate::python_otel::DISTRO,
-                crate::python_otel::HONEYCOMB_DISTRO,
+                crate::knowledge::python::DISTRO,
+                crate::knowledge::python::HONEYCOMB_DISTRO,
             ]
             .iter()
             .any(|distro| self.has_package(distro) != Some(false))
@@ -204,7 +204,7 @@ impl Service {
     pub fn honeycomb_key(&self) -> Option<KeyUse<'_>> {
         let plan = self.export_plan();
         if let (Some(value), Some(setting)) = (
-            plan.header(crate::honeycomb::TEAM_HEADER),
+            plan.header(crate::knowledge::honeycomb::TEAM_HEADER),
             plan.headers_setting,
         ) {
             return Some(KeyUse {
@@ -213,7 +213,7 @@ impl Service {
                 in_header: true,
             });
         }
-        let distro = self.has_package(crate::python_otel::HONEYCOMB_DISTRO) == Some(true);
+        let distro = self.has_package(crate::knowledge::python::HONEYCOMB_DISTRO) == Some(true);
         self.setting("HONEYCOMB_API_KEY")
             .filter(|_| distro)
             .map(|setting| KeyUse {

@@ -1,4 +1,4 @@
-use crate::otel::Protocol;
+use crate::knowledge::otel::Protocol;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,4 +1,4 @@
-use crate::otel;
+use crate::knowledge::otel;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,4 +1,4 @@
-use crate::honeycomb::mask_keys_in;
+use crate::knowledge::honeycomb::mask_keys_in;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

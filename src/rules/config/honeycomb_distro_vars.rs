@@ -1,5 +1,5 @@
-use crate::honeycomb::TEAM_HEADER;
-use crate::python_otel::HONEYCOMB_DISTRO;
+use crate::knowledge::honeycomb::TEAM_HEADER;
+use crate::knowledge::python::HONEYCOMB_DISTRO;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,4 +1,4 @@
-use crate::otel::{self, Protocol};
+use crate::knowledge::otel::{self, Protocol};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

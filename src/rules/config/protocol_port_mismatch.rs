@@ -1,5 +1,5 @@
-use crate::honeycomb;
-use crate::otel::Protocol;
+use crate::knowledge::honeycomb;
+use crate::knowledge::otel::Protocol;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,4 +1,4 @@
-use crate::otel::KNOWN_VARIABLES;
+use crate::knowledge::otel::KNOWN_VARIABLES;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule, edit_distance};
 

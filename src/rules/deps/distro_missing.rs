@@ -1,4 +1,4 @@
-use crate::python_otel::{DISTRO, HONEYCOMB_DISTRO, INSTRUMENTATION};
+use crate::knowledge::python::{DISTRO, HONEYCOMB_DISTRO, INSTRUMENTATION};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,4 +1,4 @@
-use crate::python_otel::{EXPORTER_GRPC, EXPORTER_HTTP};
+use crate::knowledge::python::{EXPORTER_GRPC, EXPORTER_HTTP};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,5 +1,5 @@
-use crate::otel::Protocol;
-use crate::python_otel::{self, EXPORTER_GRPC, EXPORTER_HTTP};
+use crate::knowledge::otel::Protocol;
+use crate::knowledge::python::{self, EXPORTER_GRPC, EXPORTER_HTTP};
 use crate::resolve::{Project, ProtocolSource};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -51,7 +51,7 @@ impl Check for ExporterProtocolMismatch {
                 ),
                 _ => continue,
             };
-            let (message, hint) = match python_otel::exporter_package_for(plan.protocol) {
+            let (message, hint) = match python::exporter_package_for(plan.protocol) {
                 None => (
                     format!(
                         "{configured}, but the Python SDK has no http/json exporter: it raises \"Unsupported OTLP protocol\" and the app runs uninstrumented."

@@ -1,4 +1,4 @@
-use crate::python_otel::{FRAMEWORKS, INSTRUMENTATION};
+use crate::knowledge::python::{FRAMEWORKS, INSTRUMENTATION};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,4 +1,4 @@
-use crate::python_otel::INSTRUMENTATION;
+use crate::knowledge::python::INSTRUMENTATION;
 use crate::resolve::{ImageContents, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 

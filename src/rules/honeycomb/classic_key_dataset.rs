@@ -1,4 +1,4 @@
-use crate::honeycomb::{DATASET_HEADER, classify_key, mask};
+use crate::knowledge::honeycomb::{DATASET_HEADER, classify_key, mask};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

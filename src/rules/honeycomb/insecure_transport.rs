@@ -1,4 +1,4 @@
-use crate::otel::is_loopback_host;
+use crate::knowledge::otel::is_loopback_host;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,4 +1,4 @@
-use crate::honeycomb::{classify_key, mask};
+use crate::knowledge::honeycomb::{classify_key, mask};
 use crate::resolve::{EnvOrigin, Project};
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,5 +1,5 @@
-use crate::honeycomb::{TEAM_HEADER, region_of_host};
-use crate::otel;
+use crate::knowledge::honeycomb::{TEAM_HEADER, region_of_host};
+use crate::knowledge::otel;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

@@ -1,4 +1,4 @@
-use crate::honeycomb::{classify_key, key_slip, mask};
+use crate::knowledge::honeycomb::{classify_key, key_slip, mask};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 

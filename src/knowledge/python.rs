@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::otel::Protocol;
+use crate::knowledge::otel::Protocol;
 
 pub const API: &str = "opentelemetry-api";
 pub const SDK: &str = "opentelemetry-sdk";
