@@ -92,7 +92,10 @@ fn shorten_list(files: &[&str], python_files: usize) -> String {
 
 fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) -> Step {
     let id = service_step(&service.name);
-    let own: Vec<&Finding> = findings.iter().filter(|f| f.step == id).collect();
+    let own: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.step == id || f.affects(&service.name))
+        .collect();
     let (status, summary) = if own.is_empty() && !service.uses_opentelemetry() {
         (
             Status::Skip,

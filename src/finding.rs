@@ -29,12 +29,24 @@ pub struct Finding {
     pub severity: Severity,
     /// The report step it belongs to: `workspace`, `service:NAME`, `key`, `canary`.
     pub step: String,
+    /// The first service it affects (the one whose step lists it).
     pub service: Option<String>,
+    /// Every service it affects, `service` first: one root cause (a shared Dockerfile, an
+    /// unset shell variable, a collector's config) is one finding, however many services it
+    /// breaks. Empty for findings about the workspace as a whole.
+    pub services: Vec<String>,
     /// Online findings have no file of their own: they point at the line that supplied the
     /// key or endpoint, when there is one.
     pub location: Option<Location>,
     pub message: String,
     pub hint: String,
+}
+
+impl Finding {
+    /// Whether the finding breaks or concerns this service.
+    pub fn affects(&self, service: &str) -> bool {
+        self.services.iter().any(|s| s == service)
+    }
 }
 
 /// The step id of a service.
@@ -45,3 +57,35 @@ pub fn service_step(service: &str) -> String {
 pub const WORKSPACE_STEP: &str = "workspace";
 pub const KEY_STEP: &str = "key";
 pub const CANARY_STEP: &str = "canary";
+
+/// Services as a sentence names them: at most five, then how many more.
+pub fn name_services<S: AsRef<str>>(names: &[S]) -> String {
+    const SHOWN: usize = 5;
+    let shown: Vec<&str> = names.iter().take(SHOWN).map(AsRef::as_ref).collect();
+    match names.len() {
+        0 => String::new(),
+        n if n <= SHOWN => match shown.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        },
+        n => format!("{} and {} more", shown.join(", "), n - SHOWN),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_at_most_five_services() {
+        assert_eq!(name_services(&["a"]), "a");
+        assert_eq!(name_services(&["a", "b"]), "a and b");
+        assert_eq!(
+            name_services(&["a", "b", "c", "d", "e"]),
+            "a, b, c, d and e"
+        );
+        let many: Vec<String> = (0..1000).map(|i| format!("s{i}")).collect();
+        assert_eq!(name_services(&many), "s0, s1, s2, s3, s4 and 995 more");
+    }
+}

@@ -93,10 +93,12 @@ fn json_has_the_documented_shape() {
         ]
     );
     for finding in report["findings"].as_array().unwrap() {
+        assert_eq!(finding["services"], serde_json::json!([finding["service"]]));
         assert_eq!(
             keys(finding),
             [
-                "rule", "severity", "step", "service", "file", "line", "column", "message", "hint"
+                "rule", "severity", "step", "service", "services", "file", "line", "column",
+                "message", "hint"
             ]
         );
     }

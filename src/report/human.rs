@@ -7,7 +7,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::{Report, Status, Step, TOOL_NAME, TOOL_VERSION};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, name_services};
 
 const WIDTH: usize = 100;
 const TITLE_WIDTH: usize = 14;
@@ -79,6 +79,21 @@ fn step_lines(report: &Report, step: &Step, out: &mut String) {
     for finding in findings {
         finding_lines(finding, out);
     }
+    if let Some(service) = step.id.strip_prefix("service:") {
+        for shared in report
+            .findings
+            .iter()
+            .filter(|f| f.step != step.id && f.affects(service))
+        {
+            let (symbol, style) = severity_style(shared.severity);
+            let owner = shared.service.as_deref().unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    {style}{symbol} {}{style:#}  {DIM}shared with {owner}, reported there{DIM:#}",
+                shared.rule
+            );
+        }
+    }
 }
 
 fn finding_lines(finding: &Finding, out: &mut String) {
@@ -95,6 +110,14 @@ fn finding_lines(finding: &Finding, out: &mut String) {
     );
     for line in wrap(&finding.message, WIDTH - 6) {
         let _ = writeln!(out, "      {line}");
+    }
+    if finding.services.len() > 1 {
+        let _ = writeln!(
+            out,
+            "      {DIM}affects {} services: {}{DIM:#}",
+            finding.services.len(),
+            name_services(&finding.services)
+        );
     }
     let mut hint_lines = finding.hint.lines();
     if let Some(first) = hint_lines.next() {
@@ -167,7 +190,7 @@ fn verdict(report: &Report, out: &mut String) {
             report
                 .findings
                 .iter()
-                .any(|f| f.severity == Severity::Error && f.service.as_deref() == Some(name))
+                .any(|f| f.severity == Severity::Error && f.affects(name))
         })
         .collect();
     let tally = format!(
@@ -187,7 +210,7 @@ fn verdict(report: &Report, out: &mut String) {
             "{RED}✗{RED:#} {tally} in {} service{} — Honeycomb will receive nothing from {}.",
             failing.len(),
             plural(failing.len()),
-            failing.join(", ")
+            name_services(&failing)
         )
     } else if counts.errors > 0 {
         format!("{RED}✗{RED:#} {tally} — fix the errors before anything can be checked further.")

@@ -45,6 +45,7 @@ pub fn render(report: &Report) -> String {
             "severity": finding.severity,
             "step": finding.step,
             "service": finding.service,
+            "services": finding.services,
             "file": finding.location.as_ref().map(|l| &*l.file),
             "line": finding.location.as_ref().map(|l| l.line),
             "column": finding.location.as_ref().map(|l| l.column),

@@ -61,6 +61,7 @@ impl RuleMeta {
             rule: self.id,
             severity: self.severity,
             step,
+            services: service.iter().cloned().collect(),
             service,
             location,
             message,
@@ -162,13 +163,39 @@ pub fn lint(project: &Project) -> Vec<Finding> {
     for rule in all() {
         rule.check(project, &mut out);
     }
-    let mut findings = out.findings;
+    let mut findings = fold_shared_causes(out.findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.location.cmp(&b.location))
     });
     findings
+}
+
+/// One finding per root cause: the same rule at the same place with the same fix (a shared
+/// Dockerfile, manifest or anchor) becomes one finding listing every service it affects.
+fn fold_shared_causes(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut folded: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut index: std::collections::HashMap<(&'static str, Option<Location>, String), usize> =
+        std::collections::HashMap::new();
+    for finding in findings {
+        let key = (finding.rule, finding.location.clone(), finding.hint.clone());
+        match index.get(&key) {
+            Some(&at) if finding.location.is_some() => {
+                let kept = &mut folded[at];
+                for service in finding.services {
+                    if !kept.services.contains(&service) {
+                        kept.services.push(service);
+                    }
+                }
+            }
+            _ => {
+                index.insert(key, folded.len());
+                folded.push(finding);
+            }
+        }
+    }
+    folded
 }
 
 /// The optimal string alignment distance (Levenshtein plus adjacent transpositions): how many
@@ -222,6 +249,30 @@ impl Findings {
             message,
             hint,
         );
+        self.findings.push(finding);
+    }
+
+    /// One finding for a cause several services share (an unset shell variable, a collector's
+    /// config): it belongs to the first service's step and names them all.
+    pub fn services(
+        &mut self,
+        rule: &RuleMeta,
+        services: &[&Service],
+        location: &Location,
+        message: String,
+        hint: String,
+    ) {
+        let Some(first) = services.first() else {
+            return;
+        };
+        let mut finding = rule.finding(
+            service_step(&first.name),
+            Some(first.name.clone()),
+            Some(location.clone()),
+            message,
+            hint,
+        );
+        finding.services = services.iter().map(|s| s.name.clone()).collect();
         self.findings.push(finding);
     }
 
