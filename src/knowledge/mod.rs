@@ -4,5 +4,6 @@
 //! is a change here, not in the rules.
 
 pub mod honeycomb;
+pub mod languages;
 pub mod otel;
 pub mod python;

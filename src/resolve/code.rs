@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::image::ImageContents;
+use super::image::files::is_within;
 use crate::knowledge::otel::Protocol;
 use crate::knowledge::python;
 use crate::source::Location;
@@ -72,10 +73,13 @@ impl CodeFacts {
     }
 }
 
+/// `code_root` is the image folder the command runs its code from: only the context's files
+/// copied under it are the service's code (a shared build context holds other services' too).
 pub fn resolve(
     workspace: &Workspace,
     service: &ComposeService,
     image: Option<&ImageContents>,
+    code_root: Option<&str>,
 ) -> CodeFacts {
     let mut facts = CodeFacts::default();
     let Some(build) = &service.build else {
@@ -85,30 +89,32 @@ pub fn resolve(
     let Some(context) = workspace.contexts.get(&context_dir) else {
         return facts;
     };
-    let copied = image.and_then(|i| i.copied_paths.as_deref());
-    for file in context
-        .python
-        .iter()
-        .filter(|f| in_image(&f.path, &context_dir, copied))
-    {
+    let in_image: Vec<&Parsed<PythonSource>> = match image {
+        Some(image) => {
+            let copied: Vec<(&Parsed<PythonSource>, String)> = context
+                .python
+                .iter()
+                .filter_map(|f| Some((f, image.image_path_of(&f.path)?)))
+                .collect();
+            let under_root: Vec<&Parsed<PythonSource>> = copied
+                .iter()
+                .filter(|(_, at)| code_root.is_none_or(|root| is_within(at, root)))
+                .map(|(f, _)| *f)
+                .collect();
+            match (under_root.is_empty(), copied.is_empty()) {
+                (false, _) => under_root,
+                (true, false) => copied.into_iter().map(|(f, _)| f).collect(),
+                // Nothing copied: the code arrives another way (a bind mount), whole.
+                (true, true) => context.python.iter().collect(),
+            }
+        }
+        None => context.python.iter().collect(),
+    };
+    for file in in_image {
         facts.files.push(Arc::clone(&file.path));
         read_file(file, &mut facts);
     }
     facts
-}
-
-/// Whether a context file is copied into the image (all are, when the whole context is).
-fn in_image(file: &str, context_dir: &str, copied: Option<&[String]>) -> bool {
-    let Some(copied) = copied else { return true };
-    let relative = if context_dir == "." {
-        file
-    } else {
-        file.strip_prefix(context_dir)
-            .map_or(file, |r| r.trim_start_matches('/'))
-    };
-    copied
-        .iter()
-        .any(|path| relative == path || relative.starts_with(&format!("{path}/")))
 }
 
 fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
@@ -265,14 +271,5 @@ mod tests {
             "opentelemetry.instrumentation.flask.FlaskInstrumentor.instrument_app"
         );
         assert_eq!(qualify("app.run", &names), "app.run");
-    }
-
-    #[test]
-    fn copied_paths_limit_the_files() {
-        let copied = vec!["src".to_string()];
-        assert!(in_image("svc/src/app.py", "svc", Some(&copied)));
-        assert!(!in_image("svc/tests/t.py", "svc", Some(&copied)));
-        assert!(in_image("svc/tests/t.py", "svc", None));
-        assert!(in_image("src/app.py", ".", Some(&copied)));
     }
 }

@@ -1,16 +1,19 @@
 //! The command a container starts with: compose `entrypoint`/`command` over the image's
-//! `ENTRYPOINT`/`CMD`, as words with positions, and the `opentelemetry-instrument` wrapper
-//! with its flags if the command uses one.
+//! `ENTRYPOINT`/`CMD`, as words with positions; what it finally runs, seen through runners
+//! (`poetry run`, `uv run`, `tini --`, `sh -c`, `exec`) and the build context's start scripts
+//! (`./run.sh`, an `entrypoint.sh` ending in `exec "$@"`); and the `opentelemetry-instrument`
+//! wrapper with its flags if it uses one.
 
 use std::sync::Arc;
 
-use super::image::Build;
+use super::image::files::join_image_path;
+use super::image::{Build, ImageContents};
 use crate::knowledge::otel;
 use crate::shell;
 use crate::source::{Location, find_from};
-use crate::workspace::Workspace;
 use crate::workspace::compose::{CommandLine, ComposeService};
 use crate::workspace::dockerfile::{Args, Instruction};
+use crate::workspace::{Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandWord {
@@ -24,6 +27,11 @@ pub struct Command {
     /// Where the command is written (compose `command:` value or the Dockerfile `CMD`).
     pub location: Location,
     pub from_compose: bool,
+    /// What finally runs: the program and its arguments once runners are stripped and start
+    /// scripts followed (`python -m app` for `poetry run python -m app`).
+    pub runs: Vec<CommandWord>,
+    /// The start scripts followed on the way, in order.
+    pub scripts: Vec<Arc<str>>,
 }
 
 impl Command {
@@ -57,10 +65,24 @@ pub fn resolve(
     workspace: &Workspace,
     service: &ComposeService,
     build: Option<&Build>,
+    image: Option<&ImageContents>,
 ) -> (Option<Command>, Option<Instrument>) {
-    let command = effective_command(workspace, service, build);
-    let instrument = command.as_ref().and_then(|c| find_instrument(&c.words));
-    (command, instrument)
+    let Some(mut command) = effective_command(workspace, service, build) else {
+        return (None, None);
+    };
+    let scripts = build
+        .and_then(|b| b.context)
+        .map_or(&[][..], |c| &c.scripts[..]);
+    let start = StartScripts {
+        scripts,
+        image,
+        workdir: image.map_or("/", |i| i.workdir.as_str()),
+    };
+    let mut followed = Vec::new();
+    let (runs, instrument) = start.follow(&command.words, &mut followed, 0);
+    command.runs = runs;
+    command.scripts = followed;
+    (Some(command), instrument)
 }
 
 /// Docker's rule: a compose `entrypoint` replaces the image's and drops its `CMD`; a compose
@@ -112,6 +134,8 @@ fn compose_command(workspace: &Workspace, line: &CommandLine) -> Command {
                 |i| i.location.clone(),
             ),
             from_compose: true,
+            runs: Vec::new(),
+            scripts: Vec::new(),
         },
         CommandLine::Shell(text) => Command {
             words: split_located(
@@ -121,6 +145,8 @@ fn compose_command(workspace: &Workspace, line: &CommandLine) -> Command {
             ),
             location: text.location.clone(),
             from_compose: true,
+            runs: Vec::new(),
+            scripts: Vec::new(),
         },
     }
 }
@@ -147,6 +173,8 @@ fn dockerfile_command(
         words,
         location,
         from_compose: false,
+        runs: Vec::new(),
+        scripts: Vec::new(),
     }
 }
 
@@ -179,8 +207,226 @@ fn shift(location: &Location, columns: u32) -> Location {
     Location::new(&location.file, location.line, location.column + columns)
 }
 
-/// Finds `opentelemetry-instrument` in the command, looking inside `sh -c "..."` and across
-/// `&&` chains, and reads its flags up to the wrapped program.
+/// The build context's shell scripts, to follow a command that starts through one.
+struct StartScripts<'a> {
+    scripts: &'a [Parsed<String>],
+    image: Option<&'a ImageContents>,
+    workdir: &'a str,
+}
+
+impl StartScripts<'_> {
+    /// What `words` finally runs, and the `opentelemetry-instrument` on the way, if any.
+    fn follow(
+        &self,
+        words: &[CommandWord],
+        followed: &mut Vec<Arc<str>>,
+        depth: usize,
+    ) -> (Vec<CommandWord>, Option<Instrument>) {
+        const MAX_DEPTH: usize = 4;
+        let last = last_command(words);
+        let runs = unwrap_runners(&last);
+        if let Some(instrument) = find_instrument(words) {
+            return (unwrap_runners(&instrument.program), Some(instrument));
+        }
+        if depth < MAX_DEPTH
+            && let Some((script, rest)) = self.script_of(&runs)
+        {
+            followed.push(Arc::clone(&script.path));
+            let tail = script_command(script);
+            // `exec "$@"` runs the arguments the script was given (the image's `CMD`).
+            let tail: Vec<CommandWord> = tail
+                .into_iter()
+                .flat_map(|word| match word.text.as_str() {
+                    "$@" | "$*" | "${@}" => rest.clone(),
+                    _ => vec![word],
+                })
+                .collect();
+            return self.follow(&tail, followed, depth + 1);
+        }
+        (runs, None)
+    }
+
+    /// `./run.sh args`, `sh run.sh args`, `/app/entrypoint.sh args`: the script of the context
+    /// copied there, and the arguments it gets.
+    fn script_of(&self, words: &[CommandWord]) -> Option<(&Parsed<String>, Vec<CommandWord>)> {
+        let (first, rest) = words.split_first()?;
+        let (path, rest) = if matches!(basename(&first.text), "sh" | "bash" | "ash" | "dash")
+            && let Some((script, rest)) = rest.split_first()
+            && !script.text.starts_with('-')
+        {
+            (script, rest)
+        } else {
+            (first, rest)
+        };
+        if !path.text.ends_with(".sh") {
+            return None;
+        }
+        let image_path = join_image_path(self.workdir, &path.text);
+        let script = match self.image {
+            Some(image) => {
+                let file =
+                    image.source_of(&image_path, |p| self.scripts.iter().any(|s| &*s.path == p))?;
+                self.scripts.iter().find(|s| s.path == file)?
+            }
+            None => self
+                .scripts
+                .iter()
+                .find(|s| s.path.ends_with(path.text.trim_start_matches("./")))?,
+        };
+        Some((script, rest.to_vec()))
+    }
+}
+
+/// The command a start script ends with: its last `exec`, else its last command line.
+fn script_command(script: &Parsed<String>) -> Vec<CommandWord> {
+    let text = &script.content;
+    let mut chosen: Option<(u32, String)> = None;
+    let mut chosen_exec = false;
+    let mut pending: Option<(u32, String)> = None;
+    for (index, raw) in text.lines().enumerate() {
+        let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let (start, joined) = match pending.take() {
+            Some((start, mut joined)) => {
+                joined.push(' ');
+                joined.push_str(raw.trim());
+                (start, joined)
+            }
+            None => (line, raw.trim().to_string()),
+        };
+        if let Some(body) = joined.strip_suffix('\\') {
+            pending = Some((start, body.to_string()));
+            continue;
+        }
+        let first = joined.split_whitespace().next().unwrap_or_default();
+        if joined.is_empty() || first.starts_with('#') || SCRIPT_NOISE.contains(&first) {
+            continue;
+        }
+        let is_exec = first == "exec";
+        if is_exec || !chosen_exec {
+            chosen = Some((start, joined));
+            chosen_exec = is_exec;
+        }
+    }
+    let Some((line, text)) = chosen else {
+        return Vec::new();
+    };
+    let source_line = script
+        .content
+        .lines()
+        .nth(line as usize - 1)
+        .unwrap_or_default();
+    let column = source_line.len() - source_line.trim_start().len() + 1;
+    let start = Location::new(&script.path, line, u32::try_from(column).unwrap_or(1));
+    split_located(Some(&script.content), &text, &start)
+}
+
+/// Lines of a start script that do not start the service.
+const SCRIPT_NOISE: [&str; 18] = [
+    "set", "echo", "export", "if", "then", "else", "elif", "fi", "for", "do", "done", "while",
+    "case", "esac", "cd", "source", ".", "printf",
+];
+
+/// The last command of `a && b; c`: the one that keeps running.
+fn last_command(words: &[CommandWord]) -> Vec<CommandWord> {
+    let program_at = words
+        .iter()
+        .position(|w| !w.text.contains('=') && w.text != "exec");
+    if let Some(at) = program_at
+        && matches!(
+            basename(&words[at].text),
+            "sh" | "bash" | "ash" | "dash" | "zsh"
+        )
+        && let Some(script) = words
+            .iter()
+            .position(|w| w.text == "-c")
+            .and_then(|i| words.get(i + 1))
+    {
+        return last_command(&split_located(None, &script.text, &script.location));
+    }
+    words
+        .split(|w| matches!(w.text.as_str(), "&&" | "||" | ";" | "|" | "&"))
+        .rfind(|simple| !simple.is_empty())
+        .map(<[CommandWord]>::to_vec)
+        .unwrap_or_default()
+}
+
+/// Strips what only starts the real program: `VAR=x`, `exec`, `env`, init processes
+/// (`tini --`, `dumb-init`), user switchers (`gosu app`), and project runners
+/// (`poetry run`, `uv run`, `pipenv run`, `pdm run`, `hatch run`, `rye run`).
+pub fn unwrap_runners(words: &[CommandWord]) -> Vec<CommandWord> {
+    let mut rest = words;
+    loop {
+        let Some((first, tail)) = rest.split_first() else {
+            return Vec::new();
+        };
+        let program = basename(&first.text);
+        let skip = if first.text.contains('=') && !first.text.starts_with('-') {
+            1
+        } else {
+            match program {
+                "exec" | "env" | "nohup" | "time" => 1 + options(tail),
+                "tini" | "tini-static" | "dumb-init" => 1 + options(tail),
+                "gosu" | "su-exec" | "chpst" => 2,
+                "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "uv"
+                    if tail.first().is_some_and(|w| w.text == "run") =>
+                {
+                    // `uv run --no-sync --with x python app.py`: options up to the program.
+                    2 + options_with_values(&tail[1..])
+                }
+                _ => return rest.to_vec(),
+            }
+        };
+        rest = rest.get(skip..).unwrap_or_default();
+    }
+}
+
+/// How many leading words are options (`-s`, `--`), the `--` included.
+fn options(words: &[CommandWord]) -> usize {
+    let mut count = 0;
+    for word in words {
+        if word.text == "--" {
+            return count + 1;
+        }
+        if !word.text.starts_with('-') {
+            break;
+        }
+        count += 1;
+    }
+    count
+}
+
+/// Like `options`, for runners whose options take a value (`uv run --with x`).
+fn options_with_values(words: &[CommandWord]) -> usize {
+    const WITH_VALUE: [&str; 8] = [
+        "--with",
+        "--python",
+        "-p",
+        "--env-file",
+        "--group",
+        "--extra",
+        "--project",
+        "--directory",
+    ];
+    let mut count = 0;
+    while let Some(word) = words.get(count) {
+        if word.text == "--" {
+            return count + 1;
+        }
+        if !word.text.starts_with('-') {
+            break;
+        }
+        count += if WITH_VALUE.contains(&word.text.as_str()) {
+            2
+        } else {
+            1
+        };
+    }
+    count.min(words.len())
+}
+
+/// Finds `opentelemetry-instrument` in the command, looking inside `sh -c "..."`, across
+/// `&&` chains and through runners (`poetry run opentelemetry-instrument ...`), and reads its
+/// flags up to the wrapped program.
 pub fn find_instrument(words: &[CommandWord]) -> Option<Instrument> {
     words
         .split(|w| matches!(w.text.as_str(), "&&" | "||" | ";" | "|" | "&"))
@@ -201,7 +447,8 @@ fn instrument_in(words: &[CommandWord]) -> Option<Instrument> {
             .and_then(|i| words.get(i + 1))?;
         return find_instrument(&split_located(None, &script.text, &script.location));
     }
-    if program != "opentelemetry-instrument" {
+    let words = unwrap_runners(words);
+    if words.first().map(|w| basename(&w.text)) != Some("opentelemetry-instrument") {
         return None;
     }
     let mut flags = Vec::new();
@@ -228,6 +475,24 @@ fn instrument_in(words: &[CommandWord]) -> Option<Instrument> {
         flags,
         program: rest.cloned().collect(),
     })
+}
+
+/// The image folder a Python command runs its code from: the folder of the script it runs
+/// (`python src/app.py`), else the folder it runs in (`python -m app`, `flask run`,
+/// `gunicorn app:app`).
+pub fn code_root(runs: &[CommandWord], workdir: &str) -> String {
+    let script = runs.iter().skip(1).find(|w| w.text.ends_with(".py"));
+    let is_python = runs
+        .first()
+        .is_some_and(|w| basename(&w.text).starts_with("python"));
+    match script {
+        Some(script) if is_python => {
+            let path = join_image_path(workdir, &script.text);
+            path.rsplit_once('/')
+                .map_or_else(|| "/".to_string(), |(dir, _)| dir.to_string())
+        }
+        _ => workdir.to_string(),
+    }
 }
 
 /// `/usr/local/bin/opentelemetry-instrument` is `opentelemetry-instrument`.

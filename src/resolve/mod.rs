@@ -7,6 +7,7 @@ mod command;
 mod environment;
 mod export;
 mod image;
+mod installers;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,7 +17,8 @@ pub use code::{CodeExporter, CodeFacts, ExporterKind};
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
 pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, VarRef};
 pub use export::{EndpointSource, ExportPlan, ProtocolSource};
-pub use image::{ImageContents, InstalledPackage, LostInstall, Manifest};
+pub use image::{ImageContents, LostInstall, Manifest};
+pub use installers::InstalledPackage;
 
 use crate::knowledge::otel;
 use crate::source::Location;
@@ -114,6 +116,11 @@ impl KeyUse<'_> {
 }
 
 impl Service {
+    /// Python rules judge only Python services.
+    pub fn is_python(&self) -> bool {
+        self.language == Some(Language::Python)
+    }
+
     pub fn env_var(&self, name: &str) -> Option<&EnvVar> {
         self.env.iter().find(|v| v.name == name)
     }
@@ -245,11 +252,21 @@ pub fn resolve(workspace: &Workspace) -> Project {
         .map(|compose| {
             let started = Instant::now();
             let build = image::build_of(workspace, compose);
-            let image_contents = build.as_ref().map(|b| image::contents(workspace, b));
+            let image_contents = build.as_ref().map(|b| image::contents(b));
             let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
             let (env, missing_env_files) = environment::resolve(workspace, compose, image_env);
-            let (command, instrument) = command::resolve(workspace, compose, build.as_ref());
-            let code = code::resolve(workspace, compose, image_contents.as_ref());
+            let (command, instrument) =
+                command::resolve(workspace, compose, build.as_ref(), image_contents.as_ref());
+            let code_root = command
+                .as_ref()
+                .zip(image_contents.as_ref())
+                .map(|(c, i)| command::code_root(&c.runs, &i.workdir));
+            let code = code::resolve(
+                workspace,
+                compose,
+                image_contents.as_ref(),
+                code_root.as_deref(),
+            );
             let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
             let mut service = Service {
                 name: compose.name.clone(),
@@ -286,27 +303,50 @@ pub fn resolve(workspace: &Workspace) -> Project {
     }
 }
 
+/// The service's language, strongest evidence first: the program it finally runs, the image
+/// it runs on (or, for a `scratch` final stage, the image it was built in), the marker files
+/// beside its Dockerfile, and last what its image installs. A shared build context holds
+/// other services' files, so they do not count.
 fn language(
     workspace: &Workspace,
     compose: &crate::workspace::compose::ComposeService,
     service: &Service,
 ) -> Option<Language> {
-    let context = compose.build.as_ref().and_then(|b| {
-        workspace
+    use crate::knowledge::languages;
+    let program = service
+        .command
+        .as_ref()
+        .and_then(|c| c.runs.first())
+        .and_then(|w| languages::of_program(&w.text));
+    let image = service.image_contents.as_ref();
+    let base = image
+        .and_then(|i| languages::of_image(&i.base_image))
+        .or_else(|| service.image.as_deref().and_then(languages::of_image));
+    let build_stage = image.and_then(|i| i.build_images().find_map(languages::of_image));
+    let markers = || {
+        let build = compose.build.as_ref()?;
+        let context = workspace
             .contexts
-            .get(&workspace.project_display(&b.context.value))
-    });
-    let python_evidence = !service.code.files.is_empty()
-        || service
-            .image_contents
-            .as_ref()
-            .is_some_and(|i| i.is_python())
-        || service.instrument.is_some()
-        || context.is_some_and(|c| !c.requirements.is_empty() || !c.pyprojects.is_empty());
-    if python_evidence {
-        return Some(Language::Python);
-    }
-    context.and_then(|c| c.languages.iter().map(|(language, _)| *language).min())
+            .get(&workspace.project_display(&build.context.value))?;
+        let dockerfile_dir = service
+            .dockerfile
+            .as_deref()
+            .map_or(".", |d| d.rsplit_once('/').map_or(".", |(dir, _)| dir));
+        context
+            .languages
+            .iter()
+            .filter(|(_, file)| file.rsplit_once('/').map_or(".", |(dir, _)| dir) == dockerfile_dir)
+            .map(|(language, _)| *language)
+            .min()
+    };
+    let python = service.instrument.is_some()
+        || image.is_some_and(|i| i.is_python())
+        || !service.code.otel_imports.is_empty();
+    program
+        .or(base)
+        .or(build_stage)
+        .or_else(markers)
+        .or(python.then_some(Language::Python))
 }
 
 /// Where a variable used in interpolation got its value, for messages.

@@ -186,12 +186,65 @@ fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
+/// A dependency group: PEP 735 `[dependency-groups]`, a Poetry group, PDM's or uv's dev
+/// dependencies. Installers pick groups by name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Pyproject {
+pub struct Group {
+    pub name: String,
+    /// Poetry's `optional = true`: installed only when asked for with `--with`.
+    pub optional: bool,
     pub requirements: Vec<Requirement>,
 }
 
-/// A `pyproject.toml` that is not valid TOML: one line, with where.
+/// A dependency installed from a folder (`{path = "../lib"}`, `name @ file:///...`), relative to
+/// the manifest's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathDependency {
+    pub name: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pyproject {
+    /// `[project] name` or `[tool.poetry] name`, normalized.
+    pub name: Option<String>,
+    /// What installing the project installs: `[project] dependencies`, Poetry's main
+    /// dependencies that are not optional.
+    pub dependencies: Vec<Requirement>,
+    /// `[project.optional-dependencies]` and Poetry's extras, by extra name.
+    pub extras: Vec<Group>,
+    pub groups: Vec<Group>,
+    pub path_dependencies: Vec<PathDependency>,
+}
+
+impl Pyproject {
+    /// Every requirement the file names, in any list.
+    pub fn all_requirements(&self) -> impl Iterator<Item = &Requirement> {
+        self.dependencies.iter().chain(
+            self.extras
+                .iter()
+                .chain(&self.groups)
+                .flat_map(|g| &g.requirements),
+        )
+    }
+
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+
+    pub fn extra(&self, name: &str) -> Option<&Group> {
+        self.extras.iter().find(|g| g.name == normalize_name(name))
+    }
+}
+
+/// A `Pipfile`: the packages `pipenv install` installs, and the dev packages `--dev` adds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pipfile {
+    pub packages: Vec<Requirement>,
+    pub dev_packages: Vec<Requirement>,
+}
+
+/// A manifest that is not valid TOML: one line, with where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManifestError {
     pub line: u32,
@@ -199,81 +252,233 @@ pub struct ManifestError {
     pub message: String,
 }
 
-/// The runtime and optional dependencies of a project: `[project] dependencies`,
-/// `[project.optional-dependencies]`, `[dependency-groups]` (PEP 735) and Poetry's tables.
+fn parse_toml(text: &str) -> Result<toml::Table, ManifestError> {
+    toml::from_str::<toml::Spanned<toml::Table>>(text)
+        .map(toml::Spanned::into_inner)
+        .map_err(|error| {
+            let offset = error.span().map_or(0, |span| span.start);
+            let (line, column) = line_column(text, offset);
+            ManifestError {
+                line,
+                column,
+                message: error.message().trim().replace('\n', " "),
+            }
+        })
+}
+
+/// The lists of a `pyproject.toml` that installers read: PEP 621 (`[project]`), PEP 735
+/// (`[dependency-groups]`), Poetry (`[tool.poetry]`, its groups and legacy dev-dependencies),
+/// PDM's and uv's dev dependencies.
 pub fn parse_pyproject(text: &str) -> Result<Pyproject, ManifestError> {
-    let document: toml::Spanned<toml::Table> = toml::from_str(text).map_err(|error| {
-        let offset = error.span().map_or(0, |span| span.start);
-        let (line, column) = line_column(text, offset);
-        ManifestError {
-            line,
-            column,
-            message: error.message().trim().replace('\n', " "),
-        }
-    })?;
-    let mut requirements = Vec::new();
-    let table = document.get_ref();
+    let table = parse_toml(text)?;
+    let mut located_specs = LocatedSpecs::new(text);
+    let mut pyproject = Pyproject::default();
     let project = table.get("project").and_then(|p| p.as_table());
-    let pep_621_lists = project
-        .and_then(|p| p.get("dependencies"))
-        .into_iter()
-        .chain(
-            project
-                .and_then(|p| p.get("optional-dependencies"))
-                .and_then(|o| o.as_table())
-                .into_iter()
-                .flat_map(|groups| groups.values()),
-        )
-        .chain(
-            table
-                .get("dependency-groups")
-                .and_then(|g| g.as_table())
-                .into_iter()
-                .flat_map(|groups| groups.values()),
-        );
-    for list in pep_621_lists {
-        for entry in list.as_array().into_iter().flatten() {
-            if let Some(spec) = entry.as_str() {
-                requirements.extend(located(text, spec, |line, column| {
-                    requirement(spec, line, column)
-                }));
+    let tool = table.get("tool").and_then(|t| t.as_table());
+    let poetry = tool
+        .and_then(|t| t.get("poetry"))
+        .and_then(|p| p.as_table());
+    pyproject.name = project
+        .or(poetry)
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+        .map(normalize_name);
+    if let Some(list) = project.and_then(|p| p.get("dependencies")) {
+        pyproject.dependencies = located_specs.list(list, &mut pyproject.path_dependencies);
+    }
+    let named_lists = |value: Option<&toml::Value>| -> Vec<(String, toml::Value)> {
+        value
+            .and_then(|v| v.as_table())
+            .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    for (name, list) in named_lists(project.and_then(|p| p.get("optional-dependencies"))) {
+        let requirements = located_specs.list(&list, &mut pyproject.path_dependencies);
+        pyproject.extras.push(Group {
+            name: normalize_name(&name),
+            optional: true,
+            requirements,
+        });
+    }
+    let pep_735 = named_lists(table.get("dependency-groups"));
+    let pdm_dev = named_lists(
+        tool.and_then(|t| t.get("pdm"))
+            .and_then(|p| p.get("dev-dependencies")),
+    );
+    for (name, list) in pep_735.into_iter().chain(pdm_dev) {
+        let requirements = located_specs.list(&list, &mut pyproject.path_dependencies);
+        add_group(&mut pyproject, &name, false, requirements);
+    }
+    if let Some(list) = tool
+        .and_then(|t| t.get("uv"))
+        .and_then(|u| u.get("dev-dependencies"))
+    {
+        let requirements = located_specs.list(list, &mut pyproject.path_dependencies);
+        add_group(&mut pyproject, "dev", false, requirements);
+    }
+    if let Some(poetry) = poetry {
+        read_poetry(poetry, &mut located_specs, &mut pyproject);
+    }
+    Ok(pyproject)
+}
+
+fn add_group(
+    pyproject: &mut Pyproject,
+    name: &str,
+    optional: bool,
+    requirements: Vec<Requirement>,
+) {
+    match pyproject.groups.iter_mut().find(|g| g.name == name) {
+        Some(group) => group.requirements.extend(requirements),
+        None => pyproject.groups.push(Group {
+            name: name.to_string(),
+            optional,
+            requirements,
+        }),
+    }
+}
+
+fn read_poetry(poetry: &toml::Table, specs: &mut LocatedSpecs, pyproject: &mut Pyproject) {
+    let mut optional_main: Vec<Requirement> = Vec::new();
+    if let Some(dependencies) = poetry.get("dependencies").and_then(|d| d.as_table()) {
+        for (name, value) in dependencies.iter().filter(|(name, _)| *name != "python") {
+            let Some(requirement) = specs.key(name) else {
+                continue;
+            };
+            if let Some(path) = value.get("path").and_then(|p| p.as_str()) {
+                pyproject.path_dependencies.push(PathDependency {
+                    name: requirement.name.clone(),
+                    path: path.to_string(),
+                });
+            }
+            if value.get("optional").and_then(|o| o.as_bool()) == Some(true) {
+                optional_main.push(requirement);
+            } else {
+                pyproject.dependencies.push(requirement);
             }
         }
     }
-    let poetry = table
-        .get("tool")
-        .and_then(|t| t.get("poetry"))
-        .and_then(|p| p.as_table());
-    let poetry_tables = poetry
-        .and_then(|p| p.get("dependencies"))
-        .into_iter()
-        .chain(
-            poetry
-                .and_then(|p| p.get("group"))
-                .and_then(|g| g.as_table())
+    // `[tool.poetry.extras] otel = ["opentelemetry-sdk"]` names optional main dependencies.
+    if let Some(extras) = poetry.get("extras").and_then(|e| e.as_table()) {
+        for (extra, names) in extras {
+            let requirements = names
+                .as_array()
                 .into_iter()
-                .flat_map(|groups| groups.values())
-                .filter_map(|group| group.get("dependencies")),
-        );
-    for dependencies in poetry_tables.filter_map(|d| d.as_table()) {
-        for name in dependencies.keys().filter(|name| *name != "python") {
-            requirements.extend(located(text, name, |line, column| {
-                requirement(name, line, column)
-            }));
+                .flatten()
+                .filter_map(|n| n.as_str())
+                .filter_map(|n| {
+                    let name = normalize_name(n);
+                    optional_main.iter().find(|r| r.name == name).cloned()
+                })
+                .collect();
+            pyproject.extras.push(Group {
+                name: normalize_name(extra),
+                optional: true,
+                requirements,
+            });
         }
     }
-    Ok(Pyproject { requirements })
+    let mut poetry_group = |name: &str, optional: bool, table: Option<&toml::Table>| {
+        let requirements = table
+            .into_iter()
+            .flat_map(|t| t.keys())
+            .filter(|name| *name != "python")
+            .filter_map(|name| specs.key(name))
+            .collect();
+        add_group(pyproject, name, optional, requirements);
+    };
+    if let Some(legacy) = poetry.get("dev-dependencies").and_then(|d| d.as_table()) {
+        poetry_group("dev", false, Some(legacy));
+    }
+    for (name, group) in poetry
+        .get("group")
+        .and_then(|g| g.as_table())
+        .into_iter()
+        .flatten()
+    {
+        let optional = group.get("optional").and_then(|o| o.as_bool()) == Some(true);
+        poetry_group(
+            name,
+            optional,
+            group.get("dependencies").and_then(|d| d.as_table()),
+        );
+    }
 }
 
-/// Finds where `needle` is written (the first occurrence after the previous one found is good
-/// enough: the toml crate's value spans do not survive into `Table`), then builds the value.
-fn located<T>(text: &str, needle: &str, build: impl Fn(u32, usize) -> Option<T>) -> Option<T> {
-    let offset = text
-        .find(&format!("\"{needle}\""))
-        .map(|at| at + 1)
-        .or_else(|| text.find(needle))?;
-    let (line, column) = line_column(text, offset);
-    build(line, column as usize)
+/// `[packages]` and `[dev-packages]` of a Pipfile.
+pub fn parse_pipfile(text: &str) -> Result<Pipfile, ManifestError> {
+    let table = parse_toml(text)?;
+    let mut specs = LocatedSpecs::new(text);
+    let mut names = |section: &str| -> Vec<Requirement> {
+        table
+            .get(section)
+            .and_then(|t| t.as_table())
+            .into_iter()
+            .flat_map(|t| t.keys())
+            .filter_map(|name| specs.key(name))
+            .collect()
+    };
+    Ok(Pipfile {
+        packages: names("packages"),
+        dev_packages: names("dev-packages"),
+    })
+}
+
+/// Requirements read from TOML values, each located in the text. The toml crate's value spans
+/// do not survive into `Table`, so each is found by searching forward from the previous one
+/// (TOML keeps document order), falling back to the first occurrence.
+struct LocatedSpecs<'a> {
+    text: &'a str,
+    cursor: usize,
+}
+
+impl<'a> LocatedSpecs<'a> {
+    fn new(text: &'a str) -> Self {
+        LocatedSpecs { text, cursor: 0 }
+    }
+
+    fn find(&mut self, needle: &str) -> Option<(u32, usize)> {
+        let search = |from: usize| {
+            let rest = self.text.get(from..)?;
+            rest.find(&format!("\"{needle}"))
+                .map(|at| from + at + 1)
+                .or_else(|| rest.find(needle).map(|at| from + at))
+        };
+        let offset = search(self.cursor).or_else(|| search(0))?;
+        self.cursor = offset + needle.len();
+        let (line, column) = line_column(self.text, offset);
+        Some((line, column as usize))
+    }
+
+    /// A PEP 508 string (`"flask>=3"`, `"lib @ file:///src/lib"`).
+    fn spec(&mut self, spec: &str, paths: &mut Vec<PathDependency>) -> Option<Requirement> {
+        let (line, column) = self.find(spec)?;
+        let requirement = requirement(spec, line, column)?;
+        if let Some((_, url)) = spec.split_once('@')
+            && let Some(path) = url.trim().strip_prefix("file://")
+        {
+            paths.push(PathDependency {
+                name: requirement.name.clone(),
+                path: path.to_string(),
+            });
+        }
+        Some(requirement)
+    }
+
+    /// A table key naming a package (Poetry, Pipfile).
+    fn key(&mut self, name: &str) -> Option<Requirement> {
+        let (line, column) = self.find(name)?;
+        requirement(name, line, column)
+    }
+
+    fn list(&mut self, list: &toml::Value, paths: &mut Vec<PathDependency>) -> Vec<Requirement> {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.as_str())
+            .filter_map(|spec| self.spec(spec, paths))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -312,8 +517,7 @@ mod tests {
         let text = "[project]\nname = \"api\"\ndependencies = [\n  \"flask>=3\",\n  \"opentelemetry-sdk\",\n]\n[project.optional-dependencies]\notel = [\"opentelemetry-exporter-otlp\"]\n[tool.poetry.dependencies]\npython = \"^3.12\"\nopentelemetry-distro = \"*\"\n";
         let parsed = parse_pyproject(text).unwrap();
         let names: Vec<(&str, u32, u32)> = parsed
-            .requirements
-            .iter()
+            .all_requirements()
             .map(|r| (r.name.as_str(), r.line, r.column))
             .collect();
         assert_eq!(
@@ -321,10 +525,61 @@ mod tests {
             [
                 ("flask", 4, 4),
                 ("opentelemetry-sdk", 5, 4),
+                ("opentelemetry-distro", 11, 1),
                 ("opentelemetry-exporter-otlp", 8, 10),
-                ("opentelemetry-distro", 11, 1)
             ]
         );
+        assert_eq!(parsed.name.as_deref(), Some("api"));
+        assert_eq!(parsed.extra("otel").unwrap().requirements.len(), 1);
+    }
+
+    #[test]
+    fn poetry_groups_extras_and_path_dependencies() {
+        let text = "[tool.poetry]\nname = \"Hello_World\"\n[tool.poetry.dependencies]\npython = \"^3.10\"\nhoneycomb-opentelemetry = {path = \"../../\", develop = true}\nopentelemetry-exporter-otlp = {version = \"*\", optional = true}\n[tool.poetry.extras]\notel = [\"opentelemetry-exporter-otlp\"]\n[tool.poetry.dev-dependencies]\npytest = \"*\"\n[tool.poetry.group.docs]\noptional = true\n[tool.poetry.group.docs.dependencies]\nmkdocs = \"*\"\n";
+        let parsed = parse_pyproject(text).unwrap();
+        assert_eq!(parsed.name.as_deref(), Some("hello-world"));
+        let main: Vec<&str> = parsed
+            .dependencies
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(main, ["honeycomb-opentelemetry"]);
+        assert_eq!(
+            parsed.path_dependencies,
+            [PathDependency {
+                name: "honeycomb-opentelemetry".into(),
+                path: "../../".into()
+            }]
+        );
+        assert_eq!(
+            parsed.extra("otel").unwrap().requirements[0].name,
+            "opentelemetry-exporter-otlp"
+        );
+        assert!(!parsed.group("dev").unwrap().optional);
+        assert!(parsed.group("docs").unwrap().optional);
+        assert_eq!(parsed.group("docs").unwrap().requirements[0].line, 14);
+    }
+
+    #[test]
+    fn pep_735_and_uv_dev_groups() {
+        let text = "[project]\nname = \"svc\"\ndependencies = [\"lib @ file:///src/lib\"]\n[dependency-groups]\notel = [\"opentelemetry-distro\"]\n[tool.uv]\ndev-dependencies = [\"pytest\"]\n";
+        let parsed = parse_pyproject(text).unwrap();
+        assert_eq!(parsed.group("otel").unwrap().requirements[0].line, 5);
+        assert_eq!(parsed.group("dev").unwrap().requirements[0].name, "pytest");
+        assert_eq!(parsed.path_dependencies[0].path, "/src/lib");
+    }
+
+    #[test]
+    fn pipfile_packages_and_dev_packages() {
+        let text = "[[source]]\nurl = \"https://pypi.org/simple\"\n[packages]\nflask = \"*\"\nopentelemetry-distro = {version = \"*\", extras = [\"otlp\"]}\n[dev-packages]\npytest = \"*\"\n";
+        let parsed = parse_pipfile(text).unwrap();
+        let names: Vec<(&str, u32)> = parsed
+            .packages
+            .iter()
+            .map(|r| (r.name.as_str(), r.line))
+            .collect();
+        assert_eq!(names, [("flask", 4), ("opentelemetry-distro", 5)]);
+        assert_eq!(parsed.dev_packages[0].name, "pytest");
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub struct Parsed<T> {
     pub content: T,
 }
 
-/// Languages recognised by a marker file, beyond Python which is analysed.
+/// What a service runs on: told by its command, its base image, its build's marker files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Language {
     Python,
@@ -119,6 +119,9 @@ pub enum Language {
     DotNet,
     Rust,
     Php,
+    Cpp,
+    /// A reverse proxy or web server (nginx, Envoy): traces only if configured to.
+    Proxy,
 }
 
 impl Language {
@@ -132,6 +135,8 @@ impl Language {
             Language::DotNet => "dotnet",
             Language::Rust => "rust",
             Language::Php => "php",
+            Language::Cpp => "cpp",
+            Language::Proxy => "proxy",
         }
     }
 }
@@ -142,6 +147,9 @@ pub struct BuildContext {
     pub python: Vec<Parsed<python::PythonSource>>,
     pub requirements: Vec<Parsed<manifest::RequirementsFile>>,
     pub pyprojects: Vec<Parsed<manifest::Pyproject>>,
+    pub pipfiles: Vec<Parsed<manifest::Pipfile>>,
+    /// Shell scripts, as text: a container may start through one.
+    pub scripts: Vec<Parsed<String>>,
     /// Marker files of languages (`package.json`, `go.mod`, ...), Python's included.
     pub languages: Vec<(Language, Arc<str>)>,
 }
@@ -364,6 +372,22 @@ impl Loader {
         }
     }
 
+    fn read_toml_manifest<T>(
+        &mut self,
+        path: &Path,
+        parse: fn(&str) -> Result<T, manifest::ManifestError>,
+    ) -> Option<Parsed<T>> {
+        let (path, text) = self.read(path, FileKind::Manifest)?;
+        match parse(&text) {
+            Ok(content) => Some(Parsed { path, content }),
+            Err(error) => {
+                let location = Location::new(&path, error.line, error.column);
+                self.problem(FileKind::Manifest, location, error.message);
+                None
+            }
+        }
+    }
+
     fn read_compose(&mut self, path: &Path) -> Option<compose::ComposeDocument> {
         let (display, text) = self.read(path, FileKind::Compose)?;
         self.workspace.compose_files.push(Arc::clone(&display));
@@ -553,15 +577,22 @@ impl Loader {
                 context
                     .languages
                     .push((Language::Python, Arc::clone(&display)));
-                let Some((path, text)) = self.read(&file.path, FileKind::Manifest) else {
-                    return;
-                };
-                match manifest::parse_pyproject(&text) {
-                    Ok(content) => context.pyprojects.push(Parsed { path, content }),
-                    Err(error) => {
-                        let location = Location::new(&path, error.line, error.column);
-                        self.problem(FileKind::Manifest, location, error.message);
-                    }
+                if let Some(parsed) = self.read_toml_manifest(&file.path, manifest::parse_pyproject)
+                {
+                    context.pyprojects.push(parsed);
+                }
+            }
+            Kind::Pipfile => {
+                context
+                    .languages
+                    .push((Language::Python, Arc::clone(&display)));
+                if let Some(parsed) = self.read_toml_manifest(&file.path, manifest::parse_pipfile) {
+                    context.pipfiles.push(parsed);
+                }
+            }
+            Kind::Script => {
+                if let Some((path, content)) = self.read(&file.path, FileKind::Source) {
+                    context.scripts.push(Parsed { path, content });
                 }
             }
         }

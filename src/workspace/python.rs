@@ -60,6 +60,16 @@ pub enum ArgValue {
     Number(String),
     /// A dotted name such as `app` or `os.environ`.
     Name(String),
+    /// A call with a dotted callee: `os.getenv("X", "d")`.
+    Call(String, Vec<Arg>),
+    /// A subscript with a dotted base: `os.environ["X"]`.
+    Subscript(String, Box<ArgValue>),
+    /// A tuple or list: `(("k", v),)`, `[a, b]`.
+    Sequence(Vec<ArgValue>),
+    /// A dict display: `{"k": v}`.
+    Dict(Vec<(ArgValue, ArgValue)>),
+    /// Operands joined by `+`: `os.getenv("HOST") + "/v1/traces"`.
+    Concat(Vec<ArgValue>),
     Other,
 }
 
@@ -545,45 +555,146 @@ fn argument(tokens: &[Token]) -> Option<Arg> {
     })
 }
 
+/// The value of an argument: literals, dotted names, calls, subscripts, tuples, lists, dicts
+/// and `+`; anything else is `Other`. Enough to follow `endpoint=os.getenv("X", "d")` and
+/// `headers=(("x-honeycomb-team", key),)` without evaluating Python.
 fn classify(tokens: &[&Token]) -> ArgValue {
-    if tokens.iter().all(|t| matches!(t.kind, Kind::Str(Some(_)))) {
-        let text = tokens
-            .iter()
-            .map(|t| match &t.kind {
-                Kind::Str(Some(s)) => s.as_str(),
-                _ => "",
-            })
-            .collect();
-        return ArgValue::Str(text);
-    }
-    match tokens {
-        [single] => match &single.kind {
-            Kind::Name(n) if n == "True" => ArgValue::Bool(true),
-            Kind::Name(n) if n == "False" => ArgValue::Bool(false),
-            Kind::Name(n) if n == "None" => ArgValue::None,
-            Kind::Name(n) => ArgValue::Name(n.clone()),
-            Kind::Number(n) => ArgValue::Number(n.clone()),
-            _ => ArgValue::Other,
-        },
-        _ if tokens.len() % 2 == 1
-            && tokens.iter().enumerate().all(|(i, t)| {
-                if i % 2 == 0 {
-                    matches!(t.kind, Kind::Name(_))
-                } else {
-                    t.kind == Kind::Op('.')
-                }
-            }) =>
-        {
-            let text = tokens
-                .iter()
-                .map(|t| match &t.kind {
-                    Kind::Name(n) => n.as_str(),
-                    _ => ".",
-                })
-                .collect();
-            ArgValue::Name(text)
-        }
+    let mut reader = Expression { tokens, at: 0 };
+    match reader.sum() {
+        Some(value) if reader.at == tokens.len() => value,
         _ => ArgValue::Other,
+    }
+}
+
+struct Expression<'a, 'b> {
+    tokens: &'a [&'b Token],
+    at: usize,
+}
+
+impl Expression<'_, '_> {
+    fn peek(&self) -> Option<&Kind> {
+        self.tokens.get(self.at).map(|t| &t.kind)
+    }
+
+    fn eat(&mut self, op: char) -> bool {
+        let found = self.peek() == Some(&Kind::Op(op));
+        self.at += usize::from(found);
+        found
+    }
+
+    fn sum(&mut self) -> Option<ArgValue> {
+        let mut operands = vec![self.atom()?];
+        while self.eat('+') {
+            operands.push(self.atom()?);
+        }
+        Some(if operands.len() == 1 {
+            operands.pop()?
+        } else {
+            ArgValue::Concat(operands)
+        })
+    }
+
+    fn atom(&mut self) -> Option<ArgValue> {
+        match self.peek()?.clone() {
+            Kind::Str(Some(_)) => {
+                let mut text = String::new();
+                while let Some(Kind::Str(Some(part))) = self.peek() {
+                    text.push_str(part);
+                    self.at += 1;
+                }
+                Some(ArgValue::Str(text))
+            }
+            Kind::Number(n) => {
+                self.at += 1;
+                Some(ArgValue::Number(n))
+            }
+            Kind::Name(_) => self.named(),
+            Kind::Op(open @ ('(' | '[')) => {
+                self.at += 1;
+                let close = if open == '(' { ')' } else { ']' };
+                let mut items = Vec::new();
+                while !self.eat(close) {
+                    items.push(self.sum()?);
+                    if !self.eat(',') && self.peek() != Some(&Kind::Op(close)) {
+                        return None;
+                    }
+                }
+                // `(x)` is x; `(x,)` is a tuple.
+                let single = open == '('
+                    && items.len() == 1
+                    && self.tokens.get(self.at - 2).map(|t| &t.kind) != Some(&Kind::Op(','));
+                Some(if single {
+                    items.pop()?
+                } else {
+                    ArgValue::Sequence(items)
+                })
+            }
+            Kind::Op('{') => {
+                self.at += 1;
+                let mut pairs = Vec::new();
+                while !self.eat('}') {
+                    let key = self.sum()?;
+                    if !self.eat(':') {
+                        return None;
+                    }
+                    pairs.push((key, self.sum()?));
+                    if !self.eat(',') && self.peek() != Some(&Kind::Op('}')) {
+                        return None;
+                    }
+                }
+                Some(ArgValue::Dict(pairs))
+            }
+            _ => None,
+        }
+    }
+
+    /// `True`, `None`, `a.b`, `a.b(...)`, `a.b[...]`.
+    fn named(&mut self) -> Option<ArgValue> {
+        let mut dotted = String::new();
+        while let Some(Kind::Name(part)) = self.peek() {
+            dotted.push_str(part);
+            self.at += 1;
+            if !(self.peek() == Some(&Kind::Op('.'))
+                && matches!(
+                    self.tokens.get(self.at + 1).map(|t| &t.kind),
+                    Some(Kind::Name(_))
+                ))
+            {
+                break;
+            }
+            dotted.push('.');
+            self.at += 1;
+        }
+        match dotted.as_str() {
+            "True" => return Some(ArgValue::Bool(true)),
+            "False" => return Some(ArgValue::Bool(false)),
+            "None" => return Some(ArgValue::None),
+            _ => {}
+        }
+        if self.eat('(') {
+            let start = self.at;
+            let mut depth = 1usize;
+            while depth > 0 {
+                match self.peek()? {
+                    Kind::Op('(' | '[' | '{') => depth += 1,
+                    Kind::Op(')' | ']' | '}') => depth -= 1,
+                    _ => {}
+                }
+                self.at += 1;
+            }
+            let inner: Vec<Token> = self.tokens[start..self.at - 1]
+                .iter()
+                .map(|t| (*t).clone())
+                .collect();
+            return Some(ArgValue::Call(dotted, arguments(&inner)));
+        }
+        if self.eat('[') {
+            let key = self.sum()?;
+            return self
+                .eat(']')
+                .then(|| ArgValue::Subscript(dotted, Box::new(key)));
+        }
+        Some(ArgValue::Name(dotted))
     }
 }
 
@@ -694,13 +805,62 @@ if __name__ == "__main__":
             ArgValue::Str("/api/activities/home".into())
         );
         assert_eq!(route.args[1].keyword.as_deref(), Some("methods"));
-        assert_eq!(route.args[1].value, ArgValue::Other);
+        assert_eq!(
+            route.args[1].value,
+            ArgValue::Sequence(vec![ArgValue::Str("GET".into())])
+        );
         let run = parsed.calls.last().unwrap();
         assert_eq!(
             (run.args[0].keyword.as_deref(), &run.args[0].value),
             (Some("debug"), &ArgValue::Bool(true))
         );
-        assert_eq!(parsed.calls[1].args[0].value, ArgValue::Other);
+        assert_eq!(
+            parsed.calls[1].args[0].value,
+            ArgValue::Call("OTLPSpanExporter".into(), Vec::new())
+        );
+    }
+
+    #[test]
+    fn argument_expressions_that_read_the_environment() {
+        let parsed = parse(
+            "OTLPSpanExporter(endpoint=os.getenv(\"OTLP_HOST\", \"http://collector:4317\") + \"/v1\", headers=((\"x-honeycomb-team\", os.environ[\"KEY\"]),), other={\"a\": 1})\n",
+        );
+        let args = &parsed.calls[0].args;
+        let lookup = ArgValue::Call(
+            "os.getenv".into(),
+            vec![
+                Arg {
+                    keyword: None,
+                    value: ArgValue::Str("OTLP_HOST".into()),
+                    line: 1,
+                    column: 37,
+                },
+                Arg {
+                    keyword: None,
+                    value: ArgValue::Str("http://collector:4317".into()),
+                    line: 1,
+                    column: 50,
+                },
+            ],
+        );
+        assert_eq!(
+            args[0].value,
+            ArgValue::Concat(vec![lookup, ArgValue::Str("/v1".into())])
+        );
+        assert_eq!(
+            args[1].value,
+            ArgValue::Sequence(vec![ArgValue::Sequence(vec![
+                ArgValue::Str("x-honeycomb-team".into()),
+                ArgValue::Subscript("os.environ".into(), Box::new(ArgValue::Str("KEY".into()))),
+            ])])
+        );
+        assert_eq!(
+            args[2].value,
+            ArgValue::Dict(vec![(
+                ArgValue::Str("a".into()),
+                ArgValue::Number("1".into())
+            )])
+        );
     }
 
     #[test]

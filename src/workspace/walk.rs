@@ -33,6 +33,9 @@ pub enum ContextFileKind {
     Python,
     Requirements,
     Pyproject,
+    Pipfile,
+    /// A shell script, which a container may start through (`./run.sh`, `entrypoint.sh`).
+    Script,
     LanguageMarker(Language),
 }
 
@@ -80,6 +83,7 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         .is_some_and(|dir| dir == "requirements");
     let kind = match name {
         "pyproject.toml" => ContextFileKind::Pyproject,
+        "Pipfile" => ContextFileKind::Pipfile,
         "package.json" => ContextFileKind::LanguageMarker(Language::Node),
         "go.mod" => ContextFileKind::LanguageMarker(Language::Go),
         "pom.xml" | "build.gradle" | "build.gradle.kts" => {
@@ -90,6 +94,7 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         "composer.json" => ContextFileKind::LanguageMarker(Language::Php),
         _ if name.ends_with(".csproj") => ContextFileKind::LanguageMarker(Language::DotNet),
         _ if name.ends_with(".py") => ContextFileKind::Python,
+        _ if name.ends_with(".sh") => ContextFileKind::Script,
         _ if name.ends_with(".txt") && (name.contains("requirements") || in_requirements_dir) => {
             ContextFileKind::Requirements
         }
@@ -124,5 +129,7 @@ mod tests {
             Some(ContextFileKind::LanguageMarker(Language::Node))
         );
         assert_eq!(kind("README.md"), None);
+        assert_eq!(kind("Pipfile"), Some(ContextFileKind::Pipfile));
+        assert_eq!(kind("bin/run.sh"), Some(ContextFileKind::Script));
     }
 }

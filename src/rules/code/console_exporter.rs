@@ -22,7 +22,7 @@ declare_rule! {
 
 impl Check for ConsoleExporter {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.is_python()) {
             let code = &service.code;
             if code.has_otlp_exporter() {
                 continue;

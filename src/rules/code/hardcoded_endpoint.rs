@@ -24,7 +24,7 @@ declare_rule! {
 
 impl Check for HardcodedEndpoint {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.is_python()) {
             for exporter in &service.code.exporters {
                 let Some((url, location)) = &exporter.endpoint else {
                     continue;

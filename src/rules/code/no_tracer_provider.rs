@@ -29,7 +29,7 @@ declare_rule! {
 
 impl Check for NoTracerProvider {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.is_python()) {
             let code = &service.code;
             if code.provider_set.is_some()
                 || code.provider_created.is_some()

@@ -30,7 +30,7 @@ declare_rule! {
 
 impl Check for DepsLostInStage {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.is_python()) {
             let Some(image) = &service.image_contents else {
                 continue;
             };

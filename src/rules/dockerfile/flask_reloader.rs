@@ -24,7 +24,7 @@ declare_rule! {
 
 impl Check for FlaskReloader {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.is_python()) {
             let Some(instrument) = &service.instrument else {
                 continue;
             };

@@ -31,7 +31,11 @@ declare_rule! {
 
 impl Check for RequirementsNotInstalled {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project.services.iter().filter(|s| runs_opentelemetry(s)) {
+        for service in project
+            .services
+            .iter()
+            .filter(|s| s.is_python() && runs_opentelemetry(s))
+        {
             let Some(image) = &service.image_contents else {
                 continue;
             };

@@ -1,0 +1,230 @@
+//! Paths inside an image and the build-context files they came from: every `COPY` of the
+//! context is remembered, so that `pip install -r /app/requirements.txt` or `poetry install`
+//! in `/app` can be traced back to the manifest of the context that was copied there.
+
+use std::sync::Arc;
+
+/// `COPY src... dest` from the build context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ContextCopy {
+    /// Context-relative, normalized (`.` is empty).
+    sources: Vec<String>,
+    /// Absolute image path.
+    destination: String,
+}
+
+/// What a stage copied in from the build context.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CopiedFiles {
+    /// The context folder, as the workspace shows it (`.` for the workspace root).
+    context_dir: Arc<str>,
+    copies: Vec<ContextCopy>,
+}
+
+impl CopiedFiles {
+    pub fn new(context_dir: &Arc<str>) -> Self {
+        CopiedFiles {
+            context_dir: Arc::clone(context_dir),
+            copies: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, sources: &[String], destination: String) {
+        self.copies.push(ContextCopy {
+            sources: sources.iter().map(|s| normalize(s)).collect(),
+            destination,
+        });
+    }
+
+    /// A context-relative path as the workspace shows it.
+    pub fn in_workspace(&self, relative: &str) -> Arc<str> {
+        match (&*self.context_dir, relative) {
+            (dir, "") => Arc::from(dir),
+            (".", relative) => Arc::from(relative),
+            (dir, relative) => Arc::from(format!("{dir}/{relative}")),
+        }
+    }
+
+    /// The workspace file (or folder) that a `COPY` put at `image_path`, the latest copy
+    /// winning. `exists` says whether a workspace path is a file of the context: a folder
+    /// copied into a folder brings whatever it holds, so only what exists is an answer.
+    pub fn source_of(&self, image_path: &str, exists: impl Fn(&str) -> bool) -> Option<Arc<str>> {
+        for copy in self.copies.iter().rev() {
+            let destination = copy.destination.trim_end_matches('/');
+            for source in &copy.sources {
+                let name = source.rsplit('/').next().unwrap_or_default();
+                // A file copied to a file path, or into a folder under its own name.
+                if image_path == destination
+                    || (!name.is_empty() && image_path == format!("{destination}/{name}"))
+                {
+                    let candidate = self.in_workspace(source);
+                    if exists(&candidate) || image_path == destination {
+                        return Some(candidate);
+                    }
+                }
+                // A folder (or the whole context) copied into a folder.
+                let rest = if destination.is_empty() {
+                    image_path.strip_prefix('/')
+                } else {
+                    image_path.strip_prefix(&format!("{destination}/"))
+                };
+                if let Some(rest) = rest {
+                    let joined = if source.is_empty() {
+                        rest.to_string()
+                    } else {
+                        format!("{source}/{rest}")
+                    };
+                    let candidate = self.in_workspace(&joined);
+                    if exists(&candidate) {
+                        return Some(candidate);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Where a workspace file of the context lands in the image (the latest copy winning).
+    pub fn image_path_of(&self, file: &str) -> Option<String> {
+        let relative = match &*self.context_dir {
+            "." => file,
+            dir => file.strip_prefix(dir)?.strip_prefix('/')?,
+        };
+        self.copies.iter().rev().find_map(|copy| {
+            let destination = copy.destination.trim_end_matches('/');
+            copy.sources.iter().find_map(|source| {
+                if source.is_empty() {
+                    return Some(format!("{destination}/{relative}"));
+                }
+                if relative == source {
+                    // A file copied into a folder keeps its name; to a path, takes that path.
+                    let name = relative.rsplit('/').next().unwrap_or(relative);
+                    return Some(
+                        if copy.destination.ends_with('/') || copy.sources.len() > 1 {
+                            format!("{destination}/{name}")
+                        } else {
+                            destination.to_string()
+                        },
+                    );
+                }
+                let rest = relative.strip_prefix(&format!("{source}/"))?;
+                Some(format!("{destination}/{rest}"))
+            })
+        })
+    }
+
+    /// Whether a workspace file is copied into the image.
+    pub fn contains(&self, file: &str) -> bool {
+        let relative = match &*self.context_dir {
+            "." => Some(file),
+            dir => file.strip_prefix(dir).and_then(|r| r.strip_prefix('/')),
+        };
+        let Some(relative) = relative else {
+            return false;
+        };
+        self.copies.iter().flat_map(|c| &c.sources).any(|source| {
+            source.is_empty()
+                || source.contains('*')
+                || relative == source
+                || relative.starts_with(&format!("{source}/"))
+        })
+    }
+}
+
+/// A context-relative path without `./` and trailing `/` (`.` becomes empty).
+pub fn normalize(path: &str) -> String {
+    let folded =
+        crate::workspace::display_path(std::path::Path::new(""), std::path::Path::new(path));
+    match folded.trim_matches('/') {
+        "." => String::new(),
+        trimmed => trimmed.to_string(),
+    }
+}
+
+/// `path` inside the image, relative to `workdir` unless absolute; `.` and `..` folded.
+pub fn join_image_path(workdir: &str, path: &str) -> String {
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{path}", workdir.trim_end_matches('/'))
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Whether `path` is `dir` or inside it (image paths).
+pub fn is_within(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_paths_fold() {
+        assert_eq!(join_image_path("/", "backend"), "/backend");
+        assert_eq!(
+            join_image_path("/app", "./requirements.txt"),
+            "/app/requirements.txt"
+        );
+        assert_eq!(join_image_path("/app", "/tmp/r.txt"), "/tmp/r.txt");
+        assert_eq!(join_image_path("/app/x", "../r.txt"), "/app/r.txt");
+        assert!(is_within("/app/.venv", "/app"));
+        assert!(!is_within("/application", "/app"));
+    }
+
+    #[test]
+    fn copies_map_image_paths_back_to_the_context() {
+        let mut files = CopiedFiles::new(&Arc::from("svc"));
+        files.add(&["requirements.txt".into()], "/app/".into());
+        files.add(&["./src".into()], "/app/src".into());
+        files.add(&["examples/".into()], "/app/examples/".into());
+        let exists =
+            |p: &str| ["svc/requirements.txt", "svc/examples/a/pyproject.toml"].contains(&p);
+        assert_eq!(
+            files.source_of("/app/requirements.txt", exists).as_deref(),
+            Some("svc/requirements.txt")
+        );
+        assert_eq!(
+            files
+                .source_of("/app/examples/a/pyproject.toml", exists)
+                .as_deref(),
+            Some("svc/examples/a/pyproject.toml")
+        );
+        assert_eq!(files.source_of("/app/other.txt", exists), None);
+        assert!(files.contains("svc/src/app.py"));
+        assert_eq!(
+            files.image_path_of("svc/src/app.py").as_deref(),
+            Some("/app/src/app.py")
+        );
+        assert_eq!(
+            files.image_path_of("svc/requirements.txt").as_deref(),
+            Some("/app/requirements.txt")
+        );
+        assert_eq!(files.image_path_of("svc/tests/t.py"), None);
+        assert!(!files.contains("svc/tests/t.py"));
+        assert!(!files.contains("other/src/app.py"));
+    }
+
+    #[test]
+    fn the_whole_context_copied() {
+        let mut files = CopiedFiles::new(&Arc::from("."));
+        files.add(&[".".into()], "/app".into());
+        assert!(files.contains("anything/at/all.py"));
+        assert_eq!(
+            files.image_path_of("x/y.py").as_deref(),
+            Some("/app/x/y.py")
+        );
+    }
+}

@@ -1,0 +1,820 @@
+//! What a service's image contains, read from its Dockerfile without building it. The stage
+//! model lives here: the stages the final image is made of, each stage's `WORKDIR`, `ARG` and
+//! `ENV`, what its `COPY`s bring from the build context or from another stage, and the simple
+//! commands of each `RUN` with the folder they run in. What a command installs is for the
+//! installers (`super::installers`, one module per tool) to say.
+
+pub mod files;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::environment::{EnvOrigin, EnvVar};
+use super::installers::{self, Effect, Image, InstalledPackage, SYSTEM_SITE};
+use crate::knowledge::python;
+use crate::shell;
+use crate::source::{Location, find_from};
+use crate::workspace::compose::ComposeService;
+use crate::workspace::dockerfile::{Args, Dockerfile, Instruction};
+use crate::workspace::interpolate::interpolate;
+use crate::workspace::manifest::{Pipfile, Pyproject, Requirement, RequirementsFile};
+use crate::workspace::{BuildContext, Workspace, display_path};
+use files::{CopiedFiles, is_within, join_image_path};
+
+/// OpenTelemetry packages installed in a stage whose files never reach the final image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostInstall {
+    pub stage: String,
+    pub packages: Vec<String>,
+    /// The `RUN` that installed them.
+    pub location: Location,
+}
+
+/// A dependency manifest of the service, and whether the image installs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    pub path: Arc<str>,
+    pub requirements: Vec<(Requirement, Location)>,
+    pub installed: bool,
+}
+
+impl Manifest {
+    pub fn otel_requirements(&self) -> impl Iterator<Item = &(Requirement, Location)> {
+        self.requirements
+            .iter()
+            .filter(|(r, _)| python::is_otel_package(&r.name))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageContents {
+    pub dockerfile: Arc<str>,
+    /// The `FROM` of the stage the service runs.
+    pub final_stage: Location,
+    pub base_image: String,
+    pub installed: Vec<InstalledPackage>,
+    closure: BTreeSet<String>,
+    /// `opentelemetry-bootstrap -a install`: installs the instrumentation of every library
+    /// already installed.
+    pub bootstrap: Option<Location>,
+    pub lost: Vec<LostInstall>,
+    /// The service's own manifests: those the image installs, and those beside its
+    /// Dockerfile or at the root of its build context. Other folders of a shared context
+    /// belong to other services.
+    pub manifests: Vec<Manifest>,
+    /// The final stage's `ENV`, in order.
+    pub env: Vec<EnvVar>,
+    /// The base images of the other stages (where a binary copied into `scratch` was built).
+    build_images: Vec<String>,
+    /// The final stage's `WORKDIR`: where the command runs.
+    pub workdir: String,
+    files: CopiedFiles,
+    /// Something was installed that cannot be read here (`pip install -r $FILE`, a wheel).
+    pub has_unknown_installs: bool,
+}
+
+impl ImageContents {
+    /// Whether a package is present, counting what installed packages pull in.
+    pub fn has(&self, package: &str) -> bool {
+        self.closure.contains(package)
+    }
+
+    pub fn lists_opentelemetry(&self) -> bool {
+        self.closure.iter().any(|p| python::is_otel_package(p))
+            || self
+                .manifests
+                .iter()
+                .any(|m| m.otel_requirements().next().is_some())
+    }
+
+    pub fn build_images(&self) -> impl Iterator<Item = &str> {
+        self.build_images.iter().map(String::as_str)
+    }
+
+    pub fn is_python(&self) -> bool {
+        self.base_image.starts_with("python")
+            || !self.installed.is_empty()
+            || self.manifests.iter().any(|m| m.installed)
+    }
+
+    /// Whether a workspace file is copied into the final image.
+    pub fn contains(&self, file: &str) -> bool {
+        self.files.contains(file)
+    }
+
+    /// The workspace file a `COPY` of the final image put at `image_path`.
+    pub fn source_of(&self, image_path: &str, exists: impl Fn(&str) -> bool) -> Option<Arc<str>> {
+        self.files.source_of(image_path, exists)
+    }
+
+    /// Where a workspace file of the build context lands in the image, if it is copied in.
+    pub fn image_path_of(&self, file: &str) -> Option<String> {
+        self.files.image_path_of(file)
+    }
+
+    /// Whether a missing package would be there if a manifest of the service were installed,
+    /// or a build stage's packages copied: those causes have their own rules and fixes.
+    pub fn provided_elsewhere(&self, package: &str) -> bool {
+        let uninstalled = self
+            .manifests
+            .iter()
+            .filter(|m| !m.installed)
+            .flat_map(|m| &m.requirements);
+        python::installed_closure(uninstalled.map(|(r, _)| (r.name.as_str(), r.extras.as_slice())))
+            .contains(package)
+            || self
+                .lost
+                .iter()
+                .any(|l| l.packages.iter().any(|p| p == package))
+    }
+}
+
+/// The Dockerfile a service builds and the chain of stages its image is made of.
+pub struct Build<'a> {
+    pub path: &'a Arc<str>,
+    pub dockerfile: &'a Dockerfile,
+    /// Stage indices from the first ancestor to the final stage.
+    pub chain: Vec<usize>,
+    pub context_dir: Arc<str>,
+    pub context: Option<&'a BuildContext>,
+    workspace: &'a Workspace,
+}
+
+impl Build<'_> {
+    /// The instructions of the final image, ancestors' first, without the `FROM`s.
+    pub fn instructions(&self) -> impl DoubleEndedIterator<Item = &Instruction> {
+        self.chain
+            .iter()
+            .flat_map(|&stage| self.stage_instructions(stage))
+    }
+
+    fn stage_instructions(&self, stage: usize) -> &[Instruction] {
+        let range = &self.dockerfile.stages[stage].instructions;
+        self.dockerfile
+            .instructions
+            .get(range.start + 1..range.end)
+            .unwrap_or_default()
+    }
+
+    /// The folder the Dockerfile is in, as the workspace shows it.
+    fn dockerfile_dir(&self) -> &str {
+        self.path.rsplit_once('/').map_or(".", |(dir, _)| dir)
+    }
+}
+
+pub fn build_of<'a>(workspace: &'a Workspace, service: &ComposeService) -> Option<Build<'a>> {
+    let build = service.build.as_ref()?;
+    let context_path = workspace.project_path(&build.context.value);
+    let dockerfile_path = context_path.join(
+        build
+            .dockerfile
+            .as_ref()
+            .map_or("Dockerfile", |d| d.value.as_str()),
+    );
+    let key = display_path(&workspace.root, &dockerfile_path);
+    let (path, dockerfile) = workspace.dockerfiles.get_key_value(&key)?;
+    let final_stage = build
+        .target
+        .as_ref()
+        .and_then(|target| {
+            let target = target.value.to_ascii_lowercase();
+            dockerfile
+                .stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(&target))
+        })
+        .or_else(|| dockerfile.stages.len().checked_sub(1))?;
+    let context_dir = display_path(&workspace.root, &context_path);
+    Some(Build {
+        path,
+        dockerfile,
+        chain: stage_chain(dockerfile, final_stage),
+        context: workspace.contexts.get(&context_dir),
+        context_dir,
+        workspace,
+    })
+}
+
+/// `FROM builder AS final` builds on the stage named `builder`: its files are all there.
+fn stage_chain(dockerfile: &Dockerfile, last: usize) -> Vec<usize> {
+    let mut chain = vec![last];
+    let mut current = last;
+    while let Some(parent) = parent_stage(dockerfile, current) {
+        if chain.contains(&parent) {
+            break;
+        }
+        chain.push(parent);
+        current = parent;
+    }
+    chain.reverse();
+    chain
+}
+
+fn parent_stage(dockerfile: &Dockerfile, stage: usize) -> Option<usize> {
+    let base = dockerfile.stages[stage].base.to_ascii_lowercase();
+    dockerfile.stages[..stage]
+        .iter()
+        .position(|s| s.name.as_deref() == Some(base.as_str()))
+}
+
+/// What a stage leaves behind.
+#[derive(Debug, Clone)]
+struct StageState {
+    workdir: String,
+    /// `ARG` and `ENV` values in scope, and tool settings commands made, latest last.
+    vars: Vec<(String, String)>,
+    files: CopiedFiles,
+    installed: Vec<InstalledPackage>,
+    install_locations: Vec<Location>,
+    venvs: Vec<String>,
+    /// Requirements files commands wrote (`poetry export -o ...`), by image path.
+    generated: Vec<(String, Vec<InstalledPackage>)>,
+    bootstrap: Option<Location>,
+    installed_manifests: Vec<Arc<str>>,
+    has_unknown_installs: bool,
+}
+
+impl StageState {
+    fn new(build: &Build) -> Self {
+        StageState {
+            workdir: "/".into(),
+            vars: vec![
+                ("HOME".into(), "/root".into()),
+                (
+                    "PATH".into(),
+                    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+                ),
+            ],
+            files: CopiedFiles::new(&build.context_dir),
+            installed: Vec::new(),
+            install_locations: Vec::new(),
+            venvs: Vec::new(),
+            generated: Vec::new(),
+            bootstrap: None,
+            installed_manifests: Vec::new(),
+            has_unknown_installs: false,
+        }
+    }
+
+    fn var(&self, name: &str) -> Option<String> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// `$VAR`/`${VAR}` from the stage's `ARG`/`ENV`, as Docker substitutes them in
+    /// `WORKDIR`, `COPY` and `ENV`; unknown references stay as written.
+    fn substitute(&self, text: &str) -> String {
+        if !text.contains('$') {
+            return text.to_string();
+        }
+        interpolate(text, &|name| self.var(name)).map_or_else(|_| text.to_string(), |i| i.value)
+    }
+}
+
+pub fn contents(build: &Build) -> ImageContents {
+    let mut states: Vec<Option<StageState>> = vec![None; build.dockerfile.stages.len()];
+    for stage in 0..build.dockerfile.stages.len() {
+        let state = StageReader {
+            build,
+            states: &states,
+        }
+        .read(stage);
+        states[stage] = Some(state);
+    }
+    let final_index = *build.chain.last().unwrap_or(&0);
+    let state = states[final_index]
+        .clone()
+        .unwrap_or_else(|| StageState::new(build));
+    let closure = closure_of(&state.installed);
+    let lost = lost_installs(build, &states, &closure);
+    let from = &build.dockerfile.instructions[build.dockerfile.stages[final_index].from];
+    ImageContents {
+        dockerfile: Arc::clone(build.path),
+        final_stage: Location::new(build.path, from.line, from.column),
+        base_image: build.dockerfile.stages[final_index].base.clone(),
+        manifests: manifests(build, &state),
+        installed: state.installed,
+        closure,
+        bootstrap: state.bootstrap,
+        lost,
+        env: image_env(build),
+        build_images: build
+            .dockerfile
+            .stages
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| *index != final_index)
+            .map(|(_, stage)| stage.base.clone())
+            .collect(),
+        workdir: state.workdir,
+        files: state.files,
+        has_unknown_installs: state.has_unknown_installs,
+    }
+}
+
+fn lost_installs(
+    build: &Build,
+    states: &[Option<StageState>],
+    final_closure: &BTreeSet<String>,
+) -> Vec<LostInstall> {
+    states
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !build.chain.contains(index))
+        .filter_map(|(index, state)| {
+            let state = state.as_ref()?;
+            // What the stage has, with what its packages pull in, that the final image lacks.
+            let packages: Vec<String> = closure_of(&state.installed)
+                .into_iter()
+                .filter(|name| python::is_otel_package(name) && !final_closure.contains(name))
+                .collect();
+            let location = state.install_locations.first()?.clone();
+            (!packages.is_empty()).then(|| LostInstall {
+                stage: stage_name(build.dockerfile, index),
+                packages,
+                location,
+            })
+        })
+        .collect()
+}
+
+fn closure_of(installed: &[InstalledPackage]) -> BTreeSet<String> {
+    python::installed_closure(
+        installed
+            .iter()
+            .map(|p| (p.name.as_str(), p.extras.as_slice())),
+    )
+}
+
+fn stage_name(dockerfile: &Dockerfile, index: usize) -> String {
+    dockerfile.stages[index]
+        .name
+        .clone()
+        .unwrap_or_else(|| index.to_string())
+}
+
+/// The service's manifests: every one the image installs, and those it could have meant to
+/// (beside its Dockerfile, or at the root of its build context).
+fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
+    let Some(context) = build.context else {
+        return Vec::new();
+    };
+    let own_folders = [build.dockerfile_dir(), build.context_dir.as_ref()];
+    let is_own = |path: &str| {
+        let folder = path.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        own_folders.contains(&folder) || state.installed_manifests.iter().any(|m| &**m == path)
+    };
+    let located = |path: &Arc<str>, requirements: Vec<&Requirement>| Manifest {
+        installed: state.installed_manifests.contains(path),
+        requirements: requirements
+            .into_iter()
+            .map(|r| (r.clone(), Location::new(path, r.line, r.column)))
+            .collect(),
+        path: Arc::clone(path),
+    };
+    let requirements = context
+        .requirements
+        .iter()
+        .map(|f| located(&f.path, f.content.requirements.iter().collect()));
+    let pyprojects = context
+        .pyprojects
+        .iter()
+        .map(|f| located(&f.path, f.content.all_requirements().collect()));
+    let pipfiles = context.pipfiles.iter().map(|f| {
+        let listed = f.content.packages.iter().chain(&f.content.dev_packages);
+        located(&f.path, listed.collect())
+    });
+    requirements
+        .chain(pyprojects)
+        .chain(pipfiles)
+        .filter(|m| is_own(&m.path))
+        .collect()
+}
+
+/// The final image's `ENV`, with `$VAR` references expanded from earlier `ARG` defaults and
+/// `ENV` values of the same stages, as Docker does at build time.
+fn image_env(build: &Build) -> Vec<EnvVar> {
+    let source = build.path;
+    let mut known: Vec<(String, String)> = Vec::new();
+    let mut env: Vec<EnvVar> = Vec::new();
+    for instruction in build.instructions() {
+        if instruction.keyword != "ENV" && instruction.keyword != "ARG" {
+            continue;
+        }
+        for pair in instruction.env_pairs() {
+            let lookup = |name: &str| {
+                known
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
+            };
+            let raw = pair.value.clone().unwrap_or_default();
+            let value = interpolate(&raw, &lookup).map_or_else(|_| raw.clone(), |i| i.value);
+            known.push((pair.name.clone(), value.clone()));
+            if instruction.keyword == "ENV" {
+                env.retain(|v| v.name != pair.name);
+                env.push(EnvVar {
+                    name: pair.name.clone(),
+                    value,
+                    raw,
+                    location: Location::new(source, pair.line, pair.column),
+                    origin: EnvOrigin::Dockerfile,
+                    uses: Vec::new(),
+                    merged_at: None,
+                    resolved: true,
+                });
+            }
+        }
+    }
+    env
+}
+
+struct StageReader<'a> {
+    build: &'a Build<'a>,
+    states: &'a [Option<StageState>],
+}
+
+impl StageReader<'_> {
+    fn read(&self, stage: usize) -> StageState {
+        let mut state = parent_stage(self.build.dockerfile, stage)
+            .and_then(|parent| self.states[parent].clone())
+            .unwrap_or_else(|| StageState::new(self.build));
+        for instruction in self.build.stage_instructions(stage) {
+            match instruction.keyword.as_str() {
+                "WORKDIR" => {
+                    if let Args::Shell(dir) = &instruction.args {
+                        let dir = state.substitute(dir.trim());
+                        state.workdir = join_image_path(&state.workdir, &dir);
+                    }
+                }
+                "ARG" => self.arg(instruction, &mut state),
+                "ENV" => {
+                    for pair in instruction.env_pairs() {
+                        let value = state.substitute(pair.value.as_deref().unwrap_or_default());
+                        state.vars.push((pair.name.clone(), value));
+                    }
+                }
+                "COPY" | "ADD" => self.copy(instruction, &mut state),
+                "RUN" => self.run(instruction, &mut state),
+                _ => {}
+            }
+        }
+        state
+    }
+
+    /// `ARG NAME` in a stage brings the global `ARG`'s default into scope.
+    fn arg(&self, instruction: &Instruction, state: &mut StageState) {
+        let dockerfile = self.build.dockerfile;
+        for pair in instruction.env_pairs() {
+            let value = match &pair.value {
+                Some(value) => Some(state.substitute(value)),
+                None => dockerfile
+                    .global_args
+                    .iter()
+                    .flat_map(|&i| dockerfile.instructions[i].env_pairs())
+                    .rev()
+                    .find(|global| global.name == pair.name)
+                    .and_then(|global| global.value.clone()),
+            };
+            if let Some(value) = value {
+                state.vars.push((pair.name.clone(), value));
+            }
+        }
+    }
+
+    fn copy(&self, instruction: &Instruction, state: &mut StageState) {
+        let mut paths: Vec<String> = match &instruction.args {
+            Args::Exec(items) => items.clone(),
+            Args::Shell(text) => shell::split(text).into_iter().map(|w| w.text).collect(),
+        };
+        paths.iter_mut().for_each(|p| *p = state.substitute(p));
+        let Some(destination) = paths.pop() else {
+            return;
+        };
+        let destination = join_image_path(&state.workdir, &destination);
+        match instruction.flag("from") {
+            Some(from) => self.copy_from_stage(from, &paths, &destination, instruction, state),
+            None => state.files.add(&paths, destination),
+        }
+    }
+
+    /// `COPY --from=builder /opt/venv /opt/venv` brings along the builder's packages installed
+    /// under what it copies (a virtualenv, a `--prefix`, site-packages, `~/.local`).
+    fn copy_from_stage(
+        &self,
+        from: &str,
+        sources: &[String],
+        destination: &str,
+        instruction: &Instruction,
+        state: &mut StageState,
+    ) {
+        let from = from.to_ascii_lowercase();
+        let dockerfile = self.build.dockerfile;
+        let index = dockerfile
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(from.as_str()))
+            .or_else(|| from.parse::<usize>().ok());
+        let Some(source_state) = index
+            .and_then(|i| self.states.get(i))
+            .and_then(Option::as_ref)
+        else {
+            return;
+        };
+        let carried: Vec<InstalledPackage> = source_state
+            .installed
+            .iter()
+            .filter(|package| {
+                sources.iter().any(|source| {
+                    let source = join_image_path("/", source);
+                    is_within(&package.site, &source)
+                        || is_within(&source, &package.site)
+                        || (package.site == SYSTEM_SITE && source.contains("site-packages"))
+                })
+            })
+            .map(|package| InstalledPackage {
+                site: destination.to_string(),
+                ..package.clone()
+            })
+            .collect();
+        if carried.is_empty() {
+            return;
+        }
+        state.install_locations.push(Location::new(
+            self.build.path,
+            instruction.line,
+            instruction.column,
+        ));
+        state.installed.extend(carried);
+        state.bootstrap = state.bootstrap.take().or(source_state.bootstrap.clone());
+        state.has_unknown_installs |= source_state.has_unknown_installs;
+        for manifest in &source_state.installed_manifests {
+            if !state.installed_manifests.contains(manifest) {
+                state.installed_manifests.push(Arc::clone(manifest));
+            }
+        }
+        for venv in &source_state.venvs {
+            if !state.venvs.contains(venv) {
+                state.venvs.push(venv.clone());
+            }
+        }
+    }
+
+    fn run(&self, instruction: &Instruction, state: &mut StageState) {
+        let location = Location::new(self.build.path, instruction.line, instruction.column);
+        let scripts: Vec<String> = match &instruction.args {
+            Args::Exec(items) => vec![shell_quote_join(items)],
+            Args::Shell(text) => std::iter::once(text.clone())
+                .chain(instruction.heredocs.iter().flat_map(|h| {
+                    h.body
+                        .replace("\\\n", " ")
+                        .lines()
+                        .map(String::from)
+                        .collect::<Vec<_>>()
+                }))
+                .collect(),
+        };
+        let installed_before = state.installed.len();
+        let mut run = RunState {
+            cwd: state.workdir.clone(),
+            activated: None,
+        };
+        for script in &scripts {
+            let words = shell::split(script);
+            let mut after_bootstrap_requirements = false;
+            for (command, piped) in simple_commands(&words) {
+                let texts: Vec<&str> = command.iter().map(|w| w.text.as_str()).collect();
+                let (texts, stdout) = without_redirects(&texts);
+                let texts = skip_prefixes(&texts, state);
+                let Some((program, args)) = texts.split_first() else {
+                    continue;
+                };
+                if *program == "cd" {
+                    let dir = args
+                        .first()
+                        .map_or("/root".to_string(), |d| state.substitute(d));
+                    run.cwd = join_image_path(&run.cwd, &dir);
+                    continue;
+                }
+                let is_bootstrap_requirements = *program == "opentelemetry-bootstrap"
+                    && installers::option_value(args, "-a", "--action") == Some("requirements");
+                let stdout = stdout.map(|s| state.substitute(s));
+                let command = installers::Command {
+                    program,
+                    args,
+                    cwd: &run.cwd,
+                    location: &location,
+                    stdin_is_bootstrap: piped && after_bootstrap_requirements,
+                    stdout: stdout.as_deref(),
+                };
+                let effects = installers::run(
+                    &command,
+                    &ImageView {
+                        state,
+                        run: &run,
+                        build: self.build,
+                    },
+                );
+                apply(effects, &location, state, &mut run);
+                after_bootstrap_requirements = is_bootstrap_requirements;
+            }
+        }
+        if state.installed.len() > installed_before || state.bootstrap.as_ref() == Some(&location) {
+            state.install_locations.push(location);
+        }
+    }
+}
+
+/// What a `RUN` changes for the commands after it in the same `RUN`.
+struct RunState {
+    cwd: String,
+    activated: Option<String>,
+}
+
+fn apply(effects: Vec<Effect>, location: &Location, state: &mut StageState, run: &mut RunState) {
+    for effect in effects {
+        match effect {
+            Effect::Installed(packages) => state.installed.extend(packages),
+            Effect::ManifestInstalled(path) => {
+                if !state.installed_manifests.contains(&path) {
+                    state.installed_manifests.push(path);
+                }
+            }
+            Effect::Generated { path, packages } => state.generated.push((path, packages)),
+            Effect::VenvCreated(dir) => state.venvs.push(dir),
+            Effect::VenvActivated(dir) => run.activated = Some(dir),
+            Effect::Setting(name, value) => state.vars.push((name, value)),
+            Effect::Bootstrap => state.bootstrap = Some(location.clone()),
+            Effect::Unknown => state.has_unknown_installs = true,
+        }
+    }
+}
+
+/// The simple commands of a line, each with whether it reads a pipe.
+fn simple_commands(words: &[shell::Word]) -> Vec<(&[shell::Word], bool)> {
+    let mut commands = Vec::new();
+    let mut start = 0;
+    let mut piped = false;
+    for (index, word) in words.iter().enumerate() {
+        if word.operator {
+            if index > start {
+                commands.push((&words[start..index], piped));
+            }
+            piped = word.text == "|";
+            start = index + 1;
+        }
+    }
+    if words.len() > start {
+        commands.push((&words[start..], piped));
+    }
+    commands
+}
+
+/// The words without their redirections, and where standard output goes (`> file`).
+fn without_redirects<'a>(words: &[&'a str]) -> (Vec<&'a str>, Option<&'a str>) {
+    let mut kept = Vec::new();
+    let mut stdout = None;
+    let mut iter = words.iter();
+    while let Some(&word) = iter.next() {
+        match word {
+            ">" | "1>" | ">>" => stdout = iter.next().copied(),
+            "2>" | "<" | "2>>" | "&>" => {
+                iter.next();
+            }
+            _ if word.starts_with("2>") || word.starts_with('<') || word.starts_with("&>") => {}
+            _ if word.starts_with(">>") => stdout = Some(&word[2..]),
+            _ if word.starts_with('>') => stdout = Some(&word[1..]),
+            _ => kept.push(word),
+        }
+    }
+    (kept, stdout)
+}
+
+/// Drops what runs the real command: `VAR=x`, `sudo`, `export` (which also sets a variable
+/// for the rest of the `RUN`), `exec`, `env`.
+fn skip_prefixes<'a, 'b>(words: &'b [&'a str], state: &mut StageState) -> &'b [&'a str] {
+    let mut words = words;
+    while let Some((first, rest)) = words.split_first() {
+        let assignment = first.split_once('=').filter(|(name, _)| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if let Some((name, value)) = assignment {
+            state.vars.push((name.to_string(), state.substitute(value)));
+        } else if *first == "export" {
+            for pair in rest {
+                if let Some((name, value)) = pair.split_once('=') {
+                    state.vars.push((name.to_string(), state.substitute(value)));
+                }
+            }
+            return &[];
+        } else if !matches!(*first, "sudo" | "exec" | "env" | "command" | "time") {
+            break;
+        }
+        words = rest;
+    }
+    words
+}
+
+/// The image at a command, as installers see it.
+struct ImageView<'a> {
+    state: &'a StageState,
+    run: &'a RunState,
+    build: &'a Build<'a>,
+}
+
+impl ImageView<'_> {
+    fn context_file(&self, image_path: &str) -> Option<Arc<str>> {
+        let context = self.build.context?;
+        self.state.files.source_of(image_path, |path| {
+            context.requirements.iter().any(|r| &*r.path == path)
+                || context.pyprojects.iter().any(|p| &*p.path == path)
+                || context.pipfiles.iter().any(|p| &*p.path == path)
+        })
+    }
+}
+
+impl Image for ImageView<'_> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.state.var(name)
+    }
+
+    fn requirements_at(&self, image_path: &str) -> Option<(Arc<str>, &RequirementsFile)> {
+        let file = self.context_file(image_path)?;
+        let parsed = self
+            .build
+            .context?
+            .requirements
+            .iter()
+            .find(|r| r.path == file)?;
+        Some((file, &parsed.content))
+    }
+
+    fn pyproject_in(&self, image_dir: &str) -> Option<(Arc<str>, &Pyproject)> {
+        let file = self.context_file(&join_image_path(image_dir, "pyproject.toml"))?;
+        let parsed = self
+            .build
+            .context?
+            .pyprojects
+            .iter()
+            .find(|p| p.path == file)?;
+        Some((file, &parsed.content))
+    }
+
+    fn pipfile_in(&self, image_dir: &str) -> Option<(Arc<str>, &Pipfile)> {
+        let file = self.context_file(&join_image_path(image_dir, "Pipfile"))?;
+        let parsed = self
+            .build
+            .context?
+            .pipfiles
+            .iter()
+            .find(|p| p.path == file)?;
+        Some((file, &parsed.content))
+    }
+
+    fn generated_at(&self, image_path: &str) -> Option<&[InstalledPackage]> {
+        self.state
+            .generated
+            .iter()
+            .rev()
+            .find(|(path, _)| path == image_path)
+            .map(|(_, packages)| packages.as_slice())
+    }
+
+    fn active_venv(&self) -> Option<String> {
+        if let Some(venv) = &self.run.activated {
+            return Some(venv.clone());
+        }
+        if let Some(venv) = self.state.var("VIRTUAL_ENV") {
+            return Some(venv);
+        }
+        let path = self.state.var("PATH")?;
+        path.split(':').find_map(|entry| {
+            let dir = entry.strip_suffix("/bin")?;
+            let is_venv = self.state.venvs.iter().any(|v| v == dir) || dir.contains("venv");
+            is_venv.then(|| dir.to_string())
+        })
+    }
+
+    fn locate(&self, word: &str, run: &Location) -> Location {
+        self.build
+            .workspace
+            .source(&run.file)
+            .and_then(|source| find_from(source, run.line, run.column, word))
+            .map_or_else(
+                || run.clone(),
+                |(line, column)| Location::new(&run.file, line, column),
+            )
+    }
+}
+
+fn shell_quote_join(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|item| format!("'{}'", item.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,128 @@
+//! Poetry: `poetry install` (main dependencies and every non-optional group; `--only`,
+//! `--with`, `--without`, `--no-root`, `-E`), `poetry export` to a requirements file, and
+//! `poetry config virtualenvs.*`, which decides where the packages go.
+
+use super::{
+    Command, Effect, Image, SYSTEM_SITE, Selection, has_flag, is_on, option_values,
+    project_packages,
+};
+use crate::resolve::image::files::join_image_path;
+
+/// Poetry's settings, as the environment variables that also set them.
+const CREATE: &str = "POETRY_VIRTUALENVS_CREATE";
+const IN_PROJECT: &str = "POETRY_VIRTUALENVS_IN_PROJECT";
+const VENVS_PATH: &str = "POETRY_VIRTUALENVS_PATH";
+
+pub fn effects(command: &Command, image: &dyn Image) -> Option<Vec<Effect>> {
+    if command.name() != "poetry" {
+        return None;
+    }
+    let (action, args) = command.action()?;
+    let project_dir = option_values(command.args, &["-C", "--directory", "-P", "--project"])
+        .pop()
+        .map_or_else(
+            || command.cwd.to_string(),
+            |dir| join_image_path(command.cwd, &dir),
+        );
+    let effects = match action {
+        "install" | "sync" => install(image, &project_dir, args),
+        "export" => export(command, image, &project_dir, args),
+        "config" => config(args),
+        _ => Vec::new(),
+    };
+    Some(effects)
+}
+
+fn install(image: &dyn Image, project_dir: &str, args: &[&str]) -> Vec<Effect> {
+    let only = option_values(args, &["--only"]);
+    let only_root = has_flag(args, &["--only-root"]);
+    let selection = Selection {
+        main: !only_root && (only.is_empty() || only.iter().any(|g| g == "main")),
+        itself: !has_flag(args, &["--no-root"]),
+        groups: if only.is_empty() {
+            option_values(args, &["--with"])
+        } else {
+            only.clone()
+        },
+        default_groups: only.is_empty() && !only_root,
+        without_groups: if has_flag(args, &["--no-dev"]) {
+            vec!["dev".to_string()]
+        } else {
+            option_values(args, &["--without"])
+        },
+        extras: option_values(args, &["-E", "--extras"]),
+        all_extras: has_flag(args, &["--all-extras"]),
+    };
+    let site = site(image, project_dir);
+    match project_packages(image, project_dir, &selection, &site) {
+        Some((manifests, packages)) => {
+            let mut effects: Vec<Effect> = manifests
+                .into_iter()
+                .map(Effect::ManifestInstalled)
+                .collect();
+            effects.push(Effect::Installed(packages));
+            effects
+        }
+        None => vec![Effect::Unknown],
+    }
+}
+
+/// Poetry makes a virtualenv unless told not to: in the project (`in-project`), or under its
+/// cache; with `virtualenvs.create false` it installs into the active Python.
+fn site(image: &dyn Image, project_dir: &str) -> String {
+    let creates = image.var(CREATE).is_none_or(|v| is_on(Some(v)));
+    if !creates {
+        return image
+            .active_venv()
+            .unwrap_or_else(|| SYSTEM_SITE.to_string());
+    }
+    if is_on(image.var(IN_PROJECT)) {
+        return join_image_path(project_dir, ".venv");
+    }
+    image
+        .var(VENVS_PATH)
+        .unwrap_or_else(|| "/root/.cache/pypoetry/virtualenvs".to_string())
+}
+
+/// `poetry export -f requirements.txt -o requirements.txt` (or `> requirements.txt`): the main
+/// dependencies and the groups asked for.
+fn export(command: &Command, image: &dyn Image, project_dir: &str, args: &[&str]) -> Vec<Effect> {
+    let output = option_values(args, &["-o", "--output"]).pop();
+    let Some(path) = output.as_deref().or(command.stdout) else {
+        return Vec::new();
+    };
+    let only = option_values(args, &["--only"]);
+    let selection = Selection {
+        main: only.is_empty() || only.iter().any(|g| g == "main"),
+        groups: [only, option_values(args, &["--with"])].concat(),
+        extras: option_values(args, &["-E", "--extras"]),
+        all_extras: has_flag(args, &["--all-extras"]),
+        ..Selection::default()
+    };
+    match project_packages(image, project_dir, &selection, "") {
+        Some((_, packages)) => vec![Effect::Generated {
+            path: join_image_path(command.cwd, path),
+            packages,
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// `poetry config virtualenvs.create false` (`--local` writes poetry.toml: same effect here).
+fn config(args: &[&str]) -> Vec<Effect> {
+    let words: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let variable = match words.first() {
+        Some(&"virtualenvs.create") => CREATE,
+        Some(&"virtualenvs.in-project") => IN_PROJECT,
+        Some(&"virtualenvs.path") => VENVS_PATH,
+        _ => return Vec::new(),
+    };
+    words
+        .get(1)
+        .map(|value| vec![Effect::Setting(variable.to_string(), value.to_string())])
+        .unwrap_or_default()
+}
