@@ -398,3 +398,46 @@ fn environment_layers_follow_compose_precedence_and_keep_provenance() {
     });
     assert_eq!(environment, expected);
 }
+
+#[test]
+fn a_shared_cause_is_one_finding_naming_every_service() {
+    let output = doctor(&[
+        "lint",
+        "fixtures/python/shared-dockerfile",
+        "--format",
+        "json",
+    ]);
+    let report = json(&output);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["rule"], "dockerfile/requirements-not-installed");
+    assert_eq!(findings[0]["service"], "web");
+    assert_eq!(findings[0]["services"], serde_json::json!(["web", "jobs"]));
+    let steps: Vec<(&str, &str)> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("workspace", "pass"),
+            ("service:web", "fail"),
+            ("service:jobs", "fail")
+        ]
+    );
+    let human = doctor(&["lint", "fixtures/python/shared-dockerfile", "--no-color"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("affects 2 services: web and jobs"), "{text}");
+    assert!(
+        text.contains("dockerfile/requirements-not-installed  shared with web, reported there"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "1 error, 0 warnings in 2 services — Honeycomb will receive nothing from web and jobs."
+        ),
+        "{text}"
+    );
+}

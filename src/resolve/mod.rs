@@ -17,7 +17,7 @@ pub use code::{CodeExporter, CodeFacts, ExporterKind};
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
 pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, VarRef};
 pub use export::{EndpointSource, ExportPlan, ProtocolSource};
-pub use image::{ImageContents, LostInstall, Manifest};
+pub use image::{ImageContents, Listed, LostInstall, Manifest};
 pub use installers::InstalledPackage;
 
 use crate::knowledge::otel;

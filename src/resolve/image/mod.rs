@@ -34,15 +34,37 @@ pub struct LostInstall {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
     pub path: Arc<str>,
-    pub requirements: Vec<(Requirement, Location)>,
+    pub requirements: Vec<Listed>,
     pub installed: bool,
 }
 
+/// A requirement as a manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub requirement: Requirement,
+    pub location: Location,
+    /// The optional part that lists it (`group otel`, `extra otel`, `dev-packages`); `None`
+    /// for what installing the manifest always installs.
+    pub part: Option<String>,
+}
+
 impl Manifest {
-    pub fn otel_requirements(&self) -> impl Iterator<Item = &(Requirement, Location)> {
+    pub fn otel_requirements(&self) -> impl Iterator<Item = &Listed> {
         self.requirements
             .iter()
-            .filter(|(r, _)| python::is_otel_package(&r.name))
+            .filter(|l| python::is_otel_package(&l.requirement.name))
+    }
+
+    /// How an image installs this kind of manifest.
+    pub fn install_instructions(&self) -> String {
+        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
+        match file {
+            "pyproject.toml" => format!("COPY {file} .\nRUN pip install ."),
+            "Pipfile" => format!(
+                "COPY Pipfile Pipfile.lock ./\nRUN pip install pipenv && pipenv install --system --deploy"
+            ),
+            _ => format!("COPY {file} .\nRUN pip install -r {file}"),
+        }
     }
 }
 
@@ -119,8 +141,9 @@ impl ImageContents {
             .manifests
             .iter()
             .filter(|m| !m.installed)
-            .flat_map(|m| &m.requirements);
-        python::installed_closure(uninstalled.map(|(r, _)| (r.name.as_str(), r.extras.as_slice())))
+            .flat_map(|m| &m.requirements)
+            .map(|l| &l.requirement);
+        python::installed_closure(uninstalled.map(|r| (r.name.as_str(), r.extras.as_slice())))
             .contains(package)
             || self
                 .lost
@@ -367,25 +390,50 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
         let folder = path.rsplit_once('/').map_or(".", |(dir, _)| dir);
         own_folders.contains(&folder) || state.installed_manifests.iter().any(|m| &**m == path)
     };
-    let located = |path: &Arc<str>, requirements: Vec<&Requirement>| Manifest {
+    let located = |path: &Arc<str>, requirements: Vec<(&Requirement, Option<String>)>| Manifest {
         installed: state.installed_manifests.contains(path),
         requirements: requirements
             .into_iter()
-            .map(|r| (r.clone(), Location::new(path, r.line, r.column)))
+            .map(|(r, part)| Listed {
+                requirement: r.clone(),
+                location: Location::new(path, r.line, r.column),
+                part,
+            })
             .collect(),
         path: Arc::clone(path),
     };
-    let requirements = context
-        .requirements
-        .iter()
-        .map(|f| located(&f.path, f.content.requirements.iter().collect()));
-    let pyprojects = context
-        .pyprojects
-        .iter()
-        .map(|f| located(&f.path, f.content.all_requirements().collect()));
-    let pipfiles = context.pipfiles.iter().map(|f| {
-        let listed = f.content.packages.iter().chain(&f.content.dev_packages);
+    let requirements = context.requirements.iter().map(|f| {
+        let listed = f.content.requirements.iter().map(|r| (r, None));
         located(&f.path, listed.collect())
+    });
+    let pyprojects = context.pyprojects.iter().map(|f| {
+        let project = &f.content;
+        let main = project.dependencies.iter().map(|r| (r, None));
+        let extras = project.extras.iter().flat_map(|e| {
+            e.requirements
+                .iter()
+                .map(move |r| (r, Some(format!("the extra `{}`", e.name))))
+        });
+        let groups = project.groups.iter().flat_map(|g| {
+            let kind = if g.optional {
+                "the optional group"
+            } else {
+                "the group"
+            };
+            g.requirements
+                .iter()
+                .map(move |r| (r, Some(format!("{kind} `{}`", g.name))))
+        });
+        located(&f.path, main.chain(extras).chain(groups).collect())
+    });
+    let pipfiles = context.pipfiles.iter().map(|f| {
+        let packages = f.content.packages.iter().map(|r| (r, None));
+        let dev = f
+            .content
+            .dev_packages
+            .iter()
+            .map(|r| (r, Some("[dev-packages]".to_string())));
+        located(&f.path, packages.chain(dev).collect())
     });
     requirements
         .chain(pyprojects)

@@ -219,8 +219,8 @@ fn add_project(
         }
     }
     for group in &pyproject.groups {
-        let wanted = selection.groups.contains(&group.name)
-            || (selection.default_groups && !group.optional);
+        let wanted =
+            selection.groups.contains(&group.name) || (selection.default_groups && !group.optional);
         if wanted && !selection.without_groups.contains(&group.name) {
             add(&group.requirements);
         }

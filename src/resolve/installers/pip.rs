@@ -17,7 +17,10 @@ pub fn effects(command: &Command, image: &dyn Image) -> Option<Vec<Effect>> {
     if name == "pip-sync" {
         return Some(sync(command, image, command.args));
     }
-    let after_pip = if name.starts_with("pip") {
+    let is_pip = name
+        .strip_prefix("pip")
+        .is_some_and(|version| version.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    let after_pip = if is_pip {
         command.args
     } else if name.starts_with("python") && command.args.get(..2) == Some(&["-m", "pip"][..]) {
         &command.args[2..]

@@ -1,5 +1,5 @@
-use crate::knowledge::python::INSTRUMENTATION;
-use crate::resolve::{ImageContents, Project, Service};
+use crate::knowledge::python::{self, INSTRUMENTATION};
+use crate::resolve::{ImageContents, Listed, Manifest, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -71,9 +71,9 @@ fn check_imports(service: &Service, image: &ImageContents, out: &mut Findings) {
             "{file} imports {}, but the image never installs {}: {}. The container starts with ModuleNotFoundError.",
             first.module,
             missing.join(", "),
-            what_is_installed(image)
+            what_is_installed(image, &missing)
         ),
-        format!("add to {}:\n{}", manifest_to_edit(service, image), indent(&missing)),
+        hint(service, image, &missing, &indent(&missing)),
     );
 }
 
@@ -90,16 +90,49 @@ fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut 
         &instrument.location,
         format!(
             "the command runs opentelemetry-instrument, but the image never installs opentelemetry-instrumentation, which provides it ({}): the container exits with `opentelemetry-instrument: not found`.",
-            what_is_installed(image)
+            what_is_installed(image, &[INSTRUMENTATION])
         ),
-        format!(
-            "add to {}:\n  opentelemetry-distro\n  opentelemetry-exporter-otlp\nand after the install: RUN opentelemetry-bootstrap -a install",
-            manifest_to_edit(service, image)
+        hint(
+            service,
+            image,
+            &[INSTRUMENTATION],
+            "  opentelemetry-distro\n  opentelemetry-exporter-otlp\nand after the install: RUN opentelemetry-bootstrap -a install",
         ),
     );
 }
 
-fn what_is_installed(image: &ImageContents) -> String {
+/// An installed manifest that lists a missing package (or what brings it) in a part the
+/// install leaves out: an optional group or an extra.
+fn unselected<'a>(
+    image: &'a ImageContents,
+    missing: &[&str],
+) -> Option<(&'a Manifest, &'a Listed)> {
+    image
+        .manifests
+        .iter()
+        .filter(|m| m.installed)
+        .find_map(|manifest| {
+            let listed = manifest.requirements.iter().find(|l| {
+                l.part.is_some() && {
+                    let r = &l.requirement;
+                    let brings =
+                        python::installed_closure([(r.name.as_str(), r.extras.as_slice())]);
+                    missing.iter().any(|m| brings.contains(*m))
+                }
+            })?;
+            Some((manifest, listed))
+        })
+}
+
+fn what_is_installed(image: &ImageContents, missing: &[&str]) -> String {
+    if let Some((manifest, listed)) = unselected(image, missing) {
+        return format!(
+            "{} lists {} in {}, which the image's install leaves out",
+            manifest.path,
+            listed.requirement.name,
+            listed.part.as_deref().unwrap_or_default()
+        );
+    }
     let installed: Vec<&str> = image
         .manifests
         .iter()
@@ -110,6 +143,25 @@ fn what_is_installed(image: &ImageContents) -> String {
         [] => format!("{} installs no OpenTelemetry package", image.dockerfile),
         files => format!("{} has no opentelemetry-* package", files.join(", ")),
     }
+}
+
+fn hint(service: &Service, image: &ImageContents, missing: &[&str], packages: &str) -> String {
+    let Some((_, listed)) = unselected(image, missing) else {
+        return format!("add to {}:\n{packages}", manifest_to_edit(service, image));
+    };
+    let part = listed.part.as_deref().unwrap_or_default();
+    let name = part.split('`').nth(1).unwrap_or_default();
+    let how = if part.starts_with("the extra") {
+        format!("pip install \".[{name}]\", poetry install -E {name}, uv sync --extra {name}")
+    } else if part.starts_with("[dev-packages]") {
+        "pipenv install --system --deploy --dev".to_string()
+    } else {
+        format!("poetry install --with {name}, uv sync --group {name}, pdm install -G {name}")
+    };
+    format!(
+        "install {part} in {} ({how}), or move the packages to the main dependencies",
+        image.dockerfile
+    )
 }
 
 fn manifest_to_edit(service: &Service, image: &ImageContents) -> String {

@@ -42,39 +42,46 @@ impl Check for RequirementsNotInstalled {
             for manifest in image.manifests.iter().filter(|m| !m.installed) {
                 let missing: Vec<&str> = manifest
                     .otel_requirements()
-                    .map(|(r, _)| r.name.as_str())
+                    .map(|l| l.requirement.name.as_str())
                     .filter(|name| {
                         !image.has(name)
                             && !image
                                 .lost
                                 .iter()
-                                .any(|l| l.packages.iter().any(|p| p == *name))
+                                .any(|l| l.packages.iter().any(|p| p == name))
                     })
                     .collect();
                 if missing.is_empty() {
                     continue;
                 }
                 let file = manifest.path.rsplit('/').next().unwrap_or(&manifest.path);
-                let install = if file == "pyproject.toml" {
-                    format!("COPY {file} .\n  RUN pip install .")
-                } else {
-                    format!("COPY {file} .\n  RUN pip install -r {file}")
-                };
                 out.service(
                     &Self::META,
                     service,
                     &image.final_stage,
                     format!(
-                        "{} lists {}, but {} never installs it: the final stage has no `pip install` of {file}, so the packages are missing at run time.",
+                        "{} lists {}, but {} never installs it: the final stage installs nothing from {file}, so the packages are missing at run time.",
                         manifest.path,
                         missing.join(", "),
                         image.dockerfile
                     ),
-                    format!("add to the final stage of {}:\n  {install}", image.dockerfile),
+                    format!(
+                        "add to the final stage of {}:\n{}",
+                        image.dockerfile,
+                        indent(&manifest.install_instructions())
+                    ),
                 );
             }
         }
     }
+}
+
+fn indent(lines: &str) -> String {
+    lines
+        .lines()
+        .map(|line| format!("  {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The service imports OpenTelemetry or starts through `opentelemetry-instrument`: a
