@@ -60,9 +60,9 @@ impl Manifest {
         let file = self.path.rsplit('/').next().unwrap_or(&self.path);
         match file {
             "pyproject.toml" => format!("COPY {file} .\nRUN pip install ."),
-            "Pipfile" => format!(
-                "COPY Pipfile Pipfile.lock ./\nRUN pip install pipenv && pipenv install --system --deploy"
-            ),
+            "Pipfile" => "COPY Pipfile Pipfile.lock ./
+RUN pip install pipenv && pipenv install --system --deploy"
+                .to_string(),
             _ => format!("COPY {file} .\nRUN pip install -r {file}"),
         }
     }
