@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::workspace::Language;
+
 pub const TRACES_EXPORTER: &str = "OTEL_TRACES_EXPORTER";
 pub const SDK_DISABLED: &str = "OTEL_SDK_DISABLED";
 pub const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
@@ -100,6 +102,21 @@ impl Protocol {
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// The protocol an SDK uses when `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL` is unset, per language:
+/// the Node.js SDK and the Java agent (2.x) default to http/protobuf, as the spec recommends;
+/// .NET to gRPC; Ruby and PHP speak http/protobuf. Python reads the environment only through
+/// a distribution (opentelemetry-distro and Honeycomb's default to gRPC), so without one there
+/// is no default to speak of; Go's depends on the exporter package it imports.
+pub fn default_protocol(language: Language) -> Option<Protocol> {
+    match language {
+        Language::DotNet => Some(Protocol::Grpc),
+        Language::Node | Language::Java | Language::Ruby | Language::Php => {
+            Some(Protocol::HttpProtobuf)
+        }
+        _ => None,
     }
 }
 

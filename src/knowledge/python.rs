@@ -14,6 +14,8 @@ pub const EXPORTER_OTLP: &str = "opentelemetry-exporter-otlp";
 pub const EXPORTER_HTTP: &str = "opentelemetry-exporter-otlp-proto-http";
 pub const EXPORTER_GRPC: &str = "opentelemetry-exporter-otlp-proto-grpc";
 pub const HONEYCOMB_DISTRO: &str = "honeycomb-opentelemetry";
+/// The module of Honeycomb's distro (`configure_opentelemetry`, `HoneycombOptions`).
+pub const HONEYCOMB_DISTRO_MODULE: &str = "honeycomb.opentelemetry";
 
 /// Direct requirements of the packages that matter; installing one installs these too.
 const REQUIRES: &[(&str, &[&str])] = &[

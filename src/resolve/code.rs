@@ -1,6 +1,8 @@
 //! What a service's Python code does with OpenTelemetry: which modules it imports, whether it
-//! sets a TracerProvider, creates spans, which exporters it builds (and with what endpoint),
-//! which instrumentors it calls, and whether it runs Flask's debug reloader.
+//! sets a TracerProvider (itself, through Honeycomb's distro, or not at all), creates spans,
+//! which exporters it builds (with what endpoint and headers, evaluated against the
+//! container's environment), which instrumentors it calls, whether it sends with Honeycomb's
+//! classic SDK, and whether it runs Flask's debug reloader.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,6 +14,8 @@ use crate::knowledge::python;
 use crate::source::Location;
 use crate::workspace::compose::ComposeService;
 use crate::workspace::python::{ArgValue, Call, PythonSource};
+use super::code_setting::{CodeSetting, Evaluator};
+use super::environment::EnvVar;
 use crate::workspace::{Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +29,48 @@ pub enum ExporterKind {
 pub struct CodeExporter {
     pub kind: ExporterKind,
     pub location: Location,
-    /// `OTLPSpanExporter(endpoint="...")`: a literal endpoint that overrides the environment.
-    pub endpoint: Option<(String, Location)>,
+    /// `OTLPSpanExporter(endpoint=...)`: overrides the environment's endpoint.
+    pub endpoint: Option<CodeSetting>,
+    /// `OTLPSpanExporter(headers=...)`: replaces the environment's headers.
+    pub headers: Option<CodeHeaders>,
+}
+
+/// Headers passed in code, each value evaluated; `pairs` is `None` when they are built in a
+/// way not followed here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeHeaders {
+    pub pairs: Option<Vec<(String, CodeSetting)>>,
+    pub location: Location,
+}
+
+/// `configure_opentelemetry(HoneycombOptions(...))`: Honeycomb's distro sets up the SDK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistroSetup {
+    pub location: Location,
+    /// The `HoneycombOptions` keyword arguments, evaluated.
+    pub options: Vec<(String, CodeSetting)>,
+}
+
+impl DistroSetup {
+    pub fn option(&self, name: &str) -> Option<&CodeSetting> {
+        self.options.iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    }
+}
+
+/// Honeycomb's classic SDK (`beeline.init`, `libhoney.init`): it sends events to Honeycomb
+/// itself, without OpenTelemetry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassicSdk {
+    pub library: &'static str,
+    pub location: Location,
+    /// Keyword arguments (`writekey`, `dataset`, `api_host`), evaluated.
+    pub options: Vec<(String, CodeSetting)>,
+}
+
+impl ClassicSdk {
+    pub fn option(&self, name: &str) -> Option<&CodeSetting> {
+        self.options.iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +99,14 @@ pub struct CodeFacts {
     pub resource: Option<Location>,
     /// Environment variables the code reads itself (`os.getenv("X")`, `os.environ.get("X")`).
     pub env_reads: Vec<String>,
+    /// The kinds of exporter handed to span processors (`BatchSpanProcessor(exporter)`).
+    attached: Vec<ExporterKind>,
+    /// A span processor got an exporter not followed here.
+    attached_unknown: bool,
+    /// Exporters built but never handed to a span processor: they export nothing.
+    pub unattached: Vec<CodeExporter>,
+    pub honeycomb_distro: Option<DistroSetup>,
+    pub classic_sdk: Option<ClassicSdk>,
 }
 
 impl CodeFacts {
@@ -80,6 +132,7 @@ pub fn resolve(
     service: &ComposeService,
     image: Option<&ImageContents>,
     code_root: Option<&str>,
+    env: &[EnvVar],
 ) -> CodeFacts {
     let mut facts = CodeFacts::default();
     let Some(build) = &service.build else {
@@ -112,14 +165,60 @@ pub fn resolve(
     };
     for file in in_image {
         facts.files.push(Arc::clone(&file.path));
-        read_file(file, &mut facts);
+        read_file(file, env, &mut facts);
+    }
+    if !facts.attached.is_empty() && !facts.attached_unknown {
+        let attached = std::mem::take(&mut facts.attached);
+        let (kept, unattached) = std::mem::take(&mut facts.exporters)
+            .into_iter()
+            .partition(|e| attached.iter().any(|a| same_kind(a, &e.kind)));
+        facts.exporters = kept;
+        facts.unattached = unattached;
     }
     facts
 }
 
-fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
+/// The exporter a qualified class name builds.
+fn exporter_kind(qualified: &str) -> Option<ExporterKind> {
+    let (module, name) = qualified.rsplit_once('.').unwrap_or(("", qualified));
+    match name {
+        "OTLPSpanExporter" => Some(ExporterKind::Otlp(python::exporter_module_protocol(module))),
+        "ConsoleSpanExporter" => Some(ExporterKind::Console),
+        _ => None,
+    }
+}
+
+fn same_kind(a: &ExporterKind, b: &ExporterKind) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+fn read_file(file: &Parsed<PythonSource>, env: &[EnvVar], facts: &mut CodeFacts) {
     let at = |line: u32, column: u32| Location::new(&file.path, line, column);
     let names = imported_names(&file.content);
+    let assigned: HashMap<String, ArgValue> = file
+        .content
+        .assignments
+        .iter()
+        .map(|a| (a.target.clone(), a.value.clone()))
+        .collect();
+    let evaluator = Evaluator {
+        names: &names,
+        assigned: &assigned,
+        env,
+        file: &file.path,
+    };
+    let keyword_setting = |call: &Call, keyword: &str| {
+        call.args
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some(keyword))
+            .map(|a| evaluator.setting(a))
+    };
+    let keyword_options = |call: &Call| -> Vec<(String, CodeSetting)> {
+        call.args
+            .iter()
+            .filter_map(|a| Some((a.keyword.clone()?, evaluator.setting(a))))
+            .collect()
+    };
     for import in &file.content.imports {
         if let Some(package) = python::package_for_module(&import.module) {
             facts.otel_imports.push(OtelImport {
@@ -138,6 +237,7 @@ fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
                 .push((root.to_string(), at(import.line, import.column)));
         }
     }
+    let mut distro_options = None;
     let imports_flask = facts
         .frameworks
         .iter()
@@ -164,13 +264,51 @@ fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
             "OTLPSpanExporter" => facts.exporters.push(CodeExporter {
                 kind: ExporterKind::Otlp(python::exporter_module_protocol(module)),
                 location,
-                endpoint: string_argument(call, "endpoint").map(|(v, l, c)| (v, at(l, c))),
+                endpoint: keyword_setting(call, "endpoint"),
+                headers: call
+                    .args
+                    .iter()
+                    .find(|a| a.keyword.as_deref() == Some("headers"))
+                    .map(|a| CodeHeaders {
+                        pairs: evaluator.pairs(a),
+                        location: at(a.line, a.column),
+                    }),
             }),
+            "BatchSpanProcessor" | "SimpleSpanProcessor"
+                if module.starts_with("opentelemetry.sdk.trace") || module.is_empty() =>
+            {
+                let exporter = call.args.first().map(|a| evaluator.resolve(&a.value));
+                let kind = match exporter {
+                    Some(ArgValue::Call(callee, _)) => exporter_kind(&qualify(callee, &names)),
+                    _ => None,
+                };
+                match kind {
+                    Some(kind) => facts.attached.push(kind),
+                    None => facts.attached_unknown = true,
+                }
+            }
             "ConsoleSpanExporter" => facts.exporters.push(CodeExporter {
                 kind: ExporterKind::Console,
                 location,
                 endpoint: None,
+                headers: None,
             }),
+            "configure_opentelemetry" if module == python::HONEYCOMB_DISTRO_MODULE => {
+                facts.honeycomb_distro.get_or_insert(DistroSetup {
+                    location,
+                    options: Vec::new(),
+                });
+            }
+            "HoneycombOptions" if module == python::HONEYCOMB_DISTRO_MODULE => {
+                distro_options.get_or_insert_with(|| keyword_options(call));
+            }
+            "init" | "Client" if matches!(module, "beeline" | "libhoney") => {
+                facts.classic_sdk.get_or_insert(ClassicSdk {
+                    library: if module == "beeline" { "beeline" } else { "libhoney" },
+                    location,
+                    options: keyword_options(call),
+                });
+            }
             _ if name.ends_with("Instrumentor")
                 && module.starts_with("opentelemetry.instrumentation.") =>
             {
@@ -188,6 +326,11 @@ fn read_file(file: &Parsed<PythonSource>, facts: &mut CodeFacts) {
             }
             _ => {}
         }
+    }
+    if let (Some(setup), Some(options)) = (&mut facts.honeycomb_distro, distro_options)
+        && setup.options.is_empty()
+    {
+        setup.options = options;
     }
 }
 
@@ -224,17 +367,6 @@ fn qualify(callee: &str, names: &HashMap<String, String>) -> String {
         (Some(full), false) => format!("{full}.{rest}"),
         (None, _) => callee.to_string(),
     }
-}
-
-fn string_argument(call: &Call, keyword: &str) -> Option<(String, u32, u32)> {
-    call.args
-        .iter()
-        .find_map(|arg| match (&arg.keyword, &arg.value) {
-            (Some(k), ArgValue::Str(value)) if k == keyword => {
-                Some((value.clone(), arg.line, arg.column))
-            }
-            _ => None,
-        })
 }
 
 fn runs_reloader(call: &Call) -> bool {

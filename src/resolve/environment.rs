@@ -60,6 +60,14 @@ impl EnvVar {
     }
 }
 
+/// `- NAME` / `NAME:` in `environment`: passed from the shell (or `.env`), where it is not set,
+/// so compose leaves it out of the container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsetPassthrough {
+    pub name: String,
+    pub location: Location,
+}
+
 /// An `env_file` that does not exist: compose refuses to start the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingEnvFile {
@@ -67,11 +75,15 @@ pub struct MissingEnvFile {
     pub location: Location,
 }
 
-pub fn resolve(
-    workspace: &Workspace,
-    service: &ComposeService,
-    image_env: &[EnvVar],
-) -> (Vec<EnvVar>, Vec<MissingEnvFile>) {
+/// What compose gives a container: its variables, the required `env_file`s that are missing,
+/// and the variables it was told to pass from a shell that does not have them.
+pub struct Resolved {
+    pub env: Vec<EnvVar>,
+    pub missing_env_files: Vec<MissingEnvFile>,
+    pub unset_passthrough: Vec<UnsetPassthrough>,
+}
+
+pub fn resolve(workspace: &Workspace, service: &ComposeService, image_env: &[EnvVar]) -> Resolved {
     let mut env: Vec<EnvVar> = image_env.to_vec();
     let mut missing = Vec::new();
     for env_file in &service.env_files {
@@ -100,12 +112,21 @@ pub fn resolve(
             _ => {}
         }
     }
+    let mut unset_passthrough = Vec::new();
     for entry in &service.environment {
-        if let Some(var) = from_entry(workspace, entry) {
-            set(&mut env, var);
+        match from_entry(workspace, entry) {
+            Some(var) => set(&mut env, var),
+            None => unset_passthrough.push(UnsetPassthrough {
+                name: entry.name.clone(),
+                location: entry.location.clone(),
+            }),
         }
     }
-    (env, missing)
+    Resolved {
+        env,
+        missing_env_files: missing,
+        unset_passthrough,
+    }
 }
 
 fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {

@@ -1,29 +1,57 @@
 //! Where a service's spans go, computed the way its SDK computes it: protocol, endpoint URL
-//! and headers, each with the setting (or code, or default) it came from.
+//! and headers, each with the setting (or code, or default) it came from. Three SDKs read
+//! different things: the OpenTelemetry SDK (`OTEL_*`, or what the code passes its exporter),
+//! Honeycomb's distribution (also `HONEYCOMB_*` and `HoneycombOptions`), and Honeycomb's
+//! classic SDK (Beeline, libhoney), which is not OpenTelemetry at all.
 
+use super::code_setting::CodeSetting;
 use super::{Service, Setting};
+use crate::knowledge::honeycomb::{DATASET_HEADER, TEAM_HEADER, classify_key};
 use crate::knowledge::otel::{self, DroppedHeader, Header, Protocol};
 use crate::knowledge::python;
 use crate::source::Location;
+use crate::workspace::Language;
+
+/// Who sets tracing up in a service, which decides the settings it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sdk {
+    /// The OpenTelemetry SDK, configured from `OTEL_*` and the code.
+    OpenTelemetry,
+    /// Honeycomb's distribution: `OTEL_*` and `HONEYCOMB_*` (key, endpoint, dataset).
+    HoneycombDistro,
+    /// Honeycomb's classic SDK (Beeline, libhoney): sends events itself; `OTEL_*` do nothing.
+    Classic,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProtocolSource<'a> {
     Setting(Setting<'a>),
     /// The exporter class imported in code decides (the environment is not read).
     Code(&'a Location),
-    /// opentelemetry-distro sets `OTEL_EXPORTER_OTLP_PROTOCOL=grpc` when unset.
+    /// A distribution's default: opentelemetry-distro and Honeycomb's set `grpc` when unset.
     DistroDefault,
-    SpecDefault,
+    /// The SDK's own default in this language.
+    LanguageDefault(Language),
+    /// Not set and no default known, but the endpoint's port is an OTLP port (4317 gRPC,
+    /// 4318 HTTP): it only works with that protocol, so rules read it as that.
+    Port,
+    /// Nothing says, and the SDK's default is not known for this service: rules that judge
+    /// the protocol stay silent.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EndpointSource<'a> {
-    /// `OTLPSpanExporter(endpoint="...")` in code.
+    /// `OTLPSpanExporter(endpoint=...)` or `HoneycombOptions(endpoint=...)` in code.
     Code(&'a str, &'a Location),
     Setting {
         setting: Setting<'a>,
         signal_specific: bool,
     },
+    /// Honeycomb's distro sends to Honeycomb unless told otherwise.
+    HoneycombDefault,
+    /// Computed in code in a way not followed here: rules stay silent.
+    Unknown(&'a Location),
     /// None configured: the SDK sends to localhost.
     Default,
 }
@@ -42,12 +70,15 @@ pub struct ConfiguredEndpoint<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportPlan<'a> {
+    pub sdk: Sdk,
     pub protocol: Protocol,
     pub protocol_source: ProtocolSource<'a>,
     pub endpoint: EndpointSource<'a>,
     /// The URL the exporter sends to (HTTP: with its path; gRPC: scheme, host and port).
     pub url: String,
+    /// `OTEL_EXPORTER_OTLP_(TRACES_)HEADERS`, when the headers come from it.
     pub headers_setting: Option<Setting<'a>>,
+    /// Every header the exporter sends.
     pub headers: Vec<Header>,
     pub dropped_headers: Vec<DroppedHeader>,
 }
@@ -60,12 +91,19 @@ impl ExportPlan<'_> {
             .map(|h| h.value.as_str())
     }
 
+    /// Whether the protocol is known: set, decided by code, or a known default.
+    pub fn protocol_is_known(&self) -> bool {
+        self.protocol_source != ProtocolSource::Unknown
+    }
+
     /// Where the endpoint is written (a setting or code), if anywhere.
     pub fn endpoint_location(&self) -> Option<&Location> {
         match &self.endpoint {
             EndpointSource::Setting { setting, .. } => Some(setting.location),
-            EndpointSource::Code(_, location) => Some(location),
-            EndpointSource::Default => None,
+            EndpointSource::Code(_, location) | EndpointSource::Unknown(location) => {
+                Some(location)
+            }
+            EndpointSource::HoneycombDefault | EndpointSource::Default => None,
         }
     }
 
@@ -73,17 +111,20 @@ impl ExportPlan<'_> {
     pub fn endpoint_text(&self) -> Option<(&str, String)> {
         match &self.endpoint {
             EndpointSource::Setting { setting, .. } => Some((setting.value, setting.describe())),
-            EndpointSource::Code(url, _) => Some((url, "OTLPSpanExporter(endpoint=...)".into())),
-            EndpointSource::Default => None,
+            EndpointSource::Code(url, _) => Some((url, "the endpoint passed in code".into())),
+            _ => None,
         }
     }
 
-    /// The URL the exporter sends to, parsed; `None` if the endpoint is not a URL.
+    /// The URL the exporter sends to, parsed; `None` if the endpoint is not a URL or unknown.
     pub fn parsed_url(&self) -> Option<url::Url> {
+        if matches!(self.endpoint, EndpointSource::Unknown(_)) {
+            return None;
+        }
         otel::endpoint_url(&self.url, self.protocol)
     }
 
-    /// The endpoint when one is configured (not the SDK's default) and is a URL.
+    /// The endpoint when one is configured (not a default) and is a URL.
     pub fn configured_endpoint(&self) -> Option<ConfiguredEndpoint<'_>> {
         let (value, name) = self.endpoint_text()?;
         Some(ConfiguredEndpoint {
@@ -95,24 +136,84 @@ impl ExportPlan<'_> {
     }
 }
 
+/// The SDK that sets up tracing in a service.
+pub fn sdk_of(service: &Service) -> Sdk {
+    let code = &service.code;
+    let distro_installed = service.has_package(python::HONEYCOMB_DISTRO) == Some(true);
+    if code.honeycomb_distro.is_some() || (service.instrument.is_some() && distro_installed) {
+        return Sdk::HoneycombDistro;
+    }
+    let sets_up_opentelemetry = service.instrument.is_some()
+        || code.provider_set.is_some()
+        || code.provider_created.is_some()
+        || !code.exporters.is_empty();
+    if code.classic_sdk.is_some() && !sets_up_opentelemetry {
+        return Sdk::Classic;
+    }
+    Sdk::OpenTelemetry
+}
+
 pub fn plan(service: &Service) -> ExportPlan<'_> {
-    let (protocol, protocol_source) = protocol(service);
-    let endpoint = endpoint(service);
+    let sdk = sdk_of(service);
+    let endpoint = endpoint(service, sdk);
+    let (protocol, protocol_source) = match protocol(service, sdk) {
+        (_, ProtocolSource::Unknown) => match otlp_port(&endpoint) {
+            Some(4317) => (Protocol::Grpc, ProtocolSource::Port),
+            Some(4318) => (Protocol::HttpProtobuf, ProtocolSource::Port),
+            _ => (Protocol::HttpProtobuf, ProtocolSource::Unknown),
+        },
+        known => known,
+    };
     let url = match &endpoint {
+        EndpointSource::Code(url, _) if sdk == Sdk::HoneycombDistro => {
+            otel::traces_url(url, false, protocol)
+        }
         EndpointSource::Code(url, _) => url.to_string(),
         EndpointSource::Setting {
             setting,
             signal_specific,
         } => otel::traces_url(setting.value, *signal_specific, protocol),
-        EndpointSource::Default => otel::default_endpoint(protocol),
+        EndpointSource::HoneycombDefault => {
+            otel::traces_url(HONEYCOMB_DISTRO_ENDPOINT, false, protocol)
+        }
+        EndpointSource::Unknown(_) | EndpointSource::Default => {
+            otel::default_endpoint(protocol)
+        }
     };
-    let headers_setting = service
-        .setting(otel::TRACES_HEADERS)
-        .or_else(|| service.setting(otel::HEADERS));
-    let (headers, dropped_headers) = headers_setting
-        .map(|s| otel::parse_headers(s.value))
-        .unwrap_or_default();
+    let code_headers = service.code.exporters.iter().find_map(|e| e.headers.as_ref());
+    let (headers_setting, (mut headers, dropped_headers)) = match (sdk, code_headers) {
+        // Headers passed in code replace the environment's.
+        (Sdk::OpenTelemetry, Some(code)) => (
+            None,
+            (
+                code.pairs
+                    .iter()
+                    .flatten()
+                    .filter_map(|(name, value)| {
+                        Some(Header {
+                            name: name.clone(),
+                            value: value.text()?.to_string(),
+                        })
+                    })
+                    .collect(),
+                Vec::new(),
+            ),
+        ),
+        _ => {
+            let setting = service
+                .setting(otel::TRACES_HEADERS)
+                .or_else(|| service.setting(otel::HEADERS));
+            (
+                setting,
+                setting.map(|s| otel::parse_headers(s.value)).unwrap_or_default(),
+            )
+        }
+    };
+    if sdk == Sdk::HoneycombDistro {
+        distro_headers(service, &mut headers);
+    }
     ExportPlan {
+        sdk,
         protocol,
         protocol_source,
         endpoint,
@@ -123,7 +224,62 @@ pub fn plan(service: &Service) -> ExportPlan<'_> {
     }
 }
 
-fn protocol(service: &Service) -> (Protocol, ProtocolSource<'_>) {
+/// The port an endpoint written as a URL names.
+fn otlp_port(endpoint: &EndpointSource) -> Option<u16> {
+    let value = match endpoint {
+        EndpointSource::Setting { setting, .. } => setting.value,
+        EndpointSource::Code(value, _) => value,
+        _ => return None,
+    };
+    url::Url::parse(value.trim()).ok()?.port()
+}
+
+/// Honeycomb's Python distro: `DEFAULT_API_ENDPOINT` in `honeycomb/opentelemetry/options.py`.
+const HONEYCOMB_DISTRO_ENDPOINT: &str = "https://api.honeycomb.io:443";
+
+/// The distro sends its key as `x-honeycomb-team`, and `x-honeycomb-dataset` for a classic key.
+fn distro_headers(service: &Service, headers: &mut Vec<Header>) {
+    let Some(key) = distro_key(service) else {
+        return;
+    };
+    headers.retain(|h| h.name != TEAM_HEADER);
+    headers.push(Header {
+        name: TEAM_HEADER.into(),
+        value: key.value.to_string(),
+    });
+    let dataset = service
+        .setting("HONEYCOMB_DATASET")
+        .map(|s| s.value)
+        .or_else(|| distro_option(service, "dataset").and_then(CodeSetting::text));
+    if let Some(dataset) = dataset
+        && classify_key(key.value).is_some_and(|k| k.is_classic())
+    {
+        headers.retain(|h| h.name != DATASET_HEADER);
+        headers.push(Header {
+            name: DATASET_HEADER.into(),
+            value: dataset.to_string(),
+        });
+    }
+}
+
+/// The key Honeycomb's distro sends: `HONEYCOMB_TRACES_APIKEY`, else `HONEYCOMB_API_KEY`, else
+/// `HoneycombOptions(traces_apikey=..., apikey=...)`.
+pub fn distro_key(service: &Service) -> Option<Setting<'_>> {
+    service
+        .setting("HONEYCOMB_TRACES_APIKEY")
+        .or_else(|| service.setting("HONEYCOMB_API_KEY"))
+        .or_else(|| {
+            let option = distro_option(service, "traces_apikey")
+                .or_else(|| distro_option(service, "apikey"))?;
+            Some(service.code_setting(option, "HoneycombOptions(apikey=...)"))
+        })
+}
+
+fn distro_option<'a>(service: &'a Service, name: &str) -> Option<&'a CodeSetting> {
+    service.code.honeycomb_distro.as_ref()?.option(name)
+}
+
+fn protocol(service: &Service, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
     if let Some((protocol, location)) = service.code.exporter_protocol() {
         return (protocol, ProtocolSource::Code(location));
     }
@@ -134,20 +290,41 @@ fn protocol(service: &Service) -> (Protocol, ProtocolSource<'_>) {
     if let Some((protocol, setting)) = configured {
         return (protocol, ProtocolSource::Setting(setting));
     }
+    if sdk == Sdk::HoneycombDistro {
+        let in_code = distro_option(service, "traces_exporter_protocol")
+            .or_else(|| distro_option(service, "exporter_protocol"))
+            .and_then(CodeSetting::text)
+            .and_then(Protocol::parse);
+        return (
+            in_code.unwrap_or(Protocol::Grpc),
+            ProtocolSource::DistroDefault,
+        );
+    }
     if service.instrument.is_some() && service.has_package(python::DISTRO) == Some(true) {
         return (Protocol::Grpc, ProtocolSource::DistroDefault);
     }
-    (Protocol::HttpProtobuf, ProtocolSource::SpecDefault)
+    let default = service
+        .language
+        .and_then(|language| Some((otel::default_protocol(language)?, language)));
+    match default {
+        Some((protocol, language)) => (protocol, ProtocolSource::LanguageDefault(language)),
+        None => (Protocol::HttpProtobuf, ProtocolSource::Unknown),
+    }
 }
 
-fn endpoint(service: &Service) -> EndpointSource<'_> {
+fn endpoint(service: &Service, sdk: Sdk) -> EndpointSource<'_> {
     let in_code = service
         .code
         .exporters
         .iter()
         .find_map(|e| e.endpoint.as_ref());
-    if let Some((url, location)) = in_code {
-        return EndpointSource::Code(url, location);
+    if let Some(code) = in_code.filter(|_| sdk == Sdk::OpenTelemetry) {
+        match (code.known, code.value.as_deref()) {
+            (true, Some(url)) => return EndpointSource::Code(url, &code.location),
+            // `endpoint=None` (an unset variable): the exporter reads the environment.
+            (true, None) => {}
+            (false, _) => return EndpointSource::Unknown(&code.location),
+        }
     }
     if let Some(setting) = service.setting(otel::TRACES_ENDPOINT) {
         return EndpointSource::Setting {
@@ -155,11 +332,31 @@ fn endpoint(service: &Service) -> EndpointSource<'_> {
             signal_specific: true,
         };
     }
-    match service.setting(otel::ENDPOINT) {
-        Some(setting) => EndpointSource::Setting {
+    if let Some(setting) = service.setting(otel::ENDPOINT) {
+        return EndpointSource::Setting {
             setting,
             signal_specific: false,
-        },
-        None => EndpointSource::Default,
+        };
+    }
+    if sdk != Sdk::HoneycombDistro {
+        return EndpointSource::Default;
+    }
+    if let Some(code) = distro_option(service, "traces_endpoint")
+        && let Some(url) = code.text()
+    {
+        return EndpointSource::Code(url, &code.location);
+    }
+    if let Some(setting) = service.setting("HONEYCOMB_API_ENDPOINT") {
+        return EndpointSource::Setting {
+            setting,
+            signal_specific: false,
+        };
+    }
+    match distro_option(service, "endpoint") {
+        Some(code) if !code.known => EndpointSource::Unknown(&code.location),
+        Some(code) => code.text().map_or(EndpointSource::HoneycombDefault, |url| {
+            EndpointSource::Code(url, &code.location)
+        }),
+        None => EndpointSource::HoneycombDefault,
     }
 }

@@ -3,6 +3,7 @@
 //! these profiles, never raw files.
 
 mod code;
+mod code_setting;
 mod command;
 mod environment;
 mod export;
@@ -13,10 +14,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use code::{CodeExporter, CodeFacts, ExporterKind};
+pub use code::{ClassicSdk, CodeExporter, CodeFacts, CodeHeaders, DistroSetup, ExporterKind};
+pub use code_setting::CodeSetting;
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
-pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, VarRef};
-pub use export::{EndpointSource, ExportPlan, ProtocolSource};
+pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRef};
+pub use export::{EndpointSource, ExportPlan, ProtocolSource, Sdk};
 pub use image::{ImageContents, Listed, LostInstall, Manifest};
 pub use installers::InstalledPackage;
 
@@ -59,6 +61,8 @@ pub struct Service {
     /// Every variable the container receives, in the order first defined.
     pub env: Vec<EnvVar>,
     pub missing_env_files: Vec<MissingEnvFile>,
+    /// Variables `environment` passes from a shell that does not have them.
+    pub unset_passthrough: Vec<UnsetPassthrough>,
     pub command: Option<Command>,
     /// `opentelemetry-instrument` wrapping the command, with its flags.
     pub instrument: Option<Instrument>,
@@ -77,14 +81,17 @@ pub struct Setting<'a> {
     /// The flag as written (`--traces_exporter`) when a flag set it.
     pub flag: Option<&'a str>,
     pub env: Option<&'a EnvVar>,
+    /// The value the code passes, when code set it.
+    pub code: Option<&'a CodeSetting>,
 }
 
 impl Setting<'_> {
     /// How a message names where this value comes from.
     pub fn describe(&self) -> String {
-        match self.flag {
-            Some(flag) => format!("opentelemetry-instrument {flag}"),
-            None => self.name.to_string(),
+        match (self.flag, self.code) {
+            (Some(flag), _) => format!("opentelemetry-instrument {flag}"),
+            (None, Some(code)) => format!("{} ({})", self.name, code.location),
+            (None, None) => self.name.to_string(),
         }
     }
 }
@@ -121,6 +128,11 @@ impl Service {
         self.language == Some(Language::Python)
     }
 
+    /// The `environment` entry that passes `name` from a shell that does not have it.
+    pub fn passthrough(&self, name: &str) -> Option<&UnsetPassthrough> {
+        self.unset_passthrough.iter().find(|p| p.name == name)
+    }
+
     pub fn env_var(&self, name: &str) -> Option<&EnvVar> {
         self.env.iter().find(|v| v.name == name)
     }
@@ -139,6 +151,7 @@ impl Service {
                 location: &flag.location,
                 flag: Some(&flag.flag),
                 env: None,
+                code: None,
             });
         }
         self.env_var(name)
@@ -149,6 +162,7 @@ impl Service {
                 location: &var.location,
                 flag: None,
                 env: Some(var),
+                code: None,
             })
     }
 
@@ -202,6 +216,33 @@ impl Service {
             .any(|distro| self.has_package(distro) != Some(false))
     }
 
+    /// Whether something sets the SDK up: a TracerProvider in code, Honeycomb's distro, or
+    /// `opentelemetry-instrument` with a distro.
+    pub fn sets_up_sdk(&self) -> bool {
+        self.code.provider_set.is_some()
+            || self.code.provider_created.is_some()
+            || self.code.honeycomb_distro.is_some()
+            || self.auto_configures_sdk()
+    }
+
+    /// The Honeycomb region the service sends to, when it sends to Honeycomb itself (not to a
+    /// collector, which brings its own key).
+    pub fn honeycomb_destination(&self) -> Option<crate::knowledge::honeycomb::Region> {
+        let plan = self.export_plan();
+        if plan.sdk == Sdk::Classic {
+            let host = self
+                .code
+                .classic_sdk
+                .as_ref()
+                .and_then(|c| c.option("api_host"))
+                .and_then(CodeSetting::text)
+                .unwrap_or("https://api.honeycomb.io");
+            let url = url::Url::parse(host).ok()?;
+            return crate::knowledge::honeycomb::region_of_host(url.host_str()?);
+        }
+        crate::knowledge::honeycomb::region_of_host(plan.parsed_url()?.host_str()?)
+    }
+
     /// Where the traces go and how, as the SDK will compute it.
     pub fn export_plan(&self) -> ExportPlan<'_> {
         export::plan(self)
@@ -210,24 +251,70 @@ impl Service {
     /// The key this service sends to Honeycomb, if it sends one.
     pub fn honeycomb_key(&self) -> Option<KeyUse<'_>> {
         let plan = self.export_plan();
-        if let (Some(value), Some(setting)) = (
-            plan.header(crate::knowledge::honeycomb::TEAM_HEADER),
-            plan.headers_setting,
-        ) {
-            return Some(KeyUse {
+        let from_headers = || {
+            let value = plan.header(crate::knowledge::honeycomb::TEAM_HEADER)?;
+            Some(KeyUse {
                 value: value.to_string(),
-                setting,
+                setting: plan.headers_setting?,
                 in_header: true,
-            });
-        }
-        let distro = self.has_package(crate::knowledge::python::HONEYCOMB_DISTRO) == Some(true);
-        self.setting("HONEYCOMB_API_KEY")
-            .filter(|_| distro)
-            .map(|setting| KeyUse {
-                value: setting.value.to_string(),
-                setting,
-                in_header: false,
             })
+        };
+        match plan.sdk {
+            Sdk::HoneycombDistro => export::distro_key(self)
+                .map(|setting| KeyUse {
+                    value: setting.value.to_string(),
+                    setting,
+                    in_header: false,
+                })
+                .or_else(from_headers),
+            Sdk::Classic => {
+                let option = self.code.classic_sdk.as_ref()?.option("writekey")?;
+                let setting = self.code_setting(option, "writekey");
+                Some(KeyUse {
+                    value: setting.value.to_string(),
+                    setting,
+                    in_header: false,
+                })
+            }
+            Sdk::OpenTelemetry => from_headers().or_else(|| {
+                let headers = self.code.exporters.iter().find_map(|e| e.headers.as_ref())?;
+                let (_, team) = headers
+                    .pairs
+                    .as_ref()?
+                    .iter()
+                    .find(|(name, _)| name == crate::knowledge::honeycomb::TEAM_HEADER)?;
+                let setting = self.code_setting(team, "OTLPSpanExporter(headers=...)");
+                Some(KeyUse {
+                    value: setting.value.to_string(),
+                    setting,
+                    in_header: true,
+                })
+            }),
+        }
+    }
+
+    /// A value the code passes, as a setting: the environment variable it reads when the
+    /// container has it (anchored where that is set), else the code itself.
+    pub fn code_setting<'a>(&'a self, code: &'a CodeSetting, name: &'a str) -> Setting<'a> {
+        if let Some(setting) = code.variable.as_deref().and_then(|v| self.setting(v)) {
+            return Setting {
+                code: Some(code),
+                ..setting
+            };
+        }
+        Setting {
+            name: code.variable.as_deref().unwrap_or(name),
+            value: code.value.as_deref().unwrap_or_default(),
+            location: &code.location,
+            flag: None,
+            env: None,
+            code: Some(code),
+        }
+    }
+
+    /// Who sets tracing up in the service.
+    pub fn sdk(&self) -> Sdk {
+        export::sdk_of(self)
     }
 
     /// The traces exporters the SDK will create from `OTEL_TRACES_EXPORTER`, if set.
@@ -254,7 +341,11 @@ pub fn resolve(workspace: &Workspace) -> Project {
             let build = image::build_of(workspace, compose);
             let image_contents = build.as_ref().map(|b| image::contents(b));
             let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
-            let (env, missing_env_files) = environment::resolve(workspace, compose, image_env);
+            let environment::Resolved {
+                env,
+                missing_env_files,
+                unset_passthrough,
+            } = environment::resolve(workspace, compose, image_env);
             let (command, instrument) =
                 command::resolve(workspace, compose, build.as_ref(), image_contents.as_ref());
             let code_root = command
@@ -266,6 +357,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 compose,
                 image_contents.as_ref(),
                 code_root.as_deref(),
+                &env,
             );
             let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
             let mut service = Service {
@@ -280,6 +372,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                     .is_some_and(|m| m.value == "host"),
                 env,
                 missing_env_files,
+                unset_passthrough,
                 command,
                 instrument,
                 image_contents,

@@ -7,6 +7,17 @@
 pub struct PythonSource {
     pub imports: Vec<Import>,
     pub calls: Vec<Call>,
+    /// `name = value` statements (plain and dotted targets), in order.
+    pub assignments: Vec<Assignment>,
+}
+
+/// `endpoint = os.environ.get("X", "d")`: a name bound to a value the code passes on later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub target: String,
+    pub value: ArgValue,
+    pub line: u32,
+    pub column: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +89,7 @@ pub fn parse(source: &str) -> PythonSource {
     PythonSource {
         imports: imports(&tokens),
         calls: calls(&tokens),
+        assignments: assignments(&tokens),
     }
 }
 
@@ -461,6 +473,46 @@ fn calls(tokens: &[Token]) -> Vec<Call> {
     calls
 }
 
+/// `target = value` at the start of a statement (not `==`, not augmented, not unpacking).
+fn assignments(tokens: &[Token]) -> Vec<Assignment> {
+    let mut found = Vec::new();
+    for start in 0..tokens.len() {
+        if !starts_statement(tokens, start) || name(tokens.get(start)).is_none() {
+            continue;
+        }
+        let mut at = start;
+        let mut target = String::new();
+        while let Some(part) = name(tokens.get(at)) {
+            target.push_str(part);
+            if is_op(tokens.get(at + 1), '.') && name(tokens.get(at + 2)).is_some() {
+                target.push('.');
+                at += 2;
+            } else {
+                break;
+            }
+        }
+        let equals = at + 1;
+        if !is_op(tokens.get(equals), '=') || is_op(tokens.get(equals + 1), '=') {
+            continue;
+        }
+        let end = tokens[equals + 1..]
+            .iter()
+            .position(|t| t.kind == Kind::Newline || t.kind == Kind::Op(';'))
+            .map_or(tokens.len(), |offset| equals + 1 + offset);
+        let value: Vec<&Token> = tokens[equals + 1..end].iter().collect();
+        if value.is_empty() {
+            continue;
+        }
+        found.push(Assignment {
+            target,
+            value: classify(&value),
+            line: tokens[start].line,
+            column: tokens[start].column,
+        });
+    }
+    found
+}
+
 /// For every `(`, the index of its `)`.
 fn matching_parens(tokens: &[Token]) -> Vec<Option<usize>> {
     let mut closing = vec![None; tokens.len()];
@@ -818,6 +870,20 @@ if __name__ == "__main__":
             parsed.calls[1].args[0].value,
             ArgValue::Call("OTLPSpanExporter".into(), Vec::new())
         );
+    }
+
+    #[test]
+    fn assignments_bind_names_to_values() {
+        let parsed = parse(
+            "headers = ((\"x-honeycomb-team\", os.environ.get(\"K\")),)\nif a == b: pass\nself.endpoint = os.getenv(\"E\", \"http://d\")\nx += 1\n",
+        );
+        let targets: Vec<(&str, u32)> = parsed
+            .assignments
+            .iter()
+            .map(|a| (a.target.as_str(), a.line))
+            .collect();
+        assert_eq!(targets, [("headers", 1), ("self.endpoint", 3)]);
+        assert!(matches!(parsed.assignments[1].value, ArgValue::Call(..)));
     }
 
     #[test]

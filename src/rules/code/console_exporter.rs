@@ -5,6 +5,9 @@ declare_rule! {
     /// ## What it does
     /// Checks for code that exports spans only with `ConsoleSpanExporter`.
     ///
+    /// An OTLP exporter that is built but never handed to a span processor exports nothing
+    /// either: only the exporters given to `BatchSpanProcessor`/`SimpleSpanProcessor` count.
+    ///
     /// ## Why is this bad?
     /// The console exporter prints spans to stdout. They show up in `docker compose logs`,
     /// which looks like success, and nothing is ever sent to Honeycomb.
@@ -34,16 +37,27 @@ impl Check for ConsoleExporter {
             else {
                 continue;
             };
-            out.service(
-                &Self::META,
-                service,
-                &console.location,
-                format!(
-                    "{} exports spans only with ConsoleSpanExporter: they are printed to stdout and nothing is sent to Honeycomb.",
-                    console.location.file
+            let unattached = code
+                .unattached
+                .iter()
+                .find(|e| matches!(e.kind, ExporterKind::Otlp(_)));
+            let (message, hint) = match unattached {
+                Some(otlp) => (
+                    format!(
+                        "{} builds an OTLPSpanExporter at {} but never hands it to a span processor: only ConsoleSpanExporter is, so spans are printed to stdout and nothing is sent to Honeycomb.",
+                        console.location.file, otlp.location
+                    ),
+                    "pass the OTLP exporter to the processor: provider.add_span_processor(BatchSpanProcessor(otlp_exporter))".to_string(),
                 ),
-                "add an OTLP exporter: provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())) with opentelemetry-exporter-otlp-proto-http installed".to_string(),
-            );
+                None => (
+                    format!(
+                        "{} exports spans only with ConsoleSpanExporter: they are printed to stdout and nothing is sent to Honeycomb.",
+                        console.location.file
+                    ),
+                    "add an OTLP exporter: provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())) with opentelemetry-exporter-otlp-proto-http installed".to_string(),
+                ),
+            };
+            out.service(&Self::META, service, &console.location, message, hint);
         }
     }
 }

@@ -26,7 +26,11 @@ impl Check for HardcodedEndpoint {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in project.services.iter().filter(|s| s.is_python()) {
             for exporter in &service.code.exporters {
-                let Some((url, location)) = &exporter.endpoint else {
+                // An endpoint read from the environment (`os.getenv(...)`) is configurable.
+                let Some(endpoint) = exporter.endpoint.as_ref().filter(|e| e.is_literal()) else {
+                    continue;
+                };
+                let (Some(url), location) = (endpoint.text(), &endpoint.location) else {
                     continue;
                 };
                 let overridden = service

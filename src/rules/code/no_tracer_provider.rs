@@ -31,10 +31,7 @@ impl Check for NoTracerProvider {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in project.services.iter().filter(|s| s.is_python()) {
             let code = &service.code;
-            if code.provider_set.is_some()
-                || code.provider_created.is_some()
-                || service.auto_configures_sdk()
-            {
+            if service.sets_up_sdk() {
                 continue;
             }
             let creates_spans = code

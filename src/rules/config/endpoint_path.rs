@@ -28,7 +28,7 @@ impl Check for EndpointPath {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             let plan = service.export_plan();
-            if !plan.protocol.is_http() {
+            if !plan.protocol.is_http() || !plan.protocol_is_known() {
                 continue;
             }
             let Some(endpoint) = plan.configured_endpoint() else {

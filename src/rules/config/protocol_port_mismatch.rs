@@ -52,6 +52,9 @@ impl Check for ProtocolPortMismatch {
                 } else {
                     None
                 }
+            } else if !plan.protocol_is_known() {
+                // Nothing sets the protocol and this SDK's default is not known.
+                None
             } else {
                 match (protocol, port) {
                     (Protocol::Grpc, Some(4318)) => {

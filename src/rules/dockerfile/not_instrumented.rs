@@ -64,8 +64,8 @@ fn wants_traces_but_sets_up_nothing(service: &Service) -> bool {
     service.language == Some(Language::Python)
         && configured
         && service.instrument.is_none()
-        && service.code.provider_set.is_none()
-        && service.code.provider_created.is_none()
+        && !service.sets_up_sdk()
+        && service.code.classic_sdk.is_none()
         && service.code.spans_created.is_none()
         && service.code.instrumentors.is_empty()
         && service.code.exporters.is_empty()

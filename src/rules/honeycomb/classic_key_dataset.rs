@@ -25,7 +25,11 @@ declare_rule! {
 
 impl Check for ClassicKeyDataset {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project
+            .services
+            .iter()
+            .filter(|s| s.honeycomb_destination().is_some())
+        {
             let Some(key) = service.honeycomb_key().filter(|k| k.in_header) else {
                 continue;
             };

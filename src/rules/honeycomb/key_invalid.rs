@@ -24,7 +24,11 @@ declare_rule! {
 
 impl Check for KeyInvalid {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project
+            .services
+            .iter()
+            .filter(|s| s.honeycomb_destination().is_some())
+        {
             let Some(key) = service.honeycomb_key() else {
                 continue;
             };

@@ -1,4 +1,5 @@
-use crate::resolve::{KeyUse, Project, describe_source};
+use crate::resolve::{KeyUse, Project, Service, describe_source};
+use crate::source::Location;
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -27,64 +28,135 @@ declare_rule! {
 
 impl Check for KeyUnset {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        let dotenv = if project.dotenv_files.is_empty() {
+            "there is no .env next to the compose file".to_string()
+        } else {
+            format!("not in {}", project.dotenv_files.join(", "))
+        };
+        // One unset variable is one finding, however many services send it.
+        let mut causes: Vec<(Cause, Vec<&Service>)> = Vec::new();
+        for service in project
+            .services
+            .iter()
+            .filter(|s| s.honeycomb_destination().is_some())
+        {
             let Some(key) = service.honeycomb_key() else {
                 continue;
             };
             if !key.value.trim().is_empty() {
                 continue;
             }
-            let dotenv = if project.dotenv_files.is_empty() {
-                "there is no .env next to the compose file".to_string()
-            } else {
-                format!("not in {}", project.dotenv_files.join(", "))
+            let cause = cause(service, &key, &dotenv);
+            match causes.iter_mut().find(|(c, _)| c.same_as(&cause)) {
+                Some((_, services)) => services.push(service),
+                None => causes.push((cause, vec![service])),
+            }
+        }
+        for (cause, services) in causes {
+            let subject = match services.as_slice() {
+                [_] => cause.subject.clone(),
+                many => format!(
+                    "{} services send an empty key ({} in `{}`)",
+                    many.len(),
+                    cause.subject,
+                    many[0].name
+                ),
             };
-            let (cause, variable) = cause(&key, &dotenv);
-            out.service(
+            out.services(
                 &Self::META,
-                service,
-                key.setting.location,
+                &services,
+                &cause.location,
                 format!(
-                    "{} is \"{}\" {cause}. Honeycomb will answer 401 \"missing 'x-honeycomb-team' header\".",
-                    key.setting.describe(),
-                    key.setting.value
+                    "{subject} because {}. Honeycomb will answer 401 \"missing 'x-honeycomb-team' header\".",
+                    cause.why
                 ),
-                format!(
-                    "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)\n(Gitpod: gp env {variable}=<key> only reaches new workspaces; in this one run: eval $(gp env -e))"
-                ),
+                cause.hint,
             );
         }
     }
 }
 
-/// Why the key is empty, and the variable to set.
-fn cause(key: &KeyUse, dotenv: &str) -> (String, String) {
+/// Why a key is empty, where to fix it, and how.
+struct Cause {
+    variable: String,
+    subject: String,
+    why: String,
+    location: Location,
+    hint: String,
+}
+
+impl Cause {
+    fn same_as(&self, other: &Cause) -> bool {
+        self.variable == other.variable && self.why == other.why
+    }
+}
+
+fn cause(service: &Service, key: &KeyUse, dotenv: &str) -> Cause {
+    let subject = format!("{} is \"{}\"", key.setting.describe(), key.setting.value);
+    let export = |variable: &str| {
+        format!(
+            "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)\n(Gitpod: gp env {variable}=<key> only reaches new workspaces; in this one run: eval $(gp env -e))"
+        )
+    };
     let references = key
         .setting
         .env
         .map(|var| var.uses.as_slice())
         .unwrap_or_default();
+    let found = |variable: &str, why: String, location: &Location, hint: String| Cause {
+        variable: variable.to_string(),
+        subject: subject.clone(),
+        why,
+        location: location.clone(),
+        hint,
+    };
     if let Some(unset) = references.iter().find(|r| r.source.is_none()) {
-        return (
-            format!(
-                "because {} is not set in the shell and {dotenv}",
-                unset.name
-            ),
-            unset.name.clone(),
-        );
+        let why = format!("{} is not set in the shell and {dotenv}", unset.name);
+        return found(&unset.name, why, key.setting.location, export(&unset.name));
     }
-    match references.first() {
-        Some(reference) => (
-            format!(
-                "because {} is set but empty (in {})",
-                reference.name,
-                describe_source(reference.source.as_ref())
+    if let Some(reference) = references.first() {
+        let why = format!(
+            "{} is set but empty (in {})",
+            reference.name,
+            describe_source(reference.source.as_ref())
+        );
+        return found(&reference.name, why, key.setting.location, export(&reference.name));
+    }
+    let read = key
+        .setting
+        .code
+        .filter(|_| key.setting.env.is_none())
+        .and_then(|code| Some((code, code.variable.as_deref()?)));
+    match read {
+        Some((code, variable)) => match service.passthrough(variable) {
+            Some(passthrough) => found(
+                variable,
+                format!(
+                    "`{variable}` is passed from the shell ({}), where it is not set ({dotenv}), so the code at {} reads None",
+                    passthrough.location, code.location
+                ),
+                &passthrough.location,
+                export(variable),
             ),
-            reference.name.clone(),
-        ),
-        None => (
-            "with an empty key written in the file".to_string(),
-            "HONEYCOMB_API_KEY".to_string(),
+            None => found(
+                variable,
+                format!(
+                    "the code at {} reads {variable}, which the service's environment never sets",
+                    code.location
+                ),
+                &code.location,
+                format!(
+                    "add to services.{}.environment:\n  {variable}: ${{{variable}}}\nthen {}",
+                    service.name,
+                    export(variable)
+                ),
+            ),
+        },
+        None => found(
+            "",
+            "the key written in the file is empty".to_string(),
+            key.setting.location,
+            export("HONEYCOMB_API_KEY"),
         ),
     }
 }

@@ -1,0 +1,262 @@
+//! Values the code hands the SDK, evaluated the way they will be in the container: string
+//! literals, `os.getenv("X", "default")`, `os.environ.get(...)`, `os.environ["X"]`, and `+`
+//! of those, against the service's own environment. Anything else (a variable, an f-string)
+//! is left unknown rather than guessed.
+
+use std::collections::HashMap;
+
+use super::environment::EnvVar;
+use crate::source::Location;
+use crate::workspace::python::{Arg, ArgValue};
+
+/// A value the code passes to the SDK, and what it is at run time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeSetting {
+    /// What it evaluates to; `None` when it is Python's `None` at run time (an unset variable
+    /// read without a default).
+    pub value: Option<String>,
+    /// False when the code computes it in a way not followed here.
+    pub known: bool,
+    /// Where the value is written.
+    pub location: Location,
+    /// The environment variable it reads, if any.
+    pub variable: Option<String>,
+}
+
+impl CodeSetting {
+    /// A literal in the code (not read from the environment).
+    pub fn is_literal(&self) -> bool {
+        self.known && self.variable.is_none()
+    }
+
+    /// The value, when it is known and not `None`.
+    pub fn text(&self) -> Option<&str> {
+        self.value.as_deref().filter(|_| self.known)
+    }
+}
+
+/// Evaluates arguments in the context of one file (its imports) and one container (its
+/// environment).
+pub struct Evaluator<'a> {
+    /// Local names bound by the file's imports, to what they stand for.
+    pub names: &'a HashMap<String, String>,
+    /// Names the file assigns (`endpoint = os.getenv(...)`), the last assignment winning.
+    pub assigned: &'a HashMap<String, ArgValue>,
+    pub env: &'a [EnvVar],
+    pub file: &'a std::sync::Arc<str>,
+}
+
+enum Outcome {
+    Text(String),
+    PyNone,
+    Unknown,
+}
+
+impl Evaluator<'_> {
+    pub fn setting(&self, arg: &Arg) -> CodeSetting {
+        self.setting_of(&arg.value, Location::new(self.file, arg.line, arg.column))
+    }
+
+    fn setting_of(&self, value: &ArgValue, location: Location) -> CodeSetting {
+        let mut variable = None;
+        let outcome = self.evaluate(value, &mut variable);
+        CodeSetting {
+            known: !matches!(outcome, Outcome::Unknown),
+            value: match outcome {
+                Outcome::Text(text) => Some(text),
+                _ => None,
+            },
+            location,
+            variable,
+        }
+    }
+
+    /// What a name stands for, through the file's assignments.
+    pub fn resolve<'v>(&'v self, value: &'v ArgValue) -> &'v ArgValue {
+        const MAX_HOPS: usize = 8;
+        let mut value = value;
+        for _ in 0..MAX_HOPS {
+            match value {
+                ArgValue::Name(name) => match self.assigned.get(name) {
+                    Some(bound) => value = bound,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        value
+    }
+
+    /// `headers=` as pairs: a dict, or a sequence of `(key, value)` tuples.
+    pub fn pairs(&self, arg: &Arg) -> Option<Vec<(String, CodeSetting)>> {
+        let location = Location::new(self.file, arg.line, arg.column);
+        let entries: Vec<(&ArgValue, &ArgValue)> = match self.resolve(&arg.value) {
+            ArgValue::Dict(pairs) => pairs.iter().map(|(k, v)| (k, v)).collect(),
+            ArgValue::Sequence(items) => items
+                .iter()
+                .map(|item| match item {
+                    ArgValue::Sequence(pair) if pair.len() == 2 => Some((&pair[0], &pair[1])),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?,
+            _ => return None,
+        };
+        entries
+            .into_iter()
+            .map(|(key, value)| match key {
+                ArgValue::Str(key) => Some((
+                    key.to_ascii_lowercase(),
+                    self.setting_of(value, location.clone()),
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn evaluate(&self, value: &ArgValue, variable: &mut Option<String>) -> Outcome {
+        match self.resolve(value) {
+            ArgValue::Str(text) => Outcome::Text(text.clone()),
+            ArgValue::None => Outcome::PyNone,
+            ArgValue::Concat(parts) => {
+                let mut joined = String::new();
+                for part in parts {
+                    match self.evaluate(part, variable) {
+                        Outcome::Text(text) => joined.push_str(&text),
+                        // `None + "x"` raises: the exporter is never built.
+                        _ => return Outcome::Unknown,
+                    }
+                }
+                Outcome::Text(joined)
+            }
+            ArgValue::Call(callee, args) if self.reads_environment(callee) => {
+                let Some(ArgValue::Str(name)) = args.first().map(|a| &a.value) else {
+                    return Outcome::Unknown;
+                };
+                variable.get_or_insert_with(|| name.clone());
+                match self.lookup(name) {
+                    Some(value) => Outcome::Text(value),
+                    None => match args.get(1).map(|a| &a.value) {
+                        Some(default) => self.evaluate(default, variable),
+                        None => Outcome::PyNone,
+                    },
+                }
+            }
+            ArgValue::Subscript(base, key) if self.qualify(base) == "os.environ" => {
+                let ArgValue::Str(name) = key.as_ref() else {
+                    return Outcome::Unknown;
+                };
+                variable.get_or_insert_with(|| name.clone());
+                // An unset key raises KeyError at start-up: not a value the SDK gets.
+                self.lookup(name).map_or(Outcome::Unknown, Outcome::Text)
+            }
+            _ => Outcome::Unknown,
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<String> {
+        self.env
+            .iter()
+            .find(|v| v.name == name && v.resolved)
+            .map(|v| v.value.clone())
+    }
+
+    fn qualify(&self, dotted: &str) -> String {
+        let (first, rest) = dotted.split_once('.').unwrap_or((dotted, ""));
+        match (self.names.get(first), rest.is_empty()) {
+            (Some(full), true) => full.clone(),
+            (Some(full), false) => format!("{full}.{rest}"),
+            (None, _) => dotted.to_string(),
+        }
+    }
+
+    fn reads_environment(&self, callee: &str) -> bool {
+        matches!(
+            self.qualify(callee).as_str(),
+            "os.getenv" | "os.environ.get"
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::environment::EnvOrigin;
+    use crate::workspace::python::parse;
+    use std::sync::Arc;
+
+    fn var(name: &str, value: &str) -> EnvVar {
+        EnvVar {
+            name: name.into(),
+            value: value.into(),
+            raw: value.into(),
+            location: Location::file_start(&Arc::from("docker-compose.yml")),
+            origin: EnvOrigin::Environment,
+            uses: Vec::new(),
+            merged_at: None,
+            resolved: true,
+        }
+    }
+
+    fn settings(code: &str, env: &[EnvVar]) -> Vec<CodeSetting> {
+        let parsed = parse(code);
+        let names: HashMap<String, String> =
+            [("os".to_string(), "os".to_string()), ("getenv".to_string(), "os.getenv".to_string())]
+                .into();
+        let file = Arc::from("app.py");
+        let assigned = HashMap::new();
+        let evaluator = Evaluator {
+            names: &names,
+            assigned: &assigned,
+            env,
+            file: &file,
+        };
+        parsed.calls[0].args.iter().map(|a| evaluator.setting(a)).collect()
+    }
+
+    #[test]
+    fn environment_reads_evaluate_against_the_container() {
+        let env = [var("OTLP_HOST", "http://collector:4317")];
+        let found = settings(
+            "f(os.getenv(\"OTLP_HOST\", \"http://x\"), os.environ.get(\"MISSING\", \"http://d\"), getenv(\"MISSING\"), os.environ[\"MISSING\"], \"lit\" + os.getenv(\"OTLP_HOST\"), name)",
+            &env,
+        );
+        let values: Vec<(Option<&str>, bool, Option<&str>)> = found
+            .iter()
+            .map(|s| (s.value.as_deref(), s.known, s.variable.as_deref()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                (Some("http://collector:4317"), true, Some("OTLP_HOST")),
+                (Some("http://d"), true, Some("MISSING")),
+                (None, true, Some("MISSING")),
+                (None, false, Some("MISSING")),
+                (Some("lithttp://collector:4317"), true, Some("OTLP_HOST")),
+                (None, false, None),
+            ]
+        );
+        assert!(!found[0].is_literal());
+    }
+
+    #[test]
+    fn header_pairs_from_tuples_and_dicts() {
+        let env = [var("HONEYCOMB_API_KEY", "k")];
+        let parsed = parse(
+            "f(headers=((\"X-Honeycomb-Team\", os.environ.get(\"HONEYCOMB_API_KEY\")),), h={\"x-honeycomb-dataset\": \"d\"})",
+        );
+        let names: HashMap<String, String> = [("os".to_string(), "os".to_string())].into();
+        let file = Arc::from("app.py");
+        let assigned = HashMap::new();
+        let evaluator = Evaluator {
+            names: &names,
+            assigned: &assigned,
+            env: &env,
+            file: &file,
+        };
+        let tuples = evaluator.pairs(&parsed.calls[0].args[0]).unwrap();
+        assert_eq!(tuples[0].0, "x-honeycomb-team");
+        assert_eq!(tuples[0].1.value.as_deref(), Some("k"));
+        let dict = evaluator.pairs(&parsed.calls[0].args[1]).unwrap();
+        assert_eq!(dict[0].1.value.as_deref(), Some("d"));
+    }
+}
