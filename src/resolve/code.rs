@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::code_setting::{CodeSetting, Evaluator};
+use super::environment::EnvVar;
 use super::image::ImageContents;
 use super::image::files::is_within;
 use crate::knowledge::otel::Protocol;
@@ -14,8 +16,6 @@ use crate::knowledge::python;
 use crate::source::Location;
 use crate::workspace::compose::ComposeService;
 use crate::workspace::python::{ArgValue, Call, PythonSource};
-use super::code_setting::{CodeSetting, Evaluator};
-use super::environment::EnvVar;
 use crate::workspace::{Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,7 +304,11 @@ fn read_file(file: &Parsed<PythonSource>, env: &[EnvVar], facts: &mut CodeFacts)
             }
             "init" | "Client" if matches!(module, "beeline" | "libhoney") => {
                 facts.classic_sdk.get_or_insert(ClassicSdk {
-                    library: if module == "beeline" { "beeline" } else { "libhoney" },
+                    library: if module == "beeline" {
+                        "beeline"
+                    } else {
+                        "libhoney"
+                    },
                     location,
                     options: keyword_options(call),
                 });

@@ -199,9 +199,11 @@ mod tests {
 
     fn settings(code: &str, env: &[EnvVar]) -> Vec<CodeSetting> {
         let parsed = parse(code);
-        let names: HashMap<String, String> =
-            [("os".to_string(), "os".to_string()), ("getenv".to_string(), "os.getenv".to_string())]
-                .into();
+        let names: HashMap<String, String> = [
+            ("os".to_string(), "os".to_string()),
+            ("getenv".to_string(), "os.getenv".to_string()),
+        ]
+        .into();
         let file = Arc::from("app.py");
         let assigned = HashMap::new();
         let evaluator = Evaluator {
@@ -210,7 +212,11 @@ mod tests {
             env,
             file: &file,
         };
-        parsed.calls[0].args.iter().map(|a| evaluator.setting(a)).collect()
+        parsed.calls[0]
+            .args
+            .iter()
+            .map(|a| evaluator.setting(a))
+            .collect()
     }
 
     #[test]

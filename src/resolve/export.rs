@@ -100,9 +100,7 @@ impl ExportPlan<'_> {
     pub fn endpoint_location(&self) -> Option<&Location> {
         match &self.endpoint {
             EndpointSource::Setting { setting, .. } => Some(setting.location),
-            EndpointSource::Code(_, location) | EndpointSource::Unknown(location) => {
-                Some(location)
-            }
+            EndpointSource::Code(_, location) | EndpointSource::Unknown(location) => Some(location),
             EndpointSource::HoneycombDefault | EndpointSource::Default => None,
         }
     }
@@ -176,11 +174,13 @@ pub fn plan(service: &Service) -> ExportPlan<'_> {
         EndpointSource::HoneycombDefault => {
             otel::traces_url(HONEYCOMB_DISTRO_ENDPOINT, false, protocol)
         }
-        EndpointSource::Unknown(_) | EndpointSource::Default => {
-            otel::default_endpoint(protocol)
-        }
+        EndpointSource::Unknown(_) | EndpointSource::Default => otel::default_endpoint(protocol),
     };
-    let code_headers = service.code.exporters.iter().find_map(|e| e.headers.as_ref());
+    let code_headers = service
+        .code
+        .exporters
+        .iter()
+        .find_map(|e| e.headers.as_ref());
     let (headers_setting, (mut headers, dropped_headers)) = match (sdk, code_headers) {
         // Headers passed in code replace the environment's.
         (Sdk::OpenTelemetry, Some(code)) => (
@@ -205,7 +205,9 @@ pub fn plan(service: &Service) -> ExportPlan<'_> {
                 .or_else(|| service.setting(otel::HEADERS));
             (
                 setting,
-                setting.map(|s| otel::parse_headers(s.value)).unwrap_or_default(),
+                setting
+                    .map(|s| otel::parse_headers(s.value))
+                    .unwrap_or_default(),
             )
         }
     };

@@ -277,7 +277,11 @@ impl Service {
                 })
             }
             Sdk::OpenTelemetry => from_headers().or_else(|| {
-                let headers = self.code.exporters.iter().find_map(|e| e.headers.as_ref())?;
+                let headers = self
+                    .code
+                    .exporters
+                    .iter()
+                    .find_map(|e| e.headers.as_ref())?;
                 let (_, team) = headers
                     .pairs
                     .as_ref()?

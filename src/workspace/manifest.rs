@@ -40,7 +40,9 @@ pub fn parse_requirements(text: &str) -> RequirementsFile {
             line,
             column: to_u32(column),
         };
-        let rest = content[column - 1 + word.len()..].trim();
+        // `column` counts characters; slicing needs the byte offset of the word.
+        let start = content.len() - content.trim_start().len();
+        let rest = content[start + word.len()..].trim();
         let value_of = |option: &str| -> String {
             word.strip_prefix(option)
                 .map(|v| v.trim_start_matches('=').to_string())
@@ -80,7 +82,7 @@ pub fn parse_requirements(text: &str) -> RequirementsFile {
             });
         } else if word.contains("://") {
             local_or_egg(word, line, column, &mut file);
-        } else if let Some(requirement) = requirement(&content[column - 1..], line, column) {
+        } else if let Some(requirement) = requirement(&content[start..], line, column) {
             file.requirements.push(requirement);
         }
     }
@@ -580,6 +582,14 @@ mod tests {
             .collect();
         assert_eq!(names, [("flask", 4), ("opentelemetry-distro", 5)]);
         assert_eq!(parsed.dev_packages[0].name, "pytest");
+    }
+
+    #[test]
+    fn wide_whitespace_before_a_requirement_is_not_a_byte_offset() {
+        let file = parse_requirements("\u{3000}flask\n\u{a0}-r other.txt\n");
+        assert_eq!(file.requirements[0].name, "flask");
+        assert_eq!(file.requirements[0].column, 2);
+        assert_eq!(file.includes[0].path, "other.txt");
     }
 
     #[test]

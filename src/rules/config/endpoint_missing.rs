@@ -38,13 +38,28 @@ impl Check for EndpointMissing {
             {
                 continue;
             }
-            let location = service.otel_anchor();
+            let passed = [otel::TRACES_ENDPOINT, otel::ENDPOINT]
+                .iter()
+                .find_map(|name| service.passthrough(name));
+            let (location, why) = match passed {
+                Some(passed) => (
+                    &passed.location,
+                    format!(
+                        "{} is passed from the shell, where it is not set, so no OTLP endpoint is configured",
+                        passed.name
+                    ),
+                ),
+                None => (
+                    service.otel_anchor(),
+                    "no OTLP endpoint is configured".to_string(),
+                ),
+            };
             out.service(
                 &Self::META,
                 service,
                 location,
                 format!(
-                    "no OTLP endpoint is configured, so the SDK sends to {}: inside the container that is the container itself, where nothing listens.",
+                    "{why}: the SDK sends to {}, which inside the container is the container itself, where nothing listens.",
                     plan.url
                 ),
                 format!(

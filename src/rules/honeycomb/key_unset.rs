@@ -1,6 +1,6 @@
 use crate::resolve::{KeyUse, Project, Service, describe_source};
-use crate::source::Location;
 use crate::rules::{Check, Findings, declare_rule};
+use crate::source::Location;
 
 declare_rule! {
     /// ## What it does
@@ -55,12 +55,7 @@ impl Check for KeyUnset {
         for (cause, services) in causes {
             let subject = match services.as_slice() {
                 [_] => cause.subject.clone(),
-                many => format!(
-                    "{} services send an empty key ({} in `{}`)",
-                    many.len(),
-                    cause.subject,
-                    many[0].name
-                ),
+                many => format!("{} services send an empty key", many.len()),
             };
             out.services(
                 &Self::META,
@@ -120,7 +115,12 @@ fn cause(service: &Service, key: &KeyUse, dotenv: &str) -> Cause {
             reference.name,
             describe_source(reference.source.as_ref())
         );
-        return found(&reference.name, why, key.setting.location, export(&reference.name));
+        return found(
+            &reference.name,
+            why,
+            key.setting.location,
+            export(&reference.name),
+        );
     }
     let read = key
         .setting
@@ -128,30 +128,38 @@ fn cause(service: &Service, key: &KeyUse, dotenv: &str) -> Cause {
         .filter(|_| key.setting.env.is_none())
         .and_then(|code| Some((code, code.variable.as_deref()?)));
     match read {
-        Some((code, variable)) => match service.passthrough(variable) {
-            Some(passthrough) => found(
-                variable,
-                format!(
-                    "`{variable}` is passed from the shell ({}), where it is not set ({dotenv}), so the code at {} reads None",
-                    passthrough.location, code.location
+        Some((code, variable)) => {
+            let subject = format!(
+                "the code at {} reads the key from {variable}, which is empty",
+                code.location
+            );
+            let (why, location, hint) = match service.passthrough(variable) {
+                Some(passthrough) => (
+                    format!(
+                        "{} passes {variable} from the shell, where it is not set ({dotenv})",
+                        passthrough.location
+                    ),
+                    &passthrough.location,
+                    export(variable),
                 ),
-                &passthrough.location,
-                export(variable),
-            ),
-            None => found(
-                variable,
-                format!(
-                    "the code at {} reads {variable}, which the service's environment never sets",
-                    code.location
+                None => (
+                    format!("the service's environment never sets {variable}"),
+                    &code.location,
+                    format!(
+                        "add to services.{}.environment:\n  {variable}: ${{{variable}}}\nthen {}",
+                        service.name,
+                        export(variable)
+                    ),
                 ),
-                &code.location,
-                format!(
-                    "add to services.{}.environment:\n  {variable}: ${{{variable}}}\nthen {}",
-                    service.name,
-                    export(variable)
-                ),
-            ),
-        },
+            };
+            Cause {
+                variable: variable.to_string(),
+                subject,
+                why,
+                location: location.clone(),
+                hint,
+            }
+        }
         None => found(
             "",
             "the key written in the file is empty".to_string(),
