@@ -19,47 +19,72 @@ pub const RESOURCE_ATTRIBUTES: &str = "OTEL_RESOURCE_ATTRIBUTES";
 pub const TRACES_SAMPLER: &str = "OTEL_TRACES_SAMPLER";
 pub const TRACES_SAMPLER_ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
 
-/// Every variable the SDKs read that matters for traces reaching a backend. Used to spot a
-/// misspelled name, which the SDK silently ignores.
-pub const KNOWN_VARIABLES: &[&str] = &[
-    TRACES_EXPORTER,
-    SDK_DISABLED,
-    ENDPOINT,
-    TRACES_ENDPOINT,
-    PROTOCOL,
-    TRACES_PROTOCOL,
-    HEADERS,
-    TRACES_HEADERS,
-    SERVICE_NAME,
-    RESOURCE_ATTRIBUTES,
-    TRACES_SAMPLER,
-    TRACES_SAMPLER_ARG,
-    "OTEL_METRICS_EXPORTER",
-    "OTEL_LOGS_EXPORTER",
-    "OTEL_PROPAGATORS",
-    "OTEL_EXPORTER_OTLP_INSECURE",
-    "OTEL_EXPORTER_OTLP_TIMEOUT",
-    "OTEL_EXPORTER_OTLP_COMPRESSION",
-    "OTEL_EXPORTER_OTLP_CERTIFICATE",
-    "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
-    "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
-    "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
-    "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
-    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
-    "OTEL_EXPORTER_OTLP_METRICS_HEADERS",
-    "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
-    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
-    "OTEL_EXPORTER_OTLP_LOGS_HEADERS",
-    "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL",
-    "OTEL_BSP_SCHEDULE_DELAY",
-    "OTEL_BSP_MAX_QUEUE_SIZE",
-    "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
-    "OTEL_BSP_EXPORT_TIMEOUT",
-    "OTEL_LOG_LEVEL",
-    "OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED",
-    "OTEL_PYTHON_DISABLED_INSTRUMENTATIONS",
-    "OTEL_PYTHON_EXCLUDED_URLS",
+/// What a variable does, which decides what a mistake in it costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Wrong or missing, traces do not arrive: endpoint, headers, protocol, exporter, sampler.
+    Delivery,
+    /// Wrong or missing, traces arrive degraded: the service name, resource attributes,
+    /// propagation.
+    Quality,
+    /// Concerns metrics or logs only: traces are not affected.
+    OtherSignal,
+    /// Tunes the SDK (batching, timeouts, log level); traces still arrive.
+    Tuning,
+}
+
+/// Every variable the SDKs read, with what it does. Used to spot a misspelled name, which the
+/// SDK silently ignores, and to weigh the mistake by what the variable was for.
+pub const VARIABLES: &[(&str, Effect)] = &[
+    (TRACES_EXPORTER, Effect::Delivery),
+    (SDK_DISABLED, Effect::Tuning),
+    (ENDPOINT, Effect::Delivery),
+    (TRACES_ENDPOINT, Effect::Delivery),
+    (PROTOCOL, Effect::Delivery),
+    (TRACES_PROTOCOL, Effect::Delivery),
+    (HEADERS, Effect::Delivery),
+    (TRACES_HEADERS, Effect::Delivery),
+    (SERVICE_NAME, Effect::Quality),
+    (RESOURCE_ATTRIBUTES, Effect::Quality),
+    (TRACES_SAMPLER, Effect::Delivery),
+    (TRACES_SAMPLER_ARG, Effect::Delivery),
+    ("OTEL_PROPAGATORS", Effect::Quality),
+    ("OTEL_EXPORTER_OTLP_INSECURE", Effect::Delivery),
+    ("OTEL_EXPORTER_OTLP_CERTIFICATE", Effect::Delivery),
+    ("OTEL_EXPORTER_OTLP_TRACES_INSECURE", Effect::Delivery),
+    ("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", Effect::Delivery),
+    ("OTEL_EXPORTER_OTLP_TIMEOUT", Effect::Tuning),
+    ("OTEL_EXPORTER_OTLP_COMPRESSION", Effect::Tuning),
+    ("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", Effect::Tuning),
+    ("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", Effect::Tuning),
+    ("OTEL_METRICS_EXPORTER", Effect::OtherSignal),
+    ("OTEL_LOGS_EXPORTER", Effect::OtherSignal),
+    ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", Effect::OtherSignal),
+    ("OTEL_EXPORTER_OTLP_METRICS_HEADERS", Effect::OtherSignal),
+    ("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", Effect::OtherSignal),
+    ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", Effect::OtherSignal),
+    ("OTEL_EXPORTER_OTLP_LOGS_HEADERS", Effect::OtherSignal),
+    ("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", Effect::OtherSignal),
+    ("OTEL_BSP_SCHEDULE_DELAY", Effect::Tuning),
+    ("OTEL_BSP_MAX_QUEUE_SIZE", Effect::Tuning),
+    ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", Effect::Tuning),
+    ("OTEL_BSP_EXPORT_TIMEOUT", Effect::Tuning),
+    ("OTEL_LOG_LEVEL", Effect::Tuning),
+    (
+        "OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED",
+        Effect::OtherSignal,
+    ),
+    ("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", Effect::Quality),
+    ("OTEL_PYTHON_EXCLUDED_URLS", Effect::Tuning),
 ];
+
+/// What a known variable does.
+pub fn effect_of(name: &str) -> Option<Effect> {
+    VARIABLES
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, effect)| *effect)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Protocol {

@@ -232,7 +232,8 @@ pub struct Findings {
 }
 
 impl Findings {
-    /// A finding about one service.
+    /// A finding about one service. It has the rule's severity, which a rule may lower for a
+    /// case whose consequence is milder.
     pub fn service(
         &mut self,
         rule: &RuleMeta,
@@ -240,7 +241,7 @@ impl Findings {
         location: &Location,
         message: String,
         hint: String,
-    ) {
+    ) -> &mut Finding {
         let step = service_step(&service.name);
         let finding = rule.finding(
             step,
@@ -250,6 +251,8 @@ impl Findings {
             hint,
         );
         self.findings.push(finding);
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
     }
 
     /// One finding for a cause several services share (an unset shell variable, a collector's

@@ -1,5 +1,6 @@
 use crate::knowledge::otel;
 use crate::resolve::Project;
+use crate::rules::config::variable_misspelled::intended_name;
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -30,7 +31,13 @@ declare_rule! {
 impl Check for ServiceNameMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let sets_up_sdk = service.code.provider_set.is_some() || service.auto_configures_sdk();
+            let sets_up_sdk = service.sets_up_sdk();
+            // A misspelled OTEL_SERVICE_NAME is the cause, reported by variable-misspelled.
+            let misspelled = service.env.iter().any(|v| {
+                intended_name(&v.name).is_some_and(|(intended, _)| {
+                    intended == otel::SERVICE_NAME || intended == otel::RESOURCE_ATTRIBUTES
+                })
+            });
             let named = service
                 .setting(otel::SERVICE_NAME)
                 .is_some_and(|s| !s.value.trim().is_empty())
@@ -42,6 +49,7 @@ impl Check for ServiceNameMissing {
                 || service.code.resource.is_some();
             if !sets_up_sdk
                 || named
+                || misspelled
                 || service.unresolved(&[otel::SERVICE_NAME, otel::RESOURCE_ATTRIBUTES])
             {
                 continue;

@@ -1,4 +1,5 @@
-use crate::knowledge::otel::KNOWN_VARIABLES;
+use crate::finding::Severity;
+use crate::knowledge::otel::{Effect, VARIABLES};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule, edit_distance};
 
@@ -10,6 +11,11 @@ declare_rule! {
     /// ## Why is this bad?
     /// The SDK reads exact names and ignores everything else without a word: the endpoint,
     /// the headers or the service name you set never takes effect.
+    ///
+    /// The severity follows what the intended variable does: an error when traces will not
+    /// arrive without it (endpoint, headers, protocol, exporter, sampler), a warning when they
+    /// arrive degraded (service name, resource attributes) or when it only concerns metrics
+    /// or logs.
     ///
     /// ## Example
     /// ```yaml
@@ -36,35 +42,48 @@ impl Check for VariableMisspelled {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             for var in &service.env {
-                let Some(intended) = intended_name(&var.name) else {
+                let Some((intended, effect)) = intended_name(&var.name) else {
                     continue;
                 };
-                out.service(
+                let consequence = match effect {
+                    Effect::Delivery => "",
+                    Effect::Quality => " Traces still arrive, without what it sets.",
+                    Effect::OtherSignal => {
+                        " It concerns metrics or logs only: traces are not affected."
+                    }
+                    Effect::Tuning => " Traces still arrive, with the SDK's default.",
+                };
+                let finding = out.service(
                     &Self::META,
                     service,
                     &var.location,
-                    format!("`{}` is not an OpenTelemetry variable: the SDK ignores it. Did you mean `{intended}`?", var.name),
+                    format!("`{}` is not an OpenTelemetry variable: the SDK ignores it. Did you mean `{intended}`?{consequence}", var.name),
                     format!("rename it to {intended}"),
                 );
+                if effect != Effect::Delivery {
+                    finding.severity = Severity::Warning;
+                }
             }
         }
     }
 }
 
-/// The known variable `name` is a typo of, if it is one.
-fn intended_name(name: &str) -> Option<&'static str> {
-    if KNOWN_VARIABLES.contains(&name) || VALID_PREFIXES.iter().any(|p| name.starts_with(p)) {
+/// The known variable `name` is a typo of, if it is one, and what that variable does.
+pub fn intended_name(name: &str) -> Option<(&'static str, Effect)> {
+    if VARIABLES.iter().any(|(known, _)| *known == name)
+        || VALID_PREFIXES.iter().any(|p| name.starts_with(p))
+    {
         return None;
     }
     let allowed = if name.len() > 12 { 2 } else { 1 };
-    KNOWN_VARIABLES
+    VARIABLES
         .iter()
         // Lengths further apart than the allowed typos cannot be close: skip the distance.
-        .filter(|known| known.len().abs_diff(name.len()) <= allowed)
-        .map(|known| (edit_distance(name, known), *known))
-        .filter(|(distance, _)| *distance <= allowed)
-        .min()
-        .map(|(_, known)| known)
+        .filter(|(known, _)| known.len().abs_diff(name.len()) <= allowed)
+        .map(|(known, effect)| (edit_distance(name, known), *known, *effect))
+        .filter(|(distance, _, _)| *distance <= allowed)
+        .min_by_key(|(distance, known, _)| (*distance, *known))
+        .map(|(_, known, effect)| (known, effect))
 }
 
 #[cfg(test)]
@@ -75,15 +94,23 @@ mod tests {
     fn finds_near_names_only() {
         assert_eq!(
             intended_name("OTEP_EXPORTER_OTLP_ENDPOINT"),
-            Some("OTEL_EXPORTER_OTLP_ENDPOINT")
+            Some(("OTEL_EXPORTER_OTLP_ENDPOINT", Effect::Delivery))
         );
         assert_eq!(
             intended_name("OTEL_EXPORTER_OTLP_HEADER"),
-            Some("OTEL_EXPORTER_OTLP_HEADERS")
+            Some(("OTEL_EXPORTER_OTLP_HEADERS", Effect::Delivery))
         );
         assert_eq!(
             intended_name("OTEL_EXPORTER_OTEL_ENDPOINT"),
-            Some("OTEL_EXPORTER_OTLP_ENDPOINT")
+            Some(("OTEL_EXPORTER_OTLP_ENDPOINT", Effect::Delivery))
+        );
+        assert_eq!(
+            intended_name("OTEL_SERVICE_NAM"),
+            Some(("OTEL_SERVICE_NAME", Effect::Quality))
+        );
+        assert_eq!(
+            intended_name("OTEL_LOGS_EXPORTR"),
+            Some(("OTEL_LOGS_EXPORTER", Effect::OtherSignal))
         );
         assert_eq!(intended_name("OTEL_SERVICE_NAME"), None);
         assert_eq!(intended_name("FLASK_ENV"), None);
