@@ -441,3 +441,20 @@ fn a_shared_cause_is_one_finding_naming_every_service() {
         "{text}"
     );
 }
+
+#[test]
+fn a_consequence_is_folded_into_its_cause() {
+    let report = json(&doctor(&[
+        "lint",
+        "fixtures/rules/compose/env-file-missing/fires-folds-the-header",
+        "--format",
+        "json",
+    ]));
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("Without its variables the service also has no x-honeycomb-team header."),
+        "{message}"
+    );
+}

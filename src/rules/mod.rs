@@ -9,6 +9,7 @@ pub mod compose;
 pub mod config;
 pub mod deps;
 pub mod dockerfile;
+mod fold;
 pub mod honeycomb;
 pub mod network;
 
@@ -163,39 +164,13 @@ pub fn lint(project: &Project) -> Vec<Finding> {
     for rule in all() {
         rule.check(project, &mut out);
     }
-    let mut findings = fold_shared_causes(out.findings);
+    let mut findings = fold::shared_causes(fold::consequences(out.findings));
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.location.cmp(&b.location))
     });
     findings
-}
-
-/// One finding per root cause: the same rule at the same place with the same fix (a shared
-/// Dockerfile, manifest or anchor) becomes one finding listing every service it affects.
-fn fold_shared_causes(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut folded: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut index: std::collections::HashMap<(&'static str, Option<Location>, String), usize> =
-        std::collections::HashMap::new();
-    for finding in findings {
-        let key = (finding.rule, finding.location.clone(), finding.hint.clone());
-        match index.get(&key) {
-            Some(&at) if finding.location.is_some() => {
-                let kept = &mut folded[at];
-                for service in finding.services {
-                    if !kept.services.contains(&service) {
-                        kept.services.push(service);
-                    }
-                }
-            }
-            _ => {
-                index.insert(key, folded.len());
-                folded.push(finding);
-            }
-        }
-    }
-    folded
 }
 
 /// The optimal string alignment distance (Levenshtein plus adjacent transpositions): how many

@@ -6,11 +6,13 @@ mod parse_error;
 mod required_variable_missing;
 mod variable_unset;
 
+pub use env_file_missing::EnvFileMissing;
+
 use super::Rule;
 
 pub const RULES: &[&dyn Rule] = &[
     &parse_error::ParseError,
-    &env_file_missing::EnvFileMissing,
+    &EnvFileMissing,
     &variable_unset::VariableUnset,
     &required_variable_missing::RequiredVariableMissing,
     &invalid_interpolation::InvalidInterpolation,

@@ -1,0 +1,84 @@
+//! One root cause, one finding. Rules report what they see; these folds merge what is one
+//! cause seen from several services, and what is only a consequence of another finding.
+
+use std::collections::HashMap;
+
+use crate::finding::Finding;
+use crate::source::Location;
+
+/// One finding per root cause: the same rule at the same place with the same fix (a shared
+/// Dockerfile, manifest or anchor) becomes one finding listing every service it affects.
+pub fn shared_causes(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut folded: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut index: HashMap<(&'static str, Option<Location>, String), usize> = HashMap::new();
+    for finding in findings {
+        let key = (finding.rule, finding.location.clone(), finding.hint.clone());
+        match index.get(&key) {
+            Some(&at) if finding.location.is_some() => {
+                let kept = &mut folded[at];
+                for service in finding.services {
+                    if !kept.services.contains(&service) {
+                        kept.services.push(service);
+                    }
+                }
+            }
+            _ => {
+                index.insert(key, folded.len());
+                folded.push(finding);
+            }
+        }
+    }
+    folded
+}
+
+/// Findings that a missing `env_file` explains: what the file would have set is missing. They
+/// are folded into the env-file finding ("without it, ... is also unset"), never reported as
+/// errors of their own with a fix that points away from the file.
+const EXPLAINED_BY_MISSING_ENV_FILE: [(&str, &str); 3] = [
+    ("config/endpoint-missing", "no OTLP endpoint"),
+    ("honeycomb/key-header-missing", "no x-honeycomb-team header"),
+    ("config/service-name-missing", "no OTEL_SERVICE_NAME"),
+];
+
+pub fn consequences(findings: Vec<Finding>) -> Vec<Finding> {
+    let services_missing_a_file: Vec<String> = findings
+        .iter()
+        .filter(|f| f.rule == super::compose::EnvFileMissing::META.id)
+        .filter_map(|f| f.service.clone())
+        .collect();
+    if services_missing_a_file.is_empty() {
+        return findings;
+    }
+    let mut folded: HashMap<String, Vec<&'static str>> = HashMap::new();
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let explained = EXPLAINED_BY_MISSING_ENV_FILE
+            .iter()
+            .find(|(rule, _)| *rule == finding.rule)
+            .filter(|_| {
+                finding
+                    .service
+                    .as_ref()
+                    .is_some_and(|s| services_missing_a_file.contains(s))
+            });
+        match (explained, &finding.service) {
+            (Some((_, what)), Some(service)) => {
+                folded.entry(service.clone()).or_default().push(what)
+            }
+            _ => kept.push(finding),
+        }
+    }
+    for finding in kept
+        .iter_mut()
+        .filter(|f| f.rule == super::compose::EnvFileMissing::META.id)
+    {
+        let Some(consequences) = finding.service.as_ref().and_then(|s| folded.remove(s)) else {
+            continue;
+        };
+        finding.message.push_str(&format!(
+            " Without its variables the service also has {}.",
+            consequences.join(", ")
+        ));
+    }
+    kept
+}
