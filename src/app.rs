@@ -122,9 +122,14 @@ fn diagnose(path: &Path, steps: Steps, options: &Options) -> Result<ExitCode, Ap
             redactor.add(secret);
         }
         let mut network = outcome.steps;
-        checklist::name_causes(&mut network, &outcome.findings, &lint_findings);
+        let standing = checklist::name_causes(
+            &mut network,
+            outcome.findings,
+            &lint_findings,
+            steps == Steps::Check,
+        );
         report.steps.extend(network);
-        report.findings.extend(outcome.findings);
+        report.findings.extend(standing);
     }
     let text = redactor.redact(&report::render(&report, options.format));
     write_output(&text, options)?;

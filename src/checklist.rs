@@ -155,7 +155,15 @@ fn summary(service: &Service) -> ServiceSummary {
 
 /// A refused canary usually has its cause among the lint findings of the same service (an
 /// unset key, a malformed header): say which, under the step, as the report's sample does.
-pub fn name_causes(steps: &mut [Step], network: &[Finding], lint: &[Finding]) {
+/// When that cause is in the report, the refusal is its consequence, not a second error: the
+/// canary step keeps its answer and its failure, and the finding is folded into the cause.
+/// Returns the network findings that stand on their own.
+pub fn name_causes(
+    steps: &mut [Step],
+    network: Vec<Finding>,
+    lint: &[Finding],
+    lint_reported: bool,
+) -> Vec<Finding> {
     const CAUSES: [&str; 6] = [
         "honeycomb/key-unset",
         "honeycomb/key-invalid",
@@ -164,18 +172,27 @@ pub fn name_causes(steps: &mut [Step], network: &[Finding], lint: &[Finding]) {
         "config/headers-malformed",
         "config/endpoint-path",
     ];
-    for step in steps.iter_mut() {
-        let refused = network
-            .iter()
-            .filter(|f| f.step == step.id && f.rule == rules::canary::Rejected::META.id);
-        for finding in refused {
-            let causes = lint
-                .iter()
-                .filter(|l| l.service == finding.service && CAUSES.contains(&l.rule))
-                .map(|l| l.rule);
-            for cause in causes {
+    let mut kept = Vec::with_capacity(network.len());
+    for finding in network {
+        let causes: Vec<&'static str> = if finding.rule == rules::canary::Rejected::META.id {
+            lint.iter()
+                .filter(|l| {
+                    CAUSES.contains(&l.rule)
+                        && finding.services.iter().any(|service| l.affects(service))
+                })
+                .map(|l| l.rule)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if let Some(step) = steps.iter_mut().find(|s| s.id == finding.step) {
+            for cause in &causes {
                 step.details.push(format!("the cause is {cause}"));
             }
         }
+        if causes.is_empty() || !lint_reported {
+            kept.push(finding);
+        }
     }
+    kept
 }

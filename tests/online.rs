@@ -641,3 +641,47 @@ fn the_key_never_appears_unmasked_in_any_output() {
         }
     }
 }
+
+#[test]
+fn a_refusal_the_lint_explains_is_folded_into_its_cause() {
+    let fake = FakeHoneycomb::start(
+        Mode::Refuse {
+            status: 401,
+            content_type: "application/json",
+            body: br#"{"error":"missing 'x-honeycomb-team' header"}"#.to_vec(),
+        },
+        Auth::accepted(true, true),
+    );
+    let lines = [
+        "OTEL_SERVICE_NAME: checkout".to_string(),
+        "OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf".to_string(),
+        format!("OTEL_EXPORTER_OTLP_ENDPOINT: {}", fake.url()),
+        "OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team:${HONEYCOMB_API_KEY}".to_string(),
+    ];
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let dir = workspace(&lines, Some(&dotenv_key()));
+    let check = report(&doctor(
+        &["check", "--format", "json", "--timeout", "3"],
+        dir.path(),
+        &[],
+    ));
+    let rules: Vec<String> = findings(&check).into_iter().map(|(rule, _)| rule).collect();
+    assert_eq!(rules, ["config/headers-malformed"], "{check}");
+    let canary_step = step(&check, "canary");
+    assert_eq!(canary_step["status"], "fail");
+    assert_eq!(
+        canary_step["details"],
+        serde_json::json!([
+            "HTTP 401 \"missing 'x-honeycomb-team' header\"",
+            "the cause is config/headers-malformed"
+        ])
+    );
+    // `canary` alone does not report the lint: the refusal stands, with its cause named.
+    let alone = report(&doctor(
+        &["canary", "--format", "json", "--timeout", "3"],
+        dir.path(),
+        &[],
+    ));
+    let rules: Vec<String> = findings(&alone).into_iter().map(|(rule, _)| rule).collect();
+    assert_eq!(rules, ["canary/rejected"], "{alone}");
+}
