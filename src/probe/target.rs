@@ -135,8 +135,8 @@ fn target_of(service: &Service, overrides: &Overrides) -> Result<Target, String>
     };
     let mut headers = plan.headers.clone();
     let key = service.honeycomb_key().map(|key| {
-        // Honeycomb's distro sends HONEYCOMB_API_KEY as the team header itself.
-        if !key.in_header {
+        // Honeycomb's classic SDK sends its key itself; the plan's headers have the others.
+        if !headers.iter().any(|h| h.name == honeycomb::TEAM_HEADER) {
             headers.push(Header {
                 name: honeycomb::TEAM_HEADER.into(),
                 value: key.value.clone(),

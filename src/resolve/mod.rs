@@ -102,8 +102,6 @@ pub struct KeyUse<'a> {
     /// The value as the SDK sends it (headers URL-decoded).
     pub value: String,
     pub setting: Setting<'a>,
-    /// In `x-honeycomb-team` of the OTLP headers, or in `HONEYCOMB_API_KEY` for Honeycomb's distro.
-    pub in_header: bool,
 }
 
 impl KeyUse<'_> {
@@ -256,7 +254,6 @@ impl Service {
             Some(KeyUse {
                 value: value.to_string(),
                 setting: plan.headers_setting?,
-                in_header: true,
             })
         };
         match plan.sdk {
@@ -264,7 +261,6 @@ impl Service {
                 .map(|setting| KeyUse {
                     value: setting.value.to_string(),
                     setting,
-                    in_header: false,
                 })
                 .or_else(from_headers),
             Sdk::Classic => {
@@ -273,7 +269,6 @@ impl Service {
                 Some(KeyUse {
                     value: setting.value.to_string(),
                     setting,
-                    in_header: false,
                 })
             }
             Sdk::OpenTelemetry => from_headers().or_else(|| {
@@ -291,7 +286,6 @@ impl Service {
                 Some(KeyUse {
                     value: setting.value.to_string(),
                     setting,
-                    in_header: true,
                 })
             }),
         }
@@ -319,6 +313,12 @@ impl Service {
     /// Who sets tracing up in the service.
     pub fn sdk(&self) -> Sdk {
         export::sdk_of(self)
+    }
+
+    /// Whether anything in the service reads `OTEL_*`: not when Honeycomb's classic SDK
+    /// (Beeline, libhoney) is all it uses.
+    pub fn reads_otel_env(&self) -> bool {
+        self.sdk() != Sdk::Classic
     }
 
     /// The traces exporters the SDK will create from `OTEL_TRACES_EXPORTER`, if set.

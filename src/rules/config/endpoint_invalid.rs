@@ -28,7 +28,7 @@ declare_rule! {
 
 impl Check for EndpointInvalid {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let plan = service.export_plan();
             let (Some((value, name)), Some(location)) =
                 (plan.endpoint_text(), plan.endpoint_location())

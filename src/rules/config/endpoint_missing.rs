@@ -29,7 +29,7 @@ declare_rule! {
 
 impl Check for EndpointMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let plan = service.export_plan();
             if plan.endpoint != EndpointSource::Default
                 || service.unresolved(&[otel::ENDPOINT, otel::TRACES_ENDPOINT])

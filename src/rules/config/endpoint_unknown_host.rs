@@ -31,7 +31,7 @@ impl Check for EndpointUnknownHost {
         if project.compose_files.is_empty() || project.includes_files {
             return;
         }
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let plan = service.export_plan();
             let Some(endpoint) = plan.configured_endpoint() else {
                 continue;

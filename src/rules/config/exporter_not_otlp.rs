@@ -24,7 +24,7 @@ declare_rule! {
 
 impl Check for ExporterNotOtlp {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let Some((setting, exporters)) = service.traces_exporters() else {
                 continue;
             };

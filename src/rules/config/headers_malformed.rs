@@ -26,7 +26,7 @@ declare_rule! {
 
 impl Check for HeadersMalformed {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let plan = service.export_plan();
             let Some(setting) = plan.headers_setting else {
                 continue;

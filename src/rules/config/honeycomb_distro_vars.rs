@@ -1,6 +1,6 @@
 use crate::knowledge::honeycomb::TEAM_HEADER;
 use crate::knowledge::python::HONEYCOMB_DISTRO;
-use crate::resolve::Project;
+use crate::resolve::{Project, Sdk};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -31,8 +31,11 @@ declare_rule! {
 
 impl Check for HoneycombDistroVars {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
-            if service.has_package(HONEYCOMB_DISTRO) != Some(false) || !service.uses_opentelemetry()
+        // Other languages have distros of their own, whose packages are not Python's.
+        for service in project.services.iter().filter(|s| s.is_python()) {
+            if service.has_package(HONEYCOMB_DISTRO) != Some(false)
+                || service.sdk() != Sdk::OpenTelemetry
+                || !service.uses_opentelemetry()
             {
                 continue;
             }

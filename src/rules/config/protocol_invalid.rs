@@ -25,7 +25,7 @@ declare_rule! {
 
 impl Check for ProtocolInvalid {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             for name in [otel::TRACES_PROTOCOL, otel::PROTOCOL] {
                 let Some(setting) = service.setting(name) else {
                     continue;

@@ -23,7 +23,7 @@ declare_rule! {
 
 impl Check for SamplerDropsAll {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let Some(sampler) = service.setting(otel::TRACES_SAMPLER) else {
                 continue;
             };

@@ -21,7 +21,7 @@ declare_rule! {
 
 impl Check for SdkDisabled {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let Some(setting) = service.setting(otel::SDK_DISABLED) else {
                 continue;
             };

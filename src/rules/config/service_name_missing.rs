@@ -30,7 +30,7 @@ declare_rule! {
 
 impl Check for ServiceNameMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let sets_up_sdk = service.sets_up_sdk();
             // A misspelled OTEL_SERVICE_NAME is the cause, reported by variable-misspelled.
             let misspelled = service.env.iter().any(|v| {

@@ -40,7 +40,7 @@ const VALID_PREFIXES: [&str; 6] = [
 
 impl Check for VariableMisspelled {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in &project.services {
+        for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             for var in &service.env {
                 let Some((intended, effect)) = intended_name(&var.name) else {
                     continue;

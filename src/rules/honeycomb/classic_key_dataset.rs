@@ -1,5 +1,5 @@
 use crate::knowledge::honeycomb::{DATASET_HEADER, classify_key, mask};
-use crate::resolve::Project;
+use crate::resolve::{Project, Sdk};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -30,15 +30,36 @@ impl Check for ClassicKeyDataset {
             .iter()
             .filter(|s| s.honeycomb_destination().is_some())
         {
-            let Some(key) = service.honeycomb_key().filter(|k| k.in_header) else {
+            let Some(key) = service.honeycomb_key() else {
                 continue;
             };
             let Some(kind) = classify_key(&key.value).filter(|k| k.is_classic()) else {
                 continue;
             };
-            if service.export_plan().header(DATASET_HEADER).is_some() {
+            let plan = service.export_plan();
+            let has_dataset = match plan.sdk {
+                Sdk::Classic => service
+                    .code
+                    .classic_sdk
+                    .as_ref()
+                    .and_then(|c| c.option("dataset"))
+                    .is_some_and(|d| d.text().is_some_and(|t| !t.is_empty())),
+                _ => plan.header(DATASET_HEADER).is_some(),
+            };
+            if has_dataset {
                 continue;
             }
+            let fix = match plan.sdk {
+                Sdk::HoneycombDistro => format!(
+                    "set HONEYCOMB_DATASET: {} in the service's environment (Honeycomb's distro sends it with a classic key)",
+                    service.name
+                ),
+                Sdk::Classic => "pass the dataset: dataset=\"...\" to init()".to_string(),
+                Sdk::OpenTelemetry => format!(
+                    "add the dataset to the headers: {}=x-honeycomb-team=${{HONEYCOMB_API_KEY}},x-honeycomb-dataset={}",
+                    key.setting.name, service.name
+                ),
+            };
             out.service(
                 &Self::META,
                 service,
@@ -49,10 +70,7 @@ impl Check for ClassicKeyDataset {
                     kind.describe(),
                     mask(&key.value)
                 ),
-                format!(
-                    "add the dataset to the headers: {}=x-honeycomb-team=${{HONEYCOMB_API_KEY}},x-honeycomb-dataset={}",
-                    key.setting.name, service.name
-                ),
+                fix,
             );
         }
     }
