@@ -10,6 +10,7 @@ pub mod config;
 pub mod deps;
 pub mod dockerfile;
 pub mod honeycomb;
+pub mod listen;
 pub mod network;
 
 use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
@@ -147,6 +148,7 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
         code::RULES,
         network::RULES,
         canary::RULES,
+        listen::RULES,
     ]
     .into_iter()
     .flatten()
