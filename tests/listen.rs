@@ -1132,17 +1132,46 @@ fn check_listen_names_the_cause_when_nothing_arrives() {
     let step = step_of(&report, "listen:shop");
     assert_eq!(step["status"], "fail");
     assert_eq!(step["summary"], "nothing from shop in 1 s");
-    let finding = report["findings"]
+    // One root cause, one finding: the console exporter explains the silence.
+    let rules: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["rule"] == "listen/nothing-received")
-        .unwrap_or_else(|| panic!("{report}"));
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["config/exporter-not-otlp"], "{report}");
+}
+
+#[test]
+fn check_listen_reports_silence_nothing_explains() {
+    let port = support::closed_port();
+    let elsewhere = support::closed_port();
+    let dir = check_workspace(
+        "opentelemetry-instrument python app.py",
+        &format!("http://127.0.0.1:{elsewhere}"),
+        Some("shop"),
+    );
+    let (code, report) = report_of(check_listen(dir.path(), port, "1", &["--offline"]));
+    assert_eq!(code, Some(1));
+    let step = step_of(&report, "listen:shop");
+    let details = step["details"].as_array().unwrap();
+    assert_eq!(details.len(), 1, "{step}");
+    assert!(
+        details[0].as_str().unwrap().starts_with(&format!(
+            "shop exports to http://127.0.0.1:{elsewhere}/v1/traces (http/protobuf), but this receiver listens on ports {port} and "
+        )),
+        "{step}"
+    );
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "listen/nothing-received");
     assert_eq!(finding["service"], "shop");
     assert_eq!(finding["file"], "docker-compose.yml");
+    assert_eq!(finding["line"], 8);
     assert_eq!(
         finding["hint"],
-        "fix config/exporter-not-otlp first (listed above), then run the check again"
+        format!(
+            "point shop at the receiver (OTEL_EXPORTER_OTLP_ENDPOINT=http://host.docker.internal:{port}) and send it a request while otel-doctor waits"
+        )
     );
 }
 
@@ -1193,8 +1222,11 @@ fn check_listen_in_human_form_lists_the_likely_causes() {
         text.contains("likely cause: config/exporter-not-otlp  docker-compose.yml:"),
         "{text}"
     );
+    assert!(!text.contains("listen/nothing-received"), "{text}");
     assert!(
-        text.contains("✗ listen/nothing-received  docker-compose.yml:"),
+        text.contains(
+            "✗ 1 error, 0 warnings in 1 service — Honeycomb will receive nothing from shop."
+        ),
         "{text}"
     );
 }

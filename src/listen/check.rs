@@ -1,7 +1,8 @@
 //! `check --listen SECS`: after the other steps, wait on the receiver until every instrumented
 //! service has sent spans (matched on `service.name`) or the time is up, and report one step per
-//! service. A service that sent nothing gets a finding, with its own lint findings as the
-//! likely causes. The canary otel-doctor sends itself does not count.
+//! service. A service that sent nothing fails its step, with its own lint findings as the
+//! likely causes; the silence is a finding of its own only when no lint error explains it. The
+//! canary otel-doctor sends itself does not count.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -132,7 +133,7 @@ pub fn wait_for_services(
                     id, service, name, lint, &arrived, ports, &address, wait, waited,
                 );
                 steps.push(step);
-                findings.push(finding);
+                findings.extend(finding);
             }
         }
     }
@@ -200,7 +201,7 @@ fn silent_step(
     address: &str,
     wait: Duration,
     waited: Duration,
-) -> (Step, Finding) {
+) -> (Step, Option<Finding>) {
     let causes: Vec<&Finding> = lint
         .iter()
         .filter(|f| f.service.as_deref() == Some(service.name.as_str()))
@@ -244,28 +245,33 @@ fn silent_step(
         );
     }
     let seconds = format!("{:.0} s", wait.as_secs_f64());
-    let finding = NothingReceived::META.finding(
-        id.clone(),
-        Some(service.name.clone()),
-        Some(
-            plan.endpoint_location()
-                .unwrap_or_else(|| service.otel_anchor())
-                .clone(),
-        ),
-        format!(
-            "no span with service.name \"{name}\" reached the receiver on {address} in {seconds}."
-        ),
-        match causes.first() {
-            Some(first) => format!(
-                "fix {} first (listed above), then run the check again",
-                first.rule
+    // One root cause, one finding: an error the lint already reported is the reason, and the
+    // step says so; the silence is a finding of its own only when nothing explains it.
+    let explained = causes.iter().any(|f| f.severity == Severity::Error);
+    let finding = (!explained).then(|| {
+        NothingReceived::META.finding(
+            id.clone(),
+            Some(service.name.clone()),
+            Some(
+                plan.endpoint_location()
+                    .unwrap_or_else(|| service.otel_anchor())
+                    .clone(),
             ),
-            None => format!(
-                "point {} at the receiver (OTEL_EXPORTER_OTLP_ENDPOINT=http://host.docker.internal:{}) and send it a request while otel-doctor waits",
-                service.name, ports.0
+            format!(
+                "no span with service.name \"{name}\" reached the receiver on {address} in {seconds}."
             ),
-        },
-    );
+            match causes.first() {
+                Some(unnamed) => format!(
+                    "see {} above: without a name the spans arrive as unknown_service",
+                    unnamed.rule
+                ),
+                None => format!(
+                    "point {} at the receiver (OTEL_EXPORTER_OTLP_ENDPOINT=http://host.docker.internal:{}) and send it a request while otel-doctor waits",
+                    service.name, ports.0
+                ),
+            },
+        )
+    });
     let step = Step {
         id,
         title: "listen".into(),

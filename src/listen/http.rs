@@ -281,7 +281,9 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Refused> {
     }
     let read = async {
         let mut body = body;
-        let mut collected: Vec<u8> = Vec::new();
+        // A declared length within the limit is allocated once, not grown by doubling.
+        let mut collected: Vec<u8> =
+            Vec::with_capacity(declared.map_or(0, |length| length.min(BODY_LIMIT as u64) as usize));
         let mut total = 0usize;
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| {

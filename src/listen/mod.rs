@@ -42,7 +42,7 @@ fn limit_text() -> String {
 }
 
 /// Requests decoded at the same time; the others wait (bounds memory to a few bodies).
-const DECODING_SLOTS: usize = 8;
+const DECODING_SLOTS: usize = 4;
 /// Events waiting for the printer before receiving waits for it.
 const EVENT_QUEUE: usize = 4096;
 
@@ -92,7 +92,10 @@ fn parse_host(text: &str) -> Option<IpAddr> {
 
 fn parse_address(text: &str, default_host: IpAddr) -> Option<SocketAddr> {
     let text = text.trim();
-    if let Ok(port) = text.trim_start_matches(':').parse::<u16>() {
+    let port_only = text.strip_prefix(':').unwrap_or(text);
+    if !port_only.contains(':')
+        && let Ok(port) = port_only.parse::<u16>()
+    {
         return Some(SocketAddr::new(default_host, port));
     }
     if let Ok(address) = text.parse::<SocketAddr>() {
@@ -445,4 +448,35 @@ fn print_until_stopped(
         printer.event(&event)?;
     }
     printer.summary(elapsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(http: Option<&str>, grpc: Option<&str>, bind: Option<&str>) -> (String, String) {
+        let (http, grpc) = addresses(http, grpc, bind).unwrap();
+        (http.to_string(), grpc.to_string())
+    }
+
+    #[test]
+    fn addresses_default_to_loopback_and_the_otlp_ports() {
+        assert_eq!(
+            pair(None, None, None),
+            ("127.0.0.1:4318".into(), "127.0.0.1:4317".into())
+        );
+        assert_eq!(
+            pair(Some(":0"), Some("9000"), Some("0.0.0.0")),
+            ("0.0.0.0:0".into(), "0.0.0.0:9000".into())
+        );
+        assert_eq!(
+            pair(Some("[::1]:4318"), Some("localhost:4317"), None),
+            ("[::1]:4318".into(), "127.0.0.1:4317".into())
+        );
+        assert_eq!(pair(None, None, Some("::")).0, "[::]:4318");
+        assert!(addresses(Some("::1"), None, None).is_err());
+        assert!(addresses(Some("collector:4318"), None, None).is_err());
+        assert!(addresses(None, None, Some("example.com")).is_err());
+        assert!(addresses(Some("70000"), None, None).is_err());
+    }
 }

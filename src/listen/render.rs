@@ -24,6 +24,8 @@ const BOLD: Ansi = Ansi::new().bold();
 
 /// Lines under a batch start here, as the checklist's details do.
 const INDENT: &str = "              ";
+/// The start-up instructions' indent.
+const INDENT_SHORT: &str = "  ";
 /// How many span names or trace ids a human line lists.
 const LISTED: usize = 5;
 
@@ -169,8 +171,6 @@ fn instructions(receiver: &Receiver) -> String {
     out
 }
 
-const INDENT_SHORT: &str = "  ";
-
 fn marker(batch: &Batch) -> String {
     match &batch.forward {
         Some(forwarded) if !forwarded.succeeded() => format!("[{RED}✗{RED:#}]"),
@@ -181,11 +181,12 @@ fn marker(batch: &Batch) -> String {
     }
 }
 
+/// `1 span`, `2 spans`, `3 batches`.
 fn count(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
+    match n {
+        1 => format!("1 {word}"),
+        _ if word.ends_with("ch") => format!("{n} {word}es"),
+        _ => format!("{n} {word}s"),
     }
 }
 
@@ -488,7 +489,7 @@ impl Tally {
             };
             out.push_str(&format!(
                 "{symbol} {} in {seconds}: {}\n",
-                count(self.batches, "batch").replace("batchs", "batches"),
+                count(self.batches, "batch"),
                 parts.join("; ")
             ));
         }
@@ -502,5 +503,32 @@ impl Tally {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(count(1, "batch"), "1 batch");
+        assert_eq!(count(3, "batch"), "3 batches");
+        assert_eq!(count(0, "span"), "0 spans");
+        assert_eq!(count(2, "log record"), "2 log records");
+    }
+
+    #[test]
+    fn endpoints_reach_unspecified_addresses_on_loopback() {
+        assert_eq!(
+            endpoint("0.0.0.0:4318".parse().unwrap()),
+            "http://127.0.0.1:4318"
+        );
+        assert_eq!(endpoint("[::]:4317".parse().unwrap()), "http://[::1]:4317");
+        assert_eq!(endpoint("[::1]:4317".parse().unwrap()), "http://[::1]:4317");
+        assert_eq!(
+            endpoint("127.0.0.1:9".parse().unwrap()),
+            "http://127.0.0.1:9"
+        );
     }
 }

@@ -10,18 +10,22 @@ declare_rule! {
     /// The app was expected to export and nothing arrived: the exporter writes to the console,
     /// the SDK never started (not wrapped in `opentelemetry-instrument`, packages missing), the
     /// endpoint or port points elsewhere, or the app served no request while the receiver
-    /// waited. The service's own lint findings, listed with it, are the likely causes.
+    /// waited. When a lint error of the service explains the silence (a console exporter, a
+    /// missing package) that error is the finding and the step names it; this rule fires when
+    /// nothing in the workspace explains it (an endpoint elsewhere, an app that never ran).
     ///
     /// ## Example
     /// ```yaml
-    /// command: opentelemetry-instrument --traces_exporter console flask run
+    /// environment:
+    ///   OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4318   # not the receiver
     /// ```
-    /// Use instead:
+    /// Use instead, while `otel-doctor check --listen 60 --bind 0.0.0.0` waits:
     /// ```yaml
-    /// command: opentelemetry-instrument flask run
     /// environment:
     ///   OTEL_EXPORTER_OTLP_ENDPOINT: http://host.docker.internal:4318
     ///   OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf
+    /// extra_hosts:
+    ///   - "host.docker.internal:host-gateway"
     /// ```
     pub struct NothingReceived => "listen/nothing-received", Error, online;
 }
