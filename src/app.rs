@@ -202,21 +202,12 @@ fn receiver_settings(
     forward: Option<&str>,
     options: &Options,
 ) -> Result<listen::Settings, AppError> {
-    let (http, grpc) = listen::addresses(
-        args.http.as_deref(),
-        args.grpc.as_deref(),
-        args.bind.as_deref(),
+    listen::Settings::new(
+        [&args.http, &args.grpc, &args.bind].map(|flag| flag.as_deref()),
+        forward,
+        Duration::from_secs_f64(options.timeout),
     )
-    .map_err(AppError)?;
-    Ok(listen::Settings {
-        http,
-        grpc,
-        forward: forward
-            .map(listen::Upstream::parse)
-            .transpose()
-            .map_err(AppError)?,
-        timeout: Duration::from_secs_f64(options.timeout),
-    })
+    .map_err(AppError)
 }
 
 fn seconds(flag: &str, value: f64) -> Result<Duration, AppError> {

@@ -1230,3 +1230,24 @@ fn check_listen_in_human_form_lists_the_likely_causes() {
         "{text}"
     );
 }
+
+#[test]
+fn oversized_grpc_messages_are_refused_and_receiving_goes_on() {
+    let listening = listen(&["--duration", "60"]);
+    let mut huge = request("huge", 1, 1);
+    huge.resource_spans[0].scope_spans[0].spans[0].name = "x".repeat(25 * 1024 * 1024);
+    for gzip in [false, true] {
+        let refused = grpc_export(&listening.grpc, huge.clone(), gzip, &[]).unwrap_err();
+        assert!(
+            matches!(
+                refused.code(),
+                tonic::Code::OutOfRange | tonic::Code::ResourceExhausted
+            ),
+            "gzip {gzip}: {refused:?}"
+        );
+    }
+    grpc_export(&listening.grpc, request("after", 2, 2), true, &[]).unwrap();
+    let finished = listening.interrupt();
+    assert_eq!(finished.summary()["spans"], 2);
+    assert_eq!(finished.summary()["batches"], 1);
+}

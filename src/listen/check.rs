@@ -19,7 +19,7 @@ use crate::rules::listen::NothingReceived;
 const UNNAMED_RULE: &str = "config/service-name-missing";
 
 /// The report step of a service's wait.
-pub fn step_id(service: &str) -> String {
+fn step_id(service: &str) -> String {
     format!("listen:{service}")
 }
 

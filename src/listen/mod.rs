@@ -56,9 +56,26 @@ pub struct Settings {
     pub timeout: Duration,
 }
 
+impl Settings {
+    /// From `[--http, --grpc, --bind]`, `--forward` and `--timeout`.
+    pub fn new(
+        [http, grpc, bind]: [Option<&str>; 3],
+        forward: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Settings, String> {
+        let (http, grpc) = addresses(http, grpc, bind)?;
+        Ok(Settings {
+            http,
+            grpc,
+            forward: forward.map(Upstream::parse).transpose()?,
+            timeout,
+        })
+    }
+}
+
 /// The listen addresses from `--http`, `--grpc` and `--bind`: `HOST:PORT`, `:PORT` or `PORT`
 /// each; the host defaults to `--bind`, which defaults to 127.0.0.1.
-pub fn addresses(
+fn addresses(
     http: Option<&str>,
     grpc: Option<&str>,
     bind: Option<&str>,
