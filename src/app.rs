@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::checklist;
-use crate::cli::{Cli, Command, FailOn, Format, Options};
+use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, ListenArgs, Options, ReceiverArgs};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
+use crate::listen;
 use crate::probe;
 use crate::redact::Redactor;
 use crate::report::{self, Status, Step};
@@ -59,7 +60,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     }
     match cli.command {
         None => diagnose(Path::new("."), Steps::Check, options),
-        Some(Command::Check(path)) => diagnose(&path.path, Steps::Check, options),
+        Some(Command::Check(args)) => {
+            let listening = receiver_for_check(&args, options)?;
+            diagnose_with(&args.path.path, Steps::Check, options, listening)
+        }
         Some(Command::Lint(path)) => diagnose(&path.path, Steps::Lint, options),
         Some(Command::Key(path)) => diagnose(&path.path, Steps::Key, options),
         Some(Command::Canary(path)) => diagnose(&path.path, Steps::Canary, options),
@@ -72,14 +76,24 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
             write_output(&text, options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Listen) => Err(AppError(
-            "`otel-doctor listen` is not implemented yet".into(),
-        )),
+        Some(Command::Listen(args)) => run_listen(&args, options),
     }
 }
 
 /// Reads the workspace, runs the steps, and reports.
 fn diagnose(path: &Path, steps: Steps, options: &Options) -> Result<ExitCode, AppError> {
+    diagnose_with(path, steps, options, None)
+}
+
+/// `check --listen`: a receiver started before the steps, and how long to wait on it after.
+type Listening = Option<(listen::Receiver, Duration)>;
+
+fn diagnose_with(
+    path: &Path,
+    steps: Steps,
+    options: &Options,
+    listening: Listening,
+) -> Result<ExitCode, AppError> {
     let started = Instant::now();
     let loaded = workspace::load(&workspace::Options {
         path: path.to_path_buf(),
@@ -131,6 +145,12 @@ fn diagnose(path: &Path, steps: Steps, options: &Options) -> Result<ExitCode, Ap
         report.steps.extend(network);
         report.findings.extend(standing);
     }
+    if let Some((receiver, wait)) = listening {
+        let (steps, findings) =
+            listen::wait_for_services(receiver, &services, &lint_findings, wait);
+        report.steps.extend(steps);
+        report.findings.extend(findings);
+    }
     let text = redactor.redact(&report::render(&report, options.format));
     write_output(&text, options)?;
     if options.format == Format::Github
@@ -180,6 +200,77 @@ fn network_steps(project: &Project, steps: Steps, options: &Options) -> probe::O
         .filter(|s| in_scope(Some(&s.name), &options.services))
         .collect();
     probe::run(&services, &request)
+}
+
+fn receiver_settings(
+    args: &ReceiverArgs,
+    forward: Option<&str>,
+    options: &Options,
+) -> Result<listen::Settings, AppError> {
+    listen::Settings::new(
+        [&args.http, &args.grpc, &args.bind].map(|flag| flag.as_deref()),
+        forward,
+        Duration::from_secs_f64(options.timeout),
+    )
+    .map_err(AppError)
+}
+
+fn seconds(flag: &str, value: f64) -> Result<Duration, AppError> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            AppError(format!(
+                "{flag} must be a number of seconds above 0, not {value}"
+            ))
+        })
+}
+
+/// Started before the other steps, so that spans sent meanwhile are not lost.
+fn receiver_for_check(args: &CheckArgs, options: &Options) -> Result<Listening, AppError> {
+    let Some(wait) = args.listen else {
+        let receiver = &args.receiver;
+        if receiver.http.is_some() || receiver.grpc.is_some() || receiver.bind.is_some() {
+            return Err(AppError(
+                "--http, --grpc and --bind go with --listen SECS".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let wait = seconds("--listen", wait)?;
+    let settings = receiver_settings(&args.receiver, None, options)?;
+    let receiver = listen::Receiver::start(&settings).map_err(AppError)?;
+    Ok(Some((receiver, wait)))
+}
+
+fn run_listen(args: &ListenArgs, options: &Options) -> Result<ExitCode, AppError> {
+    let style = match options.format {
+        Format::Human => listen::Style::Human,
+        Format::Json => listen::Style::Json,
+        other => {
+            return Err(AppError(format!(
+                "listen prints --format human or json, not {}",
+                format!("{other:?}").to_lowercase()
+            )));
+        }
+    };
+    let settings = receiver_settings(&args.receiver, args.forward.as_deref(), options)?;
+    let duration = args
+        .duration
+        .map(|s| seconds("--duration", s))
+        .transpose()?;
+    let mut out: Box<dyn Write> = match &options.output {
+        Some(path) => Box::new(anstream::StripStream::new(
+            std::fs::File::create(path)
+                .map_err(|e| AppError(format!("cannot write {}: {e}", display(path))))?,
+        )),
+        None => Box::new(anstream::AutoStream::new(
+            std::io::stdout(),
+            color_choice(options),
+        )),
+    };
+    listen::run(&settings, duration, style, &mut out, &mut std::io::stderr()).map_err(AppError)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// GitHub Actions shows `$GITHUB_STEP_SUMMARY` on the run's page.
@@ -275,12 +366,7 @@ fn write_output(text: &str, options: &Options) -> Result<(), AppError> {
         return std::fs::write(path, plain)
             .map_err(|e| AppError(format!("cannot write {}: {e}", display(path))));
     }
-    let choice = if options.no_color {
-        anstream::ColorChoice::Never
-    } else {
-        anstream::ColorChoice::Auto
-    };
-    let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+    let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), color_choice(options));
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
@@ -289,6 +375,14 @@ fn write_output(text: &str, options: &Options) -> Result<(), AppError> {
             Err(AppError(format!("cannot write the report: {error}")))
         }
         _ => Ok(()),
+    }
+}
+
+fn color_choice(options: &Options) -> anstream::ColorChoice {
+    if options.no_color {
+        anstream::ColorChoice::Never
+    } else {
+        anstream::ColorChoice::Auto
     }
 }
 

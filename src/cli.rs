@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Every step: workspace lint, key check, canary span (the default)
-    Check(PathArg),
+    Check(CheckArgs),
     /// Offline steps only: never touches the network
     Lint(PathArg),
     /// Validate the Honeycomb key(s) the services will use
@@ -31,7 +31,7 @@ pub enum Command {
     /// Send one canary span over each service's configured pipeline
     Canary(PathArg),
     /// Local OTLP receiver that prints what an app really emits
-    Listen,
+    Listen(ListenArgs),
     /// The rule catalogue
     Rules,
     /// One rule's why, how to fix, and an example
@@ -46,6 +46,44 @@ pub struct PathArg {
     /// The workspace folder (or a compose file)
     #[arg(default_value = ".")]
     pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub path: PathArg,
+    /// After the other steps, wait up to SECS on a local OTLP receiver for each service's spans
+    #[arg(long, value_name = "SECS")]
+    pub listen: Option<f64>,
+    #[command(flatten)]
+    pub receiver: ReceiverArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    #[command(flatten)]
+    pub receiver: ReceiverArgs,
+    /// Relay every request unchanged to this OTLP/HTTP URL (Honeycomb or a collector) and show
+    /// its answer
+    #[arg(long, value_name = "URL")]
+    pub forward: Option<String>,
+    /// Stop after SECS seconds (default: at Ctrl-C)
+    #[arg(long, value_name = "SECS")]
+    pub duration: Option<f64>,
+}
+
+/// Where the local receiver listens (`listen`, `check --listen`).
+#[derive(Debug, Args)]
+pub struct ReceiverArgs {
+    /// OTLP/HTTP address: HOST:PORT, :PORT or PORT; port 0 picks a free one [default: 4318]
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<String>,
+    /// OTLP/gRPC address, like --http [default: 4317]
+    #[arg(long, value_name = "ADDR")]
+    pub grpc: Option<String>,
+    /// Interface to listen on; 0.0.0.0 lets containers reach it [default: 127.0.0.1]
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

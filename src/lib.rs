@@ -8,6 +8,7 @@ pub mod checklist;
 pub mod cli;
 pub mod finding;
 pub mod knowledge;
+pub mod listen;
 pub mod probe;
 pub mod redact;
 pub mod report;

@@ -290,11 +290,11 @@ fn rules_and_explain() {
 fn bad_flags_exit_2() {
     assert_eq!(doctor(&["lint", "--format", "xml"]).status.code(), Some(2));
     assert_eq!(doctor(&["lint", "--timeout", "0"]).status.code(), Some(2));
-    let listen = doctor(&["listen"]);
+    let listen = doctor(&["listen", "--format", "sarif"]);
     assert_eq!(listen.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&listen.stderr),
-        "otel-doctor: `otel-doctor listen` is not implemented yet\n"
+        "otel-doctor: listen prints --format human or json, not sarif\n"
     );
 }
 

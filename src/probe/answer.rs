@@ -6,13 +6,13 @@
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
 use prost::Message;
 
-/// `google.rpc.Status`: only the message matters here.
+/// `google.rpc.Status`, the error body of OTLP/HTTP protobuf: only the code and message matter.
 #[derive(Clone, PartialEq, Message)]
-struct RpcStatus {
+pub struct RpcStatus {
     #[prost(int32, tag = "1")]
-    code: i32,
+    pub code: i32,
     #[prost(string, tag = "2")]
-    message: String,
+    pub message: String,
 }
 
 /// The reason an error body gives, whatever its encoding; `None` if it gives none.

@@ -2,10 +2,10 @@
 //! over each pipeline, concurrently, each bounded by `--timeout`. Every failure becomes a
 //! finding with its own rule, anchored to the line that set the key or the endpoint.
 
-mod answer;
+pub(crate) mod answer;
 mod canary;
-mod classify;
-mod http;
+pub(crate) mod classify;
+pub(crate) mod http;
 mod key;
 mod target;
 

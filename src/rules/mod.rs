@@ -11,6 +11,7 @@ pub mod deps;
 pub mod dockerfile;
 mod fold;
 pub mod honeycomb;
+pub mod listen;
 pub mod network;
 
 use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
@@ -148,6 +149,7 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
         code::RULES,
         network::RULES,
         canary::RULES,
+        listen::RULES,
     ]
     .into_iter()
     .flatten()

@@ -215,7 +215,11 @@ fn serve<S: Read + Write>(stream: S, state: &Arc<Mutex<Shared>>) {
             .requests
             .push((method.clone(), path.clone(), headers));
         if path == "/v1/traces" {
-            let spans = decode_http(&content_type, &body);
+            let gzip = shared.received.requests.last().is_some_and(|(_, _, h)| {
+                h.iter()
+                    .any(|(n, v)| n == "content-encoding" && v == "gzip")
+            });
+            let spans = decode_http(&content_type, &gunzip_if(gzip, body.clone()));
             shared.received.spans.extend(spans);
         }
         (shared.mode.clone(), shared.auth.clone())
@@ -297,6 +301,17 @@ fn reason(status: u16) -> &'static str {
         429 => "Too Many Requests",
         _ => "Error",
     }
+}
+
+fn gunzip_if(gzip: bool, body: Vec<u8>) -> Vec<u8> {
+    if !gzip {
+        return body;
+    }
+    let mut plain = Vec::new();
+    flate2::read::MultiGzDecoder::new(&body[..])
+        .read_to_end(&mut plain)
+        .expect("a gzip body");
+    plain
 }
 
 /// Decodes an OTLP/HTTP request body, protobuf or JSON.
