@@ -685,3 +685,39 @@ fn a_refusal_the_lint_explains_is_folded_into_its_cause() {
     let rules: Vec<String> = findings(&alone).into_iter().map(|(rule, _)| rule).collect();
     assert_eq!(rules, ["canary/rejected"], "{alone}");
 }
+
+#[test]
+fn a_redirect_is_reported_and_never_followed_with_the_key() {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    // Where the redirect points: it must never hear from the canary.
+    let elsewhere = TcpListener::bind("127.0.0.1:0").unwrap();
+    elsewhere.set_nonblocking(true).unwrap();
+    let target = format!("http://{}/v1/traces", elsewhere.local_addr().unwrap());
+    let redirector = TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", redirector.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in redirector.incoming().flatten() {
+            let mut stream = stream;
+            let mut buffer = [0u8; 65536];
+            let _ = stream.read(&mut buffer);
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {target}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    let report = canary(
+        &honeycomb_env(&endpoint, "http/protobuf"),
+        Some(&dotenv_key()),
+        None,
+    );
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "canary/rejected");
+    assert!(found[0].1.contains("HTTP 307"), "{}", found[0].1);
+    assert!(
+        elsewhere.accept().is_err(),
+        "the canary followed the redirect to another address"
+    );
+}

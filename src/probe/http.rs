@@ -21,13 +21,16 @@ pub fn install_crypto_provider() {
 }
 
 /// A blocking client bounded by `timeout` for connecting and for the whole request.
-/// reqwest honours `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` by default.
+/// reqwest honours `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` by default. Redirects are not
+/// followed: reqwest would resend `x-honeycomb-team` to wherever they point, and the key goes
+/// only to the endpoint the service is configured with (a 3xx is reported as the answer).
 pub fn client(timeout: Duration) -> Result<reqwest::blocking::Client, Failure> {
     install_crypto_provider();
     reqwest::blocking::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
         .user_agent(concat!("otel-doctor/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|error| classify(&error))
 }
