@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
 use crate::report::{EnvironmentEntry, Report, ServiceSummary, Status, Step};
-use crate::resolve::{Project, Service};
+use crate::resolve::{Project, Sdk, Service};
 use crate::rules;
 
 /// The report of a lint: the workspace step, one step per service, and the findings.
@@ -102,11 +102,7 @@ fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) 
             "no OpenTelemetry configured (skipped)".to_string(),
         )
     } else if own.is_empty() {
-        let plan = service.export_plan();
-        (
-            Status::Pass,
-            format!("exports to {} ({})", plan.url, plan.protocol),
-        )
+        (Status::Pass, route_summary(service))
     } else {
         let count = |severity| own.iter().filter(|f| f.severity == severity).count();
         let parts: Vec<String> = [
@@ -129,6 +125,27 @@ fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) 
         duration,
         summary,
         details: Vec::new(),
+    }
+}
+
+/// Where a service that passes sends, and with what.
+fn route_summary(service: &Service) -> String {
+    let plan = service.export_plan();
+    match plan.sdk {
+        Sdk::Classic => {
+            let classic = service.code.classic_sdk.as_ref();
+            let host = classic
+                .and_then(|c| c.option("api_host"))
+                .and_then(|h| h.text())
+                .unwrap_or("https://api.honeycomb.io");
+            let library = classic.map_or("classic SDK", |c| c.library);
+            format!("sends events with Honeycomb's {library} to {host}")
+        }
+        Sdk::HoneycombDistro => format!(
+            "exports to {} ({}) with Honeycomb's distro",
+            plan.url, plan.protocol
+        ),
+        Sdk::OpenTelemetry => format!("exports to {} ({})", plan.url, plan.protocol),
     }
 }
 

@@ -172,10 +172,12 @@ impl Service {
             .any(|name| self.env_var(name).is_some_and(|var| !var.resolved))
     }
 
-    /// Whether the service uses OpenTelemetry at all: in its environment, its command, its
-    /// code or its dependencies. Services that do not are skipped, not failed.
+    /// Whether the service traces at all: OpenTelemetry in its environment, its command, its
+    /// code or its dependencies, or Honeycomb's classic SDK in its code. Services that do not
+    /// are skipped, not failed.
     pub fn uses_opentelemetry(&self) -> bool {
-        self.env.iter().any(|v| v.name.starts_with("OTEL_"))
+        self.code.classic_sdk.is_some()
+            || self.env.iter().any(|v| v.name.starts_with("OTEL_"))
             || self.instrument.is_some()
             || !self.code.otel_imports.is_empty()
             || self

@@ -8,6 +8,7 @@ mod endpoint_unknown_host;
 mod exporter_not_otlp;
 mod headers_malformed;
 mod honeycomb_distro_vars;
+mod otel_vars_unused;
 mod protocol_invalid;
 mod protocol_port_mismatch;
 mod sampler_drops_all;
@@ -32,4 +33,5 @@ pub const RULES: &[&dyn Rule] = &[
     &service_name_missing::ServiceNameMissing,
     &variable_misspelled::VariableMisspelled,
     &honeycomb_distro_vars::HoneycombDistroVars,
+    &otel_vars_unused::OtelVarsUnused,
 ];

@@ -2,6 +2,7 @@
 
 mod deps_lost_in_stage;
 mod flask_reloader;
+mod forking_server;
 mod not_instrumented;
 mod parse_error;
 mod requirements_not_installed;
@@ -14,4 +15,5 @@ pub const RULES: &[&dyn Rule] = &[
     &deps_lost_in_stage::DepsLostInStage,
     &not_instrumented::NotInstrumented,
     &flask_reloader::FlaskReloader,
+    &forking_server::ForkingServer,
 ];
