@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 
 use crate::checklist;
 use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, ListenArgs, Options, ReceiverArgs};
+use crate::config::{ConfigError, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
 use crate::listen;
+use crate::policy;
 use crate::probe;
 use crate::redact::Redactor;
 use crate::report::{self, Status, Step};
@@ -34,6 +36,18 @@ impl From<workspace::LoadError> for AppError {
     }
 }
 
+impl From<ConfigError> for AppError {
+    fn from(error: ConfigError) -> Self {
+        AppError(error.0)
+    }
+}
+
+impl From<policy::BaselineError> for AppError {
+    fn from(error: policy::BaselineError) -> Self {
+        AppError(error.0)
+    }
+}
+
 /// Which steps a command runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Steps {
@@ -49,20 +63,12 @@ enum Steps {
 
 pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let options = &cli.options;
-    if options.config.is_some() {
-        return Err(AppError("--config is not supported yet".into()));
-    }
-    if !(options.timeout.is_finite() && options.timeout > 0.0 && options.timeout <= 3600.0) {
-        return Err(AppError(format!(
-            "--timeout must be between 0 and 3600 seconds, not {}",
-            options.timeout
-        )));
-    }
     match cli.command {
         None => diagnose(Path::new("."), Steps::Check, options),
         Some(Command::Check(args)) => {
-            let listening = receiver_for_check(&args, options)?;
-            diagnose_with(&args.path.path, Steps::Check, options, listening)
+            let settings = Settings::load(&args.path.path, options)?;
+            let listening = receiver_for_check(&args, &settings)?;
+            diagnose_with(&args.path.path, Steps::Check, options, &settings, listening)
         }
         Some(Command::Lint(path)) => diagnose(&path.path, Steps::Lint, options),
         Some(Command::Key(path)) => diagnose(&path.path, Steps::Key, options),
@@ -76,13 +82,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
             write_output(&text, options)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Config(path)) => {
+            write_output(&show_config(&path.path, options)?, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Listen(args)) => run_listen(&args, options),
     }
 }
 
-/// Reads the workspace, runs the steps, and reports.
+/// Reads the workspace, runs the steps, applies the policy (configuration, ignores,
+/// baseline), and reports.
 fn diagnose(path: &Path, steps: Steps, options: &Options) -> Result<ExitCode, AppError> {
-    diagnose_with(path, steps, options, None)
+    let settings = Settings::load(path, options)?;
+    diagnose_with(path, steps, options, &settings, None)
 }
 
 /// `check --listen`: a receiver started before the steps, and how long to wait on it after.
@@ -92,8 +104,14 @@ fn diagnose_with(
     path: &Path,
     steps: Steps,
     options: &Options,
+    settings: &Settings,
     listening: Listening,
 ) -> Result<ExitCode, AppError> {
+    let baseline = options
+        .baseline
+        .as_deref()
+        .map(policy::Baseline::read)
+        .transpose()?;
     let started = Instant::now();
     let loaded = workspace::load(&workspace::Options {
         path: path.to_path_buf(),
@@ -104,34 +122,33 @@ fn diagnose_with(
     let load_time = started.elapsed();
     let project = resolve::resolve(&loaded);
     check_service_names(&project, &options.services)?;
-    let lint_findings: Vec<Finding> = rules::lint(&project)
-        .into_iter()
-        .filter(|f| in_scope(f.service.as_deref(), &options.services))
-        .collect();
-    let findings: Vec<Finding> = lint_findings
-        .iter()
-        .filter(|f| steps != Steps::Key && steps != Steps::Canary || f.step == WORKSPACE_STEP)
-        .cloned()
-        .collect();
+    let in_scope = |service: Option<&str>| {
+        service.is_none_or(|name| {
+            (options.services.is_empty() || options.services.iter().any(|s| s == name))
+                && !settings.excludes(name, &options.services)
+        })
+    };
     let services: Vec<&Service> = project
         .services
         .iter()
-        .filter(|s| in_scope(Some(&s.name), &options.services))
+        .filter(|s| in_scope(Some(&s.name)))
         .collect();
-    let root = path.display().to_string();
-    let mut report = checklist::report(root, &project, &services, findings, load_time);
-    report.verbose = options.verbose;
-    report.quiet = options.quiet;
-    if matches!(steps, Steps::Key | Steps::Canary) {
-        report.steps.retain(|step| step.id == WORKSPACE_STEP);
-    }
+    // Levels first: a rule turned off explains no canary refusal and no silence.
+    let all_lint = policy::relevel(rules::lint(&project), settings);
+    let lint_findings: Vec<Finding> = all_lint
+        .iter()
+        .filter(|f| in_scope(f.service.as_deref()))
+        .cloned()
+        .collect();
     let mut redactor = Redactor::default();
     redactor.learn(&project);
     if let Some(key) = &options.api_key {
         redactor.add(key);
     }
+    let mut later_steps = Vec::new();
+    let mut later_findings = Vec::new();
     if steps != Steps::Lint {
-        let outcome = network_steps(&project, steps, options);
+        let outcome = network_steps(&services, steps, options, settings);
         for secret in &outcome.secrets {
             redactor.add(secret);
         }
@@ -142,15 +159,33 @@ fn diagnose_with(
             &lint_findings,
             steps == Steps::Check,
         );
-        report.steps.extend(network);
-        report.findings.extend(standing);
+        later_steps.extend(network);
+        later_findings.extend(standing);
     }
     if let Some((receiver, wait)) = listening {
         let (steps, findings) =
             listen::wait_for_services(receiver, &services, &lint_findings, wait);
-        report.steps.extend(steps);
-        report.findings.extend(findings);
+        later_steps.extend(steps);
+        later_findings.extend(findings);
     }
+    // The policy sees the whole run, so that an ignore used by a service left out of the
+    // report is not called unused.
+    let mut findings = all_lint;
+    findings.extend(later_findings);
+    let findings: Vec<Finding> = policy::apply(findings, &project, settings, baseline.as_ref())
+        .into_iter()
+        .filter(|f| in_scope(f.service.as_deref()))
+        // `key` and `canary` list no service's lint findings.
+        .filter(|f| matches!(steps, Steps::Lint | Steps::Check) || !f.step.starts_with("service:"))
+        .collect();
+    let root = path.display().to_string();
+    let mut report = checklist::report(root, &project, &services, findings, load_time);
+    report.verbose = options.verbose;
+    report.quiet = options.quiet;
+    if matches!(steps, Steps::Key | Steps::Canary) {
+        report.steps.retain(|step| step.id == WORKSPACE_STEP);
+    }
+    report.steps.extend(later_steps);
     let text = redactor.redact(&report::render(&report, options.format));
     write_output(&text, options)?;
     if options.format == Format::Github
@@ -161,17 +196,40 @@ fn diagnose_with(
             &redactor.redact(&report::step_summary(&report)),
         )?;
     }
-    Ok(exit_code(&report.findings, options.fail_on))
+    Ok(exit_code(&report.findings, settings.fail_on.value))
+}
+
+/// `otel-doctor config`: the settings a run on `path` would use, with their origins.
+fn show_config(path: &Path, options: &Options) -> Result<String, AppError> {
+    if !path.exists() {
+        return Err(AppError(format!(
+            "cannot read {}: no such file or directory",
+            path.display()
+        )));
+    }
+    let settings = Settings::load(path, options)?;
+    match options.format {
+        Format::Human => Ok(settings.describe()),
+        Format::Json => Ok(settings.describe_json()),
+        Format::Sarif | Format::Junit | Format::Github => Err(AppError(
+            "`otel-doctor config` prints --format human or json".into(),
+        )),
+    }
 }
 
 /// The key check and the canary, or their steps marked skipped with `--offline`.
-fn network_steps(project: &Project, steps: Steps, options: &Options) -> probe::Outcome {
+fn network_steps(
+    services: &[&Service],
+    steps: Steps,
+    options: &Options,
+    settings: &Settings,
+) -> probe::Outcome {
     let request = probe::Request {
         key: matches!(steps, Steps::Check | Steps::Key),
         canary: matches!(steps, Steps::Check | Steps::Canary),
-        timeout: Duration::from_secs_f64(options.timeout),
+        timeout: Duration::from_secs_f64(settings.timeout.value),
         overrides: probe::Overrides {
-            endpoint: options.endpoint.clone(),
+            endpoint: settings.endpoint.as_ref().map(|e| e.value.clone()),
             api_key: options.api_key.clone(),
         },
         api_urls: probe::ApiUrls::from_env(|name| std::env::var(name).ok()),
@@ -194,23 +252,18 @@ fn network_steps(project: &Project, steps: Steps, options: &Options) -> probe::O
         }
         return outcome;
     }
-    let services: Vec<&Service> = project
-        .services
-        .iter()
-        .filter(|s| in_scope(Some(&s.name), &options.services))
-        .collect();
-    probe::run(&services, &request)
+    probe::run(services, &request)
 }
 
 fn receiver_settings(
     args: &ReceiverArgs,
     forward: Option<&str>,
-    options: &Options,
+    settings: &Settings,
 ) -> Result<listen::Settings, AppError> {
     listen::Settings::new(
         [&args.http, &args.grpc, &args.bind].map(|flag| flag.as_deref()),
         forward,
-        Duration::from_secs_f64(options.timeout),
+        Duration::from_secs_f64(settings.timeout.value),
     )
     .map_err(AppError)
 }
@@ -227,7 +280,7 @@ fn seconds(flag: &str, value: f64) -> Result<Duration, AppError> {
 }
 
 /// Started before the other steps, so that spans sent meanwhile are not lost.
-fn receiver_for_check(args: &CheckArgs, options: &Options) -> Result<Listening, AppError> {
+fn receiver_for_check(args: &CheckArgs, settings: &Settings) -> Result<Listening, AppError> {
     let Some(wait) = args.listen else {
         let receiver = &args.receiver;
         if receiver.http.is_some() || receiver.grpc.is_some() || receiver.bind.is_some() {
@@ -238,8 +291,8 @@ fn receiver_for_check(args: &CheckArgs, options: &Options) -> Result<Listening, 
         return Ok(None);
     };
     let wait = seconds("--listen", wait)?;
-    let settings = receiver_settings(&args.receiver, None, options)?;
-    let receiver = listen::Receiver::start(&settings).map_err(AppError)?;
+    let receiver_settings = receiver_settings(&args.receiver, None, settings)?;
+    let receiver = listen::Receiver::start(&receiver_settings).map_err(AppError)?;
     Ok(Some((receiver, wait)))
 }
 
@@ -254,7 +307,9 @@ fn run_listen(args: &ListenArgs, options: &Options) -> Result<ExitCode, AppError
             )));
         }
     };
-    let settings = receiver_settings(&args.receiver, args.forward.as_deref(), options)?;
+    // The relay's bound is `--timeout`, or `[online] timeout` of the configuration here.
+    let settings = Settings::load(Path::new("."), options)?;
+    let settings = receiver_settings(&args.receiver, args.forward.as_deref(), &settings)?;
     let duration = args
         .duration
         .map(|s| seconds("--duration", s))
@@ -312,17 +367,16 @@ fn check_service_names(project: &Project, wanted: &[String]) -> Result<(), AppEr
     Ok(())
 }
 
-fn in_scope(service: Option<&str>, wanted: &[String]) -> bool {
-    wanted.is_empty() || service.is_none_or(|s| wanted.iter().any(|w| w == s))
-}
-
 fn exit_code(findings: &[Finding], fail_on: FailOn) -> ExitCode {
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
         FailOn::Never => return ExitCode::SUCCESS,
     };
-    if findings.iter().any(|f| f.severity >= threshold) {
+    if findings
+        .iter()
+        .any(|f| f.is_active() && f.severity >= threshold)
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -94,7 +94,7 @@ fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) 
     let id = service_step(&service.name);
     let own: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f.step == id || f.affects(&service.name))
+        .filter(|f| (f.step == id || f.affects(&service.name)) && f.is_active())
         .collect();
     let (status, summary) = if own.is_empty() && !service.uses_opentelemetry() {
         (

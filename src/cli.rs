@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +35,8 @@ pub enum Command {
     Listen(ListenArgs),
     /// The rule catalogue
     Rules,
+    /// The effective configuration, and where each value comes from
+    Config(PathArg),
     /// One rule's why, how to fix, and an example
     Explain {
         /// A rule id, e.g. config/exporter-not-otlp
@@ -95,7 +98,8 @@ pub enum Format {
     Github,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Error,
     Warning,
@@ -110,9 +114,9 @@ pub struct Options {
     /// Write the report to FILE instead of standard output
     #[arg(long, value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
-    /// Lowest severity that makes the exit code 1
-    #[arg(long, value_enum, default_value_t = FailOn::Error, global = true)]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 [default: error, or the config file's]
+    #[arg(long, value_enum, global = true)]
+    pub fail_on: Option<FailOn>,
     /// Only these services (repeatable)
     #[arg(long = "service", value_name = "NAME", global = true)]
     pub services: Vec<String>,
@@ -125,9 +129,9 @@ pub struct Options {
     /// Skip every network step
     #[arg(long, global = true)]
     pub offline: bool,
-    /// Seconds each network step may take
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, global = true)]
-    pub timeout: f64,
+    /// Seconds each network step may take [default: 10, or the config file's]
+    #[arg(long, value_name = "SECS", global = true)]
+    pub timeout: Option<f64>,
     /// OTLP endpoint to use instead of the services' own
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint: Option<String>,
@@ -150,7 +154,12 @@ pub struct Options {
     /// No colour (also when NO_COLOR is set or the output is not a terminal)
     #[arg(long, global = true)]
     pub no_color: bool,
-    /// Configuration file
+    /// Configuration file, instead of the nearest .otel-doctor.toml from PATH up to the
+    /// repository root
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
+    /// An earlier JSON or SARIF report: the findings it holds are marked baselined and do not
+    /// fail the run
+    #[arg(long, value_name = "FILE", global = true)]
+    pub baseline: Option<PathBuf>,
 }

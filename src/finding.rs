@@ -40,12 +40,48 @@ pub struct Finding {
     pub location: Option<Location>,
     pub message: String,
     pub hint: String,
+    /// What the policy layer decided about it (`policy::apply`); empty as a rule raises it.
+    pub triage: Triage,
 }
 
 impl Finding {
     /// Whether the finding breaks or concerns this service.
     pub fn affects(&self, service: &str) -> bool {
         self.services.iter().any(|s| s == service)
+    }
+
+    /// Whether it counts: toward the exit code, the summary, the steps' status. Findings
+    /// ignored inline or held by the baseline stay in the report, marked, but do not count.
+    pub fn is_active(&self) -> bool {
+        self.triage.ignored_at.is_none() && self.triage.baseline != Some(BaselineState::Unchanged)
+    }
+}
+
+/// The policy layer's marks on a finding.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Triage {
+    /// Identifies the finding across runs, whatever lines move around it (SARIF
+    /// `partialFingerprints`, JSON `fingerprint`, what `--baseline` matches).
+    pub fingerprint: String,
+    /// The `otel-doctor: ignore[...]` pragma that silences it.
+    pub ignored_at: Option<Location>,
+    /// With `--baseline`: whether the baseline already held it.
+    pub baseline: Option<BaselineState>,
+}
+
+/// SARIF's `baselineState`, for the two states a current finding can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaselineState {
+    New,
+    Unchanged,
+}
+
+impl BaselineState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        }
     }
 }
 

@@ -1,14 +1,17 @@
 //! otel-doctor: why does Honeycomb see nothing?
 //!
 //! Data flows one way: files (`workspace`) → resolved services (`resolve`) → findings
-//! (`rules`, `probe`) → report (`report`). `app` runs the steps a command asks for.
+//! (`rules`, `probe`) → what the user decided about them (`policy`, with `config`) → report
+//! (`report`). `app` runs the steps a command asks for.
 
 pub mod app;
 pub mod checklist;
 pub mod cli;
+pub mod config;
 pub mod finding;
 pub mod knowledge;
 pub mod listen;
+pub mod policy;
 pub mod probe;
 pub mod redact;
 pub mod report;

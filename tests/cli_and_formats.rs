@@ -97,14 +97,25 @@ fn json_has_the_documented_shape() {
         assert_eq!(
             keys(finding),
             [
-                "rule", "severity", "step", "service", "services", "file", "line", "column",
-                "message", "hint"
+                "rule",
+                "severity",
+                "step",
+                "service",
+                "services",
+                "file",
+                "line",
+                "column",
+                "message",
+                "hint",
+                "fingerprint",
+                "suppressed",
+                "baselined"
             ]
         );
     }
     assert_eq!(
         report["summary"],
-        serde_json::json!({"errors": 2, "warnings": 0, "infos": 0, "status": "fail"})
+        serde_json::json!({"errors": 2, "warnings": 0, "infos": 0, "ignored": 0, "baselined": 0, "status": "fail"})
     );
 }
 

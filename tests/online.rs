@@ -262,6 +262,32 @@ fn every_http_refusal_is_canary_rejected_with_the_decoded_reason() {
 }
 
 #[test]
+fn a_refused_canary_names_the_lint_finding_that_explains_it() {
+    let fake = FakeHoneycomb::start(
+        Mode::Refuse {
+            status: 401,
+            content_type: "text/plain",
+            body: b"missing 'x-honeycomb-team' header".to_vec(),
+        },
+        Auth::accepted(true, true),
+    );
+    // `:` for `=`: the SDK drops the header. The `canary` command does not list the service's
+    // lint findings, but still names the cause.
+    let mut environment = honeycomb_env(&fake.url(), "http/protobuf");
+    environment[3] =
+        "OTEL_EXPORTER_OTLP_HEADERS: \"x-honeycomb-team: ${HONEYCOMB_API_KEY}\"".into();
+    let report = canary(&environment, Some(&dotenv_key()), None);
+    let details = &step(&report, "canary")["details"];
+    assert!(
+        details
+            .as_array()
+            .unwrap()
+            .contains(&"the cause is config/headers-malformed".into()),
+        "{report}"
+    );
+}
+
+#[test]
 fn partial_successes_are_reported_for_protobuf_and_json() {
     for protocol in ["http/protobuf", "http/json"] {
         let fake = FakeHoneycomb::start(

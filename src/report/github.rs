@@ -4,12 +4,14 @@
 
 use std::fmt::Write;
 
-use super::{Report, Status, repository_path};
+use super::{Report, Status, inactive_summary, repository_path};
 use crate::finding::Severity;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for finding in &report.findings {
+    // An annotation on an ignored or baselined finding would raise the alarm it was meant to
+    // silence; they are counted in the step summary instead.
+    for finding in report.findings.iter().filter(|f| f.is_active()) {
         let command = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -56,11 +58,15 @@ pub fn step_summary(report: &Report) -> String {
             step.summary.replace('|', "\\|")
         );
     }
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "\n{} errors, {} warnings\n",
+        "\n{} errors, {} warnings",
         counts.errors, counts.warnings
     );
+    if let Some(tally) = inactive_summary(&counts) {
+        let _ = write!(out, "; {tally}");
+    }
+    out.push_str("\n\n");
     out
 }
 

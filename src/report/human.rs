@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Report, Status, Step, TOOL_NAME, TOOL_VERSION};
+use super::{Report, Status, Step, TOOL_NAME, TOOL_VERSION, inactive_reason, inactive_summary};
 use crate::finding::{Finding, Severity, name_services};
 
 const WIDTH: usize = 100;
@@ -53,7 +53,11 @@ fn header(report: &Report, out: &mut String) {
 }
 
 fn step_lines(report: &Report, step: &Step, out: &mut String) {
-    let findings: Vec<&Finding> = report.findings_of(&step.id).collect();
+    // Findings that do not count are only a tally under the verdict, unless `--verbose`.
+    let findings: Vec<&Finding> = report
+        .findings_of(&step.id)
+        .filter(|f| report.verbose || f.is_active())
+        .collect();
     if !report.quiet {
         let duration = match step.status {
             Status::Skip => String::new(),
@@ -103,9 +107,12 @@ fn finding_lines(finding: &Finding, out: &mut String) {
         .as_ref()
         .map(|l| format!("  {DIM}{l}{DIM:#}"))
         .unwrap_or_default();
+    let inactive = inactive_reason(finding)
+        .map(|reason| format!("  {DIM}({reason}){DIM:#}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "    {style}{symbol} {}{style:#}{location}",
+        "    {style}{symbol} {}{style:#}{location}{inactive}",
         finding.rule
     );
     for line in wrap(&finding.message, WIDTH - 6) {
@@ -190,7 +197,7 @@ fn verdict(report: &Report, out: &mut String) {
             report
                 .findings
                 .iter()
-                .any(|f| f.severity == Severity::Error && f.affects(name))
+                .any(|f| f.is_active() && f.severity == Severity::Error && f.affects(name))
         })
         .collect();
     let tally = format!(
@@ -231,6 +238,14 @@ fn verdict(report: &Report, out: &mut String) {
         )
     };
     let _ = writeln!(out, "\n{line}");
+    if let Some(tally) = inactive_summary(&counts) {
+        let more = if report.verbose {
+            ""
+        } else {
+            " (-v lists them)"
+        };
+        let _ = writeln!(out, "  {DIM}{tally}{more}{DIM:#}");
+    }
 }
 
 /// A canary step passed: data got through, whatever the workspace holds.

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{Report, TOOL_NAME, TOOL_VERSION};
+use crate::finding::BaselineState;
 
 /// Bumped only when a field changes meaning or disappears; new fields do not bump it.
 const SCHEMA_VERSION: u32 = 1;
@@ -51,11 +52,19 @@ pub fn render(report: &Report) -> String {
             "column": finding.location.as_ref().map(|l| l.column),
             "message": finding.message,
             "hint": finding.hint,
+            "fingerprint": finding.triage.fingerprint,
+            "suppressed": finding.triage.ignored_at.as_ref().map(|pragma| json!({
+                "kind": "inline",
+                "location": {"file": &*pragma.file, "line": pragma.line, "column": pragma.column},
+            })),
+            "baselined": finding.triage.baseline == Some(BaselineState::Unchanged),
         })).collect::<Vec<_>>(),
         "summary": {
             "errors": counts.errors,
             "warnings": counts.warnings,
             "infos": counts.infos,
+            "ignored": counts.ignored,
+            "baselined": counts.baselined,
             "status": report.status().as_str(),
         },
     });

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Report, Status, TOOL_NAME};
+use super::{Report, Status, TOOL_NAME, inactive_reason};
 
 pub fn render(report: &Report) -> String {
     let failures = report
@@ -45,8 +45,11 @@ pub fn render(report: &Report) -> String {
                     .as_ref()
                     .map(|l| format!(" {l}"))
                     .unwrap_or_default();
+                let inactive = inactive_reason(f)
+                    .map(|reason| format!(" ({reason})"))
+                    .unwrap_or_default();
                 format!(
-                    "{} {}{at}\n{}\nfix: {}",
+                    "{} {}{at}{inactive}\n{}\nfix: {}",
                     f.severity.as_str(),
                     f.rule,
                     f.message,

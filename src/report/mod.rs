@@ -31,9 +31,11 @@ impl Status {
         }
     }
 
-    /// The status of a step from the findings it produced.
+    /// The status of a step from the findings it produced that count (not ignored inline,
+    /// not in the baseline).
     pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Status {
-        match findings.into_iter().map(|f| f.severity).max() {
+        let active = findings.into_iter().filter(|f| f.is_active());
+        match active.map(|f| f.severity).max() {
             Some(Severity::Error) => Status::Fail,
             Some(Severity::Warning) => Status::Warn,
             _ => Status::Pass,
@@ -86,11 +88,16 @@ pub struct Report {
     pub quiet: bool,
 }
 
+/// The findings that count, by severity, and those that do not, by why.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Silenced by an `otel-doctor: ignore[...]` pragma.
+    pub ignored: usize,
+    /// Held by the `--baseline` (and not ignored inline).
+    pub baselined: usize,
 }
 
 impl Report {
@@ -98,13 +105,21 @@ impl Report {
         let count = |severity| {
             self.findings
                 .iter()
-                .filter(|f| f.severity == severity)
+                .filter(|f| f.is_active() && f.severity == severity)
                 .count()
         };
+        let ignored = self
+            .findings
+            .iter()
+            .filter(|f| f.triage.ignored_at.is_some())
+            .count();
+        let inactive = self.findings.iter().filter(|f| !f.is_active()).count();
         Counts {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
+            ignored,
+            baselined: inactive - ignored,
         }
     }
 
@@ -134,6 +149,32 @@ pub fn render(report: &Report, format: Format) -> String {
 }
 
 pub use github::step_summary;
+
+/// Why a finding does not count, for the formats that show it anyway.
+fn inactive_reason(finding: &Finding) -> Option<String> {
+    if let Some(pragma) = &finding.triage.ignored_at {
+        return Some(format!("ignored inline at {pragma}"));
+    }
+    (!finding.is_active()).then(|| "in the baseline".to_string())
+}
+
+/// "2 findings ignored inline, 1 in the baseline", or nothing.
+fn inactive_summary(counts: &Counts) -> Option<String> {
+    let mut parts = Vec::new();
+    let findings = |n: usize| format!("{n} finding{}", if n == 1 { "" } else { "s" });
+    if counts.ignored > 0 {
+        parts.push(format!("{} ignored inline", findings(counts.ignored)));
+    }
+    if counts.baselined > 0 {
+        let what = if parts.is_empty() {
+            findings(counts.baselined)
+        } else {
+            counts.baselined.to_string()
+        };
+        parts.push(format!("{what} in the baseline"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
 
 /// A finding's file as the repository sees it: code scanning and annotations want paths from
 /// the repository root, and findings are relative to the workspace folder that was linted.

@@ -1,12 +1,15 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it, with what peers leave out:
-//! `rules[]` with help (the rule's documentation), and `partialFingerprints` so that uploads do
-//! not duplicate alerts when lines move.
+//! `rules[]` with help (the rule's documentation), `partialFingerprints` so that uploads do
+//! not duplicate alerts when lines move, `suppressions` for findings ignored inline, and
+//! `baselineState` with `--baseline`.
 
 use serde_json::{Value, json};
 
 use super::{Report, TOOL_NAME, TOOL_VERSION, repository_path};
 use crate::finding::{Finding, Severity};
+use crate::policy::SARIF_FINGERPRINT_KEY;
 use crate::rules;
+use crate::source::Location;
 
 pub fn render(report: &Report) -> String {
     let rules: Vec<Value> = rules::all()
@@ -58,41 +61,28 @@ fn result(report: &Report, finding: &Finding) -> Value {
         "ruleId": finding.rule,
         "level": level(finding.severity),
         "message": {"text": format!("{}\nfix: {}", finding.message, finding.hint)},
-        "partialFingerprints": {"otelDoctorFinding/v1": fingerprint(finding)},
+        "partialFingerprints": {SARIF_FINGERPRINT_KEY: finding.triage.fingerprint},
     });
     if let Some(location) = &finding.location {
-        result["locations"] = json!([{
-            "physicalLocation": {
-                "artifactLocation": {"uri": repository_path(report, &location.file)},
-                "region": {"startLine": location.line, "startColumn": location.column},
-            }
+        result["locations"] = json!([physical_location(report, location)]);
+    }
+    if let Some(pragma) = &finding.triage.ignored_at {
+        result["suppressions"] = json!([{
+            "kind": "inSource",
+            "location": physical_location(report, pragma),
         }]);
+    }
+    if let Some(state) = finding.triage.baseline {
+        result["baselineState"] = json!(state.as_str());
     }
     result
 }
 
-/// Stable across runs and line moves: the rule, the file, the service and the message without
-/// its digits (line numbers and counts inside messages shift).
-fn fingerprint(finding: &Finding) -> String {
-    let file = finding.location.as_ref().map_or("", |l| &*l.file);
-    let message: String = finding
-        .message
-        .chars()
-        .filter(|c| !c.is_ascii_digit())
-        .collect();
-    let identity = [
-        finding.rule,
-        file,
-        finding.service.as_deref().unwrap_or_default(),
-        &message,
-    ];
-    // FNV-1a: tiny, dependency-free and stable across Rust versions (unlike DefaultHasher).
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in identity {
-        for byte in part.bytes().chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+fn physical_location(report: &Report, location: &Location) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": repository_path(report, &location.file)},
+            "region": {"startLine": location.line, "startColumn": location.column},
         }
-    }
-    format!("{hash:016x}")
+    })
 }

@@ -10,6 +10,7 @@ mod export;
 mod image;
 mod installers;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +26,7 @@ pub use installers::InstalledPackage;
 use crate::knowledge::otel;
 use crate::source::Location;
 use crate::workspace::compose::InterpolationFailure;
+use crate::workspace::lines::LineIndex;
 use crate::workspace::{FileProblem, Language, VarSource, Workspace};
 
 /// The whole workspace, resolved.
@@ -41,6 +43,8 @@ pub struct Project {
     pub timings: Vec<Duration>,
     /// Some compose file `include:`s others: services may exist that were not read.
     pub includes_files: bool,
+    /// The ignore pragmas and line digests of every file read, for the policy layer.
+    pub lines: HashMap<Arc<str>, LineIndex>,
 }
 
 impl Project {
@@ -399,6 +403,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         interpolation_failures: workspace.interpolation_failures.clone(),
         timings,
         includes_files: workspace.includes_files,
+        lines: workspace.lines.clone(),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod dockerfile;
 mod fold;
 pub mod honeycomb;
 pub mod listen;
+pub mod meta;
 pub mod network;
 
 use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
@@ -68,6 +69,7 @@ impl RuleMeta {
             location,
             message,
             hint,
+            triage: Default::default(),
         }
     }
 
@@ -150,6 +152,7 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
         network::RULES,
         canary::RULES,
         listen::RULES,
+        meta::RULES,
     ]
     .into_iter()
     .flatten()
@@ -158,6 +161,27 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
     all().find(|rule| rule.meta().id == id)
+}
+
+/// The rule id a mistyped one most likely means: a few typos away, or the same name in
+/// another area (`service-name-missing` for `config/service-name-missing`).
+pub fn closest_id(id: &str) -> Option<&'static str> {
+    const MAX_TYPOS: usize = 3;
+    let name = id.rsplit('/').next().unwrap_or(id);
+    all()
+        .map(|rule| rule.meta().id)
+        .map(|known| {
+            let same_name = known.rsplit('/').next() == Some(name);
+            let distance = if same_name {
+                0
+            } else {
+                edit_distance(id, known)
+            };
+            (distance, known)
+        })
+        .filter(|(distance, _)| *distance <= MAX_TYPOS)
+        .min()
+        .map(|(_, known)| known)
 }
 
 /// Runs every offline rule over the project; findings come errors first, then by position.

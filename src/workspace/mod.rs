@@ -7,6 +7,7 @@ pub mod compose;
 pub mod dockerfile;
 pub mod dotenv;
 pub mod interpolate;
+pub mod lines;
 pub mod manifest;
 pub mod python;
 mod walk;
@@ -169,6 +170,8 @@ pub struct Workspace {
     pub dockerfiles: HashMap<Arc<str>, dockerfile::Dockerfile>,
     /// The text of compose files and Dockerfiles, to point findings inside a value.
     sources: HashMap<Arc<str>, String>,
+    /// The ignore pragmas and line digests of every file read.
+    pub lines: HashMap<Arc<str>, lines::LineIndex>,
     pub contexts: HashMap<Arc<str>, BuildContext>,
     pub problems: Vec<FileProblem>,
     /// Every file read, in the order read (for the report's workspace line).
@@ -304,6 +307,8 @@ impl Loader {
         match source::read_text(path) {
             Ok(text) => {
                 self.workspace.files.push(Arc::clone(&display));
+                let index = lines::LineIndex::scan(&display, &text);
+                self.workspace.lines.insert(Arc::clone(&display), index);
                 Some((display, text))
             }
             Err(error) => {

@@ -1,0 +1,203 @@
+//! What the user decided about findings, applied after the rules (which stay pure functions of
+//! the project): rule levels and rules turned off in `.otel-doctor.toml`, inline
+//! `otel-doctor: ignore[...]` pragmas, and an earlier report as a baseline. Every finding gets a
+//! fingerprint. A finding that is ignored or baselined stays in the report, marked, and stops
+//! counting; an ignore that silences nothing is itself reported (`meta/unused-ignore`), like
+//! ruff's unused `noqa`.
+
+mod baseline;
+
+use std::collections::{HashMap, HashSet};
+
+pub use baseline::{Baseline, BaselineError, SARIF_FINGERPRINT_KEY};
+
+use crate::config::{Level, Settings};
+use crate::finding::{BaselineState, Finding, WORKSPACE_STEP};
+use crate::resolve::Project;
+use crate::rules::{self, meta::UnusedIgnore};
+use crate::source::Location;
+use crate::workspace::lines::{Fnv, Pragma};
+
+/// The findings of a run, lint and network together (an ignore is unused only if no finding
+/// of the whole run used it), with the policy applied.
+pub fn apply(
+    findings: Vec<Finding>,
+    project: &Project,
+    settings: &Settings,
+    baseline: Option<&Baseline>,
+) -> Vec<Finding> {
+    let mut findings = relevel(findings, settings);
+    let unused = ignore_inline(&mut findings, project, settings);
+    findings.extend(unused);
+    set_fingerprints(&mut findings, project);
+    if let Some(baseline) = baseline {
+        for finding in &mut findings {
+            finding.triage.baseline = Some(if baseline.holds(&finding.triage.fingerprint) {
+                BaselineState::Unchanged
+            } else {
+                BaselineState::New
+            });
+        }
+    }
+    findings
+}
+
+/// `[rules]`: off drops a rule's findings, a level replaces their severity. `apply` does it
+/// too; this is for findings other steps read before the run is over (a canary refusal is
+/// explained by the lint findings that are on).
+pub fn relevel(findings: Vec<Finding>, settings: &Settings) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter_map(|mut finding| {
+            if let Some(level) = settings.level(finding.rule) {
+                finding.severity = level.severity()?;
+            }
+            Some(finding)
+        })
+        .collect()
+}
+
+/// Marks the findings a pragma on their line or the line before names, and returns one
+/// `meta/unused-ignore` finding per pragma entry that silenced nothing.
+fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Settings) -> Vec<Finding> {
+    // (pragma location, index of the rule in it)
+    let mut used: HashSet<(&Location, usize)> = HashSet::new();
+    for finding in findings.iter_mut() {
+        let Some(location) = &finding.location else {
+            continue;
+        };
+        let Some(index) = project.lines.get(&location.file) else {
+            continue;
+        };
+        for pragma in index.pragmas.iter().filter(|p| p.covers(location.line)) {
+            for (position, (id, _)) in pragma.rules.iter().enumerate() {
+                if id == finding.rule {
+                    used.insert((&pragma.location, position));
+                    finding
+                        .triage
+                        .ignored_at
+                        .get_or_insert(pragma.location.clone());
+                }
+            }
+        }
+    }
+    let Some(severity) = settings
+        .level(UnusedIgnore::META.id)
+        .map_or(Some(UnusedIgnore::META.severity), Level::severity)
+    else {
+        return Vec::new();
+    };
+    let mut pragmas: Vec<&Pragma> = project.lines.values().flat_map(|i| &i.pragmas).collect();
+    pragmas.sort_by(|a, b| a.location.cmp(&b.location));
+    let mut unused = Vec::new();
+    for pragma in pragmas {
+        if pragma.rules.is_empty() {
+            unused.push(unused_ignore(
+                &pragma.location,
+                "this `otel-doctor:` comment is not an ignore pragma, so it silences nothing."
+                    .into(),
+                "write it as `# otel-doctor: ignore[rule/id]` (`// otel-doctor: ignore[rule/id]` in JavaScript), or remove it".into(),
+            ));
+            continue;
+        }
+        for (position, (id, at)) in pragma.rules.iter().enumerate() {
+            if used.contains(&(&pragma.location, position)) {
+                continue;
+            }
+            let (message, hint) = match rules::find(id) {
+                // What the network answers changes from run to run: an ignore for it is
+                // never reported unused.
+                Some(rule) if rule.meta().online => continue,
+                Some(_) if settings.level(id) == Some(Level::Off) => (
+                    format!(
+                        "`{id}` is off in {}, so this ignore silences nothing.",
+                        settings.file.as_deref().unwrap_or("the configuration")
+                    ),
+                    format!("remove `{id}` from the ignore"),
+                ),
+                Some(_) => (
+                    format!(
+                        "no `{id}` finding on this line or the next: this ignore silences nothing."
+                    ),
+                    format!(
+                        "remove `{id}` from the ignore (the problem is gone, or the ignore is on the wrong line: it covers its own line and the one below)"
+                    ),
+                ),
+                None => (
+                    format!("`{id}` is not a rule, so this ignore silences nothing."),
+                    match rules::closest_id(id) {
+                        Some(known) => format!("did you mean `{known}`?"),
+                        None => "`otel-doctor rules` lists the rule ids".into(),
+                    },
+                ),
+            };
+            unused.push(unused_ignore(at, message, hint));
+        }
+    }
+    for finding in &mut unused {
+        finding.severity = severity;
+    }
+    unused
+}
+
+fn unused_ignore(location: &Location, message: String, hint: String) -> Finding {
+    UnusedIgnore::META.finding(
+        WORKSPACE_STEP.to_string(),
+        None,
+        Some(location.clone()),
+        message,
+        hint,
+    )
+}
+
+/// The rule, the file, the service, and the content of the finding's line (whitespace
+/// collapsed), never its line number: a finding keeps its fingerprint when unrelated lines are
+/// added above it, and gets a new one when the offending line changes. Equal identities are
+/// numbered in report order.
+fn set_fingerprints(findings: &mut [Finding], project: &Project) {
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    for finding in findings {
+        let identity = identity(finding, project);
+        let occurrence = seen.entry(identity).or_default();
+        let mut hash = Fnv::default();
+        hash.write(&identity.to_le_bytes());
+        if *occurrence > 0 {
+            hash.write(&occurrence.to_le_bytes());
+        }
+        *occurrence += 1;
+        finding.triage.fingerprint = format!("{:016x}", hash.finish());
+    }
+}
+
+fn identity(finding: &Finding, project: &Project) -> u64 {
+    let mut hash = Fnv::default();
+    let file = finding.location.as_ref().map_or("", |l| &*l.file);
+    for part in [
+        finding.rule,
+        file,
+        finding.service.as_deref().unwrap_or_default(),
+    ] {
+        hash.write(part.as_bytes());
+        hash.write(&[0]);
+    }
+    let line = finding
+        .location
+        .as_ref()
+        .and_then(|l| project.lines.get(&l.file)?.digest(l.line));
+    if let Some(digest) = line {
+        hash.write(&digest.to_le_bytes());
+    }
+    // Without a line, the message stands in, without its digits (line numbers inside messages
+    // move). A line's digest leaves its pragma out (adding an ignore keeps the fingerprints of
+    // the findings it silences), so a finding about the pragma itself adds its message, which
+    // quotes the rule id the pragma names.
+    if line.is_none() || finding.rule == UnusedIgnore::META.id {
+        let message: String = finding
+            .message
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect();
+        hash.write(message.as_bytes());
+    }
+    hash.finish()
+}
