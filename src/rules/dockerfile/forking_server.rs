@@ -81,10 +81,11 @@ fn forks<'a>(service: &'a Service, instrument: &'a Instrument) -> Option<(&'a Lo
                     ));
                 }
             }
-            _ if flag.starts_with("-w") && flag.len() > 2 => {
-                if flag[2..].parse::<u32>().is_ok_and(|n| n > 1) {
-                    return Some((&word.location, format!("gunicorn {flag}")));
-                }
+            _ if flag.starts_with("-w")
+                && flag.len() > 2
+                && flag[2..].parse::<u32>().is_ok_and(|n| n > 1) =>
+            {
+                return Some((&word.location, format!("gunicorn {flag}")));
             }
             _ => {}
         }
