@@ -95,16 +95,19 @@ fn diagnose_with(
     listening: Listening,
 ) -> Result<ExitCode, AppError> {
     let started = Instant::now();
-    let loaded = workspace::load(&workspace::Options {
+    let load_options = workspace::Options {
         path: path.to_path_buf(),
         compose_files: options.files.clone(),
         env_files: options.env_files.clone(),
         shell: shell_environment(),
-    })?;
+        services: options.services.clone(),
+    };
+    let loaded = workspace::load(&load_options)?;
     let load_time = started.elapsed();
     let project = resolve::resolve(&loaded);
-    check_service_names(&project, &options.services)?;
-    let lint_findings: Vec<Finding> = rules::lint(&project)
+    let variants = load_variants(&loaded, &load_options, &project)?;
+    check_service_names(&project, &variants, &options.services)?;
+    let lint_findings: Vec<Finding> = rules::lint_all(&project, &variants)
         .into_iter()
         .filter(|f| in_scope(f.service.as_deref(), &options.services))
         .collect();
@@ -113,20 +116,18 @@ fn diagnose_with(
         .filter(|f| steps != Steps::Key && steps != Steps::Canary || f.step == WORKSPACE_STEP)
         .cloned()
         .collect();
-    let services: Vec<&Service> = project
-        .services
-        .iter()
-        .filter(|s| in_scope(Some(&s.name), &options.services))
-        .collect();
     let root = path.display().to_string();
-    let mut report = checklist::report(root, &project, &services, findings, load_time);
+    let wanted = |name: &str| in_scope(Some(name), &options.services);
+    let mut report = checklist::report(root, &project, &variants, &wanted, findings, load_time);
     report.verbose = options.verbose;
     report.quiet = options.quiet;
     if matches!(steps, Steps::Key | Steps::Canary) {
         report.steps.retain(|step| step.id == WORKSPACE_STEP);
     }
     let mut redactor = Redactor::default();
-    redactor.learn(&project);
+    for project in std::iter::once(&project).chain(&variants) {
+        redactor.learn(project);
+    }
     if let Some(key) = &options.api_key {
         redactor.add(key);
     }
@@ -146,6 +147,12 @@ fn diagnose_with(
         report.findings.extend(standing);
     }
     if let Some((receiver, wait)) = listening {
+        // The main project's services are the ones running (variants are other projects).
+        let services: Vec<&Service> = project
+            .services
+            .iter()
+            .filter(|s| in_scope(Some(&s.name), &options.services))
+            .collect();
         let (steps, findings) =
             listen::wait_for_services(receiver, &services, &lint_findings, wait);
         report.steps.extend(steps);
@@ -199,7 +206,27 @@ fn network_steps(project: &Project, steps: Steps, options: &Options) -> probe::O
         .iter()
         .filter(|s| in_scope(Some(&s.name), &options.services))
         .collect();
-    probe::run(&services, &request)
+    probe::run(project, &services, &request)
+}
+
+/// The variant compose files beside the project's (`docker-compose.prod.yml`), each read and
+/// resolved as the project `docker compose -f` makes of it.
+fn load_variants(
+    loaded: &workspace::Workspace,
+    options: &workspace::Options,
+    project: &Project,
+) -> Result<Vec<Project>, AppError> {
+    loaded
+        .variants
+        .iter()
+        .map(|variant| {
+            let workspace = workspace::load(&workspace::Options {
+                compose_files: variant.files.clone(),
+                ..options.clone()
+            })?;
+            Ok(resolve::resolve_variant(&workspace, variant, project))
+        })
+        .collect()
 }
 
 fn receiver_settings(
@@ -295,10 +322,22 @@ fn shell_environment() -> HashMap<String, String> {
         .collect()
 }
 
-fn check_service_names(project: &Project, wanted: &[String]) -> Result<(), AppError> {
+fn check_service_names(
+    project: &Project,
+    variants: &[Project],
+    wanted: &[String],
+) -> Result<(), AppError> {
+    let mut known: Vec<&str> = Vec::new();
+    for name in std::iter::once(project)
+        .chain(variants)
+        .flat_map(Project::service_names)
+    {
+        if !known.contains(&name) {
+            known.push(name);
+        }
+    }
     for name in wanted {
-        if !project.service_names().any(|s| s == name) {
-            let known: Vec<&str> = project.service_names().collect();
+        if !known.contains(&name.as_str()) {
             return Err(AppError(format!(
                 "no service named `{name}` (services: {})",
                 if known.is_empty() {

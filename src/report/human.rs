@@ -130,11 +130,7 @@ fn finding_lines(finding: &Finding, out: &mut String) {
 
 /// `--verbose`: what the service runs with, as `docker compose config` would show it.
 fn settings_lines(report: &Report, step: &Step, out: &mut String) {
-    let Some(service) = report
-        .services
-        .iter()
-        .find(|s| step.id == format!("service:{}", s.name))
-    else {
+    let Some(service) = report.services.iter().find(|s| s.step == step.id) else {
         return;
     };
     let indent = " ".repeat(TITLE_WIDTH + 5);
@@ -158,41 +154,39 @@ fn settings_lines(report: &Report, step: &Step, out: &mut String) {
     }
 }
 
-/// Services without OpenTelemetry share one line.
+/// Skipped services share one line per reason (no OpenTelemetry, an inactive profile).
 fn flush_skipped(skipped: &mut Vec<&Step>, report: &Report, out: &mut String) {
-    if skipped.is_empty() || report.quiet {
+    if report.quiet {
         skipped.clear();
-        return;
     }
-    let names: Vec<&str> = skipped.iter().map(|s| s.title.as_str()).collect();
-    let reasons: Vec<&str> = skipped.iter().map(|s| s.summary.as_str()).collect();
-    let reason = if reasons.iter().all(|r| *r == reasons[0]) {
-        reasons[0].to_string()
-    } else {
-        "skipped".to_string()
-    };
-    let _ = writeln!(
-        out,
-        "{} {:TITLE_WIDTH$}  {DIM}{reason}{DIM:#}",
-        marker(Status::Skip),
-        names.join(", ")
-    );
-    skipped.clear();
+    while let Some(first) = skipped.first() {
+        let reason = first.summary.clone();
+        let (same, rest): (Vec<&Step>, Vec<&Step>) =
+            skipped.iter().partition(|s| s.summary == reason);
+        let names: Vec<&str> = same.iter().map(|s| s.title.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{} {:TITLE_WIDTH$}  {DIM}{reason}{DIM:#}",
+            marker(Status::Skip),
+            names.join(", ")
+        );
+        *skipped = rest;
+    }
 }
 
 fn verdict(report: &Report, out: &mut String) {
     let counts = report.counts();
-    let failing: Vec<&str> = report
-        .services
-        .iter()
-        .map(|s| s.name.as_str())
-        .filter(|name| {
-            report
-                .findings
-                .iter()
-                .any(|f| f.severity == Severity::Error && f.affects(name))
-        })
-        .collect();
+    let mut failing: Vec<&str> = Vec::new();
+    for name in report.services.iter().map(|s| s.name.as_str()) {
+        let fails = report
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.affects(name));
+        // A service of the main project and of a variant share a name: count it once.
+        if fails && !failing.contains(&name) {
+            failing.push(name);
+        }
+    }
     let tally = format!(
         "{} error{}, {} warning{}",
         counts.errors,
