@@ -7,7 +7,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::{Report, Status, Step, TOOL_NAME, TOOL_VERSION};
-use crate::finding::{Finding, Severity, name_services};
+use crate::finding::{Finding, Severity, name_services, step_variant};
 
 const WIDTH: usize = 100;
 const TITLE_WIDTH: usize = 14;
@@ -80,11 +80,14 @@ fn step_lines(report: &Report, step: &Step, out: &mut String) {
         finding_lines(finding, out);
     }
     if let Some(service) = step.id.strip_prefix("service:") {
-        for shared in report
-            .findings
-            .iter()
-            .filter(|f| f.step != step.id && f.affects(service))
-        {
+        // A variant's service (`service:backend@docker-compose.prod.yml`) shares only with the
+        // services of its own project.
+        let service = service.split_once('@').map_or(service, |(name, _)| name);
+        for shared in report.findings.iter().filter(|f| {
+            f.step != step.id
+                && f.affects(service)
+                && step_variant(&f.step) == step_variant(&step.id)
+        }) {
             let (symbol, style) = severity_style(shared.severity);
             let owner = shared.service.as_deref().unwrap_or_default();
             let _ = writeln!(
