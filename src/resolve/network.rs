@@ -22,6 +22,13 @@ pub enum HostKind {
     },
 }
 
+impl HostKind {
+    /// Whether compose's network DNS answers it (not a container's own `/etc/hosts`).
+    pub fn is_network_name(&self) -> bool {
+        !matches!(self, HostKind::ExtraHost { .. })
+    }
+}
+
 /// A name compose's network (or a container's `/etc/hosts`) resolves, and what declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostName {

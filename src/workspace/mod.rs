@@ -609,7 +609,10 @@ impl Loader {
         variables: Option<&Arc<Variables>>,
     ) -> Option<compose::ComposeDocument> {
         let (display, text) = self.read(path, FileKind::Compose)?;
-        self.workspace.compose_files.push(Arc::clone(&display));
+        // A file two includes share is one file of the project.
+        if !self.workspace.compose_files.contains(&display) {
+            self.workspace.compose_files.push(Arc::clone(&display));
+        }
         if let Some(variables) = variables {
             self.workspace
                 .included_variables
@@ -677,7 +680,9 @@ impl Loader {
         variables: Option<&Arc<Variables>>,
         chain: &mut Vec<PathBuf>,
     ) -> Vec<ComposeService> {
-        let first = &include.paths[0];
+        let Some(first) = include.paths.first() else {
+            return Vec::new();
+        };
         if is_remote(&first.value) {
             self.workspace.includes_unread = true;
             self.workspace.notes.push(format!(

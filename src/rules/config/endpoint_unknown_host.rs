@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Checks that an endpoint host without a domain (`otel-collector`) resolves inside the
     /// compose network: a service that compose starts, its `container_name` or a network
-    /// alias, or, in the sending container, a `links` alias or an `extra_hosts` entry.
+    /// alias, or, in the sending container, a `links` alias or an `extra_hosts` entry. A
+    /// container with `network_mode: host` is outside the compose network: only its
+    /// `extra_hosts` resolve there.
     ///
     /// ## Why is this bad?
     /// Inside a compose network, bare names resolve only to what compose registers. A name
@@ -47,13 +49,34 @@ impl Check for EndpointUnknownHost {
             let Some(url::Host::Domain(host)) = url.host() else {
                 continue;
             };
-            if host.contains('.')
-                || otel::is_loopback_host(host)
-                || project.compose_host(service, host).is_some()
-            {
+            if host.contains('.') || otel::is_loopback_host(host) {
                 continue;
             }
             let files = project.compose_files.join(", ");
+            match project.compose_host(service, host) {
+                // `network_mode: host` leaves the compose network: only `/etc/hosts` entries
+                // (`extra_hosts`) still resolve there.
+                Some(what) if service.network_mode_host && what.kind.is_network_name() => {
+                    out.service(
+                        &Self::META,
+                        service,
+                        location,
+                        format!(
+                            "{name} is \"{value}\", but `{}` runs with network_mode: host, outside the compose network, where `{host}` ({}) does not resolve.",
+                            service.name,
+                            what.describe(),
+                        ),
+                        format!(
+                            "publish the port of {} and send to it on localhost: {}",
+                            what.service,
+                            value.replacen(host, "localhost", 1)
+                        ),
+                    );
+                    continue;
+                }
+                Some(_) => continue,
+                None => {}
+            }
             if let Some((inactive, what)) = project.inactive_host(host) {
                 out.service(
                     &Self::META,
