@@ -231,7 +231,7 @@ fn unreachable_from_here(
     let bare = !host.contains('.') && host.parse::<std::net::IpAddr>().is_err();
     bare.then(|| {
         format!(
-            "{host} is a bare name, which only a compose network resolves, and no service of the project answers to it (config/endpoint-unknown-host)"
+            "{host} is a bare name that no service of the project answers to: only a compose network could resolve it"
         )
     })
 }
