@@ -113,42 +113,49 @@ fn diagnose_with(
         .map(policy::Baseline::read)
         .transpose()?;
     let started = Instant::now();
-    let loaded = workspace::load(&workspace::Options {
+    let load_options = workspace::Options {
         path: path.to_path_buf(),
         compose_files: options.files.clone(),
         env_files: options.env_files.clone(),
         shell: shell_environment(),
-    })?;
+        services: options.services.clone(),
+    };
+    let loaded = workspace::load(&load_options)?;
     let load_time = started.elapsed();
     let project = resolve::resolve(&loaded);
-    check_service_names(&project, &options.services)?;
+    let variants = load_variants(&loaded, &load_options, &project)?;
+    check_service_names(&project, &variants, &options.services)?;
     let in_scope = |service: Option<&str>| {
         service.is_none_or(|name| {
             (options.services.is_empty() || options.services.iter().any(|s| s == name))
                 && !settings.excludes(name, &options.services)
         })
     };
+    // The main project's services are the ones the network steps and `--listen` look at
+    // (variants are other projects, checked offline).
     let services: Vec<&Service> = project
         .services
         .iter()
         .filter(|s| in_scope(Some(&s.name)))
         .collect();
     // Levels first: a rule turned off explains no canary refusal and no silence.
-    let all_lint = policy::relevel(rules::lint(&project), settings);
+    let all_lint = policy::relevel(rules::lint_all(&project, &variants), settings);
     let lint_findings: Vec<Finding> = all_lint
         .iter()
         .filter(|f| in_scope(f.service.as_deref()))
         .cloned()
         .collect();
     let mut redactor = Redactor::default();
-    redactor.learn(&project);
+    for project in std::iter::once(&project).chain(&variants) {
+        redactor.learn(project);
+    }
     if let Some(key) = &options.api_key {
         redactor.add(key);
     }
     let mut later_steps = Vec::new();
     let mut later_findings = Vec::new();
     if steps != Steps::Lint {
-        let outcome = network_steps(&services, steps, options, settings);
+        let outcome = network_steps(&project, &services, steps, options, settings);
         for secret in &outcome.secrets {
             redactor.add(secret);
         }
@@ -179,7 +186,8 @@ fn diagnose_with(
         .filter(|f| matches!(steps, Steps::Lint | Steps::Check) || !f.step.starts_with("service:"))
         .collect();
     let root = path.display().to_string();
-    let mut report = checklist::report(root, &project, &services, findings, load_time);
+    let wanted = |name: &str| in_scope(Some(name));
+    let mut report = checklist::report(root, &project, &variants, &wanted, findings, load_time);
     report.verbose = options.verbose;
     report.quiet = options.quiet;
     if matches!(steps, Steps::Key | Steps::Canary) {
@@ -219,6 +227,7 @@ fn show_config(path: &Path, options: &Options) -> Result<String, AppError> {
 
 /// The key check and the canary, or their steps marked skipped with `--offline`.
 fn network_steps(
+    project: &Project,
     services: &[&Service],
     steps: Steps,
     options: &Options,
@@ -252,7 +261,27 @@ fn network_steps(
         }
         return outcome;
     }
-    probe::run(services, &request)
+    probe::run(project, services, &request)
+}
+
+/// The variant compose files beside the project's (`docker-compose.prod.yml`), each read and
+/// resolved as the project `docker compose -f` makes of it.
+fn load_variants(
+    loaded: &workspace::Workspace,
+    options: &workspace::Options,
+    project: &Project,
+) -> Result<Vec<Project>, AppError> {
+    loaded
+        .variants
+        .iter()
+        .map(|variant| {
+            let workspace = workspace::load(&workspace::Options {
+                compose_files: variant.files.clone(),
+                ..options.clone()
+            })?;
+            Ok(resolve::resolve_variant(&workspace, variant, project))
+        })
+        .collect()
 }
 
 fn receiver_settings(
@@ -350,10 +379,22 @@ fn shell_environment() -> HashMap<String, String> {
         .collect()
 }
 
-fn check_service_names(project: &Project, wanted: &[String]) -> Result<(), AppError> {
+fn check_service_names(
+    project: &Project,
+    variants: &[Project],
+    wanted: &[String],
+) -> Result<(), AppError> {
+    let mut known: Vec<&str> = Vec::new();
+    for name in std::iter::once(project)
+        .chain(variants)
+        .flat_map(Project::service_names)
+    {
+        if !known.contains(&name) {
+            known.push(name);
+        }
+    }
     for name in wanted {
-        if !project.service_names().any(|s| s == name) {
-            let known: Vec<&str> = project.service_names().collect();
+        if !known.contains(&name.as_str()) {
             return Err(AppError(format!(
                 "no service named `{name}` (services: {})",
                 if known.is_empty() {

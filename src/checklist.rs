@@ -4,31 +4,45 @@
 
 use std::time::Duration;
 
-use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
+use crate::finding::{
+    Finding, Severity, WORKSPACE_STEP, service_step, step_variant, variant_service_step,
+};
 use crate::report::{EnvironmentEntry, Report, ServiceSummary, Status, Step};
 use crate::resolve::{Project, Sdk, Service};
 use crate::rules;
+use crate::workspace::VariantKind;
 
-/// The report of a lint: the workspace step, one step per service, and the findings.
+/// The report of a lint: the workspace step, one step per service (those of the main project,
+/// then those of each variant compose file, then those compose does not start), and the
+/// findings. `in_scope` says which services `--service` keeps.
 pub fn report(
     root: String,
     project: &Project,
-    services: &[&Service],
+    variants: &[Project],
+    in_scope: &dyn Fn(&str) -> bool,
     findings: Vec<Finding>,
     load_time: Duration,
 ) -> Report {
-    let mut steps = vec![workspace_step(project, &findings, load_time)];
-    for service in services {
-        let index = project.services.iter().position(|s| s.name == service.name);
-        let duration = index
-            .and_then(|i| project.timings.get(i))
+    let services: Vec<(&Project, &Service)> = std::iter::once(project)
+        .chain(variants)
+        .flat_map(|p| shown_services(p, &findings).map(move |s| (p, s)))
+        .filter(|(_, s)| in_scope(&s.name))
+        .collect();
+    let mut steps = vec![workspace_step(project, variants, &findings, load_time)];
+    for (owner, service) in &services {
+        let duration = owner
+            .services
+            .iter()
+            .position(|s| std::ptr::eq(s, *service))
+            .and_then(|i| owner.timings.get(i))
             .copied()
             .unwrap_or_default();
         steps.push(service_step_of(service, &findings, duration));
     }
+    steps.extend(inactive_steps(project, variants, in_scope));
     Report {
         root,
-        services: services.iter().map(|s| summary(s)).collect(),
+        services: services.iter().map(|(_, s)| summary(s)).collect(),
         steps,
         findings,
         verbose: false,
@@ -36,35 +50,123 @@ pub fn report(
     }
 }
 
-fn workspace_step(project: &Project, findings: &[Finding], duration: Duration) -> Step {
+/// The services of a project that get a step. A variant that goes on top of the main file
+/// (`-f docker-compose.yml -f docker-compose.python.yml`) also holds the main file's
+/// services: only those it defines or changes, or that have findings of their own, are shown.
+fn shown_services<'a>(
+    project: &'a Project,
+    findings: &'a [Finding],
+) -> impl Iterator<Item = &'a Service> {
+    project.services.iter().filter(move |service| {
+        let Some(variant) = project
+            .variant
+            .as_ref()
+            .filter(|v| v.kind == VariantKind::Fragment)
+        else {
+            return true;
+        };
+        let step = service.step_id();
+        service.location.file == variant.file
+            || service.env.iter().any(|v| v.location.file == variant.file)
+            || findings.iter().any(|f| f.step == step)
+    })
+}
+
+/// Services compose does not start: skipped, with the profile that would start them.
+fn inactive_steps(
+    project: &Project,
+    variants: &[Project],
+    in_scope: &dyn Fn(&str) -> bool,
+) -> Vec<Step> {
+    let main = project.inactive.iter().map(|s| (s, None));
+    let of_variants = variants.iter().flat_map(|variant| {
+        let file = variant.variant.as_ref().map(|v| &v.file);
+        variant
+            .inactive
+            .iter()
+            .filter(move |s| Some(&s.location.file) == file)
+            .map(move |s| (s, file))
+    });
+    main.chain(of_variants)
+        .filter(|(service, _)| in_scope(&service.name))
+        .map(|(service, file)| {
+            let profiles: Vec<String> = service.profiles.iter().map(|p| format!("`{p}`")).collect();
+            let (id, title) = match file {
+                Some(file) => (
+                    variant_service_step(&service.name, file),
+                    format!("{} ({file})", service.name),
+                ),
+                None => (service_step(&service.name), service.name.clone()),
+            };
+            Step {
+                id,
+                title,
+                status: Status::Skip,
+                duration: Duration::ZERO,
+                summary: format!(
+                    "not started: profile {} not enabled (COMPOSE_PROFILES)",
+                    profiles.join(" or ")
+                ),
+                details: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn workspace_step(
+    project: &Project,
+    variants: &[Project],
+    findings: &[Finding],
+    duration: Duration,
+) -> Step {
     let step_findings: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.step == WORKSPACE_STEP)
         .collect();
-    let sources = project.files.iter().filter(|f| f.ends_with(".py")).count();
-    let mut listed: Vec<&str> = project
-        .files
-        .iter()
-        .filter(|f| !f.ends_with(".py"))
-        .map(|f| &**f)
-        .collect();
-    listed.dedup();
-    let summary = if project.compose_files.is_empty() && project.services.is_empty() {
+    let mut read: Vec<&str> = Vec::new();
+    for file in std::iter::once(project)
+        .chain(variants)
+        .flat_map(|p| &p.files)
+    {
+        if !read.contains(&&**file) {
+            read.push(file);
+        }
+    }
+    let sources = read.iter().filter(|f| f.ends_with(".py")).count();
+    let listed: Vec<&str> = read.into_iter().filter(|f| !f.ends_with(".py")).collect();
+    let no_services = project.services.is_empty() && variants.iter().all(|v| v.services.is_empty());
+    let summary = if project.compose_files.is_empty() && variants.is_empty() && no_services {
         "no compose file (compose.yaml, docker-compose.yml, ...) or Dockerfile found".to_string()
     } else {
         shorten_list(&listed, sources)
     };
     let status = match Status::from_findings(step_findings.iter().copied()) {
-        Status::Pass if project.services.is_empty() => Status::Warn,
+        Status::Pass if no_services => Status::Warn,
         status => status,
     };
+    let mut details = project.notes.clone();
+    for variant in variants.iter().filter_map(|v| v.variant.as_ref()) {
+        details.push(match variant.kind {
+            VariantKind::Standalone => format!(
+                "{}: checked as a project of its own ({})",
+                variant.file,
+                variant.command()
+            ),
+            VariantKind::Fragment => format!(
+                "{}: checked on top of {} ({})",
+                variant.file,
+                variant.main_files.first().map_or("the main file", |f| &**f),
+                variant.command()
+            ),
+        });
+    }
     Step {
         id: WORKSPACE_STEP.into(),
         title: "workspace".into(),
         status,
         duration,
         summary,
-        details: Vec::new(),
+        details,
     }
 }
 
@@ -91,10 +193,16 @@ fn shorten_list(files: &[&str], python_files: usize) -> String {
 }
 
 fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) -> Step {
-    let id = service_step(&service.name);
+    let id = service.step_id();
+    // A variant's service has the name of the main project's: a finding listed under another
+    // step affects this one only within the same project.
     let own: Vec<&Finding> = findings
         .iter()
-        .filter(|f| (f.step == id || f.affects(&service.name)) && f.is_active())
+        .filter(|f| {
+            f.is_active()
+                && (f.step == id
+                    || (f.affects(&service.name) && step_variant(&f.step) == step_variant(&id)))
+        })
         .collect();
     let (status, summary) = if own.is_empty() && !service.uses_opentelemetry() {
         (
@@ -118,9 +226,13 @@ fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) 
         .collect();
         (Status::from_findings(own.iter().copied()), parts.join(", "))
     };
+    let title = match &service.variant {
+        Some(file) => format!("{} ({file})", service.name),
+        None => service.name.clone(),
+    };
     Step {
         id,
-        title: service.name.clone(),
+        title,
         status,
         duration,
         summary,
@@ -152,6 +264,8 @@ fn route_summary(service: &Service) -> String {
 fn summary(service: &Service) -> ServiceSummary {
     ServiceSummary {
         name: service.name.clone(),
+        step: service.step_id(),
+        variant: service.variant.clone(),
         language: service.language.map(|l| l.name()),
         dockerfile: service.dockerfile.clone(),
         uses_opentelemetry: service.uses_opentelemetry(),

@@ -90,6 +90,18 @@ pub fn service_step(service: &str) -> String {
     format!("service:{service}")
 }
 
+/// The step id of a service of a variant compose file (`docker-compose.prod.yml`).
+pub fn variant_service_step(service: &str, file: &str) -> String {
+    format!("service:{service}@{file}")
+}
+
+/// The variant compose file a service step belongs to; `None` for the main project's steps.
+pub fn step_variant(step: &str) -> Option<&str> {
+    step.strip_prefix("service:")?
+        .split_once('@')
+        .map(|(_, file)| file)
+}
+
 pub const WORKSPACE_STEP: &str = "workspace";
 pub const KEY_STEP: &str = "key";
 pub const CANARY_STEP: &str = "canary";

@@ -196,3 +196,46 @@ fn an_unknown_service_is_a_one_line_error() {
         "otel-doctor: no service named `web` (services: db)\n"
     );
 }
+
+#[test]
+fn an_include_cycle_is_reported_at_the_include_and_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "include:\n  - a/compose.yaml\nservices:\n  api:\n    image: python:3.12-slim\n",
+    );
+    write(
+        dir.path(),
+        "a/compose.yaml",
+        "include:\n  - ../docker-compose.yml\nservices:\n  worker:\n    image: python:3.12-slim\n",
+    );
+    let output = lint(&["--format", "json"], dir.path());
+    assert_eq!(
+        findings(&output),
+        [
+            "compose/parse-error a/compose.yaml:2 docker compose cannot read this file: `include` of docker-compose.yml makes a cycle: it includes itself again."
+        ]
+    );
+}
+
+#[test]
+fn compose_file_naming_a_missing_file_from_the_shell_is_a_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docker-compose.yml", SERVICE);
+    let output = Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .arg("lint")
+        .arg(dir.path())
+        .env_clear()
+        .env(
+            "COMPOSE_FILE",
+            "docker-compose.yml:docker-compose.local.yml",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "otel-doctor: COMPOSE_FILE names docker-compose.local.yml, which does not exist (COMPOSE_FILE is set in the shell environment)\n"
+    );
+}

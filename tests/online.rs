@@ -1,7 +1,7 @@
 //! The key check and the canary, run by the real binary against fakes this test starts on
 //! 127.0.0.1: every success path decodes the canary that arrived, every failure mode yields
-//! its own rule. Nothing here sends a packet anywhere but loopback. (DNS failures cannot be
-//! tested without asking a resolver; their classification has a unit test.)
+//! its own rule. Nothing here sends a packet anywhere but loopback, except one name lookup
+//! under the reserved `.invalid` domain, which no resolver answers (RFC 6761).
 
 mod support;
 
@@ -746,4 +746,88 @@ fn a_redirect_is_reported_and_never_followed_with_the_key() {
         elsewhere.accept().is_err(),
         "the canary followed the redirect to another address"
     );
+}
+
+/// Runs `canary` on a compose file given whole; returns the canary step.
+fn canary_of_compose(compose: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("docker-compose.yml"), compose).unwrap();
+    let report = report(&doctor(
+        &["canary", "--format", "json", "--timeout", "3"],
+        dir.path(),
+        &[],
+    ));
+    assert!(findings(&report).is_empty(), "{report}");
+    step(&report, "canary").clone()
+}
+
+#[test]
+fn a_host_only_the_compose_network_resolves_skips_the_canary_and_says_why() {
+    let app = |endpoint: &str, extra: &str| {
+        format!(
+            "services:\n  api:\n    image: python:3.12-slim\n    environment:\n      OTEL_SERVICE_NAME: api\n      OTEL_EXPORTER_OTLP_ENDPOINT: {endpoint}\n{extra}  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.114.0\n    container_name: collector\n    networks:\n      default:\n        aliases: [traces.internal]\n"
+        )
+    };
+    let cases = [
+        (
+            app("http://otel-collector:4318", ""),
+            "api: otel-collector resolves only inside the compose network: run otel-doctor from a container on that network, or publish the port",
+        ),
+        (
+            app("http://collector:4318", ""),
+            "api: collector (`container_name` of otel-collector) resolves only inside the compose network",
+        ),
+        (
+            app("http://traces.internal:4318", ""),
+            "api: traces.internal (a network alias of otel-collector) resolves only inside the compose network",
+        ),
+        (
+            app(
+                "http://host.docker.internal:4318",
+                "    extra_hosts: [\"host.docker.internal:host-gateway\"]\n",
+            ),
+            "api: host.docker.internal is this machine as the container sees it (extra_hosts host.docker.internal:host-gateway): from here, run otel-doctor canary --endpoint http://localhost:4318",
+        ),
+    ];
+    for (compose, reason) in cases {
+        let canary = canary_of_compose(&compose);
+        assert_eq!(canary["status"], "skip", "{canary}");
+        let summary = canary["summary"].as_str().unwrap();
+        assert!(
+            summary.starts_with(&format!("skipped: {reason}")),
+            "{summary}"
+        );
+    }
+}
+
+#[test]
+fn a_name_that_does_not_resolve_is_network_dns_with_a_hint_for_this_machine() {
+    let report = canary(
+        &honeycomb_env("https://collector.example.invalid:4318", "http/protobuf"),
+        Some(&dotenv_key()),
+        None,
+    );
+    let dns: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "network/dns")
+        .collect();
+    assert_eq!(dns.len(), 1, "{report}");
+    assert_eq!(dns[0]["file"], "docker-compose.yml");
+    assert_eq!(
+        (dns[0]["line"].as_u64(), dns[0]["column"].as_u64()),
+        (Some(9), Some(7))
+    );
+    let message = dns[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("collector.example.invalid does not resolve from this machine"),
+        "{message}"
+    );
+    let hint = dns[0]["hint"].as_str().unwrap();
+    assert!(
+        hint.starts_with("check the spelling of collector.example.invalid; if it is right, this machine has no network or DNS, or reaches the internet only through a proxy: set HTTPS_PROXY="),
+        "{hint}"
+    );
+    assert!(!hint.contains("compose"), "{hint}");
 }

@@ -82,6 +82,38 @@ fn innermost_message(texts: &[String]) -> String {
         .unwrap_or_else(|| "unknown error".to_string())
 }
 
+/// What to tell the user when a host name does not resolve from this machine. Names that only
+/// a compose network resolves never get here (their canary is skipped); what is left is a
+/// public or private name, so the cause is this machine's network, DNS or proxy, or a typo.
+pub fn dns_advice(host: &str, proxy: Option<&str>) -> String {
+    if matches!(
+        host.to_ascii_lowercase().as_str(),
+        "host.docker.internal" | "gateway.docker.internal"
+    ) {
+        return format!(
+            "{host} exists only inside containers (Docker Desktop, or extra_hosts: {host}:host-gateway): from this machine the same server is localhost (otel-doctor canary --endpoint http://localhost:4318)"
+        );
+    }
+    if !host.contains('.') && host.parse::<std::net::IpAddr>().is_err() {
+        return format!(
+            "{host} is a bare name, which only a compose network resolves: run otel-doctor from a container on that network, or publish the port and use --endpoint http://localhost:PORT"
+        );
+    }
+    let network = match proxy {
+        Some(proxy) => format!(
+            "this machine cannot look it up, although a proxy is set ({proxy}): check that NO_PROXY does not list {host}, and that this machine has DNS"
+        ),
+        None => "this machine has no network or DNS, or reaches the internet only through a proxy: set HTTPS_PROXY=http://PROXY:PORT (and NO_PROXY for local hosts)".to_string(),
+    };
+    if crate::knowledge::honeycomb::region_of_host(host).is_some() {
+        format!("{host} is Honeycomb's endpoint, so the name is right: {network}")
+    } else {
+        format!(
+            "check the spelling of {host}; if it is right, {network}; a private name may need the VPN"
+        )
+    }
+}
+
 /// What to tell the user about a TLS failure, from rustls's reason.
 pub fn tls_advice(detail: &str) -> &'static str {
     let lower = detail.to_ascii_lowercase();
@@ -118,6 +150,20 @@ mod tests {
         fn source(&self) -> Option<&(dyn Error + 'static)> {
             self.1.as_ref().map(|e| e as &(dyn Error + 'static))
         }
+    }
+
+    #[test]
+    fn dns_advice_fits_the_host() {
+        let honeycomb = dns_advice("api.honeycomb.io", None);
+        assert!(honeycomb.starts_with("api.honeycomb.io is Honeycomb's endpoint, so the name is right: this machine has no network or DNS"), "{honeycomb}");
+        assert!(honeycomb.contains("HTTPS_PROXY"), "{honeycomb}");
+        assert!(!honeycomb.contains("compose"), "{honeycomb}");
+        let behind_proxy = dns_advice("api.eu1.honeycomb.io", Some("http://proxy.corp:3128"));
+        assert!(behind_proxy.contains("NO_PROXY"), "{behind_proxy}");
+        let other = dns_advice("collector.example.invalid", None);
+        assert!(other.starts_with("check the spelling of collector.example.invalid; if it is right, this machine has no network or DNS"), "{other}");
+        assert!(dns_advice("otel-collector", None).contains("only a compose network resolves"));
+        assert!(dns_advice("host.docker.internal", None).contains("localhost"));
     }
 
     #[test]

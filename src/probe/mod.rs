@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP};
 use crate::knowledge::honeycomb::Region;
 use crate::report::{Status, Step};
-use crate::resolve::Service;
+use crate::resolve::{Project, Service};
 use crate::rules::RuleMeta;
 use crate::rules::network::{Closed, Dns, Proxy, Refused, Timeout, Tls};
 use crate::source::Location;
@@ -76,8 +76,8 @@ impl Raised {
 /// abandoned and reported as timed out here.
 const GRACE: Duration = Duration::from_millis(750);
 
-pub fn run(services: &[&Service], request: &Request) -> Outcome {
-    let (targets, skipped) = target::plan(services, &request.overrides);
+pub fn run(project: &Project, services: &[&Service], request: &Request) -> Outcome {
+    let (targets, skipped) = target::plan(project, services, &request.overrides);
     let mut outcome = Outcome {
         secrets: targets
             .iter()
@@ -269,8 +269,8 @@ fn network_finding(
     let (rule, message, hint): (&'static RuleMeta, String, String) = match failure.kind {
         FailureKind::Dns => (
             &Dns::META,
-            format!("{host} does not resolve ({}).", failure.detail),
-            "check the host name; compose service names resolve only inside the compose network".into(),
+            format!("{host} does not resolve from this machine ({}).", failure.detail),
+            classify::dns_advice(&host, configured_proxy().as_deref()),
         ),
         FailureKind::Refused => (
             &Refused::META,
@@ -299,6 +299,13 @@ fn network_finding(
         ),
     };
     Raised::new(rule, message, hint, location)
+}
+
+/// The proxy this machine's HTTPS clients use, as the environment sets it.
+fn configured_proxy() -> Option<String> {
+    ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
 }
 
 fn timed_out_key(target: &Target, timeout: Duration) -> KeyOutcome {

@@ -3,7 +3,7 @@
 
 use crate::knowledge::honeycomb::{self, Region};
 use crate::knowledge::otel::{self, Header, Protocol};
-use crate::resolve::{EndpointSource, Service};
+use crate::resolve::{EndpointSource, HostKind, Project, Service};
 use crate::source::Location;
 
 /// One pipeline to probe.
@@ -62,11 +62,15 @@ pub struct Skipped {
     pub reason: String,
 }
 
-pub fn plan(services: &[&Service], overrides: &Overrides) -> (Vec<Target>, Vec<Skipped>) {
+pub fn plan(
+    project: &Project,
+    services: &[&Service],
+    overrides: &Overrides,
+) -> (Vec<Target>, Vec<Skipped>) {
     let mut targets: Vec<Target> = Vec::new();
     let mut skipped = Vec::new();
     for service in services.iter().filter(|s| s.uses_opentelemetry()) {
-        match target_of(service, overrides) {
+        match target_of(project, service, overrides) {
             Ok(target) => match targets.iter_mut().find(|t| {
                 t.url == target.url && t.protocol == target.protocol && t.headers == target.headers
             }) {
@@ -109,7 +113,11 @@ fn standalone(key: &str, endpoint: Option<&str>) -> Target {
     }
 }
 
-fn target_of(service: &Service, overrides: &Overrides) -> Result<Target, String> {
+fn target_of(
+    project: &Project,
+    service: &Service,
+    overrides: &Overrides,
+) -> Result<Target, String> {
     if let Some((setting, exporters)) = service.traces_exporters()
         && !exporters.contains(&"otlp")
     {
@@ -129,7 +137,7 @@ fn target_of(service: &Service, overrides: &Overrides) -> Result<Target, String>
     let url = match &overrides.endpoint {
         Some(endpoint) => otel::traces_url(endpoint, false, plan.protocol),
         None => {
-            reachable_from_here(service, &plan.endpoint, &plan.url, plan.protocol)?;
+            reachable_from_here(project, service, &plan.endpoint, &plan.url, plan.protocol)?;
             plan.url.clone()
         }
     };
@@ -163,6 +171,7 @@ fn target_of(service: &Service, overrides: &Overrides) -> Result<Target, String>
 
 /// A canary from this machine only tells something when it takes the service's own road.
 fn reachable_from_here(
+    project: &Project,
     service: &Service,
     endpoint: &EndpointSource,
     url: &str,
@@ -175,21 +184,63 @@ fn reachable_from_here(
         return Err("the endpoint is not a URL (config/endpoint-invalid)".into());
     };
     let host = parsed.host_str().unwrap_or_default();
-    if otel::is_loopback_host(host) && !service.network_mode_host {
-        return Err(format!(
-            "{host} is the container's own localhost (config/endpoint-localhost)"
-        ));
+    let port = parsed
+        .port_or_known_default()
+        .unwrap_or(protocol.default_port());
+    match unreachable_from_here(project, service, host, parsed.scheme(), port) {
+        Some(reason) => Err(reason),
+        None => Ok(()),
     }
-    if !host.contains('.')
-        && !otel::is_loopback_host(host)
-        && host.parse::<std::net::IpAddr>().is_err()
-    {
-        return Err(format!(
-            "`{host}` resolves only inside the compose network: publish its port and run `otel-doctor canary --endpoint http://localhost:{}`",
-            parsed
-                .port_or_known_default()
-                .unwrap_or(protocol.default_port())
-        ));
+}
+
+/// Why this machine cannot reach the endpoint host the way the service's container does, if
+/// it cannot: the container's own localhost, or a name that only the compose network (or the
+/// container's `/etc/hosts`) resolves. A road to the same server from here (a published
+/// port) would answer these; until then the canary is skipped, not failed.
+fn unreachable_from_here(
+    project: &Project,
+    service: &Service,
+    host: &str,
+    scheme: &str,
+    port: u16,
+) -> Option<String> {
+    if otel::is_loopback_host(host) {
+        return (!service.network_mode_host).then(|| {
+            format!("{host} is the container's own localhost (config/endpoint-localhost)")
+        });
     }
-    Ok(())
+    if let Some(name) = project.compose_host(service, host) {
+        return Some(match &name.kind {
+            HostKind::ExtraHost { address } if address == "host-gateway" => format!(
+                "{host} is this machine as the container sees it (extra_hosts {host}:host-gateway): from here, run otel-doctor canary --endpoint {scheme}://localhost:{port}"
+            ),
+            HostKind::ExtraHost { address } => format!(
+                "{host} resolves only inside {}'s container (extra_hosts {host}:{address}): from here, run otel-doctor canary --endpoint {scheme}://{}:{port}",
+                name.service,
+                bracketed(address)
+            ),
+            HostKind::Service => format!(
+                "{host} resolves only inside the compose network: run otel-doctor from a container on that network, or publish the port"
+            ),
+            _ => format!(
+                "{host} ({}) resolves only inside the compose network: run otel-doctor from a container on that network, or publish the port",
+                name.describe()
+            ),
+        });
+    }
+    let bare = !host.contains('.') && host.parse::<std::net::IpAddr>().is_err();
+    bare.then(|| {
+        format!(
+            "{host} is a bare name that no service of the project answers to: only a compose network could resolve it"
+        )
+    })
+}
+
+/// An address as a URL host: IPv6 in brackets.
+fn bracketed(address: &str) -> String {
+    if address.contains(':') {
+        format!("[{address}]")
+    } else {
+        address.to_string()
+    }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::{Report, Status, Step, TOOL_NAME, TOOL_VERSION, inactive_reason, inactive_summary};
-use crate::finding::{Finding, Severity, name_services};
+use crate::finding::{Finding, Severity, name_services, step_variant};
 
 const WIDTH: usize = 100;
 const TITLE_WIDTH: usize = 14;
@@ -84,11 +84,14 @@ fn step_lines(report: &Report, step: &Step, out: &mut String) {
         finding_lines(finding, out);
     }
     if let Some(service) = step.id.strip_prefix("service:") {
-        for shared in report
-            .findings
-            .iter()
-            .filter(|f| f.step != step.id && f.affects(service))
-        {
+        // A variant's service (`service:backend@docker-compose.prod.yml`) shares only with the
+        // services of its own project.
+        let service = service.split_once('@').map_or(service, |(name, _)| name);
+        for shared in report.findings.iter().filter(|f| {
+            f.step != step.id
+                && f.affects(service)
+                && step_variant(&f.step) == step_variant(&step.id)
+        }) {
             let (symbol, style) = severity_style(shared.severity);
             let owner = shared.service.as_deref().unwrap_or_default();
             let _ = writeln!(
@@ -137,11 +140,7 @@ fn finding_lines(finding: &Finding, out: &mut String) {
 
 /// `--verbose`: what the service runs with, as `docker compose config` would show it.
 fn settings_lines(report: &Report, step: &Step, out: &mut String) {
-    let Some(service) = report
-        .services
-        .iter()
-        .find(|s| step.id == format!("service:{}", s.name))
-    else {
+    let Some(service) = report.services.iter().find(|s| s.step == step.id) else {
         return;
     };
     let indent = " ".repeat(TITLE_WIDTH + 5);
@@ -165,41 +164,39 @@ fn settings_lines(report: &Report, step: &Step, out: &mut String) {
     }
 }
 
-/// Services without OpenTelemetry share one line.
+/// Skipped services share one line per reason (no OpenTelemetry, an inactive profile).
 fn flush_skipped(skipped: &mut Vec<&Step>, report: &Report, out: &mut String) {
-    if skipped.is_empty() || report.quiet {
+    if report.quiet {
         skipped.clear();
-        return;
     }
-    let names: Vec<&str> = skipped.iter().map(|s| s.title.as_str()).collect();
-    let reasons: Vec<&str> = skipped.iter().map(|s| s.summary.as_str()).collect();
-    let reason = if reasons.iter().all(|r| *r == reasons[0]) {
-        reasons[0].to_string()
-    } else {
-        "skipped".to_string()
-    };
-    let _ = writeln!(
-        out,
-        "{} {:TITLE_WIDTH$}  {DIM}{reason}{DIM:#}",
-        marker(Status::Skip),
-        names.join(", ")
-    );
-    skipped.clear();
+    while let Some(first) = skipped.first() {
+        let reason = first.summary.clone();
+        let (same, rest): (Vec<&Step>, Vec<&Step>) =
+            skipped.iter().partition(|s| s.summary == reason);
+        let names: Vec<&str> = same.iter().map(|s| s.title.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{} {:TITLE_WIDTH$}  {DIM}{reason}{DIM:#}",
+            marker(Status::Skip),
+            names.join(", ")
+        );
+        *skipped = rest;
+    }
 }
 
 fn verdict(report: &Report, out: &mut String) {
     let counts = report.counts();
-    let failing: Vec<&str> = report
-        .services
-        .iter()
-        .map(|s| s.name.as_str())
-        .filter(|name| {
-            report
-                .findings
-                .iter()
-                .any(|f| f.is_active() && f.severity == Severity::Error && f.affects(name))
-        })
-        .collect();
+    let mut failing: Vec<&str> = Vec::new();
+    for name in report.services.iter().map(|s| s.name.as_str()) {
+        let fails = report
+            .findings
+            .iter()
+            .any(|f| f.is_active() && f.severity == Severity::Error && f.affects(name));
+        // A service of the main project and of a variant share a name: count it once.
+        if fails && !failing.contains(&name) {
+            failing.push(name);
+        }
+    }
     let tally = format!(
         "{} error{}, {} warning{}",
         counts.errors,

@@ -14,20 +14,26 @@ pub fn render(report: &Report) -> String {
         "version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": TOOL_VERSION},
         "root": report.root,
-        "services": report.services.iter().map(|service| json!({
-            "name": service.name,
-            "language": service.language,
-            "dockerfile": service.dockerfile.as_deref(),
-            "opentelemetry": service.uses_opentelemetry,
-            "command": service.command,
-            "environment": service.environment.iter().map(|var| json!({
-                "name": var.name,
-                "value": var.value,
-                "file": &*var.file,
-                "line": var.line,
-                "from": var.from.as_str(),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "services": report.services.iter().map(|service| {
+            let mut value = json!({
+                "name": service.name,
+                "language": service.language,
+                "dockerfile": service.dockerfile.as_deref(),
+                "opentelemetry": service.uses_opentelemetry,
+                "command": service.command,
+                "environment": service.environment.iter().map(|var| json!({
+                    "name": var.name,
+                    "value": var.value,
+                    "file": &*var.file,
+                    "line": var.line,
+                    "from": var.from.as_str(),
+                })).collect::<Vec<_>>(),
+            });
+            if let Some(file) = &service.variant {
+                value["variant"] = json!(&**file);
+            }
+            value
+        }).collect::<Vec<_>>(),
         "steps": report.steps.iter().map(|step| {
             let mut value = json!({
                 "id": step.id,

@@ -69,6 +69,10 @@ pub struct EnvironmentEntry {
 #[derive(Debug, Clone)]
 pub struct ServiceSummary {
     pub name: String,
+    /// The id of its step.
+    pub step: String,
+    /// The variant compose file it belongs to (`docker-compose.prod.yml`), if not the main.
+    pub variant: Option<Arc<str>>,
     pub language: Option<&'static str>,
     pub dockerfile: Option<Arc<str>>,
     pub uses_opentelemetry: bool,

@@ -98,7 +98,7 @@ pub fn resolve(workspace: &Workspace, service: &ComposeService, image_env: &[Env
                         raw: value.clone(),
                         location: Location::new(&path, line.line, line.column),
                         origin: EnvOrigin::EnvFile,
-                        uses: references(workspace, &line.uses),
+                        uses: references(workspace, &env_file.path.location.file, &line.uses),
                         merged_at: None,
                         resolved: true,
                     };
@@ -130,6 +130,7 @@ pub fn resolve(workspace: &Workspace, service: &ComposeService, image_env: &[Env
 }
 
 fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
+    let variables = workspace.variables_for(&entry.location.file);
     let var = match &entry.value {
         Some(Text {
             value,
@@ -143,21 +144,21 @@ fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
             raw: raw.clone(),
             location: entry.location.clone(),
             origin: EnvOrigin::Environment,
-            uses: references(workspace, uses),
+            uses: references(workspace, &entry.location.file, uses),
             merged_at: entry.merged_at,
             resolved: *interpolated,
         },
         // `- NAME` / `NAME:` takes the value from the shell (or `.env`); unset, it is left out.
         None => EnvVar {
             name: entry.name.clone(),
-            value: workspace.variables.lookup(&entry.name)?,
+            value: variables.lookup(&entry.name)?,
             raw: String::new(),
             location: entry.location.clone(),
             origin: EnvOrigin::Environment,
             uses: vec![VarRef {
                 name: entry.name.clone(),
                 outcome: VarOutcome::Value,
-                source: workspace.variables.source(&entry.name),
+                source: variables.source(&entry.name),
             }],
             merged_at: entry.merged_at,
             resolved: true,
@@ -173,12 +174,15 @@ fn with_default_origin(mut var: EnvVar) -> EnvVar {
     var
 }
 
-fn references(workspace: &Workspace, uses: &[VarUse]) -> Vec<VarRef> {
+/// The variables a value uses, with where each got its value: the variables of the compose
+/// file that wrote the value (an `include:`d file has its own).
+fn references(workspace: &Workspace, file: &str, uses: &[VarUse]) -> Vec<VarRef> {
+    let variables = workspace.variables_for(file);
     uses.iter()
         .map(|u| VarRef {
             name: u.name.clone(),
             outcome: u.outcome,
-            source: workspace.variables.source(&u.name),
+            source: variables.source(&u.name),
         })
         .collect()
 }

@@ -9,6 +9,8 @@ mod environment;
 mod export;
 mod image;
 mod installers;
+mod network;
+mod variant;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -22,6 +24,8 @@ pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRe
 pub use export::{EndpointSource, ExportPlan, ProtocolSource, Sdk};
 pub use image::{ImageContents, Listed, LostInstall, Manifest};
 pub use installers::InstalledPackage;
+pub use network::{HostKind, HostName};
+pub use variant::{Variant, resolve_variant};
 
 use crate::knowledge::otel;
 use crate::source::Location;
@@ -41,15 +45,52 @@ pub struct Project {
     pub interpolation_failures: Vec<InterpolationFailure>,
     /// How long resolving each service took, in the order of `services`.
     pub timings: Vec<Duration>,
-    /// Some compose file `include:`s others: services may exist that were not read.
-    pub includes_files: bool,
     /// The ignore pragmas and line digests of every file read, for the policy layer.
     pub lines: HashMap<Arc<str>, LineIndex>,
+    /// An `include:` could not be read: services may exist that were not read.
+    pub includes_unread: bool,
+    /// The names every container of the project resolves: services, `container_name`s,
+    /// network aliases.
+    pub network_hosts: Vec<HostName>,
+    /// Services compose does not start: none of their profiles is enabled.
+    pub inactive: Vec<InactiveService>,
+    /// The profiles `COMPOSE_PROFILES` enables.
+    pub profiles: Vec<String>,
+    /// Set when this project is a variant compose file (`docker-compose.prod.yml`).
+    pub variant: Option<Variant>,
+    /// How the files were chosen when it was not compose's default.
+    pub notes: Vec<String>,
+}
+
+/// A service that compose does not start, and the names it would answer to.
+#[derive(Debug, Clone)]
+pub struct InactiveService {
+    pub name: String,
+    pub location: Location,
+    pub profiles: Vec<String>,
+    pub hosts: Vec<HostName>,
 }
 
 impl Project {
     pub fn service_names(&self) -> impl Iterator<Item = &str> {
         self.services.iter().map(|s| s.name.as_str())
+    }
+
+    /// What `host` names inside `service`'s container, when compose's network (or the
+    /// container's own `/etc/hosts`) resolves it.
+    pub fn compose_host<'a>(&'a self, service: &'a Service, host: &str) -> Option<&'a HostName> {
+        service
+            .own_hosts
+            .iter()
+            .chain(&self.network_hosts)
+            .find(|name| name.is(host))
+    }
+
+    /// The service compose does not start that would answer to `host`.
+    pub fn inactive_host(&self, host: &str) -> Option<(&InactiveService, &HostName)> {
+        self.inactive
+            .iter()
+            .find_map(|s| s.hosts.iter().find(|h| h.is(host)).map(|h| (s, h)))
     }
 }
 
@@ -73,6 +114,11 @@ pub struct Service {
     /// What the image installs; `None` when it cannot be known (no Dockerfile to read).
     pub image_contents: Option<ImageContents>,
     pub code: CodeFacts,
+    /// Names only this container resolves: its `links` aliases and `extra_hosts`.
+    pub own_hosts: Vec<HostName>,
+    /// The variant compose file it belongs to (`docker-compose.prod.yml`); `None` in the
+    /// main project.
+    pub variant: Option<Arc<str>>,
 }
 
 /// A configuration value the SDK will read: an environment variable, or the
@@ -133,6 +179,14 @@ impl Service {
     /// The `environment` entry that passes `name` from a shell that does not have it.
     pub fn passthrough(&self, name: &str) -> Option<&UnsetPassthrough> {
         self.unset_passthrough.iter().find(|p| p.name == name)
+    }
+
+    /// The report step of this service.
+    pub fn step_id(&self) -> String {
+        match &self.variant {
+            Some(file) => crate::finding::variant_service_step(&self.name, file),
+            None => crate::finding::service_step(&self.name),
+        }
     }
 
     pub fn env_var(&self, name: &str) -> Option<&EnvVar> {
@@ -387,6 +441,8 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 instrument,
                 image_contents,
                 code,
+                own_hosts: network::own_names(compose),
+                variant: None,
             };
             service.language = language(workspace, compose, &service);
             timings.push(started.elapsed());
@@ -402,8 +458,31 @@ pub fn resolve(workspace: &Workspace) -> Project {
         problems: workspace.problems.clone(),
         interpolation_failures: workspace.interpolation_failures.clone(),
         timings,
-        includes_files: workspace.includes_files,
         lines: workspace.lines.clone(),
+        includes_unread: workspace.includes_unread,
+        network_hosts: workspace
+            .services
+            .iter()
+            .flat_map(network::network_names)
+            .collect(),
+        inactive: workspace
+            .inactive_services
+            .iter()
+            .map(|service| InactiveService {
+                name: service.name.clone(),
+                location: service.location.clone(),
+                profiles: service
+                    .topology
+                    .profiles
+                    .iter()
+                    .map(|p| p.value.clone())
+                    .collect(),
+                hosts: network::network_names(service),
+            })
+            .collect(),
+        profiles: workspace.profiles.clone(),
+        variant: None,
+        notes: workspace.notes.clone(),
     }
 }
 

@@ -15,7 +15,7 @@ pub mod listen;
 pub mod meta;
 pub mod network;
 
-use crate::finding::{Finding, Severity, WORKSPACE_STEP, service_step};
+use crate::finding::{Finding, Severity, WORKSPACE_STEP};
 use crate::resolve::{Project, Service};
 use crate::source::Location;
 
@@ -186,11 +186,32 @@ pub fn closest_id(id: &str) -> Option<&'static str> {
 
 /// Runs every offline rule over the project; findings come errors first, then by position.
 pub fn lint(project: &Project) -> Vec<Finding> {
-    let mut out = Findings::default();
-    for rule in all() {
-        rule.check(project, &mut out);
+    lint_all(project, &[])
+}
+
+/// Lints the main project and each variant compose file. A variant shares Dockerfiles, code
+/// and `.env` with the main project: the same rule at the same place is one root cause,
+/// reported once, with the first project that has it.
+pub fn lint_all(project: &Project, variants: &[Project]) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    for project in std::iter::once(project).chain(variants) {
+        let mut out = Findings::default();
+        for rule in all() {
+            rule.check(project, &mut out);
+        }
+        let mut own = fold::shared_causes(fold::consequences(out.findings));
+        compose::drop_explained(&mut own);
+        let known = findings.len();
+        for finding in own {
+            let repeated = finding.location.is_some()
+                && findings[..known]
+                    .iter()
+                    .any(|f| f.rule == finding.rule && f.location == finding.location);
+            if !repeated {
+                findings.push(finding);
+            }
+        }
     }
-    let mut findings = fold::shared_causes(fold::consequences(out.findings));
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -243,7 +264,7 @@ impl Findings {
         message: String,
         hint: String,
     ) -> &mut Finding {
-        let step = service_step(&service.name);
+        let step = service.step_id();
         let finding = rule.finding(
             step,
             Some(service.name.clone()),
@@ -270,7 +291,7 @@ impl Findings {
             return;
         };
         let mut finding = rule.finding(
-            service_step(&first.name),
+            first.step_id(),
             Some(first.name.clone()),
             Some(location.clone()),
             message,

@@ -31,6 +31,8 @@ pub struct ComposeService {
     pub network_mode: Option<Text>,
     /// `extends:` another service, of this file or of `file`.
     pub extends: Option<Extends>,
+    /// The names it answers to, the services it needs, the profiles that start it.
+    pub topology: Topology,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,8 +93,8 @@ pub struct ComposeDocument {
     pub services: Vec<ComposeService>,
     pub problems: Vec<StructureProblem>,
     pub interpolation_failures: Vec<InterpolationFailure>,
-    /// The file `include:`s other compose files (not read: their services are unknown here).
-    pub includes_files: bool,
+    /// `include:`: other compose projects whose services join this one.
+    pub includes: Vec<Include>,
 }
 
 type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -130,7 +132,9 @@ impl Reader<'_> {
                 return self.problem(root, message);
             }
         };
-        self.document.includes_files = entries.iter().any(|(key, _)| key.name == "include");
+        if let Some((_, include)) = entries.iter().find(|(key, _)| key.name == "include") {
+            self.document.includes = self.includes(include);
+        }
         let Some((_, services)) = entries.iter().find(|(key, _)| key.name == "services") else {
             return self.problem(root, "no `services` section".into());
         };
@@ -165,6 +169,7 @@ impl Reader<'_> {
             entrypoint: None,
             network_mode: None,
             extends: None,
+            topology: Topology::default(),
         };
         let entries = match &body.kind {
             NodeKind::Map(entries) => entries,
@@ -189,6 +194,9 @@ impl Reader<'_> {
                 "entrypoint" => service.entrypoint = self.command(&key.name, value),
                 "network_mode" => service.network_mode = self.scalar(&key.name, value),
                 "extends" => service.extends = self.extends(value),
+                field if TOPOLOGY_FIELDS.contains(&field) => {
+                    self.topology(field, value, &mut service.topology);
+                }
                 _ => {}
             }
         }
@@ -434,6 +442,9 @@ pub fn inherit(service: &mut ComposeService, base: &ComposeService) {
         .network_mode
         .take()
         .or_else(|| base.network_mode.clone());
+    let own = std::mem::take(&mut service.topology);
+    service.topology = base.topology.clone();
+    service.topology.merge(own);
 }
 
 /// Merges the services of several compose files in order, as `docker compose -f a -f b` does:
@@ -462,6 +473,7 @@ fn override_service(base: &mut ComposeService, service: ComposeService) {
     base.entrypoint = service.entrypoint.or(base.entrypoint.take());
     base.network_mode = service.network_mode.or(base.network_mode.take());
     base.extends = service.extends.or(base.extends.take());
+    base.topology.merge(service.topology);
     base.build = match (base.build.take(), service.build) {
         (Some(old), Some(new)) => Some(Build {
             context: new.context,
@@ -470,6 +482,307 @@ fn override_service(base: &mut ComposeService, service: ComposeService) {
         }),
         (old, new) => new.or(old),
     };
+}
+
+// How services find each other, which profiles start them, and `include:`. Kept apart from the
+// fields above: each is read by one arm of `read_service`, merged by `Topology::merge`.
+
+/// The service fields that say how it relates to the rest of the project.
+const TOPOLOGY_FIELDS: [&str; 7] = [
+    "container_name",
+    "networks",
+    "links",
+    "extra_hosts",
+    "profiles",
+    "depends_on",
+    "volumes_from",
+];
+
+/// How a service relates to the rest of the project: the names other containers reach it by,
+/// the names only it resolves, the services it needs, and the profiles that start it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Topology {
+    /// `container_name`: on the project's networks it resolves like the service name.
+    pub container_name: Option<Text>,
+    /// `networks: {NET: {aliases: [...]}}`: more names for the service on that network.
+    pub aliases: Vec<Text>,
+    /// `links: [SERVICE]` or `[SERVICE:ALIAS]`: the alias resolves in this container only.
+    pub links: Vec<Link>,
+    /// `extra_hosts`: lines of this container's `/etc/hosts`.
+    pub extra_hosts: Vec<ExtraHost>,
+    /// `profiles`: none means the service always starts; otherwise only when one is enabled.
+    pub profiles: Vec<Text>,
+    pub depends_on: Vec<Text>,
+    /// `volumes_from: [SERVICE]` (`container:NAME` names a container, not a service).
+    pub volumes_from: Vec<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub service: String,
+    pub alias: Option<String>,
+    pub location: Location,
+}
+
+/// `NAME:ADDRESS` or `NAME=ADDRESS` (`host.docker.internal:host-gateway`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraHost {
+    pub name: String,
+    pub address: String,
+    pub location: Location,
+}
+
+/// One `include:` entry (compose 2.20): a compose project whose services join this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Include {
+    /// The included project's file, then files that override it (like `-f a -f b`).
+    pub paths: Vec<Text>,
+    /// Where its relative paths start; the first file's folder by default.
+    pub project_directory: Option<Text>,
+    /// Interpolation variables for it; its project directory's `.env` by default.
+    pub env_files: Vec<Text>,
+    pub location: Location,
+}
+
+impl Topology {
+    /// Another file's (or a derived service's) settings over these: compose's merge keeps a
+    /// single `container_name` and appends lists, without repeats.
+    pub fn merge(&mut self, over: Topology) {
+        fn append<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>, same: impl Fn(&T, &T) -> bool) {
+            for item in from {
+                if !into.iter().any(|existing| same(existing, &item)) {
+                    into.push(item);
+                }
+            }
+        }
+        let same_text = |a: &Text, b: &Text| a.value == b.value;
+        if over.container_name.is_some() {
+            self.container_name = over.container_name;
+        }
+        append(&mut self.aliases, over.aliases, same_text);
+        append(&mut self.links, over.links, |a, b| {
+            a.service == b.service && a.alias == b.alias
+        });
+        append(&mut self.extra_hosts, over.extra_hosts, |a, b| {
+            a.name == b.name && a.address == b.address
+        });
+        append(&mut self.profiles, over.profiles, same_text);
+        append(&mut self.depends_on, over.depends_on, same_text);
+        append(&mut self.volumes_from, over.volumes_from, same_text);
+    }
+}
+
+impl ComposeService {
+    /// The services this one cannot start without, as compose checks them: `depends_on`,
+    /// `links`, `volumes_from`, `network_mode: service:NAME`, and `extends` within the project.
+    pub fn needed_services(&self) -> Vec<(&str, &Location)> {
+        let topology = &self.topology;
+        let mut needed: Vec<(&str, &Location)> = topology
+            .depends_on
+            .iter()
+            .map(|d| (d.value.as_str(), &d.location))
+            .chain(
+                topology
+                    .links
+                    .iter()
+                    .map(|l| (l.service.as_str(), &l.location)),
+            )
+            .collect();
+        for volumes in &topology.volumes_from {
+            if !volumes.value.starts_with("container:") {
+                let service = volumes.value.split(':').next().unwrap_or_default();
+                needed.push((service, &volumes.location));
+            }
+        }
+        if let Some(mode) = &self.network_mode
+            && let Some(service) = mode.value.strip_prefix("service:")
+        {
+            needed.push((service, &mode.location));
+        }
+        if let Some(extends) = &self.extends
+            && extends.file.is_none()
+        {
+            needed.push((&extends.service, &extends.location));
+        }
+        needed
+    }
+}
+
+impl Reader<'_> {
+    fn topology(&mut self, field: &str, node: &Node, topology: &mut Topology) {
+        match field {
+            "container_name" => topology.container_name = self.scalar(field, node),
+            "networks" => topology.aliases = self.network_aliases(node),
+            "links" => {
+                topology.links = self
+                    .strings(field, node)
+                    .into_iter()
+                    .map(|text| {
+                        let (service, alias) = match text.value.split_once(':') {
+                            Some((service, alias)) => (service, Some(alias.to_string())),
+                            None => (text.value.as_str(), None),
+                        };
+                        Link {
+                            service: service.to_string(),
+                            alias,
+                            location: text.location.clone(),
+                        }
+                    })
+                    .collect();
+            }
+            "extra_hosts" => topology.extra_hosts = self.extra_hosts(node),
+            "profiles" => topology.profiles = self.strings(field, node),
+            "depends_on" => topology.depends_on = self.names(field, node),
+            "volumes_from" => topology.volumes_from = self.strings(field, node),
+            _ => {}
+        }
+    }
+
+    /// A list of strings; anything else is a structure problem.
+    fn strings(&mut self, field: &str, node: &Node) -> Vec<Text> {
+        match &node.kind {
+            NodeKind::Seq(items) => items
+                .iter()
+                .filter_map(|item| self.scalar(field, item))
+                .collect(),
+            NodeKind::Null => Vec::new(),
+            _ => {
+                let message = format!("`{field}` must be a list, found {}", node.type_name());
+                self.problem(node, message);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A list of names, or a mapping whose keys are the names (`depends_on`, `networks`).
+    fn names(&mut self, field: &str, node: &Node) -> Vec<Text> {
+        match &node.kind {
+            NodeKind::Map(entries) => entries.iter().map(|(key, _)| self.key_text(key)).collect(),
+            _ => self.strings(field, node),
+        }
+    }
+
+    fn key_text(&self, key: &Key) -> Text {
+        Text {
+            value: key.name.clone(),
+            raw: key.name.clone(),
+            location: self.location(key.line, key.column),
+            uses: Vec::new(),
+            interpolated: true,
+        }
+    }
+
+    /// `networks: [a, b]` has no aliases; `networks: {a: {aliases: [x, y]}}` does.
+    fn network_aliases(&mut self, node: &Node) -> Vec<Text> {
+        let Some(entries) = node.entries() else {
+            self.names("networks", node);
+            return Vec::new();
+        };
+        let mut aliases = Vec::new();
+        for (_, network) in entries {
+            if let Some(list) = network.get("aliases") {
+                aliases.extend(self.strings("networks.aliases", list));
+            }
+        }
+        aliases
+    }
+
+    /// `["NAME:ADDRESS", "NAME=ADDRESS"]` or `{NAME: ADDRESS}` (an address may be a list).
+    /// compose splits at `=` when there is one, else at the first `:` (`v6host:::1`).
+    fn extra_hosts(&mut self, node: &Node) -> Vec<ExtraHost> {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                let mut hosts = Vec::new();
+                for (key, value) in entries {
+                    let addresses = match &value.kind {
+                        NodeKind::Seq(_) => self.strings("extra_hosts", value),
+                        _ => self.scalar("extra_hosts", value).into_iter().collect(),
+                    };
+                    hosts.extend(addresses.into_iter().map(|address| ExtraHost {
+                        name: key.name.clone(),
+                        address: address.value,
+                        location: self.location(key.line, key.column),
+                    }));
+                }
+                hosts
+            }
+            _ => self
+                .strings("extra_hosts", node)
+                .into_iter()
+                .filter_map(|text| {
+                    let (name, address) = text
+                        .value
+                        .split_once('=')
+                        .or_else(|| text.value.split_once(':'))?;
+                    Some(ExtraHost {
+                        name: name.trim().to_string(),
+                        address: address.trim().to_string(),
+                        location: text.location,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// `include: [PATH, {path: PATH | [PATH...], project_directory: DIR, env_file: F | [F...]}]`.
+    fn includes(&mut self, node: &Node) -> Vec<Include> {
+        let NodeKind::Seq(items) = &node.kind else {
+            let message = format!("`include` must be a list, found {}", node.type_name());
+            self.problem(node, message);
+            return Vec::new();
+        };
+        let mut includes = Vec::new();
+        for item in items {
+            let location = self.location(item.line, item.column);
+            let include = match &item.kind {
+                NodeKind::Scalar(_) => Include {
+                    paths: self.text(item).into_iter().collect(),
+                    project_directory: None,
+                    env_files: Vec::new(),
+                    location,
+                },
+                NodeKind::Map(_) => {
+                    let paths = match item.get("path") {
+                        Some(path) if path.as_scalar().is_some() => {
+                            self.text(path).into_iter().collect()
+                        }
+                        Some(paths) => self.strings("include.path", paths),
+                        None => {
+                            self.problem(item, "`include` entry has no `path`".into());
+                            continue;
+                        }
+                    };
+                    let env_files = match item.get("env_file") {
+                        Some(file) if file.as_scalar().is_some() => {
+                            self.text(file).into_iter().collect()
+                        }
+                        Some(files) => self.strings("include.env_file", files),
+                        None => Vec::new(),
+                    };
+                    Include {
+                        paths,
+                        project_directory: item
+                            .get("project_directory")
+                            .and_then(|dir| self.scalar("include.project_directory", dir)),
+                        env_files,
+                        location,
+                    }
+                }
+                _ => {
+                    let message = format!(
+                        "`include` entries must be a path or a mapping, found {}",
+                        item.type_name()
+                    );
+                    self.problem(item, message);
+                    continue;
+                }
+            };
+            if !include.paths.is_empty() {
+                includes.push(include);
+            }
+        }
+        includes
+    }
 }
 
 #[cfg(test)]
@@ -597,5 +910,144 @@ services:
         assert_eq!(env, [("A", "1"), ("B", "3"), ("C", "4")]);
         assert!(merged[0].command.is_some());
         assert!(merged[0].build.is_some());
+    }
+
+    #[test]
+    fn names_a_service_answers_to_and_the_services_it_needs() {
+        let text = "\
+services:
+  api:
+    image: x
+    container_name: api-1
+    networks:
+      front:
+      back:
+        aliases: [api.internal, web]
+    links: [\"db:database\", cache]
+    extra_hosts:
+      - \"host.docker.internal:host-gateway\"
+      - \"v6host=::1\"
+      - \"v6other:::2\"
+    profiles: [web]
+    depends_on:
+      db:
+        condition: service_healthy
+    volumes_from: [\"store:ro\", \"container:legacy\"]
+  worker:
+    image: x
+    network_mode: service:api
+    extra_hosts:
+      collector: 10.0.0.5
+    depends_on: [api]
+";
+        let document = read_with(text, &[]);
+        assert!(document.problems.is_empty(), "{:?}", document.problems);
+        let api = &document.services[0].topology;
+        assert_eq!(api.container_name.as_ref().unwrap().value, "api-1");
+        let aliases: Vec<&str> = api.aliases.iter().map(|a| a.value.as_str()).collect();
+        assert_eq!(aliases, ["api.internal", "web"]);
+        assert_eq!(
+            api.aliases[0].location.to_string(),
+            "docker-compose.yml:8:19"
+        );
+        let links: Vec<(&str, Option<&str>)> = api
+            .links
+            .iter()
+            .map(|l| (l.service.as_str(), l.alias.as_deref()))
+            .collect();
+        assert_eq!(links, [("db", Some("database")), ("cache", None)]);
+        let hosts: Vec<(&str, &str)> = api
+            .extra_hosts
+            .iter()
+            .map(|h| (h.name.as_str(), h.address.as_str()))
+            .collect();
+        assert_eq!(
+            hosts,
+            [
+                ("host.docker.internal", "host-gateway"),
+                ("v6host", "::1"),
+                ("v6other", "::2")
+            ]
+        );
+        assert_eq!(api.profiles[0].value, "web");
+        let needed: Vec<&str> = document.services[0]
+            .needed_services()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(needed, ["db", "db", "cache", "store"]);
+        let worker = &document.services[1];
+        assert_eq!(worker.topology.extra_hosts[0].name, "collector");
+        assert_eq!(worker.topology.extra_hosts[0].address, "10.0.0.5");
+        let needed: Vec<&str> = worker
+            .needed_services()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(needed, ["api", "api"]);
+    }
+
+    #[test]
+    fn topology_merges_like_compose() {
+        let base = read_with(
+            "services:\n  a:\n    image: x\n    container_name: one\n    links: [db]\n",
+            &[],
+        );
+        let over = read_with(
+            "services:\n  a:\n    container_name: two\n    links: [db, cache]\n",
+            &[],
+        );
+        let merged = merge(vec![base, over]);
+        let topology = &merged[0].topology;
+        assert_eq!(topology.container_name.as_ref().unwrap().value, "two");
+        let links: Vec<&str> = topology.links.iter().map(|l| l.service.as_str()).collect();
+        assert_eq!(links, ["db", "cache"]);
+    }
+
+    #[test]
+    fn include_short_and_long_forms() {
+        let text = "\
+include:
+  - a/compose.yaml
+  - path: [b/compose.yaml, b/override.yaml]
+    project_directory: ${DIR}
+    env_file: b/.env.local
+  - path: c.yaml
+    env_file: [c1.env, c2.env]
+services: {}
+";
+        let document = read_with(text, &[("DIR", "b")]);
+        assert!(document.problems.is_empty(), "{:?}", document.problems);
+        let paths: Vec<Vec<&str>> = document
+            .includes
+            .iter()
+            .map(|i| i.paths.iter().map(|p| p.value.as_str()).collect())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                vec!["a/compose.yaml"],
+                vec!["b/compose.yaml", "b/override.yaml"],
+                vec!["c.yaml"]
+            ]
+        );
+        assert_eq!(
+            document.includes[1]
+                .project_directory
+                .as_ref()
+                .unwrap()
+                .value,
+            "b"
+        );
+        assert_eq!(document.includes[2].env_files.len(), 2);
+        assert_eq!(
+            document.includes[0].location.to_string(),
+            "docker-compose.yml:2:5"
+        );
+        let broken = read_with("include: a.yaml\nservices: {}\n", &[]);
+        assert_eq!(
+            broken.problems[0].message,
+            "`include` must be a list, found a string"
+        );
     }
 }

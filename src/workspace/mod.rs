@@ -30,6 +30,9 @@ pub struct Options {
     pub env_files: Vec<PathBuf>,
     /// The shell environment compose would interpolate with.
     pub shell: HashMap<String, String>,
+    /// `--service`: these start even when none of their profiles is enabled, as
+    /// `docker compose up NAME` starts them.
+    pub services: Vec<String>,
 }
 
 /// The tool cannot run at all (exit code 2).
@@ -90,6 +93,17 @@ impl Variables {
         self.dotenv
             .get(name)
             .map(|(_, location)| VarSource::DotEnv(location.clone()))
+    }
+
+    /// Adds an env file's variables under the ones already known: compose merges each later
+    /// `.env` without overriding (compose-go `Mapping.Merge`).
+    fn add_under(&mut self, variables: HashMap<String, (String, Location)>, files: Vec<Arc<str>>) {
+        for (name, value) in variables {
+            if !self.shell.contains_key(&name) {
+                self.dotenv.entry(name).or_insert(value);
+            }
+        }
+        self.dotenv_files.extend(files);
     }
 }
 
@@ -176,8 +190,39 @@ pub struct Workspace {
     pub problems: Vec<FileProblem>,
     /// Every file read, in the order read (for the report's workspace line).
     pub files: Vec<Arc<str>>,
-    /// A compose file `include:`s others, whose services are not read.
-    pub includes_files: bool,
+    /// Services compose does not start: none of their `profiles` is enabled.
+    pub inactive_services: Vec<ComposeService>,
+    /// The profiles `COMPOSE_PROFILES` enables.
+    pub profiles: Vec<String>,
+    /// An `include:` could not be read: the project may have services that were not read.
+    pub includes_unread: bool,
+    /// The variables of `include:`d compose files (each interpolates with its own env files),
+    /// by file; the others use `variables`.
+    included_variables: HashMap<Arc<str>, Arc<Variables>>,
+    /// Other compose files beside the project's, meant for `docker compose -f`.
+    pub variants: Vec<VariantFile>,
+    /// How the files were chosen when it was not compose's default, for the report.
+    pub notes: Vec<String>,
+}
+
+/// A compose file beside the project's own, such as `docker-compose.prod.yml`, checked as the
+/// project `docker compose -f` would make of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantFile {
+    pub display: Arc<str>,
+    /// What `docker compose -f` takes: the file alone, or the main file and then this one.
+    pub files: Vec<PathBuf>,
+    pub kind: VariantKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VariantKind {
+    /// A whole project of its own (`docker-compose.prod.yml`): every service has an image or
+    /// a build, and it names no service it does not define.
+    Standalone,
+    /// Meant to go on top of the main file (`-f docker-compose.yml -f docker-compose.python.yml`):
+    /// it adds services to it, or changes or needs some of its services.
+    Fragment,
 }
 
 impl Workspace {
@@ -194,52 +239,71 @@ impl Workspace {
     pub fn project_display(&self, relative: &str) -> Arc<str> {
         display_path(&self.root, &self.project_path(relative))
     }
+
+    /// The variables a value of this compose file was interpolated with.
+    pub fn variables_for(&self, file: &str) -> &Variables {
+        self.included_variables
+            .get(file)
+            .map_or(&self.variables, |variables| variables)
+    }
 }
 
-/// compose's default file names, in its order of preference.
+/// compose's default file names, in its order of preference (compose-go `DefaultFileNames`).
 const COMPOSE_NAMES: [&str; 4] = [
     "compose.yaml",
     "compose.yml",
-    "docker-compose.yaml",
     "docker-compose.yml",
+    "docker-compose.yaml",
 ];
 const OVERRIDE_NAMES: [&str; 4] = [
-    "compose.override.yaml",
     "compose.override.yml",
-    "docker-compose.override.yaml",
+    "compose.override.yaml",
     "docker-compose.override.yml",
+    "docker-compose.override.yaml",
 ];
 
 /// Reads the workspace. Fails only when there is nothing to read at all (a missing path).
 pub fn load(options: &Options) -> Result<Workspace, LoadError> {
-    let (root, compose_paths) = locate(options)?;
+    let (root, named) = locate(options)?;
+    let mut loader = Loader {
+        workspace: Workspace {
+            root: root.clone(),
+            ..Workspace::default()
+        },
+        dotenv_read: Vec::new(),
+    };
+    loader.workspace.variables.shell = options.shell.clone();
+    // Without `-f`, compose reads the working directory's `.env` before it knows the compose
+    // files, so that `.env` can name them (`COMPOSE_FILE`); then the project directory's
+    // (docker/compose `toProjectOptions`).
+    let compose_paths = if named.is_empty() {
+        loader.read_dotenv(options, &root);
+        match loader.compose_file_variable()? {
+            Some(files) => files,
+            None => default_files(&root),
+        }
+    } else {
+        named.clone()
+    };
     let project_dir = compose_paths
         .first()
         .and_then(|file| file.parent())
         .filter(|dir| !dir.as_os_str().is_empty())
         .map_or_else(|| root.clone(), Path::to_path_buf);
-    let mut loader = Loader {
-        workspace: Workspace {
-            root,
-            project_dir: project_dir.clone(),
-            ..Workspace::default()
-        },
-    };
-    loader.read_variables(options, &project_dir);
+    loader.workspace.project_dir = project_dir.clone();
+    loader.read_dotenv(options, &project_dir);
+    let mut chain = Vec::new();
     let documents: Vec<_> = compose_paths
         .iter()
-        .filter_map(|path| loader.read_compose(path))
+        .filter_map(|path| loader.read_compose_tree(path, &project_dir, None, &mut chain))
         .collect();
-    for document in &documents {
-        loader
-            .workspace
-            .interpolation_failures
-            .extend(document.interpolation_failures.iter().cloned());
-        loader.workspace.includes_files |= document.includes_files;
-    }
     loader.workspace.services = compose::merge(documents);
     loader.apply_extends();
-    if compose_paths.is_empty() {
+    loader.apply_profiles(&options.services);
+    if named.is_empty() {
+        loader.find_variants(&compose_paths);
+    }
+    if compose_paths.is_empty() && loader.workspace.variants.is_empty() {
         loader.synthesize_service();
     }
     let services = loader.workspace.services.clone();
@@ -249,7 +313,7 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     Ok(loader.workspace)
 }
 
-/// The workspace root and the compose files to read, in order.
+/// The workspace root and the compose files named on the command line (`-f`, or PATH itself).
 fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
     let path = &options.path;
     let metadata = std::fs::metadata(path).map_err(|error| {
@@ -270,7 +334,7 @@ fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
     } else {
         (path.clone(), Vec::new())
     };
-    let mut files: Vec<PathBuf> = options
+    let files: Vec<PathBuf> = options
         .compose_files
         .iter()
         .map(|file| {
@@ -282,18 +346,110 @@ fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
         })
         .chain(named)
         .collect();
-    if files.is_empty() {
-        let first = |names: &[&str]| names.iter().map(|n| root.join(n)).find(|p| p.is_file());
-        files.extend(first(&COMPOSE_NAMES));
-        if !files.is_empty() {
-            files.extend(first(&OVERRIDE_NAMES));
-        }
-    }
     Ok((root, files))
+}
+
+/// compose's default: the first main file found, and the first override beside it.
+fn default_files(root: &Path) -> Vec<PathBuf> {
+    let first = |names: &[&str]| names.iter().map(|n| root.join(n)).find(|p| p.is_file());
+    let Some(main) = first(&COMPOSE_NAMES) else {
+        return Vec::new();
+    };
+    std::iter::once(main)
+        .chain(first(&OVERRIDE_NAMES))
+        .collect()
+}
+
+/// Whether a file name is a compose file of its own beside the main one
+/// (`docker-compose.prod.yml`, `compose.dev.yaml`, `docker-compose-local.yml`), not an
+/// override (`*.override.*`, which compose merges by itself).
+fn is_variant_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if COMPOSE_NAMES.contains(&lower.as_str()) {
+        return false;
+    }
+    let Some(stem) = lower
+        .strip_suffix(".yml")
+        .or_else(|| lower.strip_suffix(".yaml"))
+    else {
+        return false;
+    };
+    let label = ["docker-compose.", "docker-compose-", "compose.", "compose-"]
+        .iter()
+        .find_map(|prefix| stem.strip_prefix(prefix));
+    label.is_some_and(|label| {
+        !label.is_empty() && !label.split(['.', '-', '_']).any(|part| part == "override")
+    })
+}
+
+/// Whether a variant is a project of its own or goes on top of the main file (see
+/// `VariantKind`). compose itself refuses a project with a service that has neither image nor
+/// build, or that needs a service it does not define (compose-go `checkConsistency`).
+fn variant_kind(document: &compose::ComposeDocument, main_services: &[&str]) -> VariantKind {
+    if main_services.is_empty() {
+        return VariantKind::Standalone;
+    }
+    let own: Vec<&str> = document.services.iter().map(|s| s.name.as_str()).collect();
+    let incomplete = document
+        .services
+        .iter()
+        .any(|s| s.image.is_none() && s.build.is_none() && s.extends.is_none());
+    let needs_main = document
+        .services
+        .iter()
+        .flat_map(ComposeService::needed_services)
+        .any(|(name, _)| !own.contains(&name) && main_services.contains(&name));
+    let replaces_main = own.iter().any(|name| main_services.contains(name));
+    if incomplete || needs_main || !replaces_main {
+        VariantKind::Fragment
+    } else {
+        VariantKind::Standalone
+    }
+}
+
+/// A remote `include:` (git or OCI), which cannot be read offline.
+fn is_remote(path: &str) -> bool {
+    path.contains("://") || path.starts_with("git@")
+}
+
+/// `dir` as a path from `base` when it lies under it (included projects are always joined onto
+/// the main project's directory), else as it is (absolute).
+fn relative_to(base: &Path, dir: &Path) -> PathBuf {
+    dir.strip_prefix(base)
+        .map_or_else(|_| dir.to_path_buf(), Path::to_path_buf)
+}
+
+/// The paths of a service of an included project start from that project's directory; the
+/// rest of the loader resolves paths from the main project's (compose resolves them all to
+/// absolute paths). `raw` keeps what the file says.
+fn rebase(service: &mut ComposeService, base: &Path) {
+    if base.as_os_str().is_empty() {
+        return;
+    }
+    let rebased = |text: &mut compose::Text| {
+        if !is_remote(&text.value) && !Path::new(&text.value).is_absolute() {
+            text.value = base.join(&text.value).to_string_lossy().replace('\\', "/");
+        }
+    };
+    if let Some(build) = &mut service.build {
+        rebased(&mut build.context);
+    }
+    for env_file in &mut service.env_files {
+        rebased(&mut env_file.path);
+    }
+    if let Some(file) = service.extends.as_mut().and_then(|e| e.file.as_mut()) {
+        rebased(file);
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 struct Loader {
     workspace: Workspace,
+    /// `.env` files already read (each is read once, though compose looks twice).
+    dotenv_read: Vec<PathBuf>,
 }
 
 impl Loader {
@@ -334,40 +490,98 @@ impl Loader {
         });
     }
 
-    fn read_variables(&mut self, options: &Options, project_dir: &Path) {
-        self.workspace.variables.shell = options.shell.clone();
-        let files: Vec<PathBuf> = if options.env_files.is_empty() {
-            vec![project_dir.join(".env")]
-        } else {
-            options.env_files.clone()
-        };
+    /// Reads `--env-file`s, or else `dir/.env` when there is one, under the variables already
+    /// known. Within one read, later files win (compose-go `GetEnvFromFile`).
+    fn read_dotenv(&mut self, options: &Options, dir: &Path) {
         let explicit = !options.env_files.is_empty();
+        let files: Vec<PathBuf> = if explicit {
+            options.env_files.clone()
+        } else {
+            vec![dir.join(".env")]
+        };
+        let mut layer = HashMap::new();
+        let mut read = Vec::new();
         for path in files {
+            let key = canonical(&path);
             // The project `.env` is optional; a file named with `--env-file` is not.
-            if !explicit && !path.exists() {
+            if self.dotenv_read.contains(&key) || (!explicit && !path.is_file()) {
                 continue;
             }
-            let Some(lines) = self.read_env_file(&path) else {
+            self.dotenv_read.push(key);
+            let Some(lines) = self.read_env_file(&path, None) else {
                 continue;
             };
             let display = self.display(&path);
             for line in lines {
                 if let Some(value) = line.value {
                     let location = Location::new(&display, line.line, line.column);
-                    self.workspace
-                        .variables
-                        .dotenv
-                        .insert(line.name, (value, location));
+                    layer.insert(line.name, (value, location));
                 }
             }
-            self.workspace.variables.dotenv_files.push(display);
+            read.push(display);
+        }
+        if !read.is_empty() {
+            self.workspace.variables.add_under(layer, read);
         }
     }
 
-    fn read_env_file(&mut self, path: &Path) -> Option<Vec<dotenv::EnvLine>> {
-        let (display, text) = self.read(path, FileKind::EnvFile)?;
+    /// `COMPOSE_FILE` (shell, else `.env`): the compose files, separated by
+    /// `COMPOSE_PATH_SEPARATOR` (default `:`, `;` on Windows), relative to the working
+    /// directory. compose stops when one is missing (compose-go `WithConfigFileEnv`).
+    fn compose_file_variable(&mut self) -> Result<Option<Vec<PathBuf>>, LoadError> {
         let variables = &self.workspace.variables;
-        match dotenv::parse(&text, &|name| variables.lookup(name)) {
+        let Some(value) = variables
+            .lookup("COMPOSE_FILE")
+            .filter(|v| !v.trim().is_empty())
+        else {
+            return Ok(None);
+        };
+        let separator = variables
+            .lookup("COMPOSE_PATH_SEPARATOR")
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| if cfg!(windows) { ";" } else { ":" }.to_string());
+        let source = variables.source("COMPOSE_FILE");
+        let mut files = Vec::new();
+        for name in value.split(separator.as_str()).filter(|n| !n.is_empty()) {
+            let path = self.workspace.root.join(name);
+            if path.is_file() {
+                files.push(path);
+                continue;
+            }
+            let message = format!("COMPOSE_FILE names {name}, which does not exist");
+            match &source {
+                Some(VarSource::DotEnv(location)) => {
+                    self.problem(FileKind::Compose, location.clone(), message);
+                }
+                _ => {
+                    return Err(LoadError(format!(
+                        "{message} (COMPOSE_FILE is set in the shell environment)"
+                    )));
+                }
+            }
+        }
+        let origin = match &source {
+            Some(VarSource::DotEnv(location)) => format!("{}:{}", location.file, location.line),
+            _ => "the shell environment".to_string(),
+        };
+        self.workspace
+            .notes
+            .push(format!("compose files from COMPOSE_FILE ({origin})"));
+        Ok(Some(files))
+    }
+
+    /// Reads an env file, interpolating with `variables` (the project's when `None`).
+    fn read_env_file(
+        &mut self,
+        path: &Path,
+        variables: Option<&Variables>,
+    ) -> Option<Vec<dotenv::EnvLine>> {
+        let (display, text) = self.read(path, FileKind::EnvFile)?;
+        let parsed = {
+            let variables = variables.unwrap_or(&self.workspace.variables);
+            dotenv::parse(&text, &|name| variables.lookup(name))
+        };
+        match parsed {
             Ok(lines) => Some(lines),
             Err(error) => {
                 let location = Location::new(&display, error.line, error.column);
@@ -393,20 +607,270 @@ impl Loader {
         }
     }
 
-    fn read_compose(&mut self, path: &Path) -> Option<compose::ComposeDocument> {
+    /// Reads one compose file, interpolating with `variables` (the project's when `None`).
+    fn read_compose(
+        &mut self,
+        path: &Path,
+        variables: Option<&Arc<Variables>>,
+    ) -> Option<compose::ComposeDocument> {
         let (display, text) = self.read(path, FileKind::Compose)?;
-        self.workspace.compose_files.push(Arc::clone(&display));
-        let variables = &self.workspace.variables;
-        let document = compose::read(&display, &text, &|name| variables.lookup(name));
-        for problem in &document.problems {
-            self.problem(
-                FileKind::Compose,
-                problem.location.clone(),
-                problem.message.clone(),
-            );
+        // A file two includes share is one file of the project.
+        if !self.workspace.compose_files.contains(&display) {
+            self.workspace.compose_files.push(Arc::clone(&display));
         }
+        if let Some(variables) = variables {
+            self.workspace
+                .included_variables
+                .insert(Arc::clone(&display), Arc::clone(variables));
+        }
+        let mut document = {
+            let variables = variables.map_or(&self.workspace.variables, |v| &**v);
+            compose::read(&display, &text, &|name| variables.lookup(name))
+        };
+        for problem in std::mem::take(&mut document.problems) {
+            self.problem(FileKind::Compose, problem.location, problem.message);
+        }
+        self.workspace
+            .interpolation_failures
+            .append(&mut document.interpolation_failures);
         self.workspace.sources.insert(display, text);
         Some(document)
+    }
+
+    /// Reads a compose file and the files it `include:`s, whose services join its own (its
+    /// own win by name, compose-go `ApplyInclude`). `working_dir` is where its relative paths
+    /// start; `variables` is `None` for the project's own files.
+    fn read_compose_tree(
+        &mut self,
+        path: &Path,
+        working_dir: &Path,
+        variables: Option<&Arc<Variables>>,
+        chain: &mut Vec<PathBuf>,
+    ) -> Option<compose::ComposeDocument> {
+        let mut document = self.read_compose(path, variables)?;
+        let base = relative_to(&self.workspace.project_dir, working_dir);
+        for service in &mut document.services {
+            rebase(service, &base);
+        }
+        if document.includes.is_empty() {
+            return Some(document);
+        }
+        chain.push(canonical(path));
+        let mut included = Vec::new();
+        for include in std::mem::take(&mut document.includes) {
+            included.extend(self.read_include(&include, working_dir, variables, chain));
+        }
+        chain.pop();
+        let own = std::mem::take(&mut document.services);
+        document.services = compose::merge(vec![
+            compose::ComposeDocument {
+                services: included,
+                ..Default::default()
+            },
+            compose::ComposeDocument {
+                services: own,
+                ..Default::default()
+            },
+        ]);
+        Some(document)
+    }
+
+    /// The services of one `include:` entry, read as a project of its own. What cannot be
+    /// read is a problem at the entry (compose refuses the project), and the project is then
+    /// known to be incomplete.
+    fn read_include(
+        &mut self,
+        include: &compose::Include,
+        working_dir: &Path,
+        variables: Option<&Arc<Variables>>,
+        chain: &mut Vec<PathBuf>,
+    ) -> Vec<ComposeService> {
+        let Some(first) = include.paths.first() else {
+            return Vec::new();
+        };
+        if is_remote(&first.value) {
+            self.workspace.includes_unread = true;
+            self.workspace.notes.push(format!(
+                "not read: remote include {} ({})",
+                first.value, first.location
+            ));
+            return Vec::new();
+        }
+        let project_dir = match &include.project_directory {
+            Some(dir) => working_dir.join(&dir.value),
+            None => working_dir
+                .join(&first.value)
+                .parent()
+                .map_or_else(|| working_dir.to_path_buf(), Path::to_path_buf),
+        };
+        let Some(env) = self.include_variables(include, working_dir, &project_dir, variables)
+        else {
+            self.workspace.includes_unread = true;
+            return Vec::new();
+        };
+        let mut documents = Vec::new();
+        for written in &include.paths {
+            let path = working_dir.join(&written.value);
+            let display = self.display(&path);
+            let problem = if chain.contains(&canonical(&path)) {
+                Some(format!(
+                    "`include` of {display} makes a cycle: it includes itself again"
+                ))
+            } else if !path.is_file() {
+                Some(format!("`include` names {display}, which does not exist"))
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                self.problem(FileKind::Compose, written.location.clone(), message);
+                self.workspace.includes_unread = true;
+                continue;
+            }
+            match self.read_compose_tree(&path, &project_dir, Some(&env), chain) {
+                Some(document) => documents.push(document),
+                None => self.workspace.includes_unread = true,
+            }
+        }
+        compose::merge(documents)
+    }
+
+    /// The variables an included project interpolates with: the including project's, then
+    /// its `env_file`s (by default its project directory's `.env`) for what those leave unset.
+    fn include_variables(
+        &mut self,
+        include: &compose::Include,
+        working_dir: &Path,
+        project_dir: &Path,
+        parent: Option<&Arc<Variables>>,
+    ) -> Option<Arc<Variables>> {
+        let mut variables =
+            parent.map_or_else(|| self.workspace.variables.clone(), |p| (**p).clone());
+        let files: Vec<(PathBuf, Option<&compose::Text>)> = if include.env_files.is_empty() {
+            let default = project_dir.join(".env");
+            if default.is_file() {
+                vec![(default, None)]
+            } else {
+                Vec::new()
+            }
+        } else {
+            include
+                .env_files
+                .iter()
+                .filter(|file| file.value != "/dev/null")
+                .map(|file| (working_dir.join(&file.value), Some(file)))
+                .collect()
+        };
+        let mut layer = HashMap::new();
+        let mut read = Vec::new();
+        for (path, written) in files {
+            let display = self.display(&path);
+            if !path.is_file() {
+                let location =
+                    written.map_or_else(|| include.location.clone(), |w| w.location.clone());
+                let message = format!("`include` env_file {display} does not exist");
+                self.problem(FileKind::Compose, location, message);
+                return None;
+            }
+            let lines = self.read_env_file(&path, Some(&variables))?;
+            for line in lines {
+                if let Some(value) = line.value {
+                    let location = Location::new(&display, line.line, line.column);
+                    layer.insert(line.name, (value, location));
+                }
+            }
+            read.push(display);
+        }
+        if !read.is_empty() {
+            variables.add_under(layer, read);
+        }
+        Some(Arc::new(variables))
+    }
+
+    /// compose starts a service that has `profiles` only when one of them is enabled
+    /// (`COMPOSE_PROFILES`, comma-separated; `*` enables all), or when the command line names
+    /// it (compose-go `ServiceConfig.HasProfile`).
+    fn apply_profiles(&mut self, named: &[String]) {
+        let enabled: Vec<String> = self
+            .workspace
+            .variables
+            .lookup("COMPOSE_PROFILES")
+            .map(|value| {
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (active, inactive) = std::mem::take(&mut self.workspace.services)
+            .into_iter()
+            .partition(|service| {
+                let profiles = &service.topology.profiles;
+                profiles.is_empty()
+                    || named.contains(&service.name)
+                    || enabled
+                        .iter()
+                        .any(|e| e == "*" || profiles.iter().any(|p| &p.value == e))
+            });
+        self.workspace.services = active;
+        self.workspace.inactive_services = inactive;
+        self.workspace.profiles = enabled;
+    }
+
+    /// Other compose files beside the main one, each as `docker compose -f` would take it.
+    /// A file without services (only networks or `x-` blocks) is not a project.
+    fn find_variants(&mut self, main_files: &[PathBuf]) {
+        let dir = self.workspace.project_dir.clone();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        let main_displays: Vec<Arc<str>> = main_files.iter().map(|f| self.display(f)).collect();
+        let mut candidates: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| {
+                path.file_name()
+                    .is_some_and(|name| is_variant_name(&name.to_string_lossy()))
+                    && path.is_file()
+            })
+            .collect();
+        candidates.sort();
+        let main_services: Vec<&str> = self
+            .workspace
+            .services
+            .iter()
+            .chain(&self.workspace.inactive_services)
+            .map(|s| s.name.as_str())
+            .collect();
+        let mut variants = Vec::new();
+        for path in candidates {
+            let display = display_path(&self.workspace.root, &path);
+            if main_displays.contains(&display) {
+                continue;
+            }
+            let kind = match source::read_text(&path) {
+                Ok(text) => {
+                    let variables = &self.workspace.variables;
+                    let document = compose::read(&display, &text, &|name| variables.lookup(name));
+                    if document.services.is_empty() && document.problems.is_empty() {
+                        continue;
+                    }
+                    variant_kind(&document, &main_services)
+                }
+                // Unreadable: checking it alone reports why.
+                Err(_) => VariantKind::Standalone,
+            };
+            let files = match (kind, main_files.first()) {
+                (VariantKind::Fragment, Some(main)) => vec![main.clone(), path],
+                _ => vec![path],
+            };
+            variants.push(VariantFile {
+                display,
+                files,
+                kind,
+            });
+        }
+        self.workspace.variants = variants;
     }
 
     /// Resolves `extends:` chains, from this project or from another compose file.
@@ -486,6 +950,7 @@ impl Loader {
             entrypoint: None,
             network_mode: None,
             extends: None,
+            topology: compose::Topology::default(),
         });
     }
 
@@ -499,7 +964,7 @@ impl Loader {
             let state = if !path.exists() {
                 EnvFileState::Missing
             } else {
-                self.read_env_file(&path)
+                self.read_env_file(&path, None)
                     .map_or(EnvFileState::Broken, EnvFileState::Loaded)
             };
             self.workspace.env_files.insert(display, state);
@@ -639,5 +1104,49 @@ mod tests {
             &*display_path(root, Path::new("ws/../lib/x.py")),
             "../lib/x.py"
         );
+    }
+
+    #[test]
+    fn variant_names_are_compose_files_beside_the_main_one_but_not_overrides() {
+        for name in [
+            "docker-compose.prod.yml",
+            "docker-compose.local.yaml",
+            "compose.dev.yaml",
+            "docker-compose-staging.yml",
+            "Docker-Compose.CI.yml",
+        ] {
+            assert!(is_variant_name(name), "{name}");
+        }
+        for name in [
+            "docker-compose.yml",
+            "compose.yaml",
+            "docker-compose.override.yml",
+            "compose.prod.override.yaml",
+            "docker-compose.prod.json",
+            "compose.yml.bak",
+            "my-compose.prod.yml",
+            "docker-compose..yml",
+        ] {
+            assert!(!is_variant_name(name), "{name}");
+        }
+    }
+
+    fn kind_of(text: &str, main: &[&str]) -> VariantKind {
+        let document = compose::read(&Arc::from("v.yml"), text, &|_| None);
+        variant_kind(&document, main)
+    }
+
+    #[test]
+    fn a_variant_is_standalone_only_when_it_is_a_whole_project_replacing_the_main_one() {
+        let main = ["api", "db"];
+        let whole = "services:\n  api:\n    build: .\n  db:\n    image: postgres\n";
+        assert_eq!(kind_of(whole, &main), VariantKind::Standalone);
+        let no_image = "services:\n  api:\n    environment: {A: b}\n";
+        assert_eq!(kind_of(no_image, &main), VariantKind::Fragment);
+        let needs_main = "services:\n  api:\n    build: .\n    depends_on: [db]\n";
+        assert_eq!(kind_of(needs_main, &main), VariantKind::Fragment);
+        let adds_services = "services:\n  worker:\n    build: ./worker\n";
+        assert_eq!(kind_of(adds_services, &main), VariantKind::Fragment);
+        assert_eq!(kind_of(adds_services, &[]), VariantKind::Standalone);
     }
 }

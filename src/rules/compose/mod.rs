@@ -5,6 +5,9 @@ mod invalid_interpolation;
 mod parse_error;
 mod required_variable_missing;
 mod variable_unset;
+mod variant_drops_otel;
+
+pub use variant_drops_otel::drop_explained;
 
 pub use env_file_missing::EnvFileMissing;
 
@@ -16,4 +19,5 @@ pub const RULES: &[&dyn Rule] = &[
     &variable_unset::VariableUnset,
     &required_variable_missing::RequiredVariableMissing,
     &invalid_interpolation::InvalidInterpolation,
+    &variant_drops_otel::VariantDropsOtel,
 ];

@@ -1,15 +1,19 @@
 use crate::knowledge::otel;
-use crate::resolve::Project;
+use crate::resolve::{HostKind, HostName, InactiveService, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that an endpoint host without a domain (`otel-collector`) is a service of the
-    /// compose project.
+    /// Checks that an endpoint host without a domain (`otel-collector`) resolves inside the
+    /// compose network: a service that compose starts, its `container_name` or a network
+    /// alias, or, in the sending container, a `links` alias or an `extra_hosts` entry. A
+    /// container with `network_mode: host` is outside the compose network: only its
+    /// `extra_hosts` resolve there.
     ///
     /// ## Why is this bad?
-    /// Inside a compose network, bare names resolve to services. A name that is no service
-    /// (a typo, a collector that was never added, a service renamed) fails DNS on every export.
+    /// Inside a compose network, bare names resolve only to what compose registers. A name
+    /// that is none of those (a typo, a collector that was never added, a service renamed, a
+    /// service of a profile that is not enabled) fails DNS on every export.
     ///
     /// ## Example
     /// ```yaml
@@ -26,9 +30,9 @@ declare_rule! {
 
 impl Check for EndpointUnknownHost {
     fn check(&self, project: &Project, out: &mut Findings) {
-        // Without compose files, or with `include:`d ones not read, the list of services is
-        // not known.
-        if project.compose_files.is_empty() || project.includes_files {
+        // Without compose files there is no compose network to know; with an `include:` that
+        // could not be read, some of its names are unknown.
+        if project.compose_files.is_empty() || project.includes_unread {
             return;
         }
         for service in project.services.iter().filter(|s| s.reads_otel_env()) {
@@ -45,13 +49,60 @@ impl Check for EndpointUnknownHost {
             let Some(url::Host::Domain(host)) = url.host() else {
                 continue;
             };
-            if host.contains('.')
-                || otel::is_loopback_host(host)
-                || project.service_names().any(|n| n == host)
-            {
+            if host.contains('.') || otel::is_loopback_host(host) {
                 continue;
             }
-            let names: Vec<&str> = project.service_names().collect();
+            let files = project.compose_files.join(", ");
+            match project.compose_host(service, host) {
+                // `network_mode: host` leaves the compose network: only `/etc/hosts` entries
+                // (`extra_hosts`) still resolve there.
+                Some(what) if service.network_mode_host && what.kind.is_network_name() => {
+                    out.service(
+                        &Self::META,
+                        service,
+                        location,
+                        format!(
+                            "{name} is \"{value}\", but `{}` runs with network_mode: host, outside the compose network, where `{host}` ({}) does not resolve.",
+                            service.name,
+                            what.describe(),
+                        ),
+                        format!(
+                            "publish the port of {} and send to it on localhost: {}",
+                            what.service,
+                            value.replacen(host, "localhost", 1)
+                        ),
+                    );
+                    continue;
+                }
+                Some(_) => continue,
+                None => {}
+            }
+            if let Some((inactive, what)) = project.inactive_host(host) {
+                out.service(
+                    &Self::META,
+                    service,
+                    location,
+                    format!(
+                        "{name} is \"{value}\", but `{host}` is {}: {}. The name will not resolve.",
+                        describe_inactive(what),
+                        profile_state(project, inactive)
+                    ),
+                    format!(
+                        "enable its profile when starting the project: COMPOSE_PROFILES={} (in .env or the shell), or `docker compose --profile {} up`; or remove `profiles` from {} ({})",
+                        inactive.profiles.join(","),
+                        inactive.profiles.first().map_or("", String::as_str),
+                        inactive.name,
+                        inactive.location
+                    ),
+                );
+                continue;
+            }
+            let names: Vec<&str> = project
+                .network_hosts
+                .iter()
+                .chain(&service.own_hosts)
+                .map(|h| h.name.as_str())
+                .collect();
             let closest = names
                 .iter()
                 .min_by_key(|n| crate::rules::edit_distance(n, host))
@@ -62,21 +113,64 @@ impl Check for EndpointUnknownHost {
                     value.replacen(host, candidate, 1)
                 ),
                 None => format!(
-                    "add a `{host}` service (e.g. an OpenTelemetry Collector) to {}, or fix the host name",
-                    project.compose_files.join(", ")
+                    "add a `{host}` service (e.g. an OpenTelemetry Collector) to {files}, or fix the host name"
                 ),
             };
+            let services: Vec<&str> = project.service_names().collect();
+            // A `links` alias or an `extra_hosts` entry of another container is a near miss
+            // worth naming: it resolves there, not here.
+            let elsewhere = project
+                .services
+                .iter()
+                .flat_map(|other| other.own_hosts.iter().map(move |h| (other, h)))
+                .find(|(_, h)| h.is(host))
+                .map(|(other, h)| {
+                    format!(
+                        " It is {} ({}): only {}'s container resolves it.",
+                        h.describe(),
+                        h.location,
+                        other.name
+                    )
+                })
+                .unwrap_or_default();
             out.service(
                 &Self::META,
                 service,
                 location,
                 format!(
-                    "{name} is \"{value}\", but `{host}` is not a service in {} (services: {}): the name will not resolve.",
-                    project.compose_files.join(", "),
-                    names.join(", ")
+                    "{name} is \"{value}\", but `{host}` is no service, container_name, network alias or extra_hosts entry in {files} (services: {}): the name will not resolve.{elsewhere}",
+                    services.join(", ")
                 ),
                 hint,
             );
         }
     }
+}
+
+fn describe_inactive(what: &HostName) -> String {
+    match what.kind {
+        HostKind::Service => "a service that compose does not start".to_string(),
+        _ => format!(
+            "{} ({}), a service that compose does not start",
+            what.describe(),
+            what.location
+        ),
+    }
+}
+
+fn profile_state(project: &Project, inactive: &InactiveService) -> String {
+    let profiles: Vec<String> = inactive.profiles.iter().map(|p| format!("`{p}`")).collect();
+    let enabled = if project.profiles.is_empty() {
+        "none is enabled (COMPOSE_PROFILES is not set)".to_string()
+    } else {
+        format!(
+            "COMPOSE_PROFILES enables only {}",
+            project.profiles.join(",")
+        )
+    };
+    format!(
+        "it starts only with the profile{} {}, and {enabled}",
+        if profiles.len() == 1 { "" } else { "s" },
+        profiles.join(" or ")
+    )
 }
