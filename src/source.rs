@@ -161,9 +161,19 @@ pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
 /// lines ahead, and returns its 1-based position. Parsers report where a value starts; findings
 /// want the exact token inside it (`--traces_exporter` inside a command string).
 pub fn find_from(text: &str, line: u32, column: u32, needle: &str) -> Option<(u32, u32)> {
-    const LOOKAHEAD_LINES: usize = 8;
     let first = line.checked_sub(1)? as usize;
-    for (index, source_line) in text.lines().skip(first).take(LOOKAHEAD_LINES).enumerate() {
+    find_in(text.lines().skip(first), line, column, needle)
+}
+
+/// `find_from` over the lines that start at `line`.
+fn find_in<'a>(
+    lines: impl Iterator<Item = &'a str>,
+    line: u32,
+    column: u32,
+    needle: &str,
+) -> Option<(u32, u32)> {
+    const LOOKAHEAD_LINES: usize = 8;
+    for (index, source_line) in lines.take(LOOKAHEAD_LINES).enumerate() {
         let start_char = if index == 0 {
             column.saturating_sub(1) as usize
         } else {
@@ -181,9 +191,63 @@ pub fn find_from(text: &str, line: u32, column: u32, needle: &str) -> Option<(u3
     None
 }
 
+/// A file's text with where each of its lines starts: a compose file of thousands of services
+/// is searched for thousands of words, each from its own line, without rescanning the file.
+#[derive(Debug, Clone, Default)]
+pub struct SourceText {
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    pub fn new(text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        SourceText { text, line_starts }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Text that a position can be searched in.
+pub trait Locate {
+    /// `find_from` in this text.
+    fn find_from(&self, line: u32, column: u32, needle: &str) -> Option<(u32, u32)>;
+}
+
+impl Locate for String {
+    fn find_from(&self, line: u32, column: u32, needle: &str) -> Option<(u32, u32)> {
+        find_from(self, line, column, needle)
+    }
+}
+
+impl Locate for SourceText {
+    fn find_from(&self, line: u32, column: u32, needle: &str) -> Option<(u32, u32)> {
+        let start = *self.line_starts.get(line.checked_sub(1)? as usize)?;
+        find_in(self.text[start..].lines(), line, column, needle)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_indexed_text_finds_what_the_plain_one_finds() {
+        let text = "a: 1\nb: x --flag y\n\nc: --flag\n";
+        let indexed = SourceText::new(text.to_string());
+        for (line, column) in [(1, 1), (2, 1), (2, 8), (3, 1), (4, 1), (9, 1)] {
+            assert_eq!(
+                indexed.find_from(line, column, "--flag"),
+                find_from(text, line, column, "--flag"),
+                "{line}:{column}"
+            );
+        }
+        assert_eq!(indexed.find_from(2, 1, "--flag"), Some((2, 6)));
+    }
 
     #[test]
     fn text_with_a_nul_byte_is_binary_on_its_line() {

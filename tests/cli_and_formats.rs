@@ -469,3 +469,36 @@ fn a_consequence_is_folded_into_its_cause() {
         "{message}"
     );
 }
+
+#[test]
+fn one_unset_key_in_a_thousand_services_is_one_finding_and_a_short_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut compose = String::from("services:\n");
+    for i in 0..1000 {
+        compose.push_str(&format!(
+            "  svc-{i}:\n    image: python:3.12-slim\n    command: opentelemetry-instrument python app.py\n    environment:\n      OTEL_SERVICE_NAME: svc-{i}\n      OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf\n      OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io\n      OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${{HONEYCOMB_API_KEY}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("docker-compose.yml"), compose).unwrap();
+    let path = dir.path().to_str().unwrap();
+    let report = json(&doctor(&["lint", path, "--format", "json"]));
+    let findings = report["findings"].as_array().unwrap();
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["honeycomb/key-unset"]);
+    assert_eq!(findings[0]["services"].as_array().unwrap().len(), 1000);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("1000 services send an empty key because HONEYCOMB_API_KEY is not set"),
+        "{message}"
+    );
+    let human = doctor(&["lint", path, "--no-color"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    let verdict = text.lines().last().unwrap();
+    assert_eq!(
+        verdict,
+        "✗ 1 error, 0 warnings in 1000 services — Honeycomb will receive nothing from svc-0, svc-1, svc-2, svc-3, svc-4 and 995 more."
+    );
+}

@@ -10,7 +10,7 @@ use super::image::files::join_image_path;
 use super::image::{Build, ImageContents};
 use crate::knowledge::otel;
 use crate::shell;
-use crate::source::{Location, find_from};
+use crate::source::{Locate, Location};
 use crate::workspace::compose::{CommandLine, ComposeService};
 use crate::workspace::dockerfile::{Args, Instruction};
 use crate::workspace::{Parsed, Workspace};
@@ -139,7 +139,9 @@ fn compose_command(workspace: &Workspace, line: &CommandLine) -> Command {
         },
         CommandLine::Shell(text) => Command {
             words: split_located(
-                workspace.source(&text.location.file),
+                workspace
+                    .source(&text.location.file)
+                    .map(|s| s as &dyn Locate),
                 &text.value,
                 &text.location,
             ),
@@ -157,7 +159,7 @@ fn dockerfile_command(
     instruction: &Instruction,
 ) -> Command {
     let location = Location::new(file, instruction.line, instruction.column);
-    let source = workspace.source(file);
+    let source = workspace.source(file).map(|s| s as &dyn Locate);
     let words = match &instruction.args {
         Args::Exec(items) => items
             .iter()
@@ -180,7 +182,7 @@ fn dockerfile_command(
 
 /// Splits a command string into words, each located in the source where it can be found
 /// (searching forward from the previous word), else at the command's start.
-fn split_located(source: Option<&str>, text: &str, start: &Location) -> Vec<CommandWord> {
+fn split_located(source: Option<&dyn Locate>, text: &str, start: &Location) -> Vec<CommandWord> {
     let mut cursor = start.clone();
     shell::split(text)
         .into_iter()
@@ -195,11 +197,11 @@ fn split_located(source: Option<&str>, text: &str, start: &Location) -> Vec<Comm
         .collect()
 }
 
-fn locate(source: Option<&str>, from: &Location, needle: &str) -> Option<Location> {
+fn locate(source: Option<&dyn Locate>, from: &Location, needle: &str) -> Option<Location> {
     if needle.is_empty() {
         return None;
     }
-    let (line, column) = find_from(source?, from.line, from.column, needle)?;
+    let (line, column) = source?.find_from(from.line, from.column, needle)?;
     Some(Location::new(&from.file, line, column))
 }
 
@@ -506,7 +508,8 @@ mod tests {
 
     fn words(text: &str) -> Vec<CommandWord> {
         let file: Arc<str> = Arc::from("Dockerfile");
-        split_located(Some(text), text, &Location::new(&file, 1, 1))
+        let source = text.to_string();
+        split_located(Some(&source), text, &Location::new(&file, 1, 1))
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use crate::source::{self, Location, ReadError};
+use crate::source::{self, Location, ReadError, SourceText};
 use compose::{ComposeService, InterpolationFailure};
 
 /// What to read, as the command line says it.
@@ -183,7 +183,7 @@ pub struct Workspace {
     pub env_files: HashMap<Arc<str>, EnvFileState>,
     pub dockerfiles: HashMap<Arc<str>, dockerfile::Dockerfile>,
     /// The text of compose files and Dockerfiles, to point findings inside a value.
-    sources: HashMap<Arc<str>, String>,
+    sources: HashMap<Arc<str>, SourceText>,
     /// The ignore pragmas and line digests of every file read.
     pub lines: HashMap<Arc<str>, lines::LineIndex>,
     pub contexts: HashMap<Arc<str>, BuildContext>,
@@ -226,8 +226,8 @@ pub enum VariantKind {
 }
 
 impl Workspace {
-    pub fn source(&self, file: &str) -> Option<&str> {
-        self.sources.get(file).map(String::as_str)
+    pub fn source(&self, file: &str) -> Option<&SourceText> {
+        self.sources.get(file)
     }
 
     /// A path written in a compose file, on disk.
@@ -633,7 +633,9 @@ impl Loader {
         self.workspace
             .interpolation_failures
             .append(&mut document.interpolation_failures);
-        self.workspace.sources.insert(display, text);
+        self.workspace
+            .sources
+            .insert(display, SourceText::new(text));
         Some(document)
     }
 
@@ -913,7 +915,9 @@ impl Loader {
         let (display, text) = self.read(&path, FileKind::Compose)?;
         let variables = &self.workspace.variables;
         let document = compose::read(&display, &text, &|name| variables.lookup(name));
-        self.workspace.sources.insert(display, text);
+        self.workspace
+            .sources
+            .insert(display, SourceText::new(text));
         document.services.into_iter().find(|s| s.name == name)
     }
 
@@ -1005,7 +1009,9 @@ impl Loader {
                 self.workspace
                     .dockerfiles
                     .insert(Arc::clone(&display), dockerfile);
-                self.workspace.sources.insert(display, text);
+                self.workspace
+                    .sources
+                    .insert(display, SourceText::new(text));
             }
             Err(error) => {
                 let location = Location::new(&display, error.line, 1);

@@ -13,7 +13,7 @@ use super::environment::{EnvOrigin, EnvVar};
 use super::installers::{self, Effect, Image, InstalledPackage, SYSTEM_SITE};
 use crate::knowledge::python;
 use crate::shell;
-use crate::source::{Location, find_from};
+use crate::source::{Locate, Location};
 use crate::workspace::compose::ComposeService;
 use crate::workspace::dockerfile::{Args, Dockerfile, Instruction};
 use crate::workspace::interpolate::interpolate;
@@ -851,7 +851,7 @@ impl Image for ImageView<'_> {
         self.build
             .workspace
             .source(&run.file)
-            .and_then(|source| find_from(source, run.line, run.column, word))
+            .and_then(|source| source.find_from(run.line, run.column, word))
             .map_or_else(
                 || run.clone(),
                 |(line, column)| Location::new(&run.file, line, column),
