@@ -42,8 +42,9 @@ pub enum ProtocolSource<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EndpointSource<'a> {
-    /// `OTLPSpanExporter(endpoint=...)` or `HoneycombOptions(endpoint=...)` in code.
-    Code(&'a str, &'a Location),
+    /// `OTLPSpanExporter(endpoint=...)` or `HoneycombOptions(endpoint=...)` in code: the URL
+    /// it evaluates to, and the code.
+    Code(&'a str, &'a CodeSetting),
     Setting {
         setting: Setting<'a>,
         signal_specific: bool,
@@ -100,7 +101,8 @@ impl ExportPlan<'_> {
     pub fn endpoint_location(&self) -> Option<&Location> {
         match &self.endpoint {
             EndpointSource::Setting { setting, .. } => Some(setting.location),
-            EndpointSource::Code(_, location) | EndpointSource::Unknown(location) => Some(location),
+            EndpointSource::Code(_, code) => Some(&code.location),
+            EndpointSource::Unknown(location) => Some(location),
             EndpointSource::HoneycombDefault | EndpointSource::Default => None,
         }
     }
@@ -109,7 +111,17 @@ impl ExportPlan<'_> {
     pub fn endpoint_text(&self) -> Option<(&str, String)> {
         match &self.endpoint {
             EndpointSource::Setting { setting, .. } => Some((setting.value, setting.describe())),
-            EndpointSource::Code(url, _) => Some((url, "the endpoint passed in code".into())),
+            EndpointSource::Code(url, code) => {
+                let name = match &code.variable {
+                    // `os.getenv("X", "default")` with X unset: the default is used.
+                    Some(variable) => format!(
+                        "the code's default for {variable} ({}), which the service does not set,",
+                        code.location
+                    ),
+                    None => "the endpoint passed in code".into(),
+                };
+                Some((url, name))
+            }
             _ => None,
         }
     }
@@ -305,8 +317,11 @@ fn protocol(service: &Service, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
     if service.instrument.is_some() && service.has_package(python::DISTRO) == Some(true) {
         return (Protocol::Grpc, ProtocolSource::DistroDefault);
     }
+    // A language's default applies only where the SDK is set up from the environment alone;
+    // code may build any exporter.
     let default = service
         .language
+        .filter(|_| service.sdk_from_environment())
         .and_then(|language| Some((otel::default_protocol(language)?, language)));
     match default {
         Some((protocol, language)) => (protocol, ProtocolSource::LanguageDefault(language)),
@@ -322,7 +337,19 @@ fn endpoint(service: &Service, sdk: Sdk) -> EndpointSource<'_> {
         .find_map(|e| e.endpoint.as_ref());
     if let Some(code) = in_code.filter(|_| sdk == Sdk::OpenTelemetry) {
         match (code.known, code.value.as_deref()) {
-            (true, Some(url)) => return EndpointSource::Code(url, &code.location),
+            // Read from a variable the service sets: the fix is where that is set.
+            (true, Some(_))
+                if code
+                    .variable
+                    .as_deref()
+                    .is_some_and(|v| service.setting(v).is_some()) =>
+            {
+                return EndpointSource::Setting {
+                    setting: service.code_setting(code, "OTLPSpanExporter(endpoint=...)"),
+                    signal_specific: true,
+                };
+            }
+            (true, Some(url)) => return EndpointSource::Code(url, code),
             // `endpoint=None` (an unset variable): the exporter reads the environment.
             (true, None) => {}
             (false, _) => return EndpointSource::Unknown(&code.location),
@@ -346,7 +373,7 @@ fn endpoint(service: &Service, sdk: Sdk) -> EndpointSource<'_> {
     if let Some(code) = distro_option(service, "traces_endpoint")
         && let Some(url) = code.text()
     {
-        return EndpointSource::Code(url, &code.location);
+        return EndpointSource::Code(url, code);
     }
     if let Some(setting) = service.setting("HONEYCOMB_API_ENDPOINT") {
         return EndpointSource::Setting {
@@ -357,7 +384,7 @@ fn endpoint(service: &Service, sdk: Sdk) -> EndpointSource<'_> {
     match distro_option(service, "endpoint") {
         Some(code) if !code.known => EndpointSource::Unknown(&code.location),
         Some(code) => code.text().map_or(EndpointSource::HoneycombDefault, |url| {
-            EndpointSource::Code(url, &code.location)
+            EndpointSource::Code(url, code)
         }),
         None => EndpointSource::HoneycombDefault,
     }

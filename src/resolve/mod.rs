@@ -355,7 +355,9 @@ impl Service {
     /// container has it (anchored where that is set), else the code itself.
     pub fn code_setting<'a>(&'a self, code: &'a CodeSetting, name: &'a str) -> Setting<'a> {
         if let Some(setting) = code.variable.as_deref().and_then(|v| self.setting(v)) {
+            // The value as the code computes it (`os.getenv("HOST") + "/v1/traces"`).
             return Setting {
+                value: code.value.as_deref().unwrap_or(setting.value),
                 code: Some(code),
                 ..setting
             };
@@ -368,6 +370,13 @@ impl Service {
             env: None,
             code: Some(code),
         }
+    }
+
+    /// Whether an agent or auto-instrumentation sets the SDK up from the environment alone,
+    /// so that the language's defaults (its protocol) apply: `opentelemetry-instrument` for
+    /// Python. Other languages' agents join here as they are analysed.
+    pub fn sdk_from_environment(&self) -> bool {
+        self.instrument.is_some()
     }
 
     /// Who sets tracing up in the service.
