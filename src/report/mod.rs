@@ -139,6 +139,8 @@ impl Report {
 
 pub const TOOL_NAME: &str = "otel-doctor";
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Where users learn about the tool (SARIF's `informationUri`): Cargo.toml's `repository`.
+pub const TOOL_REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// Renders the report in a format. The human format carries ANSI styles; the writer keeps or
 /// strips them.
