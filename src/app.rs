@@ -12,6 +12,7 @@ use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, ListenArgs, Options, R
 use crate::config::{ConfigError, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
 use crate::listen;
+use crate::manual;
 use crate::policy;
 use crate::probe;
 use crate::redact::Redactor;
@@ -87,6 +88,21 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Listen(args)) => run_listen(&args, options),
+        Some(Command::Completions { shell }) => {
+            write_output(&manual::completions(shell), options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man { out_dir: None }) => {
+            let page = manual::page()
+                .map_err(|e| AppError(format!("cannot render the manual page: {e}")))?;
+            write_output(&page, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man { out_dir: Some(dir) }) => {
+            manual::write_pages(&dir)
+                .map_err(|e| AppError(format!("cannot write {}: {e}", display(&dir))))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
