@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::checklist;
-use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, ListenArgs, Options, ReceiverArgs};
+use crate::cli::{
+    CheckArgs, Cli, Command, FailOn, Format, ListenArgs, Options, ReceiverArgs, ShowEnv,
+};
 use crate::config::{ConfigError, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
 use crate::listen;
@@ -206,6 +208,11 @@ fn diagnose_with(
     let mut report = checklist::report(root, &project, &variants, &wanted, findings, load_time);
     report.verbose = options.verbose;
     report.quiet = options.quiet;
+    if options.show_env == ShowEnv::Sdk {
+        for service in &mut report.services {
+            service.environment.retain(|var| var.read_by_sdk);
+        }
+    }
     if matches!(steps, Steps::Key | Steps::Canary) {
         report.steps.retain(|step| step.id == WORKSPACE_STEP);
     }

@@ -119,6 +119,15 @@ pub enum FailOn {
     Never,
 }
 
+/// Which of a service's variables the reports list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowEnv {
+    /// Those the OpenTelemetry SDK reads, and those interpolated into them
+    Sdk,
+    /// Every variable the container receives
+    All,
+}
+
 #[derive(Debug, Args)]
 pub struct Options {
     /// Output format
@@ -164,6 +173,9 @@ pub struct Options {
     /// Also show each service's effective configuration
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Which variables the JSON report and -v list (secret values are masked either way)
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ShowEnv::Sdk, global = true)]
+    pub show_env: ShowEnv,
     /// No colour (also when NO_COLOR is set or the output is not a terminal)
     #[arg(long, global = true)]
     pub no_color: bool,

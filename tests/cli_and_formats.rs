@@ -61,6 +61,34 @@ fn json_has_the_documented_shape() {
         service_name,
         &serde_json::json!({"name": "OTEL_SERVICE_NAME", "value": "backend-flask", "file": "docker-compose.yml", "line": 8, "from": "environment"})
     );
+    // By default, only what the SDK reads (and what is interpolated into it).
+    let names = |service: &Value| -> Vec<String> {
+        service["environment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(backend),
+        [
+            "OTEL_SERVICE_NAME",
+            "OTEL_EXPORTER_OTLP_PROTOCOL",
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "OTEL_EXPORTER_OTLP_HEADERS"
+        ]
+    );
+    assert!(names(&report["services"][3]).is_empty(), "db reads no OTel");
+    let all = json(&doctor(&[
+        "lint",
+        "fixtures/cruddur",
+        "--format",
+        "json",
+        "--show-env",
+        "all",
+    ]));
+    let backend = &all["services"][0];
     let flask_env = backend["environment"]
         .as_array()
         .unwrap()
@@ -69,6 +97,10 @@ fn json_has_the_documented_shape() {
         .unwrap();
     assert_eq!(flask_env["from"], "dockerfile");
     assert_eq!(flask_env["file"], "backend-flask/Dockerfile");
+    assert_eq!(
+        all["services"][3]["environment"][1],
+        serde_json::json!({"name": "POSTGRES_PASSWORD", "value": "****", "file": "docker-compose.yml", "line": 41, "from": "environment"})
+    );
     for step in report["steps"].as_array().unwrap() {
         assert_eq!(
             keys(step)[..5],

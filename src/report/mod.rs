@@ -60,10 +60,14 @@ pub struct Step {
 #[derive(Debug, Clone)]
 pub struct EnvironmentEntry {
     pub name: String,
+    /// With secrets masked.
     pub value: String,
     pub file: Arc<str>,
     pub line: u32,
     pub from: EnvOrigin,
+    /// Read by the service's OpenTelemetry SDK, or interpolated into a value it reads: what
+    /// reports list unless `--show-env all`.
+    pub read_by_sdk: bool,
 }
 
 #[derive(Debug, Clone)]
