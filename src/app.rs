@@ -8,10 +8,13 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::checklist;
-use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, ListenArgs, Options, ReceiverArgs};
+use crate::cli::{
+    CheckArgs, Cli, Command, FailOn, Format, ListenArgs, Options, ReceiverArgs, ShowEnv,
+};
 use crate::config::{ConfigError, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
 use crate::listen;
+use crate::manual;
 use crate::policy;
 use crate::probe;
 use crate::redact::Redactor;
@@ -87,6 +90,21 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Listen(args)) => run_listen(&args, options),
+        Some(Command::Completions { shell }) => {
+            write_output(&manual::completions(shell), options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man { out_dir: None }) => {
+            let page = manual::page()
+                .map_err(|e| AppError(format!("cannot render the manual page: {e}")))?;
+            write_output(&page, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man { out_dir: Some(dir) }) => {
+            manual::write_pages(&dir)
+                .map_err(|e| AppError(format!("cannot write {}: {e}", display(&dir))))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -190,6 +208,11 @@ fn diagnose_with(
     let mut report = checklist::report(root, &project, &variants, &wanted, findings, load_time);
     report.verbose = options.verbose;
     report.quiet = options.quiet;
+    if options.show_env == ShowEnv::Sdk {
+        for service in &mut report.services {
+            service.environment.retain(|var| var.read_by_sdk);
+        }
+    }
     if matches!(steps, Steps::Key | Steps::Canary) {
         report.steps.retain(|step| step.id == WORKSPACE_STEP);
     }

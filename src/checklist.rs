@@ -7,6 +7,8 @@ use std::time::Duration;
 use crate::finding::{
     Finding, Severity, WORKSPACE_STEP, service_step, step_variant, variant_service_step,
 };
+use crate::knowledge::otel;
+use crate::redact;
 use crate::report::{EnvironmentEntry, Report, ServiceSummary, Status, Step};
 use crate::resolve::{Project, Sdk, Service};
 use crate::rules;
@@ -262,11 +264,19 @@ fn route_summary(service: &Service) -> String {
 }
 
 fn summary(service: &Service) -> ServiceSummary {
+    let language = service.language.map(|l| l.name());
+    let sdk_reads = |name: &str| otel::read_by_sdk(name, language);
+    let interpolated: Vec<&str> = service
+        .env
+        .iter()
+        .filter(|var| sdk_reads(&var.name))
+        .flat_map(|var| var.uses.iter().map(|u| u.name.as_str()))
+        .collect();
     ServiceSummary {
         name: service.name.clone(),
         step: service.step_id(),
         variant: service.variant.clone(),
-        language: service.language.map(|l| l.name()),
+        language,
         dockerfile: service.dockerfile.clone(),
         uses_opentelemetry: service.uses_opentelemetry(),
         command: service.command.as_ref().map(|c| c.text()),
@@ -275,10 +285,11 @@ fn summary(service: &Service) -> ServiceSummary {
             .iter()
             .map(|var| EnvironmentEntry {
                 name: var.name.clone(),
-                value: var.value.clone(),
+                value: redact::mask_value(&var.name, &var.value),
                 file: var.location.file.clone(),
                 line: var.location.line,
                 from: var.origin,
+                read_by_sdk: sdk_reads(&var.name) || interpolated.contains(&var.name.as_str()),
             })
             .collect(),
     }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 #[command(
     name = "otel-doctor",
     version,
+    propagate_version = true,
     about = "Why does Honeycomb see nothing? Checks a workspace's OpenTelemetry setup, the \
              Honeycomb key, and sends a canary span.",
     after_help = "Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, \
@@ -41,6 +42,18 @@ pub enum Command {
     Explain {
         /// A rule id, e.g. config/exporter-not-otlp
         rule: String,
+    },
+    /// Shell completions, to source from the shell's startup file
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff) on standard output, or every page with --out-dir
+    Man {
+        /// Write otel-doctor.1 and one otel-doctor-SUBCOMMAND.1 per subcommand into DIR
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
     },
 }
 
@@ -106,6 +119,15 @@ pub enum FailOn {
     Never,
 }
 
+/// Which of a service's variables the reports list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowEnv {
+    /// Those the OpenTelemetry SDK reads, and those interpolated into them
+    Sdk,
+    /// Every variable the container receives
+    All,
+}
+
 #[derive(Debug, Args)]
 pub struct Options {
     /// Output format
@@ -151,6 +173,9 @@ pub struct Options {
     /// Also show each service's effective configuration
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Which variables the JSON report and -v list (secret values are masked either way)
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ShowEnv::Sdk, global = true)]
+    pub show_env: ShowEnv,
     /// No colour (also when NO_COLOR is set or the output is not a terminal)
     #[arg(long, global = true)]
     pub no_color: bool,

@@ -11,6 +11,7 @@ pub mod config;
 pub mod finding;
 pub mod knowledge;
 pub mod listen;
+pub mod manual;
 pub mod policy;
 pub mod probe;
 pub mod redact;

@@ -7,7 +7,9 @@ fn main() -> ExitCode {
     match otel_doctor::app::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("otel-doctor: {error}");
+            // Shapes only: the secrets of the project are not known when it could not be read.
+            let message = otel_doctor::redact::Redactor::default().redact(&error.to_string());
+            eprintln!("otel-doctor: {message}");
             ExitCode::from(2)
         }
     }

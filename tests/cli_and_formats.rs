@@ -61,6 +61,34 @@ fn json_has_the_documented_shape() {
         service_name,
         &serde_json::json!({"name": "OTEL_SERVICE_NAME", "value": "backend-flask", "file": "docker-compose.yml", "line": 8, "from": "environment"})
     );
+    // By default, only what the SDK reads (and what is interpolated into it).
+    let names = |service: &Value| -> Vec<String> {
+        service["environment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(backend),
+        [
+            "OTEL_SERVICE_NAME",
+            "OTEL_EXPORTER_OTLP_PROTOCOL",
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "OTEL_EXPORTER_OTLP_HEADERS"
+        ]
+    );
+    assert!(names(&report["services"][3]).is_empty(), "db reads no OTel");
+    let all = json(&doctor(&[
+        "lint",
+        "fixtures/cruddur",
+        "--format",
+        "json",
+        "--show-env",
+        "all",
+    ]));
+    let backend = &all["services"][0];
     let flask_env = backend["environment"]
         .as_array()
         .unwrap()
@@ -69,6 +97,10 @@ fn json_has_the_documented_shape() {
         .unwrap();
     assert_eq!(flask_env["from"], "dockerfile");
     assert_eq!(flask_env["file"], "backend-flask/Dockerfile");
+    assert_eq!(
+        all["services"][3]["environment"][1],
+        serde_json::json!({"name": "POSTGRES_PASSWORD", "value": "****", "file": "docker-compose.yml", "line": 41, "from": "environment"})
+    );
     for step in report["steps"].as_array().unwrap() {
         assert_eq!(
             keys(step)[..5],
@@ -124,7 +156,15 @@ fn sarif_is_what_github_code_scanning_needs() {
     let sarif = json(&doctor(&["lint", "fixtures/cruddur", "--format", "sarif"]));
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
-    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    let rules = driver["rules"].as_array().unwrap();
     assert_eq!(rules.len(), otel_doctor::rules::all().count());
     for rule in rules {
         for field in [
@@ -136,6 +176,13 @@ fn sarif_is_what_github_code_scanning_needs() {
         ] {
             assert!(!rule[field].is_null(), "{} lacks {field}", rule["id"]);
         }
+        // SARIF: a friendly name is one Pascal-case word, and never the id itself.
+        let name = rule["name"].as_str().unwrap();
+        assert!(
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{name}"
+        );
         assert!(
             rule["help"]["markdown"]
                 .as_str()
@@ -173,6 +220,45 @@ fn sarif_is_what_github_code_scanning_needs() {
         "sarif",
     ]));
     assert_eq!(clean["runs"][0]["results"], serde_json::json!([]));
+}
+
+/// GitHub refuses a SARIF result without a location: a finding that has none (a key given on
+/// the command line, no workspace) becomes a notification of the run instead of vanishing.
+#[test]
+fn sarif_keeps_findings_without_a_file_as_notifications() {
+    let empty = tempfile::tempdir().unwrap();
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = doctor(&[
+        "canary",
+        empty.path().to_str().unwrap(),
+        "--api-key",
+        "hcaik_0000000000000000000000000000000000000000000000000000000000",
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+        "--format",
+        "sarif",
+    ]);
+    let run = &json(&output)["runs"][0];
+    assert_eq!(run["results"], serde_json::json!([]));
+    let notifications = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notifications.len(), 1, "{notifications:?}");
+    assert_eq!(notifications[0]["associatedRule"]["id"], "network/refused");
+    assert_eq!(notifications[0]["level"], "error");
+    // Where `--baseline` reads it back.
+    assert!(
+        !notifications[0]["properties"]["otelDoctorFinding/v1"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(output.status.code(), Some(1));
 }
 
 #[test]

@@ -7,3 +7,4 @@ pub mod honeycomb;
 pub mod languages;
 pub mod otel;
 pub mod python;
+pub mod secrets;

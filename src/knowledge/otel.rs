@@ -308,9 +308,60 @@ pub fn variable_for_instrument_flag(flag: &str) -> Option<String> {
     Some(format!("OTEL_{}", name.to_ascii_uppercase()))
 }
 
+/// Whether a variable holds OTLP headers (`k=v,k=v`), whose values may be keys.
+pub fn is_headers_variable(name: &str) -> bool {
+    name.starts_with("OTEL_EXPORTER_OTLP_") && name.ends_with("HEADERS")
+}
+
+/// Variables that decide how a language's SDK or auto-instrumentation starts, besides
+/// `OTEL_*`: opentelemetry-instrument works through `PYTHONPATH` (sitecustomize) and Flask's
+/// debug reloader loses it; Node loads its SDK with `NODE_OPTIONS=--require ...`; Java's agent
+/// comes in with `JAVA_TOOL_OPTIONS=-javaagent:...`; .NET's with the CLR profiler and startup
+/// hook variables.
+const LANGUAGE_VARIABLES: &[(&str, &[&str])] = &[
+    ("python", &["PYTHONPATH", "FLASK_DEBUG"]),
+    ("node", &["NODE_OPTIONS"]),
+    ("java", &["JAVA_TOOL_OPTIONS", "JAVA_OPTS"]),
+    (
+        "dotnet",
+        &[
+            "CORECLR_ENABLE_PROFILING",
+            "CORECLR_PROFILER",
+            "CORECLR_PROFILER_PATH",
+            "DOTNET_STARTUP_HOOKS",
+            "DOTNET_ADDITIONAL_DEPS",
+            "DOTNET_SHARED_STORE",
+        ],
+    ),
+    ("ruby", &["RUBYOPT"]),
+];
+
+/// Whether the OpenTelemetry SDK of a language (by `Language::name`) reads a variable:
+/// `OTEL_*`, the Honeycomb distros' `HONEYCOMB_*`, and the language's own.
+pub fn read_by_sdk(name: &str, language: Option<&str>) -> bool {
+    name.starts_with("OTEL_")
+        || name.starts_with("HONEYCOMB_")
+        || LANGUAGE_VARIABLES
+            .iter()
+            .any(|(l, names)| Some(*l) == language && names.contains(&name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sdk_reads_otel_honeycomb_and_its_languages_own_variables() {
+        assert!(read_by_sdk("OTEL_SERVICE_NAME", None));
+        assert!(read_by_sdk("HONEYCOMB_API_KEY", Some("go")));
+        assert!(read_by_sdk("PYTHONPATH", Some("python")));
+        assert!(read_by_sdk("NODE_OPTIONS", Some("node")));
+        assert!(read_by_sdk("JAVA_TOOL_OPTIONS", Some("java")));
+        assert!(!read_by_sdk("NODE_OPTIONS", Some("python")));
+        assert!(!read_by_sdk("DATABASE_URL", Some("python")));
+        assert!(is_headers_variable("OTEL_EXPORTER_OTLP_TRACES_HEADERS"));
+        assert!(!is_headers_variable("OTEL_SERVICE_NAME"));
+    }
 
     fn names(value: &str) -> Vec<(String, String)> {
         parse_headers(value)

@@ -49,11 +49,20 @@ impl Baseline {
             )
         })?;
         let entries: Vec<Option<&str>> = if let Some(runs) = report["runs"].as_array() {
-            runs.iter()
+            let results = runs
+                .iter()
                 .filter_map(|run| run["results"].as_array())
                 .flatten()
-                .map(|result| result["partialFingerprints"][SARIF_FINGERPRINT_KEY].as_str())
-                .collect()
+                .map(|result| result["partialFingerprints"][SARIF_FINGERPRINT_KEY].as_str());
+            // Findings without a location are the invocation's notifications in SARIF.
+            let notifications = runs
+                .iter()
+                .filter_map(|run| run["invocations"].as_array())
+                .flatten()
+                .filter_map(|invocation| invocation["toolExecutionNotifications"].as_array())
+                .flatten()
+                .map(|notification| notification["properties"][SARIF_FINGERPRINT_KEY].as_str());
+            results.chain(notifications).collect()
         } else if let Some(findings) = report["findings"].as_array() {
             findings.iter().map(|f| f["fingerprint"].as_str()).collect()
         } else {
@@ -91,6 +100,11 @@ mod tests {
         )
         .unwrap();
         assert!(sarif.holds("c") && !sarif.holds("a"));
+        let notification = Baseline::parse(
+            r#"{"runs": [{"invocations": [{"toolExecutionNotifications": [{"properties": {"otelDoctorFinding/v1": "d"}}]}], "results": []}]}"#,
+        )
+        .unwrap();
+        assert!(notification.holds("d"));
         assert!(Baseline::parse(r#"{"findings": []}"#).is_ok());
     }
 

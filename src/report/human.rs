@@ -138,7 +138,8 @@ fn finding_lines(finding: &Finding, out: &mut String) {
     }
 }
 
-/// `--verbose`: what the service runs with, as `docker compose config` would show it.
+/// `--verbose`: what the service runs with, as `docker compose config` would show it (the
+/// variables `--show-env` selects, secrets masked).
 fn settings_lines(report: &Report, step: &Step, out: &mut String) {
     let Some(service) = report.services.iter().find(|s| s.step == step.id) else {
         return;
@@ -147,11 +148,7 @@ fn settings_lines(report: &Report, step: &Step, out: &mut String) {
     if let Some(command) = &service.command {
         let _ = writeln!(out, "{indent}{DIM}command{DIM:#} {command}");
     }
-    let relevant = service
-        .environment
-        .iter()
-        .filter(|v| v.name.starts_with("OTEL_") || v.name.starts_with("HONEYCOMB_"));
-    for var in relevant {
+    for var in &service.environment {
         let _ = writeln!(
             out,
             "{indent}{}={}  {DIM}({}:{}, {}){DIM:#}",

@@ -60,10 +60,14 @@ pub struct Step {
 #[derive(Debug, Clone)]
 pub struct EnvironmentEntry {
     pub name: String,
+    /// With secrets masked.
     pub value: String,
     pub file: Arc<str>,
     pub line: u32,
     pub from: EnvOrigin,
+    /// Read by the service's OpenTelemetry SDK, or interpolated into a value it reads: what
+    /// reports list unless `--show-env all`.
+    pub read_by_sdk: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +143,8 @@ impl Report {
 
 pub const TOOL_NAME: &str = "otel-doctor";
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Where users learn about the tool (SARIF's `informationUri`): Cargo.toml's `repository`.
+pub const TOOL_REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// Renders the report in a format. The human format carries ANSI styles; the writer keeps or
 /// strips them.

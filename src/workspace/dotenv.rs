@@ -161,11 +161,12 @@ impl Parser<'_> {
                 '=' | ':' | '\n' => return Ok((start + offset, Some(c))),
                 '_' | '.' | '-' | '[' | ']' => {}
                 c if is_space(c) || c.is_alphanumeric() => {}
+                // compose quotes the whole line here; the value may be a secret, and the
+                // finding's position already points at the character.
                 c => {
-                    let line = self.text[start..].lines().next().unwrap_or_default();
                     return Err(self.error(
                         start + offset,
-                        format!("unexpected character \"{c}\" in variable name {line:?}"),
+                        format!("unexpected character \"{c}\" in variable name"),
                     ));
                 }
             }
@@ -204,8 +205,8 @@ impl Parser<'_> {
                 value.push(c);
             }
         }
-        let first_line = rest.split('\n').next().unwrap_or_default();
-        Err(self.error(start, format!("unterminated quoted value {first_line}")))
+        // compose quotes the value; it may be a secret, and the position says where it is.
+        Err(self.error(start, "unterminated quoted value".to_string()))
     }
 
     fn position_of(&self, offset: usize) -> (u32, u32) {
@@ -355,7 +356,7 @@ mod tests {
     fn errors_name_the_line() {
         let error = parse("A=1\nB=\"open\nC=2\n", &shell).unwrap_err();
         assert_eq!((error.line, error.column), (2, 3));
-        assert_eq!(error.message, "unterminated quoted value \"open");
+        assert_eq!(error.message, "unterminated quoted value");
         let error = parse("A B=c\n", &shell).unwrap_err();
         assert_eq!(
             (error.line, error.message.as_str()),

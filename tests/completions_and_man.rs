@@ -1,0 +1,141 @@
+//! What packagers install next to the binary: shell completions and manual pages, checked by
+//! the shells and by `man` themselves where they are installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn doctor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .args(args)
+        .env_clear()
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+const SUBCOMMANDS: [&str; 6] = ["check", "lint", "key", "canary", "explain", "completions"];
+
+/// Whether a program can be run (checks that need one skip without it, and say so).
+fn installed(program: &str) -> bool {
+    Command::new(program).arg("--version").output().is_ok()
+}
+
+#[test]
+fn completions_for_every_shell_know_the_subcommands() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = stdout(&doctor(&["completions", shell]));
+        for subcommand in SUBCOMMANDS {
+            assert!(
+                script.contains(subcommand),
+                "{shell} completions lack `{subcommand}`"
+            );
+        }
+        assert!(script.contains("format"), "{shell} completions lack flags");
+    }
+}
+
+#[test]
+fn shells_accept_their_completion_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    // bash is always there; zsh and fish are checked where they are installed.
+    for (shell, check) in [("bash", "-n"), ("zsh", "-n"), ("fish", "--no-execute")] {
+        if shell != "bash" && !installed(shell) {
+            eprintln!("{shell} is not installed: its completions are not syntax-checked");
+            continue;
+        }
+        let path = dir.path().join(format!("otel-doctor.{shell}"));
+        std::fs::write(&path, stdout(&doctor(&["completions", shell]))).unwrap();
+        let status = Command::new(shell).arg(check).arg(&path).status().unwrap();
+        assert!(status.success(), "{shell} {check} rejects the completions");
+    }
+}
+
+#[test]
+fn bash_completion_offers_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("otel-doctor.bash");
+    std::fs::write(&path, stdout(&doctor(&["completions", "bash"]))).unwrap();
+    // What bash offers after `otel-doctor li<TAB>`, through the function the script registers.
+    let script = format!(
+        "source {}; function=$(complete -p otel-doctor | sed -E 's/.*-F ([^ ]+).*/\\1/'); \
+         COMP_WORDS=(otel-doctor li); COMP_CWORD=1; \"$function\" otel-doctor li otel-doctor; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display()
+    );
+    let output = Command::new("bash").arg("-c").arg(script).output().unwrap();
+    let offered = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        offered.split_whitespace().collect::<Vec<_>>(),
+        ["lint", "listen"]
+    );
+}
+
+#[test]
+fn the_manual_page_is_roff_with_the_usual_sections() {
+    let page = stdout(&doctor(&["man"]));
+    assert!(page.contains(".TH otel-doctor 1"), "{page}");
+    for section in [".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS", ".SH SUBCOMMANDS"] {
+        assert!(page.contains(section), "no {section}");
+    }
+    assert!(page.contains("HONEYCOMB_API_KEY"), "the env feature is off");
+    assert!(page.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn out_dir_writes_one_page_per_subcommand_and_man_renders_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    stdout(&doctor(&["man", "--out-dir", out.to_str().unwrap()]));
+    let mut pages: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    // One page per subcommand the command line has, and the top page.
+    let command = <otel_doctor::cli::Cli as clap::CommandFactory>::command();
+    let mut expected: Vec<String> = command
+        .get_subcommands()
+        .map(|s| format!("otel-doctor-{}.1", s.get_name()))
+        .chain(["otel-doctor.1".to_string()])
+        .collect();
+    expected.sort();
+    assert_eq!(pages, expected);
+    assert!(pages.contains(&"otel-doctor-lint.1".to_string()));
+    for page in &pages {
+        let roff = std::fs::read_to_string(out.join(page)).unwrap();
+        let name = page.trim_end_matches(".1");
+        assert!(roff.contains(&format!(".TH {name} 1")), "{page}");
+        // propagate_version: subcommand pages carry the version too.
+        assert!(
+            roff.contains(&format!("otel-doctor {}", env!("CARGO_PKG_VERSION"))),
+            "{page}"
+        );
+        if installed("man") {
+            assert_renders(&out.join(page), name);
+        }
+    }
+}
+
+fn assert_renders(page: &Path, name: &str) {
+    let output = Command::new("man")
+        .arg("-l")
+        .arg(page)
+        .env("MANWIDTH", "80")
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "man -l {}", page.display());
+    assert!(text.contains("NAME") && text.contains(name), "{text}");
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(!errors.contains("warning"), "{errors}");
+}
