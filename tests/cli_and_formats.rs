@@ -588,3 +588,17 @@ fn one_unset_key_in_a_thousand_services_is_one_finding_and_a_short_verdict() {
         "✗ 1 error, 0 warnings in 1000 services — Honeycomb will receive nothing from svc-0, svc-1, svc-2, svc-3, svc-4 and 995 more."
     );
 }
+
+#[test]
+fn a_missing_generated_env_file_says_how_to_generate_it() {
+    let report = json(&doctor(&[
+        "lint",
+        "fixtures/rules/compose/env-file-missing/fires-generated",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        report["findings"][0]["hint"],
+        "generate it before `docker compose up`: run bin/backend/generate-env (it writes backend.env from backend.env.template)"
+    );
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::source::Location;
 use crate::workspace::compose::{ComposeService, EnvEntry, Text};
 use crate::workspace::interpolate::{VarOutcome, VarUse};
-use crate::workspace::{EnvFileState, VarSource, Workspace};
+use crate::workspace::{EnvFileState, MissingGenerator, VarSource, Workspace};
 
 /// Which layer supplied the winning value (`from` in the JSON report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +73,8 @@ pub struct UnsetPassthrough {
 pub struct MissingEnvFile {
     pub path: Arc<str>,
     pub location: Location,
+    /// How the project generates it, when it says.
+    pub generator: Option<MissingGenerator>,
 }
 
 /// What compose gives a container: its variables, the required `env_file`s that are missing,
@@ -105,10 +107,13 @@ pub fn resolve(workspace: &Workspace, service: &ComposeService, image_env: &[Env
                     set(&mut env, with_default_origin(var));
                 }
             }
-            Some(EnvFileState::Missing) if env_file.required => missing.push(MissingEnvFile {
-                path,
-                location: env_file.path.location.clone(),
-            }),
+            Some(EnvFileState::Missing(generator)) if env_file.required => {
+                missing.push(MissingEnvFile {
+                    path,
+                    location: env_file.path.location.clone(),
+                    generator: generator.clone(),
+                });
+            }
             _ => {}
         }
     }

@@ -6,6 +6,7 @@
 pub mod compose;
 pub mod dockerfile;
 pub mod dotenv;
+mod generated;
 pub mod interpolate;
 pub mod lines;
 pub mod manifest;
@@ -111,9 +112,17 @@ impl Variables {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvFileState {
     Loaded(Vec<dotenv::EnvLine>),
-    Missing,
+    /// With how the project generates it, when it says (workspace paths).
+    Missing(Option<MissingGenerator>),
     /// Unreadable or malformed: already reported as a `FileProblem`.
     Broken,
+}
+
+/// How the project generates a file that is missing: a template, a script (workspace paths).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingGenerator {
+    pub template: Option<Arc<str>>,
+    pub script: Option<Arc<str>>,
 }
 
 /// A parsed file of a build context, with its workspace-relative path.
@@ -966,7 +975,13 @@ impl Loader {
                 continue;
             }
             let state = if !path.exists() {
-                EnvFileState::Missing
+                let project_dir = self.workspace.project_dir.clone();
+                EnvFileState::Missing(generated::generator_of(&path, &project_dir).map(|g| {
+                    MissingGenerator {
+                        template: g.template.map(|t| self.display(&t)),
+                        script: g.script.map(|s| self.display(&s)),
+                    }
+                }))
             } else {
                 self.read_env_file(&path, None)
                     .map_or(EnvFileState::Broken, EnvFileState::Loaded)

@@ -1,4 +1,4 @@
-use crate::resolve::Project;
+use crate::resolve::{MissingEnvFile, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -36,9 +36,30 @@ impl Check for EnvFileMissing {
                         "env_file {} does not exist: docker compose refuses to start `{}`.",
                         missing.path, service.name
                     ),
-                    format!("create {} or mark it `required: false`", missing.path),
+                    hint(missing),
                 );
             }
         }
+    }
+}
+
+fn hint(missing: &MissingEnvFile) -> String {
+    let Some(generator) = &missing.generator else {
+        return format!("create {} or mark it `required: false`", missing.path);
+    };
+    match (&generator.script, &generator.template) {
+        (Some(script), Some(template)) => format!(
+            "generate it before `docker compose up`: run {script} (it writes {} from {template})",
+            missing.path
+        ),
+        (Some(script), None) => format!(
+            "generate it before `docker compose up`: run {script}, which writes {}",
+            missing.path
+        ),
+        (None, Some(template)) => format!(
+            "create it from its template: cp {template} {} and fill in the values",
+            missing.path
+        ),
+        (None, None) => format!("create {} or mark it `required: false`", missing.path),
     }
 }
