@@ -72,6 +72,15 @@ pub struct InactiveService {
 }
 
 impl Project {
+    /// The services that send a key to Honeycomb itself, with that key (a collector in
+    /// between brings its own).
+    pub fn keys_sent_to_honeycomb(&self) -> impl Iterator<Item = (&Service, KeyUse<'_>)> {
+        self.services.iter().filter_map(|service| {
+            service.honeycomb_destination()?;
+            Some((service, service.honeycomb_key()?))
+        })
+    }
+
     pub fn service_names(&self) -> impl Iterator<Item = &str> {
         self.services.iter().map(|s| s.name.as_str())
     }

@@ -251,6 +251,58 @@ fn add_project(
     Some(())
 }
 
+/// What installing a project does to the image: its manifests (and those of its path
+/// dependencies) installed, and their packages; unknown when the project is not in the
+/// context (a `setup.py`, a folder not copied from it).
+pub fn install_project(
+    image: &dyn Image,
+    image_dir: &str,
+    selection: &Selection,
+    site: &str,
+) -> Vec<Effect> {
+    match project_packages(image, image_dir, selection, site) {
+        Some((manifests, packages)) => {
+            let mut effects: Vec<Effect> = manifests
+                .into_iter()
+                .map(Effect::ManifestInstalled)
+                .collect();
+            effects.push(Effect::Installed(packages));
+            effects
+        }
+        None => vec![Effect::Unknown],
+    }
+}
+
+/// `poetry export -o requirements.txt`, `uv export > requirements.txt`: a requirements file
+/// that lists what the selection would install, written where the options (or `>`) say.
+pub fn export(
+    command: &Command,
+    image: &dyn Image,
+    project_dir: &str,
+    selection: &Selection,
+    output_options: &[&str],
+) -> Vec<Effect> {
+    let output = option_values(command.args, output_options).pop();
+    let Some(path) = output.as_deref().or(command.stdout) else {
+        return Vec::new();
+    };
+    match project_packages(image, project_dir, selection, "") {
+        Some((_, packages)) => vec![Effect::Generated {
+            path: join_image_path(command.cwd, path),
+            packages,
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// The project folder a tool works on: its `--directory`-like option, else where it runs.
+pub fn project_dir(command: &Command, options: &[&str]) -> String {
+    option_values(command.args, options).pop().map_or_else(
+        || command.cwd.to_string(),
+        |dir| join_image_path(command.cwd, &dir),
+    )
+}
+
 pub fn from_requirement(
     requirement: &Requirement,
     file: &Arc<str>,

@@ -4,10 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{
-    Command, Effect, Image, InstalledPackage, SYSTEM_SITE, Selection, from_requirement,
-    project_packages,
-};
+use super::{Command, Effect, Image, InstalledPackage, SYSTEM_SITE, Selection, from_requirement};
 use crate::resolve::image::files::join_image_path;
 use crate::workspace::interpolate::VarOutcome;
 use crate::workspace::manifest::requirement;
@@ -132,7 +129,7 @@ fn install_target(
     if is_archive {
         effects.push(Effect::Unknown);
     } else if target.starts_with('.') || target.starts_with('/') {
-        install_project(image, &target, base_dir, site, effects);
+        install_local_project(image, &target, base_dir, site, effects);
     } else if let Some((_, egg)) = target.split_once("#egg=") {
         add_named(command, image, egg, site, effects);
     } else if target.contains("://") {
@@ -143,7 +140,7 @@ fn install_target(
 }
 
 /// `.`, `./pkg`, `.[otel]`: the project in that folder, with the extras named.
-fn install_project(
+fn install_local_project(
     image: &dyn Image,
     target: &str,
     base_dir: &str,
@@ -161,14 +158,12 @@ fn install_project(
         None => (target, Vec::new()),
     };
     let dir = join_image_path(base_dir, dir);
-    match project_packages(image, &dir, &Selection::project(extras), site) {
-        Some((manifests, packages)) => {
-            effects.extend(manifests.into_iter().map(Effect::ManifestInstalled));
-            effects.push(Effect::Installed(packages));
-        }
-        // A `setup.py` project, or a folder not copied from the context.
-        None => effects.push(Effect::Unknown),
-    }
+    effects.extend(super::install_project(
+        image,
+        &dir,
+        &Selection::project(extras),
+        site,
+    ));
 }
 
 fn add_named(
@@ -248,7 +243,7 @@ fn install_requirements(
         install_requirements(&nested, image, &included, site, depth + 1, effects);
     }
     for local in &parsed.local_paths {
-        install_project(image, &local.path, dir, site, effects);
+        install_local_project(image, &local.path, dir, site, effects);
     }
 }
 

@@ -3,8 +3,8 @@
 //! `poetry config virtualenvs.*`, which decides where the packages go.
 
 use super::{
-    Command, Effect, Image, SYSTEM_SITE, Selection, has_flag, is_on, option_values,
-    project_packages,
+    self as installers, Command, Effect, Image, SYSTEM_SITE, Selection, has_flag, is_on,
+    option_values,
 };
 use crate::resolve::image::files::join_image_path;
 
@@ -18,12 +18,7 @@ pub fn effects(command: &Command, image: &dyn Image) -> Option<Vec<Effect>> {
         return None;
     }
     let (action, args) = command.action()?;
-    let project_dir = option_values(command.args, &["-C", "--directory", "-P", "--project"])
-        .pop()
-        .map_or_else(
-            || command.cwd.to_string(),
-            |dir| join_image_path(command.cwd, &dir),
-        );
+    let project_dir = installers::project_dir(command, &["-C", "--directory", "-P", "--project"]);
     let effects = match action {
         "install" | "sync" => install(image, &project_dir, args),
         "export" => export(command, image, &project_dir, args),
@@ -54,17 +49,7 @@ fn install(image: &dyn Image, project_dir: &str, args: &[&str]) -> Vec<Effect> {
         all_extras: has_flag(args, &["--all-extras"]),
     };
     let site = site(image, project_dir);
-    match project_packages(image, project_dir, &selection, &site) {
-        Some((manifests, packages)) => {
-            let mut effects: Vec<Effect> = manifests
-                .into_iter()
-                .map(Effect::ManifestInstalled)
-                .collect();
-            effects.push(Effect::Installed(packages));
-            effects
-        }
-        None => vec![Effect::Unknown],
-    }
+    installers::install_project(image, project_dir, &selection, &site)
 }
 
 /// Poetry makes a virtualenv unless told not to: in the project (`in-project`), or under its
@@ -87,10 +72,6 @@ fn site(image: &dyn Image, project_dir: &str) -> String {
 /// `poetry export -f requirements.txt -o requirements.txt` (or `> requirements.txt`): the main
 /// dependencies and the groups asked for.
 fn export(command: &Command, image: &dyn Image, project_dir: &str, args: &[&str]) -> Vec<Effect> {
-    let output = option_values(args, &["-o", "--output"]).pop();
-    let Some(path) = output.as_deref().or(command.stdout) else {
-        return Vec::new();
-    };
     let only = option_values(args, &["--only"]);
     let selection = Selection {
         main: only.is_empty() || only.iter().any(|g| g == "main"),
@@ -99,13 +80,7 @@ fn export(command: &Command, image: &dyn Image, project_dir: &str, args: &[&str]
         all_extras: has_flag(args, &["--all-extras"]),
         ..Selection::default()
     };
-    match project_packages(image, project_dir, &selection, "") {
-        Some((_, packages)) => vec![Effect::Generated {
-            path: join_image_path(command.cwd, path),
-            packages,
-        }],
-        None => Vec::new(),
-    }
+    installers::export(command, image, project_dir, &selection, &["-o", "--output"])
 }
 
 /// `poetry config virtualenvs.create false` (`--local` writes poetry.toml: same effect here).

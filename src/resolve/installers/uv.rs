@@ -2,7 +2,7 @@
 //! project's `.venv` unless `UV_PROJECT_ENVIRONMENT` says otherwise), `uv pip install` and
 //! `uv pip sync` (pip's semantics), `uv venv`, and `uv export` to a requirements file.
 
-use super::{Command, Effect, Image, Selection, has_flag, option_values, pip, project_packages};
+use super::{self as installers, Command, Effect, Image, Selection, has_flag, option_values, pip};
 use crate::resolve::image::files::join_image_path;
 
 pub fn effects(command: &Command, image: &dyn Image) -> Option<Vec<Effect>> {
@@ -10,12 +10,7 @@ pub fn effects(command: &Command, image: &dyn Image) -> Option<Vec<Effect>> {
         return None;
     }
     let (action, args) = command.action()?;
-    let project_dir = option_values(command.args, &["--directory", "--project"])
-        .pop()
-        .map_or_else(
-            || command.cwd.to_string(),
-            |dir| join_image_path(command.cwd, &dir),
-        );
+    let project_dir = installers::project_dir(command, &["--directory", "--project"]);
     let effects = match action {
         "pip" => match args.first() {
             Some(&"sync") => pip::sync(command, image, &args[1..]),
@@ -63,29 +58,16 @@ fn sync(image: &dyn Image, project_dir: &str, args: &[&str]) -> Vec<Effect> {
         || join_image_path(project_dir, ".venv"),
         |dir| join_image_path(project_dir, &dir),
     );
-    match project_packages(image, project_dir, &selection(args), &site) {
-        Some((manifests, packages)) => {
-            let mut effects: Vec<Effect> = manifests
-                .into_iter()
-                .map(Effect::ManifestInstalled)
-                .collect();
-            effects.push(Effect::Installed(packages));
-            effects
-        }
-        None => vec![Effect::Unknown],
-    }
+    installers::install_project(image, project_dir, &selection(args), &site)
 }
 
 fn export(command: &Command, image: &dyn Image, project_dir: &str, args: &[&str]) -> Vec<Effect> {
-    let output = option_values(args, &["-o", "--output-file"]).pop();
-    let Some(path) = output.as_deref().or(command.stdout) else {
-        return Vec::new();
-    };
-    match project_packages(image, project_dir, &selection(args), "") {
-        Some((_, packages)) => vec![Effect::Generated {
-            path: join_image_path(command.cwd, path),
-            packages,
-        }],
-        None => Vec::new(),
-    }
+    let selection = selection(args);
+    installers::export(
+        command,
+        image,
+        project_dir,
+        &selection,
+        &["-o", "--output-file"],
+    )
 }

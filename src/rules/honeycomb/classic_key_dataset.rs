@@ -25,14 +25,7 @@ declare_rule! {
 
 impl Check for ClassicKeyDataset {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project
-            .services
-            .iter()
-            .filter(|s| s.honeycomb_destination().is_some())
-        {
-            let Some(key) = service.honeycomb_key() else {
-                continue;
-            };
+        for (service, key) in project.keys_sent_to_honeycomb() {
             let Some(kind) = classify_key(&key.value).filter(|k| k.is_classic()) else {
                 continue;
             };

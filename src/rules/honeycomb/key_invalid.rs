@@ -24,14 +24,7 @@ declare_rule! {
 
 impl Check for KeyInvalid {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project
-            .services
-            .iter()
-            .filter(|s| s.honeycomb_destination().is_some())
-        {
-            let Some(key) = service.honeycomb_key() else {
-                continue;
-            };
+        for (service, key) in project.keys_sent_to_honeycomb() {
             if key.value.trim().is_empty() {
                 continue;
             }

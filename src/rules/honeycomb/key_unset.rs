@@ -35,14 +35,7 @@ impl Check for KeyUnset {
         };
         // One unset variable is one finding, however many services send it.
         let mut causes: Vec<(Cause, Vec<&Service>)> = Vec::new();
-        for service in project
-            .services
-            .iter()
-            .filter(|s| s.honeycomb_destination().is_some())
-        {
-            let Some(key) = service.honeycomb_key() else {
-                continue;
-            };
+        for (service, key) in project.keys_sent_to_honeycomb() {
             if !key.value.trim().is_empty() {
                 continue;
             }
