@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use crate::checklist;
 use crate::cli::{
-    CheckArgs, Cli, Command, FailOn, Format, ListenArgs, Options, ReceiverArgs, ShowEnv,
+    CheckArgs, Cli, Command, FailOn, FixArgs, Format, ListenArgs, Options, ReceiverArgs, ShowEnv,
 };
 use crate::config::{ConfigError, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
+use crate::fix;
 use crate::listen;
 use crate::manual;
 use crate::policy;
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
                 .map_err(|e| AppError(format!("cannot write {}: {e}", display(&dir))))?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Fix(args)) => run_fix(&args, options),
     }
 }
 
@@ -130,25 +132,8 @@ fn diagnose_with(
         .as_deref()
         .map(policy::Baseline::read)
         .transpose()?;
-    let started = Instant::now();
-    let load_options = workspace::Options {
-        path: path.to_path_buf(),
-        compose_files: options.files.clone(),
-        env_files: options.env_files.clone(),
-        shell: shell_environment(),
-        services: options.services.clone(),
-    };
-    let loaded = workspace::load(&load_options)?;
-    let load_time = started.elapsed();
-    let project = resolve::resolve(&loaded);
-    let variants = load_variants(&loaded, &load_options, &project)?;
-    check_service_names(&project, &variants, &options.services)?;
-    let in_scope = |service: Option<&str>| {
-        service.is_none_or(|name| {
-            (options.services.is_empty() || options.services.iter().any(|s| s == name))
-                && !settings.excludes(name, &options.services)
-        })
-    };
+    let (project, variants, load_time) = read_projects(path, options)?;
+    let in_scope = |service: Option<&str>| in_scope(service, options, settings);
     // The main project's services are the ones the network steps and `--listen` look at
     // (variants are other projects, checked offline).
     let services: Vec<&Service> = project
@@ -228,6 +213,86 @@ fn diagnose_with(
         )?;
     }
     Ok(exit_code(&report.findings, settings.fail_on.value))
+}
+
+/// The workspace at `path` read and resolved: the project, its variant compose files, and how
+/// long reading the files took.
+fn read_projects(
+    path: &Path,
+    options: &Options,
+) -> Result<(Project, Vec<Project>, Duration), AppError> {
+    let started = Instant::now();
+    let load_options = workspace::Options {
+        path: path.to_path_buf(),
+        compose_files: options.files.clone(),
+        env_files: options.env_files.clone(),
+        shell: shell_environment(),
+        services: options.services.clone(),
+    };
+    let loaded = workspace::load(&load_options)?;
+    let load_time = started.elapsed();
+    let project = resolve::resolve(&loaded);
+    let variants = load_variants(&loaded, &load_options, &project)?;
+    check_service_names(&project, &variants, &options.services)?;
+    Ok((project, variants, load_time))
+}
+
+/// Whether a finding of `service` (none: the workspace's) is in the run: `--service` names it
+/// (or names none) and the configuration does not exclude it.
+fn in_scope(service: Option<&str>, options: &Options, settings: &Settings) -> bool {
+    service.is_none_or(|name| {
+        (options.services.is_empty() || options.services.iter().any(|s| s == name))
+            && !settings.excludes(name, &options.services)
+    })
+}
+
+/// `otel-doctor fix`: the offline findings, after the configuration and the inline ignores,
+/// fixed where their rule knows how. Exit 2 when a file could not be read or written.
+fn run_fix(args: &FixArgs, options: &Options) -> Result<ExitCode, AppError> {
+    let path = &args.path.path;
+    let settings = Settings::load(path, options)?;
+    let (project, variants, _) = read_projects(path, options)?;
+    let findings: Vec<Finding> = policy::apply(
+        rules::lint_all(&project, &variants),
+        &project,
+        &settings,
+        None,
+    )
+    .into_iter()
+    .filter(|f| in_scope(f.service.as_deref(), options, &settings))
+    .collect();
+    let mode = if args.diff {
+        fix::Mode::Diff
+    } else {
+        fix::Mode::Write
+    };
+    let outcome = fix::run(&project.root, &findings, mode);
+    let mut redactor = Redactor::default();
+    for project in std::iter::once(&project).chain(&variants) {
+        redactor.learn(project);
+    }
+    if let Some(key) = &options.api_key {
+        redactor.add(key);
+    }
+    let rendered = fix::render(
+        &outcome,
+        &path.display().to_string(),
+        options.format == Format::Json,
+    );
+    let stdout = redactor.redact(&rendered.stdout);
+    let mut stderr = redactor.redact(&rendered.stderr);
+    if stdout != rendered.stdout && mode == fix::Mode::Diff && options.format != Format::Json {
+        stderr.push_str(
+            "note: the diff shows a key near a change, masked: it will not apply as is; run `otel-doctor fix` without --diff\n",
+        );
+    }
+    write_output(&stdout, options)?;
+    eprint!("{stderr}");
+    Ok(if outcome.has_errors() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `otel-doctor config`: the settings a run on `path` would use, with their origins.

@@ -38,6 +38,8 @@ pub enum Command {
     Rules,
     /// The effective configuration, and where each value comes from
     Config(PathArg),
+    /// Apply the remediations that are safe to automate (--diff: show them, change nothing)
+    Fix(FixArgs),
     /// One rule's why, how to fix, and an example
     Explain {
         /// A rule id, e.g. config/exporter-not-otlp
@@ -62,6 +64,15 @@ pub struct PathArg {
     /// The workspace folder (or a compose file)
     #[arg(default_value = ".")]
     pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub path: PathArg,
+    /// Print a unified diff of the fixes (for `git apply`) and change nothing
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::fix::Remedy;
 use crate::source::Location;
 
 /// Ordered so that `severity >= threshold` reads naturally.
@@ -40,6 +41,8 @@ pub struct Finding {
     pub location: Option<Location>,
     pub message: String,
     pub hint: String,
+    /// What `otel-doctor fix` can do about it: `None` when its rule has no automatic fix.
+    pub fix: Option<Remedy>,
     /// What the policy layer decided about it (`policy::apply`); empty as a rule raises it.
     pub triage: Triage,
 }

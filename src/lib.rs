@@ -2,13 +2,15 @@
 //!
 //! Data flows one way: files (`workspace`) → resolved services (`resolve`) → findings
 //! (`rules`, `probe`) → what the user decided about them (`policy`, with `config`) → report
-//! (`report`). `app` runs the steps a command asks for.
+//! (`report`). `app` runs the steps a command asks for; `fix` applies the edits rules attach
+//! to their findings.
 
 pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod fix;
 pub mod knowledge;
 pub mod listen;
 pub mod manual;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::finding::Finding;
+use crate::fix::Remedy;
 use crate::source::Location;
 
 /// One finding per root cause: the same rule at the same place with the same fix (a shared
@@ -21,6 +22,8 @@ pub fn shared_causes(findings: Vec<Finding>) -> Vec<Finding> {
                         kept.services.push(service);
                     }
                 }
+                // Each service may need its own edit (a variable in its own `environment`).
+                kept.fix = Remedy::merge(kept.fix.take(), finding.fix);
             }
             _ => {
                 index.insert(key, folded.len());

@@ -31,15 +31,34 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// The documentation without rustdoc's leading space on each line.
+    /// The documentation without rustdoc's leading space on each line, and with a `## Fix`
+    /// section: the rule's own (which says what `otel-doctor fix` does), or one saying that its
+    /// findings are left to the user.
     pub fn documentation(&self) -> String {
-        self.doc
+        let written = self
+            .doc
             .lines()
             .map(|line| line.strip_prefix(' ').unwrap_or(line))
             .collect::<Vec<_>>()
             .join("\n")
             .trim()
-            .to_string()
+            .to_string();
+        if written.contains("\n## Fix\n") {
+            return written;
+        }
+        let why = if self.online {
+            "it reports what the network or Honeycomb answered, not a line of a file"
+        } else {
+            "the change needs a value or a choice the workspace does not hold (a key, a host, a version, code to change)"
+        };
+        format!(
+            "{written}\n\n## Fix\nNot fixed automatically: {why}. The hint of each finding says what to change."
+        )
+    }
+
+    /// Whether `otel-doctor fix` applies this rule's fix (in the cases its `## Fix` names).
+    pub fn fixed_automatically(&self) -> bool {
+        self.section("Fix").contains("`otel-doctor fix` applies it")
     }
 
     /// The first paragraph under `## What it does`: one line for listings.
@@ -69,6 +88,7 @@ impl RuleMeta {
             location,
             message,
             hint,
+            fix: None,
             triage: Default::default(),
         }
     }
@@ -361,7 +381,7 @@ mod tests {
     fn every_rule_documents_what_why_and_the_fix() {
         for rule in all() {
             let meta = rule.meta();
-            for heading in ["What it does", "Why is this bad?", "Example"] {
+            for heading in ["What it does", "Why is this bad?", "Example", "Fix"] {
                 assert!(
                     !meta.section(heading).is_empty(),
                     "{} lacks `## {heading}`",
@@ -369,6 +389,32 @@ mod tests {
                 );
             }
             assert!(!meta.summary().is_empty(), "{}", meta.id);
+            let fix = meta.section("Fix");
+            assert!(
+                meta.fixed_automatically() || fix.starts_with("Not fixed automatically"),
+                "{}: `## Fix` says neither that `otel-doctor fix` applies it nor why not",
+                meta.id
+            );
         }
+    }
+
+    #[test]
+    fn the_rules_with_an_automatic_fix() {
+        let fixed: Vec<&str> = all()
+            .map(|rule| rule.meta())
+            .filter(|meta| meta.fixed_automatically())
+            .map(|meta| meta.id)
+            .collect();
+        assert_eq!(
+            fixed,
+            [
+                "config/exporter-not-otlp",
+                "config/protocol-port-mismatch",
+                "config/service-name-missing",
+                "config/variable-misspelled",
+                "honeycomb/key-header-missing",
+                "deps/otel-not-installed",
+            ]
+        );
     }
 }

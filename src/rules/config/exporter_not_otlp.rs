@@ -1,4 +1,6 @@
-use crate::resolve::Project;
+use crate::fix::{Edit, Remedy};
+use crate::knowledge::otel;
+use crate::resolve::{Project, Service, Setting};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -19,6 +21,14 @@ declare_rule! {
     /// ```yaml
     /// command: opentelemetry-instrument flask run
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it when an `opentelemetry-instrument` flag chose the exporter:
+    /// it removes the flag and its value from the command, wherever it is written (compose
+    /// `command:` as a string or a list, the Dockerfile `CMD` in shell or exec form, a start
+    /// script). Not fixed automatically when `OTEL_TRACES_EXPORTER` chose it (console output
+    /// may be wanted for local runs: set it to `otlp` or `console,otlp`), or when the
+    /// environment would still choose another exporter once the flag is gone.
     pub struct ExporterNotOtlp => "config/exporter-not-otlp", Error;
 }
 
@@ -51,7 +61,8 @@ impl Check for ExporterNotOtlp {
                     setting.name
                 ),
             };
-            out.service(
+            let fix = remedy(service, &setting);
+            let finding = out.service(
                 &Self::META,
                 service,
                 setting.location,
@@ -62,6 +73,31 @@ impl Check for ExporterNotOtlp {
                 ),
                 hint,
             );
+            finding.fix = Some(fix);
         }
+    }
+}
+
+/// Removes the flag, when the environment leaves the exporter to the default (otlp) then.
+fn remedy(service: &Service, setting: &Setting) -> Remedy {
+    let Some(flag) = setting.flag else {
+        return Remedy::manual(format!(
+            "not fixed automatically: set {} at {} to otlp (or console,otlp) if console output is not wanted",
+            setting.name, setting.location
+        ));
+    };
+    let underneath = service
+        .env_var(otel::TRACES_EXPORTER)
+        .filter(|var| !var.value.split(',').any(|e| e.trim() == "otlp"));
+    match underneath {
+        Some(var) => Remedy::manual(format!(
+            "{} is \"{}\" too ({}): set it to otlp, then remove `{flag} {}` from the command",
+            var.name, var.value, var.location, setting.value
+        )),
+        None => Remedy::edit(Edit::RemoveFlag {
+            at: setting.location.clone(),
+            flag: flag.to_string(),
+            value: setting.value.to_string(),
+        }),
     }
 }

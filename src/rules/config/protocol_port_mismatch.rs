@@ -1,6 +1,7 @@
+use crate::fix::{Edit, Remedy};
 use crate::knowledge::honeycomb;
 use crate::knowledge::otel::Protocol;
-use crate::resolve::Project;
+use crate::resolve::{EndpointSource, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -22,6 +23,12 @@ declare_rule! {
     /// OTEL_EXPORTER_OTLP_PROTOCOL: grpc
     /// OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4317
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: it writes the endpoint with the protocol's port (for
+    /// Honeycomb: `https` on the default port) where the endpoint is written. Not fixed
+    /// automatically when the endpoint comes from a variable (`${OTLP_ENDPOINT}`: change it
+    /// where that is set) or from code.
     pub struct ProtocolPortMismatch => "config/protocol-port-mismatch", Error;
 }
 
@@ -67,29 +74,90 @@ impl Check for ProtocolPortMismatch {
                 }
             };
             let Some(problem) = problem else { continue };
-            let right_port = if honeycomb::region_of_host(host).is_some() {
+            let honeycomb_host = honeycomb::region_of_host(host).is_some();
+            let right_port = if honeycomb_host {
                 443
             } else {
                 protocol.default_port()
             };
-            let mut fixed = url.clone();
-            let _ = fixed.set_port(Some(right_port));
-            if honeycomb::region_of_host(host).is_some() {
-                let _ = fixed.set_scheme("https");
-                let _ = fixed.set_port(None);
-            }
-            let fixed = if value.contains("://") {
-                fixed.to_string().trim_end_matches('/').to_string()
-            } else {
-                format!("{host}:{right_port}")
+            let fixed = corrected(value, host, right_port, honeycomb_host);
+            let fix = match &plan.endpoint {
+                EndpointSource::Setting { setting, .. }
+                    if setting.code.is_none()
+                        && setting.env.is_none_or(|var| var.raw == var.value) =>
+                {
+                    Remedy::edit(Edit::Replace {
+                        at: location.clone(),
+                        old: value.to_string(),
+                        new: fixed.clone(),
+                    })
+                }
+                EndpointSource::Setting { setting, .. } if setting.code.is_none() => {
+                    Remedy::manual(format!(
+                        "{name} is interpolated from `{}`: change the value where it is set",
+                        setting.env.map_or("", |var| var.raw.as_str())
+                    ))
+                }
+                _ => Remedy::manual("the endpoint is set in code: change it there"),
             };
-            out.service(
+            let finding = out.service(
                 &Self::META,
                 service,
                 location,
                 format!("{name} is \"{value}\" with protocol {protocol}: {problem}."),
                 format!("use {fixed}"),
             );
+            finding.fix = Some(fix);
         }
+    }
+}
+
+/// The endpoint as written with the right port (for Honeycomb: `https` on its default port).
+/// The path stays as written: the SDK appends `/v1/traces` to a generic endpoint itself.
+fn corrected(value: &str, host: &str, port: u16, honeycomb: bool) -> String {
+    let Some(mut url) = url::Url::parse(value)
+        .ok()
+        .filter(|_| value.contains("://"))
+    else {
+        return format!("{host}:{port}");
+    };
+    if honeycomb {
+        let _ = url.set_scheme("https");
+        let _ = url.set_port(None);
+    } else {
+        let _ = url.set_port(Some(port));
+    }
+    let text = url.to_string();
+    match text.strip_suffix('/') {
+        Some(trimmed) if !value.ends_with('/') => trimmed.to_string(),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_corrected_endpoint_keeps_the_path_as_written() {
+        let fix = |value: &str, honeycomb: bool| corrected(value, "h", 4317, honeycomb);
+        assert_eq!(fix("http://collector:4318", false), "http://collector:4317");
+        assert_eq!(
+            fix("http://collector:4318/", false),
+            "http://collector:4317/"
+        );
+        assert_eq!(
+            fix("http://collector:4318/v1/traces", false),
+            "http://collector:4317/v1/traces"
+        );
+        assert_eq!(
+            fix("http://api.honeycomb.io:4318", true),
+            "https://api.honeycomb.io"
+        );
+        assert_eq!(
+            fix("https://api.eu1.honeycomb.io:4317/v1/traces", true),
+            "https://api.eu1.honeycomb.io/v1/traces"
+        );
+        assert_eq!(fix("collector:4318", false), "h:4317");
     }
 }

@@ -1,3 +1,4 @@
+use crate::fix::Remedy;
 use crate::knowledge::otel;
 use crate::resolve::Project;
 use crate::rules::config::variable_misspelled::intended_name;
@@ -25,6 +26,13 @@ declare_rule! {
     ///   OTEL_SERVICE_NAME: backend-flask
     ///   OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: it adds `OTEL_SERVICE_NAME: <service>` to the service's own
+    /// `environment` in the compose file, in the block's style (`KEY: value` or `- KEY=value`),
+    /// or adds the block. Not fixed automatically when the service's `environment` is written
+    /// in flow style or is an alias, or when the service takes its keys from a `<<:` merge and
+    /// has no `environment` of its own (one would replace the merged one).
     pub struct ServiceNameMissing => "config/service-name-missing", Warning;
 }
 
@@ -54,7 +62,7 @@ impl Check for ServiceNameMissing {
             {
                 continue;
             }
-            out.service(
+            let finding = out.service(
                 &Self::META,
                 service,
                 service.otel_anchor(),
@@ -64,6 +72,11 @@ impl Check for ServiceNameMissing {
                 ),
                 format!("add to services.{}.environment: OTEL_SERVICE_NAME: {}", service.name, service.name),
             );
+            finding.fix = Some(Remedy::add_variable(
+                service,
+                otel::SERVICE_NAME,
+                &service.name,
+            ));
         }
     }
 }

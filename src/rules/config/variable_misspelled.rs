@@ -1,6 +1,7 @@
 use crate::finding::Severity;
+use crate::fix::{Edit, Remedy};
 use crate::knowledge::otel::{Effect, VARIABLES};
-use crate::resolve::Project;
+use crate::resolve::{EnvVar, Project, Service};
 use crate::rules::{Check, Findings, declare_rule, edit_distance};
 
 declare_rule! {
@@ -25,6 +26,11 @@ declare_rule! {
     /// ```yaml
     /// OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${HONEYCOMB_API_KEY}
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: it renames the variable where it is written (compose
+    /// `environment`, an env file, a Dockerfile `ENV`). Not fixed automatically when the
+    /// intended name is also set in the same file: keep one of the two by hand.
     pub struct VariableMisspelled => "config/variable-misspelled", Error;
 }
 
@@ -63,8 +69,25 @@ impl Check for VariableMisspelled {
                 if effect != Effect::Delivery {
                     finding.severity = Severity::Warning;
                 }
+                finding.fix = Some(rename(service, var, intended));
             }
         }
+    }
+}
+
+/// Renames the variable where it is written, unless the intended name is set in the same file
+/// too (renaming would repeat it: a duplicate key compose refuses).
+fn rename(service: &Service, var: &EnvVar, intended: &str) -> Remedy {
+    match service.env_var(intended) {
+        Some(other) if other.location.file == var.location.file => Remedy::manual(format!(
+            "{intended} is set too, at {}: keep one of the two by hand",
+            other.location
+        )),
+        _ => Remedy::edit(Edit::Replace {
+            at: var.location.clone(),
+            old: var.name.clone(),
+            new: intended.to_string(),
+        }),
     }
 }
 

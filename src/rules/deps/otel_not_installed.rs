@@ -1,4 +1,5 @@
-use crate::knowledge::python::{self, INSTRUMENTATION};
+use crate::fix::{Edit, Remedy};
+use crate::knowledge::python::{self, DISTRO, EXPORTER_OTLP, INSTRUMENTATION};
 use crate::resolve::{ImageContents, Listed, Manifest, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -25,6 +26,16 @@ declare_rule! {
     /// opentelemetry-exporter-otlp-proto-http
     /// opentelemetry-instrumentation-flask
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: it adds the missing packages to the manifest the image
+    /// installs: one line each at the end of a requirements file, or entries in
+    /// `pyproject.toml`'s `[project] dependencies` list or Poetry's
+    /// `[tool.poetry.dependencies]` table (then run `poetry lock` or `uv lock` if a lock file
+    /// is beside it; `fix` says so). Not fixed automatically when the image installs no
+    /// manifest (packages named on `RUN pip install`), for a `Pipfile` (run `pipenv install
+    /// PACKAGE`, which updates `Pipfile.lock`), or when the manifest lists the packages in an
+    /// optional part the install leaves out.
     pub struct OtelNotInstalled => "deps/otel-not-installed", Error;
 }
 
@@ -57,6 +68,7 @@ fn check_imports(service: &Service, image: &ImageContents, out: &mut Findings) {
         }
     }
     let Some(first) = first else { return };
+    let fix = add_packages(image, &missing, &missing);
     let file = first
         .location
         .file
@@ -74,7 +86,8 @@ fn check_imports(service: &Service, image: &ImageContents, out: &mut Findings) {
             what_is_installed(image, &missing)
         ),
         hint(service, image, &missing, &indent(&missing)),
-    );
+    )
+    .fix = Some(fix);
 }
 
 fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut Findings) {
@@ -98,7 +111,12 @@ fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut 
             &[INSTRUMENTATION],
             "  opentelemetry-distro\n  opentelemetry-exporter-otlp\nand after the install: RUN opentelemetry-bootstrap -a install",
         ),
-    );
+    )
+    .fix = Some(add_packages(
+        image,
+        &[INSTRUMENTATION],
+        &[DISTRO, EXPORTER_OTLP],
+    ));
 }
 
 /// An installed manifest that lists a missing package (or what brings it) in a part the
@@ -162,6 +180,35 @@ fn hint(service: &Service, image: &ImageContents, missing: &[&str], packages: &s
         "install {part} in {} ({how}), or move the packages to the main dependencies",
         image.dockerfile
     )
+}
+
+/// `packages` added to the manifest the image installs, which lacks `missing`.
+fn add_packages(image: &ImageContents, missing: &[&str], packages: &[&str]) -> Remedy {
+    if let Some((manifest, listed)) = unselected(image, missing) {
+        return Remedy::manual(format!(
+            "{} lists {} in {}: install that part, or move the packages to the main dependencies",
+            manifest.path,
+            listed.requirement.name,
+            listed.part.as_deref().unwrap_or_default()
+        ));
+    }
+    let Some(manifest) = image.manifests.iter().find(|m| m.installed) else {
+        return Remedy::manual(format!(
+            "{} installs no manifest to add them to: add them to its pip install",
+            image.dockerfile
+        ));
+    };
+    if manifest.path.rsplit('/').next() == Some("Pipfile") {
+        return Remedy::manual(format!(
+            "adding to a Pipfile is not automated: run `pipenv install {}` beside {} (it updates Pipfile.lock too)",
+            packages.join(" "),
+            manifest.path
+        ));
+    }
+    Remedy::edit(Edit::AddPackages {
+        manifest: manifest.path.clone(),
+        packages: packages.iter().map(|p| p.to_string()).collect(),
+    })
 }
 
 fn manifest_to_edit(service: &Service, image: &ImageContents) -> String {

@@ -1,3 +1,4 @@
+use crate::fix::Remedy;
 use crate::knowledge::honeycomb::{TEAM_HEADER, region_of_host};
 use crate::knowledge::otel;
 use crate::resolve::Project;
@@ -21,8 +22,19 @@ declare_rule! {
     /// OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io
     /// OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${HONEYCOMB_API_KEY}
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: it adds
+    /// `OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${HONEYCOMB_API_KEY}` to the service's own
+    /// `environment` in the compose file: a reference to the key, never the key itself (set
+    /// `HONEYCOMB_API_KEY` in the shell or `.env`). Not fixed automatically when the service
+    /// already sets headers (add the pair to them), or when its `environment` cannot be edited
+    /// as text (flow style, an alias, keys from a `<<:` merge).
     pub struct KeyHeaderMissing => "honeycomb/key-header-missing", Error;
 }
+
+/// The header as the fix writes it: a reference compose fills from the shell or `.env`.
+const HEADER_REFERENCE: &str = "x-honeycomb-team=${HONEYCOMB_API_KEY}";
 
 impl Check for KeyHeaderMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
@@ -48,11 +60,20 @@ impl Check for KeyHeaderMissing {
             let Some(location) = plan.endpoint_location() else {
                 continue;
             };
-            let headers = match plan.headers_setting {
-                Some(setting) => format!("{} has no x-honeycomb-team", setting.describe()),
-                None => "no OTEL_EXPORTER_OTLP_HEADERS is set".to_string(),
+            let (headers, fix) = match plan.headers_setting {
+                Some(setting) => (
+                    format!("{} has no x-honeycomb-team", setting.describe()),
+                    Remedy::manual(format!(
+                        "{} is already set ({}): add x-honeycomb-team=${{HONEYCOMB_API_KEY}} to it by hand",
+                        setting.name, setting.location
+                    )),
+                ),
+                None => (
+                    "no OTEL_EXPORTER_OTLP_HEADERS is set".to_string(),
+                    Remedy::add_variable(service, otel::HEADERS, HEADER_REFERENCE),
+                ),
             };
-            out.service(
+            let finding = out.service(
                 &Self::META,
                 service,
                 location,
@@ -62,8 +83,9 @@ impl Check for KeyHeaderMissing {
                     plan.url,
                     region.name()
                 ),
-                "add OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${HONEYCOMB_API_KEY} to the service's environment".to_string(),
+                format!("add {}: {HEADER_REFERENCE} to the service's environment", otel::HEADERS),
             );
+            finding.fix = Some(fix);
         }
     }
 }

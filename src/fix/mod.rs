@@ -1,0 +1,524 @@
+//! `otel-doctor fix`: applies the remediations that are safe to automate.
+//!
+//! A rule says what to change and where it saw it (a `Remedy` on its finding), from the
+//! resolved project alone: rules never read files. This module reads each file once, turns
+//! every edit into text changes in the file's own style (indentation, quotes, list or map,
+//! newlines), checks that the text at each position is still what the rule saw (else the edit
+//! is skipped and says so), applies the changes from the last position to the first, checks
+//! that the result still parses with the change where it belongs, and then writes the file
+//! atomically, or, with `--diff`, prints a unified diff and writes nothing.
+
+mod command;
+mod compose;
+mod manifest;
+mod summary;
+mod text;
+mod write;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use summary::{Rendered, render};
+
+use crate::finding::Finding;
+use crate::resolve::Service;
+use crate::source::Location;
+use text::{Change, Source};
+
+/// What `otel-doctor fix` can do about a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// Edits that resolve it.
+    Edits(Vec<Edit>),
+    /// Why this case is left to the user (the finding's hint says what to change).
+    Manual(String),
+}
+
+impl Remedy {
+    pub fn edit(edit: Edit) -> Remedy {
+        Remedy::Edits(vec![edit])
+    }
+
+    pub fn manual(reason: impl Into<String>) -> Remedy {
+        Remedy::Manual(reason.into())
+    }
+
+    /// A variable added to the `environment` of a compose service, its own block (never an
+    /// anchor other services share).
+    pub fn add_variable(service: &Service, name: &str, value: &str) -> Remedy {
+        Remedy::edit(Edit::AddVariable {
+            service: service.name.clone(),
+            at: service.location.clone(),
+            name: name.to_string(),
+            value: value.to_string(),
+        })
+    }
+
+    /// The remedy of one finding that stands for several services: every service's edits (a
+    /// variable goes into each one's own `environment`); when one of them cannot be fixed,
+    /// none is, and the reason stays.
+    pub fn merge(kept: Option<Remedy>, other: Option<Remedy>) -> Option<Remedy> {
+        match (kept, other) {
+            (Some(Remedy::Edits(mut edits)), Some(Remedy::Edits(more))) => {
+                for edit in more {
+                    if !edits.contains(&edit) {
+                        edits.push(edit);
+                    }
+                }
+                Some(Remedy::Edits(edits))
+            }
+            (Some(manual @ Remedy::Manual(_)), _) | (_, Some(manual @ Remedy::Manual(_))) => {
+                Some(manual)
+            }
+            (kept, other) => kept.or(other),
+        }
+    }
+}
+
+/// One change a rule asks for, with the position and text it saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// The first `old` on the line of `at`, at or after its column, becomes `new` (a variable
+    /// name, an endpoint).
+    Replace {
+        at: Location,
+        old: String,
+        new: String,
+    },
+    /// An `opentelemetry-instrument` flag and its value leave the command; `at` is the flag.
+    RemoveFlag {
+        at: Location,
+        flag: String,
+        value: String,
+    },
+    /// A variable joins the `environment` of the compose service whose key is at `at`.
+    AddVariable {
+        service: String,
+        at: Location,
+        name: String,
+        value: String,
+    },
+    /// Packages join a manifest the image installs.
+    AddPackages {
+        manifest: Arc<str>,
+        packages: Vec<String>,
+    },
+}
+
+impl Edit {
+    pub fn file(&self) -> &Arc<str> {
+        match self {
+            Edit::Replace { at, .. }
+            | Edit::RemoveFlag { at, .. }
+            | Edit::AddVariable { at, .. } => &at.file,
+            Edit::AddPackages { manifest, .. } => manifest,
+        }
+    }
+
+    /// What it does, for the summary.
+    pub fn describe(&self) -> String {
+        match self {
+            Edit::Replace { old, new, .. } => format!("replaced `{old}` with `{new}`"),
+            Edit::RemoveFlag { flag, value, .. } => {
+                format!("removed `{flag} {value}` from the command")
+            }
+            Edit::AddVariable {
+                service,
+                at,
+                name,
+                value,
+            } => format!(
+                "added `{name}: {value}` to services.{service}.environment ({})",
+                at.file
+            ),
+            Edit::AddPackages { manifest, packages } => {
+                format!("added {} to {manifest}", packages.join(", "))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the fixed files.
+    Write,
+    /// Print a unified diff, write nothing.
+    Diff,
+}
+
+/// What a run did, finding by finding and file by file.
+#[derive(Debug)]
+pub struct Outcome {
+    pub mode: Mode,
+    /// Findings fixed (or, with `--diff`, that would be), with what changed.
+    pub fixed: Vec<(Finding, Vec<String>)>,
+    /// Findings left to the user, with why.
+    pub left: Vec<(Finding, String)>,
+    /// Every file that changed (or would), with the error that kept it from being written.
+    pub files: Vec<(Arc<str>, Option<String>)>,
+    pub diff: String,
+    /// What the user still has to run (a lock file to regenerate).
+    pub next_steps: Vec<String>,
+}
+
+impl Outcome {
+    pub fn has_errors(&self) -> bool {
+        self.files.iter().any(|(_, error)| error.is_some())
+    }
+}
+
+/// Fixes what can be fixed among `findings` (the policy already applied), in the workspace at
+/// `root`.
+pub fn run(root: &Path, findings: &[Finding], mode: Mode) -> Outcome {
+    let mut outcome = Outcome {
+        mode,
+        fixed: Vec::new(),
+        left: Vec::new(),
+        files: Vec::new(),
+        diff: String::new(),
+        next_steps: Vec::new(),
+    };
+    let mut edits: Vec<&Edit> = Vec::new();
+    let mut wanted: Vec<(&Finding, Vec<usize>)> = Vec::new();
+    for finding in findings {
+        let remedy = match (&finding.triage.ignored_at, &finding.fix) {
+            (Some(pragma), _) => Err(format!("ignored by the pragma at {pragma}")),
+            (None, None) => Err(format!("no automatic fix: {}", finding.hint)),
+            (None, Some(Remedy::Manual(reason))) => Err(reason.clone()),
+            (None, Some(Remedy::Edits(list))) => Ok(list),
+        };
+        match remedy {
+            Ok(list) => {
+                let ids = list
+                    .iter()
+                    .map(|edit| {
+                        edits.iter().position(|e| *e == edit).unwrap_or_else(|| {
+                            edits.push(edit);
+                            edits.len() - 1
+                        })
+                    })
+                    .collect();
+                wanted.push((finding, ids));
+            }
+            Err(reason) => outcome.left.push((finding.clone(), reason)),
+        }
+    }
+    let mut by_file: BTreeMap<&Arc<str>, Vec<usize>> = BTreeMap::new();
+    for (id, edit) in edits.iter().enumerate() {
+        by_file.entry(edit.file()).or_default().push(id);
+    }
+    let mut results: Vec<Result<(), String>> = vec![Ok(()); edits.len()];
+    for (file, ids) in by_file {
+        let file_edits: Vec<&Edit> = ids.iter().map(|&id| edits[id]).collect();
+        let done = fix_file(root, file, &file_edits, mode);
+        for (id, result) in ids.iter().zip(done.results) {
+            results[*id] = result;
+        }
+        if done.changed || done.error.is_some() {
+            outcome.files.push((Arc::clone(file), done.error));
+        }
+        outcome.diff.push_str(&done.diff);
+        outcome.next_steps.extend(done.next_steps);
+    }
+    for (finding, ids) in wanted {
+        match ids.iter().find_map(|&id| results[id].clone().err()) {
+            Some(reason) => outcome.left.push((finding.clone(), reason)),
+            None => outcome.fixed.push((
+                finding.clone(),
+                ids.iter().map(|&id| edits[id].describe()).collect(),
+            )),
+        }
+    }
+    outcome
+}
+
+/// What happened to one file.
+struct FileOutcome {
+    /// One per edit, in order.
+    results: Vec<Result<(), String>>,
+    changed: bool,
+    error: Option<String>,
+    diff: String,
+    next_steps: Vec<String>,
+}
+
+/// Edits of one file that become one group of changes: the variables of one service go into
+/// its block together (a new block is added once), the packages of one manifest in one place.
+struct Group<'e> {
+    edits: Vec<usize>,
+    first: &'e Edit,
+}
+
+fn groups<'e>(edits: &[&'e Edit]) -> Vec<Group<'e>> {
+    let mut groups: Vec<Group> = Vec::new();
+    for (index, edit) in edits.iter().enumerate() {
+        let joins = groups.iter_mut().find(|group| match (group.first, edit) {
+            (Edit::AddVariable { at: a, .. }, Edit::AddVariable { at: b, .. }) => a == b,
+            (Edit::AddPackages { .. }, Edit::AddPackages { .. }) => true,
+            _ => false,
+        });
+        match joins {
+            Some(group) => group.edits.push(index),
+            None => groups.push(Group {
+                edits: vec![index],
+                first: edit,
+            }),
+        }
+    }
+    groups
+}
+
+const BYTE_ORDER_MARK: &str = "\u{feff}";
+
+fn fix_file(root: &Path, file: &str, edits: &[&Edit], mode: Mode) -> FileOutcome {
+    let failed = |reason: String, error: bool| FileOutcome {
+        results: vec![Err(reason.clone()); edits.len()],
+        changed: false,
+        error: error.then_some(reason),
+        diff: String::new(),
+        next_steps: Vec::new(),
+    };
+    let path = root.join(file);
+    let original = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(format!("cannot read {file}: {e}"), true),
+    };
+    let Ok(original) = String::from_utf8(original) else {
+        return failed(format!("{file} is not UTF-8 text"), true);
+    };
+    let (bom, text) = match original.strip_prefix(BYTE_ORDER_MARK) {
+        Some(text) => (BYTE_ORDER_MARK, text),
+        None => ("", original.as_str()),
+    };
+    let source = Source::new(text);
+    let mut results: Vec<Result<(), String>> = vec![Ok(()); edits.len()];
+    let mut accepted: Vec<Change> = Vec::new();
+    for group in groups(edits) {
+        let group_edits: Vec<&Edit> = group.edits.iter().map(|&i| edits[i]).collect();
+        let changes = changes_for(&source, file, &group_edits).and_then(|changes| {
+            let overlaps = changes.iter().any(|c| {
+                accepted.iter().any(|a| {
+                    c.range.start < a.range.end && a.range.start < c.range.end
+                        || (c.range.is_empty() && a.range.contains(&c.range.start))
+                })
+            });
+            if overlaps {
+                Err("another fix changes the same text; run `otel-doctor fix` again".to_string())
+            } else {
+                Ok(changes)
+            }
+        });
+        match changes {
+            Ok(changes) => accepted.extend(changes),
+            Err(reason) => {
+                for &i in &group.edits {
+                    results[i] = Err(reason.clone());
+                }
+            }
+        }
+    }
+    let fixed = text::apply(text, &accepted);
+    let applied: Vec<&Edit> = edits
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| r.is_ok())
+        .map(|(e, _)| *e)
+        .collect();
+    if let Err(reason) = check(file, &fixed, &applied) {
+        for result in results.iter_mut().filter(|r| r.is_ok()) {
+            *result = Err(reason.clone());
+        }
+        return FileOutcome {
+            results,
+            changed: false,
+            error: None,
+            diff: String::new(),
+            next_steps: Vec::new(),
+        };
+    }
+    if fixed == text {
+        return FileOutcome {
+            results,
+            changed: false,
+            error: None,
+            diff: String::new(),
+            next_steps: Vec::new(),
+        };
+    }
+    let fixed = format!("{bom}{fixed}");
+    let mut outcome = FileOutcome {
+        results,
+        changed: true,
+        error: None,
+        diff: String::new(),
+        next_steps: next_steps(root, file, &applied),
+    };
+    match mode {
+        Mode::Diff => outcome.diff = write::unified_diff(&diff_path(root, file), &original, &fixed),
+        Mode::Write => {
+            if let Err(error) = write::replace(&path, fixed.as_bytes()) {
+                let reason = format!("cannot write {file}: {error}");
+                for result in outcome.results.iter_mut().filter(|r| r.is_ok()) {
+                    *result = Err(reason.clone());
+                }
+                outcome.error = Some(reason);
+                outcome.next_steps.clear();
+            }
+        }
+    }
+    outcome
+}
+
+/// The text changes of a group of edits.
+fn changes_for(source: &Source, file: &str, edits: &[&Edit]) -> Result<Vec<Change>, String> {
+    match edits {
+        [Edit::Replace { at, old, new }] => {
+            replace(source, at, old, new).map(|change| vec![change])
+        }
+        [Edit::RemoveFlag { at, flag, value }] => {
+            command::remove_flag(source, at.line as usize, at.column as usize, flag, value)
+                .map(|change| vec![change])
+        }
+        [Edit::AddVariable { service, at, .. }, ..] => {
+            let variables: Vec<(String, String)> = edits
+                .iter()
+                .filter_map(|edit| match edit {
+                    Edit::AddVariable { name, value, .. } => Some((name.clone(), value.clone())),
+                    _ => None,
+                })
+                .collect();
+            compose::add_variables(
+                source,
+                service,
+                at.line as usize,
+                at.column as usize,
+                &variables,
+            )
+        }
+        [Edit::AddPackages { .. }, ..] => {
+            let kind = manifest::Kind::of(file)
+                .ok_or_else(|| format!("adding packages to {file} is not automated"))?;
+            let mut packages: Vec<String> = Vec::new();
+            for edit in edits {
+                if let Edit::AddPackages { packages: more, .. } = edit {
+                    for package in more {
+                        if !packages.contains(package) {
+                            packages.push(package.clone());
+                        }
+                    }
+                }
+            }
+            let missing = manifest::missing(kind, source.text, &packages);
+            if missing.is_empty() {
+                return Err(format!("{file} already lists {}", packages.join(", ")));
+            }
+            manifest::add(kind, source, &missing)
+        }
+        _ => Err("these edits do not go together".into()),
+    }
+}
+
+fn replace(source: &Source, at: &Location, old: &str, new: &str) -> Result<Change, String> {
+    let line = at.line as usize;
+    let changed =
+        || format!("the file changed since it was read: `{old}` is no longer on line {line}");
+    let from = source
+        .offset(line, at.column as usize)
+        .ok_or_else(changed)?;
+    let end = source.line_end(line).ok_or_else(changed)?;
+    let found = source.text[from..end].find(old).ok_or_else(changed)?;
+    Ok(Change {
+        range: from + found..from + found + old.len(),
+        text: new.to_string(),
+    })
+}
+
+/// The edited file still reads as it must: a compose file parses and each added variable is
+/// in its service's `environment`; a manifest lists each added package where it is installed.
+fn check(file: &str, fixed: &str, applied: &[&Edit]) -> Result<(), String> {
+    if applied.is_empty() {
+        return Ok(());
+    }
+    let packages: Vec<&String> = applied
+        .iter()
+        .flat_map(|edit| match edit {
+            Edit::AddPackages { packages, .. } => packages.iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    if let Some(kind) = manifest::Kind::of(file).filter(|_| !packages.is_empty()) {
+        return manifest::check(kind, fixed, &packages);
+    }
+    if file.ends_with(".yml") || file.ends_with(".yaml") {
+        let added: Vec<(&str, &str)> = applied
+            .iter()
+            .filter_map(|edit| match edit {
+                Edit::AddVariable { service, name, .. } => Some((service.as_str(), name.as_str())),
+                _ => None,
+            })
+            .collect();
+        return compose::check(fixed, &added);
+    }
+    Ok(())
+}
+
+/// What must follow a manifest change before the image builds: a lock file beside it, or
+/// the source of a generated requirements file.
+fn next_steps(root: &Path, file: &str, applied: &[&Edit]) -> Vec<String> {
+    if !applied
+        .iter()
+        .any(|e| matches!(e, Edit::AddPackages { .. }))
+    {
+        return Vec::new();
+    }
+    let folder = file.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let in_folder = |name: &str| {
+        if folder.is_empty() {
+            name.to_string()
+        } else {
+            format!("{folder}/{name}")
+        }
+    };
+    let mut steps = Vec::new();
+    for (lock, tool) in [
+        ("poetry.lock", "poetry lock"),
+        ("uv.lock", "uv lock"),
+        ("pdm.lock", "pdm lock"),
+    ] {
+        if manifest::Kind::of(file) == Some(manifest::Kind::Pyproject)
+            && root.join(in_folder(lock)).is_file()
+        {
+            steps.push(format!(
+                "run `{tool}` in {}: {} must list the new packages before the image builds",
+                if folder.is_empty() { "." } else { folder },
+                in_folder(lock)
+            ));
+        }
+    }
+    let head: String = std::fs::read_to_string(root.join(file))
+        .unwrap_or_default()
+        .lines()
+        .take(5)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if head.contains("autogenerated") || head.contains("generated by") {
+        steps.push(format!(
+            "{file} is generated (see its first lines): add the packages to its source too, or the next run of the generator drops them"
+        ));
+    }
+    steps
+}
+
+/// How the diff names a file: from the current folder when it is inside it, so that `git apply`
+/// run there finds it; else as the report names it.
+fn diff_path(root: &Path, file: &str) -> String {
+    let path = root.join(file);
+    let absolute = std::path::absolute(&path).unwrap_or(path);
+    match std::env::current_dir() {
+        Ok(cwd) if absolute.starts_with(&cwd) => {
+            crate::workspace::display_path(&cwd, &absolute).to_string()
+        }
+        _ => file.to_string(),
+    }
+}
