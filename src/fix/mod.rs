@@ -22,7 +22,7 @@ use std::sync::Arc;
 pub use summary::{Rendered, render};
 
 use crate::finding::Finding;
-use crate::resolve::Service;
+use crate::resolve::{ImageContents, Service};
 use crate::source::Location;
 use text::{Change, Source};
 
@@ -52,6 +52,28 @@ impl Remedy {
             at: service.location.clone(),
             name: name.to_string(),
             value: value.to_string(),
+        })
+    }
+
+    /// Packages added to the manifest the image installs; not for a `Pipfile` (its lock must
+    /// follow, which `pipenv install` does) nor when the image installs no manifest.
+    pub fn add_packages(image: &ImageContents, packages: &[&str]) -> Remedy {
+        let Some(manifest) = image.manifests.iter().find(|m| m.installed) else {
+            return Remedy::manual(format!(
+                "{} installs no manifest to add them to: add them to its pip install",
+                image.dockerfile
+            ));
+        };
+        if manifest::Kind::of(&manifest.path).is_none() {
+            return Remedy::manual(format!(
+                "adding packages to {} is not automated: run `pipenv install {}` beside it (it updates Pipfile.lock too)",
+                manifest.path,
+                packages.join(" ")
+            ));
+        }
+        Remedy::edit(Edit::AddPackages {
+            manifest: manifest.path.clone(),
+            packages: packages.iter().map(|p| p.to_string()).collect(),
         })
     }
 
@@ -520,5 +542,115 @@ fn diff_path(root: &Path, file: &str) -> String {
             crate::workspace::display_path(&cwd, &absolute).to_string()
         }
         _ => file.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Severity, Triage};
+
+    fn finding(rule: &'static str, line: u32, column: u32, fix: Remedy) -> Finding {
+        let file: Arc<str> = Arc::from("docker-compose.yml");
+        Finding {
+            rule,
+            severity: Severity::Error,
+            step: "service:api".into(),
+            service: Some("api".into()),
+            services: vec!["api".into()],
+            location: Some(Location::new(&file, line, column)),
+            message: String::new(),
+            hint: String::new(),
+            fix: Some(fix),
+            triage: Triage::default(),
+        }
+    }
+
+    fn rename(line: u32, column: u32, old: &str, new: &str) -> Remedy {
+        let file: Arc<str> = Arc::from("docker-compose.yml");
+        Remedy::edit(Edit::Replace {
+            at: Location::new(&file, line, column),
+            old: old.into(),
+            new: new.into(),
+        })
+    }
+
+    #[test]
+    fn an_edit_whose_text_is_gone_is_skipped_and_the_others_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        let compose = dir.path().join("docker-compose.yml");
+        std::fs::write(
+            &compose,
+            "services:\n  api:\n    environment:\n      OTEL_SERVICE_NAME: api\n      OTEL_EXPORTER_OTLP_HEADER: x=1\n",
+        )
+        .unwrap();
+        let findings = [
+            // The rule saw a typo on line 4 that someone fixed since.
+            finding(
+                "config/variable-misspelled",
+                4,
+                7,
+                rename(4, 7, "OTEL_SERVICE_NAM:", "OTEL_SERVICE_NAME:"),
+            ),
+            finding(
+                "config/variable-misspelled",
+                5,
+                7,
+                rename(
+                    5,
+                    7,
+                    "OTEL_EXPORTER_OTLP_HEADER",
+                    "OTEL_EXPORTER_OTLP_HEADERS",
+                ),
+            ),
+            // The same text, changed twice: only the first change is made.
+            finding(
+                "config/variable-misspelled",
+                5,
+                7,
+                rename(
+                    5,
+                    7,
+                    "OTEL_EXPORTER_OTLP_HEADER",
+                    "OTEL_EXPORTER_OTLP_HEADERZ",
+                ),
+            ),
+        ];
+        let outcome = run(dir.path(), &findings, Mode::Write);
+        assert_eq!(
+            std::fs::read_to_string(&compose).unwrap(),
+            "services:\n  api:\n    environment:\n      OTEL_SERVICE_NAME: api\n      OTEL_EXPORTER_OTLP_HEADERS: x=1\n"
+        );
+        let reasons: Vec<&str> = outcome.left.iter().map(|(_, r)| r.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "the file changed since it was read: `OTEL_SERVICE_NAM:` is no longer on line 4",
+                "another fix changes the same text; run `otel-doctor fix` again",
+            ]
+        );
+        assert_eq!(outcome.fixed.len(), 1);
+        assert!(!outcome.has_errors());
+    }
+
+    #[test]
+    fn a_remedy_for_several_services_keeps_each_edit_once() {
+        let add = |service: &str| {
+            let file: Arc<str> = Arc::from("docker-compose.yml");
+            Remedy::edit(Edit::AddVariable {
+                service: service.into(),
+                at: Location::new(&file, 2, 3),
+                name: "OTEL_SERVICE_NAME".into(),
+                value: service.into(),
+            })
+        };
+        let merged = Remedy::merge(Some(add("a")), Some(add("b")));
+        let merged = Remedy::merge(merged, Some(add("a")));
+        let Some(Remedy::Edits(edits)) = merged else {
+            panic!("{merged:?}")
+        };
+        assert_eq!(edits.len(), 2);
+        let manual = Remedy::merge(Some(add("a")), Some(Remedy::manual("no")));
+        assert_eq!(manual, Some(Remedy::manual("no")));
     }
 }

@@ -414,6 +414,8 @@ mod tests {
                 "config/variable-misspelled",
                 "honeycomb/key-header-missing",
                 "deps/otel-not-installed",
+                "deps/exporter-missing",
+                "deps/instrumentation-missing",
             ]
         );
     }

@@ -1,4 +1,5 @@
-use crate::knowledge::python::{EXPORTER_GRPC, EXPORTER_HTTP};
+use crate::fix::Remedy;
+use crate::knowledge::python::{EXPORTER_GRPC, EXPORTER_HTTP, EXPORTER_OTLP};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -23,6 +24,12 @@ declare_rule! {
     /// opentelemetry-distro
     /// opentelemetry-exporter-otlp
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: it adds `opentelemetry-exporter-otlp` to the manifest the
+    /// image installs (a requirements file, `pyproject.toml`'s `[project] dependencies` or
+    /// `[tool.poetry.dependencies]`). Not fixed automatically for a `Pipfile` or when the
+    /// image installs no manifest.
     pub struct ExporterMissing => "deps/exporter-missing", Error;
 }
 
@@ -50,8 +57,9 @@ impl Check for ExporterMissing {
                 service,
                 &instrument.location,
                 "opentelemetry-instrument configures the otlp exporter, but no OTLP exporter package is installed: the SDK cannot load it and exports nothing.".to_string(),
-                "add opentelemetry-exporter-otlp to the requirements the image installs".to_string(),
-            );
+                format!("add {EXPORTER_OTLP} to the requirements the image installs"),
+            )
+            .fix = Some(Remedy::add_packages(image, &[EXPORTER_OTLP]));
         }
     }
 }

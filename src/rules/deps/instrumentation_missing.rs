@@ -1,3 +1,4 @@
+use crate::fix::Remedy;
 use crate::knowledge::python::{FRAMEWORKS, INSTRUMENTATION};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
@@ -23,6 +24,13 @@ declare_rule! {
     /// RUN pip install -r requirements.txt && opentelemetry-bootstrap -a install
     /// CMD ["opentelemetry-instrument", "flask", "run"]
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: it adds the instrumentation package to the manifest the
+    /// image installs (a requirements file, `pyproject.toml`'s `[project] dependencies` or
+    /// `[tool.poetry.dependencies]`). Not fixed automatically for a `Pipfile` or when the
+    /// image installs no manifest; adding `opentelemetry-bootstrap -a install` to the
+    /// Dockerfile is left to you.
     pub struct InstrumentationMissing => "deps/instrumentation-missing", Warning;
 }
 
@@ -60,7 +68,8 @@ impl Check for InstrumentationMissing {
                         "the code uses {framework} and starts through opentelemetry-instrument, but {package} is not installed: no request spans are created."
                     ),
                     format!("add {package} to the requirements, or run `opentelemetry-bootstrap -a install` after installing them"),
-                );
+                )
+                .fix = Some(Remedy::add_packages(image, &[package]));
             }
         }
     }

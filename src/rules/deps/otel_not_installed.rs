@@ -1,5 +1,5 @@
-use crate::fix::{Edit, Remedy};
-use crate::knowledge::python::{self, DISTRO, EXPORTER_OTLP, INSTRUMENTATION};
+use crate::fix::Remedy;
+use crate::knowledge::python::{self, DISTRO, EXPORTER_OTLP, FRAMEWORKS, INSTRUMENTATION};
 use crate::resolve::{ImageContents, Listed, Manifest, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -115,8 +115,28 @@ fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut 
     .fix = Some(add_packages(
         image,
         &[INSTRUMENTATION],
-        &[DISTRO, EXPORTER_OTLP],
+        &instrument_packages(service, image),
     ));
+}
+
+/// What `opentelemetry-instrument` needs: the distro (which brings the instrument command and
+/// sets up the SDK), the OTLP exporter, and the instrumentation of each framework the code
+/// uses (what `opentelemetry-bootstrap` would install), so that one fix is the whole fix.
+fn instrument_packages(service: &Service, image: &ImageContents) -> Vec<&'static str> {
+    let mut packages = vec![DISTRO, EXPORTER_OTLP];
+    for (framework, _) in &service.code.frameworks {
+        let package = FRAMEWORKS
+            .iter()
+            .find(|(name, _)| name == framework)
+            .map(|(_, package)| *package);
+        if let Some(package) = package
+            && !image.has(package)
+            && !packages.contains(&package)
+        {
+            packages.push(package);
+        }
+    }
+    packages
 }
 
 /// An installed manifest that lists a missing package (or what brings it) in a part the
@@ -182,33 +202,18 @@ fn hint(service: &Service, image: &ImageContents, missing: &[&str], packages: &s
     )
 }
 
-/// `packages` added to the manifest the image installs, which lacks `missing`.
+/// `packages` added to the manifest the image installs, which lacks `missing`; not when a
+/// manifest lists them in a part the install leaves out (the fix is to install that part).
 fn add_packages(image: &ImageContents, missing: &[&str], packages: &[&str]) -> Remedy {
-    if let Some((manifest, listed)) = unselected(image, missing) {
-        return Remedy::manual(format!(
+    match unselected(image, missing) {
+        Some((manifest, listed)) => Remedy::manual(format!(
             "{} lists {} in {}: install that part, or move the packages to the main dependencies",
             manifest.path,
             listed.requirement.name,
             listed.part.as_deref().unwrap_or_default()
-        ));
+        )),
+        None => Remedy::add_packages(image, packages),
     }
-    let Some(manifest) = image.manifests.iter().find(|m| m.installed) else {
-        return Remedy::manual(format!(
-            "{} installs no manifest to add them to: add them to its pip install",
-            image.dockerfile
-        ));
-    };
-    if manifest.path.rsplit('/').next() == Some("Pipfile") {
-        return Remedy::manual(format!(
-            "adding to a Pipfile is not automated: run `pipenv install {}` beside {} (it updates Pipfile.lock too)",
-            packages.join(" "),
-            manifest.path
-        ));
-    }
-    Remedy::edit(Edit::AddPackages {
-        manifest: manifest.path.clone(),
-        packages: packages.iter().map(|p| p.to_string()).collect(),
-    })
 }
 
 fn manifest_to_edit(service: &Service, image: &ImageContents) -> String {
