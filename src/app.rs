@@ -249,6 +249,11 @@ fn in_scope(service: Option<&str>, options: &Options, settings: &Settings) -> bo
 /// `otel-doctor fix`: the offline findings, after the configuration and the inline ignores,
 /// fixed where their rule knows how. Exit 2 when a file could not be read or written.
 fn run_fix(args: &FixArgs, options: &Options) -> Result<ExitCode, AppError> {
+    if !matches!(options.format, Format::Human | Format::Json) {
+        return Err(AppError(
+            "`otel-doctor fix` prints --format human or json".into(),
+        ));
+    }
     let path = &args.path.path;
     let settings = Settings::load(path, options)?;
     let (project, variants, _) = read_projects(path, options)?;

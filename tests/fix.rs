@@ -668,3 +668,34 @@ fn explain_says_which_rules_fix_applies_and_why_not_the_others() {
         .unwrap();
     assert!(stdout(&help).contains("  fix "), "{}", stdout(&help));
 }
+
+#[test]
+fn a_key_next_to_a_change_is_masked_in_the_diff() {
+    let dir = workspace("rules/config/service-name-missing/fires");
+    let compose = replaced(
+        &read(&dir, "docker-compose.yml"),
+        "      OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4318\n",
+        &format!(
+            "      OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4318\n      OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team={FAKE_KEY}\n"
+        ),
+    );
+    write(&dir, "docker-compose.yml", &compose);
+    let output = doctor(&dir, &["fix", "--diff"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("+      OTEL_SERVICE_NAME: api\n"));
+    assert!(!stdout(&output).contains(FAKE_KEY), "{}", stdout(&output));
+    assert!(stderr(&output).contains("note: the diff shows a key near a change, masked"));
+}
+
+#[test]
+fn formats_other_than_human_and_json_are_refused_before_anything_is_written() {
+    let dir = workspace("rules/config/service-name-missing/fires");
+    let before = snapshot(dir.path());
+    let output = doctor(&dir, &["fix", "--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "otel-doctor: `otel-doctor fix` prints --format human or json\n"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}

@@ -85,6 +85,7 @@ mod tests {
         assert_eq!(unified_diff("x.txt", "same", "same"), "");
     }
 
+    #[cfg(unix)]
     #[test]
     fn replacing_keeps_permissions_and_follows_links() {
         use std::os::unix::fs::PermissionsExt;
