@@ -128,6 +128,13 @@ fn remove_words(source: &Source, line: usize, start: usize, end: usize) -> Chang
     {
         return change;
     }
+    // A continuation line that holds only the words: the whole line goes.
+    if text[..start].trim().is_empty()
+        && text[end..].trim() == "\\"
+        && let Some(change) = source.delete_lines(line, line)
+    {
+        return change;
+    }
     let after = &text[end..];
     let trailing = after.len() - after.trim_start().len();
     let after_spaces = &after[trailing..];
@@ -224,6 +231,19 @@ mod tests {
             )
             .unwrap(),
             "exec opentelemetry-instrument x\n"
+        );
+    }
+
+    #[test]
+    fn a_continuation_line_of_only_the_flag_goes_whole() {
+        assert_eq!(
+            remove(
+                "CMD opentelemetry-instrument \\\n    --traces_exporter console \\\n    flask run\n",
+                2,
+                5
+            )
+            .unwrap(),
+            "CMD opentelemetry-instrument \\\n    flask run\n"
         );
     }
 
