@@ -22,9 +22,10 @@ Output format, one module per line, grouped by the distribution that installs it
 
 A name `Class:m1,m2` lists the public methods of a class (`Class:` none, `Class:*` any: the
 class answers every attribute, or is a protocol buffer message); `Class=MODULE` is a class
-that MODULE defines, under the same name, with its methods there; a lone `*` means the module answers every name (it defines a
-module-level `__getattr__`). Names starting with `_` and modules imported from elsewhere are
-left out; submodules are their own lines.
+that MODULE defines, under the same name, with its methods there; a lone `*` means the module
+answers every name (it defines a module-level `__getattr__`). Names are sorted; names starting
+with `_`, modules and what the module imports from outside OpenTelemetry under its own name
+(`Optional`) are left out; submodules are their own lines.
 """
 
 import __future__
@@ -161,7 +162,9 @@ def names_of(module):
     defined = vars(module)
     names = set(getattr(module, "__all__", ()))
     for name, value in defined.items():
-        if name.startswith("_") or inspect.ismodule(value) or isinstance(value, __future__._Feature):
+        if name.startswith("_") or inspect.ismodule(value):
+            continue
+        if isinstance(value, __future__._Feature):  # `from __future__ import annotations`
             continue
         # `from typing import Optional` in the module: not a name it offers.
         foreign = not ours(getattr(value, "__module__", None))
