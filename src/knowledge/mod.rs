@@ -7,4 +7,5 @@ pub mod honeycomb;
 pub mod languages;
 pub mod otel;
 pub mod python;
+pub mod python_symbols;
 pub mod secrets;

@@ -76,20 +76,32 @@ const INSTRUMENTATION_CORE_MODULES: &[&str] = &[
     "auto_instrumentation",
     "bootstrap",
     "bootstrap_gen",
+    "cidict",
     "dependencies",
     "distro",
     "environment_variables",
     "instrumentor",
+    "log_utils",
     "propagators",
     "sqlcommenter_utils",
     "utils",
     "version",
 ];
 
+/// The modules of `opentelemetry-api` under `opentelemetry.propagators`, where each
+/// propagator package adds its own.
+const API_PROPAGATORS_MODULES: &[&str] = &["composite", "textmap"];
+
 /// The package an `import` of `module` needs, for OpenTelemetry modules.
+/// `python_symbols.txt` records the real package of every module of the packages it was
+/// generated from, and a test holds this function to it.
 pub fn package_for_module(module: &str) -> Option<String> {
     let parts: Vec<&str> = module.split('.').collect();
+    let dashed = |name: &str| name.replace('_', "-");
     let package = match parts.as_slice() {
+        ["opentelemetry", "sdk", "extension", name, ..] => {
+            format!("opentelemetry-sdk-extension-{}", dashed(name))
+        }
         ["opentelemetry", "sdk", ..] => SDK.to_string(),
         ["opentelemetry", "distro", ..] => DISTRO.to_string(),
         ["opentelemetry", "exporter", "otlp", "proto", "http", ..] => EXPORTER_HTTP.to_string(),
@@ -97,13 +109,31 @@ pub fn package_for_module(module: &str) -> Option<String> {
         ["opentelemetry", "exporter", "otlp", "proto", kind, ..] => {
             format!("opentelemetry-exporter-otlp-proto-{kind}")
         }
+        ["opentelemetry", "exporter", "otlp", "common", ..] => {
+            "opentelemetry-exporter-otlp-common".to_string()
+        }
+        ["opentelemetry", "exporter", "http", "transport", ..] => {
+            "opentelemetry-exporter-http-transport".to_string()
+        }
         ["opentelemetry", "exporter", name, ..] => format!("opentelemetry-exporter-{name}"),
+        ["opentelemetry", "propagators", name, ..]
+            if !API_PROPAGATORS_MODULES.contains(name) && !name.starts_with('_') =>
+        {
+            match *name {
+                "aws" => "opentelemetry-propagator-aws-xray".to_string(),
+                _ => format!("opentelemetry-propagator-{}", dashed(name)),
+            }
+        }
+        ["opentelemetry", "processor", name, ..] => {
+            format!("opentelemetry-processor-{}", dashed(name))
+        }
+        ["opentelemetry", "util", "http", ..] => "opentelemetry-util-http".to_string(),
         ["opentelemetry", "instrumentation"] => INSTRUMENTATION.to_string(),
         ["opentelemetry", "instrumentation", sub, ..] => {
             if INSTRUMENTATION_CORE_MODULES.contains(sub) || sub.starts_with('_') {
                 INSTRUMENTATION.to_string()
             } else {
-                format!("opentelemetry-instrumentation-{}", sub.replace('_', "-"))
+                format!("opentelemetry-instrumentation-{}", dashed(sub))
             }
         }
         ["opentelemetry", "semconv", ..] => "opentelemetry-semantic-conventions".to_string(),

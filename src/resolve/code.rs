@@ -15,7 +15,7 @@ use crate::knowledge::otel::Protocol;
 use crate::knowledge::python;
 use crate::source::Location;
 use crate::workspace::compose::ComposeService;
-use crate::workspace::python::{ArgValue, Call, PythonSource};
+use crate::workspace::python::{ArgValue, Call, Import, PythonSource};
 use crate::workspace::{Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,11 +80,44 @@ pub struct OtelImport {
     pub location: Location,
 }
 
+/// Names the code expects an OpenTelemetry module, or a class from one, to define, each where
+/// the code writes it: the parts of an imported module's path, a name imported from it, or the
+/// attributes called on a name an import bound (`trace.set_tracer_provider`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtelReference {
+    pub kind: ReferenceKind,
+    /// What the first name is looked up in: the module of a `from ... import`, what the
+    /// callee's first name was imported as (`opentelemetry.trace`); empty for a module path.
+    pub base: String,
+    pub names: Vec<ReferenceName>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceName {
+    pub name: String,
+    pub location: Location,
+    /// Called right there: `TracerProvider` in `TracerProvider().add_span_processor(p)`, and
+    /// the last name of every call. A call's names up to one called before its end are
+    /// also an inner call's, and reported with it.
+    pub called: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceKind {
+    /// `import a.b` or `from a.b import c`: the path `a.b`, every part a module.
+    Module,
+    /// `from a.b import c`: `c`, a name or a submodule of `a.b`.
+    Import,
+    /// A call: attributes, the last one called (`FlaskInstrumentor().instrument_app`).
+    Call,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeFacts {
     /// The Python files that end up in the image.
     pub files: Vec<Arc<str>>,
     pub otel_imports: Vec<OtelImport>,
+    pub otel_references: Vec<OtelReference>,
     pub provider_set: Option<Location>,
     pub provider_created: Option<Location>,
     pub spans_created: Option<Location>,
@@ -188,6 +221,14 @@ fn exporter_kind(qualified: &str) -> Option<ExporterKind> {
     }
 }
 
+/// The OpenTelemetry references of one file, for tests of the symbol table.
+#[cfg(test)]
+pub(crate) fn references_in(file: &Parsed<PythonSource>) -> Vec<OtelReference> {
+    let mut facts = CodeFacts::default();
+    read_file(file, &[], &mut facts);
+    facts.otel_references
+}
+
 fn same_kind(a: &ExporterKind, b: &ExporterKind) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
@@ -226,6 +267,7 @@ fn read_file(file: &Parsed<PythonSource>, env: &[EnvVar], facts: &mut CodeFacts)
                 package,
                 location: at(import.line, import.column),
             });
+            import_references(import, &at, &mut facts.otel_references);
         }
         let root = import.module.split('.').next().unwrap_or_default();
         if python::FRAMEWORKS
@@ -238,6 +280,15 @@ fn read_file(file: &Parsed<PythonSource>, env: &[EnvVar], facts: &mut CodeFacts)
         }
     }
     let mut distro_options = None;
+    // The names OpenTelemetry imports bind, unless the file rebinds them (`def f(context):`).
+    let otel_names: Vec<(&str, &str)> = names
+        .iter()
+        .filter(|(local, module)| {
+            python::package_for_module(module).is_some()
+                && file.content.rebound.binary_search(local).is_err()
+        })
+        .map(|(local, module)| (local.as_str(), module.as_str()))
+        .collect();
     let imports_flask = facts
         .frameworks
         .iter()
@@ -248,6 +299,9 @@ fn read_file(file: &Parsed<PythonSource>, env: &[EnvVar], facts: &mut CodeFacts)
             .rsplit_once('.')
             .unwrap_or(("", qualified.as_str()));
         let location = at(call.line, call.column);
+        if let Some(reference) = call_reference(call, &otel_names, &at) {
+            facts.otel_references.push(reference);
+        }
         match name {
             "set_tracer_provider" => {
                 facts.provider_set.get_or_insert(location);
@@ -362,6 +416,88 @@ fn imported_names(source: &PythonSource) -> HashMap<String, String> {
     names
 }
 
+/// The parts of an OpenTelemetry import's module path, and the names it imports from it.
+fn import_references(
+    import: &Import,
+    at: &impl Fn(u32, u32) -> Location,
+    out: &mut Vec<OtelReference>,
+) {
+    let mut column = import.module_column;
+    let parts = import
+        .module
+        .split('.')
+        .map(|part| {
+            let location = at(import.module_line, column);
+            column = column.saturating_add(u32::try_from(part.chars().count() + 1).unwrap_or(0));
+            ReferenceName {
+                name: part.to_string(),
+                location,
+                called: false,
+            }
+        })
+        .collect();
+    out.push(OtelReference {
+        kind: ReferenceKind::Module,
+        base: String::new(),
+        names: parts,
+    });
+    for name in import.names.iter().flatten().filter(|n| n.name != "*") {
+        out.push(OtelReference {
+            kind: ReferenceKind::Import,
+            base: import.module.clone(),
+            names: vec![ReferenceName {
+                name: name.name.clone(),
+                location: at(name.line, name.column),
+                called: false,
+            }],
+        });
+    }
+}
+
+/// A call on a name an OpenTelemetry import bound: the attributes after that name.
+fn call_reference(
+    call: &Call,
+    otel_names: &[(&str, &str)],
+    at: &impl Fn(u32, u32) -> Location,
+) -> Option<OtelReference> {
+    let mut parts = call.callee.split('.');
+    let first = parts.next()?;
+    let local = first.strip_suffix("()").unwrap_or(first);
+    let (_, base) = otel_names.iter().find(|(name, _)| *name == local)?;
+    let parts: Vec<&str> = parts.collect();
+    let mut offset = Some(first.chars().count() + 1).filter(|_| local.len() == first.len());
+    let mut attributes = Vec::new();
+    for (index, part) in parts.iter().enumerate() {
+        let name = part.strip_suffix("()").unwrap_or(part);
+        let last = index + 1 == parts.len();
+        // The called name's position is known; the others are where the callee's text puts
+        // them, until arguments stand before them (`Class(x).a.b()`: then they are an inner
+        // call's names, reported there).
+        let location = match offset {
+            _ if last => at(call.name_line, call.name_column),
+            Some(offset) => at(
+                call.line,
+                u32::try_from(offset).map_or(call.column, |o| call.column.saturating_add(o)),
+            ),
+            None => at(call.line, call.column),
+        };
+        let called = last || name.len() != part.len();
+        attributes.push(ReferenceName {
+            name: name.to_string(),
+            location,
+            called,
+        });
+        offset = offset
+            .filter(|_| !called)
+            .map(|offset| offset + part.chars().count() + 1);
+    }
+    (!attributes.is_empty()).then(|| OtelReference {
+        kind: ReferenceKind::Call,
+        base: base.to_string(),
+        names: attributes,
+    })
+}
+
 /// The callee with its first name replaced by what the imports bound it to.
 fn qualify(callee: &str, names: &HashMap<String, String>) -> String {
     let (first, rest) = callee.split_once('.').unwrap_or((callee, ""));
@@ -407,5 +543,71 @@ mod tests {
             "opentelemetry.instrumentation.flask.FlaskInstrumentor.instrument_app"
         );
         assert_eq!(qualify("app.run", &names), "app.run");
+    }
+
+    #[test]
+    fn references_name_each_part_where_it_is_written() {
+        let file = Parsed {
+            path: Arc::from("app.py"),
+            content: crate::workspace::python::parse(
+                "import opentelemetry.sdk.trace\nfrom opentelemetry import trace as t, flask\nimport flask\nopentelemetry.sdk.trace.TracerProvider().add_span_processor(p)\nt.get_tracer(n).start_span(x)\nflask.Flask(n)\n",
+            ),
+        };
+        let written: Vec<(ReferenceKind, String, Vec<String>)> = references_in(&file)
+            .into_iter()
+            .map(|r| {
+                let names = r
+                    .names
+                    .iter()
+                    .map(|n| {
+                        let call = if n.called { "()" } else { "" };
+                        format!("{}{call}@{}:{}", n.name, n.location.line, n.location.column)
+                    })
+                    .collect();
+                (r.kind, r.base, names)
+            })
+            .collect();
+        let reference = |kind, base: &str, names: &[&str]| {
+            let names = names.iter().map(|n| n.to_string()).collect();
+            (kind, base.to_string(), names)
+        };
+        assert_eq!(
+            written,
+            [
+                reference(
+                    ReferenceKind::Module,
+                    "",
+                    &["opentelemetry@1:8", "sdk@1:22", "trace@1:26"]
+                ),
+                reference(ReferenceKind::Module, "", &["opentelemetry@2:6"]),
+                reference(ReferenceKind::Import, "opentelemetry", &["trace@2:27"]),
+                reference(ReferenceKind::Import, "opentelemetry", &["flask@2:39"]),
+                reference(
+                    ReferenceKind::Call,
+                    "opentelemetry",
+                    &["sdk@4:15", "trace@4:19", "TracerProvider()@4:25"]
+                ),
+                reference(
+                    ReferenceKind::Call,
+                    "opentelemetry",
+                    &[
+                        "sdk@4:15",
+                        "trace@4:19",
+                        "TracerProvider()@4:25",
+                        "add_span_processor()@4:42"
+                    ]
+                ),
+                reference(
+                    ReferenceKind::Call,
+                    "opentelemetry.trace",
+                    &["get_tracer()@5:3"]
+                ),
+                reference(
+                    ReferenceKind::Call,
+                    "opentelemetry.trace",
+                    &["get_tracer()@5:3", "start_span()@5:17"]
+                ),
+            ]
+        );
     }
 }

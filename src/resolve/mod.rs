@@ -17,7 +17,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use code::{ClassicSdk, CodeExporter, CodeFacts, CodeHeaders, DistroSetup, ExporterKind};
+#[cfg(test)]
+pub(crate) use code::references_in;
+pub use code::{
+    ClassicSdk, CodeExporter, CodeFacts, CodeHeaders, DistroSetup, ExporterKind, OtelReference,
+    ReferenceKind, ReferenceName,
+};
 pub use code_setting::CodeSetting;
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
 pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRef};

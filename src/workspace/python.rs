@@ -9,6 +9,10 @@ pub struct PythonSource {
     pub calls: Vec<Call>,
     /// `name = value` statements (plain and dotted targets), in order.
     pub assignments: Vec<Assignment>,
+    /// Names an import binds that the file also binds otherwise, sorted: as assignment, loop
+    /// or `as` targets, parameters, functions or classes. In `def handler(event, context):`
+    /// the name `context` is not what `from opentelemetry import context` bound.
+    pub rebound: Vec<String>,
 }
 
 /// `endpoint = os.environ.get("X", "d")`: a name bound to a value the code passes on later.
@@ -31,6 +35,9 @@ pub struct Import {
     /// Position of the `import` / `from` keyword.
     pub line: u32,
     pub column: u32,
+    /// Position of the module's name (of its first dot, for a relative import).
+    pub module_line: u32,
+    pub module_column: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +57,9 @@ pub struct Call {
     /// Position of the callee's first token.
     pub line: u32,
     pub column: u32,
+    /// Position of the name called: the callee's last part (`instrument_app` above).
+    pub name_line: u32,
+    pub name_column: u32,
     pub args: Vec<Arg>,
 }
 
@@ -86,10 +96,14 @@ pub enum ArgValue {
 
 pub fn parse(source: &str) -> PythonSource {
     let tokens = tokenize(source);
+    let closing = matching_parens(&tokens);
+    let imports = imports(&tokens);
+    let rebound = rebound(&tokens, &imports);
     PythonSource {
-        imports: imports(&tokens),
-        calls: calls(&tokens),
+        imports,
+        calls: calls(&tokens, &closing),
         assignments: assignments(&tokens),
+        rebound,
     }
 }
 
@@ -360,6 +374,7 @@ fn plain_imports(tokens: &[Token], keyword: usize, out: &mut Vec<Import>) {
         if module.is_empty() {
             return;
         }
+        let start = &tokens[index];
         index = next;
         let alias = (name(tokens.get(index)) == Some("as")).then(|| {
             index += 2;
@@ -371,6 +386,8 @@ fn plain_imports(tokens: &[Token], keyword: usize, out: &mut Vec<Import>) {
             alias,
             line: at.line,
             column: at.column,
+            module_line: start.line,
+            module_column: start.column,
         });
         if !is_op(tokens.get(index), ',') {
             return;
@@ -383,6 +400,7 @@ fn plain_imports(tokens: &[Token], keyword: usize, out: &mut Vec<Import>) {
 fn from_import(tokens: &[Token], keyword: usize) -> Option<Import> {
     let at = &tokens[keyword];
     let mut index = keyword + 1;
+    let start = tokens.get(index)?;
     let mut module = String::new();
     while is_op(tokens.get(index), '.') {
         module.push('.');
@@ -435,7 +453,104 @@ fn from_import(tokens: &[Token], keyword: usize) -> Option<Import> {
         alias: None,
         line: at.line,
         column: at.column,
+        module_line: start.line,
+        module_column: start.column,
     })
+}
+
+/// The names imports bind that something else binds too, scope-blind: a name rebound
+/// anywhere counts. Each place an imported name is written is judged from the tokens around
+/// it, so that the rest of the file costs a bit test per name.
+fn rebound(tokens: &[Token], imports: &[Import]) -> Vec<String> {
+    let mut imported: Vec<&str> = Vec::new();
+    for import in imports {
+        match (&import.names, &import.alias) {
+            (Some(names), _) => {
+                imported.extend(names.iter().map(|n| n.alias.as_deref().unwrap_or(&n.name)));
+            }
+            (None, Some(alias)) => imported.push(alias),
+            (None, None) => imported.extend(import.module.split('.').next()),
+        }
+    }
+    // Most names are not imported ones: a bit for each imported name's length and first
+    // letter tells at once.
+    let sketch = |name: &str| {
+        let first = usize::from(name.bytes().next().unwrap_or_default());
+        1u64 << ((name.len() * 7 + first) % 64)
+    };
+    let imported_sketch = imported.iter().fold(0, |mask, name| mask | sketch(name));
+    let mut names: Vec<String> = Vec::new();
+    for (index, token) in tokens.iter().enumerate() {
+        let Kind::Name(word) = &token.kind else {
+            continue;
+        };
+        if imported_sketch & sketch(word) != 0
+            && imported.contains(&word.as_str())
+            && binds(tokens, index)
+        {
+            names.push(word.clone());
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Whether the name at `index` is bound there: an assignment or annotation target, a walrus,
+/// a parameter, a loop or `lambda` target, `as` outside an import, a function or a class.
+fn binds(tokens: &[Token], index: usize) -> bool {
+    let previous = index.checked_sub(1).map(|p| &tokens[p]);
+    let next = tokens.get(index + 1);
+    let after = tokens.get(index + 2);
+    match previous.and_then(|p| name(Some(p))) {
+        Some("def" | "class" | "for" | "lambda") => return true,
+        Some("as") => return !in_import(tokens, index),
+        _ => {}
+    }
+    if is_op(next, ':') && is_op(after, '=') {
+        return true;
+    }
+    if starts_statement(tokens, index) {
+        // `x = ...`, `x: T = ...` (not `x == y`).
+        return (is_op(next, '=') && !is_op(after, '=')) || is_op(next, ':');
+    }
+    (is_op(previous, ',') || is_op(previous, '(') || is_op(previous, '*'))
+        && in_targets(tokens, index)
+}
+
+/// Whether the statement holding `index` is an import.
+fn in_import(tokens: &[Token], index: usize) -> bool {
+    let start = (0..=index)
+        .rev()
+        .find(|&i| starts_statement(tokens, i))
+        .unwrap_or(0);
+    matches!(name(tokens.get(start)), Some("import" | "from"))
+}
+
+/// Whether a name after `(`, `,` or `*` is among a `def`'s parameters or the targets of a
+/// `for` or `lambda`: looking back, out of the brackets that hold it, to the statement's start.
+fn in_targets(tokens: &[Token], index: usize) -> bool {
+    let mut depth = 0usize;
+    for i in (0..index).rev() {
+        match &tokens[i].kind {
+            Kind::Op(')' | ']' | '}') => depth += 1,
+            // The bracket that holds the name: a `def`'s parameters, or a tuple among targets.
+            Kind::Op('(') if depth == 0 && i >= 2 && name(tokens.get(i - 2)) == Some("def") => {
+                return true;
+            }
+            Kind::Op('(' | '[' | '{') => depth = depth.saturating_sub(1),
+            Kind::Name(word) if depth == 0 => match word.as_str() {
+                "for" | "lambda" => return true,
+                "in" => return false,
+                _ => {}
+            },
+            _ => {}
+        }
+        if depth == 0 && starts_statement(tokens, i) {
+            return false;
+        }
+    }
+    false
 }
 
 /// Keywords that can stand before `(` without making a call.
@@ -444,8 +559,7 @@ const KEYWORDS: [&str; 19] = [
     "del", "with", "as", "lambda", "await", "else", "except",
 ];
 
-fn calls(tokens: &[Token]) -> Vec<Call> {
-    let closing = matching_parens(tokens);
+fn calls(tokens: &[Token], closing: &[Option<usize>]) -> Vec<Call> {
     // The callee of the call each `)` closes, for chains like `A().b()`.
     let mut callee_at_close: Vec<Option<usize>> = vec![None; tokens.len()];
     let mut calls: Vec<Call> = Vec::new();
@@ -467,6 +581,8 @@ fn calls(tokens: &[Token]) -> Vec<Call> {
             callee,
             line: tokens[first].line,
             column: tokens[first].column,
+            name_line: tokens[open - 1].line,
+            name_column: tokens[open - 1].column,
             args: arguments(&tokens[open + 1..close.min(tokens.len())]),
         });
     }
@@ -926,6 +1042,47 @@ if __name__ == "__main__":
                 ArgValue::Str("a".into()),
                 ArgValue::Number("1".into())
             )])
+        );
+    }
+
+    #[test]
+    fn positions_of_module_names_and_called_names() {
+        let parsed = parse(
+            "import os, opentelemetry.trace as t\nfrom  opentelemetry.sdk.trace import TracerProvider\nFlaskInstrumentor(a=(1, 2)).instrument_app(app)\nt.get_tracer(\n  __name__).start_span(\"x\")\n",
+        );
+        let modules: Vec<(u32, u32)> = parsed
+            .imports
+            .iter()
+            .map(|i| (i.module_line, i.module_column))
+            .collect();
+        assert_eq!(modules, [(1, 8), (1, 12), (2, 7)]);
+        let names: Vec<(&str, u32, u32)> = parsed
+            .calls
+            .iter()
+            .map(|c| (c.callee.as_str(), c.name_line, c.name_column))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("FlaskInstrumentor", 3, 1),
+                ("FlaskInstrumentor().instrument_app", 3, 29),
+                ("t.get_tracer", 4, 3),
+                ("t.get_tracer().start_span", 5, 13),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_rebound_other_than_by_imports() {
+        let parsed = parse(
+            "from opentelemetry import context, trace as t, baggage\nimport a as b, C, f, fh, gh, i, j, k, kw, u, v, w, handler, args, event, obj\ndef handler(event, context=None, *args, **kw):\n    return f(trace=1, x == y)\nfor i, (j, k) in x: pass\nwith open(p) as fh, g() as gh: pass\nclass C: pass\nf = lambda u, v: u\nif (w := 2): pass\nobj.attr = 1\nt.get_tracer(name=baggage)\n",
+        );
+        assert_eq!(
+            parsed.rebound,
+            [
+                "C", "args", "context", "event", "f", "fh", "gh", "handler", "i", "j", "k", "kw",
+                "u", "v", "w"
+            ]
         );
     }
 

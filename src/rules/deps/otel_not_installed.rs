@@ -1,5 +1,6 @@
 use crate::fix::Remedy;
 use crate::knowledge::python::{self, DISTRO, EXPORTER_OTLP, FRAMEWORKS, INSTRUMENTATION};
+use crate::knowledge::python_symbols::{Lookup, symbols};
 use crate::resolve::{ImageContents, Listed, Manifest, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -60,6 +61,11 @@ fn check_imports(service: &Service, image: &ImageContents, out: &mut Findings) {
     let mut first = None;
     for import in &service.code.otel_imports {
         if image.has(&import.package) || image.provided_elsewhere(&import.package) {
+            continue;
+        }
+        // A module no package has (`opentelemetry.exporter.otlp.http`) is a wrong path that
+        // code/unknown-otel-symbol reports; no package would make it importable.
+        if symbols().path(&import.module) == Lookup::Missing {
             continue;
         }
         first.get_or_insert(import);
@@ -177,9 +183,17 @@ fn what_is_installed(image: &ImageContents, missing: &[&str]) -> String {
         .filter(|m| m.installed)
         .map(|m| &*m.path)
         .collect();
-    match installed.as_slice() {
-        [] => format!("{} installs no OpenTelemetry package", image.dockerfile),
-        files => format!("{} has no opentelemetry-* package", files.join(", ")),
+    let listed: Vec<&str> = image
+        .manifests
+        .iter()
+        .filter(|m| m.installed)
+        .flat_map(|m| m.otel_requirements().filter(|l| l.part.is_none()))
+        .map(|l| l.requirement.name.as_str())
+        .collect();
+    match (installed.as_slice(), listed.as_slice()) {
+        ([], _) => format!("{} installs no OpenTelemetry package", image.dockerfile),
+        (files, []) => format!("{} has no opentelemetry-* package", files.join(", ")),
+        (files, listed) => format!("{} lists only {}", files.join(", "), listed.join(", ")),
     }
 }
 
