@@ -1,8 +1,9 @@
 //! What the tool knows about the world outside the workspace, as data apart from the code that
 //! applies it: the OpenTelemetry SDKs' environment configuration, Honeycomb's keys and hosts,
-//! and, per ecosystem, which package provides which module. A new language or a new release
-//! is a change here, not in the rules.
+//! the Collector's images, components and releases, and, per ecosystem, which package provides
+//! which module. A new language or a new release is a change here, not in the rules.
 
+pub mod collector;
 pub mod honeycomb;
 pub mod languages;
 pub mod otel;
