@@ -46,15 +46,18 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-/// A compose project like a real monorepo: every service sends to a collector, half of them
-/// set up the SDK in code, half through opentelemetry-instrument; one in ten has a mistake.
+/// A compose project like a real monorepo: every service sends to a collector (configured, in
+/// the middle of the file), half of them set up the SDK in code, half through
+/// opentelemetry-instrument; one in ten has a mistake.
 fn generate(root: &Path) {
     let _ = std::fs::remove_dir_all(root);
     std::fs::create_dir_all(root).expect("create the workspace");
-    let mut compose = String::from(
-        "services:\n  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.114.0\n",
-    );
+    let mut compose = String::from("services:\n");
     for n in 0..SERVICES {
+        // The collector sits in the middle of the file, as it would in a real one.
+        if n == SERVICES / 2 {
+            compose.push_str("  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.114.0\n    environment:\n      HONEYCOMB_API_KEY: ${HONEYCOMB_API_KEY}\n    volumes:\n      - ./otel-collector.yaml:/etc/otelcol-contrib/config.yaml\n    ports:\n      - \"4317:4317\"\n      - \"4318:4318\"\n");
+        }
         let name = format!("svc-{n:03}");
         let endpoint = if n % 10 == 7 {
             "http://localhost:4318"
@@ -86,6 +89,10 @@ fn generate(root: &Path) {
         write(&dir.join("app").join("main.py"), &app_source(instrumented));
     }
     write(&root.join("docker-compose.yml"), &compose);
+    write(
+        &root.join("otel-collector.yaml"),
+        "receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 0.0.0.0:4317\n      http:\n        endpoint: 0.0.0.0:4318\nprocessors:\n  batch:\n  memory_limiter:\n    check_interval: 1s\n    limit_percentage: 80\nexporters:\n  otlp/honeycomb:\n    endpoint: api.honeycomb.io:443\n    headers:\n      x-honeycomb-team: ${env:HONEYCOMB_API_KEY}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      processors: [memory_limiter, batch]\n      exporters: [otlp/honeycomb]\n",
+    );
     write(
         &root.join(".env"),
         "HONEYCOMB_API_KEY=hcaik_0000000000000000000000000000000000000000000000000000000000\n",

@@ -133,7 +133,12 @@ fn diagnose_with(
         .map(policy::Baseline::read)
         .transpose()?;
     let (project, variants, load_time) = read_projects(path, options)?;
-    let in_scope = |service: Option<&str>| in_scope(service, options, settings);
+    // A service's findings include those of the collectors its spans pass through.
+    let routed = project.collectors_on_routes_of(&options.services);
+    let in_scope = |service: Option<&str>| {
+        in_scope(service, options, settings)
+            || service.is_some_and(|s| routed.iter().any(|r| r == s))
+    };
     // The main project's services are the ones the network steps and `--listen` look at
     // (variants are other projects, checked offline).
     let services: Vec<&Service> = project

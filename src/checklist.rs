@@ -9,7 +9,8 @@ use crate::finding::{
 };
 use crate::knowledge::otel;
 use crate::redact;
-use crate::report::{EnvironmentEntry, Report, ServiceSummary, Status, Step};
+use crate::report::{EnvironmentEntry, Report, ServiceSummary, Status, Step, route};
+use crate::resolve::collector::{Collector, CollectorConfig};
 use crate::resolve::{Project, Sdk, Service};
 use crate::rules;
 use crate::workspace::VariantKind;
@@ -39,12 +40,12 @@ pub fn report(
             .and_then(|i| owner.timings.get(i))
             .copied()
             .unwrap_or_default();
-        steps.push(service_step_of(service, &findings, duration));
+        steps.push(service_step_of(owner, service, &findings, duration));
     }
     steps.extend(inactive_steps(project, variants, in_scope));
     Report {
         root,
-        services: services.iter().map(|(_, s)| summary(s)).collect(),
+        services: services.iter().map(|(p, s)| summary(p, s)).collect(),
         steps,
         findings,
         verbose: false,
@@ -194,7 +195,12 @@ fn shorten_list(files: &[&str], python_files: usize) -> String {
     shown
 }
 
-fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) -> Step {
+fn service_step_of(
+    project: &Project,
+    service: &Service,
+    findings: &[Finding],
+    duration: Duration,
+) -> Step {
     let id = service.step_id();
     // A variant's service has the name of the main project's: a finding listed under another
     // step affects this one only within the same project.
@@ -206,28 +212,39 @@ fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) 
                     || (f.affects(&service.name) && step_variant(&f.step) == step_variant(&id)))
         })
         .collect();
-    let (status, summary) = if own.is_empty() && !service.uses_opentelemetry() {
-        (
-            Status::Skip,
-            "no OpenTelemetry configured (skipped)".to_string(),
-        )
-    } else if own.is_empty() {
-        (Status::Pass, route_summary(service))
-    } else {
-        let count = |severity| own.iter().filter(|f| f.severity == severity).count();
-        let parts: Vec<String> = [
-            (Severity::Error, "error"),
-            (Severity::Warning, "warning"),
-            (Severity::Info, "note"),
-        ]
-        .iter()
-        .filter_map(|&(severity, word)| {
-            let n = count(severity);
-            (n > 0).then(|| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
-        })
-        .collect();
-        (Status::from_findings(own.iter().copied()), parts.join(", "))
-    };
+    let collector = project.collector(&service.name);
+    let route = service.route.as_deref();
+    let mut details = Vec::new();
+    let (status, summary) =
+        if own.is_empty() && !service.uses_opentelemetry() && collector.is_none() {
+            (
+                Status::Skip,
+                "no OpenTelemetry configured (skipped)".to_string(),
+            )
+        } else if own.is_empty() {
+            // The findings that break a route affect the services on it, so with none the
+            // route is the summary (a broken hop whose finding is ignored still shows where).
+            match (collector, route) {
+                (Some(collector), _) => (Status::Pass, collector_summary(collector)),
+                (None, Some(route)) => (Status::Pass, route::text(route)),
+                (None, None) => (Status::Pass, route_summary(service)),
+            }
+        } else {
+            let count = |severity| own.iter().filter(|f| f.severity == severity).count();
+            let parts: Vec<String> = [
+                (Severity::Error, "error"),
+                (Severity::Warning, "warning"),
+                (Severity::Info, "note"),
+            ]
+            .iter()
+            .filter_map(|&(severity, word)| {
+                let n = count(severity);
+                (n > 0).then(|| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
+            })
+            .collect();
+            details.extend(route.map(route::text));
+            (Status::from_findings(own.iter().copied()), parts.join(", "))
+        };
     let title = match &service.variant {
         Some(file) => format!("{} ({file})", service.name),
         None => service.name.clone(),
@@ -238,7 +255,7 @@ fn service_step_of(service: &Service, findings: &[Finding], duration: Duration) 
         status,
         duration,
         summary,
-        details: Vec::new(),
+        details,
     }
 }
 
@@ -263,7 +280,24 @@ fn route_summary(service: &Service) -> String {
     }
 }
 
-fn summary(service: &Service) -> ServiceSummary {
+/// `otelcol-contrib 0.114.0 · otel-collector.yaml`.
+fn collector_summary(collector: &Collector) -> String {
+    let config = match &collector.config {
+        CollectorConfig::BuiltIn => "the image's built-in config".to_string(),
+        CollectorConfig::Unknown(reason) => format!("config not known: {reason}"),
+        _ => {
+            let files: Vec<&str> = collector
+                .sources
+                .iter()
+                .map(|s| s.file.as_deref().unwrap_or(&s.argument))
+                .collect();
+            files.join(", ")
+        }
+    };
+    format!("collector {} · {config}", collector.describe())
+}
+
+fn summary(project: &Project, service: &Service) -> ServiceSummary {
     let language = service.language.map(|l| l.name());
     let sdk_reads = |name: &str| otel::read_by_sdk(name, language);
     let interpolated: Vec<&str> = service
@@ -280,6 +314,8 @@ fn summary(service: &Service) -> ServiceSummary {
         dockerfile: service.dockerfile.clone(),
         uses_opentelemetry: service.uses_opentelemetry(),
         command: service.command.as_ref().map(|c| c.text()),
+        route: service.route.clone(),
+        collector: project.collector(&service.name).map(Collector::describe),
         environment: service
             .env
             .iter()

@@ -49,7 +49,7 @@ impl Redactor {
     }
 
     /// Learns every secret of a project: the values of secret-named variables, URL passwords,
-    /// token-shaped values, secret headers, and anything shaped like a Honeycomb key.
+    /// token-shaped values, secret headers (collector exporters' too), and anything shaped like a Honeycomb key.
     pub fn learn(&mut self, project: &Project) {
         for service in &project.services {
             for var in &service.env {
@@ -69,6 +69,11 @@ impl Redactor {
                 } else if secrets::is_secret_name(&header.name) {
                     self.insert(&header.value, MASK.to_string());
                 }
+            }
+        }
+        for collector in &project.collectors {
+            for secret in collector.secrets() {
+                self.add(&secret);
             }
         }
     }

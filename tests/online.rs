@@ -831,3 +831,140 @@ fn a_name_that_does_not_resolve_is_network_dns_with_a_hint_for_this_machine() {
     );
     assert!(!hint.contains("compose"), "{hint}");
 }
+
+/// An app that sends to `otel-collector:4318`; the collector exports to Honeycomb with the key
+/// from `.env`, passed into its container, and publishes its HTTP receiver on `published`.
+fn collector_workspace(published: Option<u16>, config_key: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let ports = published
+        .map(|port| format!("    ports:\n      - \"{port}:4318\"\n"))
+        .unwrap_or_default();
+    std::fs::write(
+        dir.path().join("docker-compose.yml"),
+        format!(
+            "services:\n  api:\n    image: python:3.12-slim\n    command: opentelemetry-instrument python app.py\n    environment:\n      OTEL_SERVICE_NAME: checkout\n      OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4318\n      OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf\n  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.114.0\n    environment:\n      HONEYCOMB_API_KEY: ${{HONEYCOMB_API_KEY}}\n    volumes:\n      - ./otel-collector.yaml:/etc/otelcol-contrib/config.yaml\n{ports}"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("otel-collector.yaml"),
+        format!(
+            "receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 0.0.0.0:4318\nexporters:\n  otlp/honeycomb:\n    endpoint: api.honeycomb.io:443\n    headers:\n      x-honeycomb-team: {config_key}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [otlp/honeycomb]\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".env"), dotenv_key()).unwrap();
+    dir
+}
+
+#[test]
+fn through_a_collector_its_key_is_checked_and_the_canary_goes_to_its_published_receiver() {
+    let api = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let receiver = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let dir = collector_workspace(Some(receiver.addr.port()), "${env:HONEYCOMB_API_KEY}");
+    let report = report(&doctor(
+        &["check", "--format", "json", "--timeout", "3"],
+        dir.path(),
+        &[("OTEL_DOCTOR_HONEYCOMB_API_URL", api.url())],
+    ));
+    let key = step(&report, "key");
+    assert_eq!(key["status"], "pass", "{report}");
+    assert_eq!(
+        key["summary"],
+        "team Cruddur, environment Dev (US): can send events and create datasets"
+    );
+    let asked = api.received();
+    assert_eq!(
+        asked
+            .requests
+            .iter()
+            .map(|r| r.1.as_str())
+            .collect::<Vec<_>>(),
+        ["/1/auth"],
+        "only the key check went to the API"
+    );
+    assert_eq!(asked.header("x-honeycomb-team").as_deref(), Some(KEY));
+    let canary = step(&report, "canary");
+    assert_eq!(canary["status"], "pass", "{report}");
+    assert!(
+        canary["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("api → otel-collector at http://127.0.0.1:"),
+        "{canary}"
+    );
+    let arrived = receiver.received();
+    assert_eq!(arrived.requests.len(), 1, "{:?}", arrived.requests);
+    assert_eq!(arrived.requests[0].1, "/v1/traces");
+    assert_eq!(arrived.spans[0].service_name, "checkout");
+    assert!(findings(&report).is_empty(), "{report}");
+}
+
+#[test]
+fn a_collector_that_publishes_no_port_gets_its_key_checked_and_the_canary_skipped() {
+    let api = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let dir = collector_workspace(None, "${env:HONEYCOMB_API_KEY}");
+    let report = report(&doctor(
+        &["check", "--format", "json", "--timeout", "3"],
+        dir.path(),
+        &[("OTEL_DOCTOR_HONEYCOMB_API_URL", api.url())],
+    ));
+    assert_eq!(step(&report, "key")["status"], "pass", "{report}");
+    let canary = step(&report, "canary");
+    assert_eq!(canary["status"], "skip");
+    assert_eq!(
+        canary["summary"],
+        "skipped: api: otel-collector resolves only inside the compose network: run otel-doctor from a container on that network, or publish the port; `otel-collector` publishes none for 4318: add ports: [\"4318:4318\"] to it"
+    );
+}
+
+#[test]
+fn a_collector_key_refused_is_reported_at_the_exporter_header() {
+    let api = FakeHoneycomb::start(Mode::Accept, Auth::unknown_key());
+    let eu = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
+    let dir = collector_workspace(None, "${env:HONEYCOMB_API_KEY}");
+    let report = report(&doctor(
+        &["key", "--format", "json", "--timeout", "3"],
+        dir.path(),
+        &[
+            ("OTEL_DOCTOR_HONEYCOMB_API_URL", api.url()),
+            ("OTEL_DOCTOR_HONEYCOMB_API_URL_EU", eu.url()),
+        ],
+    ));
+    let found = report["findings"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0]["rule"], "honeycomb/key-wrong-region");
+    assert_eq!(found[0]["file"], "otel-collector.yaml");
+    assert_eq!(found[0]["line"], 10);
+    assert_eq!(
+        found[0]["hint"],
+        "send to the key's region: in `otel-collector`'s exporter, endpoint: api.eu1.honeycomb.io:443"
+    );
+}
+
+#[test]
+fn a_key_written_in_a_collector_config_never_appears_unmasked() {
+    let api = FakeHoneycomb::start(Mode::Accept, Auth::unknown_key());
+    let dir = collector_workspace(None, KEY);
+    let env = [("OTEL_DOCTOR_HONEYCOMB_API_URL", api.url())];
+    let mut shown_masked = false;
+    for command in ["lint", "check"] {
+        for format in ["human", "json", "sarif", "junit", "github"] {
+            let args = [command, "--format", format, "--timeout", "2", "-v"];
+            let output = doctor(&args, dir.path(), &env);
+            for bytes in [&output.stdout, &output.stderr] {
+                let text = String::from_utf8_lossy(bytes);
+                assert!(!text.contains(KEY), "{command} --format {format}: {text}");
+                shown_masked |= text.contains("hcaik_000…0000");
+            }
+        }
+    }
+    assert!(
+        shown_masked,
+        "the key read from the config is reported, masked"
+    );
+    assert_eq!(
+        api.received().header("x-honeycomb-team").as_deref(),
+        Some(KEY)
+    );
+}

@@ -755,12 +755,20 @@ fn contrib(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-/// A component type without underscores, lowercased: `azure_auth` and `azureauth` are one.
-fn normalized(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Whether two component types are one, underscores and case aside: `azure_auth` is
+/// `azureauth`. Compared without allocating: it runs for every component against every list.
+fn same_type(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (
+        a.bytes().filter(|b| *b != b'_'),
+        b.bytes().filter(|b| *b != b'_'),
+    );
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p.eq_ignore_ascii_case(&q) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Whether an image of a distribution and release has a component type.
@@ -797,7 +805,6 @@ pub fn availability(
     kind: Kind,
     name: &str,
 ) -> Availability {
-    let wanted = normalized(name);
     // Exact names here: `otlphttp` is the old name, `otlp_http` the new one.
     let versioned = VERSIONED
         .iter()
@@ -830,7 +837,7 @@ pub fn availability(
         }
         return Availability::Available;
     }
-    if listed_in(distribution, kind, &wanted) {
+    if listed_in(distribution, kind, name) {
         return Availability::Available;
     }
     if distribution.fully_listed() {
@@ -839,7 +846,7 @@ pub fn availability(
         }
         let elsewhere: Vec<Distribution> = Distribution::ALL
             .into_iter()
-            .filter(|d| *d != distribution && listed_in(*d, kind, &wanted))
+            .filter(|d| *d != distribution && listed_in(*d, kind, name))
             .collect();
         if elsewhere.is_empty() {
             Availability::Unknown
@@ -853,12 +860,9 @@ pub fn availability(
     }
 }
 
-fn listed_in(distribution: Distribution, kind: Kind, normalized_name: &str) -> bool {
-    let in_list = |list: &[&str]| list.iter().any(|n| normalized(n) == normalized_name);
-    let pairs = |list: &[(Kind, &str)]| {
-        list.iter()
-            .any(|(k, n)| *k == kind && normalized(n) == normalized_name)
-    };
+fn listed_in(distribution: Distribution, kind: Kind, name: &str) -> bool {
+    let in_list = |list: &[&str]| list.iter().any(|n| same_type(n, name));
+    let pairs = |list: &[(Kind, &str)]| list.iter().any(|(k, n)| *k == kind && same_type(n, name));
     match distribution {
         Distribution::Core => pairs(CORE),
         Distribution::Otlp => pairs(OTLP),
@@ -923,7 +927,12 @@ pub enum ExporterKind {
 }
 
 pub fn exporter_kind(type_name: &str) -> Option<ExporterKind> {
-    let kind = match normalized(type_name).as_str() {
+    let normalized: String = type_name
+        .chars()
+        .filter(|c| *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect();
+    let kind = match normalized.as_str() {
         "otlp" | "otlpgrpc" => ExporterKind::OtlpGrpc,
         "otlphttp" => ExporterKind::OtlpHttp,
         "debug" | "logging" => ExporterKind::Console,

@@ -71,15 +71,22 @@ pub fn check(key: &Key, target: &Target, urls: &ApiUrls, timeout: Duration) -> K
         summary,
         ..KeyOutcome::default()
     };
+    // A collector's key is judged by the collector/ rules, a service's by honeycomb/.
+    let area = if target.via.is_some() {
+        ("collector/key-variable-missing", "collector/key-invalid")
+    } else {
+        ("honeycomb/key-unset", "honeycomb/key-invalid")
+    };
     if key.value.trim().is_empty() {
-        return skip("skipped: the key is empty (see honeycomb/key-unset)".into());
+        return skip(format!("skipped: the key is empty (see {})", area.0));
     }
     match honeycomb::classify_key(&key.value) {
         Some(kind) if kind.can_send() && honeycomb::key_slip(&key.value).is_none() => {}
         _ => {
-            return skip(
-                "skipped: not shaped like a Honeycomb key (see honeycomb/key-invalid)".into(),
-            );
+            return skip(format!(
+                "skipped: not shaped like a Honeycomb key (see {})",
+                area.1
+            ));
         }
     }
     let region = match (target.region(), urls.overridden) {
@@ -135,7 +142,13 @@ pub fn check(key: &Key, target: &Target, urls: &ApiUrls, timeout: Duration) -> K
                         other.name(),
                         region.name()
                     ),
-                    format!("set OTEL_EXPORTER_OTLP_ENDPOINT={}", other.api_base()),
+                    match &target.via {
+                        Some(collector) => format!(
+                            "send to the key's region: in `{collector}`'s exporter, endpoint: {}:443",
+                            other.api_base().trim_start_matches("https://")
+                        ),
+                        None => format!("set OTEL_EXPORTER_OTLP_ENDPOINT={}", other.api_base()),
+                    },
                     location,
                 ));
             } else {

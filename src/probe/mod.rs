@@ -5,6 +5,7 @@
 pub(crate) mod answer;
 mod canary;
 pub(crate) mod classify;
+mod collector;
 pub(crate) mod http;
 mod key;
 mod target;
@@ -113,9 +114,20 @@ pub fn run(project: &Project, services: &[&Service], request: &Request) -> Outco
         return outcome;
     }
     let several = targets.len() > 1;
+    // Pipelines through one collector share its key: it is checked once.
+    let checked_before = |index: usize| {
+        let target = &targets[index];
+        targets[..index]
+            .iter()
+            .any(|t| t.key.is_some() && t.key == target.key && t.region() == target.region())
+    };
     let keys: Vec<Option<Pending<KeyOutcome>>> = targets
         .iter()
-        .map(|target| {
+        .enumerate()
+        .map(|(index, target)| {
+            if checked_before(index) {
+                return None;
+            }
             let key = target.key.clone()?;
             request.key.then(|| {
                 let (target, urls, timeout) =
@@ -130,21 +142,22 @@ pub fn run(project: &Project, services: &[&Service], request: &Request) -> Outco
     let canaries: Vec<Option<Pending<CanaryOutcome>>> = targets
         .iter()
         .map(|target| {
-            request.canary.then(|| {
+            (request.canary && target.canary_skip.is_none()).then(|| {
                 let (target, timeout) = (target.clone(), request.timeout);
                 Pending::spawn(timeout, move || canary::send(&target, timeout))
             })
         })
         .collect();
-    for ((target, key), canary) in targets.iter().zip(keys).zip(canaries) {
+    let mut identity = None;
+    for (index, ((target, key), canary)) in targets.iter().zip(keys).zip(canaries).enumerate() {
         // Several pipelines: one key and one canary step each, named after a service.
         let suffix = if several {
             format!(":{}", target.services.first().map_or("", String::as_str))
         } else {
             String::new()
         };
-        let mut identity = None;
-        if request.key {
+        if request.key && !checked_before(index) {
+            identity = None;
             let id = format!("{KEY_STEP}{suffix}");
             match key {
                 Some(pending) => {
@@ -162,7 +175,15 @@ pub fn run(project: &Project, services: &[&Service], request: &Request) -> Outco
                     };
                     outcome.push_step(step, target, checked.raised);
                 }
-                None => outcome.steps.push(skipped_step(&id, "key", NO_KEY.into())),
+                None => {
+                    let reason = match &target.via {
+                        Some(collector) => format!(
+                            "skipped: `{collector}` sends no Honeycomb key on this route (see collector/key-header-missing)"
+                        ),
+                        None => NO_KEY.into(),
+                    };
+                    outcome.steps.push(skipped_step(&id, "key", reason));
+                }
             }
         }
         if let Some(pending) = canary {
@@ -175,6 +196,11 @@ pub fn run(project: &Project, services: &[&Service], request: &Request) -> Outco
                 ..skipped_step(&format!("{CANARY_STEP}{suffix}"), "canary", target.label())
             };
             outcome.push_step(step, target, sent.raised);
+        } else if let (true, Some(reason)) = (request.canary, &target.canary_skip) {
+            let id = format!("{CANARY_STEP}{suffix}");
+            outcome
+                .steps
+                .push(skipped_step(&id, "canary", format!("skipped: {reason}")));
         }
     }
     outcome
@@ -225,6 +251,15 @@ fn canary_details(
     target: &Target,
 ) -> Vec<String> {
     let mut details = vec![outcome.answer.clone()];
+    match (&target.via, outcome.accepted) {
+        (Some(collector), true) => details.push(format!(
+            "accepted by `{collector}`'s receiver; the collector exports on its own, so check its logs if the trace does not show up"
+        )),
+        (Some(collector), false) => details.push(format!(
+            "the hop that failed: the receiver of `{collector}`, the first collector on the route"
+        )),
+        (None, _) => {}
+    }
     if let (Some(trace_id), true) = (&outcome.trace_id, outcome.accepted) {
         match identity {
             Some(identity) => details.push(format!(

@@ -19,6 +19,13 @@ pub struct Target {
     pub key: Option<Key>,
     /// The line that set the endpoint, to anchor canary findings.
     pub endpoint_location: Option<Location>,
+    /// The collector the canary goes to first, when the spans pass through one.
+    pub via: Option<String>,
+    /// Why no canary can be sent from here, when only the key can be checked.
+    pub canary_skip: Option<String>,
+    /// The region the key is checked in when the key is not sent to `url` but by a
+    /// collector's exporter.
+    pub key_region: Option<Region>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,9 +40,11 @@ impl Target {
         otel::endpoint_url(&self.url, self.protocol).and_then(|u| u.host_str().map(str::to_string))
     }
 
-    /// The Honeycomb region the endpoint belongs to, if it is Honeycomb.
+    /// The Honeycomb region the key is checked in: its collector exporter's, or the
+    /// endpoint's if it is Honeycomb.
     pub fn region(&self) -> Option<Region> {
-        self.host().as_deref().and_then(honeycomb::region_of_host)
+        self.key_region
+            .or_else(|| self.host().as_deref().and_then(honeycomb::region_of_host))
     }
 
     pub fn label(&self) -> String {
@@ -44,7 +53,12 @@ impl Target {
         } else {
             format!("{} → ", self.services.join(", "))
         };
-        format!("{who}{} ({})", self.url, self.protocol)
+        let via = self
+            .via
+            .as_ref()
+            .map(|collector| format!("{collector} at "))
+            .unwrap_or_default();
+        format!("{who}{via}{} ({})", self.url, self.protocol)
     }
 }
 
@@ -110,6 +124,9 @@ fn standalone(key: &str, endpoint: Option<&str>) -> Target {
             location: None,
         }),
         endpoint_location: None,
+        via: None,
+        canary_skip: None,
+        key_region: None,
     }
 }
 
@@ -134,6 +151,13 @@ fn target_of(
         return Err("the SDK is disabled (config/sdk-disabled)".into());
     }
     let plan = service.export_plan();
+    if overrides.endpoint.is_none()
+        && let Some(target) = super::collector::target(service, &plan, |host, scheme, port| {
+            unreachable_from_here(project, service, host, scheme, port)
+        })
+    {
+        return Ok(target);
+    }
     let url = match &overrides.endpoint {
         Some(endpoint) => otel::traces_url(endpoint, false, plan.protocol),
         None => {
@@ -166,6 +190,9 @@ fn target_of(
         headers,
         key,
         endpoint_location: plan.endpoint_location().cloned(),
+        via: None,
+        canary_skip: None,
+        key_region: None,
     })
 }
 

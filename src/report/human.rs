@@ -184,7 +184,9 @@ fn flush_skipped(skipped: &mut Vec<&Step>, report: &Report, out: &mut String) {
 fn verdict(report: &Report, out: &mut String) {
     let counts = report.counts();
     let mut failing: Vec<&str> = Vec::new();
-    for name in report.services.iter().map(|s| s.name.as_str()) {
+    // A collector's errors are told through the services whose spans it loses.
+    let senders = report.services.iter().filter(|s| s.collector.is_none());
+    for name in senders.map(|s| s.name.as_str()) {
         let fails = report
             .findings
             .iter()
@@ -221,6 +223,8 @@ fn verdict(report: &Report, out: &mut String) {
         format!(
             "{DIM}-{DIM:#} {tally} — no service uses OpenTelemetry, so nothing will reach Honeycomb."
         )
+    } else if let Some(places) = super::route::elsewhere(report) {
+        format!("{YELLOW}!{YELLOW:#} {tally} — traces go to {places}, not to Honeycomb.")
     } else if counts.warnings > 0 {
         format!("{YELLOW}!{YELLOW:#} {tally} — traces should arrive, but read the warnings.")
     } else if instrumented == 0 {

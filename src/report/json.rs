@@ -28,6 +28,8 @@ pub fn render(report: &Report) -> String {
                     "line": var.line,
                     "from": var.from.as_str(),
                 })).collect::<Vec<_>>(),
+                "route": super::route::hops(service.route.as_deref()),
+                "collector": service.collector,
             });
             if let Some(file) = &service.variant {
                 value["variant"] = json!(&**file);

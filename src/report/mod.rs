@@ -4,6 +4,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+pub mod route;
 mod sarif;
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use crate::cli::Format;
 use crate::finding::{Finding, Severity};
-use crate::resolve::EnvOrigin;
+use crate::resolve::{EnvOrigin, Route};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -83,6 +84,10 @@ pub struct ServiceSummary {
     pub environment: Vec<EnvironmentEntry>,
     /// The command the container starts with, as words joined by spaces.
     pub command: Option<String>,
+    /// Where its spans go, hop by hop.
+    pub route: Option<Arc<Route>>,
+    /// The collector it runs (`otelcol-contrib 0.114.0`), if it runs one.
+    pub collector: Option<String>,
 }
 
 #[derive(Debug, Clone)]

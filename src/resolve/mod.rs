@@ -4,12 +4,14 @@
 
 mod code;
 mod code_setting;
+pub mod collector;
 mod command;
 mod environment;
 mod export;
 mod image;
 mod installers;
 mod network;
+pub mod route;
 mod variant;
 
 use std::collections::HashMap;
@@ -30,6 +32,7 @@ pub use export::{EndpointSource, ExportPlan, ProtocolSource, Sdk};
 pub use image::{ImageContents, Listed, LostInstall, Manifest};
 pub use installers::InstalledPackage;
 pub use network::{HostKind, HostName};
+pub use route::Route;
 pub use variant::{Variant, resolve_variant};
 
 use crate::knowledge::otel;
@@ -65,6 +68,8 @@ pub struct Project {
     pub variant: Option<Variant>,
     /// How the files were chosen when it was not compose's default.
     pub notes: Vec<String>,
+    /// The services that run an OpenTelemetry Collector.
+    pub collectors: Vec<collector::Collector>,
 }
 
 /// A service that compose does not start, and the names it would answer to.
@@ -106,6 +111,53 @@ impl Project {
             .iter()
             .find_map(|s| s.hosts.iter().find(|h| h.is(host)).map(|h| (s, h)))
     }
+
+    /// The collector a compose service runs, by service name.
+    pub fn collector(&self, service: &str) -> Option<&collector::Collector> {
+        self.collectors.iter().find(|c| c.service == service)
+    }
+
+    /// The collectors the spans of the services named pass through.
+    pub fn collectors_on_routes_of(&self, names: &[String]) -> Vec<String> {
+        let mut collectors: Vec<String> = Vec::new();
+        let routes = self
+            .services
+            .iter()
+            .filter(|s| names.contains(&s.name))
+            .filter_map(|s| s.route.as_deref());
+        for collector in routes.flat_map(|r| r.hops.iter().filter_map(|h| h.collector.as_ref())) {
+            if !collectors.contains(collector) {
+                collectors.push(collector.clone());
+            }
+        }
+        collectors
+    }
+
+    /// Whether the workspace means to send to Honeycomb somewhere: a `HONEYCOMB_*` variable,
+    /// a Honeycomb endpoint or team header in a service, or a collector exporter to Honeycomb.
+    pub fn mentions_honeycomb(&self) -> bool {
+        let in_env = self.services.iter().flat_map(|s| &s.env).any(|var| {
+            var.name.starts_with("HONEYCOMB_")
+                || var.value.contains("honeycomb.io")
+                || var
+                    .value
+                    .to_ascii_lowercase()
+                    .contains(crate::knowledge::honeycomb::TEAM_HEADER)
+        });
+        in_env
+            || self.collectors.iter().any(|collector| {
+                collector.model().is_some_and(|model| {
+                    model
+                        .components
+                        .iter()
+                        .filter_map(|c| collector.exporter(&c.id))
+                        .any(|e| {
+                            collector::honeycomb::region(&e).is_some()
+                                || e.honeycomb_key().is_some()
+                        })
+                })
+            })
+    }
 }
 
 /// One compose service as it will run.
@@ -133,6 +185,8 @@ pub struct Service {
     /// The variant compose file it belongs to (`docker-compose.prod.yml`); `None` in the
     /// main project.
     pub variant: Option<Arc<str>>,
+    /// Where its spans go, hop by hop (services that use OpenTelemetry, collectors excepted).
+    pub route: Option<Arc<Route>>,
 }
 
 /// A configuration value the SDK will read: an environment variable, or the
@@ -420,6 +474,7 @@ impl Service {
 /// Resolves every service of a loaded workspace.
 pub fn resolve(workspace: &Workspace) -> Project {
     let mut timings = Vec::new();
+    let mut collectors = Vec::new();
     let services = workspace
         .services
         .iter()
@@ -466,13 +521,20 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 code,
                 own_hosts: network::own_names(compose),
                 variant: None,
+                route: None,
             };
             service.language = language(workspace, compose, &service);
+            collectors.extend(collector::resolve(
+                workspace,
+                compose,
+                build.as_ref(),
+                &service,
+            ));
             timings.push(started.elapsed());
             service
         })
         .collect();
-    Project {
+    let mut project = Project {
         root: workspace.root.clone(),
         compose_files: workspace.compose_files.clone(),
         dotenv_files: workspace.variables.dotenv_files.clone(),
@@ -506,7 +568,13 @@ pub fn resolve(workspace: &Workspace) -> Project {
         profiles: workspace.profiles.clone(),
         variant: None,
         notes: workspace.notes.clone(),
+        collectors,
+    };
+    let routes = route::resolve(&project);
+    for (service, route) in project.services.iter_mut().zip(routes) {
+        service.route = route.map(Arc::new);
     }
+    project
 }
 
 /// The service's language, strongest evidence first: the program it finally runs, the image

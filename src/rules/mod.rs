@@ -5,6 +5,7 @@
 
 pub mod canary;
 pub mod code;
+pub mod collector;
 pub mod compose;
 pub mod config;
 pub mod deps;
@@ -169,6 +170,7 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
         dockerfile::RULES,
         deps::RULES,
         code::RULES,
+        collector::RULES,
         network::RULES,
         canary::RULES,
         listen::RULES,

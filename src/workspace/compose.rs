@@ -33,6 +33,44 @@ pub struct ComposeService {
     pub extends: Option<Extends>,
     /// The names it answers to, the services it needs, the profiles that start it.
     pub topology: Topology,
+    pub volumes: Vec<Volume>,
+    pub ports: Vec<Port>,
+}
+
+/// A `volumes` entry: `./otel.yaml:/etc/otelcol/config.yaml:ro` or its long form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    /// The host path or volume name as written, interpolated; `None` for an anonymous volume.
+    pub source: Option<Text>,
+    /// The path inside the container.
+    pub target: String,
+    /// A host path (`./x`, `/x`, `~/x`, `type: bind`), not a named volume.
+    pub bind: bool,
+    /// Long syntax: Docker refuses a missing source instead of creating a directory there.
+    pub long_syntax: bool,
+    pub location: Location,
+}
+
+impl Volume {
+    /// The source, when it is a path in the project (`./otel.yaml`): not a named volume, not
+    /// the machine's own files (`/var/run/docker.sock`, `~/.aws`).
+    pub fn project_source(&self) -> Option<&str> {
+        let source = self.source.as_ref().filter(|_| self.bind)?;
+        let value = source.value.as_str();
+        let elsewhere = value.starts_with(['/', '~']) || has_drive(value);
+        (!elsewhere).then_some(value)
+    }
+}
+
+/// A `ports` entry: `"127.0.0.1:4318:4318/tcp"` or its long form. Ranges stay as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Port {
+    pub host_ip: Option<String>,
+    /// The port on the host; `None`: Docker picks one.
+    pub published: Option<String>,
+    pub target: String,
+    pub protocol: Option<String>,
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +208,8 @@ impl Reader<'_> {
             network_mode: None,
             extends: None,
             topology: Topology::default(),
+            volumes: Vec::new(),
+            ports: Vec::new(),
         };
         let entries = match &body.kind {
             NodeKind::Map(entries) => entries,
@@ -197,6 +237,8 @@ impl Reader<'_> {
                 field if TOPOLOGY_FIELDS.contains(&field) => {
                     self.topology(field, value, &mut service.topology);
                 }
+                "volumes" => service.volumes = self.list(value, "volumes", Self::volume),
+                "ports" => service.ports = self.list(value, "ports", Self::port),
                 _ => {}
             }
         }
@@ -268,6 +310,101 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// Each item of a list field, read by `item`; what is not a list is a problem.
+    fn list<T>(
+        &mut self,
+        node: &Node,
+        field: &str,
+        item: fn(&mut Self, &Node) -> Option<T>,
+    ) -> Vec<T> {
+        match &node.kind {
+            NodeKind::Seq(items) => items.iter().filter_map(|i| item(self, i)).collect(),
+            NodeKind::Null => Vec::new(),
+            _ => {
+                let message = format!("`{field}` must be a list, found {}", node.type_name());
+                self.problem(node, message);
+                Vec::new()
+            }
+        }
+    }
+
+    /// `SOURCE:TARGET[:MODE]`, `TARGET`, or `{type, source, target}`.
+    fn volume(&mut self, node: &Node) -> Option<Volume> {
+        let location = self.location(node.line, node.column);
+        if let NodeKind::Map(_) = node.kind {
+            let kind = node.get("type").and_then(Node::as_scalar);
+            let source = node
+                .get("source")
+                .and_then(|s| self.scalar("volumes.source", s));
+            let target = self.scalar("volumes.target", node.get("target")?)?.value;
+            return Some(Volume {
+                bind: kind == Some("bind"),
+                source,
+                target,
+                long_syntax: true,
+                location,
+            });
+        }
+        let text = self.scalar("volumes", node)?;
+        let parts = split_volume(&text.value);
+        let (source, target) = match parts.as_slice() {
+            [target] => (None, target.to_string()),
+            [source, target, ..] => (Some(source.to_string()), target.to_string()),
+            [] => return None,
+        };
+        let bind = source.as_deref().is_some_and(is_host_path);
+        Some(Volume {
+            source: source.map(|value| Text {
+                value,
+                ..text.clone()
+            }),
+            target,
+            bind,
+            long_syntax: false,
+            location,
+        })
+    }
+
+    /// `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` or `{target, published, host_ip}`.
+    fn port(&mut self, node: &Node) -> Option<Port> {
+        let location = self.location(node.line, node.column);
+        if let NodeKind::Map(_) = node.kind {
+            let field = |name: &str| node.get(name).and_then(Node::as_scalar).map(str::to_string);
+            let target = self.scalar("ports.target", node.get("target")?)?.value;
+            let published = node
+                .get("published")
+                .and_then(|p| self.scalar("ports.published", p))
+                .map(|p| p.value);
+            return Some(Port {
+                host_ip: field("host_ip"),
+                published,
+                target,
+                protocol: field("protocol"),
+                location,
+            });
+        }
+        let text = self.scalar("ports", node)?;
+        let (spec, protocol) = match text.value.rsplit_once('/') {
+            Some((spec, protocol)) => (spec.to_string(), Some(protocol.to_string())),
+            None => (text.value.clone(), None),
+        };
+        let (host_ip, rest) = match spec.strip_prefix('[').and_then(|s| s.split_once("]:")) {
+            Some((ip, rest)) => (Some(ip.to_string()), rest.to_string()),
+            None => (None, spec),
+        };
+        let mut parts: Vec<&str> = rest.split(':').collect();
+        let target = parts.pop()?.to_string();
+        let published = parts.pop().map(str::to_string);
+        let host_ip = host_ip.or_else(|| (!parts.is_empty()).then(|| parts.join(":")));
+        Some(Port {
+            host_ip,
+            published: published.filter(|p| !p.is_empty()),
+            target,
+            protocol,
+            location,
+        })
     }
 
     fn environment(&mut self, node: &Node) -> Vec<EnvEntry> {
@@ -413,6 +550,31 @@ impl Reader<'_> {
     }
 }
 
+/// Splits a short-syntax volume at its colons, keeping a Windows drive (`C:\\x`) whole.
+fn split_volume(spec: &str) -> Vec<&str> {
+    if !has_drive(spec) {
+        return spec.split(':').collect();
+    }
+    let mut parts: Vec<&str> = spec[2..].split(':').collect();
+    if let Some(first) = parts.first_mut() {
+        *first = &spec[..2 + first.len()];
+    }
+    parts
+}
+
+fn has_drive(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.len() > 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'\\' | b'/')
+}
+
+/// compose reads a volume source as a host path when it looks like one, else as a volume name.
+fn is_host_path(source: &str) -> bool {
+    source.starts_with(['.', '/', '~']) || has_drive(source)
+}
+
 /// A service that `extends` another takes the other's settings where it has none of its own;
 /// its `environment` entries win over the base's by name (compose's merge rules).
 pub fn inherit(service: &mut ComposeService, base: &ComposeService) {
@@ -445,6 +607,33 @@ pub fn inherit(service: &mut ComposeService, base: &ComposeService) {
     let own = std::mem::take(&mut service.topology);
     service.topology = base.topology.clone();
     service.topology.merge(own);
+    let own_volumes = std::mem::replace(&mut service.volumes, base.volumes.clone());
+    merge_volumes(&mut service.volumes, own_volumes);
+    let own_ports = std::mem::replace(&mut service.ports, base.ports.clone());
+    merge_ports(&mut service.ports, own_ports);
+}
+
+/// compose merges `volumes` by their path in the container: a later mount there replaces it.
+fn merge_volumes(base: &mut Vec<Volume>, later: Vec<Volume>) {
+    for volume in later {
+        match base.iter_mut().find(|v| v.target == volume.target) {
+            Some(existing) => *existing = volume,
+            None => base.push(volume),
+        }
+    }
+}
+
+/// compose merges `ports` as a set: the same mapping twice is one.
+fn merge_ports(base: &mut Vec<Port>, later: Vec<Port>) {
+    for port in later {
+        let same = |p: &Port| {
+            (&p.host_ip, &p.published, &p.target, &p.protocol)
+                == (&port.host_ip, &port.published, &port.target, &port.protocol)
+        };
+        if !base.iter().any(same) {
+            base.push(port);
+        }
+    }
 }
 
 /// Merges the services of several compose files in order, as `docker compose -f a -f b` does:
@@ -474,6 +663,8 @@ fn override_service(base: &mut ComposeService, service: ComposeService) {
     base.network_mode = service.network_mode.or(base.network_mode.take());
     base.extends = service.extends.or(base.extends.take());
     base.topology.merge(service.topology);
+    merge_volumes(&mut base.volumes, service.volumes);
+    merge_ports(&mut base.ports, service.ports);
     base.build = match (base.build.take(), service.build) {
         (Some(old), Some(new)) => Some(Build {
             context: new.context,
@@ -1049,5 +1240,90 @@ services: {}
             broken.problems[0].message,
             "`include` must be a list, found a string"
         );
+    }
+
+    #[test]
+    fn volumes_in_short_and_long_syntax() {
+        let text = "services:\n  c:\n    volumes:\n      - ./otel.yaml:/etc/otelcol/config.yaml:ro\n      - data:/var/lib/otel\n      - /tmp\n      - C:\\cfg\\o.yaml:/etc/o.yaml\n      - type: bind\n        source: ${CFG:-./x.yaml}\n        target: /etc/x.yaml\n";
+        let document = read_with(text, &[]);
+        let volumes: Vec<(Option<&str>, &str, bool, bool, u32)> = document.services[0]
+            .volumes
+            .iter()
+            .map(|v| {
+                (
+                    v.source.as_ref().map(|s| s.value.as_str()),
+                    v.target.as_str(),
+                    v.bind,
+                    v.long_syntax,
+                    v.location.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            volumes,
+            [
+                (
+                    Some("./otel.yaml"),
+                    "/etc/otelcol/config.yaml",
+                    true,
+                    false,
+                    4
+                ),
+                (Some("data"), "/var/lib/otel", false, false, 5),
+                (None, "/tmp", false, false, 6),
+                (Some("C:\\cfg\\o.yaml"), "/etc/o.yaml", true, false, 7),
+                (Some("./x.yaml"), "/etc/x.yaml", true, true, 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn ports_in_short_and_long_syntax() {
+        let text = "services:\n  c:\n    ports:\n      - \"4318:4318\"\n      - 127.0.0.1:14317:4317/tcp\n      - \"[::1]:9411:9411\"\n      - 55679\n      - target: 4318\n        published: \"${P:-8318}\"\n        host_ip: 0.0.0.0\n";
+        let document = read_with(text, &[]);
+        let ports: Vec<(Option<&str>, Option<&str>, &str)> = document.services[0]
+            .ports
+            .iter()
+            .map(|p| {
+                (
+                    p.host_ip.as_deref(),
+                    p.published.as_deref(),
+                    p.target.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ports,
+            [
+                (None, Some("4318"), "4318"),
+                (Some("127.0.0.1"), Some("14317"), "4317"),
+                (Some("::1"), Some("9411"), "9411"),
+                (None, None, "55679"),
+                (Some("0.0.0.0"), Some("8318"), "4318"),
+            ]
+        );
+        assert_eq!(
+            document.services[0].ports[1].protocol.as_deref(),
+            Some("tcp")
+        );
+    }
+
+    #[test]
+    fn later_files_replace_a_mount_at_the_same_target() {
+        let base = read_with(
+            "services:\n  c:\n    volumes: [\"./a.yaml:/etc/c.yaml\"]\n    ports: [\"4318:4318\"]\n",
+            &[],
+        );
+        let over = read_with(
+            "services:\n  c:\n    volumes: [\"./b.yaml:/etc/c.yaml\"]\n    ports: [\"4318:4318\", \"4317:4317\"]\n",
+            &[],
+        );
+        let merged = merge(vec![base, over]);
+        assert_eq!(merged[0].volumes.len(), 1);
+        assert_eq!(
+            merged[0].volumes[0].source.as_ref().unwrap().value,
+            "./b.yaml"
+        );
+        assert_eq!(merged[0].ports.len(), 2);
     }
 }

@@ -3,6 +3,7 @@
 //! read once, parsed by the parser for its kind, and every problem becomes a `FileProblem` with
 //! a position; nothing here decides what is wrong with the OpenTelemetry setup.
 
+pub mod collector;
 pub mod compose;
 pub mod dockerfile;
 pub mod dotenv;
@@ -212,6 +213,9 @@ pub struct Workspace {
     pub variants: Vec<VariantFile>,
     /// How the files were chosen when it was not compose's default, for the report.
     pub notes: Vec<String>,
+    /// What collector services mount or copy into their image: candidate config files and
+    /// directories, by display path.
+    pub collector_files: HashMap<Arc<str>, collector::CollectorFile>,
 }
 
 /// A compose file beside the project's own, such as `docker-compose.prod.yml`, checked as the
@@ -448,6 +452,11 @@ fn rebase(service: &mut ComposeService, base: &Path) {
     }
     if let Some(file) = service.extends.as_mut().and_then(|e| e.file.as_mut()) {
         rebased(file);
+    }
+    for volume in service.volumes.iter_mut().filter(|v| v.bind) {
+        if let Some(source) = volume.source.as_mut().filter(|s| s.value.starts_with('.')) {
+            rebased(source);
+        }
     }
 }
 
@@ -964,6 +973,8 @@ impl Loader {
             network_mode: None,
             extends: None,
             topology: compose::Topology::default(),
+            volumes: Vec::new(),
+            ports: Vec::new(),
         });
     }
 
@@ -996,6 +1007,118 @@ impl Loader {
                 .map_or_else(|| context.join("Dockerfile"), |d| context.join(&d.value));
             self.read_dockerfile(&dockerfile, &build.context.location);
             self.read_context(&context);
+        }
+        if collector::may_run_collector(service, self.dockerfile_of(service)) {
+            for path in self.copied_configs(service) {
+                self.read_collector_path(&path);
+            }
+            self.read_mounted_configs(service);
+        }
+    }
+
+    fn dockerfile_of(&self, service: &ComposeService) -> Option<&dockerfile::Dockerfile> {
+        let build = service.build.as_ref()?;
+        let context = self.workspace.project_path(&build.context.value);
+        let path = build
+            .dockerfile
+            .as_ref()
+            .map_or_else(|| context.join("Dockerfile"), |d| context.join(&d.value));
+        self.workspace.dockerfiles.get(&self.display(&path))
+    }
+
+    /// What a collector bind-mounts from the project. Host paths elsewhere
+    /// (`/var/run/docker.sock`, `/`, `~/.aws`) belong to the machine, not the workspace: they
+    /// are neither read nor judged.
+    fn read_mounted_configs(&mut self, service: &ComposeService) {
+        for source in service
+            .volumes
+            .iter()
+            .filter_map(compose::Volume::project_source)
+        {
+            let path = self.workspace.project_path(source);
+            self.read_collector_path(&path);
+        }
+    }
+
+    /// YAML files a custom collector image `COPY`s from its build context.
+    fn copied_configs(&self, service: &ComposeService) -> Vec<PathBuf> {
+        let (Some(build), Some(dockerfile)) = (&service.build, self.dockerfile_of(service)) else {
+            return Vec::new();
+        };
+        let context = self.workspace.project_path(&build.context.value);
+        let copies = dockerfile
+            .instructions
+            .iter()
+            .filter(|i| (i.keyword == "COPY" || i.keyword == "ADD") && i.flag("from").is_none());
+        let mut sources = Vec::new();
+        for copy in copies {
+            let words: Vec<&str> = match &copy.args {
+                dockerfile::Args::Exec(words) => words.iter().map(String::as_str).collect(),
+                dockerfile::Args::Shell(text) => text.split_whitespace().collect(),
+            };
+            if let Some((_, copied)) = words.split_last() {
+                sources.extend(
+                    copied
+                        .iter()
+                        .filter(|s| collector::is_config_name(s))
+                        .map(|s| context.join(s)),
+                );
+            }
+        }
+        sources
+    }
+
+    fn read_collector_path(&mut self, path: &Path) {
+        const MAX_FILES_PER_DIRECTORY: usize = 64;
+        let display = self.display(path);
+        if self.workspace.collector_files.contains_key(&display) {
+            return;
+        }
+        let state = match std::fs::metadata(path) {
+            Err(_) => collector::CollectorFile::Missing,
+            Ok(metadata) if metadata.is_dir() => {
+                let mut children: Vec<PathBuf> = std::fs::read_dir(path)
+                    .map(|entries| {
+                        entries
+                            .filter_map(|e| e.ok().map(|e| e.path()))
+                            .filter(|p| {
+                                p.is_file()
+                                    && p.file_name()
+                                        .and_then(|n| n.to_str())
+                                        .is_some_and(collector::is_config_name)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                children.sort();
+                for child in children.iter().take(MAX_FILES_PER_DIRECTORY) {
+                    self.read_collector_path(child);
+                }
+                collector::CollectorFile::Directory
+            }
+            Ok(_) => self.read_collector_file(path, &display),
+        };
+        self.workspace.collector_files.insert(display, state);
+    }
+
+    fn read_collector_file(&mut self, path: &Path, display: &Arc<str>) -> collector::CollectorFile {
+        match source::read_text(path) {
+            Ok(text) => {
+                self.workspace.files.push(Arc::clone(display));
+                let state = match collector::parse(display, &text) {
+                    Ok(root) => collector::CollectorFile::Loaded(root),
+                    Err(error) => collector::CollectorFile::Broken(error),
+                };
+                self.workspace
+                    .sources
+                    .insert(Arc::clone(display), SourceText::new(text));
+                state
+            }
+            Err(error) => collector::CollectorFile::Broken(yaml::YamlError {
+                line: error.line(),
+                column: 1,
+                message: error.to_string(),
+            }),
         }
     }
 

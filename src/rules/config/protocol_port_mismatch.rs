@@ -1,6 +1,7 @@
 use crate::fix::{Edit, Remedy};
 use crate::knowledge::honeycomb;
 use crate::knowledge::otel::Protocol;
+use crate::resolve::collector::{self, AtCollector};
 use crate::resolve::{EndpointSource, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -48,7 +49,17 @@ impl Check for ProtocolPortMismatch {
             let host = url.host_str().unwrap_or_default();
             let port = url.port_or_known_default();
             let protocol = plan.protocol;
-            let problem = if honeycomb::region_of_host(host).is_some() {
+            // A collector whose config is known says which port takes which protocol.
+            let at_collector = if plan.protocol_is_known() {
+                collector::at_collector(project, host, port.unwrap_or_default(), protocol)
+            } else {
+                AtCollector::NotKnown
+            };
+            let problem = if let AtCollector::WrongPort { problem, .. } = &at_collector {
+                Some(problem.clone())
+            } else if at_collector == AtCollector::Fine {
+                None
+            } else if honeycomb::region_of_host(host).is_some() {
                 if url.scheme() == "http" {
                     Some("Honeycomb only accepts TLS: the scheme must be https".to_string())
                 } else if port != Some(443) {
@@ -75,10 +86,10 @@ impl Check for ProtocolPortMismatch {
             };
             let Some(problem) = problem else { continue };
             let honeycomb_host = honeycomb::region_of_host(host).is_some();
-            let right_port = if honeycomb_host {
-                443
-            } else {
-                protocol.default_port()
+            let right_port = match at_collector {
+                AtCollector::WrongPort { right_port, .. } => right_port,
+                _ if honeycomb_host => 443,
+                _ => protocol.default_port(),
             };
             let fixed = corrected(value, host, right_port, honeycomb_host);
             let fix = match &plan.endpoint {

@@ -1,0 +1,135 @@
+//! `collector/`: an OpenTelemetry Collector's own config, between the apps and Honeycomb. A
+//! finding belongs to the collector (its step, its config's line) and is reported once, naming
+//! the services whose spans pass through it.
+
+mod classic_key_dataset;
+mod component_deprecated;
+mod component_undefined;
+mod component_unused;
+mod config_missing;
+mod exporter_unknown_host;
+mod exporters_not_honeycomb;
+mod honeycomb_endpoint;
+mod key_header_missing;
+mod key_invalid;
+mod key_variable_missing;
+mod no_traces_pipeline;
+mod parse_error;
+mod receiver_localhost;
+mod receiver_protocol_mismatch;
+mod tls_insecure;
+mod traces_elsewhere;
+mod unknown_component;
+
+use super::{Described, Findings, Rule};
+use crate::finding::name_services as names;
+use crate::resolve::collector::{Collector, Exporter, honeycomb};
+use crate::resolve::route::Route;
+use crate::resolve::{Project, Service};
+use crate::source::Location;
+
+pub const RULES: &[&dyn Rule] = &[
+    &config_missing::ConfigMissing,
+    &parse_error::ParseError,
+    &unknown_component::UnknownComponent,
+    &component_undefined::ComponentUndefined,
+    &receiver_localhost::ReceiverLocalhost,
+    &receiver_protocol_mismatch::ReceiverProtocolMismatch,
+    &no_traces_pipeline::NoTracesPipeline,
+    &exporters_not_honeycomb::ExportersNotHoneycomb,
+    &exporter_unknown_host::ExporterUnknownHost,
+    &honeycomb_endpoint::HoneycombEndpoint,
+    &tls_insecure::TlsInsecure,
+    &key_header_missing::KeyHeaderMissing,
+    &key_variable_missing::KeyVariableMissing,
+    &key_invalid::KeyInvalid,
+    &classic_key_dataset::ClassicKeyDataset,
+    &component_unused::ComponentUnused,
+    &component_deprecated::ComponentDeprecated,
+    &traces_elsewhere::TracesElsewhere,
+];
+
+/// The services whose spans pass through a collector, in the project's order.
+fn senders<'a>(project: &'a Project, collector: &Collector) -> Vec<&'a str> {
+    senders_where(project, collector, |_| true)
+}
+
+/// The senders whose route through the collector satisfies `keep`.
+fn senders_where<'a>(
+    project: &'a Project,
+    collector: &Collector,
+    keep: impl Fn(&Route) -> bool,
+) -> Vec<&'a str> {
+    project
+        .services
+        .iter()
+        .filter(|s| {
+            s.route
+                .as_ref()
+                .is_some_and(|r| r.passes_through(&collector.service) && keep(r))
+        })
+        .map(|s| s.name.as_str())
+        .collect()
+}
+
+/// ": spans from api and worker stop here" — who loses data, for messages.
+fn stops(list: &[&str]) -> String {
+    match list.len() {
+        0 => String::new(),
+        _ => format!(" Spans from {} stop here.", names(list)),
+    }
+}
+
+/// Reports a finding on the collector's own step, naming the services that lose spans to it.
+fn report<R: Described>(
+    out: &mut Findings,
+    project: &Project,
+    collector: &Collector,
+    affected: &[&str],
+    location: &Location,
+    message: String,
+    hint: String,
+) {
+    let Some(own) = collector_service(project, collector) else {
+        return;
+    };
+    let services: Vec<&Service> = std::iter::once(own)
+        .chain(
+            project
+                .services
+                .iter()
+                .filter(|s| affected.contains(&s.name.as_str())),
+        )
+        .collect();
+    out.services(&R::META, &services, location, message, hint);
+}
+
+fn collector_service<'a>(project: &'a Project, collector: &Collector) -> Option<&'a Service> {
+    project
+        .services
+        .iter()
+        .find(|s| s.name == collector.service)
+}
+
+/// The exporters of a collector that some pipeline uses and that send to Honeycomb, with what
+/// stops them.
+fn honeycomb_exporters(collector: &Collector) -> Vec<(Exporter, Vec<honeycomb::HoneycombProblem>)> {
+    let Some(model) = collector.model() else {
+        return Vec::new();
+    };
+    let mut used: Vec<&str> = model
+        .pipelines
+        .iter()
+        .flat_map(|p| p.exporters.iter().map(|r| r.id.as_str()))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    used.into_iter()
+        .filter_map(|id| collector.exporter(id))
+        .filter(|exporter| honeycomb::region(exporter).is_some())
+        .map(|exporter| {
+            let problems = honeycomb::problems(&exporter);
+            (exporter, problems)
+        })
+        .collect()
+}
