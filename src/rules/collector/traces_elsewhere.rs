@@ -72,7 +72,7 @@ impl Check for TracesElsewhere {
                 out,
                 project,
                 collector,
-                &senders,
+                &[],
                 location,
                 format!(
                     "`{}` sends spans from {} to {}, not to Honeycomb.",
