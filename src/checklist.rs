@@ -13,6 +13,7 @@ use crate::report::{EnvironmentEntry, Report, ServiceSummary, Status, Step, rout
 use crate::resolve::collector::{Collector, CollectorConfig};
 use crate::resolve::{Project, Sdk, Service};
 use crate::rules;
+use crate::workspace::Language;
 use crate::workspace::VariantKind;
 
 /// The report of a lint: the workspace step, one step per service (those of the main project,
@@ -220,6 +221,11 @@ fn service_step_of(
             (
                 Status::Skip,
                 "no OpenTelemetry configured (skipped)".to_string(),
+            )
+        } else if own.is_empty() && service.language == Some(Language::Proxy) {
+            (
+                Status::Skip,
+                "a proxy: it traces through its own configuration (not checked)".to_string(),
             )
         } else if own.is_empty() {
             // The findings that break a route affect the services on it, so with none the

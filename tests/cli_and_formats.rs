@@ -602,3 +602,24 @@ fn a_missing_generated_env_file_says_how_to_generate_it() {
         "generate it before `docker compose up`: run bin/backend/generate-env (it writes backend.env from backend.env.template)"
     );
 }
+
+#[test]
+fn a_proxy_is_skipped_with_its_reason() {
+    let report = json(&doctor(&[
+        "lint",
+        "fixtures/workspace/many-languages",
+        "--format",
+        "json",
+    ]));
+    let proxy = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "service:frontend-proxy")
+        .unwrap();
+    assert_eq!(proxy["status"], "skip");
+    assert_eq!(
+        proxy["summary"],
+        "a proxy: it traces through its own configuration (not checked)"
+    );
+}

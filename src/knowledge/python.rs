@@ -164,6 +164,17 @@ pub fn exporter_package_for(protocol: Protocol) -> Option<&'static str> {
     }
 }
 
+/// Calls of other libraries that create and set a TracerProvider themselves, configured from
+/// the `OTEL_*` environment like the SDK: after one of them, spans are real.
+pub const SDK_SETUP_CALLS: &[&str] = &[
+    "opentelemetry.instrumentation.auto_instrumentation.initialize",
+    "traceloop.sdk.Traceloop.init",
+    "openlit.init",
+    "logfire.configure",
+    "azure.monitor.opentelemetry.configure_azure_monitor",
+    "uptrace.configure_opentelemetry",
+];
+
 /// Web frameworks auto-instrumentation knows, by import name, with their instrumentation package.
 pub const FRAMEWORKS: &[(&str, &str)] = &[
     ("flask", "opentelemetry-instrumentation-flask"),

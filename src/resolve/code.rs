@@ -190,8 +190,13 @@ pub fn resolve(
             match (under_root.is_empty(), copied.is_empty()) {
                 (false, _) => under_root,
                 (true, false) => copied.into_iter().map(|(f, _)| f).collect(),
-                // Nothing copied: the code arrives another way (a bind mount), whole.
-                (true, true) => context.python.iter().collect(),
+                // Nothing copied: the code arrives another way (a bind mount). The service's
+                // own code is then beside its Dockerfile; a shared context holds others'.
+                (true, true) => context
+                    .python
+                    .iter()
+                    .filter(|f| in_folder(&f.path, image.dockerfile_folder()))
+                    .collect(),
             }
         }
         None => context.python.iter().collect(),
@@ -209,6 +214,14 @@ pub fn resolve(
         facts.unattached = unattached;
     }
     facts
+}
+
+/// Whether a workspace path is inside a folder (`.` holds everything).
+fn in_folder(path: &str, folder: &str) -> bool {
+    folder == "."
+        || path
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The exporter a qualified class name builds.
@@ -304,6 +317,11 @@ fn read_file(file: &Parsed<PythonSource>, env: &[EnvVar], facts: &mut CodeFacts)
         }
         match name {
             "set_tracer_provider" => {
+                facts.provider_set.get_or_insert(location);
+            }
+            // A library that sets the SDK up itself (Traceloop, OpenLIT, Logfire, Azure
+            // Monitor, programmatic auto-instrumentation).
+            _ if python::SDK_SETUP_CALLS.contains(&qualified.as_str()) => {
                 facts.provider_set.get_or_insert(location);
             }
             "TracerProvider" if module.starts_with("opentelemetry.sdk") || module.is_empty() => {

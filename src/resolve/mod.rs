@@ -39,7 +39,7 @@ use crate::knowledge::otel;
 use crate::source::Location;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
-use crate::workspace::{FileProblem, Language, VarSource, Workspace};
+use crate::workspace::{FileProblem, Language, VarSource, Workspace, folder_of};
 
 /// The whole workspace, resolved.
 #[derive(Debug, Clone)]
@@ -325,6 +325,24 @@ impl Service {
             .unwrap_or(&self.location)
     }
 
+    /// Whether the service will create an OTLP exporter: in code, or by auto-configuration
+    /// with the traces exporter left at (or set to) `otlp`.
+    pub fn exports_over_otlp(&self) -> bool {
+        if self
+            .setting(otel::SDK_DISABLED)
+            .is_some_and(|s| s.value.trim().eq_ignore_ascii_case("true"))
+        {
+            return false;
+        }
+        if self.code.has_otlp_exporter() {
+            return true;
+        }
+        let otlp_selected = self
+            .traces_exporters()
+            .is_none_or(|(_, exporters)| exporters.contains(&"otlp"));
+        otlp_selected && self.code.exporters.is_empty() && self.auto_configures_sdk()
+    }
+
     /// Whether a package is installed in the image; `None` when the image is unknown.
     pub fn has_package(&self, package: &str) -> Option<bool> {
         self.image_contents.as_ref().map(|image| image.has(package))
@@ -453,9 +471,10 @@ impl Service {
     }
 
     /// Whether anything in the service reads `OTEL_*`: not when Honeycomb's classic SDK
-    /// (Beeline, libhoney) is all it uses.
+    /// (Beeline, libhoney) is all it uses, nor in a proxy.
     pub fn reads_otel_env(&self) -> bool {
-        self.sdk() != Sdk::Classic
+        // A proxy (nginx, Envoy) traces through its own configuration, not an SDK's.
+        self.sdk() != Sdk::Classic && self.language != Some(Language::Proxy)
     }
 
     /// The traces exporters the SDK will create from `OTEL_TRACES_EXPORTER`, if set.
@@ -524,6 +543,10 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 route: None,
             };
             service.language = language(workspace, compose, &service);
+            // The code facts are Python's: another language's service has none of them.
+            if service.language.is_some_and(|l| l != Language::Python) {
+                service.code = CodeFacts::default();
+            }
             collectors.extend(collector::resolve(
                 workspace,
                 compose,
@@ -602,14 +625,11 @@ fn language(
         let context = workspace
             .contexts
             .get(&workspace.project_display(&build.context.value))?;
-        let dockerfile_dir = service
-            .dockerfile
-            .as_deref()
-            .map_or(".", |d| d.rsplit_once('/').map_or(".", |(dir, _)| dir));
+        let dockerfile_dir = service.dockerfile.as_deref().map_or(".", folder_of);
         context
             .languages
             .iter()
-            .filter(|(_, file)| file.rsplit_once('/').map_or(".", |(dir, _)| dir) == dockerfile_dir)
+            .filter(|(_, file)| folder_of(file) == dockerfile_dir)
             .map(|(language, _)| *language)
             .min()
     };

@@ -6,7 +6,7 @@
 use super::collector::{
     Collector, CollectorConfig, ListenerMatch, ListenerProtocol, honeycomb, match_listener,
 };
-use super::{EndpointSource, Project, Sdk, Service};
+use super::{EndpointSource, Project, Service};
 use crate::knowledge::collector::{self as knowledge, ExporterKind, Kind};
 use crate::knowledge::honeycomb::{Region, region_of_host};
 use crate::knowledge::otel::{self, Protocol};
@@ -202,8 +202,9 @@ fn route_of(project: &Project, service: &Service, honeycomb_intended: bool) -> O
         path: Vec::new(),
     };
     let plan = service.export_plan();
-    // Honeycomb's classic SDKs send events themselves, not OTLP: no route to follow.
-    if plan.sdk == Sdk::Classic {
+    // Honeycomb's classic SDKs send events themselves, not OTLP, and nothing in a proxy
+    // reads OTEL_*: no route to follow.
+    if !service.reads_otel_env() {
         return None;
     }
     let anchor = plan
@@ -283,13 +284,24 @@ fn route_of(project: &Project, service: &Service, honeycomb_intended: bool) -> O
         Some(protocol.to_string()),
     ));
     if plan.endpoint == EndpointSource::Default && !service.network_mode_host {
-        let note = "no endpoint: the SDK sends to localhost, the container itself".to_string();
+        // Broken when an SDK is known to export; else whatever reads OTEL_* would.
+        let (status, note) = if service.exports_over_otlp() {
+            (
+                HopStatus::Broken,
+                "no endpoint: the SDK sends to localhost, the container itself",
+            )
+        } else {
+            (
+                HopStatus::Unknown,
+                "no endpoint is set: an SDK set up from the environment would send to localhost",
+            )
+        };
         walk.end(
             Destination::Nowhere,
             Some(format!("{host}:{port}")),
             Some(anchor),
-            HopStatus::Broken,
-            Some(note),
+            status,
+            Some(note.to_string()),
             None,
         );
         return Some(walk.route);

@@ -133,6 +133,9 @@ pub struct ComposeDocument {
     pub interpolation_failures: Vec<InterpolationFailure>,
     /// `include:`: other compose projects whose services join this one.
     pub includes: Vec<Include>,
+    /// Nothing but comments: fine on top of other files (a fork's extension point), an
+    /// error when it is the project's only file.
+    pub empty: bool,
 }
 
 type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -163,7 +166,8 @@ impl Reader<'_> {
         let entries = match &root.kind {
             NodeKind::Map(entries) => entries,
             NodeKind::Null => {
-                return self.problem_at(1, 1, "empty compose file".into());
+                self.document.empty = true;
+                return;
             }
             _ => {
                 let message = format!("top-level must be a mapping, found {}", root.type_name());
@@ -1064,7 +1068,8 @@ services:
 
     #[test]
     fn empty_and_broken_files_are_problems() {
-        assert_eq!(read_with("", &[]).problems[0].message, "empty compose file");
+        assert!(read_with("", &[]).empty);
+        assert!(read_with("# only a comment\n", &[]).problems.is_empty());
         let broken = read_with("services:\n  a:\n    image: [\n", &[]);
         assert_eq!(broken.problems[0].location.line, 3);
     }

@@ -310,6 +310,15 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
         .iter()
         .filter_map(|path| loader.read_compose_tree(path, &project_dir, None, &mut chain))
         .collect();
+    if !documents.is_empty() && documents.iter().all(|d| d.empty) {
+        // compose accepts a comment-only file on top of others, not as the whole project.
+        let first = loader.display(&compose_paths[0]);
+        loader.problem(
+            FileKind::Compose,
+            Location::new(&first, 1, 1),
+            "empty compose file".into(),
+        );
+    }
     loader.workspace.services = compose::merge(documents);
     loader.apply_extends();
     loader.apply_profiles(&options.services);
@@ -1211,6 +1220,11 @@ impl Loader {
             }
         }
     }
+}
+
+/// The folder of a workspace path as findings show it (`.` for a file at the root).
+pub fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or(".", |(dir, _)| dir)
 }
 
 /// A path as findings show it: relative to the workspace root, with `/`, `.` and `..` folded.

@@ -91,6 +91,7 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         }
         "Gemfile" => ContextFileKind::LanguageMarker(Language::Ruby),
         "Cargo.toml" => ContextFileKind::LanguageMarker(Language::Rust),
+        "CMakeLists.txt" => ContextFileKind::LanguageMarker(Language::Cpp),
         "composer.json" => ContextFileKind::LanguageMarker(Language::Php),
         _ if name.ends_with(".csproj") => ContextFileKind::LanguageMarker(Language::DotNet),
         _ if name.ends_with(".py") => ContextFileKind::Python,

@@ -18,7 +18,7 @@ use crate::workspace::compose::ComposeService;
 use crate::workspace::dockerfile::{Args, Dockerfile, Instruction};
 use crate::workspace::interpolate::interpolate;
 use crate::workspace::manifest::{Pipfile, Pyproject, Requirement, RequirementsFile};
-use crate::workspace::{BuildContext, Workspace, display_path};
+use crate::workspace::{BuildContext, Workspace, display_path, folder_of};
 use files::{CopiedFiles, is_within, join_image_path};
 
 /// OpenTelemetry packages installed in a stage whose files never reach the final image.
@@ -119,6 +119,11 @@ impl ImageContents {
             || self.manifests.iter().any(|m| m.installed)
     }
 
+    /// The folder the Dockerfile is in, as the workspace shows it.
+    pub fn dockerfile_folder(&self) -> &str {
+        folder_of(&self.dockerfile)
+    }
+
     /// Whether a workspace file is copied into the final image.
     pub fn contains(&self, file: &str) -> bool {
         self.files.contains(file)
@@ -181,7 +186,7 @@ impl Build<'_> {
 
     /// The folder the Dockerfile is in, as the workspace shows it.
     fn dockerfile_dir(&self) -> &str {
-        self.path.rsplit_once('/').map_or(".", |(dir, _)| dir)
+        folder_of(self.path)
     }
 }
 
@@ -387,7 +392,7 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
     };
     let own_folders = [build.dockerfile_dir(), build.context_dir.as_ref()];
     let is_own = |path: &str| {
-        let folder = path.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        let folder = folder_of(path);
         own_folders.contains(&folder) || state.installed_manifests.iter().any(|m| &**m == path)
     };
     let located = |path: &Arc<str>, requirements: Vec<(&Requirement, Option<String>)>| Manifest {

@@ -97,13 +97,13 @@ fn site(command: &Command, image: &dyn Image, args: &[&str]) -> String {
 }
 
 fn default_site(command: &Command, image: &dyn Image) -> String {
+    // `venv/bin/pip` run from `/` is `/venv`'s pip.
     let own_venv = command
         .program
         .rsplit_once("/bin/")
-        .map(|(dir, _)| dir)
-        .filter(|dir| !dir.is_empty() && !matches!(*dir, "/usr" | "/usr/local"));
+        .map(|(dir, _)| join_image_path(command.cwd, dir))
+        .filter(|dir| !matches!(dir.as_str(), "/" | "/usr" | "/usr/local"));
     own_venv
-        .map(str::to_string)
         .or_else(|| image.active_venv())
         .unwrap_or_else(|| SYSTEM_SITE.to_string())
 }

@@ -1,5 +1,5 @@
 use crate::knowledge::otel;
-use crate::resolve::{EndpointSource, Project, Service};
+use crate::resolve::{EndpointSource, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -34,7 +34,7 @@ impl Check for EndpointMissing {
             if plan.endpoint != EndpointSource::Default
                 || service.unresolved(&[otel::ENDPOINT, otel::TRACES_ENDPOINT])
                 || service.network_mode_host
-                || !exports_over_otlp(service)
+                || !service.exports_over_otlp()
             {
                 continue;
             }
@@ -69,22 +69,4 @@ impl Check for EndpointMissing {
             );
         }
     }
-}
-
-/// Whether the service will create an OTLP exporter: in code, or by auto-configuration with
-/// the traces exporter left at (or set to) `otlp`.
-fn exports_over_otlp(service: &Service) -> bool {
-    if service
-        .setting(otel::SDK_DISABLED)
-        .is_some_and(|s| s.value.trim().eq_ignore_ascii_case("true"))
-    {
-        return false;
-    }
-    if service.code.has_otlp_exporter() {
-        return true;
-    }
-    let otlp_selected = service
-        .traces_exporters()
-        .is_none_or(|(_, exporters)| exporters.contains(&"otlp"));
-    otlp_selected && service.code.exporters.is_empty() && service.auto_configures_sdk()
 }
