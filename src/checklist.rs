@@ -136,8 +136,8 @@ fn workspace_step(
             read.push(file);
         }
     }
-    let sources = read.iter().filter(|f| f.ends_with(".py")).count();
-    let listed: Vec<&str> = read.into_iter().filter(|f| !f.ends_with(".py")).collect();
+    let sources = read.iter().filter(|f| is_source(f)).count();
+    let listed: Vec<&str> = read.into_iter().filter(|f| !is_source(f)).collect();
     let no_services = project.services.is_empty() && variants.iter().all(|v| v.services.is_empty());
     let summary = if project.compose_files.is_empty() && variants.is_empty() && no_services {
         "no compose file (compose.yaml, docker-compose.yml, ...) or Dockerfile found".to_string()
@@ -172,6 +172,14 @@ fn workspace_step(
         summary,
         details,
     }
+}
+
+/// Source code, which the workspace line counts rather than lists.
+fn is_source(file: &str) -> bool {
+    const EXTENSIONS: [&str; 11] = [
+        ".py", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx", ".rb", ".ru",
+    ];
+    EXTENSIONS.iter().any(|e| file.ends_with(e))
 }
 
 /// The files read, as many as fit on the checklist line, then how many more.
@@ -267,7 +275,35 @@ fn service_step_of(
 
 /// Where a service that passes sends, and with what.
 fn route_summary(service: &Service) -> String {
+    if let Some(file) = service.config_file() {
+        return format!("exports as {} configures", file.value);
+    }
+    let browser = service.node.as_ref().and_then(|n| n.browser.as_ref());
+    if let Some(browser) = browser.filter(|_| service.code.otel_imports.is_empty()) {
+        let url = browser.exporter.as_ref().and_then(|e| e.text());
+        return format!(
+            "browsers export to {}",
+            url.unwrap_or("the web exporter's default URL")
+        );
+    }
+    if service
+        .image
+        .as_deref()
+        .is_some_and(crate::knowledge::otel::is_collector_image)
+    {
+        return "an OpenTelemetry Collector: its own configuration decides where spans go"
+            .to_string();
+    }
+    if service.language == Some(crate::workspace::Language::Proxy) {
+        return "a web server or proxy: its own configuration decides whether it traces"
+            .to_string();
+    }
     let plan = service.export_plan();
+    let protocol = if plan.protocol_is_known() {
+        format!(" ({})", plan.protocol)
+    } else {
+        String::new()
+    };
     match plan.sdk {
         Sdk::Classic => {
             let classic = service.code.classic_sdk.as_ref();
@@ -278,11 +314,10 @@ fn route_summary(service: &Service) -> String {
             let library = classic.map_or("classic SDK", |c| c.library);
             format!("sends events with Honeycomb's {library} to {host}")
         }
-        Sdk::HoneycombDistro => format!(
-            "exports to {} ({}) with Honeycomb's distro",
-            plan.url, plan.protocol
-        ),
-        Sdk::OpenTelemetry => format!("exports to {} ({})", plan.url, plan.protocol),
+        Sdk::HoneycombDistro => {
+            format!("exports to {}{protocol} with Honeycomb's distro", plan.url)
+        }
+        Sdk::OpenTelemetry => format!("exports to {}{protocol}", plan.url),
     }
 }
 

@@ -22,7 +22,7 @@ impl Kind {
     pub fn of(path: &str) -> Option<Kind> {
         match path.rsplit('/').next().unwrap_or(path) {
             "pyproject.toml" => Some(Kind::Pyproject),
-            "Pipfile" | "setup.py" | "setup.cfg" => None,
+            "Pipfile" | "setup.py" | "setup.cfg" | "package.json" => None,
             _ => Some(Kind::Requirements),
         }
     }

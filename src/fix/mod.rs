@@ -64,6 +64,13 @@ impl Remedy {
                 image.dockerfile
             ));
         };
+        if manifest.path.ends_with("package.json") {
+            return Remedy::manual(format!(
+                "adding packages to {} is not automated: run `npm install --save-prod {}` beside it (it updates the lockfile too)",
+                manifest.path,
+                packages.join(" ")
+            ));
+        }
         if manifest::Kind::of(&manifest.path).is_none() {
             return Remedy::manual(format!(
                 "adding packages to {} is not automated: run `pipenv install {}` beside it (it updates Pipfile.lock too)",

@@ -184,6 +184,46 @@ pub fn region_of_host(host: &str) -> Option<Region> {
 pub const TEAM_HEADER: &str = "x-honeycomb-team";
 pub const DATASET_HEADER: &str = "x-honeycomb-dataset";
 
+/// Honeycomb's OpenTelemetry distribution for a language: where it sends and how when nothing
+/// says otherwise, and whether it reads the `OTEL_EXPORTER_OTLP_*ENDPOINT` variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Distro {
+    pub package: &'static str,
+    pub endpoint: &'static str,
+    pub protocol: crate::knowledge::otel::Protocol,
+    pub reads_otel_endpoint: bool,
+}
+
+/// From each distribution's source: Python's `DEFAULT_API_ENDPOINT` and its gRPC default;
+/// Node's `honeycomb-options.ts` (http/protobuf; its exporter is built from
+/// `HONEYCOMB_API_ENDPOINT`/`endpoint`, never from `OTEL_EXPORTER_OTLP_ENDPOINT`); the Java
+/// agent, on the OpenTelemetry agent 1.x (gRPC).
+pub fn distro(language: crate::workspace::Language) -> Option<Distro> {
+    use crate::knowledge::otel::Protocol;
+    use crate::workspace::Language;
+    match language {
+        Language::Python => Some(Distro {
+            package: "honeycomb-opentelemetry",
+            endpoint: "https://api.honeycomb.io:443",
+            protocol: Protocol::Grpc,
+            reads_otel_endpoint: true,
+        }),
+        Language::Node => Some(Distro {
+            package: "@honeycombio/opentelemetry-node",
+            endpoint: "https://api.honeycomb.io",
+            protocol: Protocol::HttpProtobuf,
+            reads_otel_endpoint: false,
+        }),
+        Language::Java => Some(Distro {
+            package: "honeycomb-opentelemetry-javaagent",
+            endpoint: "https://api.honeycomb.io:443",
+            protocol: Protocol::Grpc,
+            reads_otel_endpoint: true,
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,6 +64,7 @@ const PROGRAMS: &[(Language, &[&str])] = &[
     ),
     (Language::Go, &["go"]),
     (Language::Rust, &["cargo"]),
+    (Language::Elixir, &["mix", "elixir", "iex", "erl"]),
     (
         Language::Proxy,
         &[
@@ -95,6 +96,7 @@ const IMAGES: &[(Language, &[&str])] = &[
             "java",
             "sapmachine",
             "ibm-semeru-runtimes",
+            "kafka",
         ],
     ),
     (
@@ -106,6 +108,7 @@ const IMAGES: &[(Language, &[&str])] = &[
     (Language::Go, &["golang"]),
     (Language::Rust, &["rust"]),
     (Language::Cpp, &["gcc", "clang"]),
+    (Language::Elixir, &["elixir", "erlang"]),
     (
         Language::Proxy,
         &[
@@ -119,6 +122,114 @@ const IMAGES: &[(Language, &[&str])] = &[
         ],
     ),
 ];
+
+/// Languages whose installed packages the tool reads from the image (the installers of
+/// `resolve/installers`): for the others, only their manifests are known.
+pub fn knows_installed_packages(language: Language) -> bool {
+    matches!(language, Language::Python | Language::Node)
+}
+
+/// Web servers that serve files and read no `OTEL_*` variable (nginx's tracing module is
+/// configured in `nginx.conf`; Caddy, Envoy and Traefik have tracing of their own and are not
+/// counted).
+pub fn serves_files_only(image: &str) -> bool {
+    let name = image.split([':', '@']).next().unwrap_or(image);
+    let name = name.rsplit('/').next().unwrap_or(name);
+    matches!(name, "nginx" | "httpd" | "nginx-unprivileged" | "apache2")
+}
+
+/// Languages whose source code the tool reads (imports, SDK setup, exporters).
+pub fn reads_code(language: Language) -> bool {
+    matches!(language, Language::Python | Language::Node)
+}
+
+/// How a language's SDK is set up in code, for the hints of the `code/` rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeTerms {
+    /// Setting up a provider with an OTLP exporter.
+    pub provider_setup: &'static str,
+    /// Building the OTLP exporter (and the package it comes from).
+    pub otlp_exporter: &'static str,
+    /// The exporter's option that overrides the environment's endpoint.
+    pub endpoint_option: &'static str,
+}
+
+pub fn code_terms(language: Language) -> CodeTerms {
+    match language {
+        Language::Node => CodeTerms {
+            provider_setup: "start an SDK before the app loads: new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start() in a file run with node --require, or NODE_OPTIONS=\"--require @opentelemetry/auto-instrumentations-node/register\"",
+            otlp_exporter: "new OTLPTraceExporter() from @opentelemetry/exporter-trace-otlp-proto, handed to the SDK (traceExporter: ...)",
+            endpoint_option: "url:",
+        },
+        _ => CodeTerms {
+            provider_setup: "set one up at start-up: provider = TracerProvider(); provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",
+            otlp_exporter: "provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())) with opentelemetry-exporter-otlp-proto-http installed",
+            endpoint_option: "endpoint=",
+        },
+    }
+}
+
+/// Languages whose services are analysed beyond their environment: packages, command and
+/// (Python, Node.js) code, or the agent and dependency lists (Java, Go, Ruby).
+pub fn is_analysed(language: Language) -> bool {
+    matches!(
+        language,
+        Language::Python | Language::Node | Language::Java | Language::Go | Language::Ruby
+    )
+}
+
+/// How to turn tracing on for a service of a language that sets nothing up, given the command
+/// it runs (when known).
+pub fn setup_hint(language: Language, command: Option<&str>) -> String {
+    let command = command.unwrap_or("<command>");
+    match language {
+        Language::Python => format!(
+            "start it as `opentelemetry-instrument {command}` (with opentelemetry-distro and opentelemetry-exporter-otlp installed), or set up a TracerProvider in code"
+        ),
+        Language::Node => format!(
+            "npm install --save @opentelemetry/api @opentelemetry/auto-instrumentations-node, and set NODE_OPTIONS=\"--require @opentelemetry/auto-instrumentations-node/register\" in the service's environment (or start a NodeSDK in a file that `{command}` loads with --require)"
+        ),
+        Language::Java => "add the agent to the image and load it:\n  ADD --chmod=644 https://github.com/open-telemetry/opentelemetry-java-instrumentation/releases/latest/download/opentelemetry-javaagent.jar /otel/opentelemetry-javaagent.jar\n  ENV JAVA_TOOL_OPTIONS=-javaagent:/otel/opentelemetry-javaagent.jar".to_string(),
+        Language::Go => "Go has no agent to add: go get go.opentelemetry.io/otel/sdk go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp and set up a TracerProvider with an otlptracehttp exporter in main".to_string(),
+        Language::Ruby => "add to the Gemfile: gem \"opentelemetry-sdk\", gem \"opentelemetry-exporter-otlp\", gem \"opentelemetry-instrumentation-all\"; and at start-up: OpenTelemetry::SDK.configure { |c| c.use_all }".to_string(),
+        Language::DotNet => "add the OpenTelemetry.Extensions.Hosting and OpenTelemetry.Exporter.OpenTelemetryProtocol packages and call AddOpenTelemetry().WithTracing(t => t.AddOtlpExporter()), or install the .NET zero-code auto-instrumentation in the image".to_string(),
+        Language::Php => "composer require open-telemetry/sdk open-telemetry/exporter-otlp (and for zero-code instrumentation: install-php-extensions opentelemetry, plus the open-telemetry/opentelemetry-auto-* packages of your framework)".to_string(),
+        _ => "set up an OpenTelemetry SDK in the service".to_string(),
+    }
+}
+
+/// What a container prints when the code loads a module that is not installed.
+pub fn missing_module_error(language: Language, module: &str) -> String {
+    match language {
+        Language::Node => {
+            format!("the container exits with `Error: Cannot find module '{module}'`")
+        }
+        _ => format!(
+            "the container starts with `ModuleNotFoundError: No module named '{}'`",
+            module.split('.').next().unwrap_or(module)
+        ),
+    }
+}
+
+/// How a language's OpenTelemetry packages are named, for messages.
+pub fn otel_package_pattern(language: Language) -> &'static str {
+    match language {
+        Language::Node => "@opentelemetry/*",
+        Language::Java => "io.opentelemetry:*",
+        Language::Go => "go.opentelemetry.io/*",
+        _ => "opentelemetry-*",
+    }
+}
+
+/// The `service.name` an SDK reports when none is set (the dataset the spans land in).
+pub fn unknown_service_name(language: Option<Language>) -> &'static str {
+    match language {
+        Some(Language::Python) => "unknown_service:python",
+        Some(Language::Node) => "unknown_service:node",
+        Some(Language::Java) => "unknown_service:java",
+        _ => "unknown_service",
+    }
+}
 
 /// The language of a program a container starts.
 pub fn of_program(program: &str) -> Option<Language> {
@@ -134,8 +245,12 @@ pub fn of_program(program: &str) -> Option<Language> {
         .map(|(language, _)| *language)
 }
 
-/// The language of a base image (`python:3.12-slim`, `mcr.microsoft.com/dotnet/aspnet:8.0`).
+/// The language of a base image (`python:3.12-slim`, `mcr.microsoft.com/dotnet/aspnet:8.0`,
+/// `gcr.io/distroless/nodejs22-debian12`).
 pub fn of_image(image: &str) -> Option<Language> {
+    if let Some(language) = distroless(image).map(|(language, _)| language) {
+        return Some(language);
+    }
     let without_tag = image.split(['@']).next().unwrap_or(image);
     let path = match without_tag.rsplit_once(':') {
         Some((path, tag)) if !tag.contains('/') => path,
@@ -151,6 +266,45 @@ pub fn of_image(image: &str) -> Option<Language> {
         .iter()
         .find(|(_, names)| names.contains(&name.as_str()))
         .map(|(language, _)| *language)
+}
+
+/// Google's distroless images for a runtime, and the `ENTRYPOINT` each sets.
+const DISTROLESS: &[(&str, Language, &[&str])] = &[
+    ("nodejs", Language::Node, &["/nodejs/bin/node"]),
+    ("java", Language::Java, &["/usr/bin/java", "-jar"]),
+    ("python3", Language::Python, &["/usr/bin/python3"]),
+];
+
+/// `gcr.io/distroless/nodejs22-debian12:nonroot`: its runtime and entrypoint.
+fn distroless(image: &str) -> Option<(Language, &'static [&'static str])> {
+    if !image.contains("distroless/") {
+        return None;
+    }
+    let name = image.rsplit('/').next().unwrap_or(image);
+    DISTROLESS
+        .iter()
+        .find(|(prefix, _, _)| {
+            name.strip_prefix(prefix).is_some_and(|rest| {
+                rest.is_empty()
+                    || rest.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == ':')
+            })
+        })
+        .map(|(_, language, entrypoint)| (*language, *entrypoint))
+}
+
+/// What a base image runs the `CMD` with when the Dockerfile and compose set no
+/// `ENTRYPOINT`: distroless images start their runtime; the official `node` images'
+/// `docker-entrypoint.sh` runs `node` when the first word is an option or a script
+/// (`CMD ["index.js"]`, `CMD ["--require", "./tracing.js", "server.js"]`).
+pub fn implicit_entrypoint(image: &str, first_word: &str) -> Option<&'static [&'static str]> {
+    if let Some((_, entrypoint)) = distroless(image) {
+        return Some(entrypoint);
+    }
+    let runs_node = first_word.starts_with('-')
+        || [".js", ".mjs", ".cjs"]
+            .iter()
+            .any(|e| first_word.ends_with(e));
+    (of_image(image) == Some(Language::Node) && runs_node).then_some(&["node"][..])
 }
 
 #[cfg(test)]
@@ -181,6 +335,20 @@ mod tests {
         assert_eq!(of_image("envoyproxy/envoy:v1.30"), Some(Language::Proxy));
         assert_eq!(of_image("localhost:5000/nginx:1.27"), Some(Language::Proxy));
         assert_eq!(of_image("alpine:3.20"), None);
+        assert_eq!(
+            of_image("gcr.io/distroless/nodejs22-debian12:nonroot@sha256:13"),
+            Some(Language::Node)
+        );
+        assert_eq!(
+            of_image("gcr.io/distroless/java17-debian12:nonroot"),
+            Some(Language::Java)
+        );
+        assert_eq!(
+            implicit_entrypoint("node:20-slim", "index.js"),
+            Some(&["node"][..])
+        );
+        assert_eq!(implicit_entrypoint("node:20-slim", "npm"), None);
+        assert_eq!(implicit_entrypoint("python:3.12", "-m"), None);
         assert_eq!(of_image("sdk"), None);
     }
 }

@@ -4,8 +4,11 @@
 //! which module. A new language or a new release is a change here, not in the rules.
 
 pub mod collector;
+pub mod ecosystems;
 pub mod honeycomb;
+pub mod java;
 pub mod languages;
+pub mod node;
 pub mod otel;
 pub mod python;
 pub mod python_symbols;

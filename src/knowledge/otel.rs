@@ -19,6 +19,12 @@ pub const RESOURCE_ATTRIBUTES: &str = "OTEL_RESOURCE_ATTRIBUTES";
 pub const TRACES_SAMPLER: &str = "OTEL_TRACES_SAMPLER";
 pub const TRACES_SAMPLER_ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
 
+/// The variables that point the SDK at a declarative configuration file (the spec's
+/// `OTEL_CONFIG_FILE`, and its experimental name). Where the SDK supports it, the file decides
+/// the exporter, and the other `OTEL_*` variables count only where the file substitutes them
+/// (`${OTEL_EXPORTER_OTLP_ENDPOINT}`).
+pub const CONFIG_FILE_VARIABLES: [&str; 2] = ["OTEL_CONFIG_FILE", "OTEL_EXPERIMENTAL_CONFIG_FILE"];
+
 /// What a variable does, which decides what a mistake in it costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
@@ -48,6 +54,8 @@ pub const VARIABLES: &[(&str, Effect)] = &[
     (RESOURCE_ATTRIBUTES, Effect::Quality),
     (TRACES_SAMPLER, Effect::Delivery),
     (TRACES_SAMPLER_ARG, Effect::Delivery),
+    ("OTEL_CONFIG_FILE", Effect::Delivery),
+    ("OTEL_EXPERIMENTAL_CONFIG_FILE", Effect::Delivery),
     ("OTEL_PROPAGATORS", Effect::Quality),
     ("OTEL_EXPORTER_OTLP_INSECURE", Effect::Delivery),
     ("OTEL_EXPORTER_OTLP_CERTIFICATE", Effect::Delivery),
@@ -143,6 +151,21 @@ pub fn default_protocol(language: Language) -> Option<Protocol> {
         }
         _ => None,
     }
+}
+
+/// Whether an image runs an OpenTelemetry Collector (any distribution, or a vendor's build
+/// of it): its variables configure the collector, not an SDK.
+pub fn is_collector_image(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    [
+        "opentelemetry-collector",
+        "otelcol",
+        "otel-collector",
+        "grafana/alloy",
+        "refinery",
+    ]
+    .iter()
+    .any(|name| lower.contains(name))
 }
 
 /// The SDK's default endpoint when none is configured: a collector on the same host.

@@ -1,18 +1,21 @@
 //! The command a container starts with: compose `entrypoint`/`command` over the image's
-//! `ENTRYPOINT`/`CMD`, as words with positions; what it finally runs, seen through runners
-//! (`poetry run`, `uv run`, `tini --`, `sh -c`, `exec`) and the build context's start scripts
-//! (`./run.sh`, an `entrypoint.sh` ending in `exec "$@"`); and the `opentelemetry-instrument`
-//! wrapper with its flags if it uses one.
+//! `ENTRYPOINT`/`CMD` (and the base image's own entrypoint when neither sets one), as words
+//! with positions; what it finally runs, seen through runners (`poetry run`, `uv run`,
+//! `tini --`, `sh -c`, `exec`, `npx`, `cross-env`), the build context's start scripts
+//! (`./run.sh`, an `entrypoint.sh` ending in `exec "$@"`) and `package.json` scripts
+//! (`npm start`, `yarn run serve`); and the `opentelemetry-instrument` wrapper with its flags if
+//! it uses one.
 
 use std::sync::Arc;
 
 use super::image::files::join_image_path;
 use super::image::{Build, ImageContents};
-use crate::knowledge::otel;
+use crate::knowledge::{languages, otel};
 use crate::shell;
 use crate::source::{Locate, Location};
 use crate::workspace::compose::{CommandLine, ComposeService};
 use crate::workspace::dockerfile::{Args, Instruction};
+use crate::workspace::npm::PackageJson;
 use crate::workspace::{Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +33,12 @@ pub struct Command {
     /// What finally runs: the program and its arguments once runners are stripped and start
     /// scripts followed (`python -m app` for `poetry run python -m app`).
     pub runs: Vec<CommandWord>,
-    /// The start scripts followed on the way, in order.
+    /// The start scripts (and `package.json` files whose scripts ran) followed on the way, in
+    /// order.
     pub scripts: Vec<Arc<str>>,
+    /// `NAME=value` words written before the program on the way (`NODE_OPTIONS=... node x`,
+    /// `cross-env NODE_ENV=production node x`): the program's environment has them.
+    pub assignments: Vec<CommandWord>,
 }
 
 impl Command {
@@ -67,31 +74,50 @@ pub fn resolve(
     build: Option<&Build>,
     image: Option<&ImageContents>,
 ) -> (Option<Command>, Option<Instrument>) {
-    let Some(mut command) = effective_command(workspace, service, build) else {
+    let Some((mut command, has_entrypoint)) = effective_command(workspace, service, build) else {
         return (None, None);
     };
-    let scripts = build
-        .and_then(|b| b.context)
-        .map_or(&[][..], |c| &c.scripts[..]);
+    if let Some(image) = image
+        && !has_entrypoint
+        && let Some(first) = command.words.first()
+        && let Some(entrypoint) = languages::implicit_entrypoint(&image.base_image, &first.text)
+    {
+        let implicit = entrypoint.iter().map(|word| CommandWord {
+            text: word.to_string(),
+            location: command.location.clone(),
+        });
+        command.words.splice(0..0, implicit);
+    }
+    let context = build.and_then(|b| b.context);
     let start = StartScripts {
-        scripts,
+        scripts: context.map_or(&[][..], |c| &c.scripts[..]),
+        package_jsons: context.map_or(&[][..], |c| &c.package_jsons[..]),
         image,
         workdir: image.map_or("/", |i| i.workdir.as_str()),
     };
-    let mut followed = Vec::new();
+    let mut followed = Followed::default();
     let (runs, instrument) = start.follow(&command.words, &mut followed, 0);
     command.runs = runs;
-    command.scripts = followed;
+    command.scripts = followed.files;
+    command.assignments = followed.assignments;
     (Some(command), instrument)
 }
 
+/// What following a command passed through on the way to the program it runs.
+#[derive(Default)]
+struct Followed {
+    files: Vec<Arc<str>>,
+    assignments: Vec<CommandWord>,
+}
+
 /// Docker's rule: a compose `entrypoint` replaces the image's and drops its `CMD`; a compose
-/// `command` replaces the `CMD`; the container runs entrypoint + command.
+/// `command` replaces the `CMD`; the container runs entrypoint + command. Also says whether an
+/// entrypoint was set (else the base image's own applies).
 fn effective_command(
     workspace: &Workspace,
     service: &ComposeService,
     build: Option<&Build>,
-) -> Option<Command> {
+) -> Option<(Command, bool)> {
     let last = |keyword: &str| {
         let build = build?;
         build
@@ -110,13 +136,15 @@ fn effective_command(
         (None, Some(_)) => None,
         (None, None) => last("CMD"),
     };
-    match (entrypoint, cmd) {
+    let has_entrypoint = entrypoint.is_some();
+    let command = match (entrypoint, cmd) {
         (Some(mut entrypoint), Some(cmd)) => {
             entrypoint.words.extend(cmd.words);
             Some(entrypoint)
         }
         (entrypoint, cmd) => entrypoint.or(cmd),
-    }
+    };
+    command.map(|c| (c, has_entrypoint))
 }
 
 fn compose_command(workspace: &Workspace, line: &CommandLine) -> Command {
@@ -136,6 +164,7 @@ fn compose_command(workspace: &Workspace, line: &CommandLine) -> Command {
             from_compose: true,
             runs: Vec::new(),
             scripts: Vec::new(),
+            assignments: Vec::new(),
         },
         CommandLine::Shell(text) => Command {
             words: split_located(
@@ -149,6 +178,7 @@ fn compose_command(workspace: &Workspace, line: &CommandLine) -> Command {
             from_compose: true,
             runs: Vec::new(),
             scripts: Vec::new(),
+            assignments: Vec::new(),
         },
     }
 }
@@ -177,6 +207,7 @@ fn dockerfile_command(
         from_compose: false,
         runs: Vec::new(),
         scripts: Vec::new(),
+        assignments: Vec::new(),
     }
 }
 
@@ -209,9 +240,11 @@ fn shift(location: &Location, columns: u32) -> Location {
     Location::new(&location.file, location.line, location.column + columns)
 }
 
-/// The build context's shell scripts, to follow a command that starts through one.
+/// The build context's shell scripts and `package.json` files, to follow a command that starts
+/// through one.
 struct StartScripts<'a> {
     scripts: &'a [Parsed<String>],
+    package_jsons: &'a [Parsed<PackageJson>],
     image: Option<&'a ImageContents>,
     workdir: &'a str,
 }
@@ -221,19 +254,26 @@ impl StartScripts<'_> {
     fn follow(
         &self,
         words: &[CommandWord],
-        followed: &mut Vec<Arc<str>>,
+        followed: &mut Followed,
         depth: usize,
     ) -> (Vec<CommandWord>, Option<Instrument>) {
-        const MAX_DEPTH: usize = 4;
+        const MAX_DEPTH: usize = 6;
         let last = last_command(words);
+        followed.assignments.extend(leading_assignments(&last));
         let runs = unwrap_runners(&last);
         if let Some(instrument) = find_instrument(words) {
             return (unwrap_runners(&instrument.program), Some(instrument));
         }
         if depth < MAX_DEPTH
+            && let Some((package, script)) = self.package_script(&runs)
+        {
+            followed.files.push(Arc::clone(&package.path));
+            return self.follow(&script, followed, depth + 1);
+        }
+        if depth < MAX_DEPTH
             && let Some((script, rest)) = self.script_of(&runs)
         {
-            followed.push(Arc::clone(&script.path));
+            followed.files.push(Arc::clone(&script.path));
             let tail = script_command(script);
             // `exec "$@"` runs the arguments the script was given (the image's `CMD`).
             let tail: Vec<CommandWord> = tail
@@ -246,6 +286,82 @@ impl StartScripts<'_> {
             return self.follow(&tail, followed, depth + 1);
         }
         (runs, None)
+    }
+
+    /// `npm start`, `npm run x`, `yarn x`, `pnpm run x`: the script of the `package.json` in
+    /// the folder the command runs in, with the arguments passed on after `--`.
+    fn package_script(
+        &self,
+        words: &[CommandWord],
+    ) -> Option<(&Parsed<PackageJson>, Vec<CommandWord>)> {
+        let (first, rest) = words.split_first()?;
+        let tool = basename(&first.text);
+        let args: Vec<&CommandWord> = rest
+            .iter()
+            .filter(|w| !w.text.starts_with('-') || w.text == "--")
+            .collect();
+        let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+        let (name, extra_at) = match (tool, texts.as_slice()) {
+            ("npm" | "pnpm" | "yarn", ["start", ..]) => ("start", 1),
+            ("npm", ["run" | "run-script", name, ..]) => (*name, 2),
+            ("yarn" | "pnpm", ["run", name, ..]) => (*name, 2),
+            ("yarn" | "pnpm", [name, ..]) if !is_tool_command(name) => (*name, 1),
+            _ => return None,
+        };
+        let package = self.package_json_here()?;
+        let extra: Vec<CommandWord> = args
+            .get(extra_at..)
+            .unwrap_or_default()
+            .iter()
+            .skip_while(|w| w.text == "--")
+            .map(|w| (*w).clone())
+            .collect();
+        let mut script = match package.content.script(name) {
+            Some(entry) => {
+                let start = Location::new(&package.path, entry.value_line, entry.value_column);
+                shell::split(&entry.value)
+                    .into_iter()
+                    .map(|word| CommandWord {
+                        location: Location::new(
+                            &start.file,
+                            start.line,
+                            start.column
+                                + u32::try_from(entry.value[..word.offset].chars().count())
+                                    .unwrap_or(0),
+                        ),
+                        text: word.text,
+                    })
+                    .collect()
+            }
+            // npm's default start script.
+            None if name == "start" && tool == "npm" => vec![
+                CommandWord {
+                    text: "node".into(),
+                    location: first.location.clone(),
+                },
+                CommandWord {
+                    text: "server.js".into(),
+                    location: first.location.clone(),
+                },
+            ],
+            None => return None,
+        };
+        script.extend(extra);
+        Some((package, script))
+    }
+
+    /// The context's `package.json` copied into the folder the command runs in.
+    fn package_json_here(&self) -> Option<&Parsed<PackageJson>> {
+        let image_path = join_image_path(self.workdir, "package.json");
+        match self.image {
+            Some(image) => {
+                let file = image.source_of(&image_path, |p| {
+                    self.package_jsons.iter().any(|s| &*s.path == p)
+                })?;
+                self.package_jsons.iter().find(|s| s.path == file)
+            }
+            None => self.package_jsons.iter().find(|p| !p.path.contains('/')),
+        }
     }
 
     /// `./run.sh args`, `sh run.sh args`, `/app/entrypoint.sh args`: the script of the context
@@ -277,6 +393,45 @@ impl StartScripts<'_> {
         };
         Some((script, rest.to_vec()))
     }
+}
+
+/// Yarn's and pnpm's own commands, which are not `package.json` scripts.
+fn is_tool_command(word: &str) -> bool {
+    matches!(
+        word,
+        "install"
+            | "add"
+            | "remove"
+            | "exec"
+            | "dlx"
+            | "node"
+            | "build"
+            | "test"
+            | "why"
+            | "workspace"
+            | "workspaces"
+            | "global"
+            | "create"
+            | "init"
+            | "x"
+    )
+}
+
+/// The `NAME=value` words before the program of a simple command, and after `env` or
+/// `cross-env`.
+fn leading_assignments(words: &[CommandWord]) -> Vec<CommandWord> {
+    words
+        .iter()
+        .filter(|w| !matches!(basename(&w.text), "env" | "cross-env" | "exec"))
+        .take_while(|w| is_assignment(&w.text))
+        .cloned()
+        .collect()
+}
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// The command a start script ends with: its last `exec`, else its last command line.
@@ -366,7 +521,7 @@ pub fn unwrap_runners(words: &[CommandWord]) -> Vec<CommandWord> {
             1
         } else {
             match program {
-                "exec" | "env" | "nohup" | "time" => 1 + options(tail),
+                "exec" | "env" | "nohup" | "time" | "cross-env" | "npx" => 1 + options(tail),
                 "tini" | "tini-static" | "dumb-init" => 1 + options(tail),
                 "gosu" | "su-exec" | "chpst" => 2,
                 "poetry" | "pipenv" | "pdm" | "hatch" | "rye" | "uv"

@@ -6,7 +6,9 @@
 
 use super::code_setting::CodeSetting;
 use super::{Service, Setting};
-use crate::knowledge::honeycomb::{DATASET_HEADER, TEAM_HEADER, classify_key};
+use crate::knowledge::ecosystems::Role;
+use crate::knowledge::honeycomb::{self, DATASET_HEADER, TEAM_HEADER, classify_key};
+use crate::knowledge::java::AgentKind;
 use crate::knowledge::otel::{self, DroppedHeader, Header, Protocol};
 use crate::knowledge::python;
 use crate::source::Location;
@@ -92,6 +94,21 @@ impl ExportPlan<'_> {
             .map(|h| h.value.as_str())
     }
 
+    /// Where the protocol comes from when no variable sets it, for messages.
+    pub fn protocol_origin(&self) -> Option<String> {
+        match &self.protocol_source {
+            ProtocolSource::Setting(_) | ProtocolSource::Port | ProtocolSource::Unknown => None,
+            ProtocolSource::Code(location) => Some(format!("fixed by the exporter at {location}")),
+            ProtocolSource::DistroDefault => Some("the distribution's default".to_string()),
+            ProtocolSource::LanguageDefault(Language::Java) => {
+                Some("the default of this Java agent version".to_string())
+            }
+            ProtocolSource::LanguageDefault(language) => {
+                Some(format!("the {} SDK's default", language.title()))
+            }
+        }
+    }
+
     /// Whether the protocol is known: set, decided by code, or a known default.
     pub fn protocol_is_known(&self) -> bool {
         self.protocol_source != ProtocolSource::Unknown
@@ -150,21 +167,64 @@ impl ExportPlan<'_> {
 pub fn sdk_of(service: &Service) -> Sdk {
     let code = &service.code;
     let distro_installed = service.has_package(python::HONEYCOMB_DISTRO) == Some(true);
-    if code.honeycomb_distro.is_some() || (service.instrument.is_some() && distro_installed) {
+    let honeycomb_agent = service
+        .jvm
+        .as_ref()
+        .and_then(|jvm| jvm.agent()?.agent)
+        .is_some_and(|agent| agent.kind == AgentKind::Honeycomb);
+    if code.honeycomb_distro.is_some()
+        || (service.instrument.is_some() && distro_installed)
+        || honeycomb_agent
+    {
         return Sdk::HoneycombDistro;
     }
+    let declared = &service.declared;
+    let declares_opentelemetry = declared.packages.iter().any(|p| {
+        matches!(
+            p.role,
+            Some(Role::Sdk | Role::Exporter(_) | Role::AutoInstrumentation | Role::HoneycombDistro)
+        )
+    });
     let sets_up_opentelemetry = service.instrument.is_some()
         || code.provider_set.is_some()
         || code.provider_created.is_some()
-        || !code.exporters.is_empty();
-    if code.classic_sdk.is_some() && !sets_up_opentelemetry {
+        || !code.exporters.is_empty()
+        || declares_opentelemetry
+        || service
+            .jvm
+            .as_ref()
+            .is_some_and(|jvm| !jvm.agents.is_empty())
+        || service
+            .node
+            .as_ref()
+            .is_some_and(|node| node.auto_instrumentation().is_some());
+    let classic = code.classic_sdk.is_some() || declared.has_role(Role::HoneycombClassic);
+    if classic && !sets_up_opentelemetry {
         return Sdk::Classic;
     }
     Sdk::OpenTelemetry
 }
 
+/// Honeycomb's distribution for the service's language (Python's when it is not known).
+fn distro(service: &Service) -> Option<honeycomb::Distro> {
+    honeycomb::distro(service.language.unwrap_or(Language::Python))
+}
+
 pub fn plan(service: &Service) -> ExportPlan<'_> {
     let sdk = sdk_of(service);
+    // A configuration file decides where and how: it is not read here.
+    if let Some(file) = service.config_file() {
+        return ExportPlan {
+            sdk,
+            protocol: Protocol::HttpProtobuf,
+            protocol_source: ProtocolSource::Unknown,
+            endpoint: EndpointSource::Unknown(&file.location),
+            url: String::new(),
+            headers_setting: None,
+            headers: Vec::new(),
+            dropped_headers: Vec::new(),
+        };
+    }
     let endpoint = endpoint(service, sdk);
     let (protocol, protocol_source) = match protocol(service, sdk) {
         (_, ProtocolSource::Unknown) => match otlp_port(&endpoint) {
@@ -183,9 +243,11 @@ pub fn plan(service: &Service) -> ExportPlan<'_> {
             setting,
             signal_specific,
         } => otel::traces_url(setting.value, *signal_specific, protocol),
-        EndpointSource::HoneycombDefault => {
-            otel::traces_url(HONEYCOMB_DISTRO_ENDPOINT, false, protocol)
-        }
+        EndpointSource::HoneycombDefault => otel::traces_url(
+            distro(service).map_or(HONEYCOMB_API, |d| d.endpoint),
+            false,
+            protocol,
+        ),
         EndpointSource::Unknown(_) | EndpointSource::Default => otel::default_endpoint(protocol),
     };
     let code_headers = service
@@ -248,8 +310,8 @@ fn otlp_port(endpoint: &EndpointSource) -> Option<u16> {
     url::Url::parse(value.trim()).ok()?.port()
 }
 
-/// Honeycomb's Python distro: `DEFAULT_API_ENDPOINT` in `honeycomb/opentelemetry/options.py`.
-const HONEYCOMB_DISTRO_ENDPOINT: &str = "https://api.honeycomb.io:443";
+/// Where a Honeycomb distribution sends when nothing else is known.
+const HONEYCOMB_API: &str = "https://api.honeycomb.io:443";
 
 /// The distro sends its key as `x-honeycomb-team`, and `x-honeycomb-dataset` for a classic key.
 fn distro_headers(service: &Service, headers: &mut Vec<Header>) {
@@ -297,6 +359,13 @@ fn protocol(service: &Service, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
     if let Some((protocol, location)) = service.code.exporter_protocol() {
         return (protocol, ProtocolSource::Code(location));
     }
+    // Go's otlptracegrpc/otlptracehttp and Ruby's exporter speak their own protocol and never
+    // read the protocol variable.
+    if let Some(language) = service.language
+        && let Some((protocol, location)) = service.declared.exporter_protocol(language)
+    {
+        return (protocol, ProtocolSource::Code(location));
+    }
     let configured = service
         .setting(otel::TRACES_PROTOCOL)
         .or_else(|| service.setting(otel::PROTOCOL))
@@ -310,12 +379,36 @@ fn protocol(service: &Service, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
             .and_then(CodeSetting::text)
             .and_then(Protocol::parse);
         return (
-            in_code.unwrap_or(Protocol::Grpc),
+            in_code.unwrap_or_else(|| distro(service).map_or(Protocol::Grpc, |d| d.protocol)),
             ProtocolSource::DistroDefault,
         );
     }
     if service.instrument.is_some() && service.has_package(python::DISTRO) == Some(true) {
         return (Protocol::Grpc, ProtocolSource::DistroDefault);
+    }
+    // The Java agent's default changed with its major version.
+    if service.language == Some(Language::Java)
+        && let Some(jvm) = &service.jvm
+        && !jvm.agents.is_empty()
+    {
+        return match jvm.agent().and_then(|a| a.agent?.default_protocol()) {
+            Some(protocol) => (protocol, ProtocolSource::LanguageDefault(Language::Java)),
+            None => (Protocol::HttpProtobuf, ProtocolSource::Unknown),
+        };
+    }
+    // .NET's zero-code auto-instrumentation sends http/protobuf; its SDK's exporter, gRPC.
+    if service.language == Some(Language::DotNet)
+        && (service.declared.has_role(Role::AutoInstrumentation)
+            || service.declared.image_mentions_opentelemetry.is_some()
+            || service
+                .env
+                .iter()
+                .any(|v| v.name.starts_with("OTEL_DOTNET_AUTO")))
+    {
+        return (
+            Protocol::HttpProtobuf,
+            ProtocolSource::LanguageDefault(Language::DotNet),
+        );
     }
     // A language's default applies only where the SDK is set up from the environment alone;
     // code may build any exporter.
@@ -355,13 +448,15 @@ fn endpoint(service: &Service, sdk: Sdk) -> EndpointSource<'_> {
             (false, _) => return EndpointSource::Unknown(&code.location),
         }
     }
-    if let Some(setting) = service.setting(otel::TRACES_ENDPOINT) {
+    let reads_otel_endpoint =
+        sdk != Sdk::HoneycombDistro || distro(service).is_none_or(|d| d.reads_otel_endpoint);
+    if reads_otel_endpoint && let Some(setting) = service.setting(otel::TRACES_ENDPOINT) {
         return EndpointSource::Setting {
             setting,
             signal_specific: true,
         };
     }
-    if let Some(setting) = service.setting(otel::ENDPOINT) {
+    if reads_otel_endpoint && let Some(setting) = service.setting(otel::ENDPOINT) {
         return EndpointSource::Setting {
             setting,
             signal_specific: false,
@@ -369,6 +464,12 @@ fn endpoint(service: &Service, sdk: Sdk) -> EndpointSource<'_> {
     }
     if sdk != Sdk::HoneycombDistro {
         return EndpointSource::Default;
+    }
+    if let Some(setting) = service.setting("HONEYCOMB_TRACES_ENDPOINT") {
+        return EndpointSource::Setting {
+            setting,
+            signal_specific: true,
+        };
     }
     if let Some(code) = distro_option(service, "traces_endpoint")
         && let Some(url) = code.text()

@@ -6,11 +6,14 @@ mod code;
 mod code_setting;
 pub mod collector;
 mod command;
+mod ecosystem;
 mod environment;
 mod export;
 mod image;
 mod installers;
+mod jvm;
 mod network;
+mod node;
 pub mod route;
 mod variant;
 
@@ -27,11 +30,15 @@ pub use code::{
 };
 pub use code_setting::CodeSetting;
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
+pub use ecosystem::{Declared, DeclaredPackage};
 pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRef};
 pub use export::{EndpointSource, ExportPlan, ProtocolSource, Sdk};
-pub use image::{ImageContents, Listed, LostInstall, Manifest};
-pub use installers::InstalledPackage;
+pub use image::{DEV_DEPENDENCIES, ImageContents, Listed, LostInstall, Manifest};
+pub use installers::{InstalledPackage, NodeInstall};
+pub use jvm::{JavaAgent, JvmFacts, Presence};
 pub use network::{HostKind, HostName};
+pub use node::browser::{Bundler, Ephemeral, Unexposed};
+pub use node::{BrowserTracing, EarlyLoad, LoadedBy, NodeFacts, Preload, PreloadFlag, Setup};
 pub use route::Route;
 pub use variant::{Variant, resolve_variant};
 
@@ -179,6 +186,7 @@ pub struct Service {
     pub instrument: Option<Instrument>,
     /// What the image installs; `None` when it cannot be known (no Dockerfile to read).
     pub image_contents: Option<ImageContents>,
+    /// What the code that runs in the container does: Python's, or Node.js's.
     pub code: CodeFacts,
     /// Names only this container resolves: its `links` aliases and `extra_hosts`.
     pub own_hosts: Vec<HostName>,
@@ -187,6 +195,13 @@ pub struct Service {
     pub variant: Option<Arc<str>>,
     /// Where its spans go, hop by hop (services that use OpenTelemetry, collectors excepted).
     pub route: Option<Arc<Route>>,
+    /// How a Node.js service loads its SDK; `None` when its build has no Node.js project.
+    pub node: Option<NodeFacts>,
+    /// The Java agent a JVM service loads.
+    pub jvm: Option<JvmFacts>,
+    /// The OpenTelemetry packages other ecosystems' manifests declare (Go, Ruby, Java, .NET,
+    /// PHP).
+    pub declared: Declared,
 }
 
 /// A configuration value the SDK will read: an environment variable, or the
@@ -306,22 +321,54 @@ impl Service {
             || self.env.iter().any(|v| v.name.starts_with("OTEL_"))
             || self.instrument.is_some()
             || !self.code.otel_imports.is_empty()
-            || self
+            || self.installs_opentelemetry()
+            || self.auto_instrumentation_location().is_some()
+    }
+
+    /// Whether the image installs (or the manifests list) OpenTelemetry packages for the
+    /// container's own use: a frontend whose only tracing runs in the browser lists packages
+    /// its container never loads.
+    pub fn installs_opentelemetry(&self) -> bool {
+        let browser_only = self.node.as_ref().is_some_and(|n| n.browser.is_some())
+            && self.code.otel_imports.is_empty();
+        !browser_only
+            && (self
                 .image_contents
                 .as_ref()
                 .is_some_and(|image| image.lists_opentelemetry())
+                || !self.declared.packages.is_empty())
+    }
+
+    /// Where zero-code instrumentation is turned on: `opentelemetry-instrument`, a Node.js
+    /// `--require .../register`, a Java `-javaagent:`.
+    pub fn auto_instrumentation_location(&self) -> Option<&Location> {
+        self.instrument
+            .as_ref()
+            .map(|i| &i.location)
+            .or_else(|| {
+                self.node
+                    .as_ref()
+                    .and_then(|n| n.auto_instrumentation())
+                    .map(|p| &p.location)
+            })
+            .or_else(|| {
+                self.jvm
+                    .as_ref()
+                    .and_then(|j| j.agent())
+                    .map(|a| &a.location)
+            })
     }
 
     /// Where the service's OpenTelemetry configuration starts, for findings about something
     /// missing from it: its first `OTEL_*` variable, else its exporter in code, else the
-    /// `opentelemetry-instrument` command, else the service itself.
+    /// command that turns on auto-instrumentation, else the service itself.
     pub fn otel_anchor(&self) -> &Location {
         self.env
             .iter()
             .find(|v| v.name.starts_with("OTEL_"))
             .map(|v| &v.location)
             .or_else(|| self.code.exporters.first().map(|e| &e.location))
-            .or_else(|| self.instrument.as_ref().map(|i| &i.location))
+            .or_else(|| self.auto_instrumentation_location())
             .unwrap_or(&self.location)
     }
 
@@ -348,16 +395,31 @@ impl Service {
         self.image_contents.as_ref().map(|image| image.has(package))
     }
 
-    /// Whether the SDK will be set up at all: in code, or by `opentelemetry-instrument` with a
-    /// distro to configure it (without one the instrument CLI creates no SDK: spans are no-ops).
+    /// Whether something sets the SDK up from the environment: `opentelemetry-instrument`
+    /// with a distro (without one the instrument CLI creates no SDK: spans are no-ops), Node's
+    /// `--require @opentelemetry/auto-instrumentations-node/register`, a Java agent the JVM
+    /// can load, or a package of another ecosystem that does (read from its manifests).
     pub fn auto_configures_sdk(&self) -> bool {
-        self.instrument.is_some()
+        let python = self.instrument.is_some()
             && [
                 crate::knowledge::python::DISTRO,
                 crate::knowledge::python::HONEYCOMB_DISTRO,
             ]
             .iter()
-            .any(|distro| self.has_package(distro) != Some(false))
+            .any(|distro| self.has_package(distro) != Some(false));
+        let node = self
+            .node
+            .as_ref()
+            .is_some_and(|n| n.auto_instrumentation().is_some())
+            && self.has_package(crate::knowledge::node::AUTO_INSTRUMENTATIONS) != Some(false);
+        let java = self.jvm.as_ref().is_some_and(|jvm| {
+            jvm.agents.iter().any(|a| match &a.presence {
+                Presence::Provided { unreadable_for, .. } => unreadable_for.is_none(),
+                Presence::Missing => false,
+                Presence::Unknown => true,
+            })
+        });
+        python || node || java || self.declared.sets_up_sdk()
     }
 
     /// Whether something sets the SDK up: a TracerProvider in code, Honeycomb's distro, or
@@ -460,9 +522,16 @@ impl Service {
 
     /// Whether an agent or auto-instrumentation sets the SDK up from the environment alone,
     /// so that the language's defaults (its protocol) apply: `opentelemetry-instrument` for
-    /// Python. Other languages' agents join here as they are analysed.
+    /// Python; Node's `--require .../register`, or an SDK started in code without an exporter
+    /// of its own (it builds one from the environment); a Java agent.
     pub fn sdk_from_environment(&self) -> bool {
+        let node_from_environment = self.node.as_ref().is_some_and(|node| {
+            node.auto_instrumentation().is_some()
+                || (self.code.provider_set.is_some() && self.code.exporters.is_empty())
+        });
         self.instrument.is_some()
+            || node_from_environment
+            || self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty())
     }
 
     /// Who sets tracing up in the service.
@@ -471,10 +540,42 @@ impl Service {
     }
 
     /// Whether anything in the service reads `OTEL_*`: not when Honeycomb's classic SDK
-    /// (Beeline, libhoney) is all it uses, nor in a proxy.
+    /// (Beeline, libhoney) is all it uses, nor in a proxy, nor when the SDK reads a
+    /// configuration file instead.
     pub fn reads_otel_env(&self) -> bool {
         // A proxy (nginx, Envoy) traces through its own configuration, not an SDK's.
-        self.sdk() != Sdk::Classic && self.language != Some(Language::Proxy)
+        self.sdk() != Sdk::Classic
+            && self.language != Some(Language::Proxy)
+            && self.config_file().is_none()
+    }
+
+    /// Whether code the tool does not read may name the service (a resource built in Go,
+    /// .NET or PHP code, a Java SDK set up in code): the service's name is then not known.
+    pub fn may_name_itself_unseen(&self) -> bool {
+        match self.language {
+            Some(language) if crate::knowledge::languages::reads_code(language) => false,
+            Some(Language::Java) => self.jvm.as_ref().is_none_or(|j| j.agents.is_empty()),
+            Some(Language::Ruby) => {
+                self.declared.configures_sdk.is_none() || self.declared.names_service
+            }
+            _ => true,
+        }
+    }
+
+    /// The declarative configuration file the SDK reads instead of the `OTEL_*` variables:
+    /// set, and read by an SDK that supports it (the Java agent; Go's `otelconf`).
+    pub fn config_file(&self) -> Option<&EnvVar> {
+        let var = otel::CONFIG_FILE_VARIABLES
+            .iter()
+            .find_map(|name| self.env_var(name))
+            .filter(|v| v.resolved && !v.value.trim().is_empty())?;
+        let java_agent = self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty());
+        let go_otelconf = self
+            .declared
+            .packages
+            .iter()
+            .any(|p| p.name == crate::knowledge::ecosystems::GO_OTELCONF);
+        (java_agent || go_otelconf).then_some(var)
     }
 
     /// The traces exporters the SDK will create from `OTEL_TRACES_EXPORTER`, if set.
@@ -494,6 +595,10 @@ impl Service {
 pub fn resolve(workspace: &Workspace) -> Project {
     let mut timings = Vec::new();
     let mut collectors = Vec::new();
+    let dev_environment: Vec<String> = ["GITPOD_WORKSPACE_ID", "CODESPACE_NAME"]
+        .iter()
+        .filter_map(|name| workspace.variables.lookup(name))
+        .collect();
     let services = workspace
         .services
         .iter()
@@ -513,14 +618,65 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 .as_ref()
                 .zip(image_contents.as_ref())
                 .map(|(c, i)| command::code_root(&c.runs, &i.workdir));
-            let code = code::resolve(
+            let python_code = code::resolve(
                 workspace,
                 compose,
                 image_contents.as_ref(),
                 code_root.as_deref(),
                 &env,
             );
+            let context = build.as_ref().and_then(|b| b.context);
+            let context_dir = build.as_ref().map(|b| Arc::clone(&b.context_dir));
+            let dockerfile_dir = build.as_ref().map(|b| {
+                b.path
+                    .rsplit_once('/')
+                    .map_or(".", |(dir, _)| dir)
+                    .to_string()
+            });
+            let node = context
+                .zip(context_dir.as_deref())
+                .and_then(|(context, dir)| {
+                    node::resolve(&node::Inputs {
+                        context,
+                        image: image_contents.as_ref(),
+                        context_dir: dir,
+                        dockerfile_dir: dockerfile_dir.as_deref(),
+                        command: command.as_ref(),
+                        env: &env,
+                        dev_environment: &dev_environment,
+                    })
+                });
+            let mut declared = context
+                .zip(context_dir.as_deref())
+                .map(|(context, dir)| ecosystem::resolve(context, dir, dockerfile_dir.as_deref()))
+                .unwrap_or_default();
+            declared.image_mentions_opentelemetry = build
+                .as_ref()
+                .and_then(ecosystem::image_mentions_opentelemetry);
+            let jvm = jvm::resolve(&jvm::Inputs {
+                build: build.as_ref(),
+                image: image_contents.as_ref(),
+                command: command.as_ref(),
+                env: &env,
+                compose_sources: workspace
+                    .compose_files
+                    .iter()
+                    .filter_map(|f| workspace.source(f).map(|s| s.text()))
+                    .collect(),
+                declared_agent: declared
+                    .packages
+                    .iter()
+                    .find(|p| p.name.ends_with("opentelemetry-javaagent"))
+                    .and_then(|p| {
+                        let version = p.version.as_deref()?;
+                        crate::knowledge::java::agent_of(&format!("{}-{version}.jar", p.name))
+                    }),
+            });
             let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
+            let (node, node_code) = match node {
+                Some((facts, code)) => (Some(facts), Some(code)),
+                None => (None, None),
+            };
             let mut service = Service {
                 name: compose.name.clone(),
                 location: compose.location.clone(),
@@ -537,15 +693,32 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 command,
                 instrument,
                 image_contents,
-                code,
                 own_hosts: network::own_names(compose),
                 variant: None,
+                code: python_code,
+                node,
+                jvm,
+                declared,
                 route: None,
             };
             service.language = language(workspace, compose, &service);
-            // The code facts are Python's: another language's service has none of them.
-            if service.language.is_some_and(|l| l != Language::Python) {
+            if service.language == Some(Language::Node)
+                && let Some(code) = node_code
+            {
+                service.code = code;
+            } else if service.language.is_some_and(|l| l != Language::Python) {
+                // A shared build context holds other services' Python: not this one's code.
                 service.code = CodeFacts::default();
+            }
+            if let Some(node) = &mut service.node
+                && service.language != Some(Language::Node)
+            {
+                // Another language's service keeps only its browser code's facts.
+                let browser = node.browser.take();
+                *node = NodeFacts {
+                    browser,
+                    ..NodeFacts::default()
+                };
             }
             collectors.extend(collector::resolve(
                 workspace,
@@ -636,10 +809,16 @@ fn language(
     let python = service.instrument.is_some()
         || image.is_some_and(|i| i.is_python())
         || !service.code.otel_imports.is_empty();
+    let jvm = service
+        .jvm
+        .as_ref()
+        .is_some_and(|j| !j.agents.is_empty())
+        .then_some(Language::Java);
     program
         .or(base)
         .or(build_stage)
         .or_else(markers)
+        .or(jvm)
         .or(python.then_some(Language::Python))
 }
 

@@ -415,6 +415,8 @@ mod tests {
                 "config/service-name-missing",
                 "config/variable-misspelled",
                 "honeycomb/key-header-missing",
+                "dockerfile/esm-needs-import",
+                "dockerfile/javaagent-unreadable",
                 "deps/otel-not-installed",
                 "deps/exporter-missing",
                 "deps/instrumentation-missing",

@@ -5,13 +5,17 @@
 
 pub mod collector;
 pub mod compose;
+pub mod dependencies;
 pub mod dockerfile;
 pub mod dotenv;
 mod generated;
 pub mod interpolate;
+pub mod javascript;
 pub mod lines;
 pub mod manifest;
+pub mod npm;
 pub mod python;
+pub mod ruby;
 mod walk;
 pub mod yaml;
 
@@ -145,11 +149,29 @@ pub enum Language {
     Rust,
     Php,
     Cpp,
+    Elixir,
     /// A reverse proxy or web server (nginx, Envoy): traces only if configured to.
     Proxy,
 }
 
 impl Language {
+    /// As people write it (`Node.js`, `.NET`).
+    pub fn title(self) -> &'static str {
+        match self {
+            Language::Python => "Python",
+            Language::Node => "Node.js",
+            Language::Go => "Go",
+            Language::Java => "Java",
+            Language::Ruby => "Ruby",
+            Language::DotNet => ".NET",
+            Language::Rust => "Rust",
+            Language::Php => "PHP",
+            Language::Cpp => "C++",
+            Language::Elixir => "Elixir",
+            Language::Proxy => "web server",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Language::Python => "python",
@@ -161,6 +183,7 @@ impl Language {
             Language::Rust => "rust",
             Language::Php => "php",
             Language::Cpp => "cpp",
+            Language::Elixir => "elixir",
             Language::Proxy => "proxy",
         }
     }
@@ -173,6 +196,17 @@ pub struct BuildContext {
     pub requirements: Vec<Parsed<manifest::RequirementsFile>>,
     pub pyprojects: Vec<Parsed<manifest::Pyproject>>,
     pub pipfiles: Vec<Parsed<manifest::Pipfile>>,
+    pub javascript: Vec<Parsed<javascript::JsSource>>,
+    pub package_jsons: Vec<Parsed<npm::PackageJson>>,
+    pub lockfiles: Vec<Parsed<npm::Lockfile>>,
+    /// Folders (workspace paths) with a `node_modules` of their own: a `COPY` of the folder
+    /// brings those packages along unless `.dockerignore` leaves them out.
+    pub node_modules: Vec<Arc<str>>,
+    /// The context's `.dockerignore` patterns, as written.
+    pub dockerignore: Vec<String>,
+    /// `go.mod`, `Gemfile`, `pom.xml`, `build.gradle`, `*.csproj`, `composer.json`.
+    pub dependency_lists: Vec<Parsed<dependencies::DependencyList>>,
+    pub ruby: Vec<Parsed<ruby::RubySource>>,
     /// Shell scripts, as text: a container may start through one.
     pub scripts: Vec<Parsed<String>>,
     /// Marker files of languages (`package.json`, `go.mod`, ...), Python's included.
@@ -618,10 +652,10 @@ impl Loader {
         }
     }
 
-    fn read_toml_manifest<T>(
+    fn read_manifest<T>(
         &mut self,
         path: &Path,
-        parse: fn(&str) -> Result<T, manifest::ManifestError>,
+        parse: impl Fn(&str) -> Result<T, manifest::ManifestError>,
     ) -> Option<Parsed<T>> {
         let (path, text) = self.read(path, FileKind::Manifest)?;
         match parse(&text) {
@@ -1176,6 +1210,14 @@ impl Loader {
         for file in walk::context_files(dir) {
             self.read_context_file(&file, &mut context);
         }
+        if let Ok(text) = std::fs::read_to_string(dir.join(".dockerignore")) {
+            context.dockerignore = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(String::from)
+                .collect();
+        }
         self.workspace.contexts.insert(display, context);
     }
 
@@ -1200,8 +1242,7 @@ impl Loader {
                 context
                     .languages
                     .push((Language::Python, Arc::clone(&display)));
-                if let Some(parsed) = self.read_toml_manifest(&file.path, manifest::parse_pyproject)
-                {
+                if let Some(parsed) = self.read_manifest(&file.path, manifest::parse_pyproject) {
                     context.pyprojects.push(parsed);
                 }
             }
@@ -1209,13 +1250,57 @@ impl Loader {
                 context
                     .languages
                     .push((Language::Python, Arc::clone(&display)));
-                if let Some(parsed) = self.read_toml_manifest(&file.path, manifest::parse_pipfile) {
+                if let Some(parsed) = self.read_manifest(&file.path, manifest::parse_pipfile) {
                     context.pipfiles.push(parsed);
                 }
             }
             Kind::Script => {
                 if let Some((path, content)) = self.read(&file.path, FileKind::Source) {
                     context.scripts.push(Parsed { path, content });
+                }
+            }
+            Kind::JavaScript => {
+                if let Some((path, text)) = self.read(&file.path, FileKind::Source) {
+                    let content = javascript::parse(&text);
+                    context.javascript.push(Parsed { path, content });
+                }
+            }
+            Kind::PackageJson => {
+                context
+                    .languages
+                    .push((Language::Node, Arc::clone(&display)));
+                if file
+                    .path
+                    .parent()
+                    .is_some_and(|dir| dir.join("node_modules").is_dir())
+                {
+                    let folder = display.rsplit_once('/').map_or(".", |(dir, _)| dir);
+                    context.node_modules.push(Arc::from(folder));
+                }
+                if let Some(parsed) = self.read_manifest(&file.path, npm::parse_package_json) {
+                    context.package_jsons.push(parsed);
+                }
+            }
+            Kind::Lockfile(kind) => {
+                if let Some(parsed) =
+                    self.read_manifest(&file.path, |text| npm::parse_lockfile(kind, text))
+                {
+                    context.lockfiles.push(parsed);
+                }
+            }
+            Kind::Dependencies(ecosystem) => {
+                context
+                    .languages
+                    .push((ecosystem.language(), Arc::clone(&display)));
+                if let Some((path, text)) = self.read(&file.path, FileKind::Manifest) {
+                    let content = dependencies::parse(ecosystem, &text);
+                    context.dependency_lists.push(Parsed { path, content });
+                }
+            }
+            Kind::Ruby => {
+                if let Some((path, text)) = self.read(&file.path, FileKind::Source) {
+                    let content = ruby::parse(&text);
+                    context.ruby.push(Parsed { path, content });
                 }
             }
         }

@@ -1,18 +1,22 @@
-//! Listing the files of a build context that matter: Python source, dependency manifests and
-//! the marker files that tell a service's language.
+//! Listing the files of a build context that matter: Python and JavaScript source, dependency
+//! manifests and lockfiles, and the marker files that tell a service's language.
 
 use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
 use super::Language;
+use super::dependencies::Ecosystem;
+use super::npm::LockKind;
 
 /// Directories that never hold the service's own code: VCS data, dependency caches, virtualenvs
 /// and build output. Walking them would be slow and would find other people's imports.
-const SKIPPED_DIRS: [&str; 12] = [
+const SKIPPED_DIRS: [&str; 24] = [
     ".git",
     ".hg",
     "node_modules",
+    "bower_components",
+    "vendor",
     "target",
     ".venv",
     "venv",
@@ -22,7 +26,20 @@ const SKIPPED_DIRS: [&str; 12] = [
     ".pytest_cache",
     "site-packages",
     ".terraform",
+    "dist",
+    "build",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".turbo",
+    ".cache",
+    ".yarn",
+    "coverage",
+    "__tests__",
 ];
+
+/// JavaScript and TypeScript files larger than this are bundles, not the service's setup.
+const MAX_SCRIPT_BYTES: u64 = crate::workspace::javascript::MAX_SOURCE_BYTES as u64;
 
 /// Bounds for pathological trees: a context is a service's source, not a disk.
 const MAX_DEPTH: usize = 12;
@@ -34,6 +51,12 @@ pub enum ContextFileKind {
     Requirements,
     Pyproject,
     Pipfile,
+    JavaScript,
+    PackageJson,
+    Lockfile(LockKind),
+    /// A dependency list of another ecosystem (`go.mod`, `Gemfile`, `pom.xml`, ...).
+    Dependencies(Ecosystem),
+    Ruby,
     /// A shell script, which a container may start through (`./run.sh`, `entrypoint.sh`).
     Script,
     LanguageMarker(Language),
@@ -58,6 +81,11 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
         .filter(|entry| entry.file_type().is_file())
         .filter_map(|entry| {
             let kind = classify(entry.path())?;
+            if kind == ContextFileKind::JavaScript
+                && entry.metadata().is_ok_and(|m| m.len() > MAX_SCRIPT_BYTES)
+            {
+                return None;
+            }
             Some(ContextFile {
                 path: entry.into_path(),
                 kind,
@@ -81,19 +109,21 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         .parent()
         .and_then(Path::file_name)
         .is_some_and(|dir| dir == "requirements");
+    if let Some(ecosystem) = Ecosystem::of_file(name) {
+        return Some(ContextFileKind::Dependencies(ecosystem));
+    }
     let kind = match name {
         "pyproject.toml" => ContextFileKind::Pyproject,
         "Pipfile" => ContextFileKind::Pipfile,
-        "package.json" => ContextFileKind::LanguageMarker(Language::Node),
-        "go.mod" => ContextFileKind::LanguageMarker(Language::Go),
-        "pom.xml" | "build.gradle" | "build.gradle.kts" => {
-            ContextFileKind::LanguageMarker(Language::Java)
-        }
-        "Gemfile" => ContextFileKind::LanguageMarker(Language::Ruby),
+        "package.json" => ContextFileKind::PackageJson,
+        "package-lock.json" | "npm-shrinkwrap.json" => ContextFileKind::Lockfile(LockKind::Npm),
+        "yarn.lock" => ContextFileKind::Lockfile(LockKind::Yarn),
+        "pnpm-lock.yaml" => ContextFileKind::Lockfile(LockKind::Pnpm),
         "Cargo.toml" => ContextFileKind::LanguageMarker(Language::Rust),
         "CMakeLists.txt" => ContextFileKind::LanguageMarker(Language::Cpp),
-        "composer.json" => ContextFileKind::LanguageMarker(Language::Php),
-        _ if name.ends_with(".csproj") => ContextFileKind::LanguageMarker(Language::DotNet),
+        "mix.exs" => ContextFileKind::LanguageMarker(Language::Elixir),
+        _ if is_script_source(name) => ContextFileKind::JavaScript,
+        _ if name.ends_with(".rb") || name.ends_with(".ru") => ContextFileKind::Ruby,
         _ if name.ends_with(".py") => ContextFileKind::Python,
         _ if name.ends_with(".sh") => ContextFileKind::Script,
         _ if name.ends_with(".txt") && (name.contains("requirements") || in_requirements_dir) => {
@@ -102,6 +132,16 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         _ => return None,
     };
     Some(kind)
+}
+
+/// JavaScript and TypeScript the service runs: not type declarations, minified bundles or
+/// tests.
+fn is_script_source(name: &str) -> bool {
+    const EXTENSIONS: [&str; 8] = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"];
+    EXTENSIONS.iter().any(|e| name.ends_with(e))
+        && !name.ends_with(".d.ts")
+        && !name.ends_with(".min.js")
+        && ![".test.", ".spec."].iter().any(|part| name.contains(part))
 }
 
 #[cfg(test)]
@@ -125,9 +165,17 @@ mod tests {
             Some(ContextFileKind::Requirements)
         );
         assert_eq!(kind("notes.txt"), None);
+        assert_eq!(kind("package.json"), Some(ContextFileKind::PackageJson));
+        assert_eq!(kind("src/tracing.ts"), Some(ContextFileKind::JavaScript));
+        assert_eq!(kind("src/app.test.ts"), None);
+        assert_eq!(kind("types/x.d.ts"), None);
         assert_eq!(
-            kind("package.json"),
-            Some(ContextFileKind::LanguageMarker(Language::Node))
+            kind("yarn.lock"),
+            Some(ContextFileKind::Lockfile(LockKind::Yarn))
+        );
+        assert_eq!(
+            kind("Api.csproj"),
+            Some(ContextFileKind::Dependencies(Ecosystem::NuGet))
         );
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("Pipfile"), Some(ContextFileKind::Pipfile));

@@ -52,6 +52,11 @@ impl CopiedFiles {
         for copy in self.copies.iter().rev() {
             let destination = copy.destination.trim_end_matches('/');
             for source in &copy.sources {
+                if let Some(candidate) = self.glob_source(source, destination, image_path)
+                    && exists(&candidate)
+                {
+                    return Some(candidate);
+                }
                 let name = source.rsplit('/').next().unwrap_or_default();
                 // A file copied to a file path, or into a folder under its own name.
                 if image_path == destination
@@ -84,6 +89,23 @@ impl CopiedFiles {
         None
     }
 
+    /// `COPY package*.json ./`: the context file a wildcard source put at `image_path`.
+    fn glob_source(&self, source: &str, destination: &str, image_path: &str) -> Option<Arc<str>> {
+        let (source_dir, pattern) = source.rsplit_once('/').unwrap_or(("", source));
+        if !pattern.contains(['*', '?']) {
+            return None;
+        }
+        let (image_dir, name) = image_path.rsplit_once('/')?;
+        if image_dir != destination || !glob_matches(pattern, name) {
+            return None;
+        }
+        Some(self.in_workspace(&if source_dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{source_dir}/{name}")
+        }))
+    }
+
     /// Where a workspace file of the context lands in the image (the latest copy winning).
     pub fn image_path_of(&self, file: &str) -> Option<String> {
         let relative = match &*self.context_dir {
@@ -95,6 +117,12 @@ impl CopiedFiles {
             copy.sources.iter().find_map(|source| {
                 if source.is_empty() {
                     return Some(format!("{destination}/{relative}"));
+                }
+                let (source_dir, pattern) = source.rsplit_once('/').unwrap_or(("", source));
+                let (file_dir, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+                if pattern.contains(['*', '?']) {
+                    return (file_dir == source_dir && glob_matches(pattern, name))
+                        .then(|| format!("{destination}/{name}"));
                 }
                 if relative == source {
                     // A file copied into a folder keeps its name; to a path, takes that path.
@@ -113,6 +141,13 @@ impl CopiedFiles {
         })
     }
 
+    /// Whether something of the context is copied into this image folder (or below it).
+    pub fn copies_into(&self, image_dir: &str) -> bool {
+        self.copies
+            .iter()
+            .any(|copy| is_within(&copy.destination, image_dir))
+    }
+
     /// Whether a workspace file is copied into the image.
     pub fn contains(&self, file: &str) -> bool {
         let relative = match &*self.context_dir {
@@ -129,6 +164,37 @@ impl CopiedFiles {
                 || relative.starts_with(&format!("{source}/"))
         })
     }
+}
+
+/// Whether a file name matches a pattern of one path segment (`*` and `?`, as Docker's
+/// `COPY` reads them).
+pub fn glob_matches(pattern: &str, name: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    // Classic two-pointer wildcard matching, with backtracking to the last `*`.
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p, n));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == name[n] => {
+                p += 1;
+                n += 1;
+            }
+            _ => match star {
+                Some((star_p, star_n)) => {
+                    p = star_p + 1;
+                    n = star_n + 1;
+                    star = Some((star_p, star_n + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
 }
 
 /// A context-relative path without `./` and trailing `/` (`.` becomes empty).
@@ -215,6 +281,26 @@ mod tests {
         assert_eq!(files.image_path_of("svc/tests/t.py"), None);
         assert!(!files.contains("svc/tests/t.py"));
         assert!(!files.contains("other/src/app.py"));
+    }
+
+    #[test]
+    fn wildcard_copies() {
+        let mut files = CopiedFiles::new(&Arc::from("web"));
+        files.add(&["package*.json".into()], "/app/".into());
+        let exists = |p: &str| ["web/package.json", "web/package-lock.json"].contains(&p);
+        assert_eq!(
+            files.source_of("/app/package-lock.json", exists).as_deref(),
+            Some("web/package-lock.json")
+        );
+        assert_eq!(files.source_of("/app/yarn.lock", exists), None);
+        assert_eq!(
+            files.image_path_of("web/package.json").as_deref(),
+            Some("/app/package.json")
+        );
+        assert!(glob_matches("*.js", "a.js") && !glob_matches("*.js", "a.ts"));
+        assert!(
+            glob_matches("a*b*c", "aXbYbc") && glob_matches("?", "x") && !glob_matches("?", "")
+        );
     }
 
     #[test]

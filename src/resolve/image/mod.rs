@@ -10,14 +10,17 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::environment::{EnvOrigin, EnvVar};
-use super::installers::{self, Effect, Image, InstalledPackage, SYSTEM_SITE};
-use crate::knowledge::python;
+use super::installers::{
+    self, Effect, Image, InstalledPackage, NodeInstall, Registry, SYSTEM_SITE,
+};
+use crate::knowledge::{node, python};
 use crate::shell;
 use crate::source::{Locate, Location};
 use crate::workspace::compose::ComposeService;
 use crate::workspace::dockerfile::{Args, Dockerfile, Instruction};
 use crate::workspace::interpolate::interpolate;
 use crate::workspace::manifest::{Pipfile, Pyproject, Requirement, RequirementsFile};
+use crate::workspace::npm::{LockKind, Lockfile, PackageJson};
 use crate::workspace::{BuildContext, Workspace, display_path, folder_of};
 use files::{CopiedFiles, is_within, join_image_path};
 
@@ -26,6 +29,8 @@ use files::{CopiedFiles, is_within, join_image_path};
 pub struct LostInstall {
     pub stage: String,
     pub packages: Vec<String>,
+    /// Where the stage installed them (a virtualenv, a prefix, a `node_modules`).
+    pub site: String,
     /// The `RUN` that installed them.
     pub location: Location,
 }
@@ -52,13 +57,14 @@ impl Manifest {
     pub fn otel_requirements(&self) -> impl Iterator<Item = &Listed> {
         self.requirements
             .iter()
-            .filter(|l| python::is_otel_package(&l.requirement.name))
+            .filter(|l| is_otel_package(&l.requirement.name))
     }
 
     /// How an image installs this kind of manifest.
     pub fn install_instructions(&self) -> String {
         let file = self.path.rsplit('/').next().unwrap_or(&self.path);
         match file {
+            "package.json" => "COPY package*.json ./\nRUN npm ci --omit=dev".to_string(),
             "pyproject.toml" => format!("COPY {file} .\nRUN pip install ."),
             "Pipfile" => "COPY Pipfile Pipfile.lock ./
 RUN pip install pipenv && pipenv install --system --deploy"
@@ -91,22 +97,29 @@ pub struct ImageContents {
     /// The final stage's `WORKDIR`: where the command runs.
     pub workdir: String,
     files: CopiedFiles,
-    /// Something was installed that cannot be read here (`pip install -r $FILE`, a wheel).
+    /// Something was installed that cannot be read here (`pip install -r $FILE`, a wheel, a
+    /// `node_modules` copied from the build context).
     pub has_unknown_installs: bool,
+    /// The Node.js projects installed (`npm ci --omit=dev`), with how.
+    pub node_installs: Vec<NodeInstall>,
 }
 
 impl ImageContents {
     /// Whether a package is present, counting what installed packages pull in.
     pub fn has(&self, package: &str) -> bool {
-        self.closure.contains(package)
+        self.closure.contains(package) || self.closure.iter().any(|p| node::brings(p, package))
     }
 
+    /// Whether the image installs (or its manifests list) OpenTelemetry for the service
+    /// itself: browser packages run in the visitors' browsers, not in the container.
     pub fn lists_opentelemetry(&self) -> bool {
-        self.closure.iter().any(|p| python::is_otel_package(p))
+        let server_side = |name: &str| is_otel_package(name) && !node::is_browser_package(name);
+        self.closure.iter().any(|p| server_side(p))
             || self
                 .manifests
                 .iter()
-                .any(|m| m.otel_requirements().next().is_some())
+                .flat_map(|m| m.otel_requirements())
+                .any(|l| server_side(&l.requirement.name))
     }
 
     pub fn build_images(&self) -> impl Iterator<Item = &str> {
@@ -115,8 +128,35 @@ impl ImageContents {
 
     pub fn is_python(&self) -> bool {
         self.base_image.starts_with("python")
-            || !self.installed.is_empty()
-            || self.manifests.iter().any(|m| m.installed)
+            || self.installed.iter().any(|p| p.registry == Registry::PyPi)
+            || self
+                .manifests
+                .iter()
+                .any(|m| m.installed && !m.path.ends_with("package.json"))
+    }
+
+    /// A `devDependencies` entry of an installed `package.json` that would bring `package`,
+    /// and the install that left development dependencies out.
+    pub fn left_out_dev_dependency(&self, package: &str) -> Option<(&Listed, &NodeInstall)> {
+        self.node_installs
+            .iter()
+            .filter(|install| install.production.is_some())
+            .find_map(|install| {
+                let manifest = self.manifests.iter().find(|m| m.path == install.manifest)?;
+                let listed = manifest.requirements.iter().find(|l| {
+                    l.part.as_deref() == Some(DEV_DEPENDENCIES)
+                        && (l.requirement.name == package
+                            || node::installed_closure([l.requirement.name.as_str()])
+                                .contains(package)
+                            || node::brings(&l.requirement.name, package))
+                })?;
+                Some((listed, install))
+            })
+    }
+
+    /// Whether files of the build context are copied into this image folder.
+    pub fn copies_into(&self, image_dir: &str) -> bool {
+        self.files.copies_into(image_dir)
     }
 
     /// The folder the Dockerfile is in, as the workspace shows it.
@@ -142,19 +182,35 @@ impl ImageContents {
     /// Whether a missing package would be there if a manifest of the service were installed,
     /// or a build stage's packages copied: those causes have their own rules and fixes.
     pub fn provided_elsewhere(&self, package: &str) -> bool {
-        let uninstalled = self
+        let uninstalled: Vec<&Requirement> = self
             .manifests
             .iter()
             .filter(|m| !m.installed)
             .flat_map(|m| &m.requirements)
-            .map(|l| &l.requirement);
-        python::installed_closure(uninstalled.map(|r| (r.name.as_str(), r.extras.as_slice())))
-            .contains(package)
+            .map(|l| &l.requirement)
+            .collect();
+        python::installed_closure(
+            uninstalled
+                .iter()
+                .map(|r| (r.name.as_str(), r.extras.as_slice())),
+        )
+        .contains(package)
+            || node::installed_closure(uninstalled.iter().map(|r| r.name.as_str()))
+                .contains(package)
+            || self.left_out_dev_dependency(package).is_some()
             || self
                 .lost
                 .iter()
                 .any(|l| l.packages.iter().any(|p| p == package))
     }
+}
+
+/// The part of `package.json` that production installs leave out.
+pub const DEV_DEPENDENCIES: &str = "devDependencies";
+
+/// Whether a package of any registry is OpenTelemetry's (or Honeycomb's distributions).
+pub fn is_otel_package(name: &str) -> bool {
+    python::is_otel_package(name) || node::is_otel_package(name)
 }
 
 /// The Dockerfile a service builds and the chain of stages its image is made of.
@@ -260,6 +316,7 @@ struct StageState {
     bootstrap: Option<Location>,
     installed_manifests: Vec<Arc<str>>,
     has_unknown_installs: bool,
+    node_installs: Vec<NodeInstall>,
 }
 
 impl StageState {
@@ -281,6 +338,7 @@ impl StageState {
             bootstrap: None,
             installed_manifests: Vec::new(),
             has_unknown_installs: false,
+            node_installs: Vec::new(),
         }
     }
 
@@ -340,6 +398,7 @@ pub fn contents(build: &Build) -> ImageContents {
         workdir: state.workdir,
         files: state.files,
         has_unknown_installs: state.has_unknown_installs,
+        node_installs: state.node_installs,
     }
 }
 
@@ -354,15 +413,27 @@ fn lost_installs(
         .filter(|(index, _)| !build.chain.contains(index))
         .filter_map(|(index, state)| {
             let state = state.as_ref()?;
-            // What the stage has, with what its packages pull in, that the final image lacks.
-            let packages: Vec<String> = closure_of(&state.installed)
-                .into_iter()
-                .filter(|name| python::is_otel_package(name) && !final_closure.contains(name))
+            // What the stage installed that the final image lacks (named as installed, not
+            // with everything they pull in).
+            let mut packages: Vec<String> = state
+                .installed
+                .iter()
+                .map(|p| p.name.clone())
+                .filter(|name| is_otel_package(name) && !final_closure.contains(name))
                 .collect();
+            packages.sort();
+            packages.dedup();
             let location = state.install_locations.first()?.clone();
+            let site = state
+                .installed
+                .iter()
+                .find(|p| packages.contains(&p.name))
+                .map(|p| p.site.clone())
+                .unwrap_or_default();
             (!packages.is_empty()).then(|| LostInstall {
                 stage: stage_name(build.dockerfile, index),
                 packages,
+                site,
                 location,
             })
         })
@@ -370,11 +441,19 @@ fn lost_installs(
 }
 
 fn closure_of(installed: &[InstalledPackage]) -> BTreeSet<String> {
-    python::installed_closure(
+    let mut closure = python::installed_closure(
         installed
             .iter()
+            .filter(|p| p.registry == Registry::PyPi)
             .map(|p| (p.name.as_str(), p.extras.as_slice())),
-    )
+    );
+    closure.extend(node::installed_closure(
+        installed
+            .iter()
+            .filter(|p| p.registry != Registry::PyPi)
+            .map(|p| p.name.as_str()),
+    ));
+    closure
 }
 
 fn stage_name(dockerfile: &Dockerfile, index: usize) -> String {
@@ -440,9 +519,45 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
             .map(|r| (r, Some("[dev-packages]".to_string())));
         located(&f.path, packages.chain(dev).collect())
     });
+    // `package.json` entries, as requirements (npm names are not PEP 503-normalized).
+    type Listing = Vec<(Requirement, Option<String>)>;
+    let package_jsons: Vec<(Arc<str>, Listing)> = context
+        .package_jsons
+        .iter()
+        .map(|f| {
+            let entry = |e: &crate::workspace::npm::Entry| Requirement {
+                name: e.name.clone(),
+                extras: Vec::new(),
+                line: e.line,
+                column: e.column,
+            };
+            let main = f
+                .content
+                .dependencies
+                .iter()
+                .chain(&f.content.optional_dependencies)
+                .map(|e| (entry(e), None));
+            let dev = f
+                .content
+                .dev_dependencies
+                .iter()
+                .map(|e| (entry(e), Some(DEV_DEPENDENCIES.to_string())));
+            (Arc::clone(&f.path), main.chain(dev).collect())
+        })
+        .collect();
+    let package_jsons = package_jsons.iter().map(|(path, requirements)| {
+        located(
+            path,
+            requirements
+                .iter()
+                .map(|(r, part)| (r, part.clone()))
+                .collect(),
+        )
+    });
     requirements
         .chain(pyprojects)
         .chain(pipfiles)
+        .chain(package_jsons)
         .filter(|m| is_own(&m.path))
         .collect()
 }
@@ -551,8 +666,46 @@ impl StageReader<'_> {
         let destination = join_image_path(&state.workdir, &destination);
         match instruction.flag("from") {
             Some(from) => self.copy_from_stage(from, &paths, &destination, instruction, state),
-            None => state.files.add(&paths, destination),
+            None => {
+                state.has_unknown_installs |= self.copies_node_modules(&paths);
+                state.files.add(&paths, destination);
+            }
         }
+    }
+
+    /// Whether a `COPY` from the context brings a `node_modules` folder along (one that
+    /// `.dockerignore` does not leave out): what it holds was installed outside the build.
+    fn copies_node_modules(&self, sources: &[String]) -> bool {
+        let Some(context) = self.build.context else {
+            return false;
+        };
+        let ignored = |folder: &str| {
+            let relative = match &*self.build.context_dir {
+                "." => folder.to_string(),
+                dir => folder
+                    .strip_prefix(dir)
+                    .map_or(folder, |r| r.trim_start_matches('/'))
+                    .to_string(),
+            };
+            let path = if relative.is_empty() || relative == "." {
+                "node_modules".to_string()
+            } else {
+                format!("{relative}/node_modules")
+            };
+            context.dockerignore.iter().any(|pattern| {
+                let pattern = pattern.trim_start_matches('/').trim_end_matches('/');
+                pattern == path
+                    || pattern == "**/node_modules"
+                    || pattern == "*/node_modules" && path.matches('/').count() == 1
+            })
+        };
+        let copies = CopiedFiles::new(&self.build.context_dir);
+        context.node_modules.iter().any(|folder| {
+            let marker = format!("{folder}/node_modules/x");
+            let mut only_this = copies.clone();
+            only_this.add(sources, "/".into());
+            only_this.contains(&marker) && !ignored(folder)
+        })
     }
 
     /// `COPY --from=builder /opt/venv /opt/venv` brings along the builder's packages installed
@@ -589,13 +742,29 @@ impl StageReader<'_> {
                         || (package.site == SYSTEM_SITE && source.contains("site-packages"))
                 })
             })
-            .map(|package| InstalledPackage {
-                site: destination.to_string(),
-                ..package.clone()
+            .map(|package| {
+                let site = sources
+                    .iter()
+                    .map(|source| join_image_path("/", source))
+                    .find_map(|source| {
+                        let rest = package.site.strip_prefix(source.trim_end_matches('/'))?;
+                        (rest.is_empty() || rest.starts_with('/'))
+                            .then(|| join_image_path(destination, rest.trim_start_matches('/')))
+                    })
+                    .unwrap_or_else(|| destination.to_string());
+                InstalledPackage {
+                    site,
+                    ..package.clone()
+                }
             })
             .collect();
         if carried.is_empty() {
             return;
+        }
+        for install in &source_state.node_installs {
+            if !state.node_installs.contains(install) {
+                state.node_installs.push(install.clone());
+            }
         }
         state.install_locations.push(Location::new(
             self.build.path,
@@ -703,6 +872,10 @@ fn apply(effects: Vec<Effect>, location: &Location, state: &mut StageState, run:
             Effect::Setting(name, value) => state.vars.push((name, value)),
             Effect::Bootstrap => state.bootstrap = Some(location.clone()),
             Effect::Unknown => state.has_unknown_installs = true,
+            Effect::NodeInstall(install) => state.node_installs.push(install),
+            Effect::DevPruned(node_modules) => state
+                .installed
+                .retain(|p| !(p.site == node_modules && p.registry == Registry::Npm { dev: true })),
         }
     }
 }
@@ -786,6 +959,8 @@ impl ImageView<'_> {
             context.requirements.iter().any(|r| &*r.path == path)
                 || context.pyprojects.iter().any(|p| &*p.path == path)
                 || context.pipfiles.iter().any(|p| &*p.path == path)
+                || context.package_jsons.iter().any(|p| &*p.path == path)
+                || context.lockfiles.iter().any(|p| &*p.path == path)
         })
     }
 }
@@ -850,6 +1025,28 @@ impl Image for ImageView<'_> {
             let is_venv = self.state.venvs.iter().any(|v| v == dir) || dir.contains("venv");
             is_venv.then(|| dir.to_string())
         })
+    }
+
+    fn package_json_in(&self, image_dir: &str) -> Option<(Arc<str>, &PackageJson)> {
+        let file = self.context_file(&join_image_path(image_dir, "package.json"))?;
+        let parsed = self
+            .build
+            .context?
+            .package_jsons
+            .iter()
+            .find(|p| p.path == file)?;
+        Some((file, &parsed.content))
+    }
+
+    fn lockfile_in(&self, image_dir: &str, kind: LockKind) -> Option<(Arc<str>, &Lockfile)> {
+        let file = self.context_file(&join_image_path(image_dir, Lockfile::file_name(kind)))?;
+        let parsed = self
+            .build
+            .context?
+            .lockfiles
+            .iter()
+            .find(|p| p.path == file)?;
+        Some((file, &parsed.content))
     }
 
     fn locate(&self, word: &str, run: &Location) -> Location {

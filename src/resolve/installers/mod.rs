@@ -1,21 +1,28 @@
 //! The tools that install packages in a `RUN`: one module each (pip, Poetry, uv, Pipenv, PDM,
-//! `opentelemetry-bootstrap`). Each reads one simple command and says what it did to the image:
-//! packages installed (and where), manifests of the context installed, requirements files
-//! written, virtualenvs created. The stage model (`super::image`) runs them in order and keeps
-//! the image's state; a new installer is one module and one line in `run`.
+//! `opentelemetry-bootstrap`, npm, Yarn, pnpm). Each reads one simple command and says what it
+//! did to the image: packages installed (and where), manifests of the context installed,
+//! requirements files written, virtualenvs created. The stage model (`super::image`) runs them
+//! in order and keeps the image's state; a new installer is one module and one line in `run`.
 
 mod bootstrap;
+mod node;
+mod npm;
 mod pdm;
 mod pip;
 mod pipenv;
+mod pnpm;
 mod poetry;
 mod uv;
+mod yarn;
 
 use std::sync::Arc;
 
 use super::image::files::join_image_path;
 use crate::source::Location;
 use crate::workspace::manifest::{Pipfile, Pyproject, Requirement, RequirementsFile};
+use crate::workspace::npm::{LockKind, Lockfile, PackageJson};
+
+pub use node::NodeInstall;
 
 /// The site of packages installed into the system Python (`/usr/local` in the official images).
 pub const SYSTEM_SITE: &str = "/usr/local";
@@ -26,8 +33,21 @@ pub struct InstalledPackage {
     pub extras: Vec<String>,
     /// Where the package is named: a manifest line, or the word of the `RUN`.
     pub location: Location,
-    /// The image folder it lives in: a virtualenv, a `--prefix`, or the system site.
+    /// The image folder it lives in: a virtualenv, a `--prefix`, or the system site; for npm
+    /// packages, the `node_modules` folder.
     pub site: String,
+    pub registry: Registry,
+}
+
+/// Where a package comes from, which decides whose names and rules apply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registry {
+    PyPi,
+    /// `dev`: installed only because development dependencies were (a `devDependencies`
+    /// entry, or a package only they need); `npm prune --omit=dev` removes it.
+    Npm {
+        dev: bool,
+    },
 }
 
 /// What the image looks like where a command runs.
@@ -47,6 +67,10 @@ pub trait Image {
     fn active_venv(&self) -> Option<String>;
     /// Where `word` is written, searching from the `RUN` (for packages named on it).
     fn locate(&self, word: &str, run: &Location) -> Location;
+    /// The context's `package.json` a `COPY` put in this image folder.
+    fn package_json_in(&self, image_dir: &str) -> Option<(Arc<str>, &PackageJson)>;
+    /// The context's lockfile of this kind a `COPY` put in this image folder.
+    fn lockfile_in(&self, image_dir: &str, kind: LockKind) -> Option<(Arc<str>, &Lockfile)>;
 }
 
 /// One simple command of a `RUN`.
@@ -95,6 +119,11 @@ pub enum Effect {
     Setting(String, String),
     /// `opentelemetry-bootstrap -a install` (or its requirements piped into pip).
     Bootstrap,
+    /// An npm, Yarn or pnpm install of a project (`npm ci --omit=dev`).
+    NodeInstall(NodeInstall),
+    /// `npm prune --omit=dev`: the development packages of a project's `node_modules` are
+    /// removed.
+    DevPruned(String),
     /// Something was installed that cannot be read here (a wheel, a URL, `-r $FILE`).
     Unknown,
 }
@@ -104,7 +133,7 @@ type Installer = fn(&Command, &dyn Image) -> Option<Vec<Effect>>;
 
 /// What one command does to the image; nothing for a command that installs nothing.
 pub fn run(command: &Command, image: &dyn Image) -> Vec<Effect> {
-    let installers: [Installer; 7] = [
+    let installers: [Installer; 10] = [
         bootstrap::effects,
         pip::effects,
         poetry::effects,
@@ -112,6 +141,9 @@ pub fn run(command: &Command, image: &dyn Image) -> Vec<Effect> {
         pipenv::effects,
         pdm::effects,
         venv_effects,
+        npm::effects,
+        yarn::effects,
+        pnpm::effects,
     ];
     installers
         .iter()
@@ -233,6 +265,7 @@ fn add_project(
             extras: Vec::new(),
             location: Location::file_start(&path),
             site: site.to_string(),
+            registry: Registry::PyPi,
         });
     }
     // A path dependency installs that project, with its own main dependencies.
@@ -245,6 +278,7 @@ fn add_project(
                 extras: Vec::new(),
                 location: Location::file_start(&path),
                 site: site.to_string(),
+                registry: Registry::PyPi,
             });
         }
     }
@@ -313,6 +347,7 @@ pub fn from_requirement(
         extras: requirement.extras.clone(),
         location: Location::new(file, requirement.line, requirement.column),
         site: site.to_string(),
+        registry: Registry::PyPi,
     }
 }
 

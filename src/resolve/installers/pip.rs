@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use super::{Command, Effect, Image, InstalledPackage, SYSTEM_SITE, Selection, from_requirement};
+use super::{
+    Command, Effect, Image, InstalledPackage, Registry, SYSTEM_SITE, Selection, from_requirement,
+};
 use crate::resolve::image::files::join_image_path;
 use crate::workspace::interpolate::VarOutcome;
 use crate::workspace::manifest::requirement;
@@ -179,6 +181,7 @@ fn add_named(
             extras: requirement.extras,
             location: image.locate(spec, command.location),
             site: site.to_string(),
+            registry: Registry::PyPi,
         }]));
     }
 }
@@ -208,6 +211,7 @@ fn install_requirements(
             .iter()
             .map(|p| InstalledPackage {
                 site: site.to_string(),
+                registry: Registry::PyPi,
                 ..p.clone()
             })
             .collect();

@@ -3,8 +3,8 @@
 //! else into a virtualenv; `pipenv requirements > file` writes them out.
 
 use super::{
-    Command, Effect, Image, InstalledPackage, SYSTEM_SITE, from_requirement, has_flag, is_on,
-    venv_site,
+    Command, Effect, Image, InstalledPackage, Registry, SYSTEM_SITE, from_requirement, has_flag,
+    is_on, venv_site,
 };
 use crate::resolve::image::files::join_image_path;
 use crate::workspace::manifest::requirement;
@@ -45,6 +45,7 @@ pub fn effects(command: &Command, image: &dyn Image) -> Option<Vec<Effect>> {
                         extras: requirement.extras,
                         location: image.locate(spec, command.location),
                         site: site.clone(),
+                        registry: Registry::PyPi,
                     })
                 })
                 .collect();

@@ -1,3 +1,4 @@
+use crate::knowledge::languages;
 use crate::resolve::{ExporterKind, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -25,7 +26,10 @@ declare_rule! {
 
 impl Check for ConsoleExporter {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project.services.iter().filter(|s| s.is_python()) {
+        for service in &project.services {
+            let Some(language) = service.language.filter(|l| languages::reads_code(*l)) else {
+                continue;
+            };
             let code = &service.code;
             if code.has_otlp_exporter() {
                 continue;
@@ -44,17 +48,23 @@ impl Check for ConsoleExporter {
             let (message, hint) = match unattached {
                 Some(otlp) => (
                     format!(
-                        "{} builds an OTLPSpanExporter at {} but never hands it to a span processor: only ConsoleSpanExporter is, so spans are printed to stdout and nothing is sent to Honeycomb.",
+                        "{} builds an OTLP exporter at {} but never hands it to the SDK: only ConsoleSpanExporter is, so spans are printed to stdout and nothing is sent to Honeycomb.",
                         console.location.file, otlp.location
                     ),
-                    "pass the OTLP exporter to the processor: provider.add_span_processor(BatchSpanProcessor(otlp_exporter))".to_string(),
+                    format!(
+                        "pass the OTLP exporter to the SDK instead: {}",
+                        languages::code_terms(language).otlp_exporter
+                    ),
                 ),
                 None => (
                     format!(
                         "{} exports spans only with ConsoleSpanExporter: they are printed to stdout and nothing is sent to Honeycomb.",
                         console.location.file
                     ),
-                    "add an OTLP exporter: provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())) with opentelemetry-exporter-otlp-proto-http installed".to_string(),
+                    format!(
+                        "add an OTLP exporter: {}",
+                        languages::code_terms(language).otlp_exporter
+                    ),
                 ),
             };
             out.service(&Self::META, service, &console.location, message, hint);

@@ -1,10 +1,10 @@
-use crate::knowledge::otel;
+use crate::knowledge::{languages, otel};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for an OTLP exporter built in code with a literal `endpoint=`.
+    /// Checks for an OTLP exporter built in code with a literal `endpoint=` (Node.js: `url:`).
     ///
     /// ## Why is this bad?
     /// An endpoint passed in code wins over `OTEL_EXPORTER_OTLP_ENDPOINT`: changing the
@@ -24,7 +24,10 @@ declare_rule! {
 
 impl Check for HardcodedEndpoint {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project.services.iter().filter(|s| s.is_python()) {
+        for service in &project.services {
+            let Some(language) = service.language.filter(|l| languages::reads_code(*l)) else {
+                continue;
+            };
             for exporter in &service.code.exporters {
                 // An endpoint read from the environment (`os.getenv(...)`) is configurable.
                 let Some(endpoint) = exporter.endpoint.as_ref().filter(|e| e.is_literal()) else {
@@ -43,7 +46,10 @@ impl Check for HardcodedEndpoint {
                     service,
                     location,
                     format!("the exporter's endpoint is written in code as \"{url}\", which overrides the environment{overridden}."),
-                    "drop endpoint= and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment".to_string(),
+                    format!(
+                        "drop {} and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
+                        languages::code_terms(language).endpoint_option
+                    ),
                 );
             }
         }

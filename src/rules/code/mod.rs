@@ -1,8 +1,12 @@
 //! `code/`: the tracer setup in the service's source.
 
+mod browser_endpoint_ephemeral;
+mod browser_env_not_exposed;
 mod console_exporter;
 mod hardcoded_endpoint;
 mod no_tracer_provider;
+mod sdk_started_late;
+mod tracing_not_loaded;
 mod unknown_otel_symbol;
 mod unreadable_source;
 
@@ -13,5 +17,9 @@ pub const RULES: &[&dyn Rule] = &[
     &console_exporter::ConsoleExporter,
     &hardcoded_endpoint::HardcodedEndpoint,
     &unknown_otel_symbol::UnknownOtelSymbol,
+    &tracing_not_loaded::TracingNotLoaded,
+    &sdk_started_late::SdkStartedLate,
+    &browser_env_not_exposed::BrowserEnvNotExposed,
+    &browser_endpoint_ephemeral::BrowserEndpointEphemeral,
     &unreadable_source::UnreadableSource,
 ];

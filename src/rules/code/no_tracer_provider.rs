@@ -1,3 +1,4 @@
+use crate::knowledge::languages;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -9,7 +10,8 @@ declare_rule! {
     /// ## Why is this bad?
     /// The OpenTelemetry API alone returns no-op tracers: `tracer.start_as_current_span(...)`
     /// and `FlaskInstrumentor().instrument_app(app)` work without error and record nothing
-    /// until `trace.set_tracer_provider(TracerProvider(...))` is called with an exporter.
+    /// until `trace.set_tracer_provider(TracerProvider(...))` is called with an exporter. In
+    /// Node.js, `trace.getTracer(...).startSpan(...)` is as silent until an SDK is started.
     ///
     /// ## Example
     /// ```python
@@ -29,7 +31,10 @@ declare_rule! {
 
 impl Check for NoTracerProvider {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project.services.iter().filter(|s| s.is_python()) {
+        for service in &project.services {
+            let Some(language) = service.language.filter(|l| languages::reads_code(*l)) else {
+                continue;
+            };
             let code = &service.code;
             if service.sets_up_sdk() {
                 continue;
@@ -51,10 +56,10 @@ impl Check for NoTracerProvider {
                 service,
                 location,
                 format!(
-                    "{} {what}, but no TracerProvider is ever set and the service does not start through opentelemetry-instrument: every span is a no-op.",
+                    "{} {what}, but no TracerProvider is ever set and nothing starts the SDK (no auto-instrumentation either): every span is a no-op.",
                     location.file
                 ),
-                "set one up at start-up: provider = TracerProvider(); provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)".to_string(),
+                languages::code_terms(language).provider_setup.to_string(),
             );
         }
     }

@@ -1,5 +1,5 @@
-use crate::knowledge::honeycomb::TEAM_HEADER;
-use crate::knowledge::python::HONEYCOMB_DISTRO;
+use crate::knowledge::honeycomb::{TEAM_HEADER, distro};
+use crate::knowledge::languages::knows_installed_packages;
 use crate::resolve::{Project, Sdk};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -31,9 +31,16 @@ declare_rule! {
 
 impl Check for HoneycombDistroVars {
     fn check(&self, project: &Project, out: &mut Findings) {
-        // Other languages have distros of their own, whose packages are not Python's.
-        for service in project.services.iter().filter(|s| s.is_python()) {
-            if service.has_package(HONEYCOMB_DISTRO) != Some(false)
+        // Only where the installed packages are known can the distro be known to be missing.
+        for service in &project.services {
+            let Some(distro) = service
+                .language
+                .filter(|l| knows_installed_packages(*l))
+                .and_then(distro)
+            else {
+                continue;
+            };
+            if service.has_package(distro.package) != Some(false)
                 || service.sdk() != Sdk::OpenTelemetry
                 || !service.uses_opentelemetry()
             {
@@ -55,13 +62,13 @@ impl Check for HoneycombDistroVars {
                     service,
                     &var.location,
                     format!(
-                        "{} is set, but only Honeycomb's distro (honeycomb-opentelemetry) reads it and `{}` does not install it: the OpenTelemetry SDK ignores it.",
-                        var.name, service.name
+                        "{} is set, but only Honeycomb's distro ({}) reads it and `{}` does not install it: the OpenTelemetry SDK ignores it.",
+                        var.name, distro.package, service.name
                     ),
                     if var.name == "HONEYCOMB_API_KEY" {
                         "send the key as a header: OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=${HONEYCOMB_API_KEY}".to_string()
                     } else {
-                        "use the OTEL_* equivalent (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME), or install honeycomb-opentelemetry".to_string()
+                        format!("use the OTEL_* equivalent (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME), or install {}", distro.package)
                     },
                 );
             }

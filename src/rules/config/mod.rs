@@ -8,7 +8,9 @@ mod endpoint_unknown_host;
 mod exporter_not_otlp;
 mod headers_malformed;
 mod honeycomb_distro_vars;
+mod otel_on_static_site;
 mod otel_vars_unused;
+mod protocol_ignored;
 mod protocol_invalid;
 mod protocol_port_mismatch;
 mod sampler_drops_all;
@@ -28,10 +30,12 @@ pub const RULES: &[&dyn Rule] = &[
     &endpoint_unknown_host::EndpointUnknownHost,
     &protocol_invalid::ProtocolInvalid,
     &protocol_port_mismatch::ProtocolPortMismatch,
+    &protocol_ignored::ProtocolIgnored,
     &headers_malformed::HeadersMalformed,
     &sampler_drops_all::SamplerDropsAll,
     &service_name_missing::ServiceNameMissing,
     &variable_misspelled::VariableMisspelled,
     &honeycomb_distro_vars::HoneycombDistroVars,
     &otel_vars_unused::OtelVarsUnused,
+    &otel_on_static_site::OtelOnStaticSite,
 ];

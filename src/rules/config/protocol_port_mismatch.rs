@@ -115,7 +115,12 @@ impl Check for ProtocolPortMismatch {
                 &Self::META,
                 service,
                 location,
-                format!("{name} is \"{value}\" with protocol {protocol}: {problem}."),
+                format!(
+                    "{name} is \"{value}\" with protocol {protocol}{}: {problem}.",
+                    plan.protocol_origin()
+                        .map(|origin| format!(" ({origin})"))
+                        .unwrap_or_default()
+                ),
                 format!("use {fixed}"),
             );
             finding.fix = Some(fix);

@@ -57,6 +57,7 @@ impl Check for ServiceNameMissing {
                 || service.code.resource.is_some();
             if !sets_up_sdk
                 || named
+                || service.may_name_itself_unseen()
                 || misspelled
                 || service.unresolved(&[otel::SERVICE_NAME, otel::RESOURCE_ATTRIBUTES])
             {
@@ -67,8 +68,9 @@ impl Check for ServiceNameMissing {
                 service,
                 service.otel_anchor(),
                 format!(
-                    "`{}` sets no OTEL_SERVICE_NAME: its spans are named unknown_service:python and land in the `unknown_service` dataset.",
-                    service.name
+                    "`{}` sets no OTEL_SERVICE_NAME: its spans are named {} and land in the `unknown_service` dataset.",
+                    service.name,
+                    crate::knowledge::languages::unknown_service_name(service.language)
                 ),
                 format!("add to services.{}.environment: OTEL_SERVICE_NAME: {}", service.name, service.name),
             );

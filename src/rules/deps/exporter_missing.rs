@@ -1,12 +1,15 @@
 use crate::fix::Remedy;
+use crate::knowledge::ecosystems::Role;
 use crate::knowledge::python::{EXPORTER_GRPC, EXPORTER_HTTP, EXPORTER_OTLP};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
+use crate::workspace::dependencies::Ecosystem;
 
 declare_rule! {
     /// ## What it does
     /// Checks that a service auto-configured by `opentelemetry-instrument` has an OTLP
-    /// exporter package installed.
+    /// exporter package installed (Ruby: that a service calling
+    /// `OpenTelemetry::SDK.configure` has `opentelemetry-exporter-otlp` in its Gemfile).
     ///
     /// ## Why is this bad?
     /// opentelemetry-distro selects the `otlp` exporter by name; without
@@ -35,6 +38,7 @@ declare_rule! {
 
 impl Check for ExporterMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
+        check_gems(project, out);
         for service in project.services.iter().filter(|s| s.is_python()) {
             let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
             else {
@@ -61,5 +65,40 @@ impl Check for ExporterMissing {
             )
             .fix = Some(Remedy::add_packages(image, &[EXPORTER_OTLP]));
         }
+    }
+}
+
+/// `OpenTelemetry::SDK.configure` sets up the exporter `OTEL_TRACES_EXPORTER` names (`otlp`
+/// by default) from its gem; without the gem it logs a warning and exports nothing.
+fn check_gems(project: &Project, out: &mut Findings) {
+    for service in &project.services {
+        let declared = &service.declared;
+        let Some(configure) = &declared.configures_sdk else {
+            continue;
+        };
+        let exports_otlp = service
+            .traces_exporters()
+            .is_none_or(|(_, exporters)| exporters.contains(&"otlp"));
+        let has_exporter = declared
+            .packages
+            .iter()
+            .any(|p| p.ecosystem == Ecosystem::Ruby && matches!(p.role, Some(Role::Exporter(_))));
+        if !exports_otlp || has_exporter || declared.image_mentions_opentelemetry.is_some() {
+            continue;
+        }
+        let gemfile = declared
+            .manifests
+            .iter()
+            .find(|m| m.ends_with("Gemfile"))
+            .map_or("the Gemfile".to_string(), |m| m.to_string());
+        out.service(
+            &ExporterMissing::META,
+            service,
+            configure,
+            format!(
+                "the code calls OpenTelemetry::SDK.configure, which sets up the otlp exporter, but {gemfile} has no opentelemetry-exporter-otlp: the SDK logs that it cannot load the exporter and exports nothing."
+            ),
+            format!("add to {gemfile}: gem \"opentelemetry-exporter-otlp\""),
+        );
     }
 }

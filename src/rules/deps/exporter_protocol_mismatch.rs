@@ -12,7 +12,8 @@ declare_rule! {
     /// ## Why is this bad?
     /// `opentelemetry-exporter-otlp-proto-http` cannot send gRPC and `-proto-grpc` cannot send
     /// HTTP: the SDK fails to load the exporter and sends nothing. Python has no `http/json`
-    /// exporter at all: with that protocol the app runs uninstrumented.
+    /// exporter at all: with that protocol the app runs uninstrumented. Nor has the Java
+    /// agent: it fails to configure its exporter and exports nothing.
     ///
     /// ## Example
     /// ```yaml
@@ -28,6 +29,7 @@ declare_rule! {
 
 impl Check for ExporterProtocolMismatch {
     fn check(&self, project: &Project, out: &mut Findings) {
+        check_java_agents(project, out);
         for service in project.services.iter().filter(|s| s.is_python()) {
             let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
             else {
@@ -88,5 +90,32 @@ impl Check for ExporterProtocolMismatch {
             };
             out.service(&Self::META, service, location, message, hint);
         }
+    }
+}
+
+/// The Java agent speaks gRPC and http/protobuf only.
+fn check_java_agents(project: &Project, out: &mut Findings) {
+    for service in &project.services {
+        if service.jvm.as_ref().is_none_or(|j| j.agents.is_empty()) {
+            continue;
+        }
+        let plan = service.export_plan();
+        let ProtocolSource::Setting(setting) = &plan.protocol_source else {
+            continue;
+        };
+        if crate::knowledge::java::PROTOCOLS.contains(&plan.protocol) {
+            continue;
+        }
+        out.service(
+            &ExporterProtocolMismatch::META,
+            service,
+            setting.location,
+            format!(
+                "{} is {}, which the Java agent does not speak (only grpc and http/protobuf): it fails to configure its exporter (\"Unsupported OTLP traces protocol\") and exports nothing.",
+                setting.describe(),
+                setting.value
+            ),
+            format!("set {}=http/protobuf (port 4318) or grpc (port 4317)", setting.name),
+        );
     }
 }

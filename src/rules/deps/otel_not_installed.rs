@@ -1,18 +1,24 @@
 use crate::fix::Remedy;
+use crate::knowledge::languages::{self, knows_installed_packages};
+use crate::knowledge::node::{self, AUTO_INSTRUMENTATIONS};
 use crate::knowledge::python::{self, DISTRO, EXPORTER_OTLP, FRAMEWORKS, INSTRUMENTATION};
 use crate::knowledge::python_symbols::{Lookup, symbols};
 use crate::resolve::{ImageContents, Listed, Manifest, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
+use crate::workspace::Language;
 
 declare_rule! {
     /// ## What it does
     /// Checks that every OpenTelemetry package the code imports, or the command runs
-    /// (`opentelemetry-instrument`), is installed in the image.
+    /// (`opentelemetry-instrument`, Node's `--require @opentelemetry/auto-instrumentations-node/register`),
+    /// is installed in the image.
     ///
     /// ## Why is this bad?
-    /// Installing the packages on your machine (or in a virtualenv) does not put them in the
-    /// container. The app crashes at start with `ModuleNotFoundError: No module named
-    /// 'opentelemetry'`, or the container exits with `opentelemetry-instrument: not found`.
+    /// Installing the packages on your machine (or in a virtualenv, or a local
+    /// `node_modules`) does not put them in the container. The app crashes at start with
+    /// `ModuleNotFoundError: No module named 'opentelemetry'` or `Error: Cannot find module
+    /// '@opentelemetry/sdk-node'`, or the container exits with `opentelemetry-instrument: not
+    /// found`.
     ///
     /// ## Example
     /// ```text
@@ -27,6 +33,7 @@ declare_rule! {
     /// opentelemetry-exporter-otlp-proto-http
     /// opentelemetry-instrumentation-flask
     /// ```
+    /// (Node.js: `npm install --save-prod @opentelemetry/api @opentelemetry/auto-instrumentations-node`.)
     ///
     /// ## Fix
     /// `otel-doctor fix` applies it: it adds the missing packages to the manifest the image
@@ -36,13 +43,17 @@ declare_rule! {
     /// is beside it; `fix` says so). Not fixed automatically when the image installs no
     /// manifest (packages named on `RUN pip install`), for a `Pipfile` (run `pipenv install
     /// PACKAGE`, which updates `Pipfile.lock`), or when the manifest lists the packages in an
-    /// optional part the install leaves out.
+    /// optional part the install leaves out. A `package.json` is not edited: run
+    /// `npm install --save-prod PACKAGE` beside it, which updates its lockfile too.
     pub struct OtelNotInstalled => "deps/otel-not-installed", Error;
 }
 
 impl Check for OtelNotInstalled {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project.services.iter().filter(|s| s.is_python()) {
+        for service in &project.services {
+            let Some(language) = service.language.filter(|l| knows_installed_packages(*l)) else {
+                continue;
+            };
             let Some(image) = service
                 .image_contents
                 .as_ref()
@@ -50,22 +61,27 @@ impl Check for OtelNotInstalled {
             else {
                 continue;
             };
-            check_imports(service, image, out);
+            check_imports(service, language, image, out);
             check_instrument_command(service, image, out);
+            check_register_preload(service, image, out);
         }
     }
 }
 
-fn check_imports(service: &Service, image: &ImageContents, out: &mut Findings) {
+fn is_missing(image: &ImageContents, package: &str) -> bool {
+    !image.has(package) && !image.provided_elsewhere(package)
+}
+
+fn check_imports(service: &Service, language: Language, image: &ImageContents, out: &mut Findings) {
     let mut missing: Vec<&str> = Vec::new();
     let mut first = None;
     for import in &service.code.otel_imports {
-        if image.has(&import.package) || image.provided_elsewhere(&import.package) {
+        if !is_missing(image, &import.package) {
             continue;
         }
         // A module no package has (`opentelemetry.exporter.otlp.http`) is a wrong path that
         // code/unknown-otel-symbol reports; no package would make it importable.
-        if symbols().path(&import.module) == Lookup::Missing {
+        if language == Language::Python && symbols().path(&import.module) == Lookup::Missing {
             continue;
         }
         first.get_or_insert(import);
@@ -86,21 +102,30 @@ fn check_imports(service: &Service, image: &ImageContents, out: &mut Findings) {
         service,
         &first.location,
         format!(
-            "{file} imports {}, but the image never installs {}: {}. The container starts with ModuleNotFoundError.",
+            "{file} imports {}, but the image never installs {}: {}. {}.",
             first.module,
             missing.join(", "),
-            what_is_installed(image, &missing)
+            what_is_installed(image, language, &missing),
+            capitalized(&languages::missing_module_error(language, &first.module))
         ),
-        hint(service, image, &missing, &indent(&missing)),
+        hint(service, language, image, &missing, &indent(&missing)),
     )
     .fix = Some(fix);
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
 }
 
 fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut Findings) {
     let Some(instrument) = &service.instrument else {
         return;
     };
-    if image.has(INSTRUMENTATION) || image.provided_elsewhere(INSTRUMENTATION) {
+    if !is_missing(image, INSTRUMENTATION) {
         return;
     }
     out.service(
@@ -109,10 +134,11 @@ fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut 
         &instrument.location,
         format!(
             "the command runs opentelemetry-instrument, but the image never installs opentelemetry-instrumentation, which provides it ({}): the container exits with `opentelemetry-instrument: not found`.",
-            what_is_installed(image, &[INSTRUMENTATION])
+            what_is_installed(image, Language::Python, &[INSTRUMENTATION])
         ),
         hint(
             service,
+            Language::Python,
             image,
             &[INSTRUMENTATION],
             "  opentelemetry-distro\n  opentelemetry-exporter-otlp\nand after the install: RUN opentelemetry-bootstrap -a install",
@@ -128,6 +154,31 @@ fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut 
 /// What `opentelemetry-instrument` needs: the distro (which brings the instrument command and
 /// sets up the SDK), the OTLP exporter, and the instrumentation of each framework the code
 /// uses (what `opentelemetry-bootstrap` would install), so that one fix is the whole fix.
+/// `node --require @opentelemetry/auto-instrumentations-node/register` without the package.
+fn check_register_preload(service: &Service, image: &ImageContents, out: &mut Findings) {
+    let Some(preload) = service.node.as_ref().and_then(|n| n.auto_instrumentation()) else {
+        return;
+    };
+    if !is_missing(image, AUTO_INSTRUMENTATIONS) {
+        return;
+    }
+    let packages = [node::API, AUTO_INSTRUMENTATIONS];
+    out.service(
+        &OtelNotInstalled::META,
+        service,
+        &preload.location,
+        format!(
+            "{} loads {}, but the image never installs {AUTO_INSTRUMENTATIONS} ({}): node exits at start with `Error: Cannot find module '{}'`.",
+            preload.describe(),
+            node::REGISTER,
+            what_is_installed(image, Language::Node, &[AUTO_INSTRUMENTATIONS]),
+            node::REGISTER
+        ),
+        hint(service, Language::Node, image, &packages, ""),
+    )
+    .fix = Some(Remedy::add_packages(image, &packages));
+}
+
 fn instrument_packages(service: &Service, image: &ImageContents) -> Vec<&'static str> {
     let mut packages = vec![DISTRO, EXPORTER_OTLP];
     for (framework, _) in &service.code.frameworks {
@@ -168,7 +219,7 @@ fn unselected<'a>(
         })
 }
 
-fn what_is_installed(image: &ImageContents, missing: &[&str]) -> String {
+fn what_is_installed(image: &ImageContents, language: Language, missing: &[&str]) -> String {
     if let Some((manifest, listed)) = unselected(image, missing) {
         return format!(
             "{} lists {} in {}, which the image's install leaves out",
@@ -192,12 +243,29 @@ fn what_is_installed(image: &ImageContents, missing: &[&str]) -> String {
         .collect();
     match (installed.as_slice(), listed.as_slice()) {
         ([], _) => format!("{} installs no OpenTelemetry package", image.dockerfile),
-        (files, []) => format!("{} has no opentelemetry-* package", files.join(", ")),
+        (files, []) => format!(
+            "{} has no {} package",
+            files.join(", "),
+            languages::otel_package_pattern(language)
+        ),
         (files, listed) => format!("{} lists only {}", files.join(", "), listed.join(", ")),
     }
 }
 
-fn hint(service: &Service, image: &ImageContents, missing: &[&str], packages: &str) -> String {
+fn hint(
+    service: &Service,
+    language: Language,
+    image: &ImageContents,
+    missing: &[&str],
+    packages: &str,
+) -> String {
+    if language == Language::Node {
+        return format!(
+            "add them to the dependencies of {}: npm install --save-prod {}",
+            manifest_to_edit(service, image),
+            missing.join(" ")
+        );
+    }
     let Some((_, listed)) = unselected(image, missing) else {
         return format!("add to {}:\n{packages}", manifest_to_edit(service, image));
     };
@@ -237,8 +305,13 @@ fn manifest_to_edit(service: &Service, image: &ImageContents) -> String {
         .find(|m| m.installed)
         .map(|m| m.path.to_string())
         .unwrap_or_else(|| {
+            let how = if service.language == Some(Language::Node) {
+                "npm ci"
+            } else {
+                "pip install"
+            };
             format!(
-                "the requirements of `{}` (and pip install it in {})",
+                "the dependencies of `{}` (and {how} them in {})",
                 service.name, image.dockerfile
             )
         })

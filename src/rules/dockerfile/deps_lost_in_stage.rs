@@ -1,3 +1,4 @@
+use crate::knowledge::languages::knows_installed_packages;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -9,7 +10,8 @@ declare_rule! {
     /// ## Why is this bad?
     /// Only the final stage ships. Packages installed in a `builder` stage exist in the image
     /// only if the final stage copies them (`COPY --from=builder /install /usr/local`, a
-    /// virtualenv, `~/.local`): otherwise the app fails with `ModuleNotFoundError`.
+    /// virtualenv, `~/.local`, Node's `node_modules`): otherwise the app fails with
+    /// `ModuleNotFoundError` (`Cannot find module`).
     ///
     /// ## Example
     /// ```dockerfile
@@ -30,7 +32,11 @@ declare_rule! {
 
 impl Check for DepsLostInStage {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project.services.iter().filter(|s| s.is_python()) {
+        for service in project
+            .services
+            .iter()
+            .filter(|s| s.language.is_some_and(knows_installed_packages))
+        {
             let Some(image) = &service.image_contents else {
                 continue;
             };
@@ -47,10 +53,17 @@ impl Check for DepsLostInStage {
                         lost.location.file,
                         lost.location.line
                     ),
-                    format!(
-                        "install into a prefix in `{0}` (pip install --prefix=/install ...) and copy it: COPY --from={0} /install /usr/local",
-                        lost.stage
-                    ),
+                    if lost.site.ends_with("node_modules") {
+                        format!(
+                            "copy the installed packages into the final stage: COPY --from={} {} ./node_modules",
+                            lost.stage, lost.site
+                        )
+                    } else {
+                        format!(
+                            "install into a prefix in `{0}` (pip install --prefix=/install ...) and copy it: COPY --from={0} /install /usr/local",
+                            lost.stage
+                        )
+                    },
                 );
             }
         }

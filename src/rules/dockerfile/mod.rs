@@ -1,8 +1,11 @@
 //! `dockerfile/`: what the image installs and how it starts.
 
 mod deps_lost_in_stage;
+mod esm_needs_import;
 mod flask_reloader;
 mod forking_server;
+mod javaagent_missing;
+mod javaagent_unreadable;
 mod not_instrumented;
 mod parse_error;
 mod requirements_not_installed;
@@ -16,4 +19,7 @@ pub const RULES: &[&dyn Rule] = &[
     &not_instrumented::NotInstrumented,
     &flask_reloader::FlaskReloader,
     &forking_server::ForkingServer,
+    &esm_needs_import::EsmNeedsImport,
+    &javaagent_missing::JavaagentMissing,
+    &javaagent_unreadable::JavaagentUnreadable,
 ];

@@ -1,17 +1,19 @@
+use crate::knowledge::languages::knows_installed_packages;
 use crate::resolve::{Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Checks that a dependency manifest listing OpenTelemetry packages (`requirements.txt`,
-    /// `pyproject.toml`) is actually installed by the image: copied in and `pip install`ed in
-    /// the final stage.
+    /// `pyproject.toml`, `package.json`) is actually installed by the image: copied in and
+    /// `pip install`ed (`npm ci`ed) in the final stage.
     ///
     /// ## Why is this bad?
-    /// Adding `opentelemetry-*` to `requirements.txt` does nothing if the Dockerfile never
-    /// runs `pip install -r requirements.txt` (or installs another file). The code's
-    /// `import opentelemetry` then fails with `ModuleNotFoundError`, or
-    /// `opentelemetry-instrument` is not found.
+    /// Adding `opentelemetry-*` to `requirements.txt` (or `@opentelemetry/*` to
+    /// `package.json`) does nothing if the Dockerfile never runs `pip install -r
+    /// requirements.txt` (`npm ci`), or installs another file. The code's
+    /// `import opentelemetry` then fails with `ModuleNotFoundError` (Node.js: `Cannot find
+    /// module`), or `opentelemetry-instrument` is not found.
     ///
     /// ## Example
     /// ```dockerfile
@@ -34,9 +36,14 @@ impl Check for RequirementsNotInstalled {
         for service in project
             .services
             .iter()
-            .filter(|s| s.is_python() && runs_opentelemetry(s))
+            .filter(|s| s.language.is_some_and(knows_installed_packages) && runs_opentelemetry(s))
         {
-            let Some(image) = &service.image_contents else {
+            // Something installed what cannot be read here: it may be this manifest.
+            let Some(image) = service
+                .image_contents
+                .as_ref()
+                .filter(|i| !i.has_unknown_installs)
+            else {
                 continue;
             };
             for manifest in image.manifests.iter().filter(|m| !m.installed) {
@@ -87,5 +94,5 @@ fn indent(lines: &str) -> String {
 /// The service imports OpenTelemetry or starts through `opentelemetry-instrument`: a
 /// manifest that is not installed then breaks it.
 fn runs_opentelemetry(service: &Service) -> bool {
-    !service.code.otel_imports.is_empty() || service.instrument.is_some()
+    !service.code.otel_imports.is_empty() || service.auto_instrumentation_location().is_some()
 }

@@ -7,6 +7,7 @@ mod key_cannot_send;
 mod key_check_failed;
 mod key_hardcoded;
 mod key_header_missing;
+mod key_in_frontend;
 mod key_invalid;
 mod key_rejected;
 mod key_unset;
@@ -27,6 +28,7 @@ pub const RULES: &[&dyn Rule] = &[
     &key_invalid::KeyInvalid,
     &classic_key_dataset::ClassicKeyDataset,
     &key_hardcoded::KeyHardcoded,
+    &key_in_frontend::KeyInFrontend,
     &insecure_transport::InsecureTransport,
     &KeyRejected,
     &KeyWrongRegion,

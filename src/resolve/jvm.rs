@@ -1,0 +1,289 @@
+//! The Java agent of a JVM service: where `-javaagent:` is passed (the command,
+//! `JAVA_TOOL_OPTIONS`, launch-script variables), whether the final image really has the jar
+//! at that path (an `ADD` of its URL, a `COPY`, a `RUN curl -o`), whether the user the
+//! container runs as can read it (`ADD <url>` writes mode 600, owned by root), and which agent
+//! and version it is (which decides its default protocol).
+
+use std::collections::HashMap;
+
+use super::command::{Command, basename};
+use super::environment::EnvVar;
+use super::image::files::join_image_path;
+use super::image::{Build, ImageContents};
+use crate::knowledge::java::{self, Agent, OptionsReader};
+use crate::knowledge::languages;
+use crate::shell;
+use crate::source::Location;
+use crate::workspace::Language;
+use crate::workspace::dockerfile::{Args, Instruction};
+use crate::workspace::interpolate::interpolate;
+
+/// How the jar gets to the path the JVM loads it from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Presence {
+    /// An instruction of the final image puts it there.
+    Provided {
+        by: Location,
+        /// The user the container runs as cannot read it: `(user, where USER is set)`.
+        unreadable_for: Option<(String, Location)>,
+    },
+    /// Nothing in the image puts a file there.
+    Missing,
+    /// Cannot be told from here (a folder copied, another stage's files, a volume, a custom
+    /// base image).
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JavaAgent {
+    /// The path as written after `-javaagent:`.
+    pub path: String,
+    /// Where it is in the image.
+    pub image_path: String,
+    /// Where `-javaagent:` is written.
+    pub location: Location,
+    /// The variable that carries it, or `None` for the command line.
+    pub variable: Option<String>,
+    pub agent: Option<Agent>,
+    pub presence: Presence,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JvmFacts {
+    /// The agents the JVM loads.
+    pub agents: Vec<JavaAgent>,
+    /// `-javaagent:` in a variable the program never reads (`JAVA_OPTS` with `java -jar`).
+    pub ignored: Vec<(String, Location)>,
+}
+
+impl JvmFacts {
+    pub fn agent(&self) -> Option<&JavaAgent> {
+        self.agents.first()
+    }
+}
+
+pub struct Inputs<'a> {
+    pub build: Option<&'a Build<'a>>,
+    pub image: Option<&'a ImageContents>,
+    pub command: Option<&'a Command>,
+    pub env: &'a [EnvVar],
+    /// The compose files' text: a jar may be mounted as a volume.
+    pub compose_sources: Vec<&'a str>,
+    /// The agent's version from the build's dependencies (`opentelemetry-javaagent:2.5.0`).
+    pub declared_agent: Option<Agent>,
+}
+
+/// The JVM facts of a service whose command or environment passes `-javaagent:`.
+pub fn resolve(inputs: &Inputs) -> Option<JvmFacts> {
+    let runs = inputs.command.map_or(&[][..], |c| &c.runs[..]);
+    let program = runs.first().map(|w| basename(&w.text));
+    let runs_java_itself = program == Some("java");
+    let workdir = inputs.image.map_or("/", |i| i.workdir.as_str());
+    let mut facts = JvmFacts::default();
+    let mut found: Vec<(String, Location, Option<String>)> = runs
+        .iter()
+        .filter_map(|w| {
+            Some((
+                java::agent_path(&w.text)?.to_string(),
+                w.location.clone(),
+                None,
+            ))
+        })
+        .collect();
+    for (name, reader) in java::OPTION_VARIABLES {
+        let Some(var) = inputs.env.iter().find(|v| v.name == *name && v.resolved) else {
+            continue;
+        };
+        for word in shell::split(&var.value) {
+            let Some(path) = java::agent_path(&word.text) else {
+                continue;
+            };
+            if *reader == OptionsReader::LaunchScripts && runs_java_itself {
+                facts.ignored.push((name.to_string(), var.location.clone()));
+            } else {
+                found.push((
+                    path.to_string(),
+                    var.location.clone(),
+                    Some(name.to_string()),
+                ));
+            }
+        }
+    }
+    if found.is_empty() && facts.ignored.is_empty() {
+        return None;
+    }
+    let looks_java = program.and_then(languages::of_program) == Some(Language::Java)
+        || inputs
+            .image
+            .is_some_and(|i| languages::of_image(&i.base_image) == Some(Language::Java));
+    if !looks_java && found.is_empty() {
+        return None;
+    }
+    for (path, location, variable) in found {
+        let image_path = join_image_path(workdir, &path);
+        let (presence, source) = match inputs.build {
+            Some(build) => presence(build, &image_path, &inputs.compose_sources),
+            None => (Presence::Unknown, None),
+        };
+        let agent = source
+            .as_deref()
+            .and_then(java::agent_of)
+            .filter(|a| a.major.is_some() || a.latest)
+            .or(inputs.declared_agent)
+            .or_else(|| java::agent_of(&path))
+            .or_else(|| source.as_deref().and_then(java::agent_of));
+        facts.agents.push(JavaAgent {
+            path,
+            image_path,
+            location,
+            variable,
+            agent,
+            presence,
+        });
+    }
+    Some(facts)
+}
+
+/// Whether the final image has a file at `image_path`, what put it there (and from which
+/// URL or file, which names the agent's version), and whether its user can read it.
+fn presence(
+    build: &Build,
+    image_path: &str,
+    compose_sources: &[&str],
+) -> (Presence, Option<String>) {
+    let name = image_path.rsplit('/').next().unwrap_or(image_path);
+    let mounted = compose_sources.iter().any(|text| text.contains(name));
+    let mut vars: HashMap<String, String> = HashMap::new();
+    for &index in &build.dockerfile.global_args {
+        for pair in build.dockerfile.instructions[index].env_pairs() {
+            if let Some(value) = &pair.value {
+                vars.insert(pair.name.clone(), value.clone());
+            }
+        }
+    }
+    let substitute = |text: &str, vars: &HashMap<String, String>| {
+        interpolate(text, &|n| vars.get(n).cloned()).map_or_else(|_| text.to_string(), |i| i.value)
+    };
+    let mut workdir = "/".to_string();
+    let mut user: Option<(String, Location)> = None;
+    let mut provided: Option<(Location, Option<String>, bool)> = None;
+    let mut unsure = false;
+    let at = |i: &Instruction| Location::new(build.path, i.line, i.column);
+    for instruction in build.instructions() {
+        match instruction.keyword.as_str() {
+            "ARG" | "ENV" => {
+                for pair in instruction.env_pairs() {
+                    if let Some(value) = &pair.value {
+                        let value = substitute(value, &vars);
+                        vars.insert(pair.name.clone(), value);
+                    }
+                }
+            }
+            "WORKDIR" => {
+                if let Args::Shell(dir) = &instruction.args {
+                    workdir = join_image_path(&workdir, &substitute(dir.trim(), &vars));
+                }
+            }
+            "USER" => {
+                if let Args::Shell(name) = &instruction.args {
+                    user = Some((substitute(name.trim(), &vars), at(instruction)));
+                }
+            }
+            "COPY" | "ADD" => {
+                let mut words: Vec<String> = match &instruction.args {
+                    Args::Exec(items) => items.clone(),
+                    Args::Shell(text) => shell::split(text).into_iter().map(|w| w.text).collect(),
+                };
+                words.iter_mut().for_each(|w| *w = substitute(w, &vars));
+                let Some(destination) = words.pop() else {
+                    continue;
+                };
+                let destination_path = join_image_path(&workdir, &destination);
+                let into_folder = destination.ends_with('/') || words.len() > 1;
+                for source in &words {
+                    let source_name = source.rsplit('/').next().unwrap_or(source);
+                    let lands = if into_folder {
+                        format!("{}/{source_name}", destination_path.trim_end_matches('/'))
+                    } else {
+                        destination_path.clone()
+                    };
+                    let is_url = source.starts_with("http://") || source.starts_with("https://");
+                    let looks_like_file = !source.contains(['*', '?'])
+                        && !source.ends_with('/')
+                        && source_name
+                            .rsplit_once('.')
+                            .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty());
+                    let under_destination = image_path
+                        .starts_with(&format!("{}/", destination_path.trim_end_matches('/')));
+                    if lands == image_path {
+                        // `ADD <url>` writes mode 600 owned by root, unless told otherwise.
+                        let private = instruction.keyword == "ADD"
+                            && is_url
+                            && instruction.flag("chmod").is_none()
+                            && instruction.flag("chown").is_none();
+                        provided = Some((at(instruction), Some(source.clone()), private));
+                    } else if under_destination && !looks_like_file && !is_url {
+                        // A folder (or a pattern) copied over the agent's folder may hold it.
+                        unsure = true;
+                    }
+                }
+            }
+            "RUN" => {
+                let text = match &instruction.args {
+                    Args::Exec(items) => items.join(" "),
+                    Args::Shell(text) => text.clone(),
+                };
+                let text = substitute(&text, &vars);
+                let bodies: String = instruction
+                    .heredocs
+                    .iter()
+                    .map(|h| h.body.as_str())
+                    .collect();
+                let text = format!("{text}\n{bodies}");
+                if text.contains(name) || text.contains(image_path) {
+                    let changes_mode = text.contains("chmod") || text.contains("chown");
+                    match &mut provided {
+                        Some((_, _, private)) if changes_mode => *private = false,
+                        _ => {
+                            let url = text
+                                .split_whitespace()
+                                .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+                                .map(|u| u.trim_matches(['"', '\'']).to_string());
+                            provided = Some((at(instruction), url, false));
+                        }
+                    }
+                } else if (text.contains("chmod -R") || text.contains("chown -R"))
+                    && let Some((_, _, private)) = &mut provided
+                {
+                    *private = false;
+                }
+            }
+            _ => {}
+        }
+    }
+    match provided {
+        Some((by, source, private)) => {
+            let unreadable_for = user.filter(|(name, _)| private && !is_root(name));
+            (Presence::Provided { by, unreadable_for }, source)
+        }
+        None if unsure || mounted || !known_base(build) => (Presence::Unknown, None),
+        None => (Presence::Missing, None),
+    }
+}
+
+fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user);
+    matches!(name, "root" | "0")
+}
+
+/// Whether the image starts from a public Java image, which has no agent of its own.
+fn known_base(build: &Build) -> bool {
+    let Some(&first) = build.chain.first() else {
+        return false;
+    };
+    let base = &build.dockerfile.stages[first].base;
+    matches!(
+        languages::of_image(base),
+        Some(Language::Java) | Some(Language::Python) | Some(Language::Node)
+    ) || base == "scratch"
+}

@@ -1,0 +1,85 @@
+use crate::resolve::{NodeFacts, Project, Service};
+use crate::rules::{Check, Findings, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that a Node.js file that sets up the SDK (`tracing.js` with
+    /// `new NodeSDK(...).start()`) is loaded by the service: preloaded with `--require`/
+    /// `--import` (in the command or `NODE_OPTIONS`), imported by the app, or run as its entry.
+    ///
+    /// ## Why is this bad?
+    /// Writing `tracing.js` is half of the setup; the other half is loading it before the app.
+    /// When the `CMD` (or `npm start`) runs `node index.js` and nothing requires
+    /// `./tracing.js`, the SDK never starts and no span is created, without any error.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// CMD ["node", "index.js"]
+    /// ```
+    /// Use instead:
+    /// ```dockerfile
+    /// CMD ["node", "--require", "./tracing.js", "index.js"]
+    /// ```
+    pub struct TracingNotLoaded => "code/tracing-not-loaded", Error;
+}
+
+impl Check for TracingNotLoaded {
+    fn check(&self, project: &Project, out: &mut Findings) {
+        for service in &project.services {
+            let Some(node) = &service.node else { continue };
+            check_service(service, node, out);
+        }
+    }
+}
+
+fn check_service(service: &Service, node: &NodeFacts, out: &mut Findings) {
+    // Only when what the container runs is known, and nothing else sets the SDK up.
+    let Some((entry, entry_file)) = &node.entry else {
+        return;
+    };
+    if node.loads_a_setup() || node.auto_instrumentation().is_some() {
+        return;
+    }
+    let Some(setup) = node
+        .setups
+        .iter()
+        .find(|s| !s.file.browser && s.loaded_by.is_none())
+    else {
+        return;
+    };
+    let file = &setup.file.path;
+    let relative = match (node.package_json.as_deref(), file.rsplit_once('/')) {
+        (Some(package), _) => {
+            let folder = package.rsplit_once('/').map_or("", |(dir, _)| dir);
+            file.strip_prefix(folder).map_or(file.to_string(), |rest| {
+                rest.trim_start_matches('/').to_string()
+            })
+        }
+        (None, Some((_, name))) => name.to_string(),
+        (None, None) => file.to_string(),
+    };
+    let command = service
+        .command
+        .as_ref()
+        .map(|c| {
+            c.runs
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let entry_name = entry_file.as_deref().unwrap_or(&entry.text);
+    out.service(
+        &TracingNotLoaded::META,
+        service,
+        &setup.file.location,
+        format!(
+            "{file} starts the SDK here, but nothing loads it: the container runs `{command}`, which neither preloads it (--require) nor imports it from {entry_name}. The SDK never starts and no span is created."
+        ),
+        format!(
+            "preload it before the app: node --require ./{relative} {} (in the CMD or the start script), or NODE_OPTIONS=\"--require ./{relative}\"",
+            entry.text
+        ),
+    );
+}

@@ -1,0 +1,409 @@
+//! npm's manifests: `package.json` (dependencies, devDependencies, scripts, `type`, with
+//! positions) and the lockfiles of npm, Yarn and pnpm, read only for what they say is
+//! installed: package names, and whether each is only a development dependency.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::source::line_column;
+use crate::workspace::manifest::ManifestError;
+
+/// A dependency or script as `package.json` writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    /// The version range, or the script's command.
+    pub value: String,
+    /// Where the key is written.
+    pub line: u32,
+    pub column: u32,
+    /// Where the value's text starts (inside its quotes).
+    pub value_line: u32,
+    pub value_column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PackageJson {
+    pub name: Option<String>,
+    /// `"type": "module"`: `.js` files are ES modules.
+    pub module_type: Option<Entry>,
+    pub main: Option<String>,
+    pub dependencies: Vec<Entry>,
+    pub dev_dependencies: Vec<Entry>,
+    pub optional_dependencies: Vec<Entry>,
+    pub scripts: Vec<Entry>,
+}
+
+impl PackageJson {
+    pub fn script(&self, name: &str) -> Option<&Entry> {
+        self.scripts.iter().find(|s| s.name == name)
+    }
+
+    pub fn is_module(&self) -> bool {
+        self.module_type
+            .as_ref()
+            .is_some_and(|t| t.value == "module")
+    }
+
+    /// Every dependency listed, in any list.
+    pub fn all_dependencies(&self) -> impl Iterator<Item = &Entry> {
+        self.dependencies
+            .iter()
+            .chain(&self.dev_dependencies)
+            .chain(&self.optional_dependencies)
+    }
+}
+
+pub fn parse_package_json(text: &str) -> Result<PackageJson, ManifestError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| ManifestError {
+        line: u32::try_from(error.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(error.column()).unwrap_or(u32::MAX),
+        message: error.to_string(),
+    })?;
+    let Some(object) = value.as_object() else {
+        return Err(ManifestError {
+            line: 1,
+            column: 1,
+            message: "package.json is not a JSON object".into(),
+        });
+    };
+    let keys = json_keys(text);
+    let entries = |section: &str| -> Vec<Entry> {
+        keys.iter()
+            .filter(|k| k.path.len() == 2 && k.path[0] == section)
+            .filter_map(|k| {
+                let value = object.get(section)?.get(&k.path[1])?.as_str()?;
+                Some(entry(text, k, value))
+            })
+            .collect()
+    };
+    let module_type = keys
+        .iter()
+        .find(|k| k.path.len() == 1 && k.path[0] == "type")
+        .and_then(|k| Some(entry(text, k, object.get("type")?.as_str()?)));
+    Ok(PackageJson {
+        name: object
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map(String::from),
+        module_type,
+        main: object
+            .get("main")
+            .and_then(|n| n.as_str())
+            .map(String::from),
+        dependencies: entries("dependencies"),
+        dev_dependencies: entries("devDependencies"),
+        optional_dependencies: entries("optionalDependencies"),
+        scripts: entries("scripts"),
+    })
+}
+
+fn entry(text: &str, key: &JsonKey, value: &str) -> Entry {
+    let (line, column) = line_column(text, key.offset);
+    let (value_line, value_column) = line_column(text, key.value_offset + 1);
+    Entry {
+        name: key.path.last().cloned().unwrap_or_default(),
+        value: value.to_string(),
+        line,
+        column,
+        value_line,
+        value_column,
+    }
+}
+
+/// A key of a JSON document: its path from the root, where its quote is, and where its value
+/// starts.
+struct JsonKey {
+    path: Vec<String>,
+    offset: usize,
+    value_offset: usize,
+}
+
+/// The keys of the first two levels of a JSON object, with their byte offsets. The text has
+/// already been validated by serde_json, which keeps no positions.
+fn json_keys(text: &str) -> Vec<JsonKey> {
+    const MAX_DEPTH: usize = 2;
+    let bytes = text.as_bytes();
+    let mut keys = Vec::new();
+    // The key of each open object (`None` for arrays and the root).
+    let mut path: Vec<Option<String>> = Vec::new();
+    let mut pending: Option<(String, usize)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = i.min(bytes.len());
+                i += 1;
+                let mut after = i;
+                while after < bytes.len() && bytes[after].is_ascii_whitespace() {
+                    after += 1;
+                }
+                if bytes.get(after) == Some(&b':') {
+                    let raw = text.get(start + 1..end).unwrap_or_default();
+                    let name = serde_json::from_str::<String>(&format!("\"{raw}\""))
+                        .unwrap_or_else(|_| raw.to_string());
+                    let depth = path.len();
+                    let mut value_offset = after + 1;
+                    while value_offset < bytes.len() && bytes[value_offset].is_ascii_whitespace() {
+                        value_offset += 1;
+                    }
+                    if (1..=MAX_DEPTH).contains(&depth) && path.iter().skip(1).all(Option::is_some)
+                    {
+                        let mut full: Vec<String> =
+                            path.iter().skip(1).flatten().cloned().collect();
+                        full.push(name.clone());
+                        keys.push(JsonKey {
+                            path: full,
+                            offset: start,
+                            value_offset,
+                        });
+                    }
+                    pending = Some((name, start));
+                    i = after + 1;
+                }
+                continue;
+            }
+            b'{' => path.push(pending.take().map(|(name, _)| name)),
+            b'[' => {
+                pending = None;
+                path.push(None);
+            }
+            b'}' | b']' => {
+                path.pop();
+            }
+            b',' => pending = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    keys
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockKind {
+    Npm,
+    Yarn,
+    Pnpm,
+}
+
+/// What a lockfile installs: every package name, and whether it is only needed for
+/// development (`true` when every copy of it is a dev dependency).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lockfile {
+    pub kind: LockKind,
+    pub packages: BTreeMap<String, bool>,
+    /// Whether the lockfile says which packages are for development only (npm's and pnpm's
+    /// do; Yarn's does not).
+    pub marks_dev: bool,
+}
+
+impl Lockfile {
+    pub fn file_name(kind: LockKind) -> &'static str {
+        match kind {
+            LockKind::Npm => "package-lock.json",
+            LockKind::Yarn => "yarn.lock",
+            LockKind::Pnpm => "pnpm-lock.yaml",
+        }
+    }
+
+    fn add(&mut self, name: &str, dev: bool) {
+        if name.is_empty() {
+            return;
+        }
+        let entry = self.packages.entry(name.to_string()).or_insert(dev);
+        *entry &= dev;
+    }
+}
+
+#[derive(Deserialize)]
+struct NpmLock {
+    #[serde(default)]
+    packages: BTreeMap<String, NpmLockEntry>,
+    #[serde(default)]
+    dependencies: BTreeMap<String, NpmLockV1Entry>,
+}
+
+#[derive(Deserialize)]
+struct NpmLockEntry {
+    #[serde(default)]
+    dev: bool,
+    #[serde(default, rename = "devOptional")]
+    dev_optional: bool,
+}
+
+#[derive(Deserialize)]
+struct NpmLockV1Entry {
+    #[serde(default)]
+    dev: bool,
+    #[serde(default)]
+    dependencies: BTreeMap<String, NpmLockV1Entry>,
+}
+
+pub fn parse_lockfile(kind: LockKind, text: &str) -> Result<Lockfile, ManifestError> {
+    let mut lockfile = Lockfile {
+        kind,
+        packages: BTreeMap::new(),
+        marks_dev: kind != LockKind::Yarn,
+    };
+    match kind {
+        LockKind::Npm => read_npm_lock(text, &mut lockfile)?,
+        LockKind::Yarn => read_yarn_lock(text, &mut lockfile),
+        LockKind::Pnpm => read_pnpm_lock(text, &mut lockfile),
+    }
+    Ok(lockfile)
+}
+
+fn read_npm_lock(text: &str, lockfile: &mut Lockfile) -> Result<(), ManifestError> {
+    let lock: NpmLock = serde_json::from_str(text).map_err(|error| ManifestError {
+        line: u32::try_from(error.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(error.column()).unwrap_or(u32::MAX),
+        message: error.to_string(),
+    })?;
+    for (path, entry) in &lock.packages {
+        // `node_modules/a/node_modules/@s/b` installs `@s/b`; `""` is the project itself.
+        let Some((_, name)) = path.rsplit_once("node_modules/") else {
+            continue;
+        };
+        lockfile.add(name, entry.dev || entry.dev_optional);
+    }
+    fn v1(entries: &BTreeMap<String, NpmLockV1Entry>, lockfile: &mut Lockfile, depth: usize) {
+        const MAX_DEPTH: usize = 32;
+        for (name, entry) in entries {
+            lockfile.add(name, entry.dev);
+            if depth < MAX_DEPTH {
+                v1(&entry.dependencies, lockfile, depth + 1);
+            }
+        }
+    }
+    if lock.packages.is_empty() {
+        v1(&lock.dependencies, lockfile, 0);
+    }
+    Ok(())
+}
+
+/// `"@scope/name@^1.0.0", name@npm:^2:` → the names before each range.
+fn read_yarn_lock(text: &str, lockfile: &mut Lockfile) {
+    for line in text.lines() {
+        if line.starts_with([' ', '#']) || !line.trim_end().ends_with(':') {
+            continue;
+        }
+        let specs = line.trim_end().trim_end_matches(':');
+        for spec in specs.split(',') {
+            let spec = spec.trim().trim_matches('"');
+            lockfile.add(package_of_spec(spec), false);
+        }
+    }
+}
+
+/// `@scope/name@range` → `@scope/name`.
+fn package_of_spec(spec: &str) -> &str {
+    let search_from = usize::from(spec.starts_with('@'));
+    match spec[search_from..].find('@') {
+        Some(at) => &spec[..search_from + at],
+        None => spec,
+    }
+}
+
+/// pnpm: the keys of `packages:` (`/name@1.0.0:`, `'@s/n@1.0.0(peer@2)':`, v5's
+/// `/@s/n/1.0.0:`), each with `dev: true` when it is only for development.
+fn read_pnpm_lock(text: &str, lockfile: &mut Lockfile) {
+    let mut in_packages = false;
+    let mut current: Option<String> = None;
+    let finish = |current: &mut Option<String>, dev: bool, lockfile: &mut Lockfile| {
+        if let Some(name) = current.take() {
+            lockfile.add(&name, dev);
+        }
+    };
+    for line in text.lines() {
+        if !line.starts_with(' ') && !line.trim().is_empty() {
+            finish(&mut current, false, lockfile);
+            in_packages = matches!(line.trim_end(), "packages:" | "snapshots:");
+            continue;
+        }
+        if !in_packages {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let body = line.trim();
+        if indent == 2 && body.ends_with(':') {
+            finish(&mut current, false, lockfile);
+            let key = body.trim_end_matches(':').trim_matches(['\'', '"']);
+            let key = key.split('(').next().unwrap_or(key).trim_start_matches('/');
+            let name = if key[usize::from(key.starts_with('@'))..].contains('@') {
+                package_of_spec(key)
+            } else {
+                // v5: `@scope/name/1.0.0` or `name/1.0.0`.
+                key.rsplit_once('/').map_or(key, |(name, _)| name)
+            };
+            current = Some(name.to_string());
+        } else if indent == 4 && body == "dev: true" {
+            finish(&mut current, true, lockfile);
+        }
+    }
+    finish(&mut current, false, lockfile);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_json_with_positions() {
+        let text = "{\n  \"name\": \"frontend\",\n  \"type\": \"module\",\n  \"scripts\": {\n    \"start\": \"node -r ./tracing.js main.js\"\n  },\n  \"dependencies\": {\n    \"@opentelemetry/sdk-node\": \"^0.212.0\",\n    \"express\": \"^4.18.3\"\n  },\n  \"devDependencies\": { \"nodemon\": \"^3.0.1\" },\n  \"nested\": { \"dependencies\": { \"x\": \"1\" } }\n}\n";
+        let parsed = parse_package_json(text).unwrap();
+        assert!(parsed.is_module());
+        let start = parsed.script("start").unwrap();
+        assert_eq!(start.value, "node -r ./tracing.js main.js");
+        assert_eq!((start.line, start.column), (5, 5));
+        assert_eq!((start.value_line, start.value_column), (5, 15));
+        let deps: Vec<(&str, u32, u32)> = parsed
+            .dependencies
+            .iter()
+            .map(|d| (d.name.as_str(), d.line, d.column))
+            .collect();
+        assert_eq!(deps, [("@opentelemetry/sdk-node", 8, 5), ("express", 9, 5)]);
+        assert_eq!(parsed.dev_dependencies[0].name, "nodemon");
+        assert_eq!(parsed.dev_dependencies[0].line, 11);
+    }
+
+    #[test]
+    fn bad_json_is_one_line_with_a_position() {
+        let error = parse_package_json("{\n  \"a\": 1,\n}\n").unwrap_err();
+        assert_eq!(error.line, 3);
+        assert!(!error.message.contains('\n'));
+    }
+
+    #[test]
+    fn npm_lockfiles_v1_and_v3() {
+        let v3 = "{\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"x\"},\"node_modules/@opentelemetry/api\":{\"version\":\"1.9.0\"},\"node_modules/nodemon\":{\"dev\":true},\"node_modules/a/node_modules/@opentelemetry/api\":{\"dev\":true}}}";
+        let lock = parse_lockfile(LockKind::Npm, v3).unwrap();
+        assert_eq!(lock.packages.get("@opentelemetry/api"), Some(&false));
+        assert_eq!(lock.packages.get("nodemon"), Some(&true));
+        let v1 = "{\"lockfileVersion\":1,\"dependencies\":{\"express\":{\"version\":\"4\",\"dependencies\":{\"debug\":{\"version\":\"2\"}}},\"jest\":{\"dev\":true}}}";
+        let lock = parse_lockfile(LockKind::Npm, v1).unwrap();
+        assert_eq!(lock.packages.get("debug"), Some(&false));
+        assert_eq!(lock.packages.get("jest"), Some(&true));
+    }
+
+    #[test]
+    fn yarn_and_pnpm_lockfiles() {
+        let yarn = "# yarn lockfile v1\n\n\"@opentelemetry/api@^1.9.0\", \"@opentelemetry/api@^1.x\":\n  version \"1.9.0\"\n\nexpress@^4.18.3:\n  version \"4.18.3\"\n";
+        let lock = parse_lockfile(LockKind::Yarn, yarn).unwrap();
+        let names: Vec<&str> = lock.packages.keys().map(String::as_str).collect();
+        assert_eq!(names, ["@opentelemetry/api", "express"]);
+        assert!(!lock.marks_dev);
+        let pnpm = "lockfileVersion: '6.0'\ndependencies:\n  express:\n    specifier: ^4\npackages:\n  /@opentelemetry/api@1.9.0:\n    resolution: {integrity: x}\n  /nodemon@3.0.1:\n    resolution: {integrity: y}\n    dev: true\n  '@opentelemetry/sdk-node@0.52.0(@opentelemetry/api@1.9.0)':\n    resolution: {integrity: z}\n  /@scope/old/1.0.0:\n    dev: false\n";
+        let lock = parse_lockfile(LockKind::Pnpm, pnpm).unwrap();
+        assert_eq!(lock.packages.get("@opentelemetry/api"), Some(&false));
+        assert_eq!(lock.packages.get("nodemon"), Some(&true));
+        assert_eq!(lock.packages.get("@opentelemetry/sdk-node"), Some(&false));
+        assert_eq!(lock.packages.get("@scope/old"), Some(&false));
+        assert!(!lock.packages.contains_key("express"));
+    }
+}
