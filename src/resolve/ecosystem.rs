@@ -67,6 +67,16 @@ impl Declared {
         }
     }
 
+    /// Whether a declared package sets the SDK up from the environment alone: zero-code
+    /// auto-instrumentation (.NET's, PHP's), or Ruby's SDK with `OpenTelemetry::SDK.configure`.
+    /// An SDK that other languages' code sets up may be given any endpoint there.
+    pub fn configured_from_environment(&self) -> bool {
+        self.packages.iter().any(|p| match p.ecosystem {
+            Ecosystem::Ruby => p.role == Some(Role::Sdk) && self.configures_sdk.is_some(),
+            _ => p.role == Some(Role::AutoInstrumentation),
+        })
+    }
+
     /// Whether a declared package sets the SDK up: an SDK the code starts (Ruby's only with
     /// `OpenTelemetry::SDK.configure`), a starter or auto-instrumentation, Honeycomb's
     /// distribution.

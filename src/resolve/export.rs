@@ -9,6 +9,7 @@ use super::{Service, Setting};
 use crate::knowledge::ecosystems::Role;
 use crate::knowledge::honeycomb::{self, DATASET_HEADER, TEAM_HEADER, classify_key};
 use crate::knowledge::java::AgentKind;
+use crate::knowledge::languages;
 use crate::knowledge::otel::{self, DroppedHeader, Header, Protocol};
 use crate::knowledge::python;
 use crate::source::Location;
@@ -212,13 +213,24 @@ fn distro(service: &Service) -> Option<honeycomb::Distro> {
 
 pub fn plan(service: &Service) -> ExportPlan<'_> {
     let sdk = sdk_of(service);
-    // A configuration file decides where and how: it is not read here.
-    if let Some(file) = service.config_file() {
+    // A configuration file decides where and how, or Honeycomb's distribution in code that is
+    // not read here (.NET's `Honeycomb.OpenTelemetry`, Go's `otel-config-go`): not second-guessed.
+    let decided_elsewhere = service
+        .config_file()
+        .map(|file| &file.location)
+        .or_else(|| {
+            service
+                .declared
+                .with_role(|role| role == Role::HoneycombDistro)
+                .filter(|_| service.language.is_some_and(|l| !languages::reads_code(l)))
+                .map(|package| &package.location)
+        });
+    if let Some(location) = decided_elsewhere {
         return ExportPlan {
             sdk,
             protocol: Protocol::HttpProtobuf,
             protocol_source: ProtocolSource::Unknown,
-            endpoint: EndpointSource::Unknown(&file.location),
+            endpoint: EndpointSource::Unknown(location),
             url: String::new(),
             headers_setting: None,
             headers: Vec::new(),

@@ -419,7 +419,7 @@ impl Service {
                 Presence::Unknown => true,
             })
         });
-        python || node || java || self.declared.sets_up_sdk()
+        python || node || java || self.declared.configured_from_environment()
     }
 
     /// Whether something sets the SDK up: a TracerProvider in code, Honeycomb's distro, or
@@ -429,6 +429,7 @@ impl Service {
             || self.code.provider_created.is_some()
             || self.code.honeycomb_distro.is_some()
             || self.auto_configures_sdk()
+            || self.declared.sets_up_sdk()
     }
 
     /// The Honeycomb region the service sends to, when it sends to Honeycomb itself (not to a
