@@ -47,6 +47,14 @@ impl Check for ProtocolIgnored {
             if configured == plan.protocol {
                 continue;
             }
+            // Sent to the variable's port, the exporter fails: config/protocol-port-mismatch
+            // reports that, and names the ignored variable.
+            let port = plan
+                .configured_endpoint()
+                .and_then(|e| e.url.port_or_known_default());
+            if port == Some(configured.default_port()) {
+                continue;
+            }
             out.service(
                 &Self::META,
                 service,

@@ -1,8 +1,8 @@
 use crate::fix::{Edit, Remedy};
 use crate::knowledge::honeycomb;
-use crate::knowledge::otel::Protocol;
+use crate::knowledge::otel::{self, Protocol};
 use crate::resolve::collector::{self, AtCollector};
-use crate::resolve::{EndpointSource, Project};
+use crate::resolve::{EndpointSource, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -118,7 +118,10 @@ impl Check for ProtocolPortMismatch {
                 format!(
                     "{name} is \"{value}\" with protocol {protocol}{}: {problem}.",
                     plan.protocol_origin()
-                        .map(|origin| format!(" ({origin})"))
+                        .map(|origin| match ignored_protocol(service, protocol) {
+                            Some(ignored) => format!(" ({origin}; {ignored} is ignored)"),
+                            None => format!(" ({origin})"),
+                        })
                         .unwrap_or_default()
                 ),
                 format!("use {fixed}"),
@@ -130,6 +133,17 @@ impl Check for ProtocolPortMismatch {
 
 /// The endpoint as written with the right port (for Honeycomb: `https` on its default port).
 /// The path stays as written: the SDK appends `/v1/traces` to a generic endpoint itself.
+/// The protocol variable an exporter fixed in code ignores, as written
+/// (`OTEL_EXPORTER_OTLP_PROTOCOL=grpc`): config/protocol-ignored's cause, told here when the
+/// port is what breaks.
+fn ignored_protocol(service: &Service, protocol: Protocol) -> Option<String> {
+    let setting = service
+        .setting(otel::TRACES_PROTOCOL)
+        .or_else(|| service.setting(otel::PROTOCOL))?;
+    (Protocol::parse(setting.value)? != protocol)
+        .then(|| format!("{}={}", setting.name, setting.value))
+}
+
 fn corrected(value: &str, host: &str, port: u16, honeycomb: bool) -> String {
     let Some(mut url) = url::Url::parse(value)
         .ok()
