@@ -154,14 +154,6 @@ pub fn is_browser_package(name: &str) -> bool {
         )
 }
 
-/// Packages that only carry the API (no SDK): importing them traces nothing by itself.
-pub fn is_api_only(name: &str) -> bool {
-    matches!(
-        name,
-        API | "@opentelemetry/api-logs" | "@opentelemetry/semantic-conventions"
-    )
-}
-
 /// The protocol each trace exporter package speaks. `exporter-trace-otlp-http` sends OTLP
 /// JSON over HTTP, whatever `OTEL_EXPORTER_OTLP_PROTOCOL` says.
 pub fn exporter_protocol(package: &str) -> Option<Protocol> {
@@ -170,15 +162,6 @@ pub fn exporter_protocol(package: &str) -> Option<Protocol> {
         EXPORTER_PROTO => Some(Protocol::HttpProtobuf),
         EXPORTER_GRPC => Some(Protocol::Grpc),
         _ => None,
-    }
-}
-
-/// The exporter package that speaks `protocol`.
-pub fn exporter_for(protocol: Protocol) -> &'static str {
-    match protocol {
-        Protocol::HttpJson => EXPORTER_HTTP,
-        Protocol::HttpProtobuf => EXPORTER_PROTO,
-        Protocol::Grpc => EXPORTER_GRPC,
     }
 }
 
@@ -368,7 +351,6 @@ mod tests {
     #[test]
     fn exporters_and_symbols() {
         assert_eq!(exporter_protocol(EXPORTER_HTTP), Some(Protocol::HttpJson));
-        assert_eq!(exporter_for(Protocol::Grpc), EXPORTER_GRPC);
         assert_eq!(symbol(SDK_NODE, "NodeSDK"), Some(Symbol::NodeSdk));
         assert_eq!(
             symbol("@opentelemetry/instrumentation-http", "HttpInstrumentation"),

@@ -14,8 +14,6 @@ pub struct JsSource {
     pub declarations: Vec<Declaration>,
     /// `process.env.X` and `import.meta.env.X`, wherever they are read.
     pub env_reads: Vec<EnvRead>,
-    /// The file has `import`/`export` statements (ES module syntax, or TypeScript's).
-    pub module_syntax: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -670,7 +668,6 @@ impl Reader<'_> {
             }
             return;
         }
-        source.module_syntax = true;
         // `import type { X } from 'm'` is erased by the compiler.
         if self.ident(index + 1) == Some("type")
             && !self.is(index + 2, ",")
@@ -754,7 +751,6 @@ impl Reader<'_> {
     }
 
     fn export(&self, index: usize, source: &mut JsSource) {
-        source.module_syntax = true;
         let (line, column) = self.position(index);
         let from_at = match (self.punct(index + 1), self.ident(index + 1)) {
             (Some("{"), _) => self.closing(index + 1).map(|end| end + 1),
@@ -1297,7 +1293,6 @@ mod tests {
         );
         assert_eq!(bindings(2), [("*".into(), "api".into())]);
         assert_eq!(bindings(5), [("Y".into(), "x".into())]);
-        assert!(source.module_syntax);
     }
 
     #[test]

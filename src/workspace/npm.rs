@@ -25,9 +25,9 @@ pub struct Entry {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PackageJson {
-    pub name: Option<String>,
     /// `"type": "module"`: `.js` files are ES modules.
     pub module_type: Option<Entry>,
+    /// The module `node .` (and `require` of the folder) loads.
     pub main: Option<String>,
     pub dependencies: Vec<Entry>,
     pub dev_dependencies: Vec<Entry>,
@@ -83,10 +83,6 @@ pub fn parse_package_json(text: &str) -> Result<PackageJson, ManifestError> {
         .find(|k| k.path.len() == 1 && k.path[0] == "type")
         .and_then(|k| Some(entry(text, k, object.get("type")?.as_str()?)));
     Ok(PackageJson {
-        name: object
-            .get("name")
-            .and_then(|n| n.as_str())
-            .map(String::from),
         module_type,
         main: object
             .get("main")

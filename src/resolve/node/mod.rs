@@ -215,7 +215,15 @@ pub fn resolve(inputs: &Inputs) -> Option<(NodeFacts, super::CodeFacts)> {
         });
     }
     if let Some(script) = invocation.as_ref().and_then(|i| i.script.clone()) {
-        let file = project.resolve(&script.text, workdir);
+        // `node .` runs the package's `main` (`index.js` by default).
+        let written = match script.text.trim_end_matches('/') {
+            "." => project
+                .package
+                .and_then(|p| p.content.main.clone())
+                .unwrap_or_else(|| "index.js".to_string()),
+            _ => script.text.clone(),
+        };
+        let file = project.resolve(&written, workdir);
         facts.entry = Some((script, file));
     }
     facts.esm = esm(&project, facts.entry.as_ref());
