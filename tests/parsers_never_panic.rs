@@ -4,7 +4,11 @@
 
 use otel_doctor::shell;
 use otel_doctor::source::Location;
-use otel_doctor::workspace::{compose, dockerfile, dotenv, interpolate, manifest, python, yaml};
+use otel_doctor::workspace::dependencies::{self, Ecosystem};
+use otel_doctor::workspace::npm::{self, LockKind};
+use otel_doctor::workspace::{
+    compose, dockerfile, dotenv, interpolate, javascript, manifest, python, ruby, yaml,
+};
 use proptest::prelude::*;
 
 /// Text made of a format's meaningful pieces, so that the parser gets past its first line.
@@ -147,6 +151,96 @@ const TOML: &[&str] = &[
     "[tool.poetry.dependencies]",
 ];
 
+const JAVASCRIPT: &[&str] = &[
+    "import ",
+    " from ",
+    "require(",
+    "import(",
+    "export * from ",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ".",
+    "?.",
+    "'",
+    "\"",
+    "`",
+    "${",
+    "//",
+    "/*",
+    "*/",
+    "/",
+    "\\",
+    "\n",
+    "=",
+    "=>",
+    "||",
+    "??",
+    "+",
+    "new ",
+    "const x = ",
+    "process.env.X",
+    "import.meta.env.VITE_X",
+    "@opentelemetry/sdk-node",
+    "NodeSDK",
+    "<T>",
+    " as ",
+    "!",
+    ";",
+    "x",
+    "<p>Don't</p>",
+];
+const JSON: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ":",
+    ",",
+    "dependencies",
+    "scripts",
+    "type",
+    "module",
+    "\\",
+    "node_modules/",
+    "packages",
+    "dev",
+    "true",
+    " ",
+    "\n",
+    "x",
+];
+const MANIFESTS: &[&str] = &[
+    "require ",
+    "(",
+    ")",
+    "// indirect",
+    "gem '",
+    "'",
+    "\"",
+    "group :test do",
+    "end",
+    "\n",
+    "<dependency>",
+    "<groupId>",
+    "</groupId>",
+    "<artifactId>",
+    "</artifactId>",
+    "</dependency>",
+    "<PackageReference Include=\"",
+    "\" />",
+    "implementation ",
+    ":",
+    " ",
+    "go.opentelemetry.io/otel",
+    "x",
+];
+
 fn lookup(name: &str) -> Option<String> {
     (name == "A").then(|| "a".to_string())
 }
@@ -184,6 +278,34 @@ proptest! {
     fn manifests(text in prop_oneof![any_text(), tokens(REQUIREMENTS), tokens(TOML)]) {
         let _ = manifest::parse_requirements(&text);
         let _ = manifest::parse_pyproject(&text);
+    }
+
+    #[test]
+    fn javascript_sources(text in prop_oneof![any_text(), tokens(JAVASCRIPT)]) {
+        let _ = javascript::parse(&text);
+    }
+
+    #[test]
+    fn npm_manifests_and_lockfiles(text in prop_oneof![any_text(), tokens(JSON)]) {
+        let _ = npm::parse_package_json(&text);
+        for kind in [LockKind::Npm, LockKind::Yarn, LockKind::Pnpm] {
+            let _ = npm::parse_lockfile(kind, &text);
+        }
+    }
+
+    #[test]
+    fn other_ecosystems(text in prop_oneof![any_text(), tokens(MANIFESTS)]) {
+        for ecosystem in [
+            Ecosystem::Go,
+            Ecosystem::Ruby,
+            Ecosystem::Maven,
+            Ecosystem::Gradle,
+            Ecosystem::NuGet,
+            Ecosystem::Composer,
+        ] {
+            let _ = dependencies::parse(ecosystem, &text);
+        }
+        let _ = ruby::parse(&text);
     }
 
     #[test]
