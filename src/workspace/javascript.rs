@@ -135,26 +135,37 @@ impl JsValue {
 /// Files larger than this are bundles or generated code, not the service's own setup.
 pub const MAX_SOURCE_BYTES: usize = 512 * 1024;
 
+/// Words without which a file's calls, declarations and variables do not matter here: it
+/// neither sets up OpenTelemetry nor configures the bundler's variables. Of other files only
+/// the imports are read, which tell what loads what.
+const SETUP_MARKERS: [&str; 3] = ["opentelemetry", "honeycomb", "envPrefix"];
+
 pub fn parse(source: &str) -> JsSource {
+    read_source(source, !SETUP_MARKERS.iter().any(|m| source.contains(m)))
+}
+
+fn read_source(source: &str, imports_only: bool) -> JsSource {
     if source.len() > MAX_SOURCE_BYTES {
         return JsSource::default();
     }
     let tokens = tokenize(source);
     let (matching, opening) = match_brackets(&tokens);
     let reader = Reader {
+        source,
         tokens: &tokens,
         matching: &matching,
         opening: &opening,
         depth: std::cell::Cell::new(0),
+        imports_only,
     };
     reader.read()
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
-    Ident(String),
+    Ident(Span),
     Str(String),
-    Number(String),
+    Number(Span),
     Punct(&'static str),
     /// `` `text${ `` of a template with substitutions.
     TemplateHead(String),
@@ -163,6 +174,19 @@ enum Kind {
     /// `` }text` ``.
     TemplateTail(String),
     Regex,
+}
+
+/// Where a word is in the source: words are not copied, most are never looked at twice.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    fn of(self, source: &str) -> &str {
+        source.get(self.start..self.end).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -206,11 +230,16 @@ const REGEX_AFTER: [&str; 14] = [
     "await",
 ];
 
-struct Lexer {
-    chars: Vec<char>,
+struct Lexer<'a> {
+    source: &'a str,
+    bytes: &'a [u8],
     i: usize,
     line: usize,
     line_start: usize,
+    /// The column (in characters) of byte `column_at` of the current line: columns are counted
+    /// forward from the last token's, so that a long non-ASCII line is walked once.
+    column_at: usize,
+    column: usize,
     tokens: Vec<Token>,
     newline_before: bool,
     /// For each open `{` or template substitution: whether it is a template's `${`.
@@ -219,44 +248,69 @@ struct Lexer {
 
 fn tokenize(source: &str) -> Vec<Token> {
     let mut lexer = Lexer {
-        chars: source.chars().collect(),
+        source,
+        bytes: source.as_bytes(),
         i: 0,
         line: 1,
         line_start: 0,
+        column_at: 0,
+        column: 1,
         tokens: Vec::new(),
         newline_before: true,
         braces: Vec::new(),
     };
     // A shebang line is not JavaScript.
-    if lexer.chars.starts_with(&['#', '!']) {
+    if lexer.bytes.starts_with(b"#!") {
         lexer.skip_line();
     }
     lexer.run();
     lexer.tokens
 }
 
-impl Lexer {
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.i + ahead).copied()
+/// Bytes of identifiers: ASCII letters, digits, `_`, `$`, and any non-ASCII character (the
+/// Unicode letters JavaScript allows; other non-ASCII is rare outside strings).
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
+}
+
+impl Lexer<'_> {
+    fn peek(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.i + ahead).copied()
     }
 
     fn newline(&mut self) {
         self.line += 1;
         self.line_start = self.i + 1;
+        self.column_at = self.line_start;
+        self.column = 1;
         self.newline_before = true;
     }
 
     fn skip_line(&mut self) {
-        while self.i < self.chars.len() && self.chars[self.i] != '\n' {
+        while self.i < self.bytes.len() && self.bytes[self.i] != b'\n' {
             self.i += 1;
         }
     }
 
+    /// The 1-based column, in characters, of byte `start` of the current line.
+    fn column_of(&mut self, start: usize, line_start: usize) -> u32 {
+        if line_start != self.line_start || start < self.column_at {
+            // A token that began on an earlier line (a multi-line string or template).
+            let before = self.source.get(line_start..start).unwrap_or_default();
+            return to_u32(before.chars().count() + 1);
+        }
+        let between = self.source.get(self.column_at..start).unwrap_or_default();
+        self.column += between.chars().count();
+        self.column_at = start;
+        to_u32(self.column)
+    }
+
     fn push(&mut self, kind: Kind, start: usize, line: usize, line_start: usize) {
+        let column = self.column_of(start, line_start);
         self.tokens.push(Token {
             kind,
             line: to_u32(line),
-            column: to_u32(start - line_start + 1),
+            column,
             newline_before: self.newline_before,
         });
         self.newline_before = false;
@@ -266,53 +320,50 @@ impl Lexer {
         while let Some(c) = self.peek(0) {
             let (start, line, line_start) = (self.i, self.line, self.line_start);
             match c {
-                '\n' => {
+                b'\n' => {
                     self.newline();
                     self.i += 1;
                 }
-                c if c.is_whitespace() => self.i += 1,
-                '/' if self.peek(1) == Some('/') => self.skip_line(),
-                '/' if self.peek(1) == Some('*') => self.block_comment(),
-                '/' if self.regex_allowed() => {
+                c if c.is_ascii_whitespace() => self.i += 1,
+                b'/' if self.peek(1) == Some(b'/') => self.skip_line(),
+                b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
+                b'/' if self.regex_allowed() => {
                     if !self.regex() {
                         self.i = start + 1;
                         self.push(Kind::Punct("/"), start, line, line_start);
                     }
                 }
-                '\'' | '"' => {
+                b'\'' | b'"' => {
                     let value = self.string(c);
                     self.push(Kind::Str(value), start, line, line_start);
                 }
-                '`' => {
+                b'`' => {
                     self.i += 1;
                     self.template(true, start, line, line_start);
                 }
-                '}' if self.braces.last() == Some(&true) => {
+                b'}' if self.braces.last() == Some(&true) => {
                     self.braces.pop();
                     self.i += 1;
                     self.template(false, start, line, line_start);
                 }
                 c if c.is_ascii_digit()
-                    || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit())) =>
+                    || (c == b'.' && self.peek(1).is_some_and(|d| d.is_ascii_digit())) =>
                 {
                     while self
                         .peek(0)
-                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_')
                     {
                         self.i += 1;
                     }
-                    let text: String = self.chars[start..self.i].iter().collect();
-                    self.push(Kind::Number(text), start, line, line_start);
+                    let span = Span { start, end: self.i };
+                    self.push(Kind::Number(span), start, line, line_start);
                 }
-                c if c.is_alphabetic() || c == '_' || c == '$' => {
-                    while self
-                        .peek(0)
-                        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
-                    {
+                c if is_word_byte(c) && !c.is_ascii_digit() => {
+                    while self.peek(0).is_some_and(is_word_byte) {
                         self.i += 1;
                     }
-                    let text: String = self.chars[start..self.i].iter().collect();
-                    self.push(Kind::Ident(text), start, line, line_start);
+                    let span = Span { start, end: self.i };
+                    self.push(Kind::Ident(span), start, line, line_start);
                 }
                 _ => self.punctuator(start, line, line_start),
             }
@@ -322,11 +373,11 @@ impl Lexer {
     fn block_comment(&mut self) {
         self.i += 2;
         while let Some(c) = self.peek(0) {
-            if c == '*' && self.peek(1) == Some('/') {
+            if c == b'*' && self.peek(1) == Some(b'/') {
                 self.i += 2;
                 return;
             }
-            if c == '\n' {
+            if c == b'\n' {
                 self.newline();
             }
             self.i += 1;
@@ -334,10 +385,12 @@ impl Lexer {
     }
 
     fn punctuator(&mut self, start: usize, line: usize, line_start: usize) {
+        let rest = &self.bytes[self.i..];
+        let first = rest.first().copied();
         let found = PUNCTUATORS
             .iter()
             .chain(OTHER_PUNCTUATORS.iter())
-            .find(|p| p.chars().enumerate().all(|(n, c)| self.peek(n) == Some(c)))
+            .find(|p| p.as_bytes().first().copied() == first && rest.starts_with(p.as_bytes()))
             .copied();
         match found {
             // `a?.5:b` is a conditional, not optional chaining.
@@ -346,7 +399,7 @@ impl Lexer {
                 self.push(Kind::Punct("?"), start, line, line_start);
             }
             Some(punct) => {
-                self.i += punct.chars().count();
+                self.i += punct.len();
                 match punct {
                     "{" => self.braces.push(false),
                     "}" => {
@@ -366,7 +419,7 @@ impl Lexer {
     fn regex_allowed(&self) -> bool {
         match self.tokens.last().map(|t| &t.kind) {
             None => true,
-            Some(Kind::Ident(word)) => REGEX_AFTER.contains(&word.as_str()),
+            Some(Kind::Ident(word)) => REGEX_AFTER.contains(&word.of(self.source)),
             Some(Kind::Punct(p)) => !matches!(*p, ")" | "]" | "}"),
             Some(Kind::TemplateHead(_) | Kind::TemplateMiddle(_)) => true,
             Some(_) => false,
@@ -381,11 +434,11 @@ impl Lexer {
         let mut in_class = false;
         while let Some(c) = self.peek(0) {
             match c {
-                '\n' => return false,
-                '\\' => self.i += 1,
-                '[' => in_class = true,
-                ']' => in_class = false,
-                '/' if !in_class => {
+                b'\n' => return false,
+                b'\\' => self.i += 1,
+                b'[' => in_class = true,
+                b']' => in_class = false,
+                b'/' if !in_class => {
                     self.i += 1;
                     while self.peek(0).is_some_and(|c| c.is_ascii_alphabetic()) {
                         self.i += 1;
@@ -400,28 +453,33 @@ impl Lexer {
         false
     }
 
+    /// The text of a string or template, escapes decoded, from raw bytes.
+    fn decoded(bytes: &[u8]) -> String {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
     /// A quoted string; an unterminated one ends at the line's end (JSX text such as
     /// `<p>Don't</p>` must not swallow the rest of the file).
-    fn string(&mut self, quote: char) -> String {
+    fn string(&mut self, quote: u8) -> String {
         self.i += 1;
-        let mut value = String::new();
+        let mut value = Vec::new();
         while let Some(c) = self.peek(0) {
             match c {
                 c if c == quote => {
                     self.i += 1;
-                    return value;
+                    return Self::decoded(&value);
                 }
-                '\n' => return value,
-                '\\' => {
+                b'\n' => return Self::decoded(&value),
+                b'\\' => {
                     match self.peek(1) {
-                        Some('\n') => {
+                        Some(b'\n') => {
                             self.i += 1;
                             self.newline();
                             self.i += 1;
                             continue;
                         }
-                        Some('n') => value.push('\n'),
-                        Some('t') => value.push('\t'),
+                        Some(b'n') => value.push(b'\n'),
+                        Some(b't') => value.push(b'\t'),
                         Some(other) => value.push(other),
                         None => {}
                     }
@@ -433,16 +491,17 @@ impl Lexer {
                 }
             }
         }
-        value
+        Self::decoded(&value)
     }
 
     /// The text of a template literal up to its end or its next `${`.
     fn template(&mut self, head: bool, start: usize, line: usize, line_start: usize) {
-        let mut text = String::new();
+        let mut text = Vec::new();
         while let Some(c) = self.peek(0) {
             match c {
-                '`' => {
+                b'`' => {
                     self.i += 1;
+                    let text = Self::decoded(&text);
                     let kind = if head {
                         Kind::Str(text)
                     } else {
@@ -451,9 +510,10 @@ impl Lexer {
                     self.push(kind, start, line, line_start);
                     return;
                 }
-                '$' if self.peek(1) == Some('{') => {
+                b'$' if self.peek(1) == Some(b'{') => {
                     self.i += 2;
                     self.braces.push(true);
+                    let text = Self::decoded(&text);
                     let kind = if head {
                         Kind::TemplateHead(text)
                     } else {
@@ -462,9 +522,9 @@ impl Lexer {
                     self.push(kind, start, line, line_start);
                     return;
                 }
-                '\\' => {
+                b'\\' => {
                     match self.peek(1) {
-                        Some('\n') => {
+                        Some(b'\n') => {
                             self.i += 1;
                             self.newline();
                             self.i += 1;
@@ -475,8 +535,8 @@ impl Lexer {
                     }
                     self.i += 2;
                 }
-                '\n' => {
-                    text.push('\n');
+                b'\n' => {
+                    text.push(b'\n');
                     self.newline();
                     self.i += 1;
                 }
@@ -487,6 +547,7 @@ impl Lexer {
             }
         }
         // Unterminated: the rest of the file was the template.
+        let text = Self::decoded(&text);
         let kind = if head {
             Kind::Str(text)
         } else {
@@ -551,17 +612,20 @@ const STATEMENT_WORDS: [&str; 16] = [
 ];
 
 struct Reader<'a> {
+    source: &'a str,
     tokens: &'a [Token],
     matching: &'a [Option<usize>],
     opening: &'a [Option<usize>],
     /// How deep `value` is nested: minified code nests deeper than any setup worth reading.
     depth: std::cell::Cell<usize>,
+    /// Read the imports and nothing else.
+    imports_only: bool,
 }
 
 impl Reader<'_> {
     fn ident(&self, index: usize) -> Option<&str> {
         match self.tokens.get(index).map(|t| &t.kind) {
-            Some(Kind::Ident(word)) => Some(word),
+            Some(Kind::Ident(word)) => Some(word.of(self.source)),
             _ => None,
         }
     }
@@ -609,6 +673,7 @@ impl Reader<'_> {
                         source.imports.push(import);
                     }
                 }
+                _ if self.imports_only => {}
                 "process" => self.process_env(index, &mut source),
                 "const" | "let" | "var" => {
                     if let Some(declaration) = self.declaration(index + 1) {
@@ -652,7 +717,8 @@ impl Reader<'_> {
             return;
         }
         if self.is(index + 1, ".") {
-            if self.ident(index + 2) == Some("meta")
+            if !self.imports_only
+                && self.ident(index + 2) == Some("meta")
                 && self.is(index + 3, ".")
                 && self.ident(index + 4) == Some("env")
                 && self.is(index + 5, ".")
@@ -874,7 +940,7 @@ impl Reader<'_> {
                 Kind::Ident(word)
                     if at > start
                         && token.newline_before
-                        && (STATEMENT_WORDS.contains(&word.as_str())
+                        && (STATEMENT_WORDS.contains(&word.of(self.source))
                             || self.ends_expression(at - 1)) =>
                 {
                     return at;
@@ -1073,11 +1139,14 @@ impl Reader<'_> {
         let token = &self.tokens[start];
         match &token.kind {
             Kind::Str(value) if single => JsValue::Str(value.clone()),
-            Kind::Number(value) if single => JsValue::Number(value.clone()),
-            Kind::Ident(word) if single && word == "true" => JsValue::Bool(true),
-            Kind::Ident(word) if single && word == "false" => JsValue::Bool(false),
-            Kind::Ident(word) if single && word == "null" => JsValue::Null,
-            Kind::Ident(word) if single && word == "undefined" => JsValue::Undefined,
+            Kind::Number(value) if single => JsValue::Number(value.of(self.source).to_string()),
+            Kind::Ident(word) if single => match word.of(self.source) {
+                "true" => JsValue::Bool(true),
+                "false" => JsValue::Bool(false),
+                "null" => JsValue::Null,
+                "undefined" => JsValue::Undefined,
+                _ => self.chain(start, end, false),
+            },
             Kind::TemplateHead(_) if self.closing(start) == Some(end - 1) => {
                 self.template(start, end - 1)
             }
@@ -1088,8 +1157,7 @@ impl Reader<'_> {
             Kind::Punct("(") if self.closing(start) == Some(end - 1) => {
                 self.value(start + 1, end - 1)
             }
-            Kind::Ident(word) if word == "new" => self.chain(start + 1, end, true),
-            Kind::Ident(word) if word == "import" => self.chain(start, end, false),
+            Kind::Ident(word) if word.of(self.source) == "new" => self.chain(start + 1, end, true),
             Kind::Ident(_) => self.chain(start, end, false),
             _ => JsValue::Other,
         }
@@ -1144,7 +1212,7 @@ impl Reader<'_> {
                 .unwrap_or(close)
                 .min(close);
             let key = match &self.tokens[at].kind {
-                Kind::Ident(word) => Some(word.clone()),
+                Kind::Ident(word) => Some(word.of(self.source).to_string()),
                 Kind::Str(value) => Some(value.clone()),
                 _ => None,
             };
@@ -1250,6 +1318,11 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every fact of a file, whatever it mentions.
+    fn parse(source: &str) -> JsSource {
+        read_source(source, false)
+    }
 
     fn specifiers(source: &JsSource) -> Vec<(&str, ImportKind, u32)> {
         source
@@ -1400,6 +1473,19 @@ mod tests {
         );
         let callees: Vec<&str> = source.calls.iter().map(|c| c.callee.as_str()).collect();
         assert_eq!(callees, ["sdk.start", "go"]);
+    }
+
+    #[test]
+    fn files_that_set_nothing_up_give_their_imports_only() {
+        let source = super::parse(
+            "const express = require('express');\nexpress().listen(process.env.PORT);\n",
+        );
+        assert_eq!(source.imports.len(), 1);
+        assert!(source.calls.is_empty() && source.env_reads.is_empty());
+        let source = super::parse(
+            "const { NodeSDK } = require('@opentelemetry/sdk-node');\nnew NodeSDK().start();\n",
+        );
+        assert_eq!(source.calls.len(), 2);
     }
 
     #[test]

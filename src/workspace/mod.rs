@@ -1210,7 +1210,10 @@ impl Loader {
         for file in walk::context_files(dir) {
             self.read_context_file(&file, &mut context);
         }
-        if let Ok(text) = std::fs::read_to_string(dir.join(".dockerignore")) {
+        // Read for what it says of `node_modules` only.
+        if !context.node_modules.is_empty()
+            && let Ok(text) = std::fs::read_to_string(dir.join(".dockerignore"))
+        {
             context.dockerignore = text
                 .lines()
                 .map(str::trim)

@@ -38,6 +38,10 @@ const SKIPPED_DIRS: [&str; 24] = [
     "__tests__",
 ];
 
+/// How many JavaScript and TypeScript files of one context are read, and how many bytes.
+const MAX_SCRIPTS: usize = 2_000;
+const MAX_SCRIPTS_BYTES: u64 = 16 * 1024 * 1024;
+
 /// JavaScript and TypeScript files larger than this are bundles, not the service's setup.
 const MAX_SCRIPT_BYTES: u64 = crate::workspace::javascript::MAX_SOURCE_BYTES as u64;
 
@@ -71,7 +75,7 @@ pub struct ContextFile {
 /// The files of `dir` worth reading, in a stable order. Symlinks are not followed, so a link
 /// loop cannot trap the walk.
 pub fn context_files(dir: &Path) -> Vec<ContextFile> {
-    let mut files: Vec<ContextFile> = WalkDir::new(dir)
+    let mut files: Vec<(ContextFile, u64)> = WalkDir::new(dir)
         .follow_links(false)
         .max_depth(MAX_DEPTH)
         .into_iter()
@@ -81,19 +85,58 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
         .filter(|entry| entry.file_type().is_file())
         .filter_map(|entry| {
             let kind = classify(entry.path())?;
-            if kind == ContextFileKind::JavaScript
-                && entry.metadata().is_ok_and(|m| m.len() > MAX_SCRIPT_BYTES)
-            {
+            let size = if kind == ContextFileKind::JavaScript {
+                entry.metadata().map_or(0, |m| m.len())
+            } else {
+                0
+            };
+            if kind == ContextFileKind::JavaScript && size > MAX_SCRIPT_BYTES {
                 return None;
             }
-            Some(ContextFile {
-                path: entry.into_path(),
-                kind,
-            })
+            Some((
+                ContextFile {
+                    path: entry.into_path(),
+                    kind,
+                },
+                size,
+            ))
         })
         .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    // A frontend monorepo can hold thousands of scripts; a service's setup is in a few, whose
+    // names usually say so: those are read first, then the others while the budget lasts.
+    let (mut count, mut bytes) = (0, 0);
+    let mut kept: Vec<ContextFile> = Vec::with_capacity(files.len());
+    let (setup_first, others): (Vec<_>, Vec<_>) = files
+        .drain(..)
+        .partition(|(file, _)| file.kind != ContextFileKind::JavaScript || names_setup(&file.path));
+    for (file, size) in setup_first.into_iter().chain(others) {
+        if file.kind == ContextFileKind::JavaScript {
+            if count >= MAX_SCRIPTS || bytes + size > MAX_SCRIPTS_BYTES {
+                continue;
+            }
+            count += 1;
+            bytes += size;
+        }
+        kept.push(file);
+    }
+    kept.sort_by(|a, b| a.path.cmp(&b.path));
+    kept
+}
+
+/// `tracing.js`, `instrumentation.ts`, `otel.mjs`, `telemetry/index.js`.
+fn names_setup(path: &Path) -> bool {
+    let text = path.to_string_lossy().to_ascii_lowercase();
+    [
+        "tracing",
+        "tracer",
+        "instrument",
+        "otel",
+        "telemetry",
+        "opentelemetry",
+    ]
+    .iter()
+    .any(|word| text.contains(word))
 }
 
 fn is_skipped_dir(entry: &DirEntry) -> bool {
