@@ -708,7 +708,7 @@ impl Reader<'_> {
                 source.imports.push(JsImport {
                     specifier: specifier.to_string(),
                     kind: ImportKind::Dynamic,
-                    bindings: Vec::new(),
+                    bindings: self.bound_by(index, "*"),
                     line,
                     column,
                     order: index,
@@ -851,27 +851,36 @@ impl Reader<'_> {
             .is(index + 4, ".")
             .then(|| self.ident(index + 5))
             .flatten();
-        let mut bindings = Vec::new();
-        if index >= 2 && self.is(index - 1, "=") {
-            if let Some(local) = self.ident(index - 2) {
-                bindings.push(Binding {
-                    imported: member.unwrap_or("*").to_string(),
-                    local: local.to_string(),
-                });
-            } else if self.is(index - 2, "}")
-                && let Some(open) = self.opening.get(index - 2).copied().flatten()
-            {
-                bindings = self.named_bindings(open + 1, index - 2, ":");
-            }
-        }
         Some(JsImport {
             specifier: specifier.to_string(),
             kind: ImportKind::Require,
-            bindings,
+            bindings: self.bound_by(index, member.unwrap_or("*")),
             line,
             column,
             order: index,
         })
+    }
+
+    /// What `const x = require('m')` or `const { A, B: C } = await import('m')` binds, for
+    /// the `require`/`import` at `index`; `whole` is what a plain name stands for.
+    fn bound_by(&self, index: usize, whole: &str) -> Vec<Binding> {
+        let mut at = index;
+        if at >= 1 && self.ident(at - 1) == Some("await") {
+            at -= 1;
+        }
+        if at < 2 || !self.is(at - 1, "=") {
+            return Vec::new();
+        }
+        if let Some(local) = self.ident(at - 2) {
+            return vec![Binding {
+                imported: whole.to_string(),
+                local: local.to_string(),
+            }];
+        }
+        match self.opening.get(at - 2).copied().flatten() {
+            Some(open) if self.is(at - 2, "}") => self.named_bindings(open + 1, at - 2, ":"),
+            _ => Vec::new(),
+        }
     }
 
     fn process_env(&self, index: usize, source: &mut JsSource) {
@@ -1334,6 +1343,9 @@ mod tests {
 
     #[test]
     fn imports_requires_and_reexports() {
+        let dynamic = parse("const { NodeSDK: Sdk } = await import('@opentelemetry/sdk-node');\n");
+        assert_eq!(dynamic.imports[0].bindings[0].imported, "NodeSDK");
+        assert_eq!(dynamic.imports[0].bindings[0].local, "Sdk");
         let source = parse(
             "'use strict';\nconst { NodeSDK } = require('@opentelemetry/sdk-node');\nimport express, { Router as R } from \"express\";\nimport * as api from '@opentelemetry/api'\nimport './tracing.js'\nimport type { Span } from '@opentelemetry/api';\nexport * from './lib';\nconst x = require('x').Y;\nconst m = await import('./dyn.mjs');\n",
         );
