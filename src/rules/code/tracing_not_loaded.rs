@@ -1,3 +1,4 @@
+use crate::knowledge::node::package_of_specifier;
 use crate::resolve::{NodeFacts, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -33,11 +34,16 @@ impl Check for TracingNotLoaded {
 }
 
 fn check_service(service: &Service, node: &NodeFacts, out: &mut Findings) {
-    // Only when what the container runs is known, and nothing else sets the SDK up.
-    let Some((entry, entry_file)) = &node.entry else {
+    // Only when the script the container runs is a file of the app, every file it preloads
+    // is known, and nothing else sets the SDK up.
+    let Some((entry, Some(entry_file))) = &node.entry else {
         return;
     };
-    if node.loads_a_setup() || node.auto_instrumentation().is_some() {
+    let preloads_unknown_files = node
+        .preloads
+        .iter()
+        .any(|p| p.file.is_none() && package_of_specifier(&p.specifier).is_none());
+    if node.loads_a_setup() || node.auto_instrumentation().is_some() || preloads_unknown_files {
         return;
     }
     let Some(setup) = node
@@ -69,7 +75,7 @@ fn check_service(service: &Service, node: &NodeFacts, out: &mut Findings) {
                 .join(" ")
         })
         .unwrap_or_default();
-    let entry_name = entry_file.as_deref().unwrap_or(&entry.text);
+    let entry_name = entry_file;
     out.service(
         &TracingNotLoaded::META,
         service,
