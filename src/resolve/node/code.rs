@@ -16,7 +16,7 @@ use crate::resolve::{
 };
 use crate::source::Location;
 use crate::workspace::Parsed;
-use crate::workspace::javascript::{Arg, ImportKind, JsCall, JsSource, JsValue};
+use crate::workspace::javascript::{Arg, JsCall, JsSource, JsValue};
 
 /// A file that sets up the SDK.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,18 +258,13 @@ fn read_file(
             continue;
         }
         imports_otel = true;
-        // `import type` is erased; a dynamic import may sit behind a condition, but it is
-        // still a module the code needs.
-        if matches!(
-            import.kind,
-            ImportKind::Static | ImportKind::Require | ImportKind::Dynamic
-        ) {
-            facts.otel_imports.push(OtelImport {
-                module: import.specifier.clone(),
-                package: package.to_string(),
-                location: at(import.line, import.column),
-            });
-        }
+        // A dynamic import may sit behind a condition, but it is still a module the code
+        // needs (`import type` never reaches here: the compiler erases it).
+        facts.otel_imports.push(OtelImport {
+            module: import.specifier.clone(),
+            package: package.to_string(),
+            location: at(import.line, import.column),
+        });
     }
     if !imports_otel {
         return;
