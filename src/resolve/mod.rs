@@ -674,10 +674,20 @@ pub fn resolve(workspace: &Workspace) -> Project {
                     }),
             });
             let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
-            let (node, node_code) = match node {
+            let (mut node, node_code) = match node {
                 Some((facts, code)) => (Some(facts), Some(code)),
                 None => (None, None),
             };
+            if let Some(browser) = node.as_mut().and_then(|n| n.browser.as_mut()) {
+                // Browsers load the frontend from the ports it publishes on this machine.
+                browser.origins = compose
+                    .ports
+                    .iter()
+                    .filter_map(|port| port.published.as_deref())
+                    .filter(|published| published.parse::<u16>().is_ok())
+                    .map(|published| format!("http://localhost:{published}"))
+                    .collect();
+            }
             let mut service = Service {
                 name: compose.name.clone(),
                 location: compose.location.clone(),

@@ -5,8 +5,8 @@
 //! in the browser), and where a key in it ends up.
 //!
 //! A browser sending to a collector needs CORS on the collector's HTTP receiver for the
-//! frontend's origin: `BrowserTracing::exporter` is the URL a collector rule checks against
-//! the receiver's `cors.allowed_origins` once collector configs are read (`collector/`).
+//! frontend's origin: `collector/cors-missing` checks `BrowserTracing::exporter` against the
+//! receiver's `cors.allowed_origins`.
 
 use std::sync::Arc;
 
@@ -61,6 +61,9 @@ pub struct BrowserTracing {
     pub bundler: Option<Bundler>,
     pub unexposed: Vec<Unexposed>,
     pub ephemeral: Option<Ephemeral>,
+    /// Where browsers load the frontend from, when the service publishes it
+    /// (`http://localhost:3000`): the origin a collector's CORS must allow.
+    pub origins: Vec<String>,
 }
 
 /// Whether a file runs in the browser: it imports the web SDK.
@@ -124,6 +127,7 @@ pub fn resolve(
                 bundler,
                 unexposed: Vec::new(),
                 ephemeral: None,
+                origins: Vec::new(),
             });
             let (url, key) = match symbol {
                 Some(Symbol::OtlpExporter) => (

@@ -7,6 +7,7 @@ mod component_deprecated;
 mod component_undefined;
 mod component_unused;
 mod config_missing;
+mod cors_missing;
 mod exporter_unknown_host;
 mod exporters_not_honeycomb;
 mod honeycomb_endpoint;
@@ -35,6 +36,7 @@ pub const RULES: &[&dyn Rule] = &[
     &component_undefined::ComponentUndefined,
     &receiver_localhost::ReceiverLocalhost,
     &receiver_protocol_mismatch::ReceiverProtocolMismatch,
+    &cors_missing::CorsMissing,
     &no_traces_pipeline::NoTracesPipeline,
     &exporters_not_honeycomb::ExportersNotHoneycomb,
     &exporter_unknown_host::ExporterUnknownHost,
