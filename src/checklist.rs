@@ -224,41 +224,44 @@ fn service_step_of(
     let collector = project.collector(&service.name);
     let route = service.route.as_deref();
     let mut details = Vec::new();
-    let (status, summary) =
-        if own.is_empty() && !service.uses_opentelemetry() && collector.is_none() {
-            (
-                Status::Skip,
-                "no OpenTelemetry configured (skipped)".to_string(),
-            )
-        } else if own.is_empty() && service.language == Some(Language::Proxy) {
-            (
-                Status::Skip,
-                "a proxy: it traces through its own configuration (not checked)".to_string(),
-            )
-        } else if own.is_empty() {
-            // The findings that break a route affect the services on it, so with none the
-            // route is the summary (a broken hop whose finding is ignored still shows where).
-            match (collector, route) {
-                (Some(collector), _) => (Status::Pass, collector_summary(collector)),
-                (None, Some(route)) => (Status::Pass, route::text(route)),
-                (None, None) => (Status::Pass, route_summary(service)),
-            }
-        } else {
-            let count = |severity| own.iter().filter(|f| f.severity == severity).count();
-            let parts: Vec<String> = [
-                (Severity::Error, "error"),
-                (Severity::Warning, "warning"),
-                (Severity::Info, "note"),
-            ]
-            .iter()
-            .filter_map(|&(severity, word)| {
-                let n = count(severity);
-                (n > 0).then(|| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
-            })
-            .collect();
-            details.extend(route.map(route::text));
-            (Status::from_findings(own.iter().copied()), parts.join(", "))
-        };
+    let (status, summary) = if own.is_empty()
+        && !service.uses_opentelemetry()
+        && service.browser_tracing_only().is_none()
+        && collector.is_none()
+    {
+        (
+            Status::Skip,
+            "no OpenTelemetry configured (skipped)".to_string(),
+        )
+    } else if own.is_empty() && service.language == Some(Language::Proxy) {
+        (
+            Status::Skip,
+            "a proxy: it traces through its own configuration (not checked)".to_string(),
+        )
+    } else if own.is_empty() {
+        // The findings that break a route affect the services on it, so with none the
+        // route is the summary (a broken hop whose finding is ignored still shows where).
+        match (collector, route) {
+            (Some(collector), _) => (Status::Pass, collector_summary(collector)),
+            (None, Some(route)) => (Status::Pass, route::text(route)),
+            (None, None) => (Status::Pass, route_summary(service)),
+        }
+    } else {
+        let count = |severity| own.iter().filter(|f| f.severity == severity).count();
+        let parts: Vec<String> = [
+            (Severity::Error, "error"),
+            (Severity::Warning, "warning"),
+            (Severity::Info, "note"),
+        ]
+        .iter()
+        .filter_map(|&(severity, word)| {
+            let n = count(severity);
+            (n > 0).then(|| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
+        })
+        .collect();
+        details.extend(route.map(route::text));
+        (Status::from_findings(own.iter().copied()), parts.join(", "))
+    };
     let title = match &service.variant {
         Some(file) => format!("{} ({file})", service.name),
         None => service.name.clone(),
@@ -353,7 +356,8 @@ fn summary(project: &Project, service: &Service) -> ServiceSummary {
         variant: service.variant.clone(),
         language,
         dockerfile: service.dockerfile.clone(),
-        uses_opentelemetry: service.uses_opentelemetry(),
+        uses_opentelemetry: service.uses_opentelemetry()
+            || service.browser_tracing_only().is_some(),
         command: service.command.as_ref().map(|c| c.text()),
         route: service.route.clone(),
         collector: project.collector(&service.name).map(Collector::describe),

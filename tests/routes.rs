@@ -379,3 +379,30 @@ fn the_host_reaches_a_collector_through_the_port_it_publishes() {
     );
     assert_eq!(hops.last().unwrap()[1], "Honeycomb US");
 }
+
+#[test]
+fn browser_spans_leave_from_this_machine_and_reach_the_collector_it_publishes() {
+    let hops = route("browser", "web");
+    assert_eq!(
+        hops[..2],
+        [
+            json!([
+                "sdk",
+                "browser",
+                "localhost:4318",
+                "http/json",
+                "web/src/tracing.js:5",
+                "ok"
+            ]),
+            json!([
+                "receiver",
+                "otlp",
+                "otel-collector:4318",
+                "http",
+                "otel-collector.yaml:5",
+                "ok"
+            ]),
+        ]
+    );
+    assert_eq!(hops.last().unwrap()[1], "Honeycomb US");
+}

@@ -325,13 +325,19 @@ impl Service {
             || self.auto_instrumentation_location().is_some()
     }
 
+    /// The web tracer of a frontend whose only tracing runs in the browser.
+    pub fn browser_tracing_only(&self) -> Option<&BrowserTracing> {
+        self.node
+            .as_ref()
+            .and_then(|n| n.browser.as_ref())
+            .filter(|_| self.code.otel_imports.is_empty())
+    }
+
     /// Whether the image installs (or the manifests list) OpenTelemetry packages for the
     /// container's own use: a frontend whose only tracing runs in the browser lists packages
     /// its container never loads.
     pub fn installs_opentelemetry(&self) -> bool {
-        let browser_only = self.node.as_ref().is_some_and(|n| n.browser.is_some())
-            && self.code.otel_imports.is_empty();
-        !browser_only
+        self.browser_tracing_only().is_none()
             && (self
                 .image_contents
                 .as_ref()

@@ -188,7 +188,10 @@ pub fn resolve(project: &Project) -> Vec<Option<Route>> {
 }
 
 fn route_of(project: &Project, service: &Service, honeycomb_intended: bool) -> Option<Route> {
-    if !service.uses_opentelemetry() || project.collector(&service.name).is_some() {
+    let browser = service.browser_tracing_only();
+    if (!service.uses_opentelemetry() && browser.is_none())
+        || project.collector(&service.name).is_some()
+    {
         return None;
     }
     let mut walk = Walk {
@@ -201,6 +204,9 @@ fn route_of(project: &Project, service: &Service, honeycomb_intended: bool) -> O
         depth: 0,
         path: Vec::new(),
     };
+    if let Some(browser) = browser {
+        return browser_route(walk, browser, honeycomb_intended);
+    }
     let plan = service.export_plan();
     // Honeycomb's classic SDKs send events themselves, not OTLP, and nothing in a proxy
     // reads OTEL_*: no route to follow.
@@ -309,6 +315,41 @@ fn route_of(project: &Project, service: &Service, honeycomb_intended: bool) -> O
     let from = Sender {
         in_container: !service.network_mode_host,
         location: anchor,
+        collector: None,
+    };
+    walk.follow(&host, port, protocol, &from);
+    let mut route = walk.route;
+    settle(&mut route, honeycomb_intended);
+    Some(route)
+}
+
+/// Spans of a frontend's browser code leave from the user's browser, on this machine: to the
+/// exporter's URL as written in the bundle, reaching a collector through a port it publishes.
+/// None when the URL is relative (the frontend's own server proxies it) or not known.
+fn browser_route(
+    mut walk: Walk,
+    browser: &super::BrowserTracing,
+    honeycomb_intended: bool,
+) -> Option<Route> {
+    let exporter = browser.exporter.as_ref()?;
+    let url = url::Url::parse(exporter.text()?.trim()).ok()?;
+    let host = url.host_str()?.to_string();
+    // The web exporter posts OTLP/JSON; a collector's HTTP receiver takes both encodings.
+    let protocol = Protocol::HttpJson;
+    let port = url.port_or_known_default()?;
+    walk.route.hops.push(Hop {
+        kind: HopKind::Sdk,
+        name: "browser".to_string(),
+        endpoint: Some(format!("{host}:{port}")),
+        protocol: Some(protocol.to_string()),
+        location: Some(exporter.location.clone()),
+        status: HopStatus::Ok,
+        note: None,
+        collector: None,
+    });
+    let from = Sender {
+        in_container: false,
+        location: exporter.location.clone(),
         collector: None,
     };
     walk.follow(&host, port, protocol, &from);

@@ -140,13 +140,17 @@ fn http_receiver(
     Some((http, &listener.protocol_location))
 }
 
-/// `cors.allowed_origins`, and where the list is; `None` when there is none.
+/// `cors.allowed_origins`, and where the list is; `None` when there is none. The collector
+/// also takes one string, split at commas (`allowed_origins: "http://localhost:8080"`).
 fn allowed_origins(http: &ConfigNode) -> Option<(Vec<String>, &crate::source::Location)> {
     let list = http.get("cors")?.get("allowed_origins")?;
     let origins: Vec<String> = list
-        .items()
-        .iter()
-        .filter_map(|item| item.as_scalar().map(String::from))
+        .scalars()
+        .into_iter()
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(String::from)
         .collect();
     (!origins.is_empty()).then_some((origins, &list.location))
 }
