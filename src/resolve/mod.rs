@@ -334,10 +334,11 @@ impl Service {
     }
 
     /// Whether the image installs (or the manifests list) OpenTelemetry packages for the
-    /// container's own use: a frontend whose only tracing runs in the browser lists packages
-    /// its container never loads.
+    /// container's own use: a frontend whose only tracing runs in the browser, or a test
+    /// runner built from the app's folder, lists packages its container never loads.
     pub fn installs_opentelemetry(&self) -> bool {
         self.browser_tracing_only().is_none()
+            && !self.node.as_ref().is_some_and(|n| n.runs_a_tool)
             && (self
                 .image_contents
                 .as_ref()
