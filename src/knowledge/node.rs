@@ -25,6 +25,21 @@ pub const EXPORTER_GRPC: &str = "@opentelemetry/exporter-trace-otlp-grpc";
 pub const HONEYCOMB_DISTRO: &str = "@honeycombio/opentelemetry-node";
 pub const HONEYCOMB_WEB: &str = "@honeycombio/opentelemetry-web";
 
+/// Test runners an image built from an app's folder may run instead of the app: they load
+/// none of the app's tracing setup.
+pub const TEST_RUNNERS: [&str; 10] = [
+    "cypress",
+    "playwright",
+    "jest",
+    "mocha",
+    "vitest",
+    "ava",
+    "karma",
+    "wdio",
+    "newman",
+    "tap",
+];
+
 /// Direct dependencies of the packages that matter (peer dependencies included: npm 7 and
 /// later install them); installing one installs these too.
 const REQUIRES: &[(&str, &[&str])] = &[

@@ -145,7 +145,7 @@ pub struct NodeFacts {
     /// An ES module loader hook is registered in code (`module.register(...)`).
     pub registers_loader_hook: bool,
     pub browser: Option<BrowserTracing>,
-    /// The container runs a tool of the project (`cypress run`), not the app, and nothing
+    /// The container runs a test runner (`cypress run`), not the app, and nothing
     /// asks it to trace: the app's packages and setup are not its own.
     pub runs_a_tool: bool,
 }
@@ -263,7 +263,7 @@ pub fn resolve(inputs: &Inputs) -> Option<(NodeFacts, super::CodeFacts)> {
             }
         })
         .collect();
-    if runs_another_program(runs, &facts, inputs.env) {
+    if runs_a_test_runner(runs, &facts, inputs.env) {
         // `cypress run` in an image built from the app's folder: the app's tracing files are
         // there, but the container never runs or serves the app, so they are not its own.
         code = super::CodeFacts::default();
@@ -282,22 +282,11 @@ pub fn resolve(inputs: &Inputs) -> Option<(NodeFacts, super::CodeFacts)> {
     Some((facts, code))
 }
 
-/// Whether the container's known command is a program other than the app's Node.js
-/// runtime (a test runner, a static server) that loads no setup file, on a service given no
-/// `OTEL_*` variable: nothing says this container is meant to trace.
-fn runs_another_program(runs: &[CommandWord], facts: &NodeFacts, env: &[EnvVar]) -> bool {
-    let Some(first) = runs.first() else {
-        return false;
-    };
-    let program = basename(&first.text);
-    let unknown_script = first.text.contains('/') || program.contains('.');
-    let runs_node = NODE_PROGRAMS.contains(&program)
-        || matches!(
-            program,
-            "npm" | "npx" | "yarn" | "pnpm" | "bun" | "deno" | "sh" | "bash" | "ash" | "zsh"
-        );
-    !unknown_script
-        && !runs_node
+/// Whether the container runs a test runner (`cypress run`) that loads no setup file, on a
+/// service given no `OTEL_*` variable: nothing says this container is meant to trace.
+fn runs_a_test_runner(runs: &[CommandWord], facts: &NodeFacts, env: &[EnvVar]) -> bool {
+    runs.first()
+        .is_some_and(|first| node::TEST_RUNNERS.contains(&basename(&first.text)))
         && facts.preloads.is_empty()
         && !facts.loads_a_setup()
         && !env.iter().any(|v| v.name.starts_with("OTEL_"))
