@@ -338,7 +338,7 @@ impl Service {
     /// runner built from the app's folder, lists packages its container never loads.
     pub fn installs_opentelemetry(&self) -> bool {
         self.browser_tracing_only().is_none()
-            && !self.node.as_ref().is_some_and(|n| n.runs_a_tool)
+            && !self.node.as_ref().is_some_and(|n| n.runs_tests_only)
             && (self
                 .image_contents
                 .as_ref()

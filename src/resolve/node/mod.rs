@@ -147,7 +147,7 @@ pub struct NodeFacts {
     pub browser: Option<BrowserTracing>,
     /// The container runs a test runner (`cypress run`), not the app, and nothing
     /// asks it to trace: the app's packages and setup are not its own.
-    pub runs_a_tool: bool,
+    pub runs_tests_only: bool,
 }
 
 impl NodeFacts {
@@ -268,10 +268,10 @@ pub fn resolve(inputs: &Inputs) -> Option<(NodeFacts, super::CodeFacts)> {
         // there, but the container never runs or serves the app, so they are not its own.
         code = super::CodeFacts::default();
         facts.setups.clear();
-        facts.runs_a_tool = true;
+        facts.runs_tests_only = true;
     }
     facts.loaded_early = loaded_early(&facts, &project);
-    if !facts.runs_a_tool {
+    if !facts.runs_tests_only {
         facts.browser = browser::resolve(
             &project.all_files,
             project.package,
