@@ -24,6 +24,24 @@ pub const EXPORTER_PROTO: &str = "@opentelemetry/exporter-trace-otlp-proto";
 pub const EXPORTER_GRPC: &str = "@opentelemetry/exporter-trace-otlp-grpc";
 pub const HONEYCOMB_DISTRO: &str = "@honeycombio/opentelemetry-node";
 pub const HONEYCOMB_WEB: &str = "@honeycombio/opentelemetry-web";
+/// Vercel's setup for Next.js (`registerOTel()` in `instrumentation.ts`): a NodeSDK
+/// configured from the OTEL_* variables.
+pub const VERCEL_OTEL: &str = "@vercel/otel";
+
+/// Development servers and static servers of browser code: the Node.js process they run is a
+/// build tool, and the app's code runs in the browsers they serve. (Next.js, Nuxt and Remix
+/// run server code too: not counted.)
+pub const BUNDLE_SERVERS: [&str; 9] = [
+    "react-scripts",
+    "vite",
+    "vue-cli-service",
+    "ng",
+    "webpack-dev-server",
+    "webpack",
+    "parcel",
+    "serve",
+    "http-server",
+];
 
 /// Test runners an image built from an app's folder may run instead of the app: they load
 /// none of the app's tracing setup.
@@ -148,7 +166,9 @@ pub fn package_of_specifier(specifier: &str) -> Option<&str> {
 
 /// Whether a package is one of OpenTelemetry's (or Honeycomb's distributions).
 pub fn is_otel_package(name: &str) -> bool {
-    name.starts_with("@opentelemetry/") || name.starts_with("@honeycombio/opentelemetry-")
+    name.starts_with("@opentelemetry/")
+        || name.starts_with("@honeycombio/opentelemetry-")
+        || name == VERCEL_OTEL
 }
 
 /// Packages that run in the browser (the web SDK, its instrumentations and context manager):
@@ -185,6 +205,8 @@ pub fn exporter_protocol(package: &str) -> Option<Protocol> {
 pub enum Symbol {
     /// `new NodeSDK(...)`: configures the SDK; `.start()` sets it up.
     NodeSdk,
+    /// `registerOTel(...)`: configures and starts a NodeSDK in one call.
+    RegisterOtel,
     /// A tracer provider (`NodeTracerProvider`, `BasicTracerProvider`); `.register()` sets it.
     TracerProvider,
     /// The browser's tracer provider.
@@ -208,6 +230,7 @@ pub fn symbol(package: &str, name: &str) -> Option<Symbol> {
     }
     let symbol = match name {
         "NodeSDK" => Symbol::NodeSdk,
+        "registerOTel" if package == VERCEL_OTEL => Symbol::RegisterOtel,
         "NodeTracerProvider" | "BasicTracerProvider" => Symbol::TracerProvider,
         "WebTracerProvider" => Symbol::WebTracerProvider,
         "HoneycombSDK" if package == HONEYCOMB_DISTRO => Symbol::HoneycombSdk,

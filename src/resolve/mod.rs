@@ -93,6 +93,10 @@ impl Project {
     /// between brings its own).
     pub fn keys_sent_to_honeycomb(&self) -> impl Iterator<Item = (&Service, KeyUse<'_>)> {
         self.services.iter().filter_map(|service| {
+            // A container that sends nothing sends no key either.
+            if !service.uses_opentelemetry() && service.browser_tracing_only().is_none() {
+                return None;
+            }
             service.honeycomb_destination()?;
             Some((service, service.honeycomb_key()?))
         })
@@ -317,12 +321,26 @@ impl Service {
     /// code or its dependencies, or Honeycomb's classic SDK in its code. Services that do not
     /// are skipped, not failed.
     pub fn uses_opentelemetry(&self) -> bool {
+        // A development server of browser code reads no OTEL_* variable; the browser's
+        // tracing is `browser_tracing_only`.
+        if self.bundle_server().is_some() && self.code.otel_imports.is_empty() {
+            return false;
+        }
         self.code.classic_sdk.is_some()
             || self.env.iter().any(|v| v.name.starts_with("OTEL_"))
             || self.instrument.is_some()
             || !self.code.otel_imports.is_empty()
             || self.installs_opentelemetry()
             || self.auto_instrumentation_location().is_some()
+    }
+
+    /// The development or static server a Node.js frontend's container runs
+    /// (`react-scripts start`, `vite`): its code runs in the browser, not in the container.
+    pub fn bundle_server(&self) -> Option<&CommandWord> {
+        let first = self.command.as_ref()?.runs.first()?;
+        (self.language == Some(Language::Node)
+            && crate::knowledge::node::BUNDLE_SERVERS.contains(&command::basename(&first.text)))
+        .then_some(first)
     }
 
     /// The web tracer of a frontend whose only tracing runs in the browser.

@@ -138,7 +138,7 @@ pub const MAX_SOURCE_BYTES: usize = 512 * 1024;
 /// Words without which a file's calls, declarations and variables do not matter here: it
 /// neither sets up OpenTelemetry nor configures the bundler's variables. Of other files only
 /// the imports are read, which tell what loads what.
-const SETUP_MARKERS: [&str; 3] = ["opentelemetry", "honeycomb", "envPrefix"];
+const SETUP_MARKERS: [&str; 4] = ["opentelemetry", "honeycomb", "@vercel/otel", "envPrefix"];
 
 pub fn parse(source: &str) -> JsSource {
     read_source(source, !SETUP_MARKERS.iter().any(|m| source.contains(m)))

@@ -315,6 +315,16 @@ fn read_file(
                 let browser = matches!(symbol, Symbol::WebTracerProvider | Symbol::HoneycombWebSdk);
                 started.get_or_insert((location, browser));
             }
+            (Symbol::RegisterOtel, None) => {
+                facts.provider_created.get_or_insert(location.clone());
+                facts.provider_set.get_or_insert(location.clone());
+                if options.is_some_and(|o| scope.value_of(&o.value).entry("serviceName").is_some())
+                {
+                    facts.resource.get_or_insert(location.clone());
+                }
+                patches_from.get_or_insert(call.order);
+                started.get_or_insert((location, false));
+            }
             (Symbol::TracerProvider | Symbol::WebTracerProvider, None) if call.new => {
                 facts.provider_created.get_or_insert(location);
             }

@@ -75,10 +75,12 @@ impl Check for NotInstrumented {
 
 fn wants_traces_but_sets_up_nothing(service: &Service, language: Language) -> bool {
     let declared = &service.declared;
-    // A frontend's tracing runs in the browsers it serves, not in its container.
+    // A frontend's tracing runs in the browsers it serves, not in its container (its stray
+    // OTEL_* variables are config/otel-on-static-site's).
     let serves_browser_tracing = service.node.as_ref().is_some_and(|n| n.browser.is_some())
         && service.code.otel_imports.is_empty();
     let configured = !serves_browser_tracing
+        && service.bundle_server().is_none()
         && (service.env.iter().any(|v| v.name.starts_with("OTEL_"))
             || service.installs_opentelemetry());
     let code = &service.code;
