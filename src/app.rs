@@ -1,7 +1,7 @@
 //! Runs what a command asks for: read the workspace, resolve the services, lint them, run the
 //! network steps, render the report, and map it to an exit code.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -482,17 +482,14 @@ fn check_service_names(
     variants: &[Project],
     wanted: &[String],
 ) -> Result<(), AppError> {
-    let mut known: Vec<&str> = Vec::new();
-    for name in std::iter::once(project)
+    let mut seen = HashSet::new();
+    let known: Vec<&str> = std::iter::once(project)
         .chain(variants)
         .flat_map(Project::service_names)
-    {
-        if !known.contains(&name) {
-            known.push(name);
-        }
-    }
+        .filter(|name| seen.insert(*name))
+        .collect();
     for name in wanted {
-        if !known.contains(&name.as_str()) {
+        if !seen.contains(name.as_str()) {
             return Err(AppError(format!(
                 "no service named `{name}` (services: {})",
                 if known.is_empty() {

@@ -2,10 +2,12 @@
 //! and its findings, and the links between a refused canary and the lint finding that explains
 //! it.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::finding::{
-    Finding, Severity, WORKSPACE_STEP, service_step, step_variant, variant_service_step,
+    Finding, FindingIndex, Severity, WORKSPACE_STEP, service_step, step_variant,
+    variant_service_step,
 };
 use crate::knowledge::otel;
 use crate::redact;
@@ -27,26 +29,24 @@ pub fn report(
     findings: Vec<Finding>,
     load_time: Duration,
 ) -> Report {
-    let services: Vec<(&Project, &Service)> = std::iter::once(project)
+    let index = FindingIndex::new(&findings);
+    let services: Vec<(&Project, Duration, &Service)> = std::iter::once(project)
         .chain(variants)
-        .flat_map(|p| shown_services(p, &findings).map(move |s| (p, s)))
-        .filter(|(_, s)| in_scope(&s.name))
+        .flat_map(|p| {
+            shown_services(p, &index)
+                .map(move |(at, s)| (p, p.timings.get(at).copied().unwrap_or_default(), s))
+        })
+        .filter(|(_, _, s)| in_scope(&s.name))
         .collect();
-    let mut steps = vec![workspace_step(project, variants, &findings, load_time)];
-    for (owner, service) in &services {
-        let duration = owner
-            .services
-            .iter()
-            .position(|s| std::ptr::eq(s, *service))
-            .and_then(|i| owner.timings.get(i))
-            .copied()
-            .unwrap_or_default();
-        steps.push(service_step_of(owner, service, &findings, duration));
+    let mut steps = vec![workspace_step(project, variants, &index, load_time)];
+    for (owner, duration, service) in &services {
+        steps.push(service_step_of(owner, service, &index, *duration));
     }
     steps.extend(inactive_steps(project, variants, in_scope));
+    let services = services.iter().map(|(p, _, s)| summary(p, s)).collect();
     Report {
         root,
-        services: services.iter().map(|(p, s)| summary(p, s)).collect(),
+        services,
         steps,
         findings,
         verbose: false,
@@ -57,23 +57,28 @@ pub fn report(
 /// The services of a project that get a step. A variant that goes on top of the main file
 /// (`-f docker-compose.yml -f docker-compose.python.yml`) also holds the main file's
 /// services: only those it defines or changes, or that have findings of their own, are shown.
+/// Each comes with its position in the project (for its timing).
 fn shown_services<'a>(
     project: &'a Project,
-    findings: &'a [Finding],
-) -> impl Iterator<Item = &'a Service> {
-    project.services.iter().filter(move |service| {
-        let Some(variant) = project
-            .variant
-            .as_ref()
-            .filter(|v| v.kind == VariantKind::Fragment)
-        else {
-            return true;
-        };
-        let step = service.step_id();
-        service.location.file == variant.file
-            || service.env.iter().any(|v| v.location.file == variant.file)
-            || findings.iter().any(|f| f.step == step)
-    })
+    index: &'a FindingIndex,
+) -> impl Iterator<Item = (usize, &'a Service)> {
+    project
+        .services
+        .iter()
+        .enumerate()
+        .filter(move |(_, service)| {
+            let Some(variant) = project
+                .variant
+                .as_ref()
+                .filter(|v| v.kind == VariantKind::Fragment)
+            else {
+                return true;
+            };
+            let step = service.step_id();
+            service.location.file == variant.file
+                || service.env.iter().any(|v| v.location.file == variant.file)
+                || index.of_step(&step).next().is_some()
+        })
 }
 
 /// Services compose does not start: skipped, with the profile that would start them.
@@ -120,22 +125,16 @@ fn inactive_steps(
 fn workspace_step(
     project: &Project,
     variants: &[Project],
-    findings: &[Finding],
+    index: &FindingIndex,
     duration: Duration,
 ) -> Step {
-    let step_findings: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.step == WORKSPACE_STEP)
-        .collect();
-    let mut read: Vec<&str> = Vec::new();
-    for file in std::iter::once(project)
+    let mut seen: HashSet<&str> = HashSet::new();
+    let read: Vec<&str> = std::iter::once(project)
         .chain(variants)
         .flat_map(|p| &p.files)
-    {
-        if !read.contains(&&**file) {
-            read.push(file);
-        }
-    }
+        .map(|file| &**file)
+        .filter(|file| seen.insert(file))
+        .collect();
     let sources = read.iter().filter(|f| is_source(f)).count();
     let listed: Vec<&str> = read.into_iter().filter(|f| !is_source(f)).collect();
     let no_services = project.services.is_empty() && variants.iter().all(|v| v.services.is_empty());
@@ -144,7 +143,7 @@ fn workspace_step(
     } else {
         shorten_list(&listed, sources)
     };
-    let status = match Status::from_findings(step_findings.iter().copied()) {
+    let status = match Status::from_findings(index.of_step(WORKSPACE_STEP)) {
         Status::Pass if no_services => Status::Warn,
         status => status,
     };
@@ -207,19 +206,20 @@ fn shorten_list(files: &[&str], python_files: usize) -> String {
 fn service_step_of(
     project: &Project,
     service: &Service,
-    findings: &[Finding],
+    index: &FindingIndex,
     duration: Duration,
 ) -> Step {
     let id = service.step_id();
     // A variant's service has the name of the main project's: a finding listed under another
     // step affects this one only within the same project.
-    let own: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| {
-            f.is_active()
-                && (f.step == id
-                    || (f.affects(&service.name) && step_variant(&f.step) == step_variant(&id)))
-        })
+    let own: Vec<&Finding> = index
+        .of_step(&id)
+        .chain(
+            index
+                .affecting(&service.name, step_variant(&id))
+                .filter(|f| f.step != id),
+        )
+        .filter(|f| f.is_active())
         .collect();
     let collector = project.collector(&service.name);
     let route = service.route.as_deref();

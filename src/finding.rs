@@ -1,5 +1,7 @@
 //! A finding: one reason traces will not arrive (or may arrive wrong), where it is, and the fix.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::fix::Remedy;
@@ -103,6 +105,65 @@ pub fn step_variant(step: &str) -> Option<&str> {
     step.strip_prefix("service:")?
         .split_once('@')
         .map(|(_, file)| file)
+}
+
+/// The findings of each step, and those affecting each service, looked up rather than searched:
+/// a monorepo has thousands of services, and scanning every finding for each is quadratic.
+pub struct FindingIndex<'a> {
+    findings: &'a [Finding],
+    by_step: HashMap<&'a str, Vec<usize>>,
+    /// By service name, each with the variant compose file of its step: a finding affects the
+    /// services of its own project only.
+    by_service: HashMap<&'a str, Vec<(Option<&'a str>, usize)>>,
+}
+
+impl<'a> FindingIndex<'a> {
+    pub fn new(findings: &'a [Finding]) -> Self {
+        let mut by_step: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_service: HashMap<&str, Vec<(Option<&str>, usize)>> = HashMap::new();
+        for (at, finding) in findings.iter().enumerate() {
+            by_step.entry(&finding.step).or_default().push(at);
+            let variant = step_variant(&finding.step);
+            for service in &finding.services {
+                let list = by_service.entry(service).or_default();
+                // A service named twice in one finding is still one finding.
+                if list.last() != Some(&(variant, at)) {
+                    list.push((variant, at));
+                }
+            }
+        }
+        FindingIndex {
+            findings,
+            by_step,
+            by_service,
+        }
+    }
+
+    /// The findings listed under a step, in report order.
+    pub fn of_step(&self, step: &str) -> impl Iterator<Item = &'a Finding> + use<'a, '_> {
+        let findings = self.findings;
+        self.by_step
+            .get(step)
+            .into_iter()
+            .flatten()
+            .map(move |&at| &findings[at])
+    }
+
+    /// The findings that affect a service of the project of `variant` (`None`: the main
+    /// project), whichever step lists them, in report order.
+    pub fn affecting<'s>(
+        &'s self,
+        service: &str,
+        variant: Option<&'s str>,
+    ) -> impl Iterator<Item = &'a Finding> + use<'a, 's> {
+        let findings = self.findings;
+        self.by_service
+            .get(service)
+            .into_iter()
+            .flatten()
+            .filter(move |(of, _)| *of == variant)
+            .map(move |&(_, at)| &findings[at])
+    }
 }
 
 pub const WORKSPACE_STEP: &str = "workspace";

@@ -28,8 +28,8 @@ static TOKEN_SHAPES: LazyLock<Vec<(&'static secrets::TokenShape, Regex)>> = Lazy
 
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
-    /// Each secret and what it is replaced with, longest first.
-    secrets: Vec<(String, String)>,
+    /// Each secret and what it is replaced with (the first one given).
+    secrets: HashMap<String, String>,
 }
 
 impl Redactor {
@@ -40,11 +40,8 @@ impl Redactor {
     }
 
     fn insert(&mut self, secret: &str, replacement: String) {
-        if secret.len() >= MIN_SECRET_LEN && !self.secrets.iter().any(|(s, _)| s == secret) {
-            self.secrets.push((secret.to_string(), replacement));
-            // Longest first, so a secret is masked before any shorter secret inside it.
-            self.secrets
-                .sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+        if secret.len() >= MIN_SECRET_LEN && !self.secrets.contains_key(secret) {
+            self.secrets.insert(secret.to_string(), replacement);
         }
     }
 
@@ -91,11 +88,15 @@ impl Redactor {
         const PREFIX: usize = 4;
         let mut spans = Vec::new();
         let mut first_bytes = [false; 256];
-        let mut by_prefix: HashMap<&[u8], Vec<&(String, String)>> = HashMap::new();
+        let mut by_prefix: HashMap<&[u8], Vec<(&String, &String)>> = HashMap::new();
         for entry in &self.secrets {
             let bytes = entry.0.as_bytes();
             first_bytes[usize::from(bytes[0])] = true;
             by_prefix.entry(&bytes[..PREFIX]).or_default().push(entry);
+        }
+        // Longest first, so a secret is masked before any shorter secret it starts with.
+        for candidates in by_prefix.values_mut() {
+            candidates.sort_by_key(|(secret, _)| std::cmp::Reverse(secret.len()));
         }
         let bytes = text.as_bytes();
         let mut at = 0;
@@ -116,7 +117,7 @@ impl Redactor {
                     spans.push(Span {
                         start: at,
                         end: at + secret.len(),
-                        replacement: replacement.clone(),
+                        replacement: (*replacement).clone(),
                     });
                     at += secret.len();
                 }

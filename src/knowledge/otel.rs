@@ -300,6 +300,10 @@ fn is_value_byte(b: u8) -> bool {
 
 /// URL-decodes `%XX` sequences (Python's `unquote`: invalid sequences stay as written).
 fn percent_decode(text: &str) -> String {
+    // Every rule asks for the headers: most values have nothing to decode.
+    if !text.contains('%') {
+        return text.to_string();
+    }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

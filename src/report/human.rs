@@ -2,12 +2,16 @@
 //! message and fix, and a one-line verdict. Styled with ANSI codes that the output stream keeps
 //! or strips (not a terminal, `NO_COLOR`, `--no-color`).
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Report, Status, Step, TOOL_NAME, TOOL_VERSION, inactive_reason, inactive_summary};
-use crate::finding::{Finding, Severity, name_services, step_variant};
+use super::{
+    Report, ServiceSummary, Status, Step, TOOL_NAME, TOOL_VERSION, inactive_reason,
+    inactive_summary,
+};
+use crate::finding::{Finding, FindingIndex, Severity, name_services, step_variant};
 
 const WIDTH: usize = 100;
 const TITLE_WIDTH: usize = 14;
@@ -18,7 +22,21 @@ const GREEN: Style = AnsiColor::Green.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 
+/// What the steps look up, indexed once: a monorepo has thousands of steps.
+struct Lookup<'a> {
+    findings: FindingIndex<'a>,
+    services: HashMap<&'a str, &'a ServiceSummary>,
+}
+
 pub fn render(report: &Report) -> String {
+    let mut services = HashMap::new();
+    for service in &report.services {
+        services.entry(service.step.as_str()).or_insert(service);
+    }
+    let lookup = Lookup {
+        findings: FindingIndex::new(&report.findings),
+        services,
+    };
     let mut out = String::new();
     if !report.quiet {
         header(report, &mut out);
@@ -30,7 +48,7 @@ pub fn render(report: &Report) -> String {
             continue;
         }
         flush_skipped(&mut skipped_services, report, &mut out);
-        step_lines(report, step, &mut out);
+        step_lines(report, &lookup, step, &mut out);
     }
     flush_skipped(&mut skipped_services, report, &mut out);
     verdict(report, &mut out);
@@ -52,10 +70,11 @@ fn header(report: &Report, out: &mut String) {
     );
 }
 
-fn step_lines(report: &Report, step: &Step, out: &mut String) {
+fn step_lines(report: &Report, lookup: &Lookup, step: &Step, out: &mut String) {
     // Findings that do not count are only a tally under the verdict, unless `--verbose`.
-    let findings: Vec<&Finding> = report
-        .findings_of(&step.id)
+    let findings: Vec<&Finding> = lookup
+        .findings
+        .of_step(&step.id)
         .filter(|f| report.verbose || f.is_active())
         .collect();
     if !report.quiet {
@@ -76,8 +95,12 @@ fn step_lines(report: &Report, step: &Step, out: &mut String) {
         for detail in &step.details {
             let _ = writeln!(out, "{}{detail}", " ".repeat(TITLE_WIDTH + 5));
         }
-        if report.verbose {
-            settings_lines(report, step, out);
+        if let Some(service) = lookup
+            .services
+            .get(step.id.as_str())
+            .filter(|_| report.verbose)
+        {
+            settings_lines(service, out);
         }
     }
     for finding in findings {
@@ -87,11 +110,11 @@ fn step_lines(report: &Report, step: &Step, out: &mut String) {
         // A variant's service (`service:backend@docker-compose.prod.yml`) shares only with the
         // services of its own project.
         let service = service.split_once('@').map_or(service, |(name, _)| name);
-        for shared in report.findings.iter().filter(|f| {
-            f.step != step.id
-                && f.affects(service)
-                && step_variant(&f.step) == step_variant(&step.id)
-        }) {
+        for shared in lookup
+            .findings
+            .affecting(service, step_variant(&step.id))
+            .filter(|f| f.step != step.id)
+        {
             let (symbol, style) = severity_style(shared.severity);
             let owner = shared.service.as_deref().unwrap_or_default();
             let _ = writeln!(
@@ -140,10 +163,7 @@ fn finding_lines(finding: &Finding, out: &mut String) {
 
 /// `--verbose`: what the service runs with, as `docker compose config` would show it (the
 /// variables `--show-env` selects, secrets masked).
-fn settings_lines(report: &Report, step: &Step, out: &mut String) {
-    let Some(service) = report.services.iter().find(|s| s.step == step.id) else {
-        return;
-    };
+fn settings_lines(service: &ServiceSummary, out: &mut String) {
     let indent = " ".repeat(TITLE_WIDTH + 5);
     if let Some(command) = &service.command {
         let _ = writeln!(out, "{indent}{DIM}command{DIM:#} {command}");
@@ -183,19 +203,22 @@ fn flush_skipped(skipped: &mut Vec<&Step>, report: &Report, out: &mut String) {
 
 fn verdict(report: &Report, out: &mut String) {
     let counts = report.counts();
-    let mut failing: Vec<&str> = Vec::new();
-    // A collector's errors are told through the services whose spans it loses.
-    let senders = report.services.iter().filter(|s| s.collector.is_none());
-    for name in senders.map(|s| s.name.as_str()) {
-        let fails = report
-            .findings
-            .iter()
-            .any(|f| f.is_active() && f.severity == Severity::Error && f.affects(name));
-        // A service of the main project and of a variant share a name: count it once.
-        if fails && !failing.contains(&name) {
-            failing.push(name);
-        }
-    }
+    let broken: HashSet<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_active() && f.severity == Severity::Error)
+        .flat_map(|f| f.services.iter().map(String::as_str))
+        .collect();
+    // A collector's errors are told through the services whose spans it loses. A service of
+    // the main project and of a variant share a name: count it once.
+    let mut counted: HashSet<&str> = HashSet::new();
+    let failing: Vec<&str> = report
+        .services
+        .iter()
+        .filter(|s| s.collector.is_none())
+        .map(|s| s.name.as_str())
+        .filter(|name| broken.contains(name) && counted.insert(name))
+        .collect();
     let tally = format!(
         "{} error{}, {} warning{}",
         counts.errors,

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::{Report, Status, TOOL_NAME, inactive_reason};
+use crate::finding::FindingIndex;
 
 pub fn render(report: &Report) -> String {
     let failures = report
@@ -16,6 +17,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .filter(|s| s.status == Status::Skip)
         .count();
+    let index = FindingIndex::new(&report.findings);
     let total: f64 = report.steps.iter().map(|s| s.duration.as_secs_f64()).sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -37,8 +39,8 @@ pub fn render(report: &Report) -> String {
             escape(&step.title),
             step.duration.as_secs_f64()
         );
-        let findings: Vec<String> = report
-            .findings_of(&step.id)
+        let findings: Vec<String> = index
+            .of_step(&step.id)
             .map(|f| {
                 let at = f
                     .location

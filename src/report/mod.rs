@@ -140,10 +140,6 @@ impl Report {
     pub fn status(&self) -> Status {
         Status::from_findings(&self.findings)
     }
-
-    pub fn findings_of<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a Finding> {
-        self.findings.iter().filter(move |f| f.step == step)
-    }
 }
 
 pub const TOOL_NAME: &str = "otel-doctor";

@@ -1,6 +1,7 @@
 //! docker compose files: the services, and the fields of each that decide what it runs with,
 //! interpolated as compose does and with the position of every value.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::interpolate::{InterpolationError, VarUse, interpolate};
@@ -644,10 +645,15 @@ fn merge_ports(base: &mut Vec<Port>, later: Vec<Port>) {
 /// later files override single values, `environment` merges by name, `env_file` lists add up.
 pub fn merge(documents: Vec<ComposeDocument>) -> Vec<ComposeService> {
     let mut merged: Vec<ComposeService> = Vec::new();
+    // By name: a monorepo's compose file has thousands of services.
+    let mut index: HashMap<String, usize> = HashMap::new();
     for service in documents.into_iter().flat_map(|d| d.services) {
-        match merged.iter_mut().find(|s| s.name == service.name) {
-            Some(base) => override_service(base, service),
-            None => merged.push(service),
+        match index.get(&service.name) {
+            Some(&at) => override_service(&mut merged[at], service),
+            None => {
+                index.insert(service.name.clone(), merged.len());
+                merged.push(service);
+            }
         }
     }
     merged

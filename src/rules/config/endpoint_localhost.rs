@@ -25,6 +25,9 @@ declare_rule! {
 
 impl Check for EndpointLocalhost {
     fn check(&self, project: &Project, out: &mut Findings) {
+        let collector = project
+            .service_names()
+            .find(|n| n.contains("collector") || n.contains("otel") || n.contains("agent"));
         for service in project.services.iter().filter(|s| !s.network_mode_host) {
             let plan = service.export_plan();
             let Some(endpoint) = plan.configured_endpoint() else {
@@ -42,11 +45,7 @@ impl Check for EndpointLocalhost {
             let port = url
                 .port_or_known_default()
                 .unwrap_or(plan.protocol.default_port());
-            let collectors: Vec<&str> = project
-                .service_names()
-                .filter(|n| n.contains("collector") || n.contains("otel") || n.contains("agent"))
-                .collect();
-            let target = match collectors.first() {
+            let target = match collector {
                 Some(collector) => format!("{}://{collector}:{port}", url.scheme()),
                 None => format!("{}://host.docker.internal:{port}", url.scheme()),
             };
