@@ -14,6 +14,7 @@ pub mod fix;
 pub mod knowledge;
 pub mod listen;
 pub mod manual;
+pub mod parallel;
 pub mod policy;
 pub mod probe;
 pub mod redact;

@@ -43,6 +43,7 @@ pub use route::Route;
 pub use variant::{Variant, resolve_variant};
 
 use crate::knowledge::otel;
+use crate::parallel::ParallelMap;
 use crate::source::Location;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
@@ -617,155 +618,152 @@ impl Service {
     }
 }
 
-/// Resolves every service of a loaded workspace.
+/// Resolves every service of a loaded workspace, on every core: each is independent of the
+/// others.
 pub fn resolve(workspace: &Workspace) -> Project {
-    let mut timings = Vec::new();
-    let mut collectors = Vec::new();
     let dev_environment: Vec<String> = ["GITPOD_WORKSPACE_ID", "CODESPACE_NAME"]
         .iter()
         .filter_map(|name| workspace.variables.lookup(name))
         .collect();
-    let services = workspace
-        .services
-        .iter()
-        .map(|compose| {
-            let started = Instant::now();
-            let build = image::build_of(workspace, compose);
-            let image_contents = build.as_ref().map(|b| image::contents(b));
-            let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
-            let environment::Resolved {
-                env,
-                missing_env_files,
-                unset_passthrough,
-            } = environment::resolve(workspace, compose, image_env);
-            let (command, instrument) =
-                command::resolve(workspace, compose, build.as_ref(), image_contents.as_ref());
-            let code_root = command
-                .as_ref()
-                .zip(image_contents.as_ref())
-                .map(|(c, i)| command::code_root(&c.runs, &i.workdir));
-            let python_code = code::resolve(
-                workspace,
-                compose,
-                image_contents.as_ref(),
-                code_root.as_deref(),
-                &env,
-            );
-            let context = build.as_ref().and_then(|b| b.context);
-            let context_dir = build.as_ref().map(|b| Arc::clone(&b.context_dir));
-            let dockerfile_dir = build.as_ref().map(|b| {
-                b.path
-                    .rsplit_once('/')
-                    .map_or(".", |(dir, _)| dir)
-                    .to_string()
+    let resolved = workspace.services.par_map(|compose| {
+        let started = Instant::now();
+        let build = image::build_of(workspace, compose);
+        let image_contents = build.as_ref().map(|b| image::contents(b));
+        let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
+        let environment::Resolved {
+            env,
+            missing_env_files,
+            unset_passthrough,
+        } = environment::resolve(workspace, compose, image_env);
+        let (command, instrument) =
+            command::resolve(workspace, compose, build.as_ref(), image_contents.as_ref());
+        let code_root = command
+            .as_ref()
+            .zip(image_contents.as_ref())
+            .map(|(c, i)| command::code_root(&c.runs, &i.workdir));
+        let python_code = code::resolve(
+            workspace,
+            compose,
+            image_contents.as_ref(),
+            code_root.as_deref(),
+            &env,
+        );
+        let context = build.as_ref().and_then(|b| b.context);
+        let context_dir = build.as_ref().map(|b| Arc::clone(&b.context_dir));
+        let dockerfile_dir = build.as_ref().map(|b| {
+            b.path
+                .rsplit_once('/')
+                .map_or(".", |(dir, _)| dir)
+                .to_string()
+        });
+        let node = context
+            .zip(context_dir.as_deref())
+            .and_then(|(context, dir)| {
+                node::resolve(&node::Inputs {
+                    context,
+                    image: image_contents.as_ref(),
+                    context_dir: dir,
+                    dockerfile_dir: dockerfile_dir.as_deref(),
+                    command: command.as_ref(),
+                    env: &env,
+                    dev_environment: &dev_environment,
+                })
             });
-            let node = context
-                .zip(context_dir.as_deref())
-                .and_then(|(context, dir)| {
-                    node::resolve(&node::Inputs {
-                        context,
-                        image: image_contents.as_ref(),
-                        context_dir: dir,
-                        dockerfile_dir: dockerfile_dir.as_deref(),
-                        command: command.as_ref(),
-                        env: &env,
-                        dev_environment: &dev_environment,
-                    })
-                });
-            let mut declared = context
-                .zip(context_dir.as_deref())
-                .map(|(context, dir)| ecosystem::resolve(context, dir, dockerfile_dir.as_deref()))
-                .unwrap_or_default();
-            declared.image_mentions_opentelemetry = build
+        let mut declared = context
+            .zip(context_dir.as_deref())
+            .map(|(context, dir)| ecosystem::resolve(context, dir, dockerfile_dir.as_deref()))
+            .unwrap_or_default();
+        declared.image_mentions_opentelemetry = build
+            .as_ref()
+            .and_then(ecosystem::image_mentions_opentelemetry);
+        let jvm = jvm::resolve(&jvm::Inputs {
+            build: build.as_ref(),
+            image: image_contents.as_ref(),
+            command: command.as_ref(),
+            env: &env,
+            compose_sources: workspace
+                .compose_files
+                .iter()
+                .filter_map(|f| workspace.source(f).map(|s| s.text()))
+                .collect(),
+            declared_agent: declared
+                .packages
+                .iter()
+                .find(|p| p.name.ends_with("opentelemetry-javaagent"))
+                .and_then(|p| {
+                    let version = p.version.as_deref()?;
+                    crate::knowledge::java::agent_of(&format!("{}-{version}.jar", p.name))
+                }),
+        });
+        let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
+        let (mut node, node_code) = match node {
+            Some((facts, code)) => (Some(facts), Some(code)),
+            None => (None, None),
+        };
+        if let Some(browser) = node.as_mut().and_then(|n| n.browser.as_mut()) {
+            // Browsers load the frontend from the ports it publishes on this machine.
+            browser.origins = compose
+                .ports
+                .iter()
+                .filter_map(|port| port.published.as_deref())
+                .filter(|published| published.parse::<u16>().is_ok())
+                .map(|published| format!("http://localhost:{published}"))
+                .collect();
+        }
+        let mut service = Service {
+            name: compose.name.clone(),
+            location: compose.location.clone(),
+            language: None,
+            image: compose.image.as_ref().map(|i| i.value.clone()),
+            dockerfile,
+            network_mode_host: compose
+                .network_mode
                 .as_ref()
-                .and_then(ecosystem::image_mentions_opentelemetry);
-            let jvm = jvm::resolve(&jvm::Inputs {
-                build: build.as_ref(),
-                image: image_contents.as_ref(),
-                command: command.as_ref(),
-                env: &env,
-                compose_sources: workspace
-                    .compose_files
-                    .iter()
-                    .filter_map(|f| workspace.source(f).map(|s| s.text()))
-                    .collect(),
-                declared_agent: declared
-                    .packages
-                    .iter()
-                    .find(|p| p.name.ends_with("opentelemetry-javaagent"))
-                    .and_then(|p| {
-                        let version = p.version.as_deref()?;
-                        crate::knowledge::java::agent_of(&format!("{}-{version}.jar", p.name))
-                    }),
-            });
-            let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
-            let (mut node, node_code) = match node {
-                Some((facts, code)) => (Some(facts), Some(code)),
-                None => (None, None),
+                .is_some_and(|m| m.value == "host"),
+            env,
+            missing_env_files,
+            unset_passthrough,
+            command,
+            instrument,
+            image_contents,
+            own_hosts: network::own_names(compose),
+            variant: None,
+            code: python_code,
+            node,
+            jvm,
+            declared,
+            route: None,
+        };
+        service.language = language(workspace, compose, &service);
+        if service.language == Some(Language::Node)
+            && let Some(code) = node_code
+        {
+            service.code = code;
+        } else if service.language.is_some_and(|l| l != Language::Python) {
+            // A shared build context holds other services' Python: not this one's code.
+            service.code = CodeFacts::default();
+        }
+        if let Some(node) = &mut service.node
+            && service.language != Some(Language::Node)
+        {
+            // Another language's service keeps only its browser code's facts.
+            let browser = node.browser.take();
+            *node = NodeFacts {
+                browser,
+                ..NodeFacts::default()
             };
-            if let Some(browser) = node.as_mut().and_then(|n| n.browser.as_mut()) {
-                // Browsers load the frontend from the ports it publishes on this machine.
-                browser.origins = compose
-                    .ports
-                    .iter()
-                    .filter_map(|port| port.published.as_deref())
-                    .filter(|published| published.parse::<u16>().is_ok())
-                    .map(|published| format!("http://localhost:{published}"))
-                    .collect();
-            }
-            let mut service = Service {
-                name: compose.name.clone(),
-                location: compose.location.clone(),
-                language: None,
-                image: compose.image.as_ref().map(|i| i.value.clone()),
-                dockerfile,
-                network_mode_host: compose
-                    .network_mode
-                    .as_ref()
-                    .is_some_and(|m| m.value == "host"),
-                env,
-                missing_env_files,
-                unset_passthrough,
-                command,
-                instrument,
-                image_contents,
-                own_hosts: network::own_names(compose),
-                variant: None,
-                code: python_code,
-                node,
-                jvm,
-                declared,
-                route: None,
-            };
-            service.language = language(workspace, compose, &service);
-            if service.language == Some(Language::Node)
-                && let Some(code) = node_code
-            {
-                service.code = code;
-            } else if service.language.is_some_and(|l| l != Language::Python) {
-                // A shared build context holds other services' Python: not this one's code.
-                service.code = CodeFacts::default();
-            }
-            if let Some(node) = &mut service.node
-                && service.language != Some(Language::Node)
-            {
-                // Another language's service keeps only its browser code's facts.
-                let browser = node.browser.take();
-                *node = NodeFacts {
-                    browser,
-                    ..NodeFacts::default()
-                };
-            }
-            collectors.extend(collector::resolve(
-                workspace,
-                compose,
-                build.as_ref(),
-                &service,
-            ));
-            timings.push(started.elapsed());
-            service
-        })
-        .collect();
+        }
+        let collector = collector::resolve(workspace, compose, build.as_ref(), &service);
+        (service, collector, started.elapsed())
+    });
+    let mut services = Vec::with_capacity(resolved.len());
+    let mut collectors = Vec::new();
+    let mut timings = Vec::with_capacity(resolved.len());
+    for (service, collector, elapsed) in resolved {
+        services.push(service);
+        collectors.extend(collector);
+        timings.push(elapsed);
+    }
     let mut project = Project {
         root: workspace.root.clone(),
         compose_files: workspace.compose_files.clone(),

@@ -16,7 +16,10 @@ pub mod listen;
 pub mod meta;
 pub mod network;
 
+use std::collections::HashSet;
+
 use crate::finding::{Finding, Severity, WORKSPACE_STEP};
+use crate::parallel::{self, ParallelMap};
 use crate::resolve::{Project, Service};
 use crate::source::Location;
 
@@ -215,24 +218,35 @@ pub fn lint(project: &Project) -> Vec<Finding> {
 /// and `.env` with the main project: the same rule at the same place is one root cause,
 /// reported once, with the first project that has it.
 pub fn lint_all(project: &Project, variants: &[Project]) -> Vec<Finding> {
+    let rules: Vec<&dyn Rule> = all().collect();
     let mut findings: Vec<Finding> = Vec::new();
+    let mut reported: HashSet<(&'static str, Location)> = HashSet::new();
     for project in std::iter::once(project).chain(variants) {
-        let mut out = Findings::default();
-        for rule in all() {
+        // Rules are independent: with enough services to check, they run on every core; their
+        // findings come in the catalogue's order.
+        let share = parallel::worth_sharing(project.services.len());
+        let by_rule = rules.par_map_if(share, |rule| {
+            let mut out = Findings::default();
             rule.check(project, &mut out);
-        }
-        let mut own = fold::shared_causes(fold::consequences(out.findings));
+            out.findings
+        });
+        let mut own = fold::shared_causes(fold::consequences(by_rule.concat()));
         compose::drop_explained(&mut own);
-        let known = findings.len();
+        let mut new = Vec::new();
         for finding in own {
-            let repeated = finding.location.is_some()
-                && findings[..known]
-                    .iter()
-                    .any(|f| f.rule == finding.rule && f.location == finding.location);
+            let repeated = finding
+                .location
+                .as_ref()
+                .is_some_and(|at| reported.contains(&(finding.rule, at.clone())));
             if !repeated {
-                findings.push(finding);
+                new.push(finding);
             }
         }
+        reported.extend(
+            new.iter()
+                .filter_map(|f| Some((f.rule, f.location.clone()?))),
+        );
+        findings.extend(new);
     }
     findings.sort_by(|a, b| {
         b.severity

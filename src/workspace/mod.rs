@@ -19,10 +19,11 @@ pub mod ruby;
 mod walk;
 pub mod yaml;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::parallel::ParallelMap;
 use crate::source::{self, Location, ReadError, SourceText};
 use compose::{ComposeService, InterpolationFailure};
 
@@ -312,14 +313,7 @@ const OVERRIDE_NAMES: [&str; 4] = [
 /// Reads the workspace. Fails only when there is nothing to read at all (a missing path).
 pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     let (root, named) = locate(options)?;
-    let mut loader = Loader {
-        workspace: Workspace {
-            root: root.clone(),
-            ..Workspace::default()
-        },
-        dotenv_read: Vec::new(),
-    };
-    loader.workspace.variables.shell = options.shell.clone();
+    let mut loader = Loader::new(root.clone(), options.shell.clone());
     // Without `-f`, compose reads the working directory's `.env` before it knows the compose
     // files, so that `.env` can name them (`COMPOSE_FILE`); then the project directory's
     // (docker/compose `toProjectOptions`).
@@ -362,11 +356,8 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     if compose_paths.is_empty() && loader.workspace.variants.is_empty() {
         loader.synthesize_service();
     }
-    let services = loader.workspace.services.clone();
-    for service in &services {
-        loader.read_service_files(service);
-    }
-    Ok(loader.workspace)
+    loader.read_service_files();
+    Ok(loader.finish())
 }
 
 /// The workspace root and the compose files named on the command line (`-f`, or PATH itself).
@@ -509,46 +500,52 @@ fn canonical(path: &Path) -> PathBuf {
 
 struct Loader {
     workspace: Workspace,
+    /// What was read, and what could not be: the workspace's `files`, `lines` and `problems`
+    /// once loading is over.
+    reader: Reader,
     /// `.env` files already read (each is read once, though compose looks twice).
     dotenv_read: Vec<PathBuf>,
 }
 
 impl Loader {
-    fn display(&self, path: &Path) -> Arc<str> {
-        display_path(&self.workspace.root, path)
-    }
-
-    /// Reads a file, recording it, or records why it could not be read.
-    fn read(&mut self, path: &Path, kind: FileKind) -> Option<(Arc<str>, String)> {
-        let display = self.display(path);
-        match source::read_text(path) {
-            Ok(text) => {
-                self.workspace.files.push(Arc::clone(&display));
-                let index = lines::LineIndex::scan(&display, &text);
-                self.workspace.lines.insert(Arc::clone(&display), index);
-                Some((display, text))
-            }
-            Err(error) => {
-                self.report_unreadable(&display, kind, &error);
-                None
-            }
+    fn new(root: PathBuf, shell: HashMap<String, String>) -> Self {
+        let mut workspace = Workspace {
+            root: root.clone(),
+            ..Workspace::default()
+        };
+        workspace.variables.shell = shell;
+        Loader {
+            workspace,
+            reader: Reader::new(root),
+            dotenv_read: Vec::new(),
         }
     }
 
-    fn report_unreadable(&mut self, display: &Arc<str>, kind: FileKind, error: &ReadError) {
-        self.problem(
-            kind,
-            Location::new(display, error.line(), 1),
-            error.to_string(),
-        );
+    fn finish(self) -> Workspace {
+        let Reader {
+            files,
+            lines,
+            problems,
+            ..
+        } = self.reader;
+        Workspace {
+            files,
+            lines,
+            problems,
+            ..self.workspace
+        }
+    }
+
+    fn display(&self, path: &Path) -> Arc<str> {
+        self.reader.display(path)
+    }
+
+    fn read(&mut self, path: &Path, kind: FileKind) -> Option<(Arc<str>, String)> {
+        self.reader.read(path, kind)
     }
 
     fn problem(&mut self, kind: FileKind, location: Location, message: String) {
-        self.workspace.problems.push(FileProblem {
-            kind,
-            location,
-            message,
-        });
+        self.reader.problem(kind, location, message);
     }
 
     /// Reads `--env-file`s, or else `dir/.env` when there is one, under the variables already
@@ -637,35 +634,8 @@ impl Loader {
         path: &Path,
         variables: Option<&Variables>,
     ) -> Option<Vec<dotenv::EnvLine>> {
-        let (display, text) = self.read(path, FileKind::EnvFile)?;
-        let parsed = {
-            let variables = variables.unwrap_or(&self.workspace.variables);
-            dotenv::parse(&text, &|name| variables.lookup(name))
-        };
-        match parsed {
-            Ok(lines) => Some(lines),
-            Err(error) => {
-                let location = Location::new(&display, error.line, error.column);
-                self.problem(FileKind::EnvFile, location, error.message);
-                None
-            }
-        }
-    }
-
-    fn read_manifest<T>(
-        &mut self,
-        path: &Path,
-        parse: impl Fn(&str) -> Result<T, manifest::ManifestError>,
-    ) -> Option<Parsed<T>> {
-        let (path, text) = self.read(path, FileKind::Manifest)?;
-        match parse(&text) {
-            Ok(content) => Some(Parsed { path, content }),
-            Err(error) => {
-                let location = Location::new(&path, error.line, error.column);
-                self.problem(FileKind::Manifest, location, error.message);
-                None
-            }
-        }
+        let variables = variables.unwrap_or(&self.workspace.variables);
+        self.reader.read_env_file(path, variables)
     }
 
     /// Reads one compose file, interpolating with `variables` (the project's when `None`).
@@ -1021,41 +991,95 @@ impl Loader {
         });
     }
 
-    fn read_service_files(&mut self, service: &ComposeService) {
-        for env_file in &service.env_files {
-            let path = self.workspace.project_path(&env_file.path.value);
-            let display = self.display(&path);
-            if self.workspace.env_files.contains_key(&display) {
-                continue;
+    /// Reads the env files, Dockerfiles and build contexts the services name, each once, on
+    /// every core; what they hold joins the workspace in the order the services name them,
+    /// whatever the number of threads.
+    fn read_service_files(&mut self) {
+        let mut wanted = Vec::new();
+        // Files and folders apart: a folder and a file never share a path, but be plain.
+        let mut seen: HashSet<(Arc<str>, bool)> = HashSet::new();
+        for service in &self.workspace.services {
+            for env_file in &service.env_files {
+                let path = self.workspace.project_path(&env_file.path.value);
+                let display = self.display(&path);
+                if seen.insert((Arc::clone(&display), false)) {
+                    wanted.push(ServiceFile::EnvFile { path, display });
+                }
             }
-            let state = if !path.exists() {
-                let project_dir = self.workspace.project_dir.clone();
-                EnvFileState::Missing(generated::generator_of(&path, &project_dir).map(|g| {
-                    MissingGenerator {
-                        template: g.template.map(|t| self.display(&t)),
-                        script: g.script.map(|s| self.display(&s)),
+            if let Some(build) = &service.build {
+                let context = self.workspace.project_path(&build.context.value);
+                let dockerfile = build
+                    .dockerfile
+                    .as_ref()
+                    .map_or_else(|| context.join("Dockerfile"), |d| context.join(&d.value));
+                let display = self.display(&dockerfile);
+                if !seen.contains(&(Arc::clone(&display), false)) {
+                    if dockerfile.exists() {
+                        seen.insert((Arc::clone(&display), false));
+                        wanted.push(ServiceFile::Dockerfile {
+                            path: dockerfile,
+                            display,
+                        });
+                    } else {
+                        // Each service that names it is one that compose cannot build.
+                        let message = format!(
+                            "Dockerfile {display} not found: docker compose cannot build this service"
+                        );
+                        let location = build.context.location.clone();
+                        wanted.push(ServiceFile::Problem(
+                            FileKind::Dockerfile,
+                            location,
+                            message,
+                        ));
                     }
-                }))
-            } else {
-                self.read_env_file(&path, None)
-                    .map_or(EnvFileState::Broken, EnvFileState::Loaded)
-            };
-            self.workspace.env_files.insert(display, state);
-        }
-        if let Some(build) = &service.build {
-            let context = self.workspace.project_path(&build.context.value);
-            let dockerfile = build
-                .dockerfile
-                .as_ref()
-                .map_or_else(|| context.join("Dockerfile"), |d| context.join(&d.value));
-            self.read_dockerfile(&dockerfile, &build.context.location);
-            self.read_context(&context);
-        }
-        if collector::may_run_collector(service, self.dockerfile_of(service)) {
-            for path in self.copied_configs(service) {
-                self.read_collector_path(&path);
+                }
+                let display = self.display(&context);
+                if seen.insert((Arc::clone(&display), true)) {
+                    wanted.push(ServiceFile::Context {
+                        dir: context,
+                        display,
+                    });
+                }
             }
-            self.read_mounted_configs(service);
+        }
+        let workspace = &self.workspace;
+        let read = wanted.par_map(|file| {
+            let mut reader = Reader::new(workspace.root.clone());
+            let content = reader.read_service_file(file, workspace);
+            (reader, content)
+        });
+        for (file, (reader, content)) in wanted.into_iter().zip(read) {
+            self.reader.append(reader);
+            let workspace = &mut self.workspace;
+            match (file, content) {
+                (ServiceFile::EnvFile { display, .. }, ServiceFileContent::EnvFile(state)) => {
+                    workspace.env_files.insert(display, state);
+                }
+                (
+                    ServiceFile::Dockerfile { display, .. },
+                    ServiceFileContent::Dockerfile(Some((dockerfile, source))),
+                ) => {
+                    workspace
+                        .dockerfiles
+                        .insert(Arc::clone(&display), dockerfile);
+                    workspace.sources.insert(display, source);
+                }
+                (ServiceFile::Context { display, .. }, ServiceFileContent::Context(context)) => {
+                    workspace.contexts.insert(display, context);
+                }
+                _ => {}
+            }
+        }
+        // Collectors are few, and their configs are found from the Dockerfiles just read.
+        for index in 0..self.workspace.services.len() {
+            let service = &self.workspace.services[index];
+            if collector::may_run_collector(service, self.dockerfile_of(service)) {
+                let (copied, mounted) =
+                    (self.copied_configs(service), self.mounted_configs(service));
+                for path in copied.iter().chain(&mounted) {
+                    self.read_collector_path(path);
+                }
+            }
         }
     }
 
@@ -1072,15 +1096,13 @@ impl Loader {
     /// What a collector bind-mounts from the project. Host paths elsewhere
     /// (`/var/run/docker.sock`, `/`, `~/.aws`) belong to the machine, not the workspace: they
     /// are neither read nor judged.
-    fn read_mounted_configs(&mut self, service: &ComposeService) {
-        for source in service
+    fn mounted_configs(&self, service: &ComposeService) -> Vec<PathBuf> {
+        service
             .volumes
             .iter()
             .filter_map(compose::Volume::project_source)
-        {
-            let path = self.workspace.project_path(source);
-            self.read_collector_path(&path);
-        }
+            .map(|source| self.workspace.project_path(source))
+            .collect()
     }
 
     /// YAML files a custom collector image `COPY`s from its build context.
@@ -1147,7 +1169,7 @@ impl Loader {
     fn read_collector_file(&mut self, path: &Path, display: &Arc<str>) -> collector::CollectorFile {
         match source::read_text(path) {
             Ok(text) => {
-                self.workspace.files.push(Arc::clone(display));
+                self.reader.files.push(Arc::clone(display));
                 let state = match collector::parse(display, &text) {
                     Ok(root) => collector::CollectorFile::Loaded(root),
                     Err(error) => collector::CollectorFile::Broken(error),
@@ -1164,48 +1186,173 @@ impl Loader {
             }),
         }
     }
+}
 
-    fn read_dockerfile(&mut self, path: &Path, referenced_at: &Location) {
+/// A file or folder a service names, to read on any thread.
+enum ServiceFile {
+    EnvFile {
+        path: PathBuf,
+        display: Arc<str>,
+    },
+    Dockerfile {
+        path: PathBuf,
+        display: Arc<str>,
+    },
+    Context {
+        dir: PathBuf,
+        display: Arc<str>,
+    },
+    /// Known without reading anything (a Dockerfile that does not exist); kept in line so that
+    /// problems come in the order the services name their files.
+    Problem(FileKind, Location, String),
+}
+
+enum ServiceFileContent {
+    EnvFile(EnvFileState),
+    Dockerfile(Option<(dockerfile::Dockerfile, SourceText)>),
+    Context(BuildContext),
+    None,
+}
+
+/// Reads files and keeps the record each read leaves: the file, in the order read, with its
+/// line index, or the problem that kept it from being read or parsed. The loader has one;
+/// the files of the services are read by one per file on any thread, appended back in order.
+/// What a file kind's parser makes of a text is a pure function of it.
+struct Reader {
+    root: PathBuf,
+    files: Vec<Arc<str>>,
+    lines: HashMap<Arc<str>, lines::LineIndex>,
+    problems: Vec<FileProblem>,
+}
+
+impl Reader {
+    fn new(root: PathBuf) -> Self {
+        Reader {
+            root,
+            files: Vec::new(),
+            lines: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Adds what another reader read after what this one did.
+    fn append(&mut self, other: Reader) {
+        self.files.extend(other.files);
+        self.lines.extend(other.lines);
+        self.problems.extend(other.problems);
+    }
+
+    fn display(&self, path: &Path) -> Arc<str> {
+        display_path(&self.root, path)
+    }
+
+    /// Reads a file, recording it, or records why it could not be read.
+    fn read(&mut self, path: &Path, kind: FileKind) -> Option<(Arc<str>, String)> {
         let display = self.display(path);
-        if self.workspace.dockerfiles.contains_key(&display)
-            || self
-                .workspace
-                .problems
-                .iter()
-                .any(|p| p.location.file == display)
-        {
-            return;
-        }
-        if !path.exists() {
-            let message =
-                format!("Dockerfile {display} not found: docker compose cannot build this service");
-            self.problem(FileKind::Dockerfile, referenced_at.clone(), message);
-            return;
-        }
-        let Some((display, text)) = self.read(path, FileKind::Dockerfile) else {
-            return;
-        };
-        match dockerfile::parse(&text) {
-            Ok(dockerfile) => {
-                self.workspace
-                    .dockerfiles
-                    .insert(Arc::clone(&display), dockerfile);
-                self.workspace
-                    .sources
-                    .insert(display, SourceText::new(text));
+        match source::read_text(path) {
+            Ok(text) => {
+                self.files.push(Arc::clone(&display));
+                let index = lines::LineIndex::scan(&display, &text);
+                self.lines.insert(Arc::clone(&display), index);
+                Some((display, text))
             }
             Err(error) => {
-                let location = Location::new(&display, error.line, 1);
-                self.problem(FileKind::Dockerfile, location, error.message);
+                self.report_unreadable(&display, kind, &error);
+                None
             }
         }
     }
 
-    fn read_context(&mut self, dir: &Path) {
-        let display = self.display(dir);
-        if self.workspace.contexts.contains_key(&display) {
-            return;
+    fn report_unreadable(&mut self, display: &Arc<str>, kind: FileKind, error: &ReadError) {
+        self.problem(
+            kind,
+            Location::new(display, error.line(), 1),
+            error.to_string(),
+        );
+    }
+
+    fn problem(&mut self, kind: FileKind, location: Location, message: String) {
+        self.problems.push(FileProblem {
+            kind,
+            location,
+            message,
+        });
+    }
+
+    /// Reads a file a service names; `workspace` is the compose project read so far.
+    fn read_service_file(
+        &mut self,
+        file: &ServiceFile,
+        workspace: &Workspace,
+    ) -> ServiceFileContent {
+        match file {
+            ServiceFile::EnvFile { path, .. } => ServiceFileContent::EnvFile(if !path.exists() {
+                let generator = generated::generator_of(path, &workspace.project_dir);
+                EnvFileState::Missing(generator.map(|g| MissingGenerator {
+                    template: g.template.map(|t| self.display(&t)),
+                    script: g.script.map(|s| self.display(&s)),
+                }))
+            } else {
+                self.read_env_file(path, &workspace.variables)
+                    .map_or(EnvFileState::Broken, EnvFileState::Loaded)
+            }),
+            ServiceFile::Dockerfile { path, .. } => {
+                ServiceFileContent::Dockerfile(self.read_dockerfile(path))
+            }
+            ServiceFile::Context { dir, .. } => ServiceFileContent::Context(self.read_context(dir)),
+            ServiceFile::Problem(kind, location, message) => {
+                self.problem(*kind, location.clone(), message.clone());
+                ServiceFileContent::None
+            }
         }
+    }
+
+    /// Reads an env file, interpolating with `variables`.
+    fn read_env_file(
+        &mut self,
+        path: &Path,
+        variables: &Variables,
+    ) -> Option<Vec<dotenv::EnvLine>> {
+        let (display, text) = self.read(path, FileKind::EnvFile)?;
+        match dotenv::parse(&text, &|name| variables.lookup(name)) {
+            Ok(lines) => Some(lines),
+            Err(error) => {
+                let location = Location::new(&display, error.line, error.column);
+                self.problem(FileKind::EnvFile, location, error.message);
+                None
+            }
+        }
+    }
+
+    fn read_manifest<T>(
+        &mut self,
+        path: &Path,
+        parse: impl Fn(&str) -> Result<T, manifest::ManifestError>,
+    ) -> Option<Parsed<T>> {
+        let (path, text) = self.read(path, FileKind::Manifest)?;
+        match parse(&text) {
+            Ok(content) => Some(Parsed { path, content }),
+            Err(error) => {
+                let location = Location::new(&path, error.line, error.column);
+                self.problem(FileKind::Manifest, location, error.message);
+                None
+            }
+        }
+    }
+
+    fn read_dockerfile(&mut self, path: &Path) -> Option<(dockerfile::Dockerfile, SourceText)> {
+        let (display, text) = self.read(path, FileKind::Dockerfile)?;
+        match dockerfile::parse(&text) {
+            Ok(dockerfile) => Some((dockerfile, SourceText::new(text))),
+            Err(error) => {
+                let location = Location::new(&display, error.line, 1);
+                self.problem(FileKind::Dockerfile, location, error.message);
+                None
+            }
+        }
+    }
+
+    fn read_context(&mut self, dir: &Path) -> BuildContext {
         let mut context = BuildContext::default();
         for file in walk::context_files(dir) {
             self.read_context_file(&file, &mut context);
@@ -1221,7 +1368,7 @@ impl Loader {
                 .map(String::from)
                 .collect();
         }
-        self.workspace.contexts.insert(display, context);
+        context
     }
 
     fn read_context_file(&mut self, file: &walk::ContextFile, context: &mut BuildContext) {
