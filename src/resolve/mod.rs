@@ -19,7 +19,7 @@ mod variant;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 #[cfg(test)]
@@ -78,6 +78,32 @@ pub struct Project {
     pub notes: Vec<String>,
     /// The services that run an OpenTelemetry Collector.
     pub collectors: Vec<collector::Collector>,
+    /// The services and network hosts by name, built on first use (the names do not change
+    /// once resolved): rules look names up for every service.
+    names: OnceLock<Names>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Names {
+    services: HashMap<String, usize>,
+    /// By lower-case name: DNS names are case-insensitive.
+    hosts: HashMap<String, usize>,
+}
+
+impl Names {
+    fn of(project: &Project) -> Names {
+        let mut names = Names::default();
+        for (at, service) in project.services.iter().enumerate() {
+            names.services.entry(service.name.clone()).or_insert(at);
+        }
+        for (at, host) in project.network_hosts.iter().enumerate() {
+            names
+                .hosts
+                .entry(host.name.to_ascii_lowercase())
+                .or_insert(at);
+        }
+        names
+    }
 }
 
 /// A service that compose does not start, and the names it would answer to.
@@ -107,14 +133,27 @@ impl Project {
         self.services.iter().map(|s| s.name.as_str())
     }
 
+    fn names(&self) -> &Names {
+        self.names.get_or_init(|| Names::of(self))
+    }
+
+    /// The service of that name.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        let at = *self.names().services.get(name)?;
+        self.services.get(at)
+    }
+
     /// What `host` names inside `service`'s container, when compose's network (or the
     /// container's own `/etc/hosts`) resolves it.
     pub fn compose_host<'a>(&'a self, service: &'a Service, host: &str) -> Option<&'a HostName> {
         service
             .own_hosts
             .iter()
-            .chain(&self.network_hosts)
             .find(|name| name.is(host))
+            .or_else(|| {
+                let at = *self.names().hosts.get(&host.to_ascii_lowercase())?;
+                self.network_hosts.get(at)
+            })
     }
 
     /// The service compose does not start that would answer to `host`.
@@ -799,6 +838,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         variant: None,
         notes: workspace.notes.clone(),
         collectors,
+        names: OnceLock::new(),
     };
     let routes = route::resolve(&project);
     for (service, route) in project.services.iter_mut().zip(routes) {

@@ -1,6 +1,7 @@
 //! A variant compose file (`docker-compose.prod.yml`) checked as the project that
 //! `docker compose -f` makes of it, with what the main project sets that it may have lost.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{EnvOrigin, EnvVar, Project, resolve};
@@ -14,16 +15,13 @@ pub struct Variant {
     /// The main project's compose files.
     pub main_files: Vec<Arc<str>>,
     /// For each service of the main project, the `OTEL_*` variables its compose files give it.
-    pub main_otel: Vec<(String, Vec<EnvVar>)>,
+    pub main_otel: HashMap<String, Vec<EnvVar>>,
 }
 
 impl Variant {
     /// The `OTEL_*` variables the main project's compose files give a service of that name.
     pub fn main_otel_of(&self, service: &str) -> &[EnvVar] {
-        self.main_otel
-            .iter()
-            .find(|(name, _)| name == service)
-            .map_or(&[], |(_, variables)| variables)
+        self.main_otel.get(service).map_or(&[], Vec::as_slice)
     }
 
     /// The `docker compose` command that runs this project.

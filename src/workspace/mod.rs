@@ -436,7 +436,8 @@ fn variant_kind(document: &compose::ComposeDocument, main_services: &[&str]) -> 
     if main_services.is_empty() {
         return VariantKind::Standalone;
     }
-    let own: Vec<&str> = document.services.iter().map(|s| s.name.as_str()).collect();
+    let own: HashSet<&str> = document.services.iter().map(|s| s.name.as_str()).collect();
+    let main_services: HashSet<&str> = main_services.iter().copied().collect();
     let incomplete = document
         .services
         .iter()
@@ -445,7 +446,7 @@ fn variant_kind(document: &compose::ComposeDocument, main_services: &[&str]) -> 
         .services
         .iter()
         .flat_map(ComposeService::needed_services)
-        .any(|(name, _)| !own.contains(&name) && main_services.contains(&name));
+        .any(|(name, _)| !own.contains(name) && main_services.contains(name));
     let replaces_main = own.iter().any(|name| main_services.contains(name));
     if incomplete || needs_main || !replaces_main {
         VariantKind::Fragment
@@ -909,18 +910,19 @@ impl Loader {
     /// Resolves `extends:` chains, from this project or from another compose file.
     fn apply_extends(&mut self) {
         const MAX_CHAIN: usize = 8;
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        for (at, service) in self.workspace.services.iter().enumerate() {
+            by_name.entry(service.name.clone()).or_insert(at);
+        }
         for index in 0..self.workspace.services.len() {
             for _ in 0..MAX_CHAIN {
                 let Some(extends) = self.workspace.services[index].extends.take() else {
                     break;
                 };
                 let base = match &extends.file {
-                    None => self
-                        .workspace
-                        .services
-                        .iter()
-                        .find(|s| s.name == extends.service)
-                        .cloned(),
+                    None => by_name
+                        .get(&extends.service)
+                        .map(|&at| self.workspace.services[at].clone()),
                     Some(file) => self.service_in_file(&file.value, &extends.service),
                 };
                 match base {

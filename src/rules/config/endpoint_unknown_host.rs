@@ -1,3 +1,6 @@
+use std::collections::HashMap;
+
+use crate::finding::name_services;
 use crate::knowledge::otel;
 use crate::resolve::{HostKind, HostName, InactiveService, Project};
 use crate::rules::{Check, Findings, declare_rule};
@@ -35,6 +38,9 @@ impl Check for EndpointUnknownHost {
         if project.compose_files.is_empty() || project.includes_unread {
             return;
         }
+        let names: Vec<&str> = project.service_names().collect();
+        let services = name_services(&names);
+        let mut seen: HashMap<String, Unknown> = HashMap::new();
         for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let plan = service.export_plan();
             let Some(endpoint) = plan.configured_endpoint() else {
@@ -97,16 +103,20 @@ impl Check for EndpointUnknownHost {
                 );
                 continue;
             }
-            let names: Vec<&str> = project
-                .network_hosts
-                .iter()
-                .chain(&service.own_hosts)
-                .map(|h| h.name.as_str())
-                .collect();
-            let closest = names
-                .iter()
-                .min_by_key(|n| crate::rules::edit_distance(n, host))
-                .filter(|n| crate::rules::edit_distance(n, host) <= 3);
+            // Many services may send to the same unknown host (an anchor they share): what the
+            // whole network answers is worked out once per host.
+            let unknown = seen.entry(host.to_string()).or_insert_with(|| Unknown {
+                closest: closest(&project.network_hosts, host),
+                elsewhere: elsewhere(project, host),
+            });
+            let elsewhere = &unknown.elsewhere;
+            let own_closest = closest(&service.own_hosts, host);
+            // The network's names first: on a tie, the first of them all wins.
+            let closest = match (unknown.closest, own_closest) {
+                (Some((network, _)), Some((own, name))) if own < network => Some(name),
+                (Some((_, name)), _) => Some(name),
+                (None, own) => own.map(|(_, name)| name),
+            };
             let hint = match closest {
                 Some(candidate) => format!(
                     "did you mean `{candidate}`? {}",
@@ -116,35 +126,58 @@ impl Check for EndpointUnknownHost {
                     "add a `{host}` service (e.g. an OpenTelemetry Collector) to {files}, or fix the host name"
                 ),
             };
-            let services: Vec<&str> = project.service_names().collect();
-            // A `links` alias or an `extra_hosts` entry of another container is a near miss
-            // worth naming: it resolves there, not here.
-            let elsewhere = project
-                .services
-                .iter()
-                .flat_map(|other| other.own_hosts.iter().map(move |h| (other, h)))
-                .find(|(_, h)| h.is(host))
-                .map(|(other, h)| {
-                    format!(
-                        " It is {} ({}): only {}'s container resolves it.",
-                        h.describe(),
-                        h.location,
-                        other.name
-                    )
-                })
-                .unwrap_or_default();
             out.service(
                 &Self::META,
                 service,
                 location,
                 format!(
-                    "{name} is \"{value}\", but `{host}` is no service, container_name, network alias or extra_hosts entry in {files} (services: {}): the name will not resolve.{elsewhere}",
-                    services.join(", ")
+                    "{name} is \"{value}\", but `{host}` is no service, container_name, network alias or extra_hosts entry in {files} (services: {services}): the name will not resolve.{elsewhere}",
                 ),
                 hint,
             );
         }
     }
+}
+
+/// What the compose network says about a host it does not resolve.
+struct Unknown<'a> {
+    /// The network's name nearest to it, and how many typos away.
+    closest: Option<(usize, &'a str)>,
+    /// The container that resolves it, if one does, as a sentence.
+    elsewhere: String,
+}
+
+/// The name nearest to `host`, at most three typos away, and how far.
+fn closest<'a>(names: &'a [HostName], host: &str) -> Option<(usize, &'a str)> {
+    names
+        .iter()
+        .map(|name| {
+            (
+                crate::rules::edit_distance(&name.name, host),
+                name.name.as_str(),
+            )
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .filter(|(distance, _)| *distance <= 3)
+}
+
+/// A `links` alias or an `extra_hosts` entry of another container is a near miss worth
+/// naming: it resolves there, not here.
+fn elsewhere(project: &Project, host: &str) -> String {
+    project
+        .services
+        .iter()
+        .flat_map(|other| other.own_hosts.iter().map(move |h| (other, h)))
+        .find(|(_, h)| h.is(host))
+        .map(|(other, h)| {
+            format!(
+                " It is {} ({}): only {}'s container resolves it.",
+                h.describe(),
+                h.location,
+                other.name
+            )
+        })
+        .unwrap_or_default()
 }
 
 fn describe_inactive(what: &HostName) -> String {

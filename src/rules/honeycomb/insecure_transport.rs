@@ -34,10 +34,7 @@ impl Check for InsecureTransport {
                 continue;
             };
             let host = url.host_str().unwrap_or_default();
-            if url.scheme() != "http"
-                || is_loopback_host(host)
-                || project.service_names().any(|n| n == host)
-            {
+            if url.scheme() != "http" || is_loopback_host(host) || project.service(host).is_some() {
                 continue;
             }
             out.service(
