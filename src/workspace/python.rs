@@ -3,6 +3,8 @@
 //! `trace.set_tracer_provider(...)` and builds `OTLPSpanExporter(endpoint="...")`, and never
 //! fooled by strings or comments. Garbage in gives best effort out, never a panic.
 
+use std::borrow::Borrow;
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PythonSource {
     pub imports: Vec<Import>,
@@ -682,28 +684,37 @@ fn callee(
     Some((parts.join("."), first))
 }
 
-/// Splits the tokens between a call's parentheses into arguments.
-fn arguments(tokens: &[Token]) -> Vec<Arg> {
-    let mut args = Vec::new();
+/// Splits the tokens between a call's parentheses into arguments (the tokens of a call's own
+/// arguments, or references to those of a call inside an argument).
+fn arguments<T: Borrow<Token>>(tokens: &[T]) -> Vec<Arg> {
+    let mut ends = Vec::new();
     let mut depth = 0usize;
-    let mut start = 0;
     for (index, token) in tokens.iter().enumerate() {
-        match token.kind {
+        match token.borrow().kind {
             Kind::Op('(' | '[' | '{') => depth += 1,
             Kind::Op(')' | ']' | '}') => depth = depth.saturating_sub(1),
-            Kind::Op(',') if depth == 0 => {
-                args.extend(argument(&tokens[start..index]));
-                start = index + 1;
-            }
+            Kind::Op(',') if depth == 0 => ends.push(index),
             _ => {}
         }
     }
-    args.extend(argument(&tokens[start..]));
+    ends.push(tokens.len());
+    // Sized exactly: every call of every file keeps its arguments until the services are
+    // resolved, and a grown vector's spare room was half the memory of a large monorepo.
+    let mut args = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for end in ends {
+        args.extend(argument(&tokens[start..end]));
+        start = end + 1;
+    }
     args
 }
 
-fn argument(tokens: &[Token]) -> Option<Arg> {
-    let tokens: Vec<&Token> = tokens.iter().filter(|t| t.kind != Kind::Newline).collect();
+fn argument<T: Borrow<Token>>(tokens: &[T]) -> Option<Arg> {
+    let tokens: Vec<&Token> = tokens
+        .iter()
+        .map(Borrow::borrow)
+        .filter(|t| t.kind != Kind::Newline)
+        .collect();
     let first = tokens.first()?;
     let is_keyword = tokens.len() > 2
         && name(Some(first)).is_some()
@@ -763,7 +774,7 @@ impl Expression<'_, '_> {
     }
 
     fn atom(&mut self) -> Option<ArgValue> {
-        match self.peek()?.clone() {
+        match self.peek()? {
             Kind::Str(Some(_)) => {
                 let mut text = String::new();
                 while let Some(Kind::Str(Some(part))) = self.peek() {
@@ -773,11 +784,13 @@ impl Expression<'_, '_> {
                 Some(ArgValue::Str(text))
             }
             Kind::Number(n) => {
+                let number = ArgValue::Number(n.clone());
                 self.at += 1;
-                Some(ArgValue::Number(n))
+                Some(number)
             }
             Kind::Name(_) => self.named(),
             Kind::Op(open @ ('(' | '[')) => {
+                let open = *open;
                 self.at += 1;
                 let close = if open == '(' { ')' } else { ']' };
                 let mut items = Vec::new();
@@ -850,11 +863,8 @@ impl Expression<'_, '_> {
                 }
                 self.at += 1;
             }
-            let inner: Vec<Token> = self.tokens[start..self.at - 1]
-                .iter()
-                .map(|t| (*t).clone())
-                .collect();
-            return Some(ArgValue::Call(dotted, arguments(&inner)));
+            let inner = arguments(&self.tokens[start..self.at - 1]);
+            return Some(ArgValue::Call(dotted, inner));
         }
         if self.eat('[') {
             let key = self.sum()?;
