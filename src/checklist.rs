@@ -2,7 +2,7 @@
 //! and its findings, and the links between a refused canary and the lint finding that explains
 //! it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::finding::{
@@ -43,7 +43,12 @@ pub fn report(
         steps.push(service_step_of(owner, service, &index, *duration));
     }
     steps.extend(inactive_steps(project, variants, in_scope));
-    let services = services.iter().map(|(p, _, s)| summary(p, s)).collect();
+    // The services of a monorepo repeat the same variables: each value is masked once.
+    let mut masked = HashMap::new();
+    let services = services
+        .iter()
+        .map(|(p, _, s)| summary(p, s, &mut masked))
+        .collect();
     Report {
         root,
         services,
@@ -341,7 +346,12 @@ fn collector_summary(collector: &Collector) -> String {
     format!("collector {} · {config}", collector.describe())
 }
 
-fn summary(project: &Project, service: &Service) -> ServiceSummary {
+/// `masked`: each variable's value as reports show it, by name and value.
+fn summary<'a>(
+    project: &Project,
+    service: &'a Service,
+    masked: &mut HashMap<(&'a str, &'a str), String>,
+) -> ServiceSummary {
     let language = service.language.map(|l| l.name());
     let sdk_reads = |name: &str| otel::read_by_sdk(name, language);
     let interpolated: Vec<&str> = service
@@ -366,7 +376,10 @@ fn summary(project: &Project, service: &Service) -> ServiceSummary {
             .iter()
             .map(|var| EnvironmentEntry {
                 name: var.name.clone(),
-                value: redact::mask_value(&var.name, &var.value),
+                value: masked
+                    .entry((&var.name, &var.value))
+                    .or_insert_with(|| redact::mask_value(&var.name, &var.value))
+                    .clone(),
                 file: var.location.file.clone(),
                 line: var.location.line,
                 from: var.origin,

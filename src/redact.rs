@@ -4,7 +4,7 @@
 //! the run has seen (keys, values of secret-named variables, URL passwords, token-shaped
 //! values) and masks every well-known token shape wherever it appears.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex_lite::Regex;
@@ -48,8 +48,14 @@ impl Redactor {
     /// Learns every secret of a project: the values of secret-named variables, URL passwords,
     /// token-shaped values, secret headers (collector exporters' too), and anything shaped like a Honeycomb key.
     pub fn learn(&mut self, project: &Project) {
+        // The services of a monorepo repeat the same variables: each is looked at once.
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
         for service in &project.services {
-            for var in &service.env {
+            for var in service
+                .env
+                .iter()
+                .filter(|var| seen.insert((&var.name, &var.value)))
+            {
                 for secret in secrets_in(&var.name, &var.value) {
                     self.insert(secret.text, secret.masked());
                 }

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::finding::Severity;
 use crate::fix::{Edit, Remedy};
 use crate::knowledge::otel::{Effect, VARIABLES};
@@ -46,9 +48,15 @@ const VALID_PREFIXES: [&str; 6] = [
 
 impl Check for VariableMisspelled {
     fn check(&self, project: &Project, out: &mut Findings) {
+        // The services of a monorepo repeat the same names: each is compared with the
+        // catalogue once.
+        let mut verdicts = HashMap::new();
         for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             for var in &service.env {
-                let Some((intended, effect)) = intended_name(&var.name) else {
+                let verdict = *verdicts
+                    .entry(var.name.as_str())
+                    .or_insert_with(|| intended_name(&var.name));
+                let Some((intended, effect)) = verdict else {
                     continue;
                 };
                 let consequence = match effect {
