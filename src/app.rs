@@ -208,7 +208,7 @@ fn diagnose_with(
     }
     report.steps.extend(later_steps);
     let text = redactor.redact(&report::render(&report, options.format));
-    write_output(&text, options)?;
+    write_report(&text, options)?;
     if options.format == Format::Github
         && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
     {
@@ -551,15 +551,35 @@ fn explain(id: &str) -> Result<String, AppError> {
 /// Writes to `--output` (without colour) or to standard output (colour when it is a terminal
 /// and neither `NO_COLOR` nor `--no-color` says otherwise). A closed pipe is not an error.
 fn write_output(text: &str, options: &Options) -> Result<(), AppError> {
+    write_text(text, options, true)
+}
+
+/// Writes a report. JSON and SARIF hold no styles, and no control character (JSON escapes
+/// them): they are written as they are, without a pass over megabytes of text to strip codes.
+fn write_report(text: &str, options: &Options) -> Result<(), AppError> {
+    let styled = !matches!(options.format, Format::Json | Format::Sarif);
+    write_text(text, options, styled)
+}
+
+fn write_text(text: &str, options: &Options, styled: bool) -> Result<(), AppError> {
     if let Some(path) = &options.output {
-        let plain = anstream::adapter::strip_str(text).to_string();
-        return std::fs::write(path, plain)
+        let plain = if styled {
+            anstream::adapter::strip_str(text).to_string().into()
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        return std::fs::write(path, plain.as_bytes())
             .map_err(|e| AppError(format!("cannot write {}: {e}", display(path))));
     }
-    let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), color_choice(options));
-    match stdout
+    let stdout = std::io::stdout().lock();
+    let mut stream: Box<dyn Write> = if styled {
+        Box::new(anstream::AutoStream::new(stdout, color_choice(options)))
+    } else {
+        Box::new(stdout)
+    };
+    match stream
         .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
+        .and_then(|()| stream.flush())
     {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(AppError(format!("cannot write the report: {error}")))
