@@ -36,12 +36,13 @@ impl Redactor {
     /// A Honeycomb key (or what was given as one), shown as `hcaik_01j…9x2f`.
     pub fn add(&mut self, key: &str) {
         let key = key.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
-        self.insert(key, honeycomb::mask(key));
+        self.insert(key, || honeycomb::mask(key));
     }
 
-    fn insert(&mut self, secret: &str, replacement: String) {
+    /// `replacement` is worked out only for a secret not seen before: services share keys.
+    fn insert(&mut self, secret: &str, replacement: impl FnOnce() -> String) {
         if secret.len() >= MIN_SECRET_LEN && !self.secrets.contains_key(secret) {
-            self.secrets.insert(secret.to_string(), replacement);
+            self.secrets.insert(secret.to_string(), replacement());
         }
     }
 
@@ -57,7 +58,7 @@ impl Redactor {
                 .filter(|var| seen.insert((&var.name, &var.value)))
             {
                 for secret in secrets_in(&var.name, &var.value) {
-                    self.insert(secret.text, secret.masked());
+                    self.insert(secret.text, || secret.masked());
                 }
                 for word in var.value.split([',', '=', ' ', ':', '"', '\'']) {
                     if honeycomb::classify_key(word).is_some() {
@@ -70,7 +71,7 @@ impl Redactor {
                 if header.name == honeycomb::TEAM_HEADER {
                     self.add(&header.value);
                 } else if secrets::is_secret_name(&header.name) {
-                    self.insert(&header.value, MASK.to_string());
+                    self.insert(&header.value, || MASK.to_string());
                 }
             }
         }
@@ -507,7 +508,7 @@ mod tests {
     fn a_learned_value_and_a_token_inside_it_are_masked_as_one() {
         let token = format!("ghp_{}", "0".repeat(36));
         let mut redactor = Redactor::default();
-        redactor.insert(&format!("prefix-{token}"), MASK.to_string());
+        redactor.insert(&format!("prefix-{token}"), || MASK.to_string());
         // Either order of masking would leave a piece of the other secret.
         assert_eq!(redactor.redact(&format!("a prefix-{token} b")), "a **** b");
         assert_eq!(
@@ -531,7 +532,7 @@ mod tests {
     #[test]
     fn the_redactor_masks_what_it_learned_and_every_shape() {
         let mut redactor = Redactor::default();
-        redactor.insert("correct-horse-battery", MASK.to_string());
+        redactor.insert("correct-horse-battery", || MASK.to_string());
         let text = format!(
             "a correct-horse-battery b sk_live_{} c redis://:s3cretpass@cache:6379",
             "0".repeat(24)
