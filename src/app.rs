@@ -16,6 +16,7 @@ use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
 use crate::fix;
 use crate::listen;
 use crate::manual;
+use crate::parallel;
 use crate::policy;
 use crate::probe;
 use crate::redact::Redactor;
@@ -217,7 +218,10 @@ fn diagnose_with(
             &redactor.redact(&report::step_summary(&report)),
         )?;
     }
-    Ok(exit_code(&report.findings, settings.fail_on.value))
+    let code = exit_code(&report.findings, settings.fail_on.value);
+    let services = project.services.len();
+    parallel::drop_in_background((project, variants, report), services);
+    Ok(code)
 }
 
 /// The workspace at `path` read and resolved: the project, its variant compose files, and how
@@ -239,6 +243,8 @@ fn read_projects(
     let project = resolve::resolve(&loaded);
     let variants = load_variants(&loaded, &load_options, &project)?;
     check_service_names(&project, &variants, &options.services)?;
+    let services = loaded.services.len();
+    parallel::drop_in_background(loaded, services);
     Ok((project, variants, load_time))
 }
 

@@ -34,3 +34,12 @@ impl<T: Sync> ParallelMap<T> for [T] {
         }
     }
 }
+
+/// Frees what a large workspace leaves behind (thousands of parsed files) on a thread of its
+/// own: nothing waits for it, and when the process ends first the system takes the memory
+/// back at once. `count` (services, files) says whether it is large enough for a thread.
+pub fn drop_in_background<T: Send + 'static>(value: T, count: usize) {
+    if worth_sharing(count) {
+        std::thread::spawn(move || drop(value));
+    }
+}
