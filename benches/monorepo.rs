@@ -1,23 +1,79 @@
-//! How long `otel-doctor lint` takes on a generated 200-service monorepo (compose + 200
-//! Dockerfiles + requirements + Python code), measured as a whole process, like a user or a
-//! CI job runs it. `cargo bench --bench monorepo` (release profile); prints min/median/max.
+//! How long `otel-doctor lint` takes on a generated monorepo (compose + one Dockerfile,
+//! requirements and Python code per service), measured as a whole process, like a user or a
+//! CI job runs it. Release profile; prints min/median/max.
+//!
+//! - `cargo bench --bench monorepo`: the 200-service monorepo.
+//! - `cargo bench --bench monorepo -- --services 1,200,5000`: these sizes, one line each.
+//! - `cargo bench --bench monorepo -- --write DIR --services 200,5000`: only writes the
+//!   workspaces (`DIR/services-200`, ...), for `scripts/bench.py`, which also times the peers.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const SERVICES: usize = 200;
+const DEFAULT_SERVICES: usize = 200;
 const RUNS: usize = 21;
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("monorepo-200");
-    generate(&root);
+    let arguments = match Arguments::parse(std::env::args().skip(1)) {
+        Ok(arguments) => arguments,
+        Err(message) => {
+            eprintln!("monorepo bench: {message}");
+            std::process::exit(2);
+        }
+    };
+    if let Some(dir) = &arguments.write {
+        for &services in &arguments.services {
+            generate(&dir.join(format!("services-{services}")), services);
+        }
+        return;
+    }
+    for &services in &arguments.services {
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("monorepo-{services}"));
+        generate(&root, services);
+        time_lint(&root, services);
+    }
+}
+
+struct Arguments {
+    services: Vec<usize>,
+    write: Option<PathBuf>,
+}
+
+impl Arguments {
+    fn parse(mut args: impl Iterator<Item = String>) -> Result<Arguments, String> {
+        let mut parsed = Arguments {
+            services: vec![DEFAULT_SERVICES],
+            write: None,
+        };
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                // `cargo bench` passes it to every bench binary.
+                "--bench" => {}
+                "--services" => {
+                    let list = args.next().ok_or("--services needs a list: 1,200,5000")?;
+                    parsed.services = list
+                        .split(',')
+                        .map(|n| n.trim().parse().map_err(|_| format!("not a count: {n}")))
+                        .collect::<Result<_, _>>()?;
+                }
+                "--write" => {
+                    parsed.write = Some(args.next().ok_or("--write needs a folder")?.into())
+                }
+                other => return Err(format!("unknown argument {other}")),
+            }
+        }
+        Ok(parsed)
+    }
+}
+
+fn time_lint(root: &Path, services: usize) {
     let binary = env!("CARGO_BIN_EXE_otel-doctor");
     let run = || {
         let started = Instant::now();
         let output = Command::new(binary)
             .args(["lint", "--format", "json"])
-            .arg(&root)
+            .arg(root)
             .env_clear()
             .output()
             .expect("run otel-doctor");
@@ -25,17 +81,17 @@ fn main() {
     };
     let (_, warmup) = run();
     let report: serde_json::Value = serde_json::from_slice(&warmup.stdout).expect("JSON report");
-    let services = report["services"].as_array().map_or(0, Vec::len);
+    let resolved = report["services"].as_array().map_or(0, Vec::len);
     let findings = report["findings"].as_array().map_or(0, Vec::len);
     assert_eq!(
-        services,
-        SERVICES + 1,
+        resolved,
+        services + 1,
         "every generated service is resolved"
     );
     let mut times: Vec<Duration> = (0..RUNS).map(|_| run().0).collect();
     times.sort();
     println!(
-        "lint of {SERVICES} services ({findings} findings): min {:.1} ms, median {:.1} ms, max {:.1} ms over {RUNS} runs",
+        "lint of {services} services ({findings} findings): min {:.1} ms, median {:.1} ms, max {:.1} ms over {RUNS} runs",
         ms(times[0]),
         ms(times[RUNS / 2]),
         ms(times[RUNS - 1])
@@ -49,13 +105,13 @@ fn ms(duration: Duration) -> f64 {
 /// A compose project like a real monorepo: every service sends to a collector (configured, in
 /// the middle of the file), half of them set up the SDK in code, half through
 /// opentelemetry-instrument; one in ten has a mistake.
-fn generate(root: &Path) {
+fn generate(root: &Path, services: usize) {
     let _ = std::fs::remove_dir_all(root);
     std::fs::create_dir_all(root).expect("create the workspace");
     let mut compose = String::from("services:\n");
-    for n in 0..SERVICES {
+    for n in 0..services {
         // The collector sits in the middle of the file, as it would in a real one.
-        if n == SERVICES / 2 {
+        if n == services / 2 {
             compose.push_str("  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.114.0\n    environment:\n      HONEYCOMB_API_KEY: ${HONEYCOMB_API_KEY}\n    volumes:\n      - ./otel-collector.yaml:/etc/otelcol-contrib/config.yaml\n    ports:\n      - \"4317:4317\"\n      - \"4318:4318\"\n");
         }
         let name = format!("svc-{n:03}");
