@@ -47,7 +47,8 @@ impl Check for ExporterUnknownHost {
                     }
                     let exporter = exporter_before(route, index).unwrap_or_default();
                     match dead_ends.iter_mut().find(|d| &d.0 == location) {
-                        Some(dead_end) if !dead_end.4.contains(&service.name.as_str()) => {
+                        // Only this service pushes while its route is read.
+                        Some(dead_end) if dead_end.4.last() != Some(&service.name.as_str()) => {
                             dead_end.4.push(&service.name)
                         }
                         Some(_) => {}

@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::{names, report, senders};
 use crate::knowledge::collector::Kind;
 use crate::resolve::Project;
@@ -36,13 +38,14 @@ impl Check for ExportersNotHoneycomb {
     fn check(&self, project: &Project, out: &mut Findings) {
         for collector in &project.collectors {
             let senders = senders(project, collector);
+            let sending: HashSet<&str> = senders.iter().copied().collect();
             if senders.is_empty() {
                 continue;
             }
             let routes: Vec<&crate::resolve::Route> = project
                 .services
                 .iter()
-                .filter(|s| senders.contains(&s.name.as_str()))
+                .filter(|s| sending.contains(s.name.as_str()))
                 .filter_map(|s| s.route.as_deref())
                 .collect();
             let own: Vec<(&crate::resolve::route::Hop, &Destination)> = routes

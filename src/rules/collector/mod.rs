@@ -22,6 +22,8 @@ mod tls_insecure;
 mod traces_elsewhere;
 mod unknown_component;
 
+use std::collections::HashSet;
+
 use super::{Described, Findings, Rule};
 use crate::finding::name_services as names;
 use crate::resolve::collector::{Collector, Exporter, honeycomb};
@@ -95,12 +97,13 @@ fn report<R: Described>(
     let Some(own) = collector_service(project, collector) else {
         return;
     };
+    let affected: HashSet<&str> = affected.iter().copied().collect();
     let services: Vec<&Service> = std::iter::once(own)
         .chain(
             project
                 .services
                 .iter()
-                .filter(|s| affected.contains(&s.name.as_str())),
+                .filter(|s| affected.contains(s.name.as_str())),
         )
         .collect();
     out.services(&R::META, &services, location, message, hint);

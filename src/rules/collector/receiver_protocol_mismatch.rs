@@ -71,7 +71,8 @@ impl Check for ReceiverProtocolMismatch {
                         .find(|a| a.port == port && a.protocol == protocol)
                     {
                         Some(arrival) => {
-                            if !arrival.senders.contains(&service.name.as_str()) {
+                            // Only this service pushes while its route is read.
+                            if arrival.senders.last() != Some(&service.name.as_str()) {
                                 arrival.senders.push(&service.name);
                             }
                             arrival.from_apps &= from_app;

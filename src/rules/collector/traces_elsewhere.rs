@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::{names, report, senders};
 use crate::resolve::Project;
 use crate::resolve::route::Destination;
@@ -35,11 +37,12 @@ impl Check for TracesElsewhere {
         }
         for collector in &project.collectors {
             let senders = senders(project, collector);
+            let sending: HashSet<&str> = senders.iter().copied().collect();
             let mut places: Vec<(String, Option<String>, crate::source::Location)> = Vec::new();
             for service in project
                 .services
                 .iter()
-                .filter(|s| senders.contains(&s.name.as_str()))
+                .filter(|s| sending.contains(s.name.as_str()))
             {
                 let Some(route) = &service.route else {
                     continue;
