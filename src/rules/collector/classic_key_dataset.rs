@@ -1,4 +1,4 @@
-use super::{honeycomb_exporters, report, senders, stops};
+use super::report_honeycomb_problems;
 use crate::resolve::Project;
 use crate::resolve::collector::honeycomb::HoneycombProblem;
 use crate::rules::{Check, Findings, declare_rule};
@@ -27,31 +27,21 @@ declare_rule! {
 
 impl Check for ClassicKeyDataset {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for collector in &project.collectors {
-            let affected = senders(project, collector);
-            let who = stops(&affected);
-            for (exporter, problems) in honeycomb_exporters(collector) {
-                for problem in &problems {
-                    let HoneycombProblem::ClassicKeyWithoutDataset { header } = problem else {
-                        continue;
-                    };
-                    report::<Self>(
-                        out,
-                        project,
-                        collector,
-                        &affected,
-                        &header.location,
-                        format!(
-                            "exporter {} of `{}` sends a classic key without x-honeycomb-dataset: Honeycomb answers 401 \"missing 'x-honeycomb-dataset' header\".{who}",
-                            exporter.id, collector.service
-                        ),
-                        format!(
-                            "add to the headers of {}: x-honeycomb-dataset: <dataset name>",
-                            exporter.id
-                        ),
-                    );
-                }
-            }
-        }
+        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+            let HoneycombProblem::ClassicKeyWithoutDataset { header } = problem else {
+                return None;
+            };
+            Some((
+                header.location.clone(),
+                format!(
+                    "exporter {} of `{}` sends a classic key without x-honeycomb-dataset: Honeycomb answers 401 \"missing 'x-honeycomb-dataset' header\".",
+                    exporter.id, collector.service
+                ),
+                format!(
+                    "add to the headers of {}: x-honeycomb-dataset: <dataset name>",
+                    exporter.id
+                ),
+            ))
+        });
     }
 }

@@ -1,4 +1,4 @@
-use super::{honeycomb_exporters, report, senders, stops};
+use super::report_honeycomb_problems;
 use crate::resolve::Project;
 use crate::resolve::collector::honeycomb::HoneycombProblem;
 use crate::rules::{Check, Findings, declare_rule};
@@ -27,17 +27,13 @@ declare_rule! {
 
 impl Check for HoneycombEndpoint {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for collector in &project.collectors {
-            let affected = senders(project, collector);
-            let who = stops(&affected);
-            for (exporter, problems) in honeycomb_exporters(collector) {
-                let endpoint = exporter
-                    .endpoint
-                    .as_ref()
-                    .map(|(e, _)| e.value.clone())
-                    .unwrap_or_default();
-                for problem in &problems {
-                    let (message, hint) = match problem {
+        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+            let endpoint = exporter
+                .endpoint
+                .as_ref()
+                .map(|(e, _)| e.value.clone())
+                .unwrap_or_default();
+            let (message, hint) = match problem {
                         HoneycombProblem::WrongPort { port, .. } => (
                             format!("Honeycomb listens on 443 only, not {port}"),
                             match exporter.kind {
@@ -63,22 +59,16 @@ impl Check for HoneycombEndpoint {
                             "`traces_endpoint` is used as written and lacks /v1/traces: Honeycomb answers 404".to_string(),
                             format!("traces_endpoint: {}/v1/traces", endpoint.trim_end_matches('/')),
                         ),
-                        _ => continue,
+                        _ => return None,
                     };
-                    report::<Self>(
-                        out,
-                        project,
-                        collector,
-                        &affected,
-                        problem.location(),
-                        format!(
-                            "exporter {} of `{}` sends to \"{endpoint}\": {message}.{who}",
-                            exporter.id, collector.service
-                        ),
-                        hint,
-                    );
-                }
-            }
-        }
+            Some((
+                problem.location().clone(),
+                format!(
+                    "exporter {} of `{}` sends to \"{endpoint}\": {message}.",
+                    exporter.id, collector.service
+                ),
+                hint,
+            ))
+        });
     }
 }

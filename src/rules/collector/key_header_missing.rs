@@ -1,4 +1,4 @@
-use super::{honeycomb_exporters, report, senders, stops};
+use super::report_honeycomb_problems;
 use crate::resolve::Project;
 use crate::resolve::collector::honeycomb::HoneycombProblem;
 use crate::rules::{Check, Findings, declare_rule};
@@ -29,31 +29,21 @@ declare_rule! {
 
 impl Check for KeyHeaderMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for collector in &project.collectors {
-            let affected = senders(project, collector);
-            let who = stops(&affected);
-            for (exporter, problems) in honeycomb_exporters(collector) {
-                for problem in &problems {
-                    let HoneycombProblem::KeyHeaderMissing { location } = problem else {
-                        continue;
-                    };
-                    report::<Self>(
-                        out,
-                        project,
-                        collector,
-                        &affected,
-                        location,
-                        format!(
-                            "exporter {} of `{}` sends to Honeycomb without an x-honeycomb-team header: Honeycomb answers 401 \"missing 'x-honeycomb-team' header\".{who}",
-                            exporter.id, collector.service
-                        ),
-                        format!(
-                            "add to exporter {}:\n  headers:\n    x-honeycomb-team: ${{env:HONEYCOMB_API_KEY}}\nand pass HONEYCOMB_API_KEY to the `{}` container (environment: [HONEYCOMB_API_KEY])",
-                            exporter.id, collector.service
-                        ),
-                    );
-                }
-            }
-        }
+        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+            let HoneycombProblem::KeyHeaderMissing { location } = problem else {
+                return None;
+            };
+            Some((
+                location.clone(),
+                format!(
+                    "exporter {} of `{}` sends to Honeycomb without an x-honeycomb-team header: Honeycomb answers 401 \"missing 'x-honeycomb-team' header\".",
+                    exporter.id, collector.service
+                ),
+                format!(
+                    "add to exporter {}:\n  headers:\n    x-honeycomb-team: ${{env:HONEYCOMB_API_KEY}}\nand pass HONEYCOMB_API_KEY to the `{}` container (environment: [HONEYCOMB_API_KEY])",
+                    exporter.id, collector.service
+                ),
+            ))
+        });
     }
 }

@@ -1,4 +1,4 @@
-use super::{honeycomb_exporters, report, senders, stops};
+use super::report_honeycomb_problems;
 use crate::knowledge::honeycomb::mask_keys_in;
 use crate::resolve::Project;
 use crate::resolve::collector::honeycomb::HoneycombProblem;
@@ -25,30 +25,20 @@ declare_rule! {
 
 impl Check for KeyInvalid {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for collector in &project.collectors {
-            let affected = senders(project, collector);
-            let who = stops(&affected);
-            for (exporter, problems) in honeycomb_exporters(collector) {
-                for problem in &problems {
-                    let HoneycombProblem::KeyInvalid { header, reason } = problem else {
-                        continue;
-                    };
-                    report::<Self>(
-                        out,
-                        project,
-                        collector,
-                        &affected,
-                        &header.location,
-                        format!(
-                            "exporter {} of `{}` sends x-honeycomb-team \"{}\": {reason}. Honeycomb answers 401.{who}",
-                            exporter.id,
-                            collector.service,
-                            mask_keys_in(&header.value.value)
-                        ),
-                        "x-honeycomb-team: ${env:HONEYCOMB_API_KEY}, with an ingest key from Honeycomb (Environment settings → API Keys) in HONEYCOMB_API_KEY".to_string(),
-                    );
-                }
-            }
-        }
+        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+            let HoneycombProblem::KeyInvalid { header, reason } = problem else {
+                return None;
+            };
+            Some((
+                header.location.clone(),
+                format!(
+                    "exporter {} of `{}` sends x-honeycomb-team \"{}\": {reason}. Honeycomb answers 401.",
+                    exporter.id,
+                    collector.service,
+                    mask_keys_in(&header.value.value)
+                ),
+                "x-honeycomb-team: ${env:HONEYCOMB_API_KEY}, with an ingest key from Honeycomb (Environment settings → API Keys) in HONEYCOMB_API_KEY".to_string(),
+            ))
+        });
     }
 }

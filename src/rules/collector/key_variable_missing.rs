@@ -1,4 +1,4 @@
-use super::{honeycomb_exporters, report, senders, stops};
+use super::report_honeycomb_problems;
 use crate::resolve::Project;
 use crate::resolve::collector::RefState;
 use crate::resolve::collector::honeycomb::HoneycombProblem;
@@ -32,74 +32,62 @@ declare_rule! {
 
 impl Check for KeyVariableMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for collector in &project.collectors {
-            let affected = senders(project, collector);
-            let who = stops(&affected);
+        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
             let name = &collector.service;
-            for (exporter, problems) in honeycomb_exporters(collector) {
-                for problem in &problems {
-                    let HoneycombProblem::KeyVariable { header, reference } = problem else {
-                        continue;
-                    };
-                    let variable = &reference.name;
-                    let (cause, hint) = match &reference.state {
-                        RefState::Set { location, .. } => (
-                            format!(
-                                "{variable} is empty in the `{name}` container (set at {location})"
-                            ),
-                            format!(
-                                "give {variable} a value where it is set, or export it before docker compose up"
-                            ),
-                        ),
-                        RefState::Kept => (
-                            format!(
-                                "{} does not expand a bare {} (only ${{...}}, since v0.107): it goes to Honeycomb as written",
-                                collector.describe(),
-                                reference.text
-                            ),
-                            format!("write ${{env:{variable}}}"),
-                        ),
-                        RefState::Refused => (
-                            format!(
-                                "{} refuses the bare {} and exits at start (v0.104 to v0.106)",
-                                collector.describe(),
-                                reference.text
-                            ),
-                            format!("write ${{env:{variable}}}"),
-                        ),
-                        _ => match collector.passed_through.iter().find(|(n, _)| n == variable) {
-                            Some((_, location)) => (
-                                format!(
-                                    "compose passes {variable} to `{name}` from the shell ({location}), and it is set neither there nor in .env, so the header is empty"
-                                ),
-                                format!(
-                                    "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)"
-                                ),
-                            ),
-                            None => (
-                                format!(
-                                    "the `{name}` container does not receive {variable}, so the header is empty"
-                                ),
-                                format!(
-                                    "pass it to the container:\n  {name}:\n    environment:\n      {variable}: ${{{variable}}}\n(.env and the shell only feed compose's own interpolation)"
-                                ),
-                            ),
-                        },
-                    };
-                    report::<Self>(
-                        out,
-                        project,
-                        collector,
-                        &affected,
-                        &header.location,
+            let HoneycombProblem::KeyVariable { header, reference } = problem else {
+                return None;
+            };
+            let variable = &reference.name;
+            let (cause, hint) = match &reference.state {
+                RefState::Set { location, .. } => (
+                    format!("{variable} is empty in the `{name}` container (set at {location})"),
+                    format!(
+                        "give {variable} a value where it is set, or export it before docker compose up"
+                    ),
+                ),
+                RefState::Kept => (
+                    format!(
+                        "{} does not expand a bare {} (only ${{...}}, since v0.107): it goes to Honeycomb as written",
+                        collector.describe(),
+                        reference.text
+                    ),
+                    format!("write ${{env:{variable}}}"),
+                ),
+                RefState::Refused => (
+                    format!(
+                        "{} refuses the bare {} and exits at start (v0.104 to v0.106)",
+                        collector.describe(),
+                        reference.text
+                    ),
+                    format!("write ${{env:{variable}}}"),
+                ),
+                _ => match collector.passed_through.iter().find(|(n, _)| n == variable) {
+                    Some((_, location)) => (
                         format!(
-                            "exporter {} sends x-honeycomb-team from {}, but {cause}: Honeycomb answers 401.{who}",
-                            exporter.id, reference.text
+                            "compose passes {variable} to `{name}` from the shell ({location}), and it is set neither there nor in .env, so the header is empty"
                         ),
-                        hint,
-                    );
-                }
-            }
-        }
+                        format!(
+                            "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)"
+                        ),
+                    ),
+                    None => (
+                        format!(
+                            "the `{name}` container does not receive {variable}, so the header is empty"
+                        ),
+                        format!(
+                            "pass it to the container:\n  {name}:\n    environment:\n      {variable}: ${{{variable}}}\n(.env and the shell only feed compose's own interpolation)"
+                        ),
+                    ),
+                },
+            };
+            Some((
+                header.location.clone(),
+                format!(
+                    "exporter {} sends x-honeycomb-team from {}, but {cause}: Honeycomb answers 401.",
+                    exporter.id, reference.text
+                ),
+                hint,
+            ))
+        });
     }
 }

@@ -26,7 +26,8 @@ use std::collections::HashSet;
 
 use super::{Described, Findings, Rule};
 use crate::finding::name_services as names;
-use crate::resolve::collector::{Collector, Exporter, honeycomb};
+use crate::resolve::collector::honeycomb::{self, HoneycombProblem};
+use crate::resolve::collector::{Collector, Exporter};
 use crate::resolve::route::Route;
 use crate::resolve::{Project, Service};
 use crate::source::Location;
@@ -114,6 +115,27 @@ fn collector_service<'a>(project: &'a Project, collector: &Collector) -> Option<
         .services
         .iter()
         .find(|s| s.name == collector.service)
+}
+
+/// Reports every problem of the collectors' exporters to Honeycomb that `describe` makes a
+/// finding of (where, the message, the hint), naming the services whose spans stop there.
+fn report_honeycomb_problems<R: Described>(
+    project: &Project,
+    out: &mut Findings,
+    describe: impl Fn(&Collector, &Exporter, &HoneycombProblem) -> Option<(Location, String, String)>,
+) {
+    for collector in &project.collectors {
+        let affected = senders(project, collector);
+        let who = stops(&affected);
+        for (exporter, problems) in honeycomb_exporters(collector) {
+            for problem in &problems {
+                if let Some((location, message, hint)) = describe(collector, &exporter, problem) {
+                    let message = format!("{message}{who}");
+                    report::<R>(out, project, collector, &affected, &location, message, hint);
+                }
+            }
+        }
+    }
 }
 
 /// The exporters of a collector that some pipeline uses and that send to Honeycomb, with what

@@ -1,4 +1,4 @@
-use super::{honeycomb_exporters, report, senders, stops};
+use super::report_honeycomb_problems;
 use crate::resolve::Project;
 use crate::resolve::collector::honeycomb::HoneycombProblem;
 use crate::rules::{Check, Findings, declare_rule};
@@ -26,28 +26,18 @@ declare_rule! {
 
 impl Check for TlsInsecure {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for collector in &project.collectors {
-            let affected = senders(project, collector);
-            let who = stops(&affected);
-            for (exporter, problems) in honeycomb_exporters(collector) {
-                for problem in &problems {
-                    let HoneycombProblem::Insecure { location } = problem else {
-                        continue;
-                    };
-                    report::<Self>(
-                        out,
-                        project,
-                        collector,
-                        &affected,
-                        location,
-                        format!(
-                            "exporter {} of `{}` sends to Honeycomb without TLS (tls.insecure: true), and Honeycomb only speaks TLS: every export fails.{who}",
-                            exporter.id, collector.service
-                        ),
-                        "delete `insecure: true` (TLS is the default)".to_string(),
-                    );
-                }
-            }
-        }
+        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+            let HoneycombProblem::Insecure { location } = problem else {
+                return None;
+            };
+            Some((
+                location.clone(),
+                format!(
+                    "exporter {} of `{}` sends to Honeycomb without TLS (tls.insecure: true), and Honeycomb only speaks TLS: every export fails.",
+                    exporter.id, collector.service
+                ),
+                "delete `insecure: true` (TLS is the default)".to_string(),
+            ))
+        });
     }
 }
