@@ -13,7 +13,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Extension, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{MethodRouter, post};
 use http_body_util::BodyExt;
 use prost::Message;
 
@@ -33,9 +33,9 @@ const DRAIN_LIMIT: usize = 4 * BODY_LIMIT;
 pub fn router(shared: Arc<Shared>, grpc: Router) -> Router {
     let fallback_shared = Arc::clone(&shared);
     Router::new()
-        .route("/v1/traces", post(traces))
-        .route("/v1/metrics", post(metrics))
-        .route("/v1/logs", post(logs))
+        .route("/v1/traces", signal_route(Signal::Traces))
+        .route("/v1/metrics", signal_route(Signal::Metrics))
+        .route("/v1/logs", signal_route(Signal::Logs))
         .method_not_allowed_fallback(unknown_path)
         .with_state(shared)
         .merge(grpc)
@@ -80,55 +80,24 @@ struct Request {
     body: Body,
 }
 
-async fn traces(
-    State(shared): State<Arc<Shared>>,
-    Extension(port): Extension<PortInfo>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let request = Request {
-        shared,
-        port,
-        peer,
-        headers,
-        body,
-    };
-    receive(Signal::Traces, request).await
-}
-
-async fn metrics(
-    State(shared): State<Arc<Shared>>,
-    Extension(port): Extension<PortInfo>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let request = Request {
-        shared,
-        port,
-        peer,
-        headers,
-        body,
-    };
-    receive(Signal::Metrics, request).await
-}
-
-async fn logs(
-    State(shared): State<Arc<Shared>>,
-    Extension(port): Extension<PortInfo>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let request = Request {
-        shared,
-        port,
-        peer,
-        headers,
-        body,
-    };
-    receive(Signal::Logs, request).await
+/// `POST` of one signal's export requests.
+fn signal_route(signal: Signal) -> MethodRouter<Arc<Shared>> {
+    post(
+        move |State(shared): State<Arc<Shared>>,
+              Extension(port): Extension<PortInfo>,
+              ConnectInfo(peer): ConnectInfo<SocketAddr>,
+              headers: HeaderMap,
+              body: Body| {
+            let request = Request {
+                shared,
+                port,
+                peer,
+                headers,
+                body,
+            };
+            receive(signal, request)
+        },
+    )
 }
 
 /// Why a request is refused: the status and the message the sender (and the user) get.
