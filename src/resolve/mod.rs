@@ -47,7 +47,7 @@ use crate::parallel::ParallelMap;
 use crate::source::Location;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
-use crate::workspace::{FileProblem, Language, VarSource, Workspace, folder_of};
+use crate::workspace::{BuildContext, FileProblem, Language, VarSource, Workspace, folder_of};
 
 /// The whole workspace, resolved.
 #[derive(Debug, Clone)]
@@ -695,19 +695,17 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 .map_or(".", |(dir, _)| dir)
                 .to_string()
         });
-        let node = context
-            .zip(context_dir.as_deref())
-            .and_then(|(context, dir)| {
-                node::resolve(&node::Inputs {
-                    context,
-                    image: image_contents.as_ref(),
-                    context_dir: dir,
-                    dockerfile_dir: dockerfile_dir.as_deref(),
-                    command: command.as_ref(),
-                    env: &env,
-                    dev_environment: &dev_environment,
-                })
-            });
+        // An image run as it is has no context, but its command may still preload the SDK.
+        let no_context = BuildContext::default();
+        let node = node::resolve(&node::Inputs {
+            context: context.unwrap_or(&no_context),
+            image: image_contents.as_ref(),
+            context_dir: context_dir.as_deref().unwrap_or("."),
+            dockerfile_dir: dockerfile_dir.as_deref(),
+            command: command.as_ref(),
+            env: &env,
+            dev_environment: &dev_environment,
+        });
         let mut declared = context
             .zip(context_dir.as_deref())
             .map(|(context, dir)| ecosystem::resolve(context, dir, dockerfile_dir.as_deref()))

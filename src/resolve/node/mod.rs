@@ -184,7 +184,15 @@ pub struct Inputs<'a> {
 /// when its build context has no Node.js project.
 pub fn resolve(inputs: &Inputs) -> Option<(NodeFacts, super::CodeFacts)> {
     let context = inputs.context;
-    if context.package_jsons.is_empty() && context.javascript.is_empty() {
+    let (runs, assignments) = inputs
+        .command
+        .map_or((&[][..], &[][..]), |c| (&c.runs[..], &c.assignments[..]));
+    let invocation = invocation(runs);
+    let options = node_options(assignments, inputs.env);
+    // An image run as it is (`image: node:20`, the app mounted) has no code to read, but its
+    // command may still preload the SDK.
+    let no_code = context.package_jsons.is_empty() && context.javascript.is_empty();
+    if no_code && invocation.as_ref().is_none_or(|i| i.preloads.is_empty()) && options.is_empty() {
         return None;
     }
     let project = Project::find(inputs);
@@ -193,10 +201,6 @@ pub fn resolve(inputs: &Inputs) -> Option<(NodeFacts, super::CodeFacts)> {
         package_json: project.package.map(|p| Arc::clone(&p.path)),
         ..NodeFacts::default()
     };
-    let (runs, assignments) = inputs
-        .command
-        .map_or((&[][..], &[][..]), |c| (&c.runs[..], &c.assignments[..]));
-    let invocation = invocation(runs);
     for (flag, written, word) in invocation.iter().flat_map(|i| &i.preloads) {
         facts.preloads.push(Preload {
             flag: *flag,
@@ -207,7 +211,7 @@ pub fn resolve(inputs: &Inputs) -> Option<(NodeFacts, super::CodeFacts)> {
             file: project.resolve(&word.text, workdir),
         });
     }
-    for (flag, written, specifier, location) in node_options(assignments, inputs.env) {
+    for (flag, written, specifier, location) in options {
         facts.preloads.push(Preload {
             file: project.resolve(&specifier, workdir),
             flag,
