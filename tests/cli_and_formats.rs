@@ -623,3 +623,69 @@ fn a_proxy_is_skipped_with_its_reason() {
         "a proxy: it traces through its own configuration (not checked)"
     );
 }
+
+#[test]
+fn a_dockerfile_linted_on_its_own_gets_its_variables_at_run_time_not_in_compose() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nRUN pip install opentelemetry-distro opentelemetry-exporter-otlp\nCOPY app.py .\nCMD [\"opentelemetry-instrument\", \"python\", \"app.py\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app.py"), "print('hello')\n").unwrap();
+    let report = json(&doctor(&[
+        "lint",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    let hint = |rule: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {report}"))["hint"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        hint("config/endpoint-missing"),
+        "set where the container runs: docker run -e OTEL_EXPORTER_OTLP_ENDPOINT=https://api.honeycomb.io -e OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=${HONEYCOMB_API_KEY} ... (or in your deployment's environment)\n(or the address of your collector, e.g. http://otel-collector:4318)"
+    );
+    let name = dir.path().file_name().unwrap().to_str().unwrap();
+    assert_eq!(
+        hint("config/service-name-missing"),
+        format!(
+            "set where the container runs: docker run -e OTEL_SERVICE_NAME={name} ... (or in your deployment's environment)"
+        )
+    );
+}
+
+#[test]
+fn fix_leaves_the_variables_of_a_dockerfile_linted_on_its_own_to_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nRUN pip install opentelemetry-distro opentelemetry-exporter-otlp\nENV OTEL_EXPORTER_OTLP_ENDPOINT=https://api.honeycomb.io\nCOPY app.py .\nCMD [\"opentelemetry-instrument\", \"python\", \"app.py\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app.py"), "print('hello')\n").unwrap();
+    let output = doctor(&["fix", dir.path().to_str().unwrap(), "--no-color"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("nothing to fix automatically"), "{text}");
+    for rule in [
+        "config/service-name-missing",
+        "honeycomb/key-header-missing",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(rule))
+            .unwrap_or_else(|| panic!("{rule} not left to the user: {text}"));
+        assert!(
+            line.contains("set where the container runs: docker run -e"),
+            "{line}"
+        );
+    }
+}

@@ -11,6 +11,7 @@ pub mod config;
 pub mod deps;
 pub mod dockerfile;
 mod fold;
+mod hint;
 pub mod honeycomb;
 pub mod listen;
 pub mod meta;

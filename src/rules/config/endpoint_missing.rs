@@ -1,5 +1,6 @@
 use crate::knowledge::otel;
 use crate::resolve::{EndpointSource, Project};
+use crate::rules::hint::set_variables;
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -63,8 +64,15 @@ impl Check for EndpointMissing {
                     plan.url
                 ),
                 format!(
-                    "add to services.{}.environment:\n  OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io\n  OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${{HONEYCOMB_API_KEY}}\n(or the address of your collector, e.g. http://otel-collector:4318)",
-                    service.name
+                    "{}\n(or the address of your collector, e.g. http://otel-collector:4318)",
+                    set_variables(
+                        project,
+                        service,
+                        &[
+                            (otel::ENDPOINT, "https://api.honeycomb.io"),
+                            (otel::HEADERS, "x-honeycomb-team=${HONEYCOMB_API_KEY}"),
+                        ],
+                    )
                 ),
             );
         }

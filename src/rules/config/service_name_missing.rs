@@ -2,6 +2,7 @@ use crate::fix::Remedy;
 use crate::knowledge::otel;
 use crate::resolve::Project;
 use crate::rules::config::variable_misspelled::intended_name;
+use crate::rules::hint::set_variables;
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -72,13 +73,16 @@ impl Check for ServiceNameMissing {
                     service.name,
                     crate::knowledge::languages::unknown_service_name(service.language)
                 ),
-                format!("add to services.{}.environment: OTEL_SERVICE_NAME: {}", service.name, service.name),
+                set_variables(project, service, &[(otel::SERVICE_NAME, &service.name)]),
             );
-            finding.fix = Some(Remedy::add_variable(
-                service,
-                otel::SERVICE_NAME,
-                &service.name,
-            ));
+            // A Dockerfile linted on its own has no compose file to add the variable to.
+            if !project.compose_files.is_empty() {
+                finding.fix = Some(Remedy::add_variable(
+                    service,
+                    otel::SERVICE_NAME,
+                    &service.name,
+                ));
+            }
         }
     }
 }
