@@ -250,6 +250,8 @@ fn read_file(
     let file = scope.file;
     let at = |line: u32, column: u32| Location::new(&file.path, line, column);
     let mut imports_otel = false;
+    // `import '@opentelemetry/auto-instrumentations-node/register'` starts the SDK as it loads.
+    let mut registers: Option<(Location, usize)> = None;
     for import in &file.content.imports {
         let Some(package) = node::package_of_specifier(&import.specifier) else {
             continue;
@@ -258,6 +260,9 @@ fn read_file(
             continue;
         }
         imports_otel = true;
+        if import.specifier == node::REGISTER && registers.is_none() {
+            registers = Some((at(import.line, import.column), import.order));
+        }
         // A dynamic import may sit behind a condition, but it is still a module the code
         // needs (`import type` never reaches here: the compiler erases it).
         facts.otel_imports.push(OtelImport {
@@ -369,6 +374,12 @@ fn read_file(
         } else {
             facts.unattached.push(exporter);
         }
+    }
+    if let Some((location, order)) = registers.filter(|_| started.is_none()) {
+        facts.provider_created.get_or_insert(location.clone());
+        facts.provider_set.get_or_insert(location.clone());
+        patches_from = Some(order);
+        started = Some((location, false));
     }
     if let Some((location, browser)) = started {
         setups.push(SetupFile {
