@@ -501,13 +501,7 @@ impl Lexer<'_> {
             match c {
                 b'`' => {
                     self.i += 1;
-                    let text = Self::decoded(&text);
-                    let kind = if head {
-                        Kind::Str(text)
-                    } else {
-                        Kind::TemplateTail(text)
-                    };
-                    self.push(kind, start, line, line_start);
+                    self.push(Self::template_end(head, &text), start, line, line_start);
                     return;
                 }
                 b'$' if self.peek(1) == Some(b'{') => {
@@ -547,13 +541,17 @@ impl Lexer<'_> {
             }
         }
         // Unterminated: the rest of the file was the template.
-        let text = Self::decoded(&text);
-        let kind = if head {
+        self.push(Self::template_end(head, &text), start, line, line_start);
+    }
+
+    /// The token a template's last part makes: a whole template without `${` is a string.
+    fn template_end(head: bool, text: &[u8]) -> Kind {
+        let text = Self::decoded(text);
+        if head {
             Kind::Str(text)
         } else {
             Kind::TemplateTail(text)
-        };
-        self.push(kind, start, line, line_start);
+        }
     }
 }
 

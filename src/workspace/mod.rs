@@ -1326,6 +1326,20 @@ impl Reader {
         }
     }
 
+    /// Reads a file whose parser takes any text (it records what it cannot understand).
+    fn read_parsed<T>(
+        &mut self,
+        path: &Path,
+        kind: FileKind,
+        parse: impl Fn(&str) -> T,
+    ) -> Option<Parsed<T>> {
+        let (path, text) = self.read(path, kind)?;
+        Some(Parsed {
+            path,
+            content: parse(&text),
+        })
+    }
+
     fn read_manifest<T>(
         &mut self,
         path: &Path,
@@ -1379,17 +1393,17 @@ impl Reader {
         match file.kind {
             Kind::LanguageMarker(language) => context.languages.push((language, display)),
             Kind::Python => {
-                if let Some((path, text)) = self.read(&file.path, FileKind::Source) {
-                    let content = python::parse(&text);
-                    context.python.push(Parsed { path, content });
-                }
+                context.python.extend(self.read_parsed(
+                    &file.path,
+                    FileKind::Source,
+                    python::parse,
+                ));
             }
-            Kind::Requirements => {
-                if let Some((path, text)) = self.read(&file.path, FileKind::Manifest) {
-                    let content = manifest::parse_requirements(&text);
-                    context.requirements.push(Parsed { path, content });
-                }
-            }
+            Kind::Requirements => context.requirements.extend(self.read_parsed(
+                &file.path,
+                FileKind::Manifest,
+                manifest::parse_requirements,
+            )),
             Kind::Pyproject => {
                 context
                     .languages
@@ -1411,12 +1425,11 @@ impl Reader {
                     context.scripts.push(Parsed { path, content });
                 }
             }
-            Kind::JavaScript => {
-                if let Some((path, text)) = self.read(&file.path, FileKind::Source) {
-                    let content = javascript::parse(&text);
-                    context.javascript.push(Parsed { path, content });
-                }
-            }
+            Kind::JavaScript => context.javascript.extend(self.read_parsed(
+                &file.path,
+                FileKind::Source,
+                javascript::parse,
+            )),
             Kind::PackageJson => {
                 context
                     .languages
@@ -1444,16 +1457,16 @@ impl Reader {
                 context
                     .languages
                     .push((ecosystem.language(), Arc::clone(&display)));
-                if let Some((path, text)) = self.read(&file.path, FileKind::Manifest) {
-                    let content = dependencies::parse(ecosystem, &text);
-                    context.dependency_lists.push(Parsed { path, content });
-                }
+                context.dependency_lists.extend(self.read_parsed(
+                    &file.path,
+                    FileKind::Manifest,
+                    |text| dependencies::parse(ecosystem, text),
+                ));
             }
             Kind::Ruby => {
-                if let Some((path, text)) = self.read(&file.path, FileKind::Source) {
-                    let content = ruby::parse(&text);
-                    context.ruby.push(Parsed { path, content });
-                }
+                context
+                    .ruby
+                    .extend(self.read_parsed(&file.path, FileKind::Source, ruby::parse));
             }
         }
     }
