@@ -32,7 +32,7 @@ pub use code_setting::CodeSetting;
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
 pub use ecosystem::{Declared, DeclaredPackage};
 pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRef};
-pub use export::{EndpointSource, ExportPlan, ProtocolSource, Sdk};
+pub use export::{ConfiguredEndpoint, EndpointSource, ExportPlan, ProtocolSource, Sdk};
 pub use image::{DEV_DEPENDENCIES, ImageContents, Listed, LostInstall, Manifest};
 pub use installers::{InstalledPackage, NodeInstall};
 pub use jvm::{JavaAgent, JvmFacts, Presence};

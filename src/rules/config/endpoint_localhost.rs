@@ -1,5 +1,5 @@
 use crate::knowledge::otel;
-use crate::resolve::Project;
+use crate::resolve::{ConfiguredEndpoint, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -33,12 +33,12 @@ impl Check for EndpointLocalhost {
             let Some(endpoint) = plan.configured_endpoint() else {
                 continue;
             };
-            let (url, value, name, location) = (
-                &endpoint.url,
-                endpoint.value,
-                &endpoint.name,
-                endpoint.location,
-            );
+            let ConfiguredEndpoint {
+                url,
+                value,
+                name,
+                location,
+            } = endpoint;
             let Some(host) = url.host_str().filter(|h| otel::is_loopback_host(h)) else {
                 continue;
             };

@@ -1,4 +1,4 @@
-use crate::resolve::{EndpointSource, Project};
+use crate::resolve::{ConfiguredEndpoint, EndpointSource, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -34,12 +34,12 @@ impl Check for EndpointPath {
             let Some(endpoint) = plan.configured_endpoint() else {
                 continue;
             };
-            let (url, value, name, location) = (
-                &endpoint.url,
-                endpoint.value,
-                &endpoint.name,
-                endpoint.location,
-            );
+            let ConfiguredEndpoint {
+                url,
+                value,
+                name,
+                location,
+            } = endpoint;
             let generic = matches!(
                 plan.endpoint,
                 EndpointSource::Setting {

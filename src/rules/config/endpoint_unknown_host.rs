@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use crate::finding::name_services;
 use crate::knowledge::otel;
-use crate::resolve::{HostKind, HostName, InactiveService, Project};
+use crate::resolve::{ConfiguredEndpoint, HostKind, HostName, InactiveService, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -46,12 +46,12 @@ impl Check for EndpointUnknownHost {
             let Some(endpoint) = plan.configured_endpoint() else {
                 continue;
             };
-            let (url, value, name, location) = (
-                &endpoint.url,
-                endpoint.value,
-                &endpoint.name,
-                endpoint.location,
-            );
+            let ConfiguredEndpoint {
+                url,
+                value,
+                name,
+                location,
+            } = endpoint;
             let Some(url::Host::Domain(host)) = url.host() else {
                 continue;
             };

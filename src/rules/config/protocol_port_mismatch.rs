@@ -2,7 +2,7 @@ use crate::fix::{Edit, Remedy};
 use crate::knowledge::honeycomb;
 use crate::knowledge::otel::{self, Protocol};
 use crate::resolve::collector::{self, AtCollector};
-use crate::resolve::{EndpointSource, Project, Service};
+use crate::resolve::{ConfiguredEndpoint, EndpointSource, Project, Service};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -40,12 +40,12 @@ impl Check for ProtocolPortMismatch {
             let Some(endpoint) = plan.configured_endpoint() else {
                 continue;
             };
-            let (url, value, name, location) = (
-                &endpoint.url,
-                endpoint.value,
-                &endpoint.name,
-                endpoint.location,
-            );
+            let ConfiguredEndpoint {
+                url,
+                value,
+                name,
+                location,
+            } = endpoint;
             let host = url.host_str().unwrap_or_default();
             let port = url.port_or_known_default();
             let protocol = plan.protocol;
