@@ -38,6 +38,9 @@ pub struct Finding {
     /// unset shell variable, a collector's config) is one finding, however many services it
     /// breaks. Empty for findings about the workspace as a whole.
     pub services: Vec<String>,
+    /// The same finding in variant projects (compose files of their own): each variant's
+    /// compose file and the services of it that the finding affects. Reported once, here.
+    pub variants: Vec<(String, Vec<String>)>,
     /// Online findings have no file of their own: they point at the line that supplied the
     /// key or endpoint, when there is one.
     pub location: Option<Location>,
@@ -124,7 +127,11 @@ impl<'a> FindingIndex<'a> {
         for (at, finding) in findings.iter().enumerate() {
             by_step.entry(&finding.step).or_default().push(at);
             let variant = step_variant(&finding.step);
-            for service in &finding.services {
+            let own = finding.services.iter().map(|s| (variant, s));
+            let in_variants = finding.variants.iter().flat_map(|(file, services)| {
+                services.iter().map(move |s| (Some(file.as_str()), s))
+            });
+            for (variant, service) in own.chain(in_variants) {
                 let list = by_service.entry(service).or_default();
                 // A service named twice in one finding is still one finding.
                 if list.last() != Some(&(variant, at)) {

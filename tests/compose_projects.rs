@@ -175,3 +175,42 @@ fn services_of_profiles_that_are_not_enabled_are_skipped_with_the_profile() {
         );
     }
 }
+
+#[test]
+fn a_variant_that_repeats_a_finding_of_the_main_project_fails_with_it_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  api:\n    image: python:3.12-slim\n    command: opentelemetry-instrument python app.py\n    environment:\n      OTEL_SERVICE_NAME: api\n      OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector:4318\n  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.120.0\n    volumes:\n      - ./otel.yaml:/etc/otelcol-contrib/config.yaml\n";
+    write(dir.path(), "docker-compose.yml", compose);
+    write(dir.path(), "docker-compose.prod.yml", compose);
+    write(
+        dir.path(),
+        "otel.yaml",
+        "receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 0.0.0.0:4318\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n",
+    );
+    let report = lint(dir.path(), &[], &[]);
+    let debug_only: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "collector/exporters-not-honeycomb")
+        .collect();
+    assert_eq!(debug_only.len(), 1, "{report}");
+    assert_eq!(debug_only[0]["file"], "otel.yaml");
+    let status = |id: &str| {
+        report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("no step {id}: {report}"))["status"]
+            .clone()
+    };
+    for id in [
+        "service:api",
+        "service:otel-collector",
+        "service:api@docker-compose.prod.yml",
+        "service:otel-collector@docker-compose.prod.yml",
+    ] {
+        assert_eq!(status(id), "fail", "{id}");
+    }
+}

@@ -555,6 +555,7 @@ mod tests {
             step: "service:api".into(),
             service: Some("api".into()),
             services: vec!["api".into()],
+            variants: Vec::new(),
             location: Some(Location::new(&file, line, column)),
             message: String::new(),
             hint: String::new(),

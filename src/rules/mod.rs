@@ -17,9 +17,9 @@ pub mod listen;
 pub mod meta;
 pub mod network;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
-use crate::finding::{Finding, Severity, WORKSPACE_STEP};
+use crate::finding::{Finding, Severity, WORKSPACE_STEP, step_variant};
 use crate::parallel::{self, ParallelMap};
 use crate::resolve::{Project, Service};
 use crate::source::Location;
@@ -89,6 +89,7 @@ impl RuleMeta {
             severity: self.severity,
             step,
             services: service.iter().cloned().collect(),
+            variants: Vec::new(),
             service,
             location,
             message,
@@ -221,7 +222,8 @@ pub fn lint(project: &Project) -> Vec<Finding> {
 pub fn lint_all(project: &Project, variants: &[Project]) -> Vec<Finding> {
     let rules: Vec<&dyn Rule> = all().collect();
     let mut findings: Vec<Finding> = Vec::new();
-    let mut reported: HashSet<(&'static str, Location)> = HashSet::new();
+    // Where each finding was first reported: a variant project repeats the main one's.
+    let mut reported: HashMap<(&'static str, Location), usize> = HashMap::new();
     for project in std::iter::once(project).chain(variants) {
         // Rules are independent: with enough services to check, they run on every core; their
         // findings come in the catalogue's order.
@@ -235,19 +237,27 @@ pub fn lint_all(project: &Project, variants: &[Project]) -> Vec<Finding> {
         compose::drop_explained(&mut own);
         let mut new = Vec::new();
         for finding in own {
-            let repeated = finding
+            let first = finding
                 .location
                 .as_ref()
-                .is_some_and(|at| reported.contains(&(finding.rule, at.clone())));
-            if !repeated {
-                new.push(finding);
+                .and_then(|at| reported.get(&(finding.rule, at.clone())));
+            match (first, step_variant(&finding.step)) {
+                (Some(&first), Some(variant)) => {
+                    let entry = (variant.to_string(), finding.services);
+                    findings[first].variants.push(entry);
+                }
+                (Some(_), None) => {}
+                (None, _) => new.push(finding),
             }
         }
-        reported.extend(
-            new.iter()
-                .filter_map(|f| Some((f.rule, f.location.clone()?))),
-        );
-        findings.extend(new);
+        for finding in new {
+            if let Some(at) = &finding.location {
+                reported
+                    .entry((finding.rule, at.clone()))
+                    .or_insert(findings.len());
+            }
+            findings.push(finding);
+        }
     }
     findings.sort_by(|a, b| {
         b.severity
