@@ -27,45 +27,89 @@ declare_rule! {
 
 impl Check for LanguageNotAnalysed {
     fn check(&self, project: &Project, out: &mut Findings) {
+        // One note per kind of service: four .NET services are one thing the tool did not do.
+        let mut groups: Vec<(Kind, Vec<&Service>)> = Vec::new();
         for service in project.services.iter().filter(|s| s.uses_opentelemetry()) {
-            let what = match service.language {
-                Some(language) if languages::is_analysed(language) => continue,
-                // A web server's variables are `config/otel-on-static-site`'s concern.
-                Some(Language::Proxy) => continue,
-                Some(language) => {
-                    let name = language.title();
-                    let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
-                        "an"
-                    } else {
-                        "a"
-                    };
-                    format!("{article} {name} service")
-                }
-                None if is_collector(service) || !exports(service) => continue,
-                None => match (&service.image, &service.dockerfile) {
-                    (Some(image), None) => format!("the prebuilt image {image}"),
-                    (_, Some(_)) => "a service whose language is not known".to_string(),
-                    // Its Dockerfile could not be read: that finding says why.
-                    (None, None) => continue,
-                },
+            let Some(kind) = kind(service) else {
+                continue;
             };
-            let checked = if service.declared.manifests.is_empty() {
-                "its environment was"
+            match groups.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, services)) => services.push(service),
+                None => groups.push((kind, vec![service])),
+            }
+        }
+        for (kind, services) in groups {
+            let checked = if kind.manifests_read {
+                "environment and the packages its manifests list were"
             } else {
-                "its environment and the packages its manifests list were"
+                "environment was"
             };
-            out.service(
-                &Self::META,
-                service,
-                &service.location,
-                format!(
-                    "`{}` is {what}: only {checked} checked, not its command, SDK setup or code.",
-                    service.name
+            let message = match services.as_slice() {
+                [service] => format!(
+                    "`{}` is {}: only its {checked} checked, not its command, SDK setup or code.",
+                    service.name, kind.one
                 ),
+                many => format!(
+                    "{} {}: for each, only its {checked} checked, not its command, SDK setup or code.",
+                    many.len(),
+                    kind.many
+                ),
+            };
+            out.services(
+                &Self::META,
+                &services,
+                &services[0].location,
+                message,
                 "to see what it really sends: run `otel-doctor listen` and point the service's OTEL_EXPORTER_OTLP_ENDPOINT at it (http://host.docker.internal:4318)".to_string(),
             );
         }
     }
+}
+
+/// What kind of service was not analysed, as a message says it of one and of several.
+#[derive(PartialEq, Eq)]
+struct Kind {
+    one: String,
+    many: String,
+    manifests_read: bool,
+}
+
+fn kind(service: &Service) -> Option<Kind> {
+    let (one, many) = match service.language {
+        Some(language) if languages::is_analysed(language) => return None,
+        // A web server's variables are `config/otel-on-static-site`'s concern.
+        Some(Language::Proxy) => return None,
+        Some(language) => {
+            let name = language.title();
+            let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                "an"
+            } else {
+                "a"
+            };
+            (
+                format!("{article} {name} service"),
+                format!("{name} services"),
+            )
+        }
+        None if is_collector(service) || !exports(service) => return None,
+        None => match (&service.image, &service.dockerfile) {
+            (Some(image), None) => (
+                format!("the prebuilt image {image}"),
+                format!("runs of the prebuilt image {image}"),
+            ),
+            (_, Some(_)) => (
+                "a service whose language is not known".to_string(),
+                "services whose language is not known".to_string(),
+            ),
+            // Its Dockerfile could not be read: that finding says why.
+            (None, None) => return None,
+        },
+    };
+    Some(Kind {
+        one,
+        many,
+        manifests_read: !service.declared.manifests.is_empty(),
+    })
 }
 
 /// Whether the service is set up to export somewhere (an endpoint, headers): a prebuilt
