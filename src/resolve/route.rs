@@ -440,30 +440,49 @@ impl Walk<'_> {
         });
     }
 
+    /// The end of a hop from `from` to `endpoint`, at the setting that decides it.
+    fn end_from(
+        &mut self,
+        from: &Sender,
+        destination: Destination,
+        endpoint: String,
+        status: HopStatus,
+        note: Option<String>,
+    ) {
+        let location = Some(from.location.clone());
+        let collector = from.collector.as_deref();
+        self.end(
+            destination,
+            Some(endpoint),
+            location,
+            status,
+            note,
+            collector,
+        );
+    }
+
     /// Spans sent to `host:port`: Honeycomb, a collector of the project, another service, a
     /// vendor, or somewhere unknown.
     fn follow(&mut self, host: &str, port: u16, protocol: Protocol, from: &Sender) {
         let endpoint = format!("{host}:{port}");
         if let Some(region) = region_of_host(host) {
-            self.end(
+            self.end_from(
+                from,
                 Destination::Honeycomb(region),
-                Some(endpoint),
-                Some(from.location.clone()),
+                endpoint,
                 HopStatus::Ok,
                 None,
-                from.collector.as_deref(),
             );
             return;
         }
         if otel::is_loopback_host(host) && from.in_container {
             let note = format!("{host} is the container itself");
-            self.end(
+            self.end_from(
+                from,
                 Destination::Nowhere,
-                Some(endpoint),
-                Some(from.location.clone()),
+                endpoint,
                 HopStatus::Broken,
                 Some(note),
-                from.collector.as_deref(),
             );
             return;
         }
@@ -481,13 +500,12 @@ impl Walk<'_> {
                 Some((collector, container_port)) => {
                     self.through(collector, container_port, protocol)
                 }
-                None => self.end(
+                None => self.end_from(
+                    from,
                     Destination::Backend(format!("whatever listens on {port} on this machine")),
-                    Some(endpoint),
-                    Some(from.location.clone()),
+                    endpoint,
                     HopStatus::Unknown,
                     None,
-                    from.collector.as_deref(),
                 ),
             }
             return;
@@ -517,24 +535,16 @@ impl Walk<'_> {
                     HopStatus::Unknown,
                 ),
             };
-            self.end(
-                destination,
-                Some(endpoint),
-                Some(from.location.clone()),
-                status,
-                None,
-                from.collector.as_deref(),
-            );
+            self.end_from(from, destination, endpoint, status, None);
             return;
         }
         if let Some(vendor) = knowledge::backend_of_host(host) {
-            self.end(
+            self.end_from(
+                from,
                 Destination::Backend(vendor.to_string()),
-                Some(endpoint),
-                Some(from.location.clone()),
+                endpoint,
                 HopStatus::Ok,
                 None,
-                from.collector.as_deref(),
             );
             return;
         }
@@ -543,23 +553,21 @@ impl Walk<'_> {
             && self.project.inactive_host(host).is_none();
         if !host.contains('.') && known_services && host.parse::<std::net::IpAddr>().is_err() {
             let note = format!("`{host}` is not a service of the project");
-            self.end(
+            self.end_from(
+                from,
                 Destination::UnknownHost(host.to_string()),
-                Some(endpoint),
-                Some(from.location.clone()),
+                endpoint,
                 HopStatus::Broken,
                 Some(note),
-                from.collector.as_deref(),
             );
             return;
         }
-        self.end(
+        self.end_from(
+            from,
             Destination::Backend(host.to_string()),
-            Some(endpoint),
-            Some(from.location.clone()),
+            endpoint,
             HopStatus::Unknown,
             None,
-            from.collector.as_deref(),
         );
     }
 
