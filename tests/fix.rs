@@ -11,36 +11,12 @@ use std::process::{Command, Output};
 use std::time::SystemTime;
 
 use serde_json::Value;
+use support::fixture_copy::workspace;
 use tempfile::TempDir;
 
+mod support;
+
 const FAKE_KEY: &str = "hcaik_0000000000000000000000000000000000000000000000000000000000";
-
-/// A copy of a fixture in a temporary folder that is its own repository root.
-fn workspace(fixture: &str) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(fixture),
-        dir.path(),
-    );
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    std::fs::remove_file(dir.path().join("expected.json")).unwrap();
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
 
 fn read(dir: &TempDir, file: &str) -> String {
     std::fs::read_to_string(dir.path().join(file)).unwrap()

@@ -3,39 +3,11 @@
 //! with `file:line:column`), inline ignores in every file kind that has findings, unused
 //! ignores, suppressed findings in each format, and baselines from JSON and SARIF reports.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
+use support::fixture_copy::workspace;
 use tempfile::TempDir;
-
-/// A copy of a fixture in a temporary folder that is its own repository root (a `.git`
-/// folder stops the search for `.otel-doctor.toml` there).
-fn workspace(fixture: &str) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(fixture),
-        dir.path(),
-    );
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    std::fs::remove_file(dir.path().join("expected.json")).unwrap();
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
 
 fn write(dir: &TempDir, file: &str, text: &str) {
     std::fs::write(dir.path().join(file), text).unwrap();

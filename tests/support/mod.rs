@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // each test binary uses a part of the support code
 
+pub mod fixture_copy;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
