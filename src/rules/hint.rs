@@ -1,5 +1,6 @@
 //! Hints shared by rules of several areas.
 
+use crate::fix::Remedy;
 use crate::resolve::{Project, Service};
 
 /// How to give `service` these variables: in compose's `environment:` when compose runs it;
@@ -32,5 +33,15 @@ pub fn set_variables(project: &Project, service: &Service, variables: &[(&str, &
                 lines.concat()
             )
         }
+    }
+}
+
+/// The fix that gives `service` a variable: added to its compose `environment:`, or, for a
+/// Dockerfile linted on its own (no compose file to edit), left to the user with where to set it.
+pub fn add_variable(project: &Project, service: &Service, name: &str, value: &str) -> Remedy {
+    if project.compose_files.is_empty() {
+        Remedy::manual(set_variables(project, service, &[(name, value)]))
+    } else {
+        Remedy::add_variable(service, name, value)
     }
 }

@@ -1,8 +1,7 @@
-use crate::fix::Remedy;
 use crate::knowledge::otel;
 use crate::resolve::Project;
 use crate::rules::config::variable_misspelled::intended_name;
-use crate::rules::hint::set_variables;
+use crate::rules::hint::{add_variable, set_variables};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -75,14 +74,12 @@ impl Check for ServiceNameMissing {
                 ),
                 set_variables(project, service, &[(otel::SERVICE_NAME, &service.name)]),
             );
-            // A Dockerfile linted on its own has no compose file to add the variable to.
-            if !project.compose_files.is_empty() {
-                finding.fix = Some(Remedy::add_variable(
-                    service,
-                    otel::SERVICE_NAME,
-                    &service.name,
-                ));
-            }
+            finding.fix = Some(add_variable(
+                project,
+                service,
+                otel::SERVICE_NAME,
+                &service.name,
+            ));
         }
     }
 }

@@ -2,7 +2,7 @@ use crate::fix::Remedy;
 use crate::knowledge::honeycomb::{TEAM_HEADER, region_of_host};
 use crate::knowledge::otel;
 use crate::resolve::Project;
-use crate::rules::hint::set_variables;
+use crate::rules::hint::add_variable;
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -69,18 +69,9 @@ impl Check for KeyHeaderMissing {
                         setting.name, setting.location
                     )),
                 ),
-                // A Dockerfile linted on its own has no compose file to add the variable to.
-                None if project.compose_files.is_empty() => (
-                    "no OTEL_EXPORTER_OTLP_HEADERS is set".to_string(),
-                    Remedy::manual(set_variables(
-                        project,
-                        service,
-                        &[(otel::HEADERS, HEADER_REFERENCE)],
-                    )),
-                ),
                 None => (
                     "no OTEL_EXPORTER_OTLP_HEADERS is set".to_string(),
-                    Remedy::add_variable(service, otel::HEADERS, HEADER_REFERENCE),
+                    add_variable(project, service, otel::HEADERS, HEADER_REFERENCE),
                 ),
             };
             let finding = out.service(
