@@ -21,7 +21,7 @@ use crate::policy;
 use crate::probe;
 use crate::redact::Redactor;
 use crate::report::{self, Status, Step};
-use crate::resolve::{self, Project, Service};
+use crate::resolve::{self, Project, Workload};
 use crate::rules;
 use crate::workspace;
 
@@ -142,7 +142,7 @@ fn diagnose_with(
     };
     // The main project's services are the ones the network steps and `--listen` look at
     // (variants are other projects, checked offline).
-    let services: Vec<&Service> = project
+    let services: Vec<&Workload> = project
         .services
         .iter()
         .filter(|s| in_scope(Some(&s.name)))
@@ -332,7 +332,7 @@ fn show_config(path: &Path, options: &Options) -> Result<String, AppError> {
 /// The key check and the canary, or their steps marked skipped with `--offline`.
 fn network_steps(
     project: &Project,
-    services: &[&Service],
+    services: &[&Workload],
     steps: Steps,
     options: &Options,
     settings: &Settings,

@@ -13,7 +13,7 @@ use crate::knowledge::otel;
 use crate::redact;
 use crate::report::{EnvironmentEntry, Report, ServiceSummary, Status, Step, route};
 use crate::resolve::collector::{Collector, CollectorConfig};
-use crate::resolve::{Project, Sdk, Service};
+use crate::resolve::{Project, Sdk, Workload};
 use crate::rules;
 use crate::workspace::Language;
 use crate::workspace::VariantKind;
@@ -30,7 +30,7 @@ pub fn report(
     load_time: Duration,
 ) -> Report {
     let index = FindingIndex::new(&findings);
-    let services: Vec<(&Project, Duration, &Service)> = std::iter::once(project)
+    let services: Vec<(&Project, Duration, &Workload)> = std::iter::once(project)
         .chain(variants)
         .flat_map(|p| {
             shown_services(p, &index)
@@ -66,7 +66,7 @@ pub fn report(
 fn shown_services<'a>(
     project: &'a Project,
     index: &'a FindingIndex,
-) -> impl Iterator<Item = (usize, &'a Service)> {
+) -> impl Iterator<Item = (usize, &'a Workload)> {
     project
         .services
         .iter()
@@ -210,7 +210,7 @@ fn shorten_list(files: &[&str], python_files: usize) -> String {
 
 fn service_step_of(
     project: &Project,
-    service: &Service,
+    service: &Workload,
     index: &FindingIndex,
     duration: Duration,
 ) -> Step {
@@ -282,7 +282,7 @@ fn service_step_of(
 }
 
 /// Where a service that passes sends, and with what.
-fn route_summary(service: &Service) -> String {
+fn route_summary(service: &Workload) -> String {
     if let Some(file) = service.config_file() {
         return format!("exports as {} configures", file.value);
     }
@@ -349,7 +349,7 @@ fn collector_summary(collector: &Collector) -> String {
 /// `masked`: each variable's value as reports show it, by name and value.
 fn summary<'a>(
     project: &Project,
-    service: &'a Service,
+    service: &'a Workload,
     masked: &mut HashMap<(&'a str, &'a str), String>,
 ) -> ServiceSummary {
     let language = service.language.map(|l| l.name());

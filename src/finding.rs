@@ -1,10 +1,10 @@
 //! A finding: one reason traces will not arrive (or may arrive wrong), where it is, and the fix.
 
+use serde::Serialize;
 use std::collections::HashMap;
 
-use serde::Serialize;
+use std::sync::Arc;
 
-use crate::fix::Remedy;
 use crate::source::Location;
 
 /// Ordered so that `severity >= threshold` reads naturally.
@@ -189,6 +189,108 @@ pub fn name_services<S: AsRef<str>>(names: &[S]) -> String {
             None => String::new(),
         },
         n => format!("{} and {} more", shown.join(", "), n - SHOWN),
+    }
+}
+
+/// What `otel-doctor fix` can do about a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// Edits that resolve it.
+    Edits(Vec<Edit>),
+    /// Why this case is left to the user (the finding's hint says what to change).
+    Manual(String),
+}
+
+impl Remedy {
+    pub fn edit(edit: Edit) -> Remedy {
+        Remedy::Edits(vec![edit])
+    }
+
+    pub fn manual(reason: impl Into<String>) -> Remedy {
+        Remedy::Manual(reason.into())
+    }
+
+    /// The remedy of one finding that stands for several services: every service's edits (a
+    /// variable goes into each one's own `environment`); when one of them cannot be fixed,
+    /// none is, and the reason stays.
+    pub fn merge(kept: Option<Remedy>, other: Option<Remedy>) -> Option<Remedy> {
+        match (kept, other) {
+            (Some(Remedy::Edits(mut edits)), Some(Remedy::Edits(more))) => {
+                for edit in more {
+                    if !edits.contains(&edit) {
+                        edits.push(edit);
+                    }
+                }
+                Some(Remedy::Edits(edits))
+            }
+            (Some(manual @ Remedy::Manual(_)), _) | (_, Some(manual @ Remedy::Manual(_))) => {
+                Some(manual)
+            }
+            (kept, other) => kept.or(other),
+        }
+    }
+}
+
+/// One change a rule asks for, with the position and text it saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// The first `old` on the line of `at`, at or after its column, becomes `new` (a variable
+    /// name, an endpoint).
+    Replace {
+        at: Location,
+        old: String,
+        new: String,
+    },
+    /// An `opentelemetry-instrument` flag and its value leave the command; `at` is the flag.
+    RemoveFlag {
+        at: Location,
+        flag: String,
+        value: String,
+    },
+    /// A variable joins the `environment` of the compose service whose key is at `at`.
+    AddVariable {
+        service: String,
+        at: Location,
+        name: String,
+        value: String,
+    },
+    /// Packages join a manifest the image installs.
+    AddPackages {
+        manifest: Arc<str>,
+        packages: Vec<String>,
+    },
+}
+
+impl Edit {
+    pub fn file(&self) -> &Arc<str> {
+        match self {
+            Edit::Replace { at, .. }
+            | Edit::RemoveFlag { at, .. }
+            | Edit::AddVariable { at, .. } => &at.file,
+            Edit::AddPackages { manifest, .. } => manifest,
+        }
+    }
+
+    /// What it does, for the summary.
+    pub fn describe(&self) -> String {
+        match self {
+            Edit::Replace { old, new, .. } => format!("replaced `{old}` with `{new}`"),
+            Edit::RemoveFlag { flag, value, .. } => {
+                format!("removed `{flag} {value}` from the command")
+            }
+            Edit::AddVariable {
+                service,
+                at,
+                name,
+                value,
+            } => format!(
+                "added `{name}: {value}` to services.{service}.environment ({})",
+                at.file
+            ),
+            Edit::AddPackages { manifest, packages } => {
+                format!("added {} to {manifest}", packages.join(", "))
+            }
+        }
     }
 }
 

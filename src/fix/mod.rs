@@ -22,151 +22,9 @@ use std::sync::Arc;
 pub use summary::{Rendered, render};
 
 use crate::finding::Finding;
-use crate::resolve::{ImageContents, Service};
+pub use crate::finding::{Edit, Remedy};
 use crate::source::Location;
 use text::{Change, Source};
-
-/// What `otel-doctor fix` can do about a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Remedy {
-    /// Edits that resolve it.
-    Edits(Vec<Edit>),
-    /// Why this case is left to the user (the finding's hint says what to change).
-    Manual(String),
-}
-
-impl Remedy {
-    pub fn edit(edit: Edit) -> Remedy {
-        Remedy::Edits(vec![edit])
-    }
-
-    pub fn manual(reason: impl Into<String>) -> Remedy {
-        Remedy::Manual(reason.into())
-    }
-
-    /// A variable added to the `environment` of a compose service, its own block (never an
-    /// anchor other services share).
-    pub fn add_variable(service: &Service, name: &str, value: &str) -> Remedy {
-        Remedy::edit(Edit::AddVariable {
-            service: service.name.clone(),
-            at: service.location.clone(),
-            name: name.to_string(),
-            value: value.to_string(),
-        })
-    }
-
-    /// Packages added to the manifest the image installs; not for a `Pipfile` (its lock must
-    /// follow, which `pipenv install` does) nor when the image installs no manifest.
-    pub fn add_packages(image: &ImageContents, packages: &[&str]) -> Remedy {
-        let Some(manifest) = image.manifests.iter().find(|m| m.installed) else {
-            return Remedy::manual(format!(
-                "{} installs no manifest to add them to: add them to its pip install",
-                image.dockerfile
-            ));
-        };
-        if manifest.path.ends_with("package.json") {
-            return Remedy::manual(format!(
-                "adding packages to {} is not automated: run `npm install --save-prod {}` beside it (it updates the lockfile too)",
-                manifest.path,
-                packages.join(" ")
-            ));
-        }
-        if manifest::Kind::of(&manifest.path).is_none() {
-            return Remedy::manual(format!(
-                "adding packages to {} is not automated: run `pipenv install {}` beside it (it updates Pipfile.lock too)",
-                manifest.path,
-                packages.join(" ")
-            ));
-        }
-        Remedy::edit(Edit::AddPackages {
-            manifest: manifest.path.clone(),
-            packages: packages.iter().map(|p| p.to_string()).collect(),
-        })
-    }
-
-    /// The remedy of one finding that stands for several services: every service's edits (a
-    /// variable goes into each one's own `environment`); when one of them cannot be fixed,
-    /// none is, and the reason stays.
-    pub fn merge(kept: Option<Remedy>, other: Option<Remedy>) -> Option<Remedy> {
-        match (kept, other) {
-            (Some(Remedy::Edits(mut edits)), Some(Remedy::Edits(more))) => {
-                for edit in more {
-                    if !edits.contains(&edit) {
-                        edits.push(edit);
-                    }
-                }
-                Some(Remedy::Edits(edits))
-            }
-            (Some(manual @ Remedy::Manual(_)), _) | (_, Some(manual @ Remedy::Manual(_))) => {
-                Some(manual)
-            }
-            (kept, other) => kept.or(other),
-        }
-    }
-}
-
-/// One change a rule asks for, with the position and text it saw.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Edit {
-    /// The first `old` on the line of `at`, at or after its column, becomes `new` (a variable
-    /// name, an endpoint).
-    Replace {
-        at: Location,
-        old: String,
-        new: String,
-    },
-    /// An `opentelemetry-instrument` flag and its value leave the command; `at` is the flag.
-    RemoveFlag {
-        at: Location,
-        flag: String,
-        value: String,
-    },
-    /// A variable joins the `environment` of the compose service whose key is at `at`.
-    AddVariable {
-        service: String,
-        at: Location,
-        name: String,
-        value: String,
-    },
-    /// Packages join a manifest the image installs.
-    AddPackages {
-        manifest: Arc<str>,
-        packages: Vec<String>,
-    },
-}
-
-impl Edit {
-    pub fn file(&self) -> &Arc<str> {
-        match self {
-            Edit::Replace { at, .. }
-            | Edit::RemoveFlag { at, .. }
-            | Edit::AddVariable { at, .. } => &at.file,
-            Edit::AddPackages { manifest, .. } => manifest,
-        }
-    }
-
-    /// What it does, for the summary.
-    pub fn describe(&self) -> String {
-        match self {
-            Edit::Replace { old, new, .. } => format!("replaced `{old}` with `{new}`"),
-            Edit::RemoveFlag { flag, value, .. } => {
-                format!("removed `{flag} {value}` from the command")
-            }
-            Edit::AddVariable {
-                service,
-                at,
-                name,
-                value,
-            } => format!(
-                "added `{name}: {value}` to services.{service}.environment ({})",
-                at.file
-            ),
-            Edit::AddPackages { manifest, packages } => {
-                format!("added {} to {manifest}", packages.join(", "))
-            }
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -195,6 +53,13 @@ impl Outcome {
     pub fn has_errors(&self) -> bool {
         self.files.iter().any(|(_, error)| error.is_some())
     }
+}
+
+/// Whether `fix` can add packages to this manifest itself: not a `Pipfile` (its lock must
+/// follow, which `pipenv install` does) nor a `package.json` (nor `setup.py`/`setup.cfg`, which
+/// are code).
+pub fn edits_manifest(path: &str) -> bool {
+    manifest::Kind::of(path).is_some()
 }
 
 /// Fixes what can be fixed among `findings` (the policy already applied), in the workspace at

@@ -5,8 +5,45 @@
 //! opentelemetry-ruby sdk 1.x, opentelemetry-java 1.x, opentelemetry-dotnet 1.x,
 //! opentelemetry-php 1.x).
 
+use crate::knowledge::languages::Language;
 use crate::knowledge::otel::Protocol;
-use crate::workspace::dependencies::Ecosystem;
+
+/// A package ecosystem whose dependency lists are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ecosystem {
+    Go,
+    Ruby,
+    Maven,
+    Gradle,
+    NuGet,
+    Composer,
+}
+
+impl Ecosystem {
+    /// The language whose packages these are.
+    pub fn language(self) -> Language {
+        match self {
+            Ecosystem::Go => Language::Go,
+            Ecosystem::Ruby => Language::Ruby,
+            Ecosystem::Maven | Ecosystem::Gradle => Language::Java,
+            Ecosystem::NuGet => Language::DotNet,
+            Ecosystem::Composer => Language::Php,
+        }
+    }
+
+    /// The ecosystem of a manifest, by its file name.
+    pub fn of_file(name: &str) -> Option<Ecosystem> {
+        match name {
+            "go.mod" => Some(Ecosystem::Go),
+            "Gemfile" => Some(Ecosystem::Ruby),
+            "pom.xml" => Some(Ecosystem::Maven),
+            "build.gradle" | "build.gradle.kts" => Some(Ecosystem::Gradle),
+            "composer.json" => Some(Ecosystem::Composer),
+            _ if name.ends_with(".csproj") => Some(Ecosystem::NuGet),
+            _ => None,
+        }
+    }
+}
 
 /// What a package does for tracing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -198,9 +198,9 @@ pub struct Distro {
 /// Node's `honeycomb-options.ts` (http/protobuf; its exporter is built from
 /// `HONEYCOMB_API_ENDPOINT`/`endpoint`, never from `OTEL_EXPORTER_OTLP_ENDPOINT`); the Java
 /// agent, on the OpenTelemetry agent 1.x (gRPC).
-pub fn distro(language: crate::workspace::Language) -> Option<Distro> {
+pub fn distro(language: crate::knowledge::languages::Language) -> Option<Distro> {
+    use crate::knowledge::languages::Language;
     use crate::knowledge::otel::Protocol;
-    use crate::workspace::Language;
     match language {
         Language::Python => Some(Distro {
             package: "honeycomb-opentelemetry",

@@ -9,6 +9,15 @@ use std::collections::BTreeSet;
 
 use crate::knowledge::otel::Protocol;
 
+/// Where a variable is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvSyntax {
+    /// `process.env.X` (Node.js; bundlers replace it at build time).
+    ProcessEnv,
+    /// `import.meta.env.X` (Vite).
+    ImportMetaEnv,
+}
+
 pub const API: &str = "@opentelemetry/api";
 pub const SDK_NODE: &str = "@opentelemetry/sdk-node";
 pub const SDK_TRACE_NODE: &str = "@opentelemetry/sdk-trace-node";
@@ -296,22 +305,10 @@ pub const INSTRUMENTED_MODULES: &[&str] = &[
 
 /// Packages that mark a frontend build, and the prefix its bundler exposes to browser code
 /// (other variables are `undefined` there), with the syntax that reads them.
-pub const BUNDLERS: &[(&str, &str, crate::workspace::javascript::EnvSyntax)] = &[
-    (
-        "react-scripts",
-        "REACT_APP_",
-        crate::workspace::javascript::EnvSyntax::ProcessEnv,
-    ),
-    (
-        "vite",
-        "VITE_",
-        crate::workspace::javascript::EnvSyntax::ImportMetaEnv,
-    ),
-    (
-        "next",
-        "NEXT_PUBLIC_",
-        crate::workspace::javascript::EnvSyntax::ProcessEnv,
-    ),
+pub const BUNDLERS: &[(&str, &str, EnvSyntax)] = &[
+    ("react-scripts", "REACT_APP_", EnvSyntax::ProcessEnv),
+    ("vite", "VITE_", EnvSyntax::ImportMetaEnv),
+    ("next", "NEXT_PUBLIC_", EnvSyntax::ProcessEnv),
 ];
 
 /// Prefixes that frontend frameworks expose to browser code: a variable named so ships in

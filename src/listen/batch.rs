@@ -14,7 +14,6 @@ use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use prost::Message;
 
-use super::forward::Forwarded;
 use crate::knowledge::honeycomb::{self, KeyKind};
 use crate::probe::CANARY_ATTRIBUTE;
 
@@ -538,6 +537,30 @@ fn port_notes(arrival: &Arrival) -> Vec<String> {
         _ => return Vec::new(),
     };
     vec![note]
+}
+
+/// What upstream did with a relayed batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Forwarded {
+    Answered {
+        url: String,
+        status: u16,
+        /// The reason an error body gives, or a partial success's message.
+        message: Option<String>,
+    },
+    Failed {
+        url: String,
+        error: String,
+    },
+    NotSent {
+        reason: String,
+    },
+}
+
+impl Forwarded {
+    pub fn succeeded(&self) -> bool {
+        matches!(self, Forwarded::Answered { status, message: None, .. } if (200..300).contains(status))
+    }
 }
 
 #[cfg(test)]

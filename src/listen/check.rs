@@ -12,7 +12,7 @@ use super::{Event, Next, Receiver};
 use crate::finding::{Finding, Severity};
 use crate::knowledge::otel;
 use crate::report::{Status, Step};
-use crate::resolve::Service;
+use crate::resolve::Workload;
 use crate::rules::listen::NothingReceived;
 
 /// A warning that explains silence: the spans arrive, under another name.
@@ -61,7 +61,7 @@ impl Arrived {
 
 /// The `service.name` the SDK will report: `OTEL_SERVICE_NAME`, else `service.name` in
 /// `OTEL_RESOURCE_ATTRIBUTES`, else the compose service's name (what the user calls it).
-fn expected_name(service: &Service) -> String {
+fn expected_name(service: &Workload) -> String {
     if let Some(setting) = service.setting(otel::SERVICE_NAME)
         && !setting.value.trim().is_empty()
     {
@@ -81,12 +81,12 @@ fn expected_name(service: &Service) -> String {
 /// Waits up to `wait` for spans from each instrumented service, then stops the receiver.
 pub fn wait_for_services(
     mut receiver: Receiver,
-    services: &[&Service],
+    services: &[&Workload],
     lint: &[Finding],
     wait: Duration,
 ) -> (Vec<Step>, Vec<Finding>) {
     let started = Instant::now();
-    let expected: Vec<(&Service, String)> = services
+    let expected: Vec<(&Workload, String)> = services
         .iter()
         .filter(|s| s.uses_opentelemetry())
         .map(|s| (*s, expected_name(s)))
@@ -193,7 +193,7 @@ fn received_step(id: String, name: &str, got: &Arrived, waited: Duration) -> Ste
 #[allow(clippy::too_many_arguments)]
 fn silent_step(
     id: String,
-    service: &Service,
+    service: &Workload,
     name: &str,
     lint: &[Finding],
     arrived: &BTreeMap<String, Arrived>,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 
-use super::batch::{Batch, Signal, is_secret_header};
+use super::batch::{Batch, Forwarded, Signal, is_secret_header};
 use super::{Outbox, Ticket};
 use crate::knowledge::honeycomb;
 use crate::probe::answer::{error_reason, partial_success};
@@ -77,30 +77,6 @@ pub struct Relay {
     pub body: Bytes,
     /// Held until upstream's answer is reported, so that stopping waits for it.
     pub ticket: Ticket,
-}
-
-/// What upstream did with a relayed batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Forwarded {
-    Answered {
-        url: String,
-        status: u16,
-        /// The reason an error body gives, or a partial success's message.
-        message: Option<String>,
-    },
-    Failed {
-        url: String,
-        error: String,
-    },
-    NotSent {
-        reason: String,
-    },
-}
-
-impl Forwarded {
-    pub fn succeeded(&self) -> bool {
-        matches!(self, Forwarded::Answered { status, message: None, .. } if (200..300).contains(status))
-    }
 }
 
 struct Job {

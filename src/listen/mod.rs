@@ -25,9 +25,10 @@ use axum::Extension;
 use axum::body::Bytes;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
+pub use batch::Forwarded;
 pub use batch::{Batch, Listener, Signal};
 pub use check::wait_for_services;
-pub use forward::{Forwarded, Upstream};
+pub use forward::Upstream;
 pub use render::Style;
 
 pub const DEFAULT_HTTP_PORT: u16 = 4318;

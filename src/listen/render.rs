@@ -11,8 +11,8 @@ use std::time::Duration;
 use anstyle::{AnsiColor, Style as Ansi};
 use serde_json::{Value, json};
 
+use super::batch::Forwarded;
 use super::batch::{Batch, ResourceSummary, Signal};
-use super::forward::Forwarded;
 use super::{Event, Receiver, Refusal, is_every_interface};
 use crate::report::{TOOL_NAME, TOOL_VERSION};
 

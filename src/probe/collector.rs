@@ -5,12 +5,12 @@
 
 use super::target::{Key, Target};
 use crate::knowledge::otel;
-use crate::resolve::{ExportPlan, Service};
+use crate::resolve::{ExportPlan, Workload};
 
 /// The probe target of a service whose first hop is a collector, if it has one. `unreachable`
 /// says why this machine cannot reach a host the way the container does.
 pub fn target(
-    service: &Service,
+    service: &Workload,
     plan: &ExportPlan,
     unreachable: impl Fn(&str, &str, u16) -> Option<String>,
 ) -> Option<Target> {

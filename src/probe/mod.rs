@@ -8,6 +8,7 @@ pub(crate) mod classify;
 mod collector;
 pub(crate) mod http;
 mod key;
+mod plan;
 mod target;
 
 use std::sync::mpsc;
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP};
 use crate::knowledge::honeycomb::Region;
 use crate::report::{Status, Step};
-use crate::resolve::{Project, Service};
+use crate::resolve::{Project, Workload};
 use crate::rules::RuleMeta;
 use crate::rules::network::{Closed, Dns, Proxy, Refused, Timeout, Tls};
 use crate::source::Location;
@@ -77,8 +78,8 @@ impl Raised {
 /// abandoned and reported as timed out here.
 const GRACE: Duration = Duration::from_millis(750);
 
-pub fn run(project: &Project, services: &[&Service], request: &Request) -> Outcome {
-    let (targets, skipped) = target::plan(project, services, &request.overrides);
+pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outcome {
+    let (targets, skipped) = plan::plan(project, services, &request.overrides);
     let mut outcome = Outcome {
         secrets: targets
             .iter()

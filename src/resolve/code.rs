@@ -10,12 +10,12 @@ use std::sync::Arc;
 use super::code_setting::{CodeSetting, Evaluator};
 use super::environment::EnvVar;
 use super::image::ImageContents;
-use super::image::files::is_within;
 use crate::knowledge::otel::Protocol;
 use crate::knowledge::python;
+use crate::resolve::image_path::is_within;
 use crate::source::Location;
-use crate::workspace::compose::ComposeService;
 use crate::workspace::python::{ArgValue, Call, Import, PythonSource};
+use crate::workspace::workload::WorkloadSpec;
 use crate::workspace::{Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +162,7 @@ impl CodeFacts {
 /// copied under it are the service's code (a shared build context holds other services' too).
 pub fn resolve(
     workspace: &Workspace,
-    service: &ComposeService,
+    service: &WorkloadSpec,
     image: Option<&ImageContents>,
     code_root: Option<&str>,
     env: &[EnvVar],

@@ -8,14 +8,14 @@
 
 use std::sync::Arc;
 
-use super::image::files::join_image_path;
 use super::image::{Build, ImageContents};
 use crate::knowledge::{languages, otel};
+use crate::resolve::image_path::join_image_path;
 use crate::shell;
 use crate::source::{Locate, Location};
-use crate::workspace::compose::{CommandLine, ComposeService};
 use crate::workspace::dockerfile::{Args, Instruction};
 use crate::workspace::npm::PackageJson;
+use crate::workspace::workload::{CommandLine, WorkloadSpec};
 use crate::workspace::{Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub struct Instrument {
 
 pub fn resolve(
     workspace: &Workspace,
-    service: &ComposeService,
+    service: &WorkloadSpec,
     build: Option<&Build>,
     image: Option<&ImageContents>,
 ) -> (Option<Command>, Option<Instrument>) {
@@ -115,7 +115,7 @@ struct Followed {
 /// entrypoint was set (else the base image's own applies).
 fn effective_command(
     workspace: &Workspace,
-    service: &ComposeService,
+    service: &WorkloadSpec,
     build: Option<&Build>,
 ) -> Option<(Command, bool)> {
     let last = |keyword: &str| {

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use crate::source::Location;
-use crate::workspace::compose::{ComposeService, EnvEntry, Text};
 use crate::workspace::interpolate::{VarOutcome, VarUse};
+use crate::workspace::workload::{EnvEntry, Text, WorkloadSpec};
 use crate::workspace::{EnvFileState, MissingGenerator, VarSource, Workspace};
 
 /// Which layer supplied the winning value (`from` in the JSON report).
@@ -85,7 +85,7 @@ pub struct Resolved {
     pub unset_passthrough: Vec<UnsetPassthrough>,
 }
 
-pub fn resolve(workspace: &Workspace, service: &ComposeService, image_env: &[EnvVar]) -> Resolved {
+pub fn resolve(workspace: &Workspace, service: &WorkloadSpec, image_env: &[EnvVar]) -> Resolved {
     let mut env: Vec<EnvVar> = image_env.to_vec();
     let mut missing = Vec::new();
     for env_file in &service.env_files {

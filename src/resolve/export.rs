@@ -5,7 +5,7 @@
 //! classic SDK (Beeline, libhoney), which is not OpenTelemetry at all.
 
 use super::code_setting::CodeSetting;
-use super::{Service, Setting};
+use super::{Setting, Workload};
 use crate::knowledge::ecosystems::Role;
 use crate::knowledge::honeycomb::{self, DATASET_HEADER, TEAM_HEADER, classify_key};
 use crate::knowledge::java::AgentKind;
@@ -165,7 +165,7 @@ impl ExportPlan<'_> {
 }
 
 /// The SDK that sets up tracing in a service.
-pub fn sdk_of(service: &Service) -> Sdk {
+pub fn sdk_of(service: &Workload) -> Sdk {
     let code = &service.code;
     let distro_installed = service.has_package(python::HONEYCOMB_DISTRO) == Some(true);
     let honeycomb_agent = service
@@ -207,11 +207,11 @@ pub fn sdk_of(service: &Service) -> Sdk {
 }
 
 /// Honeycomb's distribution for the service's language (Python's when it is not known).
-fn distro(service: &Service) -> Option<honeycomb::Distro> {
+fn distro(service: &Workload) -> Option<honeycomb::Distro> {
     honeycomb::distro(service.language.unwrap_or(Language::Python))
 }
 
-pub fn plan(service: &Service) -> ExportPlan<'_> {
+pub fn plan(service: &Workload) -> ExportPlan<'_> {
     let sdk = sdk_of(service);
     // A configuration file decides where and how, or Honeycomb's distribution in code that is
     // not read here (.NET's `Honeycomb.OpenTelemetry`, Go's `otel-config-go`): not second-guessed.
@@ -326,7 +326,7 @@ fn otlp_port(endpoint: &EndpointSource) -> Option<u16> {
 const HONEYCOMB_API: &str = "https://api.honeycomb.io:443";
 
 /// The distro sends its key as `x-honeycomb-team`, and `x-honeycomb-dataset` for a classic key.
-fn distro_headers(service: &Service, headers: &mut Vec<Header>) {
+fn distro_headers(service: &Workload, headers: &mut Vec<Header>) {
     let Some(key) = distro_key(service) else {
         return;
     };
@@ -352,7 +352,7 @@ fn distro_headers(service: &Service, headers: &mut Vec<Header>) {
 
 /// The key Honeycomb's distro sends: `HONEYCOMB_TRACES_APIKEY`, else `HONEYCOMB_API_KEY`, else
 /// `HoneycombOptions(traces_apikey=..., apikey=...)`.
-pub fn distro_key(service: &Service) -> Option<Setting<'_>> {
+pub fn distro_key(service: &Workload) -> Option<Setting<'_>> {
     service
         .setting("HONEYCOMB_TRACES_APIKEY")
         .or_else(|| service.setting("HONEYCOMB_API_KEY"))
@@ -363,11 +363,11 @@ pub fn distro_key(service: &Service) -> Option<Setting<'_>> {
         })
 }
 
-fn distro_option<'a>(service: &'a Service, name: &str) -> Option<&'a CodeSetting> {
+fn distro_option<'a>(service: &'a Workload, name: &str) -> Option<&'a CodeSetting> {
     service.code.honeycomb_distro.as_ref()?.option(name)
 }
 
-fn protocol(service: &Service, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
+fn protocol(service: &Workload, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
     if let Some((protocol, location)) = service.code.exporter_protocol() {
         return (protocol, ProtocolSource::Code(location));
     }
@@ -434,7 +434,7 @@ fn protocol(service: &Service, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
     }
 }
 
-fn endpoint(service: &Service, sdk: Sdk) -> EndpointSource<'_> {
+fn endpoint(service: &Workload, sdk: Sdk) -> EndpointSource<'_> {
     let in_code = service
         .code
         .exporters

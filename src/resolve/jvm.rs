@@ -8,10 +8,10 @@ use std::collections::HashMap;
 
 use super::command::{Command, basename};
 use super::environment::EnvVar;
-use super::image::files::join_image_path;
 use super::image::{Build, ImageContents};
 use crate::knowledge::java::{self, Agent, OptionsReader};
 use crate::knowledge::languages;
+use crate::resolve::image_path::join_image_path;
 use crate::shell;
 use crate::source::Location;
 use crate::workspace::Language;

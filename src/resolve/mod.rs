@@ -10,6 +10,7 @@ mod ecosystem;
 mod environment;
 mod export;
 mod image;
+mod image_path;
 mod installers;
 mod jvm;
 mod network;
@@ -47,6 +48,7 @@ use crate::parallel::ParallelMap;
 use crate::source::Location;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
+pub use crate::workspace::workload::Launcher;
 use crate::workspace::{BuildContext, FileProblem, Language, VarSource, Workspace, folder_of};
 
 /// The whole workspace, resolved.
@@ -56,7 +58,7 @@ pub struct Project {
     pub compose_files: Vec<Arc<str>>,
     pub dotenv_files: Vec<Arc<str>>,
     pub files: Vec<Arc<str>>,
-    pub services: Vec<Service>,
+    pub services: Vec<Workload>,
     pub problems: Vec<FileProblem>,
     pub interpolation_failures: Vec<InterpolationFailure>,
     /// How long resolving each service took, in the order of `services`.
@@ -72,7 +74,7 @@ pub struct Project {
     pub inactive: Vec<InactiveService>,
     /// The profiles `COMPOSE_PROFILES` enables.
     pub profiles: Vec<String>,
-    /// Set when this project is a variant compose file (`docker-compose.prod.yml`).
+    /// Set when this project is a variant compose file (`docker-spec.prod.yml`).
     pub variant: Option<Variant>,
     /// How the files were chosen when it was not compose's default.
     pub notes: Vec<String>,
@@ -118,7 +120,7 @@ pub struct InactiveService {
 impl Project {
     /// The services that send a key to Honeycomb itself, with that key (a collector in
     /// between brings its own).
-    pub fn keys_sent_to_honeycomb(&self) -> impl Iterator<Item = (&Service, KeyUse<'_>)> {
+    pub fn keys_sent_to_honeycomb(&self) -> impl Iterator<Item = (&Workload, KeyUse<'_>)> {
         self.services.iter().filter_map(|service| {
             // A container that sends nothing sends no key either.
             if !service.uses_opentelemetry() && service.browser_tracing_only().is_none() {
@@ -138,14 +140,14 @@ impl Project {
     }
 
     /// The service of that name.
-    pub fn service(&self, name: &str) -> Option<&Service> {
+    pub fn service(&self, name: &str) -> Option<&Workload> {
         let at = *self.names().services.get(name)?;
         self.services.get(at)
     }
 
     /// What `host` names inside `service`'s container, when compose's network (or the
     /// container's own `/etc/hosts`) resolves it.
-    pub fn compose_host<'a>(&'a self, service: &'a Service, host: &str) -> Option<&'a HostName> {
+    pub fn compose_host<'a>(&'a self, service: &'a Workload, host: &str) -> Option<&'a HostName> {
         service
             .own_hosts
             .iter()
@@ -211,11 +213,14 @@ impl Project {
     }
 }
 
-/// One compose service as it will run.
+/// One workload as it will run, whatever launched it (a compose service, a Dockerfile run by
+/// hand): its environment, command, image, code and network, resolved.
 #[derive(Debug, Clone)]
-pub struct Service {
+pub struct Workload {
     pub name: String,
     pub location: Location,
+    /// What starts it. Rules do not ask, but for wording and for the file a fix edits.
+    pub launcher: Launcher,
     pub language: Option<Language>,
     pub image: Option<String>,
     pub dockerfile: Option<Arc<str>>,
@@ -234,7 +239,7 @@ pub struct Service {
     pub code: CodeFacts,
     /// Names only this container resolves: its `links` aliases and `extra_hosts`.
     pub own_hosts: Vec<HostName>,
-    /// The variant compose file it belongs to (`docker-compose.prod.yml`); `None` in the
+    /// The variant compose file it belongs to (`docker-spec.prod.yml`); `None` in the
     /// main project.
     pub variant: Option<Arc<str>>,
     /// Where its spans go, hop by hop (services that use OpenTelemetry, collectors excepted).
@@ -297,7 +302,7 @@ impl KeyUse<'_> {
     }
 }
 
-impl Service {
+impl Workload {
     /// Python rules judge only Python services.
     pub fn is_python(&self) -> bool {
         self.language == Some(Language::Python)
@@ -664,25 +669,25 @@ pub fn resolve(workspace: &Workspace) -> Project {
         .iter()
         .filter_map(|name| workspace.variables.lookup(name))
         .collect();
-    let resolved = workspace.services.par_map(|compose| {
+    let resolved = workspace.services.par_map(|spec| {
         let started = Instant::now();
-        let build = image::build_of(workspace, compose);
+        let build = image::build_of(workspace, spec);
         let image_contents = build.as_ref().map(|b| image::contents(b));
         let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
         let environment::Resolved {
             env,
             missing_env_files,
             unset_passthrough,
-        } = environment::resolve(workspace, compose, image_env);
+        } = environment::resolve(workspace, spec, image_env);
         let (command, instrument) =
-            command::resolve(workspace, compose, build.as_ref(), image_contents.as_ref());
+            command::resolve(workspace, spec, build.as_ref(), image_contents.as_ref());
         let code_root = command
             .as_ref()
             .zip(image_contents.as_ref())
             .map(|(c, i)| command::code_root(&c.runs, &i.workdir));
         let python_code = code::resolve(
             workspace,
-            compose,
+            spec,
             image_contents.as_ref(),
             code_root.as_deref(),
             &env,
@@ -739,7 +744,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         };
         if let Some(browser) = node.as_mut().and_then(|n| n.browser.as_mut()) {
             // Browsers load the frontend from the ports it publishes on this machine.
-            browser.origins = compose
+            browser.origins = spec
                 .ports
                 .iter()
                 .filter_map(|port| port.published.as_deref())
@@ -747,13 +752,14 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 .map(|published| format!("http://localhost:{published}"))
                 .collect();
         }
-        let mut service = Service {
-            name: compose.name.clone(),
-            location: compose.location.clone(),
+        let mut service = Workload {
+            name: spec.name.clone(),
+            location: spec.location.clone(),
+            launcher: spec.launcher,
             language: None,
-            image: compose.image.as_ref().map(|i| i.value.clone()),
+            image: spec.image.as_ref().map(|i| i.value.clone()),
             dockerfile,
-            network_mode_host: compose
+            network_mode_host: spec
                 .network_mode
                 .as_ref()
                 .is_some_and(|m| m.value == "host"),
@@ -763,7 +769,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             command,
             instrument,
             image_contents,
-            own_hosts: network::own_names(compose),
+            own_hosts: network::own_names(spec),
             variant: None,
             code: python_code,
             node,
@@ -771,7 +777,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             declared,
             route: None,
         };
-        service.language = language(workspace, compose, &service);
+        service.language = language(workspace, spec, &service);
         if service.language == Some(Language::Node)
             && let Some(code) = node_code
         {
@@ -790,7 +796,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 ..NodeFacts::default()
             };
         }
-        let collector = collector::resolve(workspace, compose, build.as_ref(), &service);
+        let collector = collector::resolve(workspace, spec, build.as_ref(), &service);
         (service, collector, started.elapsed())
     });
     let mut services = Vec::with_capacity(resolved.len());
@@ -851,8 +857,8 @@ pub fn resolve(workspace: &Workspace) -> Project {
 /// other services' files, so they do not count.
 fn language(
     workspace: &Workspace,
-    compose: &crate::workspace::compose::ComposeService,
-    service: &Service,
+    spec: &crate::workspace::workload::WorkloadSpec,
+    service: &Workload,
 ) -> Option<Language> {
     use crate::knowledge::languages;
     let program = service
@@ -866,7 +872,7 @@ fn language(
         .or_else(|| service.image.as_deref().and_then(languages::of_image));
     let build_stage = image.and_then(|i| i.build_images().find_map(languages::of_image));
     let markers = || {
-        let build = compose.build.as_ref()?;
+        let build = spec.build.as_ref()?;
         let context = workspace
             .contexts
             .get(&workspace.project_display(&build.context.value))?;

@@ -7,7 +7,7 @@
 //! so a service on another network of the same project is not called unknown.
 
 use crate::source::Location;
-use crate::workspace::compose::ComposeService;
+use crate::workspace::workload::WorkloadSpec;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostKind {
@@ -60,7 +60,7 @@ impl HostName {
 }
 
 /// The names other containers of the project reach a service by.
-pub fn network_names(service: &ComposeService) -> Vec<HostName> {
+pub fn network_names(service: &WorkloadSpec) -> Vec<HostName> {
     let name = |name: &str, kind: HostKind, location: &Location| HostName {
         name: name.to_string(),
         kind,
@@ -86,7 +86,7 @@ pub fn network_names(service: &ComposeService) -> Vec<HostName> {
 
 /// The names only this service's container resolves: its `links` aliases (the linked
 /// service's name is a network name anyway) and its `extra_hosts`.
-pub fn own_names(service: &ComposeService) -> Vec<HostName> {
+pub fn own_names(service: &WorkloadSpec) -> Vec<HostName> {
     let topology = &service.topology;
     let links = topology.links.iter().filter_map(|link| {
         Some(HostName {

@@ -6,7 +6,7 @@
 use super::collector::{
     Collector, CollectorConfig, ListenerMatch, ListenerProtocol, honeycomb, match_listener,
 };
-use super::{EndpointSource, Project, Service};
+use super::{EndpointSource, Project, Workload};
 use crate::knowledge::collector::{self as knowledge, ExporterKind, Kind};
 use crate::knowledge::honeycomb::{Region, region_of_host};
 use crate::knowledge::otel::{self, Protocol};
@@ -187,7 +187,7 @@ pub fn resolve(project: &Project) -> Vec<Option<Route>> {
         .collect()
 }
 
-fn route_of(project: &Project, service: &Service, honeycomb_intended: bool) -> Option<Route> {
+fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> Option<Route> {
     let browser = service.browser_tracing_only();
     if (!service.uses_opentelemetry() && browser.is_none())
         || project.collector(&service.name).is_some()

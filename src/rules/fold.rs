@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::finding::Finding;
-use crate::fix::Remedy;
+use crate::finding::Remedy;
 use crate::source::Location;
 
 /// One finding per root cause: the same rule at the same place with the same fix (a shared

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use crate::finding::{Finding, Severity, WORKSPACE_STEP, step_variant};
 use crate::parallel::{self, ParallelMap};
-use crate::resolve::{Project, Service};
+use crate::resolve::{Project, Workload};
 use crate::source::Location;
 
 /// What the catalogue knows about a rule.
@@ -306,7 +306,7 @@ impl Findings {
     pub fn service(
         &mut self,
         rule: &RuleMeta,
-        service: &Service,
+        service: &Workload,
         location: &Location,
         message: String,
         hint: String,
@@ -329,7 +329,7 @@ impl Findings {
     pub fn services(
         &mut self,
         rule: &RuleMeta,
-        services: &[&Service],
+        services: &[&Workload],
         location: &Location,
         message: String,
         hint: String,

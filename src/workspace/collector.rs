@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use super::compose::{CommandLine, ComposeService};
 use super::dockerfile::{Args, Dockerfile};
+use super::workload::{CommandLine, WorkloadSpec};
 use super::yaml::{self, Node, NodeKind, YamlError};
 use crate::knowledge::collector as knowledge;
 use crate::source::Location;
@@ -154,7 +154,7 @@ pub enum CollectorFile {
 /// Whether a compose service may run a collector: an official image, a collector binary as
 /// its command, a command that starts with `--config` (the image's entrypoint is the
 /// collector), or a Dockerfile built on a collector image. Its mounted YAML is read.
-pub fn may_run_collector(service: &ComposeService, dockerfile: Option<&Dockerfile>) -> bool {
+pub fn may_run_collector(service: &WorkloadSpec, dockerfile: Option<&Dockerfile>) -> bool {
     let image = service
         .image
         .as_ref()

@@ -4,113 +4,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::interpolate::{InterpolationError, VarUse, interpolate};
+use super::interpolate::{InterpolationError, interpolate};
+use super::workload::{
+    Build, CommandLine, EnvEntry, EnvFileRef, Extends, ExtraHost, Launcher, Link, Port, Text,
+    Topology, Volume, WorkloadSpec, has_drive,
+};
 use super::yaml::{self, Key, Node, NodeKind};
 use crate::source::Location;
-
-/// A scalar after interpolation, with the text as written and the variables it used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    pub value: String,
-    pub raw: String,
-    pub location: Location,
-    pub uses: Vec<VarUse>,
-    /// False when compose cannot interpolate it (`value` is then the raw text).
-    pub interpolated: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComposeService {
-    pub name: String,
-    pub location: Location,
-    pub image: Option<Text>,
-    pub build: Option<Build>,
-    pub environment: Vec<EnvEntry>,
-    pub env_files: Vec<EnvFileRef>,
-    pub command: Option<CommandLine>,
-    pub entrypoint: Option<CommandLine>,
-    pub network_mode: Option<Text>,
-    /// `extends:` another service, of this file or of `file`.
-    pub extends: Option<Extends>,
-    /// The names it answers to, the services it needs, the profiles that start it.
-    pub topology: Topology,
-    pub volumes: Vec<Volume>,
-    pub ports: Vec<Port>,
-}
-
-/// A `volumes` entry: `./otel.yaml:/etc/otelcol/config.yaml:ro` or its long form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Volume {
-    /// The host path or volume name as written, interpolated; `None` for an anonymous volume.
-    pub source: Option<Text>,
-    /// The path inside the container.
-    pub target: String,
-    /// A host path (`./x`, `/x`, `~/x`, `type: bind`), not a named volume.
-    pub bind: bool,
-    /// Long syntax: Docker refuses a missing source instead of creating a directory there.
-    pub long_syntax: bool,
-    pub location: Location,
-}
-
-impl Volume {
-    /// The source, when it is a path in the project (`./otel.yaml`): not a named volume, not
-    /// the machine's own files (`/var/run/docker.sock`, `~/.aws`).
-    pub fn project_source(&self) -> Option<&str> {
-        let source = self.source.as_ref().filter(|_| self.bind)?;
-        let value = source.value.as_str();
-        let elsewhere = value.starts_with(['/', '~']) || has_drive(value);
-        (!elsewhere).then_some(value)
-    }
-}
-
-/// A `ports` entry: `"127.0.0.1:4318:4318/tcp"` or its long form. Ranges stay as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Port {
-    pub host_ip: Option<String>,
-    /// The port on the host; `None`: Docker picks one.
-    pub published: Option<String>,
-    pub target: String,
-    pub protocol: Option<String>,
-    pub location: Location,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Extends {
-    pub service: String,
-    pub file: Option<Text>,
-    pub location: Location,
-}
-
-/// One `environment` entry. `value` is `None` for `KEY` / `KEY:` without a value, which compose
-/// fills from the shell environment (or leaves out).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnvEntry {
-    pub name: String,
-    pub location: Location,
-    pub value: Option<Text>,
-    /// The line of the `<<` merge that pulled this entry in from an anchor, if it did.
-    pub merged_at: Option<u32>,
-}
-
-/// `command` / `entrypoint`: a string compose splits into words, or a list of words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CommandLine {
-    Shell(Text),
-    Exec(Vec<Text>),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Build {
-    pub context: Text,
-    pub dockerfile: Option<Text>,
-    pub target: Option<Text>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnvFileRef {
-    pub path: Text,
-    pub required: bool,
-}
 
 /// A value compose cannot interpolate: it refuses to start the whole project.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +29,7 @@ pub struct StructureProblem {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ComposeDocument {
-    pub services: Vec<ComposeService>,
+    pub services: Vec<WorkloadSpec>,
     pub problems: Vec<StructureProblem>,
     pub interpolation_failures: Vec<InterpolationFailure>,
     /// `include:`: other compose projects whose services join this one.
@@ -200,10 +100,11 @@ impl Reader<'_> {
         }
     }
 
-    fn read_service(&mut self, name: &Key, body: &Node) -> Option<ComposeService> {
-        let mut service = ComposeService {
+    fn read_service(&mut self, name: &Key, body: &Node) -> Option<WorkloadSpec> {
+        let mut service = WorkloadSpec {
             name: name.name.clone(),
             location: self.location(name.line, name.column),
+            launcher: Launcher::Compose,
             image: None,
             build: None,
             environment: Vec::new(),
@@ -567,14 +468,6 @@ fn split_volume(spec: &str) -> Vec<&str> {
     parts
 }
 
-fn has_drive(path: &str) -> bool {
-    let bytes = path.as_bytes();
-    bytes.len() > 2
-        && bytes[0].is_ascii_alphabetic()
-        && bytes[1] == b':'
-        && matches!(bytes[2], b'\\' | b'/')
-}
-
 /// compose reads a volume source as a host path when it looks like one, else as a volume name.
 fn is_host_path(source: &str) -> bool {
     source.starts_with(['.', '/', '~']) || has_drive(source)
@@ -582,7 +475,7 @@ fn is_host_path(source: &str) -> bool {
 
 /// A service that `extends` another takes the other's settings where it has none of its own;
 /// its `environment` entries win over the base's by name (compose's merge rules).
-pub fn inherit(service: &mut ComposeService, base: &ComposeService) {
+pub fn inherit(service: &mut WorkloadSpec, base: &WorkloadSpec) {
     let own = std::mem::take(&mut service.environment);
     service.environment = base.environment.clone();
     for entry in own {
@@ -643,8 +536,8 @@ fn merge_ports(base: &mut Vec<Port>, later: Vec<Port>) {
 
 /// Merges the services of several compose files in order, as `docker compose -f a -f b` does:
 /// later files override single values, `environment` merges by name, `env_file` lists add up.
-pub fn merge(documents: Vec<ComposeDocument>) -> Vec<ComposeService> {
-    let mut merged: Vec<ComposeService> = Vec::new();
+pub fn merge(documents: Vec<ComposeDocument>) -> Vec<WorkloadSpec> {
+    let mut merged: Vec<WorkloadSpec> = Vec::new();
     // By name: a monorepo's compose file has thousands of services.
     let mut index: HashMap<String, usize> = HashMap::new();
     for service in documents.into_iter().flat_map(|d| d.services) {
@@ -659,7 +552,7 @@ pub fn merge(documents: Vec<ComposeDocument>) -> Vec<ComposeService> {
     merged
 }
 
-fn override_service(base: &mut ComposeService, service: ComposeService) {
+fn override_service(base: &mut WorkloadSpec, service: WorkloadSpec) {
     for entry in service.environment {
         match base.environment.iter_mut().find(|e| e.name == entry.name) {
             Some(existing) => *existing = entry,
@@ -699,40 +592,6 @@ const TOPOLOGY_FIELDS: [&str; 7] = [
     "volumes_from",
 ];
 
-/// How a service relates to the rest of the project: the names other containers reach it by,
-/// the names only it resolves, the services it needs, and the profiles that start it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Topology {
-    /// `container_name`: on the project's networks it resolves like the service name.
-    pub container_name: Option<Text>,
-    /// `networks: {NET: {aliases: [...]}}`: more names for the service on that network.
-    pub aliases: Vec<Text>,
-    /// `links: [SERVICE]` or `[SERVICE:ALIAS]`: the alias resolves in this container only.
-    pub links: Vec<Link>,
-    /// `extra_hosts`: lines of this container's `/etc/hosts`.
-    pub extra_hosts: Vec<ExtraHost>,
-    /// `profiles`: none means the service always starts; otherwise only when one is enabled.
-    pub profiles: Vec<Text>,
-    pub depends_on: Vec<Text>,
-    /// `volumes_from: [SERVICE]` (`container:NAME` names a container, not a service).
-    pub volumes_from: Vec<Text>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub service: String,
-    pub alias: Option<String>,
-    pub location: Location,
-}
-
-/// `NAME:ADDRESS` or `NAME=ADDRESS` (`host.docker.internal:host-gateway`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExtraHost {
-    pub name: String,
-    pub address: String,
-    pub location: Location,
-}
-
 /// One `include:` entry (compose 2.20): a compose project whose services join this one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Include {
@@ -743,70 +602,6 @@ pub struct Include {
     /// Interpolation variables for it; its project directory's `.env` by default.
     pub env_files: Vec<Text>,
     pub location: Location,
-}
-
-impl Topology {
-    /// Another file's (or a derived service's) settings over these: compose's merge keeps a
-    /// single `container_name` and appends lists, without repeats.
-    pub fn merge(&mut self, over: Topology) {
-        fn append<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>, same: impl Fn(&T, &T) -> bool) {
-            for item in from {
-                if !into.iter().any(|existing| same(existing, &item)) {
-                    into.push(item);
-                }
-            }
-        }
-        let same_text = |a: &Text, b: &Text| a.value == b.value;
-        if over.container_name.is_some() {
-            self.container_name = over.container_name;
-        }
-        append(&mut self.aliases, over.aliases, same_text);
-        append(&mut self.links, over.links, |a, b| {
-            a.service == b.service && a.alias == b.alias
-        });
-        append(&mut self.extra_hosts, over.extra_hosts, |a, b| {
-            a.name == b.name && a.address == b.address
-        });
-        append(&mut self.profiles, over.profiles, same_text);
-        append(&mut self.depends_on, over.depends_on, same_text);
-        append(&mut self.volumes_from, over.volumes_from, same_text);
-    }
-}
-
-impl ComposeService {
-    /// The services this one cannot start without, as compose checks them: `depends_on`,
-    /// `links`, `volumes_from`, `network_mode: service:NAME`, and `extends` within the project.
-    pub fn needed_services(&self) -> Vec<(&str, &Location)> {
-        let topology = &self.topology;
-        let mut needed: Vec<(&str, &Location)> = topology
-            .depends_on
-            .iter()
-            .map(|d| (d.value.as_str(), &d.location))
-            .chain(
-                topology
-                    .links
-                    .iter()
-                    .map(|l| (l.service.as_str(), &l.location)),
-            )
-            .collect();
-        for volumes in &topology.volumes_from {
-            if !volumes.value.starts_with("container:") {
-                let service = volumes.value.split(':').next().unwrap_or_default();
-                needed.push((service, &volumes.location));
-            }
-        }
-        if let Some(mode) = &self.network_mode
-            && let Some(service) = mode.value.strip_prefix("service:")
-        {
-            needed.push((service, &mode.location));
-        }
-        if let Some(extends) = &self.extends
-            && extends.file.is_none()
-        {
-            needed.push((&extends.service, &extends.location));
-        }
-        needed
-    }
 }
 
 impl Reader<'_> {

@@ -5,42 +5,7 @@
 
 use crate::source::line_column;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Ecosystem {
-    Go,
-    Ruby,
-    Maven,
-    Gradle,
-    NuGet,
-    Composer,
-}
-
-impl Ecosystem {
-    /// The language whose packages these are.
-    pub fn language(self) -> super::Language {
-        use super::Language;
-        match self {
-            Ecosystem::Go => Language::Go,
-            Ecosystem::Ruby => Language::Ruby,
-            Ecosystem::Maven | Ecosystem::Gradle => Language::Java,
-            Ecosystem::NuGet => Language::DotNet,
-            Ecosystem::Composer => Language::Php,
-        }
-    }
-
-    /// The ecosystem of a manifest, by its file name.
-    pub fn of_file(name: &str) -> Option<Ecosystem> {
-        match name {
-            "go.mod" => Some(Ecosystem::Go),
-            "Gemfile" => Some(Ecosystem::Ruby),
-            "pom.xml" => Some(Ecosystem::Maven),
-            "build.gradle" | "build.gradle.kts" => Some(Ecosystem::Gradle),
-            "composer.json" => Some(Ecosystem::Composer),
-            _ if name.ends_with(".csproj") => Some(Ecosystem::NuGet),
-            _ => None,
-        }
-    }
-}
+pub use crate::knowledge::ecosystems::Ecosystem;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dependency {

@@ -5,6 +5,8 @@
 //! (whose `${...}` hold code), comments and regular expression literals. TypeScript's type
 //! syntax is mostly skipped over. Garbage in gives best effort out, never a panic.
 
+pub use crate::knowledge::node::EnvSyntax;
+
 /// What a file does, in the order written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct JsSource {
@@ -65,15 +67,6 @@ pub struct Arg {
     /// Position of the value's first token.
     pub line: u32,
     pub column: u32,
-}
-
-/// Where a variable is read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnvSyntax {
-    /// `process.env.X` (Node.js; bundlers replace it at build time).
-    ProcessEnv,
-    /// `import.meta.env.X` (Vite).
-    ImportMetaEnv,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,6 +17,9 @@ pub mod npm;
 pub mod python;
 pub mod ruby;
 mod walk;
+pub mod workload;
+
+pub use crate::knowledge::languages::Language;
 pub mod yaml;
 
 use std::collections::{HashMap, HashSet};
@@ -25,7 +28,8 @@ use std::sync::Arc;
 
 use crate::parallel::ParallelMap;
 use crate::source::{self, Location, ReadError, SourceText};
-use compose::{ComposeService, InterpolationFailure};
+use compose::InterpolationFailure;
+use workload::{Launcher, WorkloadSpec};
 
 /// What to read, as the command line says it.
 #[derive(Debug, Clone, Default)]
@@ -138,58 +142,6 @@ pub struct Parsed<T> {
     pub content: T,
 }
 
-/// What a service runs on: told by its command, its base image, its build's marker files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Language {
-    Python,
-    Node,
-    Go,
-    Java,
-    Ruby,
-    DotNet,
-    Rust,
-    Php,
-    Cpp,
-    Elixir,
-    /// A reverse proxy or web server (nginx, Envoy): traces only if configured to.
-    Proxy,
-}
-
-impl Language {
-    /// As people write it (`Node.js`, `.NET`).
-    pub fn title(self) -> &'static str {
-        match self {
-            Language::Python => "Python",
-            Language::Node => "Node.js",
-            Language::Go => "Go",
-            Language::Java => "Java",
-            Language::Ruby => "Ruby",
-            Language::DotNet => ".NET",
-            Language::Rust => "Rust",
-            Language::Php => "PHP",
-            Language::Cpp => "C++",
-            Language::Elixir => "Elixir",
-            Language::Proxy => "web server",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::Python => "python",
-            Language::Node => "node",
-            Language::Go => "go",
-            Language::Java => "java",
-            Language::Ruby => "ruby",
-            Language::DotNet => "dotnet",
-            Language::Rust => "rust",
-            Language::Php => "php",
-            Language::Cpp => "cpp",
-            Language::Elixir => "elixir",
-            Language::Proxy => "proxy",
-        }
-    }
-}
-
 /// What a build context holds that matters for tracing.
 #[derive(Debug, Clone, Default)]
 pub struct BuildContext {
@@ -222,7 +174,7 @@ pub struct Workspace {
     /// files (`build`, `env_file`) and the project `.env` are resolved from it.
     pub project_dir: PathBuf,
     pub compose_files: Vec<Arc<str>>,
-    pub services: Vec<ComposeService>,
+    pub services: Vec<WorkloadSpec>,
     pub interpolation_failures: Vec<InterpolationFailure>,
     pub variables: Variables,
     pub env_files: HashMap<Arc<str>, EnvFileState>,
@@ -236,7 +188,7 @@ pub struct Workspace {
     /// Every file read, in the order read (for the report's workspace line).
     pub files: Vec<Arc<str>>,
     /// Services compose does not start: none of their `profiles` is enabled.
-    pub inactive_services: Vec<ComposeService>,
+    pub inactive_services: Vec<WorkloadSpec>,
     /// The profiles `COMPOSE_PROFILES` enables.
     pub profiles: Vec<String>,
     /// An `include:` could not be read: the project may have services that were not read.
@@ -445,7 +397,7 @@ fn variant_kind(document: &compose::ComposeDocument, main_services: &[&str]) -> 
     let needs_main = document
         .services
         .iter()
-        .flat_map(ComposeService::needed_services)
+        .flat_map(WorkloadSpec::needed_services)
         .any(|(name, _)| !own.contains(name) && main_services.contains(name));
     let replaces_main = own.iter().any(|name| main_services.contains(name));
     if incomplete || needs_main || !replaces_main {
@@ -470,11 +422,11 @@ fn relative_to(base: &Path, dir: &Path) -> PathBuf {
 /// The paths of a service of an included project start from that project's directory; the
 /// rest of the loader resolves paths from the main project's (compose resolves them all to
 /// absolute paths). `raw` keeps what the file says.
-fn rebase(service: &mut ComposeService, base: &Path) {
+fn rebase(service: &mut WorkloadSpec, base: &Path) {
     if base.as_os_str().is_empty() {
         return;
     }
-    let rebased = |text: &mut compose::Text| {
+    let rebased = |text: &mut workload::Text| {
         if !is_remote(&text.value) && !Path::new(&text.value).is_absolute() {
             text.value = base.join(&text.value).to_string_lossy().replace('\\', "/");
         }
@@ -718,7 +670,7 @@ impl Loader {
         working_dir: &Path,
         variables: Option<&Arc<Variables>>,
         chain: &mut Vec<PathBuf>,
-    ) -> Vec<ComposeService> {
+    ) -> Vec<WorkloadSpec> {
         let Some(first) = include.paths.first() else {
             return Vec::new();
         };
@@ -779,7 +731,7 @@ impl Loader {
     ) -> Option<Arc<Variables>> {
         let mut variables =
             parent.map_or_else(|| self.workspace.variables.clone(), |p| (**p).clone());
-        let files: Vec<(PathBuf, Option<&compose::Text>)> = if include.env_files.is_empty() {
+        let files: Vec<(PathBuf, Option<&workload::Text>)> = if include.env_files.is_empty() {
             let default = project_dir.join(".env");
             if default.is_file() {
                 vec![(default, None)]
@@ -943,7 +895,7 @@ impl Loader {
         }
     }
 
-    fn service_in_file(&mut self, file: &str, name: &str) -> Option<ComposeService> {
+    fn service_in_file(&mut self, file: &str, name: &str) -> Option<WorkloadSpec> {
         let path = self.workspace.project_path(file);
         let (display, text) = self.read(&path, FileKind::Compose)?;
         let variables = &self.workspace.variables;
@@ -965,18 +917,19 @@ impl Loader {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "app".into());
         let location = Location::file_start(&self.display(&root.join("Dockerfile")));
-        let text = |value: &str| compose::Text {
+        let text = |value: &str| workload::Text {
             value: value.into(),
             raw: value.into(),
             location: location.clone(),
             uses: Vec::new(),
             interpolated: true,
         };
-        self.workspace.services.push(ComposeService {
+        self.workspace.services.push(WorkloadSpec {
             name,
             location: location.clone(),
+            launcher: Launcher::Image,
             image: None,
-            build: Some(compose::Build {
+            build: Some(workload::Build {
                 context: text("."),
                 dockerfile: None,
                 target: None,
@@ -987,7 +940,7 @@ impl Loader {
             entrypoint: None,
             network_mode: None,
             extends: None,
-            topology: compose::Topology::default(),
+            topology: workload::Topology::default(),
             volumes: Vec::new(),
             ports: Vec::new(),
         });
@@ -1085,7 +1038,7 @@ impl Loader {
         }
     }
 
-    fn dockerfile_of(&self, service: &ComposeService) -> Option<&dockerfile::Dockerfile> {
+    fn dockerfile_of(&self, service: &WorkloadSpec) -> Option<&dockerfile::Dockerfile> {
         let build = service.build.as_ref()?;
         let context = self.workspace.project_path(&build.context.value);
         let path = build
@@ -1098,17 +1051,17 @@ impl Loader {
     /// What a collector bind-mounts from the project. Host paths elsewhere
     /// (`/var/run/docker.sock`, `/`, `~/.aws`) belong to the machine, not the workspace: they
     /// are neither read nor judged.
-    fn mounted_configs(&self, service: &ComposeService) -> Vec<PathBuf> {
+    fn mounted_configs(&self, service: &WorkloadSpec) -> Vec<PathBuf> {
         service
             .volumes
             .iter()
-            .filter_map(compose::Volume::project_source)
+            .filter_map(workload::Volume::project_source)
             .map(|source| self.workspace.project_path(source))
             .collect()
     }
 
     /// YAML files a custom collector image `COPY`s from its build context.
-    fn copied_configs(&self, service: &ComposeService) -> Vec<PathBuf> {
+    fn copied_configs(&self, service: &WorkloadSpec) -> Vec<PathBuf> {
         let (Some(build), Some(dockerfile)) = (&service.build, self.dockerfile_of(service)) else {
             return Vec::new();
         };

@@ -17,14 +17,14 @@ pub use model::{
 };
 
 use super::image::Build;
-use super::{Command, EnvVar, Service};
+use super::{Command, EnvVar, Workload};
 use crate::knowledge::collector::{self as knowledge, Distribution, Version};
 use crate::source::Location;
 use crate::workspace::collector::{
     CollectorFile, ConfigEntry, ConfigKind, ConfigNode, merge, parse, starts_collector,
 };
-use crate::workspace::compose::{ComposeService, Port};
 use crate::workspace::dockerfile::Args;
+use crate::workspace::workload::{Port, WorkloadSpec};
 use crate::workspace::{Workspace, display_path};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,19 +315,19 @@ fn range_offset(range: &str, port: u16) -> Option<u16> {
 /// The collector a compose service runs, if it runs one.
 pub fn resolve(
     workspace: &Workspace,
-    compose: &ComposeService,
+    spec: &WorkloadSpec,
     build: Option<&Build>,
-    service: &Service,
+    service: &Workload,
 ) -> Option<Collector> {
     // A backend built on the collector (Jaeger v2 runs `--config`) is a destination, not a hop.
-    if compose
+    if spec
         .image
         .as_ref()
         .is_some_and(|image| knowledge::backend_of_image(&image.value).is_some())
     {
         return None;
     }
-    let from_image = compose.image.as_ref().and_then(|image| {
+    let from_image = spec.image.as_ref().and_then(|image| {
         knowledge::collector_image(&image.value)
             .map(|known| (known, (image.value.clone(), image.location.clone())))
     });
@@ -351,8 +351,7 @@ pub fn resolve(
         None => (
             None,
             None,
-            compose
-                .image
+            spec.image
                 .as_ref()
                 .map(|i| (i.value.clone(), i.location.clone())),
         ),
@@ -367,18 +366,18 @@ pub fn resolve(
         problems: Vec::new(),
         config: CollectorConfig::Unknown(String::new()),
         env: service.env.clone(),
-        passed_through: compose
+        passed_through: spec
             .environment
             .iter()
             .filter(|entry| entry.value.is_none())
             .map(|entry| (entry.name.clone(), entry.location.clone()))
             .collect(),
-        ports: compose.ports.clone(),
+        ports: spec.ports.clone(),
         network_mode_host: service.network_mode_host,
         listeners: Vec::new(),
         refusal: None,
     };
-    collector.config = read_config(workspace, compose, build, service, &mut collector);
+    collector.config = read_config(workspace, spec, build, service, &mut collector);
     collector.listeners = collector
         .model()
         .map(|model| otlp_listeners(model, &collector.env, collector.version))
@@ -420,9 +419,9 @@ fn config_arguments(command: &Command) -> Vec<(String, Location)> {
 
 fn read_config(
     workspace: &Workspace,
-    compose: &ComposeService,
+    spec: &WorkloadSpec,
     build: Option<&Build>,
-    service: &Service,
+    service: &Workload,
     collector: &mut Collector,
 ) -> CollectorConfig {
     let default_path = collector
@@ -486,7 +485,7 @@ fn read_config(
             unknown = Some(format!("the config comes from {argument}"));
         } else {
             let path = argument.strip_prefix("file:").unwrap_or(&argument);
-            match locate(workspace, compose, build, path) {
+            match locate(workspace, spec, build, path) {
                 Located::File(file) => {
                     source.file = Some(Arc::clone(&file));
                     match workspace.collector_files.get(&file) {
@@ -520,7 +519,7 @@ fn read_config(
                 Located::Nowhere if implicit && Some(path) == default_path => {
                     built_in = true;
                     let elsewhere = default_path
-                        .and_then(|default| mounted_elsewhere(workspace, compose, default));
+                        .and_then(|default| mounted_elsewhere(workspace, spec, default));
                     collector.problems.extend(elsewhere);
                 }
                 Located::Nowhere => collector.problems.push(ConfigProblem::NotMounted {
@@ -610,11 +609,11 @@ enum Located {
 
 fn locate(
     workspace: &Workspace,
-    compose: &ComposeService,
+    spec: &WorkloadSpec,
     build: Option<&Build>,
     path: &str,
 ) -> Located {
-    let mount = compose
+    let mount = spec
         .volumes
         .iter()
         .filter(|v| {
@@ -703,10 +702,10 @@ fn copied(workspace: &Workspace, build: &Build, path: &str) -> Option<Arc<str>> 
 /// A YAML file mounted somewhere the image never reads, while the image reads its default.
 fn mounted_elsewhere(
     workspace: &Workspace,
-    compose: &ComposeService,
+    spec: &WorkloadSpec,
     default_path: &'static str,
 ) -> Option<ConfigProblem> {
-    compose.volumes.iter().find_map(|volume| {
+    spec.volumes.iter().find_map(|volume| {
         let file = workspace.project_display(volume.project_source()?);
         matches!(
             workspace.collector_files.get(&file),

@@ -14,15 +14,16 @@ use super::installers::{
     self, Effect, Image, InstalledPackage, NodeInstall, Registry, SYSTEM_SITE,
 };
 use crate::knowledge::{node, python};
+use crate::resolve::image_path::{is_within, join_image_path};
 use crate::shell;
 use crate::source::{Locate, Location};
-use crate::workspace::compose::ComposeService;
 use crate::workspace::dockerfile::{Args, Dockerfile, Instruction};
 use crate::workspace::interpolate::interpolate;
 use crate::workspace::manifest::{Pipfile, Pyproject, Requirement, RequirementsFile};
 use crate::workspace::npm::{LockKind, Lockfile, PackageJson};
+use crate::workspace::workload::WorkloadSpec;
 use crate::workspace::{BuildContext, Workspace, display_path, folder_of};
-use files::{CopiedFiles, is_within, join_image_path};
+use files::CopiedFiles;
 
 /// OpenTelemetry packages installed in a stage whose files never reach the final image.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,7 +247,7 @@ impl Build<'_> {
     }
 }
 
-pub fn build_of<'a>(workspace: &'a Workspace, service: &ComposeService) -> Option<Build<'a>> {
+pub fn build_of<'a>(workspace: &'a Workspace, service: &WorkloadSpec) -> Option<Build<'a>> {
     let build = service.build.as_ref()?;
     let context_path = workspace.project_path(&build.context.value);
     let dockerfile_path = context_path.join(

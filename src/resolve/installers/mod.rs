@@ -17,7 +17,7 @@ mod yarn;
 
 use std::sync::Arc;
 
-use super::image::files::join_image_path;
+use crate::resolve::image_path::join_image_path;
 use crate::source::Location;
 use crate::workspace::manifest::{Pipfile, Pyproject, Requirement, RequirementsFile};
 use crate::workspace::npm::{LockKind, Lockfile, PackageJson};

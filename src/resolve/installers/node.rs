@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::{Command, Effect, Image, InstalledPackage, Registry};
 use crate::knowledge::node;
-use crate::resolve::image::files::join_image_path;
+use crate::resolve::image_path::join_image_path;
 use crate::source::Location;
 use crate::workspace::npm::LockKind;
 

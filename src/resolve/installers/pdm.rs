@@ -3,7 +3,7 @@
 //! writes them to a requirements file.
 
 use super::{self as installers, Command, Effect, Image, Selection, has_flag, option_values};
-use crate::resolve::image::files::join_image_path;
+use crate::resolve::image_path::join_image_path;
 
 pub fn effects(command: &Command, image: &dyn Image) -> Option<Vec<Effect>> {
     if command.name() != "pdm" {

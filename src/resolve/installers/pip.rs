@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{
     Command, Effect, Image, InstalledPackage, Registry, SYSTEM_SITE, Selection, from_requirement,
 };
-use crate::resolve::image::files::join_image_path;
+use crate::resolve::image_path::join_image_path;
 use crate::workspace::interpolate::VarOutcome;
 use crate::workspace::manifest::requirement;
 

@@ -6,7 +6,7 @@ use super::{
     Command, Effect, Image, InstalledPackage, Registry, SYSTEM_SITE, from_requirement, has_flag,
     is_on, venv_site,
 };
-use crate::resolve::image::files::join_image_path;
+use crate::resolve::image_path::join_image_path;
 use crate::workspace::manifest::requirement;
 
 pub fn effects(command: &Command, image: &dyn Image) -> Option<Vec<Effect>> {

@@ -3,7 +3,7 @@
 
 use super::node::{self, Request};
 use super::{Command, Effect, Image};
-use crate::resolve::image::files::join_image_path;
+use crate::resolve::image_path::join_image_path;
 use crate::workspace::npm::LockKind;
 
 const WITH_VALUE: [&str; 5] = ["-C", "--dir", "--filter", "-F", "--store-dir"];

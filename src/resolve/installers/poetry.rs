@@ -6,7 +6,7 @@ use super::{
     self as installers, Command, Effect, Image, SYSTEM_SITE, Selection, has_flag, is_on,
     option_values,
 };
-use crate::resolve::image::files::join_image_path;
+use crate::resolve::image_path::join_image_path;
 
 /// Poetry's settings, as the environment variables that also set them.
 const CREATE: &str = "POETRY_VIRTUALENVS_CREATE";

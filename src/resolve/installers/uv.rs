@@ -3,7 +3,7 @@
 //! `uv pip sync` (pip's semantics), `uv venv`, and `uv export` to a requirements file.
 
 use super::{self as installers, Command, Effect, Image, Selection, has_flag, option_values, pip};
-use crate::resolve::image::files::join_image_path;
+use crate::resolve::image_path::join_image_path;
 
 pub fn effects(command: &Command, image: &dyn Image) -> Option<Vec<Effect>> {
     if command.name() != "uv" {

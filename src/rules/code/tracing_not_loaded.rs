@@ -1,5 +1,5 @@
 use crate::knowledge::node::package_of_specifier;
-use crate::resolve::{NodeFacts, Project, Service};
+use crate::resolve::{NodeFacts, Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -33,7 +33,7 @@ impl Check for TracingNotLoaded {
     }
 }
 
-fn check_service(service: &Service, node: &NodeFacts, out: &mut Findings) {
+fn check_service(service: &Workload, node: &NodeFacts, out: &mut Findings) {
     // Only when the script the container runs is a file of the app, every file it preloads
     // is known, and nothing else sets the SDK up.
     let Some((entry, Some(entry_file))) = &node.entry else {

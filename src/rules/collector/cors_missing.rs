@@ -1,7 +1,7 @@
 use crate::knowledge::collector::Kind;
 use crate::knowledge::otel;
 use crate::resolve::collector::{Collector, ListenerProtocol};
-use crate::resolve::{BrowserTracing, Project, Service};
+use crate::resolve::{BrowserTracing, Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::workspace::collector::ConfigNode;
 
@@ -48,7 +48,7 @@ impl Check for CorsMissing {
 
 fn check_browser(
     project: &Project,
-    service: &Service,
+    service: &Workload,
     browser: &BrowserTracing,
     out: &mut Findings,
 ) {

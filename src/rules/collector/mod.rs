@@ -29,7 +29,7 @@ use crate::finding::name_services as names;
 use crate::resolve::collector::honeycomb::{self, HoneycombProblem};
 use crate::resolve::collector::{Collector, Exporter};
 use crate::resolve::route::Route;
-use crate::resolve::{Project, Service};
+use crate::resolve::{Project, Workload};
 use crate::source::Location;
 
 pub const RULES: &[&dyn Rule] = &[
@@ -99,7 +99,7 @@ fn report<R: Described>(
         return;
     };
     let affected: HashSet<&str> = affected.iter().copied().collect();
-    let services: Vec<&Service> = std::iter::once(own)
+    let services: Vec<&Workload> = std::iter::once(own)
         .chain(
             project
                 .services
@@ -110,7 +110,7 @@ fn report<R: Described>(
     out.services(&R::META, &services, location, message, hint);
 }
 
-fn collector_service<'a>(project: &'a Project, collector: &Collector) -> Option<&'a Service> {
+fn collector_service<'a>(project: &'a Project, collector: &Collector) -> Option<&'a Workload> {
     project
         .services
         .iter()

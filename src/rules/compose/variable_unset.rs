@@ -1,4 +1,4 @@
-use crate::resolve::{Project, Service, describe_source};
+use crate::resolve::{Project, Workload, describe_source};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -58,7 +58,7 @@ impl Check for VariableUnset {
 
 /// The variable whose unset reference leaves the Honeycomb key empty: `honeycomb/key-unset`
 /// reports that one, with the key's own fix.
-fn empty_key_setting(service: &Service) -> Option<String> {
+fn empty_key_setting(service: &Workload) -> Option<String> {
     let key = service.honeycomb_key()?;
     key.value
         .trim()

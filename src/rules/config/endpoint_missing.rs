@@ -65,9 +65,7 @@ impl Check for EndpointMissing {
                 ),
                 format!(
                     "{}\n(or the address of your collector, e.g. http://otel-collector:4318)",
-                    set_variables(
-                        project,
-                        service,
+                    set_variables(service,
                         &[
                             (otel::ENDPOINT, "https://api.honeycomb.io"),
                             (otel::HEADERS, "x-honeycomb-team=${HONEYCOMB_API_KEY}"),

@@ -1,6 +1,6 @@
-use crate::fix::{Edit, Remedy};
+use crate::finding::{Edit, Remedy};
 use crate::knowledge::otel;
-use crate::resolve::{Project, Service, Setting};
+use crate::resolve::{Project, Setting, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -79,7 +79,7 @@ impl Check for ExporterNotOtlp {
 }
 
 /// Removes the flag, when the environment leaves the exporter to the default (otlp) then.
-fn remedy(service: &Service, setting: &Setting) -> Remedy {
+fn remedy(service: &Workload, setting: &Setting) -> Remedy {
     let Some(flag) = setting.flag else {
         return Remedy::manual(format!(
             "not fixed automatically: set {} at {} to otlp (or console,otlp) if console output is not wanted",

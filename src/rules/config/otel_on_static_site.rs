@@ -1,5 +1,5 @@
 use crate::knowledge::languages;
-use crate::resolve::{Project, Service};
+use crate::resolve::{Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::workspace::Language;
 
@@ -73,7 +73,7 @@ enum FileServer {
 }
 
 impl FileServer {
-    fn of(service: &Service) -> Option<Self> {
+    fn of(service: &Workload) -> Option<Self> {
         if let Some(program) = service.bundle_server() {
             return Some(Self::Bundle(program.text.clone()));
         }

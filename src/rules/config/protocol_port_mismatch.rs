@@ -1,8 +1,8 @@
-use crate::fix::{Edit, Remedy};
+use crate::finding::{Edit, Remedy};
 use crate::knowledge::honeycomb;
 use crate::knowledge::otel::{self, Protocol};
 use crate::resolve::collector::{self, AtCollector};
-use crate::resolve::{ConfiguredEndpoint, EndpointSource, Project, Service};
+use crate::resolve::{ConfiguredEndpoint, EndpointSource, Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -136,7 +136,7 @@ impl Check for ProtocolPortMismatch {
 /// The protocol variable an exporter fixed in code ignores, as written
 /// (`OTEL_EXPORTER_OTLP_PROTOCOL=grpc`): config/protocol-ignored's cause, told here when the
 /// port is what breaks.
-fn ignored_protocol(service: &Service, protocol: Protocol) -> Option<String> {
+fn ignored_protocol(service: &Workload, protocol: Protocol) -> Option<String> {
     let setting = service
         .setting(otel::TRACES_PROTOCOL)
         .or_else(|| service.setting(otel::PROTOCOL))?;

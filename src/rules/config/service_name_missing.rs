@@ -72,14 +72,9 @@ impl Check for ServiceNameMissing {
                     service.name,
                     crate::knowledge::languages::unknown_service_name(service.language)
                 ),
-                set_variables(project, service, &[(otel::SERVICE_NAME, &service.name)]),
+                set_variables(service, &[(otel::SERVICE_NAME, &service.name)]),
             );
-            finding.fix = Some(add_variable(
-                project,
-                service,
-                otel::SERVICE_NAME,
-                &service.name,
-            ));
+            finding.fix = Some(add_variable(service, otel::SERVICE_NAME, &service.name));
         }
     }
 }

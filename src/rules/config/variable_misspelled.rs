@@ -1,9 +1,9 @@
 use std::collections::HashMap;
 
 use crate::finding::Severity;
-use crate::fix::{Edit, Remedy};
+use crate::finding::{Edit, Remedy};
 use crate::knowledge::otel::{Effect, VARIABLES};
-use crate::resolve::{EnvVar, Project, Service};
+use crate::resolve::{EnvVar, Project, Workload};
 use crate::rules::{Check, Findings, declare_rule, edit_distance};
 
 declare_rule! {
@@ -85,7 +85,7 @@ impl Check for VariableMisspelled {
 
 /// Renames the variable where it is written, unless the intended name is set in the same file
 /// too (renaming would repeat it: a duplicate key compose refuses).
-fn rename(service: &Service, var: &EnvVar, intended: &str) -> Remedy {
+fn rename(service: &Workload, var: &EnvVar, intended: &str) -> Remedy {
     match service.env_var(intended) {
         Some(other) if other.location.file == var.location.file => Remedy::manual(format!(
             "{intended} is set too, at {}: keep one of the two by hand",

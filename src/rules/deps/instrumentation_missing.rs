@@ -1,6 +1,6 @@
-use crate::fix::Remedy;
 use crate::knowledge::python::{FRAMEWORKS, INSTRUMENTATION};
 use crate::resolve::Project;
+use crate::rules::hint::add_packages;
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -69,7 +69,7 @@ impl Check for InstrumentationMissing {
                     ),
                     format!("add {package} to the requirements, or run `opentelemetry-bootstrap -a install` after installing them"),
                 )
-                .fix = Some(Remedy::add_packages(image, &[package]));
+                .fix = Some(add_packages(image, &[package]));
             }
         }
     }

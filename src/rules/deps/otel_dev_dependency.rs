@@ -1,6 +1,6 @@
 use crate::knowledge::languages::knows_installed_packages;
 use crate::knowledge::node::{AUTO_INSTRUMENTATIONS, REGISTER};
-use crate::resolve::{Listed, Project, Service};
+use crate::resolve::{Listed, Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -39,7 +39,7 @@ impl Check for OtelDevDependency {
     }
 }
 
-fn check_service(service: &Service, out: &mut Findings) {
+fn check_service(service: &Workload, out: &mut Findings) {
     let Some(image) = service
         .image_contents
         .as_ref()

@@ -1,9 +1,10 @@
-use crate::fix::Remedy;
+use crate::finding::Remedy;
 use crate::knowledge::languages::{self, knows_installed_packages};
 use crate::knowledge::node::{self, AUTO_INSTRUMENTATIONS};
 use crate::knowledge::python::{self, DISTRO, EXPORTER_OTLP, FRAMEWORKS, INSTRUMENTATION};
 use crate::knowledge::python_symbols::{Lookup, symbols};
-use crate::resolve::{ImageContents, Listed, Manifest, Project, Service};
+use crate::resolve::{ImageContents, Listed, Manifest, Project, Workload};
+use crate::rules::hint;
 use crate::rules::{Check, Findings, declare_rule};
 use crate::workspace::Language;
 
@@ -72,7 +73,12 @@ fn is_missing(image: &ImageContents, package: &str) -> bool {
     !image.has(package) && !image.provided_elsewhere(package)
 }
 
-fn check_imports(service: &Service, language: Language, image: &ImageContents, out: &mut Findings) {
+fn check_imports(
+    service: &Workload,
+    language: Language,
+    image: &ImageContents,
+    out: &mut Findings,
+) {
     let mut missing: Vec<&str> = Vec::new();
     let mut first = None;
     for import in &service.code.otel_imports {
@@ -121,7 +127,7 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut Findings) {
+fn check_instrument_command(service: &Workload, image: &ImageContents, out: &mut Findings) {
     let Some(instrument) = &service.instrument else {
         return;
     };
@@ -155,7 +161,7 @@ fn check_instrument_command(service: &Service, image: &ImageContents, out: &mut 
 /// sets up the SDK), the OTLP exporter, and the instrumentation of each framework the code
 /// uses (what `opentelemetry-bootstrap` would install), so that one fix is the whole fix.
 /// `node --require @opentelemetry/auto-instrumentations-node/register` without the package.
-fn check_register_preload(service: &Service, image: &ImageContents, out: &mut Findings) {
+fn check_register_preload(service: &Workload, image: &ImageContents, out: &mut Findings) {
     let Some(preload) = service.node.as_ref().and_then(|n| n.auto_instrumentation()) else {
         return;
     };
@@ -176,10 +182,10 @@ fn check_register_preload(service: &Service, image: &ImageContents, out: &mut Fi
         ),
         hint(service, Language::Node, image, &packages, ""),
     )
-    .fix = Some(Remedy::add_packages(image, &packages));
+    .fix = Some(hint::add_packages(image, &packages));
 }
 
-fn instrument_packages(service: &Service, image: &ImageContents) -> Vec<&'static str> {
+fn instrument_packages(service: &Workload, image: &ImageContents) -> Vec<&'static str> {
     let mut packages = vec![DISTRO, EXPORTER_OTLP];
     for (framework, _) in &service.code.frameworks {
         let package = FRAMEWORKS
@@ -253,7 +259,7 @@ fn what_is_installed(image: &ImageContents, language: Language, missing: &[&str]
 }
 
 fn hint(
-    service: &Service,
+    service: &Workload,
     language: Language,
     image: &ImageContents,
     missing: &[&str],
@@ -294,11 +300,11 @@ fn add_packages(image: &ImageContents, missing: &[&str], packages: &[&str]) -> R
             listed.requirement.name,
             listed.part.as_deref().unwrap_or_default()
         )),
-        None => Remedy::add_packages(image, packages),
+        None => hint::add_packages(image, packages),
     }
 }
 
-fn manifest_to_edit(service: &Service, image: &ImageContents) -> String {
+fn manifest_to_edit(service: &Workload, image: &ImageContents) -> String {
     image
         .manifests
         .iter()

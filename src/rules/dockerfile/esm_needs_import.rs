@@ -1,5 +1,5 @@
-use crate::fix::{Edit, Remedy};
-use crate::resolve::{LoadedBy, NodeFacts, PreloadFlag, Project, Service};
+use crate::finding::{Edit, Remedy};
+use crate::resolve::{LoadedBy, NodeFacts, PreloadFlag, Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -41,7 +41,7 @@ impl Check for EsmNeedsImport {
     }
 }
 
-fn check_service(service: &Service, node: &NodeFacts, out: &mut Findings) {
+fn check_service(service: &Workload, node: &NodeFacts, out: &mut Findings) {
     let Some(esm) = &node.esm else { return };
     let hooked = node.registers_loader_hook
         || node

@@ -1,4 +1,4 @@
-use crate::resolve::{Instrument, Project, Service};
+use crate::resolve::{Instrument, Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::source::Location;
 
@@ -46,7 +46,7 @@ impl Check for FlaskReloader {
 
 /// Where the reloader gets switched on, and how a message names it.
 fn reloader<'a>(
-    service: &'a Service,
+    service: &'a Workload,
     instrument: &'a Instrument,
 ) -> Option<(&'a Location, String)> {
     let words: Vec<&str> = instrument.program.iter().map(|w| w.text.as_str()).collect();

@@ -1,4 +1,4 @@
-use crate::resolve::{Instrument, Project, Service};
+use crate::resolve::{Instrument, Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::source::Location;
 
@@ -55,7 +55,7 @@ impl Check for ForkingServer {
 }
 
 /// Where gunicorn is told to fork several workers or to preload the app.
-fn forks<'a>(service: &'a Service, instrument: &'a Instrument) -> Option<(&'a Location, String)> {
+fn forks<'a>(service: &'a Workload, instrument: &'a Instrument) -> Option<(&'a Location, String)> {
     let program = &instrument.program;
     program
         .first()

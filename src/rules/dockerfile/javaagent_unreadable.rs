@@ -1,4 +1,4 @@
-use crate::fix::{Edit, Remedy};
+use crate::finding::{Edit, Remedy};
 use crate::resolve::{Presence, Project};
 use crate::rules::{Check, Findings, declare_rule};
 

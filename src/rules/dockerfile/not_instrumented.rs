@@ -1,6 +1,6 @@
 use crate::knowledge::ecosystems::{Role, SIDECAR_INSTRUMENTATION_IMAGES};
 use crate::knowledge::languages;
-use crate::resolve::{Project, Service};
+use crate::resolve::{Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::workspace::Language;
 
@@ -73,7 +73,7 @@ impl Check for NotInstrumented {
     }
 }
 
-fn wants_traces_but_sets_up_nothing(service: &Service, language: Language) -> bool {
+fn wants_traces_but_sets_up_nothing(service: &Workload, language: Language) -> bool {
     let declared = &service.declared;
     // A frontend's tracing runs in the browsers it serves, not in its container (its stray
     // OTEL_* variables are config/otel-on-static-site's).
@@ -113,7 +113,7 @@ fn wants_traces_but_sets_up_nothing(service: &Service, language: Language) -> bo
     knows_enough && configured && !sets_up_something
 }
 
-fn what_is_missing(service: &Service, language: Language, command: Option<&str>) -> String {
+fn what_is_missing(service: &Workload, language: Language, command: Option<&str>) -> String {
     let command = command.unwrap_or("its command");
     let declared = &service.declared;
     match language {
@@ -144,7 +144,7 @@ fn what_is_missing(service: &Service, language: Language, command: Option<&str>)
     }
 }
 
-fn manifests(service: &Service) -> String {
+fn manifests(service: &Workload) -> String {
     match service.declared.manifests.as_slice() {
         [] => "its build".to_string(),
         files => files
@@ -155,7 +155,7 @@ fn manifests(service: &Service) -> String {
     }
 }
 
-fn hint(service: &Service, language: Language, command: Option<&str>) -> String {
+fn hint(service: &Workload, language: Language, command: Option<&str>) -> String {
     if language == Language::Java
         && let Some((variable, _)) = service.jvm.as_ref().and_then(|j| j.ignored.first())
     {

@@ -1,5 +1,5 @@
 use crate::knowledge::languages::knows_installed_packages;
-use crate::resolve::{Project, Service};
+use crate::resolve::{Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -93,6 +93,6 @@ fn indent(lines: &str) -> String {
 
 /// The service imports OpenTelemetry or starts through `opentelemetry-instrument`: a
 /// manifest that is not installed then breaks it.
-fn runs_opentelemetry(service: &Service) -> bool {
+fn runs_opentelemetry(service: &Workload) -> bool {
     !service.code.otel_imports.is_empty() || service.auto_instrumentation_location().is_some()
 }

@@ -1,4 +1,4 @@
-use crate::fix::Remedy;
+use crate::finding::Remedy;
 use crate::knowledge::honeycomb::{TEAM_HEADER, region_of_host};
 use crate::knowledge::otel;
 use crate::resolve::Project;
@@ -71,7 +71,7 @@ impl Check for KeyHeaderMissing {
                 ),
                 None => (
                     "no OTEL_EXPORTER_OTLP_HEADERS is set".to_string(),
-                    add_variable(project, service, otel::HEADERS, HEADER_REFERENCE),
+                    add_variable(service, otel::HEADERS, HEADER_REFERENCE),
                 ),
             };
             let finding = out.service(

@@ -1,6 +1,6 @@
 use crate::knowledge::honeycomb::classify_key;
 use crate::knowledge::node::PUBLIC_PREFIXES;
-use crate::resolve::{Project, Service};
+use crate::resolve::{Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -44,7 +44,7 @@ fn holds_key(name: &str, value: &str) -> bool {
         || (upper.contains("HONEYCOMB") && (upper.contains("KEY") || upper.contains("TEAM")))
 }
 
-fn check_service(service: &Service, out: &mut Findings) {
+fn check_service(service: &Workload, out: &mut Findings) {
     let mut reported: Vec<&str> = Vec::new();
     for var in service.env.iter().filter(|v| v.resolved) {
         let Some(prefix) = is_public(&var.name) else {

@@ -1,4 +1,4 @@
-use crate::resolve::{KeyUse, Project, Service, describe_source};
+use crate::resolve::{KeyUse, Project, Workload, describe_source};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::source::Location;
 
@@ -34,7 +34,7 @@ impl Check for KeyUnset {
             format!("not in {}", project.dotenv_files.join(", "))
         };
         // One unset variable is one finding, however many services send it.
-        let mut causes: Vec<(Cause, Vec<&Service>)> = Vec::new();
+        let mut causes: Vec<(Cause, Vec<&Workload>)> = Vec::new();
         for (service, key) in project.keys_sent_to_honeycomb() {
             if !key.value.trim().is_empty() {
                 continue;
@@ -79,7 +79,7 @@ impl Cause {
     }
 }
 
-fn cause(service: &Service, key: &KeyUse, dotenv: &str) -> Cause {
+fn cause(service: &Workload, key: &KeyUse, dotenv: &str) -> Cause {
     let subject = format!("{} is \"{}\"", key.setting.describe(), key.setting.value);
     let export = |variable: &str| {
         format!(

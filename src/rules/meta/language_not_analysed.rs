@@ -1,5 +1,5 @@
 use crate::knowledge::{languages, otel};
-use crate::resolve::{Project, Service};
+use crate::resolve::{Project, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::workspace::Language;
 
@@ -28,7 +28,7 @@ declare_rule! {
 impl Check for LanguageNotAnalysed {
     fn check(&self, project: &Project, out: &mut Findings) {
         // One note per kind of service: four .NET services are one thing the tool did not do.
-        let mut groups: Vec<(Kind, Vec<&Service>)> = Vec::new();
+        let mut groups: Vec<(Kind, Vec<&Workload>)> = Vec::new();
         for service in project.services.iter().filter(|s| s.uses_opentelemetry()) {
             let Some(kind) = kind(service) else {
                 continue;
@@ -74,7 +74,7 @@ struct Kind {
     manifests_read: bool,
 }
 
-fn kind(service: &Service) -> Option<Kind> {
+fn kind(service: &Workload) -> Option<Kind> {
     let (one, many) = match service.language {
         Some(language) if languages::is_analysed(language) => return None,
         // A web server's variables are `config/otel-on-static-site`'s concern.
@@ -114,7 +114,7 @@ fn kind(service: &Service) -> Option<Kind> {
 
 /// Whether the service is set up to export somewhere (an endpoint, headers): a prebuilt
 /// backend's own sampler or name variables are not worth a note.
-fn exports(service: &Service) -> bool {
+fn exports(service: &Workload) -> bool {
     [
         otel::ENDPOINT,
         otel::TRACES_ENDPOINT,
@@ -125,7 +125,7 @@ fn exports(service: &Service) -> bool {
     .any(|name| service.env_var(name).is_some())
 }
 
-fn is_collector(service: &Service) -> bool {
+fn is_collector(service: &Workload) -> bool {
     service
         .image
         .as_deref()
