@@ -48,6 +48,12 @@ pub struct Finding {
     pub hint: String,
     /// What `otel-doctor fix` can do about it: `None` when its rule has no automatic fix.
     pub fix: Option<Remedy>,
+    /// What its fix (or its hint's replacement) changes in the workloads as resolved: the lint
+    /// judges them again as the fixes will leave them, for the causes this one hides.
+    pub cures: Vec<Cure>,
+    /// The findings that hide this one, first the root: it was found by judging the workloads
+    /// as their fixes will leave them (empty for a finding of the workspace as it is).
+    pub hidden_by: Vec<Hider>,
     /// What the policy layer decided about it (`policy::apply`); empty as a rule raises it.
     pub triage: Triage,
 }
@@ -89,6 +95,71 @@ impl BaselineState {
         match self {
             BaselineState::New => "new",
             BaselineState::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// A finding that hides another: the rule and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hider {
+    pub rule: &'static str,
+    pub location: Option<Location>,
+}
+
+/// What a finding's fix changes in the workloads as resolved (not in the files: that is its
+/// `Remedy`). The lint applies every cure in memory and judges the workloads again, so that a
+/// cause hidden behind another one (the endpoint an OTLP exporter will need while the code only
+/// has a console exporter) is named in the same run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cure {
+    /// The workload gets this variable, written as compose reads it (`${VAR}` interpolated
+    /// from the shell and `.env`), at `at` (where a fix writes it); a command-line flag that
+    /// set it goes.
+    SetVariable {
+        workload: String,
+        name: String,
+        value: String,
+        at: Location,
+    },
+    /// The variable, or the command-line flag that sets it, is gone.
+    Unset { workload: String, name: String },
+    /// The workload's image installs these packages.
+    Install {
+        workload: String,
+        packages: Vec<String>,
+    },
+    /// The workload's code hands an OTLP exporter to the SDK, at `at`.
+    OtlpExporterInCode { workload: String, at: Location },
+    /// A collector's traces pipelines list this exporter too.
+    PipelineExporter { collector: String, exporter: String },
+}
+
+impl Cure {
+    /// The workload (or collector) it changes.
+    pub fn target(&self) -> &str {
+        match self {
+            Cure::SetVariable { workload, .. }
+            | Cure::Unset { workload, .. }
+            | Cure::Install { workload, .. }
+            | Cure::OtlpExporterInCode { workload, .. } => workload,
+            Cure::PipelineExporter { collector, .. } => collector,
+        }
+    }
+
+    /// What the workload is like once it is applied, for messages: "once {this}, ...".
+    pub fn describe(&self) -> String {
+        match self {
+            Cure::SetVariable { name, value, .. } => format!("{name} is set to {value}"),
+            Cure::Unset { name, .. } => format!("{name} is no longer set"),
+            Cure::Install { packages, .. } => format!(
+                "{} {} installed",
+                packages.join(", "),
+                if packages.len() == 1 { "is" } else { "are" }
+            ),
+            Cure::OtlpExporterInCode { .. } => "the OTLP exporter is added".to_string(),
+            Cure::PipelineExporter { exporter, .. } => {
+                format!("{exporter} is in the traces pipeline")
+            }
         }
     }
 }
@@ -259,6 +330,15 @@ pub enum Edit {
         manifest: Arc<str>,
         packages: Vec<String>,
     },
+    /// `item` joins a YAML list (flow `[a, b]` or block `- a`) after its item `after`, at `at`.
+    AddListItem {
+        at: Location,
+        after: String,
+        item: String,
+    },
+    /// Python: the span processor statement whose `ConsoleSpanExporter(...)` is at `at` gets
+    /// a twin that hands an `OTLPSpanExporter()` to a `BatchSpanProcessor`, with its imports.
+    AddOtlpExporter { at: Location },
 }
 
 impl Edit {
@@ -266,7 +346,9 @@ impl Edit {
         match self {
             Edit::Replace { at, .. }
             | Edit::RemoveFlag { at, .. }
-            | Edit::AddVariable { at, .. } => &at.file,
+            | Edit::AddVariable { at, .. }
+            | Edit::AddListItem { at, .. }
+            | Edit::AddOtlpExporter { at } => &at.file,
             Edit::AddPackages { manifest, .. } => manifest,
         }
     }
@@ -290,6 +372,12 @@ impl Edit {
             Edit::AddPackages { manifest, packages } => {
                 format!("added {} to {manifest}", packages.join(", "))
             }
+            Edit::AddListItem { at, after, item } => {
+                format!("listed `{item}` after `{after}` ({at})")
+            }
+            Edit::AddOtlpExporter { at } => format!(
+                "handed an OTLPSpanExporter to a BatchSpanProcessor beside the console exporter ({at})"
+            ),
         }
     }
 }

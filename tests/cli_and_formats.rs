@@ -652,7 +652,7 @@ fn a_dockerfile_linted_on_its_own_gets_its_variables_at_run_time_not_in_compose(
     };
     assert_eq!(
         hint("config/endpoint-missing"),
-        "set where the container runs: docker run -e OTEL_EXPORTER_OTLP_ENDPOINT=https://api.honeycomb.io -e OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=${HONEYCOMB_API_KEY} ... (or in your deployment's environment)\n(or the address of your collector, e.g. http://otel-collector:4318)"
+        "set where the container runs: docker run -e OTEL_EXPORTER_OTLP_ENDPOINT=https://api.honeycomb.io:443 -e OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=${HONEYCOMB_API_KEY} ... (or in your deployment's environment)\n(or the address of your collector, e.g. http://otel-collector:4318)"
     );
     let name = dir.path().file_name().unwrap().to_str().unwrap();
     assert_eq!(

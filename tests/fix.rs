@@ -329,6 +329,8 @@ services:
     image: python:3.12-slim
     command: opentelemetry-instrument python reports.py
     environment:
+      OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io
+      OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${HONEYCOMB_API_KEY}
       OTEL_SERVICE_NAME: reports
     # runs nightly, no environment yet
 
@@ -344,25 +346,27 @@ fn comments_anchors_and_each_style_survive() {
     assert_eq!(read(&dir, "docker-compose.yml"), COMMENTED_COMPOSE_FIXED);
     let summary = stdout(&output);
     assert!(
-        summary.starts_with("fixed 11 findings in 1 file: docker-compose.yml\n"),
+        summary.starts_with("fixed 12 findings in 1 file: docker-compose.yml\n"),
         "{summary}"
     );
     assert!(
         summary.contains("  ✓ config/exporter-not-otlp  docker-compose.yml:22:43  removed `--traces_exporter console` from the command\n"),
         "{summary}"
     );
-    // What needs the user: the key, and where `reports` should send.
-    assert!(summary.contains("left for you: 2 findings\n"), "{summary}");
+    // What needs the user: the key (for backend now, and for the services the fixes make send
+    // to Honeycomb too).
+    assert!(summary.contains("left for you: 1 finding\n"), "{summary}");
     assert!(
         summary.contains("  - honeycomb/key-unset  docker-compose.yml:4:3  no automatic fix: export HONEYCOMB_API_KEY=<ingest key>"),
         "{summary}"
     );
     assert!(
-        summary.contains("  - config/endpoint-missing  docker-compose.yml:37:14  no automatic fix: add to services.reports.environment:\n        OTEL_EXPORTER_OTLP_ENDPOINT"),
+        summary.contains("  ✓ config/endpoint-missing  docker-compose.yml:37:14  added `OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io` to services.reports.environment"),
         "{summary}"
     );
     let fixable = [
         "config/protocol-port-mismatch",
+        "config/endpoint-missing",
         "config/exporter-not-otlp",
         "config/variable-misspelled",
         "config/service-name-missing",

@@ -11,9 +11,11 @@
 mod command;
 mod compose;
 mod manifest;
+mod python;
 mod summary;
 mod text;
 mod write;
+mod yaml_list;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -299,6 +301,11 @@ fn changes_for(source: &Source, file: &str, edits: &[&Edit]) -> Result<Vec<Chang
             }
             manifest::add(kind, source, &missing)
         }
+        [Edit::AddListItem { at, after, item }] => {
+            yaml_list::add_item(source, at.line as usize, at.column as usize, after, item)
+                .map(|change| vec![change])
+        }
+        [Edit::AddOtlpExporter { at }] => python::add_otlp_exporter(source, at.line as usize),
         _ => Err("these edits do not go together".into()),
     }
 }
@@ -425,6 +432,8 @@ mod tests {
             message: String::new(),
             hint: String::new(),
             fix: Some(fix),
+            cures: Vec::new(),
+            hidden_by: Vec::new(),
             triage: Triage::default(),
         }
     }

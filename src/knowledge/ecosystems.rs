@@ -5,7 +5,7 @@
 //! opentelemetry-ruby sdk 1.x, opentelemetry-java 1.x, opentelemetry-dotnet 1.x,
 //! opentelemetry-php 1.x).
 
-use crate::knowledge::languages::Language;
+use crate::knowledge::Language;
 use crate::knowledge::otel::Protocol;
 
 /// A package ecosystem whose dependency lists are read.

@@ -182,6 +182,9 @@ pub fn region_of_host(host: &str) -> Option<Region> {
 
 /// The header names Honeycomb reads (headers are case-insensitive; the SDKs lowercase them).
 pub const TEAM_HEADER: &str = "x-honeycomb-team";
+/// The team header as fixes and hints write it: a reference compose fills from the shell or
+/// `.env`, never the key itself.
+pub const HEADER_REFERENCE: &str = "x-honeycomb-team=${HONEYCOMB_API_KEY}";
 pub const DATASET_HEADER: &str = "x-honeycomb-dataset";
 
 /// Honeycomb's OpenTelemetry distribution for a language: where it sends and how when nothing
@@ -198,8 +201,8 @@ pub struct Distro {
 /// Node's `honeycomb-options.ts` (http/protobuf; its exporter is built from
 /// `HONEYCOMB_API_ENDPOINT`/`endpoint`, never from `OTEL_EXPORTER_OTLP_ENDPOINT`); the Java
 /// agent, on the OpenTelemetry agent 1.x (gRPC).
-pub fn distro(language: crate::knowledge::languages::Language) -> Option<Distro> {
-    use crate::knowledge::languages::Language;
+pub fn distro(language: crate::knowledge::Language) -> Option<Distro> {
+    use crate::knowledge::Language;
     use crate::knowledge::otel::Protocol;
     match language {
         Language::Python => Some(Distro {

@@ -2,57 +2,7 @@
 //! marker files of its build. Rules that know one language's SDK judge only services of that
 //! language; this is where a service's language is told.
 
-/// What a service runs on: told by its command, its base image, its build's marker files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Language {
-    Python,
-    Node,
-    Go,
-    Java,
-    Ruby,
-    DotNet,
-    Rust,
-    Php,
-    Cpp,
-    Elixir,
-    /// A reverse proxy or web server (nginx, Envoy): traces only if configured to.
-    Proxy,
-}
-
-impl Language {
-    /// As people write it (`Node.js`, `.NET`).
-    pub fn title(self) -> &'static str {
-        match self {
-            Language::Python => "Python",
-            Language::Node => "Node.js",
-            Language::Go => "Go",
-            Language::Java => "Java",
-            Language::Ruby => "Ruby",
-            Language::DotNet => ".NET",
-            Language::Rust => "Rust",
-            Language::Php => "PHP",
-            Language::Cpp => "C++",
-            Language::Elixir => "Elixir",
-            Language::Proxy => "web server",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::Python => "python",
-            Language::Node => "node",
-            Language::Go => "go",
-            Language::Java => "java",
-            Language::Ruby => "ruby",
-            Language::DotNet => "dotnet",
-            Language::Rust => "rust",
-            Language::Php => "php",
-            Language::Cpp => "cpp",
-            Language::Elixir => "elixir",
-            Language::Proxy => "proxy",
-        }
-    }
-}
+use super::Language;
 
 /// Programs a container starts, by language (the basename of the first word).
 const PROGRAMS: &[(Language, &[&str])] = &[
@@ -202,6 +152,9 @@ pub struct CodeTerms {
     pub otlp_exporter: &'static str,
     /// The exporter's option that overrides the environment's endpoint.
     pub endpoint_option: &'static str,
+    /// The package of the OTLP exporter `otlp_exporter` builds, and the protocol it speaks.
+    pub otlp_package: &'static str,
+    pub otlp_protocol: crate::knowledge::otel::Protocol,
 }
 
 pub fn code_terms(language: Language) -> CodeTerms {
@@ -210,11 +163,15 @@ pub fn code_terms(language: Language) -> CodeTerms {
             provider_setup: "start an SDK before the app loads: new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start() in a file run with node --require, or NODE_OPTIONS=\"--require @opentelemetry/auto-instrumentations-node/register\"",
             otlp_exporter: "new OTLPTraceExporter() from @opentelemetry/exporter-trace-otlp-proto, handed to the SDK (traceExporter: ...)",
             endpoint_option: "url:",
+            otlp_package: crate::knowledge::node::EXPORTER_PROTO,
+            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
         },
         _ => CodeTerms {
             provider_setup: "set one up at start-up: provider = TracerProvider(); provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",
             otlp_exporter: "provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())) with opentelemetry-exporter-otlp-proto-http installed",
             endpoint_option: "endpoint=",
+            otlp_package: crate::knowledge::python::EXPORTER_HTTP,
+            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
         },
     }
 }

@@ -13,3 +13,55 @@ pub mod otel;
 pub mod python;
 pub mod python_symbols;
 pub mod secrets;
+
+/// What a service runs on: told by its command, its base image, its build's marker files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Language {
+    Python,
+    Node,
+    Go,
+    Java,
+    Ruby,
+    DotNet,
+    Rust,
+    Php,
+    Cpp,
+    Elixir,
+    /// A reverse proxy or web server (nginx, Envoy): traces only if configured to.
+    Proxy,
+}
+
+impl Language {
+    /// As people write it (`Node.js`, `.NET`).
+    pub fn title(self) -> &'static str {
+        match self {
+            Language::Python => "Python",
+            Language::Node => "Node.js",
+            Language::Go => "Go",
+            Language::Java => "Java",
+            Language::Ruby => "Ruby",
+            Language::DotNet => ".NET",
+            Language::Rust => "Rust",
+            Language::Php => "PHP",
+            Language::Cpp => "C++",
+            Language::Elixir => "Elixir",
+            Language::Proxy => "web server",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::Node => "node",
+            Language::Go => "go",
+            Language::Java => "java",
+            Language::Ruby => "ruby",
+            Language::DotNet => "dotnet",
+            Language::Rust => "rust",
+            Language::Php => "php",
+            Language::Cpp => "cpp",
+            Language::Elixir => "elixir",
+            Language::Proxy => "proxy",
+        }
+    }
+}

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::knowledge::languages::Language;
+use crate::knowledge::Language;
 
 pub const TRACES_EXPORTER: &str = "OTEL_TRACES_EXPORTER";
 pub const SDK_DISABLED: &str = "OTEL_SDK_DISABLED";

@@ -151,6 +151,19 @@ impl CodeFacts {
         })
     }
 
+    /// As the console-exporter fix leaves the code: an OTLP exporter handed to the SDK at
+    /// `at`, reading the endpoint and headers from the environment.
+    pub fn hand_over_otlp_exporter(&mut self, at: Location, protocol: Option<Protocol>) {
+        let kind = ExporterKind::Otlp(protocol);
+        self.attached.push(kind.clone());
+        self.exporters.push(CodeExporter {
+            kind,
+            location: at,
+            endpoint: None,
+            headers: None,
+        });
+    }
+
     pub fn has_otlp_exporter(&self) -> bool {
         self.exporters
             .iter()

@@ -16,6 +16,7 @@ mod jvm;
 mod network;
 mod node;
 pub mod route;
+mod treatment;
 mod variant;
 
 use std::collections::HashMap;
@@ -41,6 +42,7 @@ pub use network::{HostKind, HostName};
 pub use node::browser::{Bundler, Ephemeral, Unexposed};
 pub use node::{BrowserTracing, EarlyLoad, LoadedBy, NodeFacts, Preload, PreloadFlag, Setup};
 pub use route::Route;
+pub use treatment::treat;
 pub use variant::{Variant, resolve_variant};
 
 use crate::knowledge::otel;
@@ -49,7 +51,9 @@ use crate::source::Location;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
 pub use crate::workspace::workload::Launcher;
-use crate::workspace::{BuildContext, FileProblem, Language, VarSource, Workspace, folder_of};
+use crate::workspace::{
+    BuildContext, FileProblem, Language, VarSource, Variables, Workspace, folder_of,
+};
 
 /// The whole workspace, resolved.
 #[derive(Debug, Clone)]
@@ -80,6 +84,11 @@ pub struct Project {
     pub notes: Vec<String>,
     /// The services that run an OpenTelemetry Collector.
     pub collectors: Vec<collector::Collector>,
+    /// What compose interpolates with: the shell over the project `.env`.
+    pub variables: Variables,
+    /// Workloads left out of this project mean to send to Honeycomb (a project of the workloads
+    /// as their fixes will leave them holds only those that change).
+    honeycomb_elsewhere: bool,
     /// The services and network hosts by name, built on first use (the names do not change
     /// once resolved): rules look names up for every service.
     names: OnceLock<Names>,
@@ -189,6 +198,9 @@ impl Project {
     /// Whether the workspace means to send to Honeycomb somewhere: a `HONEYCOMB_*` variable,
     /// a Honeycomb endpoint or team header in a service, or a collector exporter to Honeycomb.
     pub fn mentions_honeycomb(&self) -> bool {
+        if self.honeycomb_elsewhere {
+            return true;
+        }
         let in_env = self.services.iter().flat_map(|s| &s.env).any(|var| {
             var.name.starts_with("HONEYCOMB_")
                 || var.value.contains("honeycomb.io")
@@ -842,6 +854,8 @@ pub fn resolve(workspace: &Workspace) -> Project {
         variant: None,
         notes: workspace.notes.clone(),
         collectors,
+        variables: workspace.variables.clone(),
+        honeycomb_elsewhere: false,
         names: OnceLock::new(),
     };
     let routes = route::resolve(&project);

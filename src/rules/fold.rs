@@ -24,6 +24,11 @@ pub fn shared_causes(findings: Vec<Finding>) -> Vec<Finding> {
                 }
                 // Each service may need its own edit (a variable in its own `environment`).
                 kept.fix = Remedy::merge(kept.fix.take(), finding.fix);
+                for cure in finding.cures {
+                    if !kept.cures.contains(&cure) {
+                        kept.cures.push(cure);
+                    }
+                }
             }
             _ => {
                 index.insert(key, folded.len());

@@ -1,7 +1,10 @@
 //! Hints shared by rules of several areas.
 
-use crate::finding::{Edit, Remedy};
-use crate::resolve::{ImageContents, Launcher, Workload};
+use crate::finding::{Cure, Edit, Remedy};
+use crate::knowledge::honeycomb::Region;
+use crate::knowledge::otel::{self, Protocol};
+use crate::resolve::collector::ListenerProtocol;
+use crate::resolve::{ImageContents, Launcher, Project, Workload};
 
 /// How to give `service` these variables: in compose's `environment:` when compose runs it;
 /// an image run by hand gets them where its container runs (`docker run -e`), since an `ENV`
@@ -79,4 +82,66 @@ pub fn add_packages(image: &ImageContents, packages: &[&str]) -> Remedy {
         manifest: manifest.path.clone(),
         packages: packages.iter().map(|p| p.to_string()).collect(),
     })
+}
+
+/// The workload as a package fix leaves it: the packages installed.
+pub fn install(service: &Workload, packages: &[&str]) -> Cure {
+    Cure::Install {
+        workload: service.name.clone(),
+        packages: packages.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+/// Where a workload with no endpoint should send: the project's collector when one receives its
+/// protocol from other containers, else Honeycomb itself.
+pub struct SuggestedEndpoint {
+    pub url: String,
+    /// Honeycomb's own endpoint: the key header goes with it.
+    pub honeycomb: bool,
+}
+
+pub fn suggested_endpoint(project: &Project, protocol: Protocol) -> SuggestedEndpoint {
+    let wanted = ListenerProtocol::of(protocol);
+    let collector = project.collectors.iter().find_map(|collector| {
+        let listener = collector
+            .listeners()
+            .iter()
+            .find(|l| l.protocol == wanted && l.reachable_from_other_containers())?;
+        let port = listener.port.unwrap_or(protocol.default_port());
+        Some(format!("http://{}:{port}", collector.service))
+    });
+    match collector {
+        Some(url) => SuggestedEndpoint {
+            url,
+            honeycomb: false,
+        },
+        // gRPC names its port: 443 is the only one Honeycomb's gRPC listens on.
+        None => SuggestedEndpoint {
+            url: match protocol {
+                Protocol::Grpc => format!("{}:443", Region::Us.api_base()),
+                _ => Region::Us.api_base().to_string(),
+            },
+            honeycomb: true,
+        },
+    }
+}
+
+/// The workload as a variable fix leaves it: the variables set where the fix writes them.
+pub fn set(service: &Workload, variables: &[(&str, &str)]) -> Vec<Cure> {
+    variables
+        .iter()
+        .map(|(name, value)| Cure::SetVariable {
+            workload: service.name.clone(),
+            name: name.to_string(),
+            value: value.to_string(),
+            at: service.location.clone(),
+        })
+        .collect()
+}
+
+/// Whether the workload sets OTLP headers (generic or for traces) in its environment.
+pub fn has_headers(service: &Workload) -> bool {
+    [otel::HEADERS, otel::TRACES_HEADERS]
+        .iter()
+        .any(|name| service.env_var(name).is_some())
 }

@@ -13,6 +13,7 @@ pub mod dockerfile;
 mod fold;
 mod hint;
 pub mod honeycomb;
+mod latent;
 pub mod listen;
 pub mod meta;
 pub mod network;
@@ -95,6 +96,8 @@ impl RuleMeta {
             message,
             hint,
             fix: None,
+            cures: Vec::new(),
+            hidden_by: Vec::new(),
             triage: Default::default(),
         }
     }
@@ -225,16 +228,8 @@ pub fn lint_all(project: &Project, variants: &[Project]) -> Vec<Finding> {
     // Where each finding was first reported: a variant project repeats the main one's.
     let mut reported: HashMap<(&'static str, Location), usize> = HashMap::new();
     for project in std::iter::once(project).chain(variants) {
-        // Rules are independent: with enough services to check, they run on every core; their
-        // findings come in the catalogue's order.
-        let share = parallel::worth_sharing(project.services.len());
-        let by_rule = rules.par_map_if(share, |rule| {
-            let mut out = Findings::default();
-            rule.check(project, &mut out);
-            out.findings
-        });
-        let mut own = fold::shared_causes(fold::consequences(by_rule.concat()));
-        compose::drop_explained(&mut own);
+        let mut own = lint_once(project, &rules);
+        latent::add_hidden_causes(project, &rules, &mut own);
         let mut new = Vec::new();
         for finding in own {
             let first = finding
@@ -265,6 +260,21 @@ pub fn lint_all(project: &Project, variants: &[Project]) -> Vec<Finding> {
             .then_with(|| a.location.cmp(&b.location))
     });
     findings
+}
+
+/// One pass of every rule over the project, with one finding per root cause.
+fn lint_once(project: &Project, rules: &[&dyn Rule]) -> Vec<Finding> {
+    // Rules are independent: with enough services to check, they run on every core; their
+    // findings come in the catalogue's order.
+    let share = parallel::worth_sharing(project.services.len());
+    let by_rule = rules.par_map_if(share, |rule| {
+        let mut out = Findings::default();
+        rule.check(project, &mut out);
+        out.findings
+    });
+    let mut own = fold::shared_causes(fold::consequences(by_rule.concat()));
+    compose::drop_explained(&mut own);
+    own
 }
 
 /// The optimal string alignment distance (Levenshtein plus adjacent transpositions): how many
@@ -333,10 +343,8 @@ impl Findings {
         location: &Location,
         message: String,
         hint: String,
-    ) {
-        let Some(first) = services.first() else {
-            return;
-        };
+    ) -> Option<&mut Finding> {
+        let first = services.first()?;
         let mut finding = rule.finding(
             first.step_id(),
             Some(first.name.clone()),
@@ -346,6 +354,7 @@ impl Findings {
         );
         finding.services = services.iter().map(|s| s.name.clone()).collect();
         self.findings.push(finding);
+        self.findings.last_mut()
     }
 
     /// A finding about the workspace as a whole (a file compose cannot read).
@@ -436,6 +445,7 @@ mod tests {
             fixed,
             [
                 "config/exporter-not-otlp",
+                "config/endpoint-missing",
                 "config/protocol-port-mismatch",
                 "config/service-name-missing",
                 "config/variable-misspelled",
@@ -445,6 +455,9 @@ mod tests {
                 "deps/otel-not-installed",
                 "deps/exporter-missing",
                 "deps/instrumentation-missing",
+                "code/console-exporter",
+                "collector/exporters-not-honeycomb",
+                "collector/key-variable-missing",
             ]
         );
     }

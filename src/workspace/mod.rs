@@ -19,7 +19,7 @@ pub mod ruby;
 mod walk;
 pub mod workload;
 
-pub use crate::knowledge::languages::Language;
+pub use crate::knowledge::Language;
 pub mod yaml;
 
 use std::collections::{HashMap, HashSet};

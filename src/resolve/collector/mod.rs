@@ -213,6 +213,23 @@ impl Collector {
         secrets
     }
 
+    /// As a variable fix leaves the container: its environment, and what the config expands
+    /// from it.
+    pub fn receive_env(&mut self, env: Vec<EnvVar>) {
+        self.env = env;
+        self.settle();
+    }
+
+    /// What the config and the environment decide, computed once: where the receivers
+    /// listen, and why the collector refuses its config.
+    fn settle(&mut self) {
+        self.listeners = self
+            .model()
+            .map(|model| otlp_listeners(model, &self.env, self.version))
+            .unwrap_or_default();
+        self.refusal = self.find_refusal();
+    }
+
     pub fn listeners(&self) -> &[Listener] {
         &self.listeners
     }
@@ -378,11 +395,7 @@ pub fn resolve(
         refusal: None,
     };
     collector.config = read_config(workspace, spec, build, service, &mut collector);
-    collector.listeners = collector
-        .model()
-        .map(|model| otlp_listeners(model, &collector.env, collector.version))
-        .unwrap_or_default();
-    collector.refusal = collector.find_refusal();
+    collector.settle();
     Some(collector)
 }
 

@@ -206,6 +206,22 @@ impl Model {
         self.pipelines.iter().filter(|p| p.is_traces())
     }
 
+    /// As the pipeline fix leaves the config: every traces pipeline lists the exporter too.
+    pub fn list_exporter_in_traces(&mut self, exporter: &str) {
+        for pipeline in self.pipelines.iter_mut().filter(|p| p.is_traces()) {
+            if !pipeline.exporters.iter().any(|r| r.id == exporter) {
+                let location = pipeline
+                    .exporters
+                    .last()
+                    .map_or_else(|| pipeline.location.clone(), |r| r.location.clone());
+                pipeline.exporters.push(Reference {
+                    id: exporter.to_string(),
+                    location,
+                });
+            }
+        }
+    }
+
     /// Names listed in a pipeline (or `service.extensions`) that no section defines: the
     /// collector refuses the config.
     pub fn undefined(&self) -> Vec<Undefined<'_>> {

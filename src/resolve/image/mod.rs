@@ -123,6 +123,26 @@ impl ImageContents {
                 .any(|l| server_side(&l.requirement.name))
     }
 
+    /// As a manifest fix leaves the image: the packages installed beside the others, with
+    /// what they pull in.
+    pub fn install(&mut self, packages: &[String]) {
+        for name in packages {
+            let registry = if name.starts_with('@') || !self.node_installs.is_empty() {
+                Registry::Npm { dev: false }
+            } else {
+                Registry::PyPi
+            };
+            self.installed.push(InstalledPackage {
+                name: name.clone(),
+                extras: Vec::new(),
+                location: self.final_stage.clone(),
+                site: String::new(),
+                registry,
+            });
+        }
+        self.closure = closure_of(&self.installed);
+    }
+
     pub fn build_images(&self) -> impl Iterator<Item = &str> {
         self.build_images.iter().map(String::as_str)
     }

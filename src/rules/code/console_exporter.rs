@@ -1,6 +1,9 @@
+use crate::finding::{Cure, Edit, Remedy};
 use crate::knowledge::languages;
 use crate::resolve::{ExporterKind, Project};
+use crate::rules::hint::{add_packages, install};
 use crate::rules::{Check, Findings, declare_rule};
+use crate::workspace::Language;
 
 declare_rule! {
     /// ## What it does
@@ -21,6 +24,15 @@ declare_rule! {
     /// ```python
     /// provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it to Python: beside the statement that hands the console
+    /// exporter to `add_span_processor(...)` on one line, it adds the same statement with
+    /// `BatchSpanProcessor(OTLPSpanExporter())`, the imports it needs after the file's own, and
+    /// `opentelemetry-exporter-otlp-proto-http` to the manifest the image installs. The console
+    /// exporter stays. Not fixed automatically in other languages, for a statement over several
+    /// lines, or when an OTLP exporter is built but not handed to the SDK (which processor it
+    /// belongs in is yours to say).
     pub struct ConsoleExporter => "code/console-exporter", Error;
 }
 
@@ -67,7 +79,34 @@ impl Check for ConsoleExporter {
                     ),
                 ),
             };
-            out.service(&Self::META, service, &console.location, message, hint);
+            let terms = languages::code_terms(language);
+            let fix = match (language, unattached, &service.image_contents) {
+                (Language::Python, None, Some(image)) => {
+                    let code = Remedy::edit(Edit::AddOtlpExporter {
+                        at: console.location.clone(),
+                    });
+                    let package = (!image.has(terms.otlp_package))
+                        .then(|| add_packages(image, &[terms.otlp_package]));
+                    Remedy::merge(Some(code), package)
+                }
+                (_, Some(otlp), _) => Some(Remedy::manual(format!(
+                    "hand the exporter built at {} to the SDK: which processor it belongs in is yours to say",
+                    otlp.location
+                ))),
+                _ => Some(Remedy::manual(format!(
+                    "adding an exporter to {} code is not automated",
+                    language.title()
+                ))),
+            };
+            let finding = out.service(&Self::META, service, &console.location, message, hint);
+            finding.fix = fix;
+            finding.cures = vec![
+                Cure::OtlpExporterInCode {
+                    workload: service.name.clone(),
+                    at: console.location.clone(),
+                },
+                install(service, &[terms.otlp_package]),
+            ];
         }
     }
 }

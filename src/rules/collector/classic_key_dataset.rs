@@ -27,7 +27,7 @@ declare_rule! {
 
 impl Check for ClassicKeyDataset {
     fn check(&self, project: &Project, out: &mut Findings) {
-        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+        report_honeycomb_problems::<Self, _>(project, out, |collector, exporter, problem| {
             let HoneycombProblem::ClassicKeyWithoutDataset { header } = problem else {
                 return None;
             };

@@ -1,11 +1,13 @@
 use std::collections::HashSet;
 
 use super::{names, report, senders};
+use crate::finding::{Cure, Edit, Remedy};
 use crate::knowledge::collector::Kind;
 use crate::resolve::Project;
-use crate::resolve::collector::{Collector, CollectorConfig, ConfigProblem, honeycomb};
+use crate::resolve::collector::{Collector, CollectorConfig, ConfigProblem, Reference, honeycomb};
 use crate::resolve::route::{Destination, HopStatus};
 use crate::rules::{Check, Findings, declare_rule};
+use crate::source::Location;
 
 declare_rule! {
     /// ## What it does
@@ -31,6 +33,13 @@ declare_rule! {
     /// ```yaml
     ///       exporters: [otlp/honeycomb, debug]
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it when an exporter to Honeycomb is defined but not in the
+    /// traces pipeline: it lists the exporter after the pipeline's last one, in the list's own
+    /// style (`[debug, otlp/honeycomb]`, or a `- otlp/honeycomb` line). Not fixed automatically
+    /// when no such exporter is defined (its key and endpoint are yours to write) or when the
+    /// image's built-in config runs.
     pub struct ExportersNotHoneycomb => "collector/exporters-not-honeycomb", Error;
 }
 
@@ -79,18 +88,36 @@ impl Check for ExportersNotHoneycomb {
             if !local_only && !project.mentions_honeycomb() {
                 continue; // collector/traces-elsewhere says where they go.
             }
-            if let Some((location, message, hint)) = finding(collector, &senders, local_only) {
-                report::<Self>(out, project, collector, &senders, &location, message, hint);
+            let Some((location, message, hint, unlisted)) =
+                finding(collector, &senders, local_only)
+            else {
+                continue;
+            };
+            let Some(finding) =
+                report::<Self>(out, project, collector, &senders, &location, message, hint)
+            else {
+                continue;
+            };
+            if let Some((exporter, last)) = unlisted {
+                finding.fix = Some(Remedy::edit(Edit::AddListItem {
+                    at: last.location.clone(),
+                    after: last.id.clone(),
+                    item: exporter.clone(),
+                }));
+                finding.cures.push(Cure::PipelineExporter {
+                    collector: collector.service.clone(),
+                    exporter,
+                });
             }
         }
     }
 }
 
-fn finding(
-    collector: &Collector,
-    senders: &[&str],
-    local_only: bool,
-) -> Option<(crate::source::Location, String, String)> {
+/// The finding's location, message and hint, and the Honeycomb exporter defined but left out
+/// of the pipeline with the last item of the pipeline's list, when that is the cause.
+type Found<'c> = (Location, String, String, Option<(String, &'c Reference)>);
+
+fn finding<'c>(collector: &'c Collector, senders: &[&str], local_only: bool) -> Option<Found<'c>> {
     let name = &collector.service;
     let who = names(senders);
     let add = "add to exporters:\n  otlp/honeycomb:\n    endpoint: api.honeycomb.io:443\n    headers:\n      x-honeycomb-team: ${env:HONEYCOMB_API_KEY}\nand list otlp/honeycomb in the traces pipeline's exporters".to_string();
@@ -115,6 +142,7 @@ fn finding(
                     "`{name}` runs its image's built-in config (nothing is mounted at {path}), which prints spans to its log and sends them nowhere else: spans from {who} never reach Honeycomb."
                 ),
                 format!("mount your config: volumes: [\"./otel-collector.yaml:{path}\"]"),
+                None,
             ))
         }
         CollectorConfig::Read(model) => {
@@ -149,6 +177,9 @@ fn finding(
                     listed.join(", ")
                 )
             };
+            let unlisted = unused
+                .zip(pipeline.exporters.last())
+                .map(|(exporter, last)| (exporter.id.clone(), last));
             let (extra, hint) = match unused {
                 Some(exporter) => (
                     format!(
@@ -174,6 +205,7 @@ fn finding(
                     pipeline.id
                 ),
                 hint,
+                unlisted,
             ))
         }
         _ => None,

@@ -29,7 +29,7 @@ declare_rule! {
 
 impl Check for KeyHeaderMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
-        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+        report_honeycomb_problems::<Self, _>(project, out, |collector, exporter, problem| {
             let HoneycombProblem::KeyHeaderMissing { location } = problem else {
                 return None;
             };

@@ -25,7 +25,7 @@ declare_rule! {
 
 impl Check for KeyInvalid {
     fn check(&self, project: &Project, out: &mut Findings) {
-        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+        report_honeycomb_problems::<Self, _>(project, out, |collector, exporter, problem| {
             let HoneycombProblem::KeyInvalid { header, reason } = problem else {
                 return None;
             };

@@ -1,7 +1,8 @@
-use super::report_honeycomb_problems;
+use super::{Problem, report_honeycomb_problems};
 use crate::resolve::Project;
 use crate::resolve::collector::RefState;
 use crate::resolve::collector::honeycomb::HoneycombProblem;
+use crate::rules::hint::{add_variable, set};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -27,17 +28,25 @@ declare_rule! {
     ///   environment:
     ///     HONEYCOMB_API_KEY: ${HONEYCOMB_API_KEY}
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it when the collector's container does not receive the
+    /// variable at all: it adds `HONEYCOMB_API_KEY: ${HONEYCOMB_API_KEY}` (the variable the
+    /// header names) to the collector's own compose `environment`, a reference compose fills
+    /// from the shell or `.env`, never the key. Not fixed automatically otherwise (a value to
+    /// give, a syntax to change).
     pub struct KeyVariableMissing => "collector/key-variable-missing", Error;
 }
 
 impl Check for KeyVariableMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
-        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+        report_honeycomb_problems::<Self, _>(project, out, |collector, exporter, problem| {
             let name = &collector.service;
             let HoneycombProblem::KeyVariable { header, reference } = problem else {
                 return None;
             };
             let variable = &reference.name;
+            let mut fix = None;
             let (cause, hint) = match &reference.state {
                 RefState::Set { location, .. } => (
                     format!("{variable} is empty in the `{name}` container (set at {location})"),
@@ -70,24 +79,36 @@ impl Check for KeyVariableMissing {
                             "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)"
                         ),
                     ),
-                    None => (
-                        format!(
-                            "the `{name}` container does not receive {variable}, so the header is empty"
-                        ),
-                        format!(
-                            "pass it to the container:\n  {name}:\n    environment:\n      {variable}: ${{{variable}}}\n(.env and the shell only feed compose's own interpolation)"
-                        ),
-                    ),
+                    None => {
+                        let reference = format!("${{{variable}}}");
+                        if let Some(service) = project.service(name) {
+                            fix = Some((
+                                add_variable(service, variable, &reference),
+                                set(service, &[(variable, &reference)]),
+                            ));
+                        }
+                        (
+                            format!(
+                                "the `{name}` container does not receive {variable}, so the header is empty"
+                            ),
+                            format!(
+                                "pass it to the container:\n  {name}:\n    environment:\n      {variable}: {reference}\n(.env and the shell only feed compose's own interpolation)"
+                            ),
+                        )
+                    }
                 },
             };
-            Some((
-                header.location.clone(),
-                format!(
+            let (fix, cures) = fix.unzip();
+            Some(Problem {
+                location: header.location.clone(),
+                message: format!(
                     "exporter {} sends x-honeycomb-team from {}, but {cause}: Honeycomb answers 401.",
                     exporter.id, reference.text
                 ),
                 hint,
-            ))
+                fix,
+                cures: cures.unwrap_or_default(),
+            })
         });
     }
 }

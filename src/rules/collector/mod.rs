@@ -26,6 +26,7 @@ use std::collections::HashSet;
 
 use super::{Described, Findings, Rule};
 use crate::finding::name_services as names;
+use crate::finding::{Cure, Finding, Remedy};
 use crate::resolve::collector::honeycomb::{self, HoneycombProblem};
 use crate::resolve::collector::{Collector, Exporter};
 use crate::resolve::route::Route;
@@ -86,18 +87,16 @@ fn stops(list: &[&str]) -> String {
 }
 
 /// Reports a finding on the collector's own step, naming the services that lose spans to it.
-fn report<R: Described>(
-    out: &mut Findings,
+fn report<'a, R: Described>(
+    out: &'a mut Findings,
     project: &Project,
     collector: &Collector,
     affected: &[&str],
     location: &Location,
     message: String,
     hint: String,
-) {
-    let Some(own) = collector_service(project, collector) else {
-        return;
-    };
+) -> Option<&'a mut Finding> {
+    let own = collector_service(project, collector)?;
     let affected: HashSet<&str> = affected.iter().copied().collect();
     let services: Vec<&Workload> = std::iter::once(own)
         .chain(
@@ -107,7 +106,7 @@ fn report<R: Described>(
                 .filter(|s| affected.contains(s.name.as_str())),
         )
         .collect();
-    out.services(&R::META, &services, location, message, hint);
+    out.services(&R::META, &services, location, message, hint)
 }
 
 fn collector_service<'a>(project: &'a Project, collector: &Collector) -> Option<&'a Workload> {
@@ -119,21 +118,56 @@ fn collector_service<'a>(project: &'a Project, collector: &Collector) -> Option<
 
 /// Reports every problem of the collectors' exporters to Honeycomb that `describe` makes a
 /// finding of (where, the message, the hint), naming the services whose spans stop there.
-fn report_honeycomb_problems<R: Described>(
+fn report_honeycomb_problems<R: Described, P: Into<Problem>>(
     project: &Project,
     out: &mut Findings,
-    describe: impl Fn(&Collector, &Exporter, &HoneycombProblem) -> Option<(Location, String, String)>,
+    describe: impl Fn(&Collector, &Exporter, &HoneycombProblem) -> Option<P>,
 ) {
     for collector in &project.collectors {
         let affected = senders(project, collector);
         let who = stops(&affected);
         for (exporter, problems) in honeycomb_exporters(collector) {
             for problem in &problems {
-                if let Some((location, message, hint)) = describe(collector, &exporter, problem) {
-                    let message = format!("{message}{who}");
-                    report::<R>(out, project, collector, &affected, &location, message, hint);
+                let Some(problem) = describe(collector, &exporter, problem) else {
+                    continue;
+                };
+                let Problem {
+                    location,
+                    message,
+                    hint,
+                    fix,
+                    cures,
+                } = problem.into();
+                let message = format!("{message}{who}");
+                if let Some(finding) =
+                    report::<R>(out, project, collector, &affected, &location, message, hint)
+                {
+                    finding.fix = fix;
+                    finding.cures = cures;
                 }
             }
+        }
+    }
+}
+
+/// What a rule says of one problem of a collector's exporter: where, what, the hint, and what
+/// its fix does to the files and to the resolved collector.
+struct Problem {
+    location: Location,
+    message: String,
+    hint: String,
+    fix: Option<Remedy>,
+    cures: Vec<Cure>,
+}
+
+impl From<(Location, String, String)> for Problem {
+    fn from((location, message, hint): (Location, String, String)) -> Self {
+        Problem {
+            location,
+            message,
+            hint,
+            fix: None,
+            cures: Vec::new(),
         }
     }
 }

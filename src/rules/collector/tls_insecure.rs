@@ -26,7 +26,7 @@ declare_rule! {
 
 impl Check for TlsInsecure {
     fn check(&self, project: &Project, out: &mut Findings) {
-        report_honeycomb_problems::<Self>(project, out, |collector, exporter, problem| {
+        report_honeycomb_problems::<Self, _>(project, out, |collector, exporter, problem| {
             let HoneycombProblem::Insecure { location } = problem else {
                 return None;
             };

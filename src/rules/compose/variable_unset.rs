@@ -27,9 +27,11 @@ impl Check for VariableUnset {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
             let key_setting = empty_key_setting(service);
+            let collector_keys = collector_key_variables(project, service);
             for var in &service.env {
                 if !(var.name.starts_with("OTEL_") || var.name.starts_with("HONEYCOMB_"))
                     || key_setting.as_deref() == Some(var.name.as_str())
+                    || collector_keys.contains(&var.name)
                 {
                     continue;
                 }
@@ -64,4 +66,23 @@ fn empty_key_setting(service: &Workload) -> Option<String> {
         .trim()
         .is_empty()
         .then(|| key.setting.name.to_string())
+}
+
+/// The variables a collector's `x-honeycomb-team` headers expand:
+/// `collector/key-variable-missing` reports an empty one, with the key's own fix.
+fn collector_key_variables(project: &Project, service: &Workload) -> Vec<String> {
+    let Some(collector) = project.collector(&service.name) else {
+        return Vec::new();
+    };
+    let Some(model) = collector.model() else {
+        return Vec::new();
+    };
+    model
+        .components
+        .iter()
+        .filter_map(|c| collector.exporter(&c.id))
+        .filter_map(|e| e.honeycomb_key().map(|h| h.value.refs.clone()))
+        .flatten()
+        .map(|r| r.name)
+        .collect()
 }

@@ -1,6 +1,8 @@
+use crate::finding::Remedy;
+use crate::knowledge::honeycomb::HEADER_REFERENCE;
 use crate::knowledge::otel;
 use crate::resolve::{EndpointSource, Project};
-use crate::rules::hint::set_variables;
+use crate::rules::hint::{add_variable, has_headers, set, set_variables, suggested_endpoint};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -25,6 +27,14 @@ declare_rule! {
     ///   OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io
     ///   OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${HONEYCOMB_API_KEY}
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: it adds `OTEL_EXPORTER_OTLP_ENDPOINT` to the service's own
+    /// compose `environment`: the project's collector when one receives the protocol from other
+    /// containers (`http://otel-collector:4318`), else Honeycomb (`https://api.honeycomb.io`,
+    /// with `OTEL_EXPORTER_OTLP_HEADERS: x-honeycomb-team=${HONEYCOMB_API_KEY}` when the service
+    /// has no headers: a reference, never the key). Not fixed automatically when the variable is
+    /// passed from the shell (set it there) or for an image run by hand.
     pub struct EndpointMissing => "config/endpoint-missing", Error;
 }
 
@@ -55,7 +65,18 @@ impl Check for EndpointMissing {
                     "no OTLP endpoint is configured".to_string(),
                 ),
             };
-            out.service(
+            let suggested = suggested_endpoint(project, plan.protocol);
+            let mut variables = vec![(otel::ENDPOINT, suggested.url.as_str())];
+            if suggested.honeycomb && !has_headers(service) {
+                variables.push((otel::HEADERS, HEADER_REFERENCE));
+            }
+            let mut hint = set_variables(service, &variables);
+            if suggested.honeycomb {
+                hint.push_str(
+                    "\n(or the address of your collector, e.g. http://otel-collector:4318)",
+                );
+            }
+            let finding = out.service(
                 &Self::META,
                 service,
                 location,
@@ -63,16 +84,20 @@ impl Check for EndpointMissing {
                     "{why}: the SDK sends to {}, which inside the container is the container itself, where nothing listens.",
                     plan.url
                 ),
-                format!(
-                    "{}\n(or the address of your collector, e.g. http://otel-collector:4318)",
-                    set_variables(service,
-                        &[
-                            (otel::ENDPOINT, "https://api.honeycomb.io"),
-                            (otel::HEADERS, "x-honeycomb-team=${HONEYCOMB_API_KEY}"),
-                        ],
-                    )
-                ),
+                hint,
             );
+            finding.fix = Some(match passed {
+                Some(passed) => Remedy::manual(format!(
+                    "{} is passed from the shell: set it there (or in .env), or give it a value in compose",
+                    passed.name
+                )),
+                None => variables
+                    .iter()
+                    .map(|(name, value)| add_variable(service, name, value))
+                    .fold(None, |all, one| Remedy::merge(all, Some(one)))
+                    .unwrap_or_else(|| Remedy::manual("nothing to add")),
+            });
+            finding.cures = set(service, &variables);
         }
     }
 }

@@ -1,7 +1,7 @@
 use crate::knowledge::ecosystems::Role;
 use crate::knowledge::python::{EXPORTER_GRPC, EXPORTER_HTTP, EXPORTER_OTLP};
 use crate::resolve::Project;
-use crate::rules::hint::add_packages;
+use crate::rules::hint::{add_packages, install};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::workspace::dependencies::Ecosystem;
 
@@ -56,14 +56,15 @@ impl Check for ExporterMissing {
             {
                 continue;
             }
-            out.service(
+            let finding = out.service(
                 &Self::META,
                 service,
                 &instrument.location,
                 "opentelemetry-instrument configures the otlp exporter, but no OTLP exporter package is installed: the SDK cannot load it and exports nothing.".to_string(),
                 format!("add {EXPORTER_OTLP} to the requirements the image installs"),
-            )
-            .fix = Some(add_packages(image, &[EXPORTER_OTLP]));
+            );
+            finding.fix = Some(add_packages(image, &[EXPORTER_OTLP]));
+            finding.cures.push(install(service, &[EXPORTER_OTLP]));
         }
     }
 }

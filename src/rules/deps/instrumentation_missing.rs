@@ -1,6 +1,6 @@
 use crate::knowledge::python::{FRAMEWORKS, INSTRUMENTATION};
 use crate::resolve::Project;
-use crate::rules::hint::add_packages;
+use crate::rules::hint::{add_packages, install};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -60,7 +60,7 @@ impl Check for InstrumentationMissing {
                     continue;
                 }
                 reported.push(package);
-                out.service(
+                let finding = out.service(
                     &Self::META,
                     service,
                     &instrument.location,
@@ -68,8 +68,9 @@ impl Check for InstrumentationMissing {
                         "the code uses {framework} and starts through opentelemetry-instrument, but {package} is not installed: no request spans are created."
                     ),
                     format!("add {package} to the requirements, or run `opentelemetry-bootstrap -a install` after installing them"),
-                )
-                .fix = Some(add_packages(image, &[package]));
+                );
+                finding.fix = Some(add_packages(image, &[package]));
+                finding.cures.push(install(service, &[package]));
             }
         }
     }

@@ -103,7 +103,7 @@ fn check_imports(
         .rsplit('/')
         .next()
         .unwrap_or(&first.location.file);
-    out.service(
+    let finding = out.service(
         &OtelNotInstalled::META,
         service,
         &first.location,
@@ -115,8 +115,9 @@ fn check_imports(
             capitalized(&languages::missing_module_error(language, &first.module))
         ),
         hint(service, language, image, &missing, &indent(&missing)),
-    )
-    .fix = Some(fix);
+    );
+    finding.fix = Some(fix);
+    finding.cures.push(hint::install(service, &missing));
 }
 
 fn capitalized(text: &str) -> String {
@@ -134,7 +135,9 @@ fn check_instrument_command(service: &Workload, image: &ImageContents, out: &mut
     if !is_missing(image, INSTRUMENTATION) {
         return;
     }
-    out.service(
+    let mut packages = instrument_packages(service, image);
+    packages.insert(0, INSTRUMENTATION);
+    let finding = out.service(
         &OtelNotInstalled::META,
         service,
         &instrument.location,
@@ -149,12 +152,9 @@ fn check_instrument_command(service: &Workload, image: &ImageContents, out: &mut
             &[INSTRUMENTATION],
             "  opentelemetry-distro\n  opentelemetry-exporter-otlp\nand after the install: RUN opentelemetry-bootstrap -a install",
         ),
-    )
-    .fix = Some(add_packages(
-        image,
-        &[INSTRUMENTATION],
-        &instrument_packages(service, image),
-    ));
+    );
+    finding.fix = Some(add_packages(image, &[INSTRUMENTATION], &packages[1..]));
+    finding.cures.push(hint::install(service, &packages));
 }
 
 /// What `opentelemetry-instrument` needs: the distro (which brings the instrument command and
@@ -169,7 +169,7 @@ fn check_register_preload(service: &Workload, image: &ImageContents, out: &mut F
         return;
     }
     let packages = [node::API, AUTO_INSTRUMENTATIONS];
-    out.service(
+    let finding = out.service(
         &OtelNotInstalled::META,
         service,
         &preload.location,
@@ -181,8 +181,9 @@ fn check_register_preload(service: &Workload, image: &ImageContents, out: &mut F
             node::REGISTER
         ),
         hint(service, Language::Node, image, &packages, ""),
-    )
-    .fix = Some(hint::add_packages(image, &packages));
+    );
+    finding.fix = Some(hint::add_packages(image, &packages));
+    finding.cures.push(hint::install(service, &packages));
 }
 
 fn instrument_packages(service: &Workload, image: &ImageContents) -> Vec<&'static str> {

@@ -1,8 +1,8 @@
 use crate::finding::Remedy;
-use crate::knowledge::honeycomb::{TEAM_HEADER, region_of_host};
+use crate::knowledge::honeycomb::{HEADER_REFERENCE, TEAM_HEADER, region_of_host};
 use crate::knowledge::otel;
 use crate::resolve::Project;
-use crate::rules::hint::add_variable;
+use crate::rules::hint::{add_variable, set};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -34,9 +34,6 @@ declare_rule! {
     pub struct KeyHeaderMissing => "honeycomb/key-header-missing", Error;
 }
 
-/// The header as the fix writes it: a reference compose fills from the shell or `.env`.
-const HEADER_REFERENCE: &str = "x-honeycomb-team=${HONEYCOMB_API_KEY}";
-
 impl Check for KeyHeaderMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
@@ -61,17 +58,23 @@ impl Check for KeyHeaderMissing {
             let Some(location) = plan.endpoint_location() else {
                 continue;
             };
-            let (headers, fix) = match plan.headers_setting {
-                Some(setting) => (
-                    format!("{} has no x-honeycomb-team", setting.describe()),
-                    Remedy::manual(format!(
-                        "{} is already set ({}): add x-honeycomb-team=${{HONEYCOMB_API_KEY}} to it by hand",
-                        setting.name, setting.location
-                    )),
-                ),
+            let (headers, fix, cures) = match plan.headers_setting {
+                Some(setting) => {
+                    let written = setting.env.map_or(setting.value, |var| var.raw.as_str());
+                    let with_key = format!("{},{HEADER_REFERENCE}", written.trim_end_matches(','));
+                    (
+                        format!("{} has no x-honeycomb-team", setting.describe()),
+                        Remedy::manual(format!(
+                            "{} is already set ({}): add x-honeycomb-team=${{HONEYCOMB_API_KEY}} to it by hand",
+                            setting.name, setting.location
+                        )),
+                        set(service, &[(setting.name, &with_key)]),
+                    )
+                }
                 None => (
                     "no OTEL_EXPORTER_OTLP_HEADERS is set".to_string(),
                     add_variable(service, otel::HEADERS, HEADER_REFERENCE),
+                    set(service, &[(otel::HEADERS, HEADER_REFERENCE)]),
                 ),
             };
             let finding = out.service(
@@ -87,6 +90,7 @@ impl Check for KeyHeaderMissing {
                 format!("add {}: {HEADER_REFERENCE} to the service's environment", otel::HEADERS),
             );
             finding.fix = Some(fix);
+            finding.cures = cures;
         }
     }
 }
