@@ -20,7 +20,8 @@ use crate::parallel;
 use crate::policy;
 use crate::probe;
 use crate::redact::Redactor;
-use crate::report::{self, Status, Step};
+use crate::report::verdict::Verdict;
+use crate::report::{self, Report, Status, Step};
 use crate::resolve::{self, Project, Workload};
 use crate::rules;
 use crate::workspace;
@@ -148,7 +149,10 @@ fn diagnose_with(
         .filter(|s| in_scope(Some(&s.name)))
         .collect();
     // Levels first: a rule turned off explains no canary refusal and no silence.
-    let all_lint = policy::relevel(rules::lint_all(&project, &variants), settings);
+    let all_lint = policy::relevel(
+        rules::lint_all(&project, &variants, &policy::stands(&project, settings)),
+        settings,
+    );
     let lint_findings: Vec<Finding> = all_lint
         .iter()
         .filter(|f| in_scope(f.service.as_deref()))
@@ -218,7 +222,7 @@ fn diagnose_with(
             &redactor.redact(&report::step_summary(&report)),
         )?;
     }
-    let code = exit_code(&report.findings, settings.fail_on.value);
+    let code = exit_code(&report, settings.fail_on.value);
     let services = project.services.len();
     parallel::drop_in_background((project, variants, report), services);
     Ok(code)
@@ -269,7 +273,7 @@ fn run_fix(args: &FixArgs, options: &Options) -> Result<ExitCode, AppError> {
     let settings = Settings::load(path, options)?;
     let (project, variants, _) = read_projects(path, options)?;
     let findings: Vec<Finding> = policy::apply(
-        rules::lint_all(&project, &variants),
+        rules::lint_all(&project, &variants, &policy::stands(&project, &settings)),
         &project,
         &settings,
         None,
@@ -509,21 +513,29 @@ fn check_service_names(
     Ok(())
 }
 
-fn exit_code(findings: &[Finding], fail_on: FailOn) -> ExitCode {
+/// 1 with findings at or above `--fail-on`; else 3 when nothing failed but some online checks
+/// could not be completed (this machine's network); else 0. `--fail-on never` is always 0.
+fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
         FailOn::Never => return ExitCode::SUCCESS,
     };
-    if findings
+    let failed = report
+        .findings
         .iter()
-        .any(|f| f.is_active() && f.severity >= threshold)
-    {
+        .any(|f| f.is_active() && f.severity >= threshold);
+    if failed {
         ExitCode::from(1)
+    } else if Verdict::of(report).is_unverified() {
+        ExitCode::from(UNVERIFIED)
     } else {
         ExitCode::SUCCESS
     }
 }
+
+/// Nothing failed, but some checks could not be completed (the doctor's own network).
+const UNVERIFIED: u8 = 3;
 
 fn catalogue() -> String {
     let mut out = String::new();

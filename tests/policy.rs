@@ -500,6 +500,8 @@ fn ignored_findings_are_marked_in_sarif_human_junit_and_github() {
 fn a_baseline_holds_findings_whose_lines_moved_but_not_changed_ones() {
     for format in ["json", "sarif"] {
         let dir = workspace("rules/config/endpoint-localhost/fires");
+        // One finding: without the collector, nothing hides behind it.
+        edit(&dir, "docker-compose.yml", |lines| lines.truncate(6));
         let baseline = dir.path().join(format!("baseline.{format}"));
         let output = doctor(
             &dir,

@@ -302,7 +302,7 @@ fn a_workspace_without_honeycomb_says_where_traces_go() {
     );
     assert_eq!(
         verdict("jaeger-only"),
-        "! 0 errors, 0 warnings — traces go to Jaeger, not to Honeycomb."
+        "! 0 errors, 0 warnings — api and worker send to Jaeger (jaeger:4317), not to Honeycomb."
     );
 }
 

@@ -50,11 +50,52 @@ pub fn relevel(findings: Vec<Finding>, settings: &Settings) -> Vec<Finding> {
         .into_iter()
         .filter_map(|mut finding| {
             if let Some(level) = settings.level(finding.rule) {
-                finding.severity = level.severity()?;
+                let severity = level.severity()?;
+                if severity != finding.severity {
+                    finding.triage.raised_as = Some(finding.severity);
+                    finding.severity = severity;
+                }
             }
             Some(finding)
         })
         .collect()
+}
+
+/// Whether the user lets a finding stand: its rule is not turned off and no pragma ignores it.
+/// The lint judges the workloads as these findings' fixes will leave them; an ignored one's
+/// fix will not be made.
+pub fn stands<'a>(project: &'a Project, settings: &'a Settings) -> impl Fn(&Finding) -> bool + 'a {
+    move |finding| {
+        let turned_off = settings
+            .level(finding.rule)
+            .is_some_and(|level| level.severity().is_none());
+        !turned_off && pragmas_naming(project, finding).next().is_none()
+    }
+}
+
+/// The pragmas, on the finding's line or the line before, that name its rule, each with the
+/// rule's place in it.
+fn pragmas_naming<'a>(
+    project: &'a Project,
+    finding: &Finding,
+) -> impl Iterator<Item = (&'a Pragma, usize)> + 'a {
+    let (rule, line) = (finding.rule, finding.location.as_ref().map(|l| l.line));
+    let pragmas = finding
+        .location
+        .as_ref()
+        .and_then(|l| project.lines.get(&l.file))
+        .map_or(&[][..], |index| index.pragmas.as_slice());
+    pragmas
+        .iter()
+        .filter(move |p| line.is_some_and(|line| p.covers(line)))
+        .flat_map(move |pragma| {
+            pragma
+                .rules
+                .iter()
+                .enumerate()
+                .filter(move |(_, (id, _))| id == rule)
+                .map(move |(position, _)| (pragma, position))
+        })
 }
 
 /// Marks the findings a pragma on their line or the line before names, and returns one
@@ -63,22 +104,13 @@ fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Setting
     // (pragma location, index of the rule in it)
     let mut used: HashSet<(&Location, usize)> = HashSet::new();
     for finding in findings.iter_mut() {
-        let Some(location) = &finding.location else {
-            continue;
-        };
-        let Some(index) = project.lines.get(&location.file) else {
-            continue;
-        };
-        for pragma in index.pragmas.iter().filter(|p| p.covers(location.line)) {
-            for (position, (id, _)) in pragma.rules.iter().enumerate() {
-                if id == finding.rule {
-                    used.insert((&pragma.location, position));
-                    finding
-                        .triage
-                        .ignored_at
-                        .get_or_insert(pragma.location.clone());
-                }
-            }
+        let naming: Vec<(&Pragma, usize)> = pragmas_naming(project, finding).collect();
+        for (pragma, position) in naming {
+            used.insert((&pragma.location, position));
+            finding
+                .triage
+                .ignored_at
+                .get_or_insert(pragma.location.clone());
         }
     }
     let Some(severity) = settings

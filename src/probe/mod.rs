@@ -56,6 +56,9 @@ pub struct Raised {
     message: String,
     hint: String,
     location: Option<Location>,
+    /// This machine could not reach the network (its proxy, its DNS, its firewall): nothing is
+    /// known of the app's own route, so the step is unverified, not failed.
+    unverified: bool,
 }
 
 impl Raised {
@@ -70,6 +73,7 @@ impl Raised {
             message,
             hint,
             location,
+            unverified: false,
         }
     }
 }
@@ -210,9 +214,12 @@ pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outc
 const NO_KEY: &str = "skipped: this pipeline sends no Honeycomb key";
 
 impl Outcome {
-    /// Adds a step with the findings it raised; a step that ran takes its status from them.
+    /// Adds a step with the findings it raised; a step that ran takes its status from them. What
+    /// this machine could not verify is no finding about the app: the step says so instead.
     fn push_step(&mut self, mut step: Step, target: &Target, raised: Vec<Raised>) {
         let service = target.services.first();
+        let (unverified, raised): (Vec<Raised>, Vec<Raised>) =
+            raised.into_iter().partition(|r| r.unverified);
         let findings: Vec<Finding> = raised
             .into_iter()
             .map(|r| {
@@ -227,6 +234,16 @@ impl Outcome {
             .collect();
         if step.status != Status::Skip {
             step.status = Status::from_findings(&findings);
+        }
+        if let Some(first) = unverified.first()
+            && step.status != Status::Fail
+        {
+            step.status = Status::Unverified;
+            step.summary = format!("could not verify: {}", first.message);
+            step.details = unverified
+                .iter()
+                .map(|r| format!("{} ({}): {}", r.rule.id, r.message, r.hint))
+                .collect();
         }
         self.steps.push(step);
         self.findings.extend(findings);
@@ -334,7 +351,22 @@ fn network_finding(
             "check that the port speaks the configured protocol (HTTP 4318, gRPC 4317) and scheme (http or https)".into(),
         ),
     };
-    Raised::new(rule, message, hint, location)
+    Raised {
+        unverified: doctor_side(failure.kind, &host),
+        ..Raised::new(rule, message, hint, location)
+    }
+}
+
+/// Whether a failure says more about this machine than about the app: its proxy failed, or
+/// Honeycomb itself (which answers from anywhere on the internet) could not be reached from
+/// here. A collector or another host that does not answer is the route's own problem.
+fn doctor_side(kind: FailureKind, host: &str) -> bool {
+    kind == FailureKind::Proxy
+        || (crate::knowledge::honeycomb::region_of_host(host).is_some()
+            && matches!(
+                kind,
+                FailureKind::Dns | FailureKind::Timeout | FailureKind::Refused | FailureKind::Tls
+            ))
 }
 
 /// The proxy this machine's HTTPS clients use, as the environment sets it.

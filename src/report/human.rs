@@ -2,11 +2,12 @@
 //! message and fix, and a one-line verdict. Styled with ANSI codes that the output stream keeps
 //! or strips (not a terminal, `NO_COLOR`, `--no-color`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
+use super::verdict::Verdict;
 use super::{
     Report, ServiceSummary, Status, Step, TOOL_NAME, TOOL_VERSION, inactive_reason,
     inactive_summary,
@@ -116,10 +117,15 @@ fn step_lines(report: &Report, lookup: &Lookup, step: &Step, out: &mut String) {
             .filter(|f| f.step != step.id)
         {
             let (symbol, style) = severity_style(shared.severity);
-            let owner = shared.service.as_deref().unwrap_or_default();
+            // A finding of this very service listed under another step (the canary's) says
+            // where; never "shared with" the service itself.
+            let where_reported = match shared.service.as_deref() {
+                Some(owner) if owner != service => format!("shared with {owner}, reported there"),
+                _ => format!("reported under {}", shared.step),
+            };
             let _ = writeln!(
                 out,
-                "    {style}{symbol} {}{style:#}  {DIM}shared with {owner}, reported there{DIM:#}",
+                "    {style}{symbol} {}{style:#}  {DIM}{where_reported}{DIM:#}",
                 shared.rule
             );
         }
@@ -136,9 +142,14 @@ fn finding_lines(finding: &Finding, out: &mut String) {
     let inactive = inactive_reason(finding)
         .map(|reason| format!("  {DIM}({reason}){DIM:#}"))
         .unwrap_or_default();
+    let hidden = finding
+        .hidden_by
+        .first()
+        .map(|root| format!("  {DIM}(hidden by {}){DIM:#}", root.rule))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "    {style}{symbol} {}{style:#}{location}{inactive}",
+        "    {style}{symbol} {}{style:#}{location}{hidden}{inactive}",
         finding.rule
     );
     for line in wrap(&finding.message, WIDTH - 6) {
@@ -203,22 +214,6 @@ fn flush_skipped(skipped: &mut Vec<&Step>, report: &Report, out: &mut String) {
 
 fn verdict(report: &Report, out: &mut String) {
     let counts = report.counts();
-    let broken: HashSet<&str> = report
-        .findings
-        .iter()
-        .filter(|f| f.is_active() && f.severity == Severity::Error)
-        .flat_map(|f| f.services.iter().map(String::as_str))
-        .collect();
-    // A collector's errors are told through the services whose spans it loses. A service of
-    // the main project and of a variant share a name: count it once.
-    let mut counted: HashSet<&str> = HashSet::new();
-    let failing: Vec<&str> = report
-        .services
-        .iter()
-        .filter(|s| s.collector.is_none())
-        .map(|s| s.name.as_str())
-        .filter(|name| broken.contains(name) && counted.insert(name))
-        .collect();
     let tally = format!(
         "{} error{}, {} warning{}",
         counts.errors,
@@ -226,39 +221,21 @@ fn verdict(report: &Report, out: &mut String) {
         counts.warnings,
         plural(counts.warnings)
     );
-    let instrumented = report
-        .services
-        .iter()
-        .filter(|s| s.uses_opentelemetry)
-        .count();
-    let line = if counts.errors > 0 && !failing.is_empty() {
-        format!(
-            "{RED}✗{RED:#} {tally} in {} service{} — Honeycomb will receive nothing from {}.",
-            failing.len(),
-            plural(failing.len()),
-            name_services(&failing)
-        )
-    } else if counts.errors > 0 {
-        format!("{RED}✗{RED:#} {tally} — fix the errors before anything can be checked further.")
-    } else if report.services.is_empty() && !canary_arrived(report) {
-        format!("{DIM}-{DIM:#} {tally} — nothing to check here: no compose file, no Dockerfile.")
-    } else if instrumented == 0 && !canary_arrived(report) {
-        format!(
-            "{DIM}-{DIM:#} {tally} — no service uses OpenTelemetry, so nothing will reach Honeycomb."
-        )
-    } else if let Some(places) = super::route::elsewhere(report) {
-        format!("{YELLOW}!{YELLOW:#} {tally} — traces go to {places}, not to Honeycomb.")
-    } else if counts.warnings > 0 {
-        format!("{YELLOW}!{YELLOW:#} {tally} — traces should arrive, but read the warnings.")
-    } else if instrumented == 0 {
-        format!("{GREEN}✓{GREEN:#} {tally} — the canary span was accepted.")
-    } else {
-        format!(
-            "{GREEN}✓{GREEN:#} {tally} — {instrumented} service{} ready to send traces.",
-            plural(instrumented)
-        )
+    let verdict = Verdict::of(report);
+    let symbol = match &verdict {
+        Verdict::Nothing { .. } | Verdict::Errors => format!("{RED}✗{RED:#}"),
+        Verdict::Empty | Verdict::Uninstrumented => format!("{DIM}-{DIM:#}"),
+        Verdict::Unverified(_) | Verdict::Unknown(_) => format!("{YELLOW}?{YELLOW:#}"),
+        Verdict::Elsewhere(_) | Verdict::Warnings => format!("{YELLOW}!{YELLOW:#}"),
+        Verdict::CanaryAccepted | Verdict::Ready(_) => format!("{GREEN}✓{GREEN:#}"),
     };
-    let _ = writeln!(out, "\n{line}");
+    let scope = match &verdict {
+        Verdict::Nothing { services, .. } if counts.errors > 0 => {
+            format!(" in {} service{}", services.len(), plural(services.len()))
+        }
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "\n{symbol} {tally}{scope} — {}", verdict.describe());
     if let Some(tally) = inactive_summary(&counts) {
         let more = if report.verbose {
             ""
@@ -269,20 +246,13 @@ fn verdict(report: &Report, out: &mut String) {
     }
 }
 
-/// A canary step passed: data got through, whatever the workspace holds.
-fn canary_arrived(report: &Report) -> bool {
-    report
-        .steps
-        .iter()
-        .any(|s| s.id.starts_with(crate::finding::CANARY_STEP) && s.status == Status::Pass)
-}
-
 fn marker(status: Status) -> String {
     match status {
         Status::Pass => format!("[{GREEN}✓{GREEN:#}]"),
         Status::Warn => format!("[{YELLOW}!{YELLOW:#}]"),
         Status::Fail => format!("[{RED}✗{RED:#}]"),
         Status::Skip => format!("[{DIM}-{DIM:#}]"),
+        Status::Unverified => format!("[{YELLOW}?{YELLOW:#}]"),
     }
 }
 

@@ -6,6 +6,7 @@ mod json;
 mod junit;
 pub mod route;
 mod sarif;
+pub mod verdict;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +21,8 @@ pub enum Status {
     Warn,
     Fail,
     Skip,
+    /// It ran, but this machine could not reach the network: nothing was learned of the app.
+    Unverified,
 }
 
 impl Status {
@@ -29,6 +32,7 @@ impl Status {
             Status::Warn => "warn",
             Status::Fail => "fail",
             Status::Skip => "skip",
+            Status::Unverified => "unverified",
         }
     }
 
@@ -136,9 +140,15 @@ impl Report {
         }
     }
 
-    /// The overall status, as the JSON summary states it.
+    /// The overall status, as the JSON summary states it: from the findings that count, and
+    /// `unverified` when nothing failed but some step could not be completed.
     pub fn status(&self) -> Status {
-        Status::from_findings(&self.findings)
+        match Status::from_findings(&self.findings) {
+            Status::Pass if self.steps.iter().any(|s| s.status == Status::Unverified) => {
+                Status::Unverified
+            }
+            status => status,
+        }
     }
 }
 
