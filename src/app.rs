@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::checklist;
 use crate::cli::{
-    CheckArgs, Cli, Command, FailOn, FixArgs, Format, ListenArgs, Options, ReceiverArgs, ShowEnv,
+    CheckOptions, Cli, Color, Command, FailOn, FixArgs, Format, ListenArgs, Options, ReceiverArgs,
+    ShowEnv,
 };
 use crate::config::{ConfigError, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
@@ -23,6 +24,7 @@ use crate::redact::Redactor;
 use crate::report::{self, Status, Step};
 use crate::resolve::{self, Project, Workload};
 use crate::rules;
+use crate::terminal;
 use crate::workspace;
 
 /// Why the tool could not run (exit code 2): one line, shown after `otel-doctor: `.
@@ -67,48 +69,67 @@ enum Steps {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
-    let options = &cli.options;
-    match cli.command {
-        None => diagnose(Path::new("."), Steps::Check, options),
-        Some(Command::Check(args)) => {
-            let settings = Settings::load(&args.path.path, options)?;
-            let listening = receiver_for_check(&args, &settings)?;
-            diagnose_with(&args.path.path, Steps::Check, options, &settings, listening)
-        }
-        Some(Command::Lint(path)) => diagnose(&path.path, Steps::Lint, options),
-        Some(Command::Key(path)) => diagnose(&path.path, Steps::Key, options),
-        Some(Command::Canary(path)) => diagnose(&path.path, Steps::Canary, options),
-        Some(Command::Rules) => {
-            write_output(&catalogue(), options)?;
+    let Some(command) = cli.command else {
+        return check(Path::new("."), &cli.check);
+    };
+    match command {
+        Command::Check(args) => check(&args.path.path, &args.options),
+        Command::Lint(args) => diagnose(&args.path.path, Steps::Lint, &Options::of_lint(&args)),
+        Command::Key(args) => diagnose(
+            &args.lint.path.path,
+            Steps::Key,
+            &Options::of_network_command(&args),
+        ),
+        Command::Canary(args) => diagnose(
+            &args.lint.path.path,
+            Steps::Canary,
+            &Options::of_network_command(&args),
+        ),
+        Command::Rules(args) => {
+            let options = Options::of_text(&args.text);
+            let text = match options.format {
+                Format::Json => catalogue_json(),
+                _ => catalogue(output_width(&options)),
+            };
+            write_output(&text, &options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Explain { rule }) => {
-            let text = explain(&rule)?;
-            write_output(&text, options)?;
+        Command::Explain(args) => {
+            let text = explain(&args.rule)?;
+            write_output(&text, &Options::of_color(&args.color))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Config(path)) => {
-            write_output(&show_config(&path.path, options)?, options)?;
+        Command::Config(args) => {
+            let options = Options::of_config(&args);
+            write_output(&show_config(&args.path.path, &options)?, &options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Listen(args)) => run_listen(&args, options),
-        Some(Command::Completions { shell }) => {
-            write_output(&manual::completions(shell), options)?;
+        Command::Listen(args) => run_listen(&args),
+        Command::Completions { shell } => {
+            write_output(&manual::completions(shell), &Options::default())?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Man { out_dir: None }) => {
+        Command::Man { out_dir: None } => {
             let page = manual::page()
                 .map_err(|e| AppError(format!("cannot render the manual page: {e}")))?;
-            write_output(&page, options)?;
+            write_output(&page, &Options::default())?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Man { out_dir: Some(dir) }) => {
+        Command::Man { out_dir: Some(dir) } => {
             manual::write_pages(&dir)
                 .map_err(|e| AppError(format!("cannot write {}: {e}", display(&dir))))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Fix(args)) => run_fix(&args, options),
+        Command::Fix(args) => run_fix(&args, &Options::of_fix(&args)),
     }
+}
+
+/// `otel-doctor check`, with `--listen`'s receiver started before the other steps.
+fn check(path: &Path, check: &CheckOptions) -> Result<ExitCode, AppError> {
+    let options = Options::of_check(check);
+    let settings = Settings::load(path, &options)?;
+    let listening = receiver_for_check(check, &settings)?;
+    diagnose_with(path, Steps::Check, &options, &settings, listening)
 }
 
 /// Reads the workspace, runs the steps, applies the policy (configuration, ignores,
@@ -209,16 +230,48 @@ fn diagnose_with(
     }
     report.steps.extend(later_steps);
     let text = redactor.redact(&report::render(&report, options.format));
-    write_report(&text, options)?;
-    if options.format == Format::Github
-        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
-    {
+    write_report(&text, options.format, options.output.as_deref(), options)?;
+    for (format, file) in &options.also {
+        let text = redactor.redact(&report::render(&report, *format));
+        write_report(&text, *format, Some(file), options)?;
+    }
+    let writes_github = std::iter::once(options.format)
+        .chain(options.also.iter().map(|(format, _)| *format))
+        .any(|format| format == Format::Github);
+    if writes_github && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
         append_step_summary(
             Path::new(&summary),
             &redactor.redact(&report::step_summary(&report)),
         )?;
     }
-    let code = exit_code(&report.findings, settings.fail_on.value);
+    if let Some(file) = &options.write_baseline {
+        // Every finding, the inactive ones too: a baseline holds them all.
+        let text = redactor.redact(&report::render(&report, Format::Json));
+        write_report(&text, Format::Json, Some(file), options)?;
+        eprintln!(
+            "otel-doctor: wrote {} finding{} to {} (use it with --baseline)",
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" },
+            display(file)
+        );
+    }
+    let nothing_checked = report.services.is_empty() && options.api_key.is_none();
+    if nothing_checked && fails_if_empty(options) {
+        return Err(AppError(format!(
+            "nothing to check in {}: no compose file and no Dockerfile (--fail-if-empty{})",
+            display(path),
+            if options.fail_if_empty.is_none() {
+                ", on under GitHub Actions; --no-fail-if-empty allows it"
+            } else {
+                ""
+            }
+        )));
+    }
+    let code = if options.write_baseline.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        exit_code(&report.findings, settings.fail_on.value)
+    };
     let services = project.services.len();
     parallel::drop_in_background((project, variants, report), services);
     Ok(code)
@@ -260,11 +313,6 @@ fn in_scope(service: Option<&str>, options: &Options, settings: &Settings) -> bo
 /// `otel-doctor fix`: the offline findings, after the configuration and the inline ignores,
 /// fixed where their rule knows how. Exit 2 when a file could not be read or written.
 fn run_fix(args: &FixArgs, options: &Options) -> Result<ExitCode, AppError> {
-    if !matches!(options.format, Format::Human | Format::Json) {
-        return Err(AppError(
-            "`otel-doctor fix` prints --format human or json".into(),
-        ));
-    }
     let path = &args.path.path;
     let settings = Settings::load(path, options)?;
     let (project, variants, _) = read_projects(path, options)?;
@@ -320,13 +368,11 @@ fn show_config(path: &Path, options: &Options) -> Result<String, AppError> {
         )));
     }
     let settings = Settings::load(path, options)?;
-    match options.format {
-        Format::Human => Ok(settings.describe()),
-        Format::Json => Ok(settings.describe_json()),
-        Format::Sarif | Format::Junit | Format::Github => Err(AppError(
-            "`otel-doctor config` prints --format human or json".into(),
-        )),
-    }
+    // `config` takes --format human or json only.
+    Ok(match options.format {
+        Format::Json => settings.describe_json(),
+        _ => settings.describe(),
+    })
 }
 
 /// The key check and the canary, or their steps marked skipped with `--offline`.
@@ -413,7 +459,7 @@ fn seconds(flag: &str, value: f64) -> Result<Duration, AppError> {
 }
 
 /// Started before the other steps, so that spans sent meanwhile are not lost.
-fn receiver_for_check(args: &CheckArgs, settings: &Settings) -> Result<Listening, AppError> {
+fn receiver_for_check(args: &CheckOptions, settings: &Settings) -> Result<Listening, AppError> {
     let Some(wait) = args.listen else {
         let receiver = &args.receiver;
         if receiver.http.is_some() || receiver.grpc.is_some() || receiver.bind.is_some() {
@@ -429,19 +475,17 @@ fn receiver_for_check(args: &CheckArgs, settings: &Settings) -> Result<Listening
     Ok(Some((receiver, wait)))
 }
 
-fn run_listen(args: &ListenArgs, options: &Options) -> Result<ExitCode, AppError> {
+fn run_listen(args: &ListenArgs) -> Result<ExitCode, AppError> {
+    let options = Options {
+        timeout: args.timeout,
+        ..Options::of_text(&args.text)
+    };
     let style = match options.format {
-        Format::Human => listen::Style::Human,
         Format::Json => listen::Style::Json,
-        other => {
-            return Err(AppError(format!(
-                "listen prints --format human or json, not {}",
-                format!("{other:?}").to_lowercase()
-            )));
-        }
+        _ => listen::Style::Human,
     };
     // The relay's bound is `--timeout`, or `[online] timeout` of the configuration here.
-    let settings = Settings::load(Path::new("."), options)?;
+    let settings = Settings::load(Path::new("."), &options)?;
     let settings = receiver_settings(&args.receiver, args.forward.as_deref(), &settings)?;
     let duration = args
         .duration
@@ -454,7 +498,7 @@ fn run_listen(args: &ListenArgs, options: &Options) -> Result<ExitCode, AppError
         )),
         None => Box::new(anstream::AutoStream::new(
             std::io::stdout(),
-            color_choice(options),
+            color_choice(&options),
         )),
     };
     listen::run(&settings, duration, style, &mut out, &mut std::io::stderr()).map_err(AppError)?;
@@ -513,6 +557,7 @@ fn exit_code(findings: &[Finding], fail_on: FailOn) -> ExitCode {
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
         FailOn::Never => return ExitCode::SUCCESS,
     };
     if findings
@@ -525,18 +570,58 @@ fn exit_code(findings: &[Finding], fail_on: FailOn) -> ExitCode {
     }
 }
 
-fn catalogue() -> String {
+/// `otel-doctor rules`: one rule a line (its summary wrapped under the width), id, severity
+/// and whether `fix` fixes it.
+fn catalogue(width: usize) -> String {
+    let id_width = rules::all().map(|r| r.meta().id.len()).max().unwrap_or(0);
+    let prefix = id_width + 1 + 8 + 1;
+    // Too narrow for a column: the summary goes under the id.
+    let (room, indent) = match width.saturating_sub(prefix) {
+        room if room >= 30 => (room, prefix),
+        _ => (width.saturating_sub(4), 4),
+    };
     let mut out = String::new();
     for rule in rules::all() {
         let meta = rule.meta();
-        out.push_str(&format!(
-            "{:<40} {:<8} {}\n",
-            meta.id,
-            meta.severity.as_str(),
-            meta.summary()
-        ));
+        let head = format!("{:<id_width$} {:<8}", meta.id, meta.severity.as_str());
+        let summary = terminal::wrap(&meta.summary(), room);
+        if indent == prefix {
+            for (n, line) in summary.iter().enumerate() {
+                let left = if n == 0 {
+                    head.clone()
+                } else {
+                    " ".repeat(prefix - 1)
+                };
+                out.push_str(&format!("{left} {line}\n"));
+            }
+        } else {
+            out.push_str(head.trim_end());
+            out.push('\n');
+            for line in summary {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
     }
     out
+}
+
+/// `otel-doctor rules --format json`: the catalogue as data (schemas/rules.schema.json).
+fn catalogue_json() -> String {
+    let rules: Vec<serde_json::Value> = rules::all()
+        .map(|rule| {
+            let meta = rule.meta();
+            serde_json::json!({
+                "id": meta.id,
+                "severity": meta.severity.as_str(),
+                "fixable": meta.fixed_automatically(),
+                "online": meta.online,
+                "summary": meta.summary(),
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&rules).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn explain(id: &str) -> Result<String, AppError> {
@@ -557,18 +642,37 @@ fn explain(id: &str) -> Result<String, AppError> {
 /// Writes to `--output` (without colour) or to standard output (colour when it is a terminal
 /// and neither `NO_COLOR` nor `--no-color` says otherwise). A closed pipe is not an error.
 fn write_output(text: &str, options: &Options) -> Result<(), AppError> {
-    write_text(text, options, true)
+    write_text(text, options.output.as_deref(), options, true)
 }
 
-/// Writes a report. JSON and SARIF hold no styles, and no control character (JSON escapes
-/// them): they are written as they are, without a pass over megabytes of text to strip codes.
-fn write_report(text: &str, options: &Options) -> Result<(), AppError> {
-    let styled = !matches!(options.format, Format::Json | Format::Sarif);
-    write_text(text, options, styled)
+/// Writes a report to `file`, or to standard output. JSON and SARIF hold no styles, and no
+/// control character (JSON escapes them): they are written as they are, without a pass over
+/// megabytes of text to strip codes.
+fn write_report(
+    text: &str,
+    format: Format,
+    file: Option<&Path>,
+    options: &Options,
+) -> Result<(), AppError> {
+    let styled = !matches!(format, Format::Json | Format::Sarif);
+    write_text(text, file, options, styled)
 }
 
-fn write_text(text: &str, options: &Options, styled: bool) -> Result<(), AppError> {
-    if let Some(path) = &options.output {
+/// `--fail-if-empty`, on by default under GitHub Actions (which sets `GITHUB_ACTIONS=true`):
+/// a gate on a mistyped or empty path must not pass green.
+fn fails_if_empty(options: &Options) -> bool {
+    options
+        .fail_if_empty
+        .unwrap_or_else(|| std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
+}
+
+fn write_text(
+    text: &str,
+    file: Option<&Path>,
+    options: &Options,
+    styled: bool,
+) -> Result<(), AppError> {
+    if let Some(path) = file {
         let plain = if styled {
             anstream::adapter::strip_str(text).to_string().into()
         } else {
@@ -595,11 +699,16 @@ fn write_text(text: &str, options: &Options, styled: bool) -> Result<(), AppErro
 }
 
 fn color_choice(options: &Options) -> anstream::ColorChoice {
-    if options.no_color {
-        anstream::ColorChoice::Never
-    } else {
-        anstream::ColorChoice::Auto
+    match options.color {
+        Color::Auto => anstream::ColorChoice::Auto,
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
     }
+}
+
+/// The width human text is laid out to: the terminal's when it goes to one.
+fn output_width(options: &Options) -> usize {
+    terminal::output_width(options.output.is_none())
 }
 
 fn display(path: &Path) -> String {

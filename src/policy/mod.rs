@@ -14,7 +14,8 @@ pub use baseline::{Baseline, BaselineError, SARIF_FINGERPRINT_KEY};
 use crate::config::{Level, Settings};
 use crate::finding::{BaselineState, Finding, WORKSPACE_STEP};
 use crate::resolve::Project;
-use crate::rules::{self, meta::UnusedIgnore};
+use crate::rules;
+use crate::rules::meta::{MalformedIgnore, UnusedIgnore};
 use crate::source::Location;
 use crate::workspace::lines::{Fnv, Pragma};
 
@@ -27,8 +28,11 @@ pub fn apply(
     baseline: Option<&Baseline>,
 ) -> Vec<Finding> {
     let mut findings = relevel(findings, settings);
-    let unused = ignore_inline(&mut findings, project, settings);
-    findings.extend(unused);
+    // `--no-inline-ignores`: the comments are not read at all, so none is unused either.
+    if settings.inline_ignores {
+        let unused = ignore_inline(&mut findings, project, settings);
+        findings.extend(unused);
+    }
     set_fingerprints(&mut findings, project);
     if let Some(baseline) = baseline {
         for finding in &mut findings {
@@ -69,7 +73,11 @@ fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Setting
         let Some(index) = project.lines.get(&location.file) else {
             continue;
         };
-        for pragma in index.pragmas.iter().filter(|p| p.covers(location.line)) {
+        for pragma in index
+            .pragmas
+            .iter()
+            .filter(|p| p.is_well_formed() && p.covers(location.line))
+        {
             for (position, (id, _)) in pragma.rules.iter().enumerate() {
                 if id == finding.rule {
                     used.insert((&pragma.location, position));
@@ -81,23 +89,12 @@ fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Setting
             }
         }
     }
-    let Some(severity) = settings
-        .level(UnusedIgnore::META.id)
-        .map_or(Some(UnusedIgnore::META.severity), Level::severity)
-    else {
-        return Vec::new();
-    };
     let mut pragmas: Vec<&Pragma> = project.lines.values().flat_map(|i| &i.pragmas).collect();
     pragmas.sort_by(|a, b| a.location.cmp(&b.location));
     let mut unused = Vec::new();
     for pragma in pragmas {
-        if pragma.rules.is_empty() {
-            unused.push(unused_ignore(
-                &pragma.location,
-                "this `otel-doctor:` comment is not an ignore pragma, so it silences nothing."
-                    .into(),
-                "write it as `# otel-doctor: ignore[rule/id]` (`// otel-doctor: ignore[rule/id]` in JavaScript), or remove it".into(),
-            ));
+        if !pragma.is_well_formed() {
+            unused.push(malformed_ignore(pragma));
             continue;
         }
         for (position, (id, at)) in pragma.rules.iter().enumerate() {
@@ -134,10 +131,42 @@ fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Setting
             unused.push(unused_ignore(at, message, hint));
         }
     }
-    for finding in &mut unused {
-        finding.severity = severity;
-    }
-    unused
+    // `[rules]` and `--rule` levels, as for any finding.
+    relevel(unused, settings)
+}
+
+/// A comment that reads like an ignore and is not one.
+fn malformed_ignore(pragma: &Pragma) -> Finding {
+    let written = || {
+        let ids: Vec<&str> = pragma.rules.iter().map(|(id, _)| id.as_str()).collect();
+        if ids.is_empty() {
+            "rule/id".to_string()
+        } else {
+            ids.join(", ")
+        }
+    };
+    let (message, hint) = if pragma.embedded {
+        (
+            "this `otel-doctor: ignore[...]` follows other text in the same comment, so it silences nothing: a pragma starts a comment of its own.".to_string(),
+            format!(
+                "end the other comment and start one for otel-doctor on the same line: `...  # otel-doctor: ignore[{}]` (`//` in JavaScript)",
+                written()
+            ),
+        )
+    } else {
+        (
+            "this `otel-doctor:` comment is not an ignore pragma, so it silences nothing."
+                .to_string(),
+            "write it as `# otel-doctor: ignore[rule/id]` (`// otel-doctor: ignore[rule/id]` in JavaScript), or remove it".to_string(),
+        )
+    };
+    MalformedIgnore::META.finding(
+        WORKSPACE_STEP.to_string(),
+        None,
+        Some(pragma.location.clone()),
+        message,
+        hint,
+    )
 }
 
 fn unused_ignore(location: &Location, message: String, hint: String) -> Finding {
