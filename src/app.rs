@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::checklist;
@@ -21,10 +22,10 @@ use crate::parallel;
 use crate::policy;
 use crate::probe;
 use crate::redact::Redactor;
-use crate::report::{self, Status, Step};
+use crate::report::{self, Report, Status, Step};
 use crate::resolve::{self, Project, Workload};
 use crate::rules;
-use crate::terminal;
+use crate::terminal::{self, Spinner};
 use crate::workspace;
 
 /// Why the tool could not run (exit code 2): one line, shown after `otel-doctor: `.
@@ -182,34 +183,10 @@ fn diagnose_with(
     if let Some(key) = &options.api_key {
         redactor.add(key);
     }
-    let mut later_steps = Vec::new();
-    let mut later_findings = Vec::new();
-    if steps != Steps::Lint {
-        let outcome = network_steps(&project, &services, steps, options, settings);
-        for secret in &outcome.secrets {
-            redactor.add(secret);
-        }
-        let mut network = outcome.steps;
-        let standing = checklist::name_causes(
-            &mut network,
-            outcome.findings,
-            &lint_findings,
-            steps == Steps::Check,
-        );
-        later_steps.extend(network);
-        later_findings.extend(standing);
-    }
-    if let Some((receiver, wait)) = listening {
-        let (steps, findings) =
-            listen::wait_for_services(receiver, &services, &lint_findings, wait);
-        later_steps.extend(steps);
-        later_findings.extend(findings);
-    }
-    // The policy sees the whole run, so that an ignore used by a service left out of the
-    // report is not called unused.
-    let mut findings = all_lint;
-    findings.extend(later_findings);
-    let findings: Vec<Finding> = policy::apply(findings, &project, settings, baseline.as_ref())
+    // The policy sees the whole lint, so that an ignore used by a service left out of the
+    // report is not called unused (ignores of online rules never are: the network steps'
+    // findings get theirs as each step finishes).
+    let findings: Vec<Finding> = policy::apply(all_lint, &project, settings, baseline.as_ref())
         .into_iter()
         .filter(|f| in_scope(f.service.as_deref()))
         // `key` and `canary` list no service's lint findings.
@@ -220,6 +197,8 @@ fn diagnose_with(
     let mut report = checklist::report(root, &project, &variants, &wanted, findings, load_time);
     report.verbose = options.verbose;
     report.quiet = options.quiet;
+    report.width = output_width(options);
+    report.source_lines = source_lines(&project.root, &report.findings);
     if options.show_env == ShowEnv::Sdk {
         for service in &mut report.services {
             service.environment.retain(|var| var.read_by_sdk);
@@ -228,9 +207,75 @@ fn diagnose_with(
     if matches!(steps, Steps::Key | Steps::Canary) {
         report.steps.retain(|step| step.id == WORKSPACE_STEP);
     }
+    // Masked before the human report lays the text out: a secret wrapped over two lines
+    // would no longer match what the redactor looks for.
+    mask_texts(&mut report.steps, &mut report.findings, &redactor);
+    // The human report on standard output is printed as it is known: the offline steps at
+    // once, then each network step as it finishes, then the verdict.
+    let streaming = options.format == Format::Human && options.output.is_none();
+    let triage = |findings: Vec<Finding>| -> Vec<Finding> {
+        policy::triage(findings, &project, settings, baseline.as_ref())
+            .into_iter()
+            .filter(|f| in_scope(f.service.as_deref()))
+            .collect()
+    };
+    let mut live = LiveChecklist {
+        report: &report,
+        options,
+        streaming,
+        spinner: None,
+        redactor,
+        lint: &lint_findings,
+        lint_reported: steps == Steps::Check,
+        triage: &triage,
+        steps: Vec::new(),
+        findings: Vec::new(),
+        failed: None,
+    };
+    if streaming {
+        live.print(&report::human_head(&report));
+    }
+    if steps != Steps::Lint {
+        network_steps(&project, &services, steps, options, settings, &mut live);
+    }
+    if let Some((receiver, wait)) = listening {
+        live.spinner = Spinner::start(
+            &format!("listen    waiting up to {} s for spans", wait.as_secs_f64()),
+            options.progress && streaming,
+        );
+        let (steps, findings) =
+            listen::wait_for_services(receiver, &services, &lint_findings, wait);
+        live.spinner = None;
+        let mut by_step: HashMap<String, Vec<Finding>> = HashMap::new();
+        for finding in findings {
+            by_step
+                .entry(finding.step.clone())
+                .or_default()
+                .push(finding);
+        }
+        for step in steps {
+            let findings = by_step.remove(&step.id).unwrap_or_default();
+            live.add(step, findings, false);
+        }
+    }
+    let LiveChecklist {
+        steps: later_steps,
+        findings: later_findings,
+        redactor,
+        failed,
+        ..
+    } = live;
+    if let Some(error) = failed {
+        return Err(error);
+    }
     report.steps.extend(later_steps);
-    let text = redactor.redact(&report::render(&report, options.format));
-    write_report(&text, options.format, options.output.as_deref(), options)?;
+    report.findings.extend(later_findings);
+    if streaming {
+        write_output(&redactor.redact(&report::human_verdict(&report)), options)?;
+    } else {
+        let text = redactor.redact(&report::render(&report, options.format));
+        write_report(&text, options.format, options.output.as_deref(), options)?;
+    }
     for (format, file) in &options.also {
         let text = redactor.redact(&report::render(&report, *format));
         write_report(&text, *format, Some(file), options)?;
@@ -375,14 +420,16 @@ fn show_config(path: &Path, options: &Options) -> Result<String, AppError> {
     })
 }
 
-/// The key check and the canary, or their steps marked skipped with `--offline`.
+/// The key check and the canary, or their steps marked skipped with `--offline`, each told
+/// to `progress` as it finishes.
 fn network_steps(
     project: &Project,
     services: &[&Workload],
     steps: Steps,
     options: &Options,
     settings: &Settings,
-) -> probe::Outcome {
+    progress: &mut LiveChecklist,
+) {
     let request = probe::Request {
         key: matches!(steps, Steps::Check | Steps::Key),
         canary: matches!(steps, Steps::Check | Steps::Canary),
@@ -402,16 +449,144 @@ fn network_steps(
             summary: "skipped: --offline".into(),
             details: Vec::new(),
         };
-        let mut outcome = probe::Outcome::default();
         if request.key {
-            outcome.steps.push(skipped(KEY_STEP, "key"));
+            progress.add(skipped(KEY_STEP, "key"), Vec::new(), false);
         }
         if request.canary {
-            outcome.steps.push(skipped(CANARY_STEP, "canary"));
+            progress.add(skipped(CANARY_STEP, "canary"), Vec::new(), false);
         }
-        return outcome;
+        return;
     }
-    probe::run(project, services, &request)
+    probe::run_with(project, services, &request, progress);
+}
+
+/// The steps that finish after the offline ones (the network's, `--listen`'s): each is tied
+/// to the lint finding that explains it, put through the policy, kept for the report, and
+/// printed at once when the human report streams to standard output (with a spinner on
+/// standard error while one runs).
+struct LiveChecklist<'a> {
+    /// The report of the offline steps, already printed.
+    report: &'a Report,
+    options: &'a Options,
+    streaming: bool,
+    spinner: Option<Spinner>,
+    redactor: Redactor,
+    lint: &'a [Finding],
+    /// Whether the lint's findings are in the report (`check`), so that a canary refusal they
+    /// explain is folded into them.
+    lint_reported: bool,
+    triage: &'a dyn Fn(Vec<Finding>) -> Vec<Finding>,
+    steps: Vec<Step>,
+    findings: Vec<Finding>,
+    /// Standard output could not be written.
+    failed: Option<AppError>,
+}
+
+impl LiveChecklist<'_> {
+    fn add(&mut self, step: Step, findings: Vec<Finding>, network: bool) {
+        let mut steps = [step];
+        let findings = if network {
+            checklist::name_causes(&mut steps, findings, self.lint, self.lint_reported)
+        } else {
+            findings
+        };
+        let mut findings = (self.triage)(findings);
+        mask_texts(&mut steps, &mut findings, &self.redactor);
+        let [step] = steps;
+        if self.streaming {
+            let text = report::human_step(self.report, &step, &findings);
+            self.print(&text);
+        }
+        self.steps.push(step);
+        self.findings.extend(findings);
+    }
+
+    fn print(&mut self, text: &str) {
+        self.spinner = None;
+        if self.failed.is_none()
+            && let Err(error) = write_output(&self.redactor.redact(text), self.options)
+        {
+            self.failed = Some(error);
+        }
+    }
+}
+
+impl probe::Progress for LiveChecklist<'_> {
+    fn secrets(&mut self, secrets: &[String]) {
+        for secret in secrets {
+            self.redactor.add(secret);
+        }
+    }
+
+    fn running(&mut self, title: &str, target: &str) {
+        let label = self.redactor.redact(&format!("{title:<9} {target}"));
+        self.spinner = Spinner::start(&label, self.options.progress && self.streaming);
+    }
+
+    fn finished(&mut self, step: &Step, findings: &[Finding]) {
+        self.spinner = None;
+        self.add(step.clone(), findings.to_vec(), true);
+    }
+}
+
+/// The words of steps and findings with their secrets masked.
+fn mask_texts(steps: &mut [Step], findings: &mut [Finding], redactor: &Redactor) {
+    for step in steps {
+        step.summary = redactor.redact(&step.summary);
+        for detail in &mut step.details {
+            *detail = redactor.redact(detail);
+        }
+    }
+    for finding in findings {
+        finding.message = redactor.redact(&finding.message);
+        finding.hint = redactor.redact(&finding.hint);
+    }
+}
+
+/// The text of each line a finding points at, for the human report's code frames: each file
+/// read once, from the workspace (a file that cannot be read simply gets no frame).
+fn source_lines(root: &Path, findings: &[Finding]) -> HashMap<(Arc<str>, u32), String> {
+    let mut wanted: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
+    for location in findings.iter().filter_map(|f| f.location.as_ref()) {
+        wanted
+            .entry(location.file.clone())
+            .or_default()
+            .push(location.line);
+    }
+    let mut lines = HashMap::new();
+    for (file, numbers) in wanted {
+        let Ok(text) = crate::source::read_text(&root.join(&*file)) else {
+            continue;
+        };
+        let all: Vec<&str> = text.lines().collect();
+        for number in numbers {
+            if let Some(line) = (number as usize).checked_sub(1).and_then(|i| all.get(i)) {
+                lines.insert((file.clone(), number), masked_source_line(line));
+            }
+        }
+    }
+    lines
+}
+
+/// A line of the workspace as a report may show it: a value after `NAME=` or `NAME:` is
+/// masked as that variable's value would be (whole when the name says it is a secret), and
+/// token shapes anywhere. The report's redactor runs over it too, but it only knows the values
+/// it could read: a line that failed to parse (`DB_PASSWORD="unterminated`) is exactly the one
+/// a frame shows.
+fn masked_source_line(line: &str) -> String {
+    let Some(at) = line.find(['=', ':']) else {
+        return crate::redact::mask_value("", line);
+    };
+    let name = line[..at]
+        .trim_end()
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .next()
+        .unwrap_or_default();
+    format!(
+        "{}{}",
+        &line[..=at],
+        crate::redact::mask_value(name, &line[at + 1..])
+    )
 }
 
 /// The variant compose files beside the project's (`docker-compose.prod.yml`), each read and

@@ -34,20 +34,25 @@ fn width(columns: Option<usize>, terminal: Option<usize>) -> usize {
         .max(MIN_WIDTH)
 }
 
-/// Wraps text at spaces to `width` characters; lines already in the text stay lines, and a
-/// word longer than the width (a URL, `x-honeycomb-team=<key>`) stays whole on its own line.
+/// Wraps text at spaces to `width` characters; lines already in the text stay lines (with
+/// their indentation, which their continuation lines keep too), and a word longer than the
+/// width (a URL, `x-honeycomb-team=<key>`) stays whole on its own line.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.lines() {
-        let mut line = String::new();
+        let body = paragraph.trim_start_matches(' ');
+        let indent = &paragraph[..paragraph.len() - body.len()];
+        let paragraph = body;
+        let width = width.saturating_sub(indent.len()).max(1);
+        let mut line = String::from(indent);
         let mut length = 0;
         for word in paragraph.split(' ') {
             let word_length = word.chars().count();
-            if !line.is_empty() && length + 1 + word_length > width {
-                lines.push(std::mem::take(&mut line));
+            if length > 0 && length + 1 + word_length > width {
+                lines.push(std::mem::replace(&mut line, String::from(indent)));
                 length = 0;
             }
-            if !line.is_empty() {
+            if length > 0 {
                 line.push(' ');
                 length += 1;
             }
@@ -130,5 +135,6 @@ mod tests {
         assert_eq!(wrap("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
         assert_eq!(wrap("a\nb", 10), ["a", "b"]);
         assert_eq!(wrap("averylongword x", 4), ["averylongword", "x"]);
+        assert_eq!(wrap("add:\n  aaa bbb", 7), ["add:", "  aaa", "  bbb"]);
     }
 }

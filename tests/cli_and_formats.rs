@@ -16,6 +16,17 @@ fn doctor(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The human report on one line per paragraph: wide enough that nothing wraps.
+fn wide(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("COLUMNS", "400")
+        .output()
+        .unwrap()
+}
+
 fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
@@ -349,7 +360,7 @@ fn fail_on_sets_the_threshold_of_the_exit_code() {
 
 #[test]
 fn quiet_keeps_findings_and_verdict_only() {
-    let text = String::from_utf8(doctor(&["lint", "fixtures/cruddur", "-q"]).stdout).unwrap();
+    let text = String::from_utf8(wide(&["lint", "fixtures/cruddur", "-q"]).stdout).unwrap();
     assert!(!text.contains("[✓] workspace"));
     assert!(text.contains("✗ deps/otel-not-installed"));
     assert!(
@@ -617,7 +628,7 @@ fn a_shared_cause_is_one_finding_naming_every_service() {
             ("service:jobs", "fail")
         ]
     );
-    let human = doctor(&["lint", "fixtures/python/shared-dockerfile", "--no-color"]);
+    let human = wide(&["lint", "fixtures/python/shared-dockerfile", "--no-color"]);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("affects 2 services: web and jobs"), "{text}");
     assert!(
@@ -673,7 +684,7 @@ fn one_unset_key_in_a_thousand_services_is_one_finding_and_a_short_verdict() {
         message.starts_with("1000 services send an empty key because HONEYCOMB_API_KEY is not set"),
         "{message}"
     );
-    let human = doctor(&["lint", path, "--no-color"]);
+    let human = wide(&["lint", path, "--no-color"]);
     let text = String::from_utf8_lossy(&human.stdout);
     let verdict = text.lines().last().unwrap();
     assert_eq!(

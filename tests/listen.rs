@@ -1211,6 +1211,8 @@ fn check_listen_in_human_form_lists_the_likely_causes() {
         ])
         .arg(dir.path())
         .env_clear()
+        // Wide enough that no line wraps.
+        .env("COLUMNS", "200")
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);

@@ -475,7 +475,15 @@ fn ignored_findings_are_marked_in_sarif_human_junit_and_github() {
         human.ends_with("  1 finding ignored inline (-v lists them)\n"),
         "{human}"
     );
-    let verbose = String::from_utf8(doctor(&dir, &["lint", ".", "-v"]).stdout).unwrap();
+    // Wide enough that the finding's line does not wrap.
+    let verbose = Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .args(["lint", ".", "-v"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let verbose = String::from_utf8(verbose.stdout).unwrap();
     assert!(
         verbose.contains(
             "✗ config/endpoint-localhost  docker-compose.yml:7:7  (ignored inline at docker-compose.yml:6:7)"

@@ -33,9 +33,35 @@ pub fn apply(
         let unused = ignore_inline(&mut findings, project, settings);
         findings.extend(unused);
     }
-    set_fingerprints(&mut findings, project);
+    fingerprint_and_baseline(&mut findings, project, baseline);
+    findings
+}
+
+/// The policy for findings that come after `apply` ran on the lint's (a network step's, as it
+/// finishes): levels, inline ignores, fingerprints and the baseline, without judging ignores
+/// unused (ignores of online rules never are).
+pub fn triage(
+    findings: Vec<Finding>,
+    project: &Project,
+    settings: &Settings,
+    baseline: Option<&Baseline>,
+) -> Vec<Finding> {
+    let mut findings = relevel(findings, settings);
+    if settings.inline_ignores {
+        mark_ignored(&mut findings, project);
+    }
+    fingerprint_and_baseline(&mut findings, project, baseline);
+    findings
+}
+
+fn fingerprint_and_baseline(
+    findings: &mut [Finding],
+    project: &Project,
+    baseline: Option<&Baseline>,
+) {
+    set_fingerprints(findings, project);
     if let Some(baseline) = baseline {
-        for finding in &mut findings {
+        for finding in findings.iter_mut() {
             finding.triage.baseline = Some(if baseline.holds(&finding.triage.fingerprint) {
                 BaselineState::Unchanged
             } else {
@@ -43,7 +69,6 @@ pub fn apply(
             });
         }
     }
-    findings
 }
 
 /// `[rules]`: off drops a rule's findings, a level replaces their severity. `apply` does it
@@ -64,7 +89,16 @@ pub fn relevel(findings: Vec<Finding>, settings: &Settings) -> Vec<Finding> {
 /// Marks the findings a pragma on their line or the line before names, and returns one
 /// `meta/unused-ignore` finding per pragma entry that silenced nothing.
 fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Settings) -> Vec<Finding> {
-    // (pragma location, index of the rule in it)
+    let used = mark_ignored(findings, project);
+    unused_ignores(&used, project, settings)
+}
+
+/// Marks the findings a pragma on their line or the line before names; returns each pragma
+/// entry that silenced one: (pragma location, index of the rule in it).
+fn mark_ignored<'p>(
+    findings: &mut [Finding],
+    project: &'p Project,
+) -> HashSet<(&'p Location, usize)> {
     let mut used: HashSet<(&Location, usize)> = HashSet::new();
     for finding in findings.iter_mut() {
         let Some(location) = &finding.location else {
@@ -89,6 +123,15 @@ fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Setting
             }
         }
     }
+    used
+}
+
+/// One finding per pragma entry that silenced nothing, and per comment that is no pragma.
+fn unused_ignores(
+    used: &HashSet<(&Location, usize)>,
+    project: &Project,
+    settings: &Settings,
+) -> Vec<Finding> {
     let mut pragmas: Vec<&Pragma> = project.lines.values().flat_map(|i| &i.pragmas).collect();
     pragmas.sort_by(|a, b| a.location.cmp(&b.location));
     let mut unused = Vec::new();
