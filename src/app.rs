@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use crate::checklist;
 use crate::cli::{
-    CheckOptions, Cli, Color, Command, FailOn, FixArgs, Format, ListenArgs, Options, ReceiverArgs,
-    ShowEnv,
+    CheckOptions, Cli, Color, Command, FailOn, FixArgs, Format, ListenArgs, ListenFailOn, Options,
+    ReceiverArgs, ShowEnv,
 };
 use crate::config::{ConfigError, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
@@ -676,8 +676,20 @@ fn run_listen(args: &ListenArgs) -> Result<ExitCode, AppError> {
             color_choice(&options),
         )),
     };
-    listen::run(&settings, duration, style, &mut out, &mut std::io::stderr()).map_err(AppError)?;
-    Ok(ExitCode::SUCCESS)
+    let verdict = listen::run(&settings, duration, style, &mut out, &mut std::io::stderr())
+        .map_err(AppError)?;
+    // Nothing received counts only when the run had a length: Ctrl-C is the user's own stop.
+    let nothing = verdict.nothing && duration.is_some();
+    let failed = match args.fail_on {
+        ListenFailOn::Problem => nothing || verdict.all_refused,
+        ListenFailOn::Warning => nothing || verdict.any_flagged,
+        ListenFailOn::Never => false,
+    };
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// GitHub Actions shows `$GITHUB_STEP_SUMMARY` on the run's page.
