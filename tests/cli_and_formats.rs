@@ -693,6 +693,28 @@ fn one_unset_key_in_a_thousand_services_is_one_finding_and_a_short_verdict() {
     );
 }
 
+/// A platform's paragraph only on that platform: Cruddur reads `GITPOD_*` variables, the
+/// rule's own fixture does not.
+#[test]
+fn the_gitpod_paragraph_is_only_for_gitpod_workspaces() {
+    let hint = |fixture: &str| {
+        let report = json(&doctor(&["lint", fixture, "--format", "json"]));
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "honeycomb/key-unset")
+            .unwrap_or_else(|| panic!("{report}"))["hint"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(hint("fixtures/cruddur").contains("(Gitpod: gp env HONEYCOMB_API_KEY"));
+    let plain = hint("fixtures/rules/honeycomb/key-unset/fires");
+    assert!(plain.starts_with("export "), "{plain}");
+    assert!(!plain.contains("Gitpod"), "{plain}");
+}
+
 #[test]
 fn a_missing_generated_env_file_says_how_to_generate_it() {
     let report = json(&doctor(&[
