@@ -731,15 +731,11 @@ pub fn resolve(workspace: &Workspace) -> Project {
             .as_ref()
             .and_then(ecosystem::image_mentions_opentelemetry);
         let jvm = jvm::resolve(&jvm::Inputs {
-            build: build.as_ref(),
             image: image_contents.as_ref(),
             command: command.as_ref(),
             env: &env,
-            compose_sources: workspace
-                .compose_files
-                .iter()
-                .filter_map(|f| workspace.source(f).map(|s| s.text()))
-                .collect(),
+            volumes: &spec.volumes,
+            shares_volumes: !spec.topology.volumes_from.is_empty(),
             declared_agent: declared
                 .packages
                 .iter()
