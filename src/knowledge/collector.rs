@@ -162,6 +162,81 @@ pub fn collector_image(image: &str) -> Option<CollectorImage> {
     })
 }
 
+/// Vendors' distributions of the OpenTelemetry Collector, by their image's repository name
+/// (under any registry). They read the same config, but ship their own component set and
+/// number their own releases: neither is judged against the official ones.
+const VENDOR_DISTRIBUTIONS: &[(&str, &str)] = &[
+    (
+        "aws-otel-collector",
+        "the AWS Distro for OpenTelemetry Collector",
+    ),
+    (
+        "splunk-otel-collector",
+        "the Splunk Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "elastic-otel-collector",
+        "the Elastic Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "sumologic-otel-collector",
+        "the Sumo Logic Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "dynatrace-otel-collector",
+        "the Dynatrace Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "observiq-otel-collector",
+        "observIQ's Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "bindplane-agent",
+        "the BindPlane Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "nrdot-collector",
+        "the New Relic Distribution of the OpenTelemetry Collector",
+    ),
+];
+
+/// A collector known by its image: an official distribution, a vendor's, or a custom build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KnownCollector {
+    Official(CollectorImage),
+    /// A vendor's distribution, by name.
+    Vendor(&'static str),
+    /// A build of its own (`ocb`'s `otelcol-custom`, `acme/otel-collector`).
+    Custom,
+}
+
+/// The collector an image runs, if it runs one. Other images that take a `--config` flag
+/// (Prometheus, Grafana, Tempo, Loki, Jaeger, `grafana/otel-lgtm`) are not collectors.
+pub fn known_collector(image: &str) -> Option<KnownCollector> {
+    if let Some(official) = collector_image(image) {
+        return Some(KnownCollector::Official(official));
+    }
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let name_start = without_digest.rfind('/').map_or(0, |i| i + 1);
+    let repository = without_digest[name_start..]
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if let Some((_, vendor)) = VENDOR_DISTRIBUTIONS
+        .iter()
+        .find(|(name, _)| repository.starts_with(name))
+    {
+        return Some(KnownCollector::Vendor(vendor));
+    }
+    // The builder (`otel/opentelemetry-collector-builder`) builds collectors, it is not one.
+    let custom = (repository.starts_with("otelcol")
+        || repository.contains("otel-collector")
+        || repository.contains("opentelemetry-collector"))
+        && !repository.contains("builder");
+    custom.then_some(KnownCollector::Custom)
+}
+
 /// Whether a program is a collector binary (`/otelcol-contrib`, `otelcol`, a custom
 /// `otelcol-custom` built with ocb).
 pub fn is_collector_binary(program: &str) -> bool {
@@ -1047,6 +1122,49 @@ mod tests {
         );
         assert!(collector_image("jaegertracing/all-in-one:1.57").is_none());
         assert!(collector_image("localhost:5000/opentelemetry-collector-contribx").is_none());
+    }
+
+    #[test]
+    fn collectors_known_by_their_image() {
+        let vendor = |image| match known_collector(image) {
+            Some(KnownCollector::Vendor(name)) => name,
+            other => panic!("{image}: {other:?}"),
+        };
+        assert!(
+            vendor("public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0").contains("AWS")
+        );
+        assert!(vendor("amazon/aws-otel-collector:latest").contains("AWS"));
+        assert!(vendor("quay.io/signalfx/splunk-otel-collector:0.104.0").contains("Splunk"));
+        assert!(
+            vendor("docker.elastic.co/elastic-agent/elastic-otel-collector:9.0.0")
+                .contains("Elastic")
+        );
+        assert!(matches!(
+            known_collector("otel/opentelemetry-collector-contrib:0.114.0"),
+            Some(KnownCollector::Official(_))
+        ));
+        for custom in [
+            "ghcr.io/acme/otelcol-acme:1.2.0",
+            "acme/otel-collector:latest",
+        ] {
+            assert_eq!(
+                known_collector(custom),
+                Some(KnownCollector::Custom),
+                "{custom}"
+            );
+        }
+        for other in [
+            "prom/prometheus:v2.53.0",
+            "grafana/tempo:2.5.0",
+            "grafana/loki:3.1.0",
+            "grafana/grafana:11.1.0",
+            "grafana/otel-lgtm:0.7.1",
+            "jaegertracing/jaeger:2.0.0",
+            "openzipkin/zipkin:3",
+            "otel/opentelemetry-collector-builder:0.114.0",
+        ] {
+            assert_eq!(known_collector(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use model::{
 
 use super::image::Build;
 use super::{Command, EnvVar, Workload};
-use crate::knowledge::collector::{self as knowledge, Distribution, Version};
+use crate::knowledge::collector::{self as knowledge, Distribution, KnownCollector, Version};
 use crate::source::Location;
 use crate::workspace::collector::{
     CollectorFile, ConfigEntry, ConfigKind, ConfigNode, merge, parse, starts_collector,
@@ -32,8 +32,10 @@ pub struct Collector {
     /// The compose service.
     pub service: String,
     pub location: Location,
-    /// `None` for a custom build whose components are not known.
+    /// `None` for a custom build or a vendor's distribution, whose components are not known.
     pub distribution: Option<Distribution>,
+    /// The vendor whose distribution it is (`the AWS Distro for OpenTelemetry Collector`).
+    pub vendor: Option<&'static str>,
     /// `None`: `latest`, no tag, or not known — the newest behaviour.
     pub version: Option<Version>,
     /// The image as written, and where (compose `image:` or the Dockerfile's `FROM`).
@@ -141,10 +143,11 @@ impl Collector {
 
     /// How reports name it: `otel-collector (otelcol-contrib 0.114.0)`.
     pub fn describe(&self) -> String {
-        match (self.distribution, self.version) {
-            (Some(d), Some(v)) => format!("{} {v}", d.binary()),
-            (Some(d), None) => format!("{} (latest)", d.binary()),
-            (None, _) => "a custom collector build".to_string(),
+        match (self.distribution, self.version, self.vendor) {
+            (Some(d), Some(v), _) => format!("{} {v}", d.binary()),
+            (Some(d), None, _) => format!("{} (latest)", d.binary()),
+            (None, _, Some(vendor)) => vendor.to_string(),
+            (None, _, None) => "a custom collector build".to_string(),
         }
     }
 
@@ -345,7 +348,7 @@ pub fn resolve(
         return None;
     }
     let from_image = spec.image.as_ref().and_then(|image| {
-        knowledge::collector_image(&image.value)
+        knowledge::known_collector(&image.value)
             .map(|known| (known, (image.value.clone(), image.location.clone())))
     });
     let from_build = build.and_then(base_image);
@@ -363,20 +366,25 @@ pub fn resolve(
     if known.is_none() && !runs_collector {
         return None;
     }
-    let (distribution, version, image) = match known {
-        Some((image, written)) => (Some(image.distribution), image.version, Some(written)),
-        None => (
-            None,
-            None,
-            spec.image
-                .as_ref()
-                .map(|i| (i.value.clone(), i.location.clone())),
-        ),
+    let written = spec
+        .image
+        .as_ref()
+        .map(|i| (i.value.clone(), i.location.clone()));
+    let (distribution, version, vendor, image) = match known {
+        Some((KnownCollector::Official(image), written)) => {
+            (Some(image.distribution), image.version, None, Some(written))
+        }
+        Some((KnownCollector::Vendor(vendor), written)) => {
+            (None, None, Some(vendor), Some(written))
+        }
+        Some((KnownCollector::Custom, written)) => (None, None, None, Some(written)),
+        None => (None, None, None, written),
     };
     let mut collector = Collector {
         service: service.name.clone(),
         location: service.location.clone(),
         distribution,
+        vendor,
         version,
         image,
         sources: Vec::new(),
@@ -399,12 +407,12 @@ pub fn resolve(
     Some(collector)
 }
 
-/// The official image a Dockerfile builds on (its first ancestor's `FROM`), if it does.
-fn base_image(build: &Build) -> Option<(knowledge::CollectorImage, (String, Location))> {
+/// The collector image a Dockerfile builds on (its first ancestor's `FROM`), if it does.
+fn base_image(build: &Build) -> Option<(KnownCollector, (String, Location))> {
     let first = *build.chain.first()?;
     let stage = build.dockerfile.stages.get(first)?;
     let from = build.dockerfile.instructions.get(stage.from)?;
-    let known = knowledge::collector_image(&stage.base)?;
+    let known = knowledge::known_collector(&stage.base)?;
     Some((
         known,
         (
@@ -781,6 +789,7 @@ mod tests {
             service: "c".into(),
             location: Location::new(&Arc::from("c.yml"), 1, 1),
             distribution: None,
+            vendor: None,
             version: None,
             image: None,
             sources: Vec::new(),
