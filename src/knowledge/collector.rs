@@ -982,6 +982,150 @@ pub fn component_type(id: &str) -> &str {
     id.split('/').next().unwrap_or(id).trim()
 }
 
+/// A check a component's `Validate()` makes on its own settings: the collector runs every
+/// component's check at start, and a refusal stops it (`Error: invalid configuration:
+/// exporters::otlp/honeycomb: ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// `endpoint` is set and not empty once `http://`, `https://` and `dns://` are stripped.
+    Endpoint,
+    /// `endpoint`, when set, is `host:port` (Go's `net.SplitHostPort`) once `http://`,
+    /// `https://` and `dns://` are stripped; `{}` in the message is that address.
+    EndpointPort,
+    /// `endpoint`'s port is a number; `{}` in the message is the port.
+    EndpointPortNumeric,
+    /// At least one of these keys is set.
+    AnyOf(&'static [&'static str]),
+    /// At least one of these keys is set under `parent` (`null` counts: `grpc:`).
+    AnyUnder {
+        parent: &'static str,
+        keys: &'static [&'static str],
+    },
+    /// At least one of these keys holds a number or duration above zero.
+    Positive(&'static [&'static str]),
+    /// `larger`, when above zero, is at least `smaller` (`smaller_default` when unset).
+    AtLeast {
+        larger: &'static str,
+        smaller: &'static str,
+        smaller_default: u64,
+    },
+}
+
+/// A refusal of a component's `Validate()`, from the release that makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validation {
+    pub kind: Kind,
+    /// The component types it checks (compared without underscores: `otlp_grpc` is `otlpgrpc`).
+    pub types: &'static [&'static str],
+    pub requirement: Requirement,
+    /// The first release that refuses to start on it.
+    pub since: Version,
+    /// What the collector says, `{}` standing for the value involved.
+    pub message: &'static str,
+    /// What goes wrong in earlier releases, which start anyway; `None`: nothing.
+    pub before: Option<&'static str>,
+}
+
+/// The `Validate()` refusals of the components most configs use, from the core collector's
+/// source (open-telemetry/opentelemetry-collector, each component's `config.go` at every
+/// `v0.x.0` tag; the CHANGELOG entry where there is one).
+pub const VALIDATIONS: &[Validation] = &[
+    // exporter/otlpexporter/config.go since v0.95.0.
+    Validation {
+        kind: Kind::Exporter,
+        types: &["otlp", "otlp_grpc"],
+        requirement: Requirement::Endpoint,
+        since: v(95),
+        message: "requires a non-empty \"endpoint\"",
+        before: None,
+    },
+    // v0.98.0: "otlpexporter: Checks for port in the config validation" (#9505); moved to
+    // configgrpc's ClientConfig.Validate in v0.142.0 (#14221), same check and message.
+    Validation {
+        kind: Kind::Exporter,
+        types: &["otlp", "otlp_grpc"],
+        requirement: Requirement::EndpointPort,
+        since: v(98),
+        message: "address {}: missing port in address",
+        before: Some(
+            "gRPC cannot dial an address without a port: every export fails with \"missing port in address\"",
+        ),
+    },
+    Validation {
+        kind: Kind::Exporter,
+        types: &["otlp", "otlp_grpc"],
+        requirement: Requirement::EndpointPortNumeric,
+        since: v(98),
+        message: "invalid port \"{}\"",
+        before: Some("gRPC cannot dial a port that is not a number: every export fails"),
+    },
+    // exporter/otlphttpexporter/config.go since v0.46.0.
+    Validation {
+        kind: Kind::Exporter,
+        types: &["otlphttp", "otlp_http"],
+        requirement: Requirement::AnyOf(&[
+            "endpoint",
+            "traces_endpoint",
+            "metrics_endpoint",
+            "logs_endpoint",
+            "profiles_endpoint",
+        ]),
+        since: v(46),
+        message: "at least one endpoint must be specified",
+        before: None,
+    },
+    // receiver/otlpreceiver/config.go since v0.25.0: a protocol key present, even empty.
+    Validation {
+        kind: Kind::Receiver,
+        types: &["otlp"],
+        requirement: Requirement::AnyUnder {
+            parent: "protocols",
+            keys: &["grpc", "http"],
+        },
+        since: v(25),
+        message: "must specify at least one protocol when using the OTLP receiver",
+        before: None,
+    },
+    // processor/batchprocessor/config.go since v0.27.0 (send_batch_size defaults to 8192).
+    Validation {
+        kind: Kind::Processor,
+        types: &["batch"],
+        requirement: Requirement::AtLeast {
+            larger: "send_batch_max_size",
+            smaller: "send_batch_size",
+            smaller_default: 8192,
+        },
+        since: v(27),
+        message: "send_batch_max_size must be greater or equal to send_batch_size",
+        before: None,
+    },
+    // processor/memorylimiterprocessor since v0.36.0 (internal/memorylimiter/config.go since
+    // v0.93.0, with these words); both default to zero.
+    Validation {
+        kind: Kind::Processor,
+        types: &["memory_limiter"],
+        requirement: Requirement::Positive(&["check_interval"]),
+        since: v(36),
+        message: "'check_interval' must be greater than zero",
+        before: None,
+    },
+    Validation {
+        kind: Kind::Processor,
+        types: &["memory_limiter"],
+        requirement: Requirement::Positive(&["limit_mib", "limit_percentage"]),
+        since: v(36),
+        message: "'limit_mib' or 'limit_percentage' must be greater than zero",
+        before: None,
+    },
+];
+
+/// The checks a component type's `Validate()` makes.
+pub fn validations(kind: Kind, type_name: &str) -> impl Iterator<Item = &'static Validation> {
+    VALIDATIONS
+        .iter()
+        .filter(move |v| v.kind == kind && v.types.iter().any(|t| same_type(t, type_name)))
+}
+
 /// Where an exporter type sends what it receives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExporterKind {

@@ -7,6 +7,7 @@
 mod expand;
 pub mod honeycomb;
 mod model;
+mod validate;
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ pub use model::{
     Component, Exporter, ExporterHeader, Listener, ListenerMatch, ListenerProtocol, Model,
     Pipeline, Reference, StructureProblem, Undefined, match_listener, otlp_listeners,
 };
+pub use validate::Invalid;
 
 use super::image::Build;
 use super::{Command, EnvVar, Workload};
@@ -52,6 +54,8 @@ pub struct Collector {
     pub network_mode_host: bool,
     /// Where its OTLP receivers listen (computed once: every route through it asks).
     listeners: Vec<Listener>,
+    /// The components whose settings their own `Validate()` refuses, in this release.
+    invalid: Vec<Invalid>,
     /// Why it refuses the config it reads, if it does.
     refusal: Option<(String, Location)>,
 }
@@ -157,6 +161,12 @@ impl Collector {
         self.refusal.as_ref()
     }
 
+    /// The components whose settings their own `Validate()` refuses (or, in a release before
+    /// the check, that start and then fail).
+    pub fn invalid(&self) -> &[Invalid] {
+        &self.invalid
+    }
+
     fn find_refusal(&self) -> Option<(String, Location)> {
         let model = self.model()?;
         if let Some(distribution) = self.distribution {
@@ -180,6 +190,10 @@ impl Collector {
                     component.location.clone(),
                 ));
             }
+        }
+        // Components are validated before pipelines.
+        if let Some(invalid) = self.invalid.iter().find(|i| !i.starts_anyway) {
+            return Some((invalid.refusal(), invalid.location.clone()));
         }
         model.undefined().first().map(|undefined| {
             (
@@ -224,11 +238,16 @@ impl Collector {
     }
 
     /// What the config and the environment decide, computed once: where the receivers
-    /// listen, and why the collector refuses its config.
+    /// listen, which components' settings their own `Validate()` refuses, and why the collector
+    /// refuses its config.
     fn settle(&mut self) {
         self.listeners = self
             .model()
             .map(|model| otlp_listeners(model, &self.env, self.version))
+            .unwrap_or_default();
+        self.invalid = self
+            .model()
+            .map(|model| validate::invalid(model, &self.env, self.version))
             .unwrap_or_default();
         self.refusal = self.find_refusal();
     }
@@ -400,6 +419,7 @@ pub fn resolve(
         ports: spec.ports.clone(),
         network_mode_host: service.network_mode_host,
         listeners: Vec::new(),
+        invalid: Vec::new(),
         refusal: None,
     };
     collector.config = read_config(workspace, spec, build, service, &mut collector);
@@ -800,6 +820,7 @@ mod tests {
             ports,
             network_mode_host: false,
             listeners: Vec::new(),
+            invalid: Vec::new(),
             refusal: None,
         }
     }
