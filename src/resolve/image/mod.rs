@@ -750,8 +750,16 @@ impl StageReader<'_> {
         let Some(destination) = paths.pop() else {
             return;
         };
-        let into_folder = destination.ends_with('/') || paths.len() > 1;
-        let destination = join_image_path(&state.workdir, &destination);
+        let written = destination;
+        let destination = join_image_path(&state.workdir, &written);
+        // A folder: written as one (`/app/`, `.`), the working directory, or where several
+        // sources go. Docker copies into an existing folder under the source's own name.
+        let into_folder = written.ends_with('/')
+            || written.ends_with("/.")
+            || matches!(written.as_str(), "." | "..")
+            || destination == state.workdir
+            || destination == "/"
+            || paths.len() > 1;
         self.record_copy(instruction, &paths, &destination, into_folder, state);
         match instruction.flag("from") {
             Some(from) => self.copy_from_stage(from, &paths, &destination, instruction, state),
