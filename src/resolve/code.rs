@@ -464,6 +464,10 @@ fn environment_writes(
         let Some((object, method)) = call.callee.rsplit_once('.') else {
             continue;
         };
+        // Most calls are not on `environ`: told apart without qualifying them.
+        if !matches!(method, "setdefault" | "update") || !object.ends_with("environ") {
+            continue;
+        }
         if !environ(object) {
             continue;
         }

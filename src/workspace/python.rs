@@ -681,16 +681,21 @@ fn statement_end(tokens: &[Token], start: usize) -> usize {
 fn item_assignments(tokens: &[Token]) -> Vec<ItemAssignment> {
     let mut found = Vec::new();
     for start in 0..tokens.len() {
-        if !starts_statement(tokens, start)
-            || name(tokens.get(start)).is_none()
+        if name(tokens.get(start)).is_none()
+            || !starts_statement(tokens, start)
             || follows_annotation_colon(tokens, start)
         {
             continue;
         }
-        let (base, open) = dotted(tokens, start);
+        // `a.b.c[`: told without building the name, which most statements do not need.
+        let mut open = start + 1;
+        while is_op(tokens.get(open), '.') && name(tokens.get(open + 1)).is_some() {
+            open += 2;
+        }
         if !is_op(tokens.get(open), '[') {
             continue;
         }
+        let (base, _) = dotted(tokens, start);
         let end = statement_end(tokens, start);
         // The `]` that closes the subscript, then `=`.
         let mut depth = 0usize;
@@ -742,10 +747,14 @@ fn classes(tokens: &[Token]) -> Vec<ClassDef> {
     let mut open: Vec<(usize, u32, Option<u32>)> = Vec::new();
     let mut after_header: Option<usize> = None;
     for start in 0..tokens.len() {
-        if !starts_statement(tokens, start) || tokens[start].kind == Kind::Newline {
+        let token = &tokens[start];
+        if !starts_statement(tokens, start) || token.kind == Kind::Newline {
             continue;
         }
-        let token = &tokens[start];
+        // Outside classes, only a `class` statement matters.
+        if open.is_empty() && name(Some(token)) != Some("class") {
+            continue;
+        }
         let same_line_body = after_header == Some(start);
         if !same_line_body {
             while open

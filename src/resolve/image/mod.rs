@@ -992,14 +992,6 @@ impl StageReader<'_> {
                 let is_bootstrap_requirements = *program == "opentelemetry-bootstrap"
                     && installers::option_value(args, "-a", "--action") == Some("requirements");
                 let stdout = stdout.map(|s| state.substitute(s));
-                let substituted: Vec<String> = args.iter().map(|a| state.substitute(a)).collect();
-                state.history.extend(made::effects(
-                    program,
-                    &substituted,
-                    &run.cwd,
-                    stdout.as_deref(),
-                    &location,
-                ));
                 let command = installers::Command {
                     program,
                     args,
@@ -1016,6 +1008,18 @@ impl StageReader<'_> {
                         build: self.build,
                     },
                 );
+                if effects.is_empty() {
+                    // What an installer does not install, it may make files with.
+                    let substituted: Vec<String> =
+                        args.iter().map(|a| state.substitute(a)).collect();
+                    state.history.extend(made::effects(
+                        program,
+                        &substituted,
+                        &run.cwd,
+                        stdout.as_deref(),
+                        &location,
+                    ));
+                }
                 apply(effects, &location, state, &mut run);
                 after_bootstrap_requirements = is_bootstrap_requirements;
             }
