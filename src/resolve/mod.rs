@@ -38,7 +38,7 @@ pub use export::{ConfiguredEndpoint, EndpointSource, ExportPlan, ProtocolSource,
 pub use image::{DEV_DEPENDENCIES, ImageContents, Listed, LostInstall, Manifest};
 pub use installers::{InstalledPackage, NodeInstall};
 pub use jvm::{JavaAgent, JvmFacts, Presence};
-pub use network::{HostKind, HostName};
+pub use network::{HostKind, HostName, Network};
 pub use node::browser::{Bundler, Ephemeral, Unexposed};
 pub use node::{BrowserTracing, EarlyLoad, LoadedBy, NodeFacts, Preload, PreloadFlag, Setup};
 pub use route::Route;
@@ -51,6 +51,7 @@ use crate::source::Location;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
 pub use crate::workspace::workload::Launcher;
+use crate::workspace::workload::Port;
 use crate::workspace::{
     BuildContext, FileProblem, Language, VarSource, Variables, Workspace, folder_of,
 };
@@ -71,8 +72,9 @@ pub struct Project {
     pub lines: HashMap<Arc<str>, LineIndex>,
     /// An `include:` could not be read: services may exist that were not read.
     pub includes_unread: bool,
-    /// The names every container of the project resolves: services, `container_name`s,
-    /// network aliases.
+    /// The names the networks of the workspace resolve: compose services, `container_name`s,
+    /// network aliases, the `--name`s of containers on a docker network; each knows its
+    /// network.
     pub network_hosts: Vec<HostName>,
     /// Services compose does not start: none of their profiles is enabled.
     pub inactive: Vec<InactiveService>,
@@ -97,8 +99,8 @@ pub struct Project {
 #[derive(Debug, Clone, Default)]
 struct Names {
     services: HashMap<String, usize>,
-    /// By lower-case name: DNS names are case-insensitive.
-    hosts: HashMap<String, usize>,
+    /// By lower-case name (DNS names are case-insensitive), on every network that has it.
+    hosts: HashMap<String, Vec<usize>>,
 }
 
 impl Names {
@@ -111,10 +113,22 @@ impl Names {
             names
                 .hosts
                 .entry(host.name.to_ascii_lowercase())
-                .or_insert(at);
+                .or_default()
+                .push(at);
         }
         names
     }
+}
+
+/// What a host name is to a workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostLookup<'a> {
+    /// It resolves where the workload runs: on its network, or in its own `/etc/hosts`.
+    Resolves(&'a HostName),
+    /// Only a network the workload is not on answers to it (a compose service's name, seen
+    /// from this machine).
+    OtherNetwork(&'a HostName),
+    Unknown,
 }
 
 /// A service that compose does not start, and the names it would answer to.
@@ -154,17 +168,36 @@ impl Project {
         self.services.get(at)
     }
 
-    /// What `host` names inside `service`'s container, when compose's network (or the
-    /// container's own `/etc/hosts`) resolves it.
-    pub fn compose_host<'a>(&'a self, service: &'a Workload, host: &str) -> Option<&'a HostName> {
-        service
-            .own_hosts
+    /// What `host` is to `service`: a name its own container resolves, a name of its network,
+    /// or a name only another network answers.
+    pub fn lookup_host<'a>(&'a self, service: &'a Workload, host: &str) -> HostLookup<'a> {
+        if let Some(own) = service.own_hosts.iter().find(|name| name.is(host)) {
+            return HostLookup::Resolves(own);
+        }
+        let candidates = self
+            .names()
+            .hosts
+            .get(&host.to_ascii_lowercase())
+            .map_or(&[][..], Vec::as_slice);
+        let mut names = candidates
             .iter()
-            .find(|name| name.is(host))
-            .or_else(|| {
-                let at = *self.names().hosts.get(&host.to_ascii_lowercase())?;
-                self.network_hosts.get(at)
-            })
+            .filter_map(|&at| self.network_hosts.get(at));
+        let first = names.clone().next();
+        match names.find(|name| name.network == service.network) {
+            Some(name) => HostLookup::Resolves(name),
+            None => first.map_or(HostLookup::Unknown, HostLookup::OtherNetwork),
+        }
+    }
+
+    /// Whether the names of some network of the workspace are all known: the compose
+    /// project's (unless an `include:` could not be read), or a docker network that
+    /// containers of the workspace join. Elsewhere a bare name may be anything.
+    pub fn knows_names(&self) -> bool {
+        (!self.compose_files.is_empty() && !self.includes_unread)
+            || self
+                .services
+                .iter()
+                .any(|s| matches!(s.network, Network::Docker(_)))
     }
 
     /// The service compose does not start that would answer to `host`.
@@ -236,7 +269,10 @@ pub struct Workload {
     pub language: Option<Language>,
     pub image: Option<String>,
     pub dockerfile: Option<Arc<str>>,
-    pub network_mode_host: bool,
+    /// The network it runs on, which decides the names it resolves and what `localhost` is.
+    pub network: Network,
+    /// The ports it publishes on this machine.
+    pub ports: Vec<Port>,
     /// Every variable the container receives, in the order first defined.
     pub env: Vec<EnvVar>,
     pub missing_env_files: Vec<MissingEnvFile>,
@@ -683,6 +719,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         .collect();
     let resolved = workspace.services.par_map(|spec| {
         let started = Instant::now();
+        let network = Network::of(spec, &workspace.compose_networks);
         let build = image::build_of(workspace, spec);
         let image_contents = build.as_ref().map(|b| image::contents(b));
         let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
@@ -771,17 +808,15 @@ pub fn resolve(workspace: &Workspace) -> Project {
             language: None,
             image: spec.image.as_ref().map(|i| i.value.clone()),
             dockerfile,
-            network_mode_host: spec
-                .network_mode
-                .as_ref()
-                .is_some_and(|m| m.value == "host"),
+            network: network.clone(),
+            ports: spec.ports.clone(),
             env,
             missing_env_files,
             unset_passthrough,
             command,
             instrument,
             image_contents,
-            own_hosts: network::own_names(spec),
+            own_hosts: network::own_names(spec, &network),
             variant: None,
             code: python_code,
             node,
@@ -833,7 +868,9 @@ pub fn resolve(workspace: &Workspace) -> Project {
         network_hosts: workspace
             .services
             .iter()
-            .flat_map(network::network_names)
+            .flat_map(|spec| {
+                network::network_names(spec, &Network::of(spec, &workspace.compose_networks))
+            })
             .collect(),
         inactive: workspace
             .inactive_services
@@ -847,7 +884,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                     .iter()
                     .map(|p| p.value.clone())
                     .collect(),
-                hosts: network::network_names(service),
+                hosts: network::network_names(service, &Network::Compose),
             })
             .collect(),
         profiles: workspace.profiles.clone(),

@@ -37,6 +37,10 @@ pub struct ComposeDocument {
     /// Nothing but comments: fine on top of other files (a fork's extension point), an
     /// error when it is the project's only file.
     pub empty: bool,
+    /// The top-level `name:`: the project's name, which names its networks.
+    pub project_name: Option<String>,
+    /// The top-level `networks:` by key, each with the Docker name it sets (`name:`), if any.
+    pub networks: Vec<(String, Option<String>)>,
 }
 
 type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -77,6 +81,19 @@ impl Reader<'_> {
         };
         if let Some((_, include)) = entries.iter().find(|(key, _)| key.name == "include") {
             self.document.includes = self.includes(include);
+        }
+        self.document.project_name = root
+            .get("name")
+            .and_then(|name| self.text(name))
+            .map(|name| name.value);
+        if let Some(NodeKind::Map(networks)) = root.get("networks").map(|n| &n.kind) {
+            for (key, body) in networks {
+                let name = body
+                    .get("name")
+                    .and_then(|name| self.text(name))
+                    .map(|name| name.value);
+                self.document.networks.push((key.name.clone(), name));
+            }
         }
         let Some((_, services)) = entries.iter().find(|(key, _)| key.name == "services") else {
             return self.problem(root, "no `services` section".into());

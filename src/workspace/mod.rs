@@ -203,6 +203,9 @@ pub struct Workspace {
     /// What collector services mount or copy into their image: candidate config files and
     /// directories, by display path.
     pub collector_files: HashMap<Arc<str>, collector::CollectorFile>,
+    /// The Docker names of the compose project's networks (`myapp_default`): a container that
+    /// `docker run --network` attaches to one of them is on the compose network.
+    pub compose_networks: Vec<String>,
 }
 
 /// A compose file beside the project's own, such as `docker-compose.prod.yml`, checked as the
@@ -299,6 +302,7 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
             "empty compose file".into(),
         );
     }
+    loader.workspace.compose_networks = compose_networks(&documents, &loader.workspace);
     loader.workspace.services = compose::merge(documents);
     loader.apply_extends();
     loader.apply_profiles(&options.services);
@@ -405,6 +409,43 @@ fn variant_kind(document: &compose::ComposeDocument, main_services: &[&str]) -> 
     } else {
         VariantKind::Standalone
     }
+}
+
+/// The Docker names compose gives the project's networks: `<project>_default`, and
+/// `<project>_<key>` for each network the files declare, unless it sets its own `name:`
+/// (compose-go `loader.go`). The project's name is `COMPOSE_PROJECT_NAME`, else the files'
+/// `name:` (the last one wins), else the project directory's name, normalized as compose does
+/// (`NormalizeProjectName`: lower case, only `a-z`, `0-9`, `_` and `-`).
+fn compose_networks(documents: &[compose::ComposeDocument], workspace: &Workspace) -> Vec<String> {
+    if documents.is_empty() {
+        return Vec::new();
+    }
+    let directory = || {
+        canonical(&workspace.project_dir)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    let name = workspace
+        .variables
+        .lookup("COMPOSE_PROJECT_NAME")
+        .filter(|n| !n.is_empty())
+        .or_else(|| documents.iter().rev().find_map(|d| d.project_name.clone()))
+        .or_else(directory)
+        .unwrap_or_default();
+    let project: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        .skip_while(|c| !c.is_ascii_alphanumeric())
+        .collect();
+    let mut networks = vec![format!("{project}_default")];
+    for (key, name) in documents.iter().flat_map(|d| &d.networks) {
+        let docker_name = name.clone().unwrap_or_else(|| format!("{project}_{key}"));
+        if !networks.contains(&docker_name) {
+            networks.push(docker_name);
+        }
+    }
+    networks
 }
 
 /// A remote `include:` (git or OCI), which cannot be read offline.

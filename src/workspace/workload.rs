@@ -15,6 +15,14 @@ pub enum Launcher {
     /// An image built from a Dockerfile that nothing in the workspace runs: started by hand
     /// (`docker run`), so its variables are set where it runs.
     Image,
+    /// A `docker run` (or `podman run`) line of a script, a Makefile, Justfile or Taskfile
+    /// target, or a `package.json` script.
+    DockerRun,
+    /// A development container (`.devcontainer/devcontainer.json`).
+    Devcontainer,
+    /// A process started on this machine (a `package.json` script, a Procfile entry, a
+    /// Makefile target, a script): no container, the host's network and environment.
+    Host,
 }
 
 /// A scalar after interpolation, with the text as written and the variables it used.

@@ -17,7 +17,7 @@ pub use model::{
 };
 
 use super::image::Build;
-use super::{Command, EnvVar, Workload};
+use super::{Command, EnvVar, Network, Workload};
 use crate::knowledge::collector::{self as knowledge, Distribution, Version};
 use crate::source::Location;
 use crate::workspace::collector::{
@@ -47,7 +47,7 @@ pub struct Collector {
     /// from the shell or `.env`, or leaves them out when unset there.
     pub passed_through: Vec<(String, Location)>,
     pub ports: Vec<Port>,
-    pub network_mode_host: bool,
+    pub network: Network,
     /// Where its OTLP receivers listen (computed once: every route through it asks).
     listeners: Vec<Listener>,
     /// Why it refuses the config it reads, if it does.
@@ -390,7 +390,7 @@ pub fn resolve(
             .map(|entry| (entry.name.clone(), entry.location.clone()))
             .collect(),
         ports: spec.ports.clone(),
-        network_mode_host: service.network_mode_host,
+        network: service.network.clone(),
         listeners: Vec::new(),
         refusal: None,
     };
@@ -789,7 +789,7 @@ mod tests {
             env: Vec::new(),
             passed_through: Vec::new(),
             ports,
-            network_mode_host: false,
+            network: Network::Compose,
             listeners: Vec::new(),
             refusal: None,
         }

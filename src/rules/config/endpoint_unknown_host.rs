@@ -2,21 +2,28 @@ use std::collections::HashMap;
 
 use crate::finding::name_services;
 use crate::knowledge::otel;
-use crate::resolve::{ConfiguredEndpoint, HostKind, HostName, InactiveService, Project};
+use crate::resolve::{
+    ConfiguredEndpoint, HostKind, HostLookup, HostName, InactiveService, Launcher, Network,
+    Project, Workload,
+};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that an endpoint host without a domain (`otel-collector`) resolves inside the
-    /// compose network: a service that compose starts, its `container_name` or a network
-    /// alias, or, in the sending container, a `links` alias or an `extra_hosts` entry. A
-    /// container with `network_mode: host` is outside the compose network: only its
-    /// `extra_hosts` resolve there.
+    /// Checks that an endpoint host without a domain (`otel-collector`) resolves on the
+    /// network the sender runs on: on the compose network, a service that compose starts, its
+    /// `container_name` or a network alias; on a docker network, the `--name` or
+    /// `--network-alias` of a container that joins it; in the sending container, a `links`
+    /// alias or an `extra_hosts` entry. A process on this machine (or a container with
+    /// `network_mode: host`) and a container on docker's default bridge are outside every such
+    /// network: a compose service's name does not resolve there.
     ///
     /// ## Why is this bad?
     /// Inside a compose network, bare names resolve only to what compose registers. A name
     /// that is none of those (a typo, a collector that was never added, a service renamed, a
-    /// service of a profile that is not enabled) fails DNS on every export.
+    /// service of a profile that is not enabled) fails DNS on every export. On this machine,
+    /// `otel-collector` resolves nowhere: the collector is reached through the port it
+    /// publishes, on `localhost`.
     ///
     /// ## Example
     /// ```yaml
@@ -33,9 +40,8 @@ declare_rule! {
 
 impl Check for EndpointUnknownHost {
     fn check(&self, project: &Project, out: &mut Findings) {
-        // Without compose files there is no compose network to know; with an `include:` that
-        // could not be read, some of its names are unknown.
-        if project.compose_files.is_empty() || project.includes_unread {
+        // Without a network whose names are all known, a bare name may be anything.
+        if !project.knows_names() {
             return;
         }
         let names: Vec<&str> = project.service_names().collect();
@@ -59,29 +65,27 @@ impl Check for EndpointUnknownHost {
                 continue;
             }
             let files = project.compose_files.join(", ");
-            match project.compose_host(service, host) {
-                // `network_mode: host` leaves the compose network: only `/etc/hosts` entries
-                // (`extra_hosts`) still resolve there.
-                Some(what) if service.network_mode_host && what.kind.is_network_name() => {
+            match project.lookup_host(service, host) {
+                // Another network's name: only `/etc/hosts` entries (`extra_hosts`) and the
+                // sender's own network resolve where it runs.
+                HostLookup::OtherNetwork(what) => {
                     out.service(
                         &Self::META,
                         service,
                         location,
                         format!(
-                            "{name} is \"{value}\", but `{}` runs with network_mode: host, outside the compose network, where `{host}` ({}) does not resolve.",
+                            "{name} is \"{value}\", but `{}` runs {}, outside {}, where `{host}` ({}) does not resolve.",
                             service.name,
+                            runs_where(service),
+                            what.network.name(),
                             what.describe(),
                         ),
-                        format!(
-                            "publish the port of {} and send to it on localhost: {}",
-                            what.service,
-                            value.replacen(host, "localhost", 1)
-                        ),
+                        reach_hint(project, service, what, &url, value),
                     );
                     continue;
                 }
-                Some(_) => continue,
-                None => {}
+                HostLookup::Resolves(_) => continue,
+                HostLookup::Unknown => {}
             }
             if let Some((inactive, what)) = project.inactive_host(host) {
                 out.service(
@@ -136,6 +140,72 @@ impl Check for EndpointUnknownHost {
                 hint,
             );
         }
+    }
+}
+
+/// Where a workload runs, as the message says it.
+fn runs_where(service: &Workload) -> String {
+    match (&service.network, service.launcher) {
+        (Network::Host, Launcher::Host) => "on this machine".to_string(),
+        (Network::Host, _) => "with the host's network (network_mode: host)".to_string(),
+        (network, _) => network.describe(),
+    }
+}
+
+/// How the sender reaches the workload behind a name of another network: from this machine,
+/// the port it publishes on localhost; from a container, the network that has the name.
+fn reach_hint(
+    project: &Project,
+    service: &Workload,
+    what: &HostName,
+    url: &url::Url,
+    value: &str,
+) -> String {
+    let host = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default();
+    if !service.network.is_host() {
+        return match &what.network {
+            Network::Docker(name) => format!(
+                "run `{}` on the same network: docker run --network {name} ..., or publish the port of {} and send to host.docker.internal",
+                service.name, what.service
+            ),
+            _ => format!(
+                "attach `{}` to {} (or publish the port of {} and send to host.docker.internal)",
+                service.name,
+                what.network.name(),
+                what.service
+            ),
+        };
+    }
+    let published = port.and_then(|port| {
+        project
+            .service(&what.service)?
+            .ports
+            .iter()
+            .find(|p| p.target == port.to_string())?
+            .published
+            .clone()
+    });
+    match published {
+        Some(published) => {
+            let local = value.replacen(host, "localhost", 1);
+            let local = match port {
+                Some(port) if published != port.to_string() => {
+                    local.replacen(&format!(":{port}"), &format!(":{published}"), 1)
+                }
+                _ => local,
+            };
+            format!(
+                "{} publishes the port on this machine: send to {local}",
+                what.service
+            )
+        }
+        None => format!(
+            "publish the port of {} (ports: [\"{p}:{p}\"]) and send to it on localhost: {}",
+            what.service,
+            value.replacen(host, "localhost", 1),
+            p = port.unwrap_or_default()
+        ),
     }
 }
 
