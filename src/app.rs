@@ -237,6 +237,7 @@ fn read_projects(
         env_files: options.env_files.clone(),
         shell: shell_environment(),
         services: options.services.clone(),
+        compose_only: false,
     };
     let loaded = workspace::load(&load_options)?;
     let load_time = started.elapsed();
@@ -381,6 +382,7 @@ fn load_variants(
         .map(|variant| {
             let workspace = workspace::load(&workspace::Options {
                 compose_files: variant.files.clone(),
+                compose_only: true,
                 ..options.clone()
             })?;
             Ok(resolve::resolve_variant(&workspace, variant, project))

@@ -91,6 +91,9 @@ pub struct Project {
     /// Workloads left out of this project mean to send to Honeycomb (a project of the workloads
     /// as their fixes will leave them holds only those that change).
     honeycomb_elsewhere: bool,
+    /// The Docker names of the compose project's networks (`myapp_default`), which a
+    /// `docker run --network` joins.
+    pub compose_networks: Vec<String>,
     /// The services and network hosts by name, built on first use (the names do not change
     /// once resolved): rules look names up for every service.
     names: OnceLock<Names>,
@@ -183,7 +186,7 @@ impl Project {
             .iter()
             .filter_map(|&at| self.network_hosts.get(at));
         let first = names.clone().next();
-        match names.find(|name| name.network == service.network) {
+        match names.find(|name| name.network == service.network && name.network.resolves_names()) {
             Some(name) => HostLookup::Resolves(name),
             None => first.map_or(HostLookup::Unknown, HostLookup::OtherNetwork),
         }
@@ -893,6 +896,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         collectors,
         variables: workspace.variables.clone(),
         honeycomb_elsewhere: false,
+        compose_networks: workspace.compose_networks.clone(),
         names: OnceLock::new(),
     };
     let routes = route::resolve(&project);

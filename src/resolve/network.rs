@@ -57,6 +57,11 @@ impl Network {
         }
     }
 
+    /// Whether Docker's DNS answers the names of the containers on it.
+    pub fn resolves_names(&self) -> bool {
+        matches!(self, Network::Compose | Network::Docker(_))
+    }
+
     /// Whether `localhost` is this machine (and its published ports), not a container.
     pub fn is_host(&self) -> bool {
         *self == Network::Host
@@ -137,9 +142,10 @@ impl HostName {
     }
 }
 
-/// The names other containers on its network reach a workload by: none on docker's default
-/// bridge or on this machine's network. On a docker network, its own name counts only when it
-/// is the container's `--name` (else Docker makes one up).
+/// The names other containers on its network reach a workload by: none on this machine's
+/// network. On a docker network, its own name counts only when it is the container's `--name`
+/// (else Docker makes one up). On docker's default bridge the `--name` is kept, though it
+/// resolves nowhere, to say where a name that does not resolve is.
 pub fn network_names(service: &WorkloadSpec, network: &Network) -> Vec<HostName> {
     let name = |name: &str, kind: HostKind, location: &Location| HostName {
         name: name.to_string(),
@@ -151,8 +157,8 @@ pub fn network_names(service: &WorkloadSpec, network: &Network) -> Vec<HostName>
     let topology = &service.topology;
     let own_name = match network {
         Network::Compose => Some(name(&service.name, HostKind::Service, &service.location)),
-        Network::Docker(_) => None,
-        Network::Bridge | Network::Host | Network::Isolated => return Vec::new(),
+        Network::Docker(_) | Network::Bridge => None,
+        Network::Host | Network::Isolated => return Vec::new(),
     };
     own_name
         .into_iter()

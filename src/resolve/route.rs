@@ -513,7 +513,9 @@ impl Walk<'_> {
         }
         // A service answers to its name, its `container_name` and its network aliases, on
         // its network only.
-        let on_network = |name: &&HostName| name.is(host) && name.network == from.network;
+        let on_network = |name: &&HostName| {
+            name.is(host) && name.network == from.network && name.network.resolves_names()
+        };
         let target = self
             .project
             .network_hosts
@@ -523,11 +525,18 @@ impl Walk<'_> {
         if target.is_none()
             && let Some(elsewhere) = self.project.network_hosts.iter().find(|n| n.is(host))
         {
-            let note = format!(
-                "`{host}` resolves only {}, and the sender runs {}",
-                elsewhere.network.describe(),
-                from.network.describe()
-            );
+            let note = if elsewhere.network.resolves_names() {
+                format!(
+                    "`{host}` resolves only {}, and the sender runs {}",
+                    elsewhere.network.describe(),
+                    from.network.describe()
+                )
+            } else {
+                format!(
+                    "`{host}` is a container on {}, where names do not resolve",
+                    elsewhere.network.name()
+                )
+            };
             self.end_from(
                 from,
                 Destination::UnknownHost(host.to_string()),

@@ -6,11 +6,13 @@
 pub mod collector;
 pub mod compose;
 pub mod dependencies;
+pub mod docker_run;
 pub mod dockerfile;
 pub mod dotenv;
 mod generated;
 pub mod interpolate;
 pub mod javascript;
+pub mod launch;
 pub mod lines;
 pub mod manifest;
 pub mod npm;
@@ -44,6 +46,9 @@ pub struct Options {
     /// `--service`: these start even when none of their profiles is enabled, as
     /// `docker compose up NAME` starts them.
     pub services: Vec<String>,
+    /// Only the compose project (a variant compose file): scripts, devcontainers and
+    /// processes on this machine belong to the main project.
+    pub compose_only: bool,
 }
 
 /// The tool cannot run at all (exit code 2).
@@ -106,6 +111,34 @@ impl Variables {
             .map(|(_, location)| VarSource::DotEnv(location.clone()))
     }
 
+    /// The variables of a launcher file's commands: what the file sets (each at its line),
+    /// then what the files it loads set (`source .env`), over the shell's.
+    fn of_launch(
+        shell: &HashMap<String, String>,
+        assigned: &[launch::Assigned],
+        loaded: HashMap<String, (String, Location)>,
+    ) -> Variables {
+        let mut dotenv: HashMap<String, (String, Location)> = loaded;
+        for assigned in assigned {
+            if let Some(value) = &assigned.value {
+                dotenv.insert(
+                    assigned.name.clone(),
+                    (value.clone(), assigned.location.clone()),
+                );
+            }
+        }
+        let shell = shell
+            .iter()
+            .filter(|(name, _)| !dotenv.contains_key(*name))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        Variables {
+            shell,
+            dotenv,
+            dotenv_files: Vec::new(),
+        }
+    }
+
     /// Adds an env file's variables under the ones already known: compose merges each later
     /// `.env` without overriding (compose-go `Mapping.Merge`).
     fn add_under(&mut self, variables: HashMap<String, (String, Location)>, files: Vec<Arc<str>>) {
@@ -162,6 +195,9 @@ pub struct BuildContext {
     pub ruby: Vec<Parsed<ruby::RubySource>>,
     /// Shell scripts, as text: a container may start through one.
     pub scripts: Vec<Parsed<String>>,
+    /// Makefiles, Justfiles, Taskfiles and Procfiles, as text, not yet recorded as read:
+    /// they count when they start something.
+    pub launch_files: Vec<(launch::LaunchKind, Parsed<String>)>,
     /// Marker files of languages (`package.json`, `go.mod`, ...), Python's included.
     pub languages: Vec<(Language, Arc<str>)>,
 }
@@ -312,7 +348,12 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     if compose_paths.is_empty() && loader.workspace.variants.is_empty() {
         loader.synthesize_service();
     }
-    loader.read_service_files();
+    loader.read_service_files(0);
+    if !options.compose_only {
+        let first = loader.workspace.services.len();
+        loader.read_launchers(&options.shell);
+        loader.read_service_files(first);
+    }
     Ok(loader.finish())
 }
 
@@ -987,14 +1028,170 @@ impl Loader {
         });
     }
 
+    /// The launcher files of the workspace, as text: those the build contexts already listed
+    /// (scripts, Makefiles, ...; `package.json` files read again only when a script of theirs
+    /// runs a container), and those of the folders no context holds, at most
+    /// `LAUNCHER_DEPTH` folders down.
+    fn launcher_sources(&self) -> Vec<(Arc<str>, String, launch::LaunchKind)> {
+        use launch::LaunchKind;
+        let near = |file: &str| {
+            !file.starts_with("..") && file.matches('/').count() <= walk::LAUNCHER_DEPTH
+        };
+        let mut sources: Vec<(Arc<str>, String, LaunchKind)> = Vec::new();
+        let mut contexts: Vec<(&Arc<str>, &BuildContext)> =
+            self.workspace.contexts.iter().collect();
+        contexts.sort_by(|a, b| a.0.cmp(b.0));
+        for (_, context) in contexts {
+            for script in context.scripts.iter().filter(|s| near(&s.path)) {
+                sources.push((
+                    Arc::clone(&script.path),
+                    script.content.clone(),
+                    LaunchKind::Script,
+                ));
+            }
+            for (kind, file) in context.launch_files.iter().filter(|(_, f)| near(&f.path)) {
+                sources.push((Arc::clone(&file.path), file.content.clone(), *kind));
+            }
+            for package in context.package_jsons.iter().filter(|p| near(&p.path)) {
+                let starts_containers = package.content.scripts.iter().any(|script| {
+                    ["docker ", "podman ", "nerdctl "]
+                        .iter()
+                        .any(|tool| script.value.contains(tool))
+                });
+                if starts_containers
+                    && let Ok(text) = source::read_text(&self.workspace.root.join(&*package.path))
+                {
+                    sources.push((Arc::clone(&package.path), text, LaunchKind::PackageJson));
+                }
+            }
+        }
+        let root = &self.workspace.root;
+        let walked = |dir: &Path| self.workspace.contexts.contains_key(&self.display(dir));
+        for (path, kind) in walk::launcher_files(root, &walked) {
+            let walk::WorkspaceFile::Launch(kind) = kind else {
+                continue;
+            };
+            let display = self.display(&path);
+            if sources.iter().any(|(file, _, _)| *file == display) {
+                continue;
+            }
+            if let Ok(text) = source::read_text(&path) {
+                sources.push((display, text, kind));
+            }
+        }
+        sources
+    }
+
+    /// The workloads the workspace's other launchers start: `docker run` lines of scripts,
+    /// Makefile, Justfile and Taskfile targets and `package.json` scripts. A file that starts
+    /// one is a file of the workspace (its lines may hold ignores); its variables are what
+    /// its workloads' values were expanded with.
+    fn read_launchers(&mut self, shell: &HashMap<String, String>) {
+        let sources = self.launcher_sources();
+        let scripts: Vec<(Arc<str>, String, launch::LaunchScript)> =
+            sources.par_map(|(file, text, kind)| {
+                let script = launch::read(file, text, *kind, shell);
+                (Arc::clone(file), text.clone(), script)
+            });
+        let builds: Vec<docker_run::ImageBuild> = scripts
+            .iter()
+            .flat_map(|(_, _, script)| script.commands.iter().filter_map(docker_run::image_build))
+            .collect();
+        let project_dir = self.display(&self.workspace.project_dir.clone());
+        let mut names: HashSet<String> = self
+            .workspace
+            .services
+            .iter()
+            .chain(&self.workspace.inactive_services)
+            .map(|s| s.name.clone())
+            .collect();
+        for (file, text, script) in scripts {
+            let specs: Vec<WorkloadSpec> = {
+                let root = &self.workspace.root;
+                let exists = |path: &str| root.join(path).exists();
+                let paths = docker_run::Paths {
+                    project_dir: &project_dir,
+                    exists: &exists,
+                };
+                script
+                    .commands
+                    .iter()
+                    .filter_map(|command| docker_run::workload(command, &builds, &paths))
+                    .collect()
+            };
+            if specs.is_empty() {
+                continue;
+            }
+            self.record_launcher(&file, text, shell, &script);
+            for mut spec in specs {
+                let duplicate = self.workspace.services.iter().any(|s| {
+                    s.launcher == spec.launcher
+                        && s.image.as_ref().map(|i| &i.value)
+                            == spec.image.as_ref().map(|i| &i.value)
+                        && s.topology.container_name.as_ref().map(|c| &c.value)
+                            == spec.topology.container_name.as_ref().map(|c| &c.value)
+                });
+                if duplicate {
+                    continue;
+                }
+                spec.name = unique_name(&spec.name, &mut names);
+                self.workspace.services.push(spec);
+            }
+        }
+    }
+
+    /// A launcher file that starts something: read, with its line index (for ignores), its
+    /// text (to point inside a value), and the variables its values were expanded with.
+    fn record_launcher(
+        &mut self,
+        file: &Arc<str>,
+        text: String,
+        shell: &HashMap<String, String>,
+        script: &launch::LaunchScript,
+    ) {
+        let mut loaded = HashMap::new();
+        for (env_file, _) in &script.env_files {
+            let path = self.workspace.root.join(env_file);
+            if !path.is_file() {
+                continue;
+            }
+            let display = self.display(&path);
+            for line in self.read_env_file(&path, None).unwrap_or_default() {
+                if let Some(value) = line.value {
+                    let location = Location::new(&display, line.line, line.column);
+                    loaded.insert(line.name, (value, location));
+                }
+            }
+        }
+        let variables = Variables::of_launch(shell, &script.assigned, loaded);
+        self.workspace
+            .included_variables
+            .insert(Arc::clone(file), Arc::new(variables));
+        self.reader.files.push(Arc::clone(file));
+        self.reader
+            .lines
+            .insert(Arc::clone(file), lines::LineIndex::scan(file, &text));
+        self.workspace
+            .sources
+            .insert(Arc::clone(file), SourceText::new(text));
+    }
+
     /// Reads the env files, Dockerfiles and build contexts the services name, each once, on
     /// every core; what they hold joins the workspace in the order the services name them,
     /// whatever the number of threads.
-    fn read_service_files(&mut self) {
+    fn read_service_files(&mut self, first: usize) {
         let mut wanted = Vec::new();
         // Files and folders apart: a folder and a file never share a path, but be plain.
-        let mut seen: HashSet<(Arc<str>, bool)> = HashSet::new();
-        for service in &self.workspace.services {
+        // What earlier services named is already read.
+        let workspace = &self.workspace;
+        let mut seen: HashSet<(Arc<str>, bool)> = workspace
+            .env_files
+            .keys()
+            .chain(workspace.dockerfiles.keys())
+            .map(|file| (Arc::clone(file), false))
+            .chain(workspace.contexts.keys().map(|dir| (Arc::clone(dir), true)))
+            .collect();
+        for service in &self.workspace.services[first..] {
             for env_file in &service.env_files {
                 let path = self.workspace.project_path(&env_file.path.value);
                 let display = self.display(&path);
@@ -1061,13 +1258,13 @@ impl Loader {
                     workspace.sources.insert(display, source);
                 }
                 (ServiceFile::Context { display, .. }, ServiceFileContent::Context(context)) => {
-                    workspace.contexts.insert(display, context);
+                    workspace.contexts.insert(display, *context);
                 }
                 _ => {}
             }
         }
         // Collectors are few, and their configs are found from the Dockerfiles just read.
-        for index in 0..self.workspace.services.len() {
+        for index in first..self.workspace.services.len() {
             let service = &self.workspace.services[index];
             if collector::may_run_collector(service, self.dockerfile_of(service)) {
                 let (copied, mounted) =
@@ -1206,7 +1403,7 @@ enum ServiceFile {
 enum ServiceFileContent {
     EnvFile(EnvFileState),
     Dockerfile(Option<(dockerfile::Dockerfile, SourceText)>),
-    Context(BuildContext),
+    Context(Box<BuildContext>),
     None,
 }
 
@@ -1295,7 +1492,9 @@ impl Reader {
             ServiceFile::Dockerfile { path, .. } => {
                 ServiceFileContent::Dockerfile(self.read_dockerfile(path))
             }
-            ServiceFile::Context { dir, .. } => ServiceFileContent::Context(self.read_context(dir)),
+            ServiceFile::Context { dir, .. } => {
+                ServiceFileContent::Context(Box::new(self.read_context(dir)))
+            }
             ServiceFile::Problem(kind, location, message) => {
                 self.problem(*kind, location.clone(), message.clone());
                 ServiceFileContent::None
@@ -1419,6 +1618,17 @@ impl Reader {
                     context.scripts.push(Parsed { path, content });
                 }
             }
+            Kind::Launch(kind) => {
+                if let Ok(content) = source::read_text(&file.path) {
+                    context.launch_files.push((
+                        kind,
+                        Parsed {
+                            path: display,
+                            content,
+                        },
+                    ));
+                }
+            }
             Kind::JavaScript => context.javascript.extend(self.read_parsed(
                 &file.path,
                 FileKind::Source,
@@ -1464,6 +1674,17 @@ impl Reader {
             }
         }
     }
+}
+
+/// `name`, or `name-2`, `name-3`... when a workload of the workspace already has it.
+fn unique_name(name: &str, taken: &mut HashSet<String>) -> String {
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    while !taken.insert(candidate.clone()) {
+        n += 1;
+        candidate = format!("{name}-{n}");
+    }
+    candidate
 }
 
 /// The folder of a workspace path as findings show it (`.` for a file at the root).

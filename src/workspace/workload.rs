@@ -228,6 +228,25 @@ impl WorkloadSpec {
     }
 }
 
+/// `path` as seen from `folder`, both workspace paths (`a/b`, `.`): `../x/y` from `a` to `x/y`.
+pub fn relative_path(folder: &str, path: &str) -> String {
+    let parts = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .map(str::to_string)
+            .collect()
+    };
+    let (from, to) = (parts(folder), parts(path));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut relative: Vec<String> = vec!["..".to_string(); from.len() - common];
+    relative.extend(to[common..].iter().cloned());
+    if relative.is_empty() {
+        ".".to_string()
+    } else {
+        relative.join("/")
+    }
+}
+
 /// A Windows path with its drive (`C:\\x`).
 pub(crate) fn has_drive(path: &str) -> bool {
     let bytes = path.as_bytes();

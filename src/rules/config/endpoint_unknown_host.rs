@@ -46,7 +46,7 @@ impl Check for EndpointUnknownHost {
         }
         let names: Vec<&str> = project.service_names().collect();
         let services = name_services(&names);
-        let mut seen: HashMap<String, Unknown> = HashMap::new();
+        let mut seen: HashMap<(String, Network), Unknown> = HashMap::new();
         for service in project.services.iter().filter(|s| s.reads_otel_env()) {
             let plan = service.export_plan();
             let Some(endpoint) = plan.configured_endpoint() else {
@@ -69,17 +69,27 @@ impl Check for EndpointUnknownHost {
                 // Another network's name: only `/etc/hosts` entries (`extra_hosts`) and the
                 // sender's own network resolve where it runs.
                 HostLookup::OtherNetwork(what) => {
-                    out.service(
-                        &Self::META,
-                        service,
-                        location,
+                    let message = if what.network.resolves_names() {
                         format!(
                             "{name} is \"{value}\", but `{}` runs {}, outside {}, where `{host}` ({}) does not resolve.",
                             service.name,
                             runs_where(service),
                             what.network.name(),
                             what.describe(),
-                        ),
+                        )
+                    } else {
+                        format!(
+                            "{name} is \"{value}\", but `{host}` is {} ({}), a container on {}, where names do not resolve.",
+                            what.describe(),
+                            what.location,
+                            what.network.name(),
+                        )
+                    };
+                    out.service(
+                        &Self::META,
+                        service,
+                        location,
+                        message,
                         reach_hint(project, service, what, &url, value),
                     );
                     continue;
@@ -108,37 +118,85 @@ impl Check for EndpointUnknownHost {
                 continue;
             }
             // Many services may send to the same unknown host (an anchor they share): what the
-            // whole network answers is worked out once per host.
-            let unknown = seen.entry(host.to_string()).or_insert_with(|| Unknown {
-                closest: closest(&project.network_hosts, host),
-                elsewhere: elsewhere(project, host),
-            });
+            // whole network answers is worked out once per host and network.
+            let unknown = seen
+                .entry((host.to_string(), service.network.clone()))
+                .or_insert_with(|| Unknown {
+                    closest: closest(
+                        project
+                            .network_hosts
+                            .iter()
+                            .filter(|name| name.network == service.network),
+                        host,
+                    ),
+                    elsewhere: elsewhere(project, host),
+                });
             let elsewhere = &unknown.elsewhere;
-            let own_closest = closest(&service.own_hosts, host);
+            let own_closest = closest(service.own_hosts.iter(), host);
             // The network's names first: on a tie, the first of them all wins.
             let closest = match (unknown.closest, own_closest) {
                 (Some((network, _)), Some((own, name))) if own < network => Some(name),
                 (Some((_, name)), _) => Some(name),
                 (None, own) => own.map(|(_, name)| name),
             };
-            let hint = match closest {
-                Some(candidate) => format!(
+            // A name of another network, one typo away: reach it the way this sender can.
+            let near_elsewhere = || {
+                project
+                    .network_hosts
+                    .iter()
+                    .filter(|name| name.network != service.network)
+                    .map(|name| (crate::rules::edit_distance(&name.name, host), name))
+                    .filter(|(distance, _)| *distance <= 3)
+                    .min_by_key(|(distance, _)| *distance)
+                    .map(|(_, name)| name)
+            };
+            let near = closest.is_none().then(near_elsewhere).flatten();
+            let hint = match (closest, near, &service.network) {
+                (Some(candidate), _, _) => format!(
                     "did you mean `{candidate}`? {}",
                     value.replacen(host, candidate, 1)
                 ),
-                None => format!(
+                (None, Some(name), _) => reach_hint(project, service, name, &url, value),
+                (None, None, Network::Compose) => format!(
                     "add a `{host}` service (e.g. an OpenTelemetry Collector) to {files}, or fix the host name"
                 ),
+                (None, None, Network::Docker(network)) => format!(
+                    "start the container it means on the same network (docker run --network {network} --name {host} ...), or fix the host name"
+                ),
+                (None, None, _) => {
+                    "send to an address this sender can reach, or fix the host name".to_string()
+                }
             };
-            out.service(
-                &Self::META,
-                service,
-                location,
-                format!(
+            let message = match &service.network {
+                Network::Compose => format!(
                     "{name} is \"{value}\", but `{host}` is no service, container_name, network alias or extra_hosts entry in {files} (services: {services}): the name will not resolve.{elsewhere}",
                 ),
-                hint,
-            );
+                Network::Docker(network) => {
+                    let containers: Vec<&str> = project
+                        .network_hosts
+                        .iter()
+                        .filter(|name| name.network == service.network)
+                        .map(|name| name.name.as_str())
+                        .collect();
+                    format!(
+                        "{name} is \"{value}\", but `{host}` is not the --name or --network-alias of any container on the docker network `{network}` (names there: {}): the name will not resolve.{elsewhere}",
+                        if containers.is_empty() {
+                            "none".to_string()
+                        } else {
+                            name_services(&containers)
+                        }
+                    )
+                }
+                other => format!(
+                    "{name} is \"{value}\", but `{}` runs {}, where `{host}` is no name that resolves.{elsewhere}",
+                    service.name,
+                    match other {
+                        Network::Host => runs_where(service),
+                        other => other.describe(),
+                    }
+                ),
+            };
+            out.service(&Self::META, service, location, message, hint);
         }
     }
 }
@@ -163,20 +221,6 @@ fn reach_hint(
 ) -> String {
     let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default();
-    if !service.network.is_host() {
-        return match &what.network {
-            Network::Docker(name) => format!(
-                "run `{}` on the same network: docker run --network {name} ..., or publish the port of {} and send to host.docker.internal",
-                service.name, what.service
-            ),
-            _ => format!(
-                "attach `{}` to {} (or publish the port of {} and send to host.docker.internal)",
-                service.name,
-                what.network.name(),
-                what.service
-            ),
-        };
-    }
     let published = port.and_then(|port| {
         project
             .service(&what.service)?
@@ -186,20 +230,40 @@ fn reach_hint(
             .published
             .clone()
     });
-    match published {
-        Some(published) => {
-            let local = value.replacen(host, "localhost", 1);
-            let local = match port {
-                Some(port) if published != port.to_string() => {
-                    local.replacen(&format!(":{port}"), &format!(":{published}"), 1)
-                }
-                _ => local,
-            };
-            format!(
-                "{} publishes the port on this machine: send to {local}",
+    if !service.network.is_host() {
+        // From a container: the other container's port on this machine, or its network.
+        let through_machine = match &published {
+            Some(published) => format!(
+                "{} publishes it on this machine: send to {} (on Linux with extra_hosts: [\"host.docker.internal:host-gateway\"])",
+                what.service,
+                with_host_port(value, host, "host.docker.internal", port, published)
+            ),
+            None => format!(
+                "publish the port of {} and send to host.docker.internal",
                 what.service
-            )
-        }
+            ),
+        };
+        let same_network = match (&what.network, &service.network) {
+            (Network::Docker(name), _) => {
+                format!("start `{}` on the docker network `{name}`", service.name)
+            }
+            (Network::Bridge, Network::Compose) => match project.compose_networks.first() {
+                Some(network) => format!(
+                    "start `{}` on the compose network (docker run --network {network} ...)",
+                    what.service
+                ),
+                None => format!("start `{}` on the compose network", what.service),
+            },
+            (network, _) => format!("attach `{}` to {}", service.name, network.name()),
+        };
+        return format!("{through_machine}; or {same_network}");
+    }
+    match published {
+        Some(published) => format!(
+            "{} publishes the port on this machine: send to {}",
+            what.service,
+            with_host_port(value, host, "localhost", port, &published)
+        ),
         None => format!(
             "publish the port of {} (ports: [\"{p}:{p}\"]) and send to it on localhost: {}",
             what.service,
@@ -209,7 +273,24 @@ fn reach_hint(
     }
 }
 
-/// What the compose network says about a host it does not resolve.
+/// The endpoint with another host, and the published port in place of the container's.
+fn with_host_port(
+    value: &str,
+    host: &str,
+    new_host: &str,
+    port: Option<u16>,
+    published: &str,
+) -> String {
+    let replaced = value.replacen(host, new_host, 1);
+    match port {
+        Some(port) if published != port.to_string() => {
+            replaced.replacen(&format!(":{port}"), &format!(":{published}"), 1)
+        }
+        _ => replaced,
+    }
+}
+
+/// What the sender's network says about a host it does not resolve.
 struct Unknown<'a> {
     /// The network's name nearest to it, and how many typos away.
     closest: Option<(usize, &'a str)>,
@@ -218,9 +299,8 @@ struct Unknown<'a> {
 }
 
 /// The name nearest to `host`, at most three typos away, and how far.
-fn closest<'a>(names: &'a [HostName], host: &str) -> Option<(usize, &'a str)> {
+fn closest<'a>(names: impl Iterator<Item = &'a HostName>, host: &str) -> Option<(usize, &'a str)> {
     names
-        .iter()
         .map(|name| {
             (
                 crate::rules::edit_distance(&name.name, host),
