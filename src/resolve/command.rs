@@ -16,7 +16,7 @@ use crate::source::{Locate, Location};
 use crate::workspace::dockerfile::{Args, Instruction};
 use crate::workspace::npm::PackageJson;
 use crate::workspace::workload::{CommandLine, WorkloadSpec};
-use crate::workspace::{Parsed, Workspace};
+use crate::workspace::{BuildContext, Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandWord {
@@ -68,11 +68,14 @@ pub struct Instrument {
     pub program: Vec<CommandWord>,
 }
 
+/// `context` holds the start scripts and `package.json` files a command may go through: the
+/// build context, or the folder the workload runs from.
 pub fn resolve(
     workspace: &Workspace,
     service: &WorkloadSpec,
     build: Option<&Build>,
     image: Option<&ImageContents>,
+    context: Option<&BuildContext>,
 ) -> (Option<Command>, Option<Instrument>) {
     let Some((mut command, has_entrypoint)) = effective_command(workspace, service, build) else {
         return (None, None);
@@ -88,7 +91,6 @@ pub fn resolve(
         });
         command.words.splice(0..0, implicit);
     }
-    let context = build.and_then(|b| b.context);
     let start = StartScripts {
         scripts: context.map_or(&[][..], |c| &c.scripts[..]),
         package_jsons: context.map_or(&[][..], |c| &c.package_jsons[..]),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::source::Location;
 use crate::workspace::interpolate::{VarOutcome, VarUse};
 use crate::workspace::workload::{EnvEntry, Text, WorkloadSpec};
-use crate::workspace::{EnvFileState, MissingGenerator, VarSource, Workspace};
+use crate::workspace::{BuildContext, EnvFileState, MissingGenerator, VarSource, Workspace};
 
 /// Which layer supplied the winning value (`from` in the JSON report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub enum EnvOrigin {
     Dockerfile,
     /// A `${VAR:-default}` default was used.
     Default,
+    /// The shell that starts a process on this machine passes it on.
+    Shell,
 }
 
 impl EnvOrigin {
@@ -25,6 +27,7 @@ impl EnvOrigin {
             EnvOrigin::EnvFile => "env_file",
             EnvOrigin::Dockerfile => "dockerfile",
             EnvOrigin::Default => "default",
+            EnvOrigin::Shell => "shell",
         }
     }
 }
@@ -85,10 +88,21 @@ pub struct Resolved {
     pub unset_passthrough: Vec<UnsetPassthrough>,
 }
 
-pub fn resolve(workspace: &Workspace, service: &WorkloadSpec, image_env: &[EnvVar]) -> Resolved {
+/// `code_loads_dotenv`: the code loads `.env` itself (`load_dotenv()`, `dotenv.config()`),
+/// so the env files only it reads count.
+pub fn resolve(
+    workspace: &Workspace,
+    service: &WorkloadSpec,
+    image_env: &[EnvVar],
+    code_loads_dotenv: bool,
+) -> Resolved {
     let mut env: Vec<EnvVar> = image_env.to_vec();
     let mut missing = Vec::new();
-    for env_file in &service.env_files {
+    for env_file in service
+        .env_files
+        .iter()
+        .filter(|file| code_loads_dotenv || !file.loaded_by_code)
+    {
         let path = workspace.project_display(&env_file.path.value);
         match workspace.env_files.get(&path) {
             Some(EnvFileState::Loaded(lines)) => {
@@ -169,6 +183,17 @@ fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
             resolved: true,
         },
     };
+    if entry.inherited {
+        return Some(EnvVar {
+            origin: EnvOrigin::Shell,
+            uses: vec![VarRef {
+                name: entry.name.clone(),
+                outcome: VarOutcome::Value,
+                source: Some(VarSource::Shell),
+            }],
+            ..var
+        });
+    }
     Some(with_default_origin(var))
 }
 
@@ -190,6 +215,24 @@ fn references(workspace: &Workspace, file: &str, uses: &[VarUse]) -> Vec<VarRef>
             source: variables.source(&u.name),
         })
         .collect()
+}
+
+/// Whether the code of a context loads `.env` into its environment: python-dotenv's
+/// `load_dotenv()`, Node's `dotenv` (`import 'dotenv/config'`, `require('dotenv').config()`).
+pub fn code_loads_dotenv(context: &BuildContext) -> bool {
+    let python = context.python.iter().any(|file| {
+        file.content
+            .calls
+            .iter()
+            .any(|call| call.callee.rsplit('.').next() == Some("load_dotenv"))
+    });
+    let javascript = context.javascript.iter().any(|file| {
+        file.content
+            .imports
+            .iter()
+            .any(|import| matches!(import.specifier.as_str(), "dotenv" | "dotenv/config"))
+    });
+    python || javascript
 }
 
 /// Later layers win; the variable keeps the position it was first defined at.

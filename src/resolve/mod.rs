@@ -724,15 +724,46 @@ pub fn resolve(workspace: &Workspace) -> Project {
         let started = Instant::now();
         let network = Network::of(spec, &workspace.compose_networks);
         let build = image::build_of(workspace, spec);
-        let image_contents = build.as_ref().map(|b| image::contents(b));
+        // Without a build, a workload may run from a folder of the workspace as it is.
+        let code_dir = spec
+            .code_dir
+            .as_ref()
+            .filter(|_| spec.build.is_none())
+            .map(|dir| workspace.project_display(&dir.value));
+        let context = build.as_ref().and_then(|b| b.context).or_else(|| {
+            code_dir
+                .as_ref()
+                .and_then(|dir| workspace.contexts.get(dir))
+        });
+        let context_dir = build
+            .as_ref()
+            .map(|b| Arc::clone(&b.context_dir))
+            .or_else(|| code_dir.clone());
+        let image_contents = match (&build, context, &code_dir) {
+            (Some(build), _, _) => Some(image::contents(build)),
+            (None, Some(context), Some(dir)) => {
+                Some(image::installed_in_place(workspace, context, dir))
+            }
+            _ => None,
+        };
         let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
         let environment::Resolved {
             env,
             missing_env_files,
             unset_passthrough,
-        } = environment::resolve(workspace, spec, image_env);
-        let (command, instrument) =
-            command::resolve(workspace, spec, build.as_ref(), image_contents.as_ref());
+        } = environment::resolve(
+            workspace,
+            spec,
+            image_env,
+            context.is_some_and(environment::code_loads_dotenv),
+        );
+        let (command, instrument) = command::resolve(
+            workspace,
+            spec,
+            build.as_ref(),
+            image_contents.as_ref(),
+            context,
+        );
         let code_root = command
             .as_ref()
             .zip(image_contents.as_ref())
@@ -744,14 +775,15 @@ pub fn resolve(workspace: &Workspace) -> Project {
             code_root.as_deref(),
             &env,
         );
-        let context = build.as_ref().and_then(|b| b.context);
-        let context_dir = build.as_ref().map(|b| Arc::clone(&b.context_dir));
-        let dockerfile_dir = build.as_ref().map(|b| {
-            b.path
-                .rsplit_once('/')
-                .map_or(".", |(dir, _)| dir)
-                .to_string()
-        });
+        let dockerfile_dir = build
+            .as_ref()
+            .map(|b| {
+                b.path
+                    .rsplit_once('/')
+                    .map_or(".", |(dir, _)| dir)
+                    .to_string()
+            })
+            .or_else(|| code_dir.as_deref().map(str::to_string));
         // An image run as it is has no context, but its command may still preload the SDK.
         let no_context = BuildContext::default();
         let node = node::resolve(&node::Inputs {
@@ -789,7 +821,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                     crate::knowledge::java::agent_of(&format!("{}-{version}.jar", p.name))
                 }),
         });
-        let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
+        let dockerfile = build.as_ref().map(|b| Arc::clone(b.path));
         let (mut node, node_code) = match node {
             Some((facts, code)) => (Some(facts), Some(code)),
             None => (None, None),
@@ -827,7 +859,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             declared,
             route: None,
         };
-        service.language = language(workspace, spec, &service);
+        service.language = language(context, dockerfile_dir.as_deref(), &service);
         if service.language == Some(Language::Node)
             && let Some(code) = node_code
         {
@@ -911,8 +943,8 @@ pub fn resolve(workspace: &Workspace) -> Project {
 /// beside its Dockerfile, and last what its image installs. A shared build context holds
 /// other services' files, so they do not count.
 fn language(
-    workspace: &Workspace,
-    spec: &crate::workspace::workload::WorkloadSpec,
+    context: Option<&BuildContext>,
+    own_folder: Option<&str>,
     service: &Workload,
 ) -> Option<Language> {
     use crate::knowledge::languages;
@@ -927,15 +959,11 @@ fn language(
         .or_else(|| service.image.as_deref().and_then(languages::of_image));
     let build_stage = image.and_then(|i| i.build_images().find_map(languages::of_image));
     let markers = || {
-        let build = spec.build.as_ref()?;
-        let context = workspace
-            .contexts
-            .get(&workspace.project_display(&build.context.value))?;
-        let dockerfile_dir = service.dockerfile.as_deref().map_or(".", folder_of);
-        context
+        let own_folder = own_folder.unwrap_or(".");
+        context?
             .languages
             .iter()
-            .filter(|(_, file)| folder_of(file) == dockerfile_dir)
+            .filter(|(_, file)| folder_of(file) == own_folder)
             .map(|(language, _)| *language)
             .min()
     };

@@ -133,6 +133,7 @@ impl Reader<'_> {
             topology: Topology::default(),
             volumes: Vec::new(),
             ports: Vec::new(),
+            code_dir: None,
         };
         let entries = match &body.kind {
             NodeKind::Map(entries) => entries,
@@ -342,6 +343,7 @@ impl Reader<'_> {
                         _ => self.scalar(&key.name, value),
                     },
                     merged_at: (key.used_line != key.line).then_some(key.used_line),
+                    inherited: false,
                 })
                 .collect(),
             NodeKind::Seq(items) => items
@@ -378,6 +380,7 @@ impl Reader<'_> {
                 interpolated: text.interpolated,
             }),
             merged_at: None,
+            inherited: false,
         })
     }
 
@@ -396,11 +399,16 @@ impl Reader<'_> {
                         .get("required")
                         .and_then(Node::as_scalar)
                         .is_none_or(|required| required != "false");
-                    Some(EnvFileRef { path, required })
+                    Some(EnvFileRef {
+                        path,
+                        required,
+                        loaded_by_code: false,
+                    })
                 }
                 _ => Some(EnvFileRef {
                     path: self.scalar("env_file", item)?,
                     required: true,
+                    loaded_by_code: false,
                 }),
             })
             .collect()

@@ -482,6 +482,7 @@ impl RunLine {
             .map(|file| EnvFileRef {
                 path: text_of(file, paths.project_relative(&host_path(file, command))),
                 required: true,
+                loaded_by_code: false,
             })
             .collect();
         let volumes = self
@@ -541,6 +542,7 @@ impl RunLine {
             topology,
             volumes,
             ports: self.ports.iter().filter_map(port).collect(),
+            code_dir: None,
         }
     }
 }
@@ -604,12 +606,14 @@ fn env_entry(word: &Word) -> EnvEntry {
                 interpolated: word.known,
             }),
             merged_at: None,
+            inherited: false,
         },
         None => EnvEntry {
             name: text,
             location: word.location.clone(),
             value: None,
             merged_at: None,
+            inherited: false,
         },
     }
 }

@@ -10,6 +10,7 @@ pub mod docker_run;
 pub mod dockerfile;
 pub mod dotenv;
 mod generated;
+pub mod host;
 pub mod interpolate;
 pub mod javascript;
 pub mod launch;
@@ -1025,6 +1026,7 @@ impl Loader {
             topology: workload::Topology::default(),
             volumes: Vec::new(),
             ports: Vec::new(),
+            code_dir: None,
         });
     }
 
@@ -1098,6 +1100,7 @@ impl Loader {
             .flat_map(|(_, _, script)| script.commands.iter().filter_map(docker_run::image_build))
             .collect();
         let project_dir = self.display(&self.workspace.project_dir.clone());
+        let hosts = self.host_apps(&scripts, &builds, shell, &project_dir);
         let mut names: HashSet<String> = self
             .workspace
             .services
@@ -1106,7 +1109,12 @@ impl Loader {
             .map(|s| s.name.clone())
             .collect();
         for (file, text, script) in scripts {
-            let specs: Vec<WorkloadSpec> = {
+            let mut specs: Vec<WorkloadSpec> = hosts
+                .iter()
+                .filter(|spec| spec.location.file == file)
+                .cloned()
+                .collect();
+            specs.extend({
                 let root = &self.workspace.root;
                 let exists = |path: &str| root.join(path).exists();
                 let paths = docker_run::Paths {
@@ -1117,20 +1125,21 @@ impl Loader {
                     .commands
                     .iter()
                     .filter_map(|command| docker_run::workload(command, &builds, &paths))
-                    .collect()
-            };
+                    .collect::<Vec<_>>()
+            });
             if specs.is_empty() {
                 continue;
             }
             self.record_launcher(&file, text, shell, &script);
             for mut spec in specs {
-                let duplicate = self.workspace.services.iter().any(|s| {
-                    s.launcher == spec.launcher
-                        && s.image.as_ref().map(|i| &i.value)
-                            == spec.image.as_ref().map(|i| &i.value)
-                        && s.topology.container_name.as_ref().map(|c| &c.value)
-                            == spec.topology.container_name.as_ref().map(|c| &c.value)
-                });
+                let duplicate = spec.launcher == Launcher::DockerRun
+                    && self.workspace.services.iter().any(|s| {
+                        s.launcher == spec.launcher
+                            && s.image.as_ref().map(|i| &i.value)
+                                == spec.image.as_ref().map(|i| &i.value)
+                            && s.topology.container_name.as_ref().map(|c| &c.value)
+                                == spec.topology.container_name.as_ref().map(|c| &c.value)
+                    });
                 if duplicate {
                     continue;
                 }
@@ -1138,6 +1147,55 @@ impl Loader {
                 self.workspace.services.push(spec);
             }
         }
+    }
+
+    /// The apps the launcher files start on this machine, one per app folder: the one whose
+    /// launcher says most (a Procfile entry, then `npm start`, ...).
+    fn host_apps(
+        &self,
+        scripts: &[(Arc<str>, String, launch::LaunchScript)],
+        builds: &[docker_run::ImageBuild],
+        shell: &HashMap<String, String>,
+        project_dir: &str,
+    ) -> Vec<WorkloadSpec> {
+        let root = &self.workspace.root;
+        let exists = |path: &str| root.join(path).is_file();
+        let built_folders: HashSet<Arc<str>> = self
+            .workspace
+            .services
+            .iter()
+            .filter_map(|s| s.build.as_ref())
+            .map(|b| self.workspace.project_display(&b.context.value))
+            .chain(builds.iter().map(|b| Arc::from(b.context.as_str())))
+            .collect();
+        let built = |folder: &str| built_folders.contains(folder);
+        let root_name = canonical(root)
+            .file_name()
+            .map_or_else(|| "app".to_string(), |n| n.to_string_lossy().into_owned());
+        let paths = host::Paths {
+            project_dir,
+            exists: &exists,
+            built: &built,
+            root_name: &root_name,
+        };
+        let mut apps: Vec<(WorkloadSpec, host::Authority)> = Vec::new();
+        for (_, _, script) in scripts {
+            for command in &script.commands {
+                let Some((spec, authority)) = host::workload(command, script, shell, &paths) else {
+                    continue;
+                };
+                let folder = spec.code_dir.as_ref().map(|d| d.value.clone());
+                match apps
+                    .iter_mut()
+                    .find(|(s, _)| s.code_dir.as_ref().map(|d| &d.value) == folder.as_ref())
+                {
+                    Some(existing) if existing.1 > authority => *existing = (spec, authority),
+                    Some(_) => {}
+                    None => apps.push((spec, authority)),
+                }
+            }
+        }
+        apps.into_iter().map(|(spec, _)| spec).collect()
     }
 
     /// A launcher file that starts something: read, with its line index (for ignores), its
@@ -1232,6 +1290,12 @@ impl Loader {
                         dir: context,
                         display,
                     });
+                }
+            } else if let Some(code_dir) = &service.code_dir {
+                let dir = self.workspace.project_path(&code_dir.value);
+                let display = self.display(&dir);
+                if seen.insert((Arc::clone(&display), true)) {
+                    wanted.push(ServiceFile::Context { dir, display });
                 }
             }
         }

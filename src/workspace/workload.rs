@@ -54,6 +54,9 @@ pub struct WorkloadSpec {
     pub topology: Topology,
     pub volumes: Vec<Volume>,
     pub ports: Vec<Port>,
+    /// The workspace folder it runs from when no image build copies it (a process on this
+    /// machine, the workspace a devcontainer mounts): its code, manifests and `.env`.
+    pub code_dir: Option<Text>,
 }
 
 /// A `volumes` entry: `./otel.yaml:/etc/otelcol/config.yaml:ro` or its long form.
@@ -108,6 +111,9 @@ pub struct EnvEntry {
     pub value: Option<Text>,
     /// The line of the `<<` merge that pulled this entry in from an anchor, if it did.
     pub merged_at: Option<u32>,
+    /// The shell that starts a process on this machine passes it on (its value is the
+    /// shell's); `location` is where the process is started.
+    pub inherited: bool,
 }
 
 /// `command` / `entrypoint`: a string compose splits into words, or a list of words.
@@ -128,6 +134,9 @@ pub struct Build {
 pub struct EnvFileRef {
     pub path: Text,
     pub required: bool,
+    /// Read only when the code loads it (`load_dotenv()`, `dotenv.config()`): python-dotenv
+    /// and dotenv never override what the environment already has, so it lies under the rest.
+    pub loaded_by_code: bool,
 }
 
 /// How a service relates to the rest of the project: the names other containers reach it by,
@@ -193,6 +202,15 @@ impl Topology {
 }
 
 impl WorkloadSpec {
+    /// The folder whose files the workload runs: its build context, or the folder it runs
+    /// from without one.
+    pub fn source_dir(&self) -> Option<&Text> {
+        self.build
+            .as_ref()
+            .map(|b| &b.context)
+            .or(self.code_dir.as_ref())
+    }
+
     /// The services this one cannot start without, as compose checks them: `depends_on`,
     /// `links`, `volumes_from`, `network_mode: service:NAME`, and `extends` within the project.
     pub fn needed_services(&self) -> Vec<(&str, &Location)> {

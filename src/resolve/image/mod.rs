@@ -25,6 +25,105 @@ use crate::workspace::workload::WorkloadSpec;
 use crate::workspace::{BuildContext, Workspace, display_path, folder_of};
 use files::CopiedFiles;
 
+/// What a workload that runs from a workspace folder, without an image build, has: the
+/// folder's files where they are, and its manifests installed the usual way (`npm install`,
+/// `pip install -r requirements.txt`, `pip install .`, `pipenv install --dev`), development
+/// dependencies included. `dockerfile` names the manifest that says what is installed.
+pub fn installed_in_place(
+    workspace: &Workspace,
+    context: &BuildContext,
+    folder: &Arc<str>,
+) -> ImageContents {
+    let image_dir = join_image_path("/", folder);
+    let mut state = StageState::new(folder);
+    state.files.add(&[".".to_string()], image_dir.clone());
+    state.workdir = image_dir.clone();
+    let own = |name: &str| -> Arc<str> {
+        match &**folder {
+            "." => Arc::from(name),
+            dir => Arc::from(format!("{dir}/{name}")),
+        }
+    };
+    let has = |paths: Vec<&Arc<str>>, name: &str| {
+        let wanted = own(name);
+        paths.iter().any(|p| **p == wanted)
+    };
+    let mut installs: Vec<(&str, Vec<&str>, Arc<str>)> = Vec::new();
+    if has(
+        context.package_jsons.iter().map(|p| &p.path).collect(),
+        "package.json",
+    ) {
+        installs.push(("npm", vec!["install"], own("package.json")));
+    }
+    if has(
+        context.requirements.iter().map(|r| &r.path).collect(),
+        "requirements.txt",
+    ) {
+        installs.push((
+            "pip",
+            vec!["install", "-r", "requirements.txt"],
+            own("requirements.txt"),
+        ));
+    } else if has(
+        context.pyprojects.iter().map(|p| &p.path).collect(),
+        "pyproject.toml",
+    ) {
+        installs.push(("pip", vec!["install", "."], own("pyproject.toml")));
+    } else if has(
+        context.pipfiles.iter().map(|p| &p.path).collect(),
+        "Pipfile",
+    ) {
+        installs.push(("pipenv", vec!["install", "--dev"], own("Pipfile")));
+    }
+    let described = installs
+        .first()
+        .map_or_else(|| own("."), |(_, _, manifest)| Arc::clone(manifest));
+    for (program, args, manifest) in &installs {
+        let location = Location::file_start(manifest);
+        let run = RunState {
+            cwd: image_dir.clone(),
+            activated: None,
+        };
+        let command = installers::Command {
+            program,
+            args,
+            cwd: &image_dir,
+            location: &location,
+            stdin_is_bootstrap: false,
+            stdout: None,
+        };
+        let effects = installers::run(
+            &command,
+            &ImageView {
+                state: &state,
+                run: &run,
+                context: Some(context),
+                workspace,
+            },
+        );
+        let mut run = run;
+        apply(effects, &location, &mut state, &mut run);
+    }
+    let closure = closure_of(&state.installed);
+    let final_stage = Location::file_start(&described);
+    ImageContents {
+        manifests: manifests_of(context, &[&**folder], &state),
+        dockerfile: described,
+        final_stage,
+        base_image: "this machine".to_string(),
+        installed: state.installed,
+        closure,
+        bootstrap: state.bootstrap,
+        lost: Vec::new(),
+        env: Vec::new(),
+        build_images: Vec::new(),
+        workdir: state.workdir,
+        files: state.files,
+        has_unknown_installs: state.has_unknown_installs,
+        node_installs: state.node_installs,
+    }
+}
+
 /// OpenTelemetry packages installed in a stage whose files never reach the final image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LostInstall {
@@ -341,7 +440,7 @@ struct StageState {
 }
 
 impl StageState {
-    fn new(build: &Build) -> Self {
+    fn new(context_dir: &Arc<str>) -> Self {
         StageState {
             workdir: "/".into(),
             vars: vec![
@@ -351,7 +450,7 @@ impl StageState {
                     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
                 ),
             ],
-            files: CopiedFiles::new(&build.context_dir),
+            files: CopiedFiles::new(context_dir),
             installed: Vec::new(),
             install_locations: Vec::new(),
             venvs: Vec::new(),
@@ -394,7 +493,7 @@ pub fn contents(build: &Build) -> ImageContents {
     let final_index = *build.chain.last().unwrap_or(&0);
     let state = states[final_index]
         .clone()
-        .unwrap_or_else(|| StageState::new(build));
+        .unwrap_or_else(|| StageState::new(&build.context_dir));
     let closure = closure_of(&state.installed);
     let lost = lost_installs(build, &states, &closure);
     let from = &build.dockerfile.instructions[build.dockerfile.stages[final_index].from];
@@ -490,7 +589,15 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
     let Some(context) = build.context else {
         return Vec::new();
     };
-    let own_folders = [build.dockerfile_dir(), build.context_dir.as_ref()];
+    manifests_of(
+        context,
+        &[build.dockerfile_dir(), build.context_dir.as_ref()],
+        state,
+    )
+}
+
+/// The manifests of a context in these folders, and those the image installs.
+fn manifests_of(context: &BuildContext, own_folders: &[&str], state: &StageState) -> Vec<Manifest> {
     let is_own = |path: &str| {
         let folder = folder_of(path);
         own_folders.contains(&folder) || state.installed_manifests.iter().any(|m| &**m == path)
@@ -631,7 +738,7 @@ impl StageReader<'_> {
     fn read(&self, stage: usize) -> StageState {
         let mut state = parent_stage(self.build.dockerfile, stage)
             .and_then(|parent| self.states[parent].clone())
-            .unwrap_or_else(|| StageState::new(self.build));
+            .unwrap_or_else(|| StageState::new(&self.build.context_dir));
         for instruction in self.build.stage_instructions(stage) {
             match instruction.keyword.as_str() {
                 "WORKDIR" => {
@@ -859,7 +966,8 @@ impl StageReader<'_> {
                     &ImageView {
                         state,
                         run: &run,
-                        build: self.build,
+                        context: self.build.context,
+                        workspace: self.build.workspace,
                     },
                 );
                 apply(effects, &location, state, &mut run);
@@ -970,12 +1078,13 @@ fn skip_prefixes<'a, 'b>(words: &'b [&'a str], state: &mut StageState) -> &'b [&
 struct ImageView<'a> {
     state: &'a StageState,
     run: &'a RunState,
-    build: &'a Build<'a>,
+    context: Option<&'a BuildContext>,
+    workspace: &'a Workspace,
 }
 
 impl ImageView<'_> {
     fn context_file(&self, image_path: &str) -> Option<Arc<str>> {
-        let context = self.build.context?;
+        let context = self.context?;
         self.state.files.source_of(image_path, |path| {
             context.requirements.iter().any(|r| &*r.path == path)
                 || context.pyprojects.iter().any(|p| &*p.path == path)
@@ -993,34 +1102,19 @@ impl Image for ImageView<'_> {
 
     fn requirements_at(&self, image_path: &str) -> Option<(Arc<str>, &RequirementsFile)> {
         let file = self.context_file(image_path)?;
-        let parsed = self
-            .build
-            .context?
-            .requirements
-            .iter()
-            .find(|r| r.path == file)?;
+        let parsed = self.context?.requirements.iter().find(|r| r.path == file)?;
         Some((file, &parsed.content))
     }
 
     fn pyproject_in(&self, image_dir: &str) -> Option<(Arc<str>, &Pyproject)> {
         let file = self.context_file(&join_image_path(image_dir, "pyproject.toml"))?;
-        let parsed = self
-            .build
-            .context?
-            .pyprojects
-            .iter()
-            .find(|p| p.path == file)?;
+        let parsed = self.context?.pyprojects.iter().find(|p| p.path == file)?;
         Some((file, &parsed.content))
     }
 
     fn pipfile_in(&self, image_dir: &str) -> Option<(Arc<str>, &Pipfile)> {
         let file = self.context_file(&join_image_path(image_dir, "Pipfile"))?;
-        let parsed = self
-            .build
-            .context?
-            .pipfiles
-            .iter()
-            .find(|p| p.path == file)?;
+        let parsed = self.context?.pipfiles.iter().find(|p| p.path == file)?;
         Some((file, &parsed.content))
     }
 
@@ -1051,7 +1145,6 @@ impl Image for ImageView<'_> {
     fn package_json_in(&self, image_dir: &str) -> Option<(Arc<str>, &PackageJson)> {
         let file = self.context_file(&join_image_path(image_dir, "package.json"))?;
         let parsed = self
-            .build
             .context?
             .package_jsons
             .iter()
@@ -1061,18 +1154,12 @@ impl Image for ImageView<'_> {
 
     fn lockfile_in(&self, image_dir: &str, kind: LockKind) -> Option<(Arc<str>, &Lockfile)> {
         let file = self.context_file(&join_image_path(image_dir, Lockfile::file_name(kind)))?;
-        let parsed = self
-            .build
-            .context?
-            .lockfiles
-            .iter()
-            .find(|p| p.path == file)?;
+        let parsed = self.context?.lockfiles.iter().find(|p| p.path == file)?;
         Some((file, &parsed.content))
     }
 
     fn locate(&self, word: &str, run: &Location) -> Location {
-        self.build
-            .workspace
+        self.workspace
             .source(&run.file)
             .and_then(|source| source.find_from(run.line, run.column, word))
             .map_or_else(
