@@ -238,6 +238,7 @@ fn read_projects(
         shell: shell_environment(),
         services: options.services.clone(),
         compose_only: false,
+        devcontainer: None,
     };
     let loaded = workspace::load(&load_options)?;
     let load_time = started.elapsed();
@@ -383,6 +384,7 @@ fn load_variants(
             let workspace = workspace::load(&workspace::Options {
                 compose_files: variant.files.clone(),
                 compose_only: true,
+                devcontainer: variant.devcontainer.clone(),
                 ..options.clone()
             })?;
             Ok(resolve::resolve_variant(&workspace, variant, project))

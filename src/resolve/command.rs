@@ -77,7 +77,9 @@ pub fn resolve(
     image: Option<&ImageContents>,
     context: Option<&BuildContext>,
 ) -> (Option<Command>, Option<Instrument>) {
-    let Some((mut command, has_entrypoint)) = effective_command(workspace, service, build) else {
+    let Some((mut command, has_entrypoint)) =
+        effective_command(workspace, service, build).or_else(|| manifest_start(service, context))
+    else {
         return (None, None);
     };
     if let Some(image) = image
@@ -103,6 +105,38 @@ pub fn resolve(
     command.scripts = followed.files;
     command.assignments = followed.assignments;
     (Some(command), instrument)
+}
+
+/// A workload that runs from a workspace folder and says no command of its own (the app in a
+/// devcontainer) starts as the folder's manifest says: `npm start`.
+fn manifest_start(
+    service: &WorkloadSpec,
+    context: Option<&BuildContext>,
+) -> Option<(Command, bool)> {
+    let folder = &service.code_dir.as_ref()?.value;
+    let manifest = match folder.as_str() {
+        "." => "package.json".to_string(),
+        folder => format!("{folder}/package.json"),
+    };
+    let package = context?
+        .package_jsons
+        .iter()
+        .find(|p| *p.path == *manifest)?;
+    let start = package.content.script("start")?;
+    let location = Location::new(&package.path, start.line, start.column);
+    let word = |text: &str| CommandWord {
+        text: text.to_string(),
+        location: location.clone(),
+    };
+    let command = Command {
+        words: vec![word("npm"), word("start")],
+        location: location.clone(),
+        from_compose: false,
+        runs: Vec::new(),
+        scripts: Vec::new(),
+        assignments: Vec::new(),
+    };
+    Some((command, false))
 }
 
 /// What following a command passed through on the way to the program it runs.

@@ -724,27 +724,29 @@ pub fn resolve(workspace: &Workspace) -> Project {
         let started = Instant::now();
         let network = Network::of(spec, &workspace.compose_networks);
         let build = image::build_of(workspace, spec);
-        // Without a build, a workload may run from a folder of the workspace as it is.
+        // A workload may run from a folder of the workspace as it is (on this machine, or
+        // mounted in a devcontainer): its code and packages are that folder's, on its image.
         let code_dir = spec
             .code_dir
             .as_ref()
-            .filter(|_| spec.build.is_none())
-            .map(|dir| workspace.project_display(&dir.value));
-        let context = build.as_ref().and_then(|b| b.context).or_else(|| {
-            code_dir
-                .as_ref()
-                .and_then(|dir| workspace.contexts.get(dir))
-        });
-        let context_dir = build
-            .as_ref()
-            .map(|b| Arc::clone(&b.context_dir))
-            .or_else(|| code_dir.clone());
-        let image_contents = match (&build, context, &code_dir) {
-            (Some(build), _, _) => Some(image::contents(build)),
-            (None, Some(context), Some(dir)) => {
-                Some(image::installed_in_place(workspace, context, dir))
-            }
-            _ => None,
+            .map(|dir| workspace.project_display(&dir.value))
+            .filter(|dir| workspace.contexts.contains_key(dir));
+        let context = match &code_dir {
+            Some(dir) => workspace.contexts.get(dir),
+            None => build.as_ref().and_then(|b| b.context),
+        };
+        let context_dir = code_dir
+            .clone()
+            .or_else(|| build.as_ref().map(|b| Arc::clone(&b.context_dir)));
+        let built = build.as_ref().map(|b| image::contents(b));
+        let image_contents = match (context, &code_dir) {
+            (Some(context), Some(dir)) => Some(image::installed_in_place(
+                workspace,
+                context,
+                dir,
+                built.as_ref(),
+            )),
+            _ => built,
         };
         let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
         let environment::Resolved {
@@ -775,15 +777,14 @@ pub fn resolve(workspace: &Workspace) -> Project {
             code_root.as_deref(),
             &env,
         );
-        let dockerfile_dir = build
-            .as_ref()
-            .map(|b| {
+        let dockerfile_dir = code_dir.as_deref().map(str::to_string).or_else(|| {
+            build.as_ref().map(|b| {
                 b.path
                     .rsplit_once('/')
                     .map_or(".", |(dir, _)| dir)
                     .to_string()
             })
-            .or_else(|| code_dir.as_deref().map(str::to_string));
+        });
         // An image run as it is has no context, but its command may still preload the SDK.
         let no_context = BuildContext::default();
         let node = node::resolve(&node::Inputs {

@@ -175,6 +175,7 @@ impl Reader<'_> {
                 context: self.text(node)?,
                 dockerfile: None,
                 target: None,
+                args: Vec::new(),
             }),
             NodeKind::Map(_) => {
                 let context = match node.get("context") {
@@ -196,6 +197,10 @@ impl Reader<'_> {
                     target: node
                         .get("target")
                         .and_then(|t| self.scalar("build.target", t)),
+                    args: node
+                        .get("args")
+                        .map(|args| self.environment(args))
+                        .unwrap_or_default(),
                 })
             }
             _ => {
@@ -547,6 +552,17 @@ fn merge_volumes(base: &mut Vec<Volume>, later: Vec<Volume>) {
 }
 
 /// compose merges `ports` as a set: the same mapping twice is one.
+/// Build arguments of an override: by name, the later file's value wins.
+fn merge_args(mut base: Vec<EnvEntry>, over: Vec<EnvEntry>) -> Vec<EnvEntry> {
+    for arg in over {
+        match base.iter_mut().find(|a| a.name == arg.name) {
+            Some(existing) => *existing = arg,
+            None => base.push(arg),
+        }
+    }
+    base
+}
+
 fn merge_ports(base: &mut Vec<Port>, later: Vec<Port>) {
     for port in later {
         let same = |p: &Port| {
@@ -598,6 +614,7 @@ fn override_service(base: &mut WorkloadSpec, service: WorkloadSpec) {
             context: new.context,
             dockerfile: new.dockerfile.or(old.dockerfile),
             target: new.target.or(old.target),
+            args: merge_args(old.args, new.args),
         }),
         (old, new) => new.or(old),
     };

@@ -174,6 +174,8 @@ pub struct ImageBuild {
     /// `-f`, as a workspace path.
     pub dockerfile: Option<String>,
     pub target: Option<String>,
+    /// `--build-arg NAME=value`.
+    pub args: Vec<Word>,
     pub context_word: Word,
 }
 
@@ -216,6 +218,7 @@ pub fn image_build(command: &Command) -> Option<ImageBuild> {
     let mut dockerfile = None;
     let mut target = None;
     let mut context = None;
+    let mut build_args = Vec::new();
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let (flag, inline) = match word.text.split_once('=') {
@@ -231,6 +234,13 @@ pub fn image_build(command: &Command) -> Option<ImageBuild> {
             "-t" | "--tag" => tags.extend(value()),
             "-f" | "--file" => dockerfile = value(),
             "--target" => target = value(),
+            "--build-arg" => {
+                let word = match &inline {
+                    Some(inline) => Some(valued(word, inline)),
+                    None => words.next().cloned(),
+                };
+                build_args.extend(word);
+            }
             flag if flag.starts_with('-') => {
                 if BUILD_VALUE_OPTIONS.contains(&flag.trim_start_matches('-')) && inline.is_none() {
                     words.next();
@@ -253,6 +263,7 @@ pub fn image_build(command: &Command) -> Option<ImageBuild> {
         context: in_workspace(&context_word.text),
         dockerfile: dockerfile.map(|d| in_workspace(&d)),
         target,
+        args: build_args,
         context_word,
     })
 }
@@ -464,6 +475,7 @@ impl RunLine {
                     .target
                     .as_ref()
                     .map(|t| text_of(&b.context_word, t.clone())),
+                args: b.args.iter().map(env_entry).collect(),
             });
         let network = self.network.as_ref().map_or_else(
             || Text {

@@ -6,6 +6,7 @@
 pub mod collector;
 pub mod compose;
 pub mod dependencies;
+pub mod devcontainer;
 pub mod docker_run;
 pub mod dockerfile;
 pub mod dotenv;
@@ -50,6 +51,8 @@ pub struct Options {
     /// Only the compose project (a variant compose file): scripts, devcontainers and
     /// processes on this machine belong to the main project.
     pub compose_only: bool,
+    /// A devcontainer runs in this compose project, in the service it names.
+    pub devcontainer: Option<devcontainer::ComposeApp>,
 }
 
 /// The tool cannot run at all (exit code 2).
@@ -69,6 +72,7 @@ pub enum FileKind {
     Dockerfile,
     Manifest,
     Source,
+    Devcontainer,
 }
 
 /// A file that could not be read or parsed. The run goes on with the other files.
@@ -199,6 +203,8 @@ pub struct BuildContext {
     /// Makefiles, Justfiles, Taskfiles and Procfiles, as text, not yet recorded as read:
     /// they count when they start something.
     pub launch_files: Vec<(launch::LaunchKind, Parsed<String>)>,
+    /// devcontainer.json files, as text, not yet recorded as read.
+    pub devcontainers: Vec<Parsed<String>>,
     /// Marker files of languages (`package.json`, `go.mod`, ...), Python's included.
     pub languages: Vec<(Language, Arc<str>)>,
 }
@@ -253,6 +259,8 @@ pub struct VariantFile {
     /// What `docker compose -f` takes: the file alone, or the main file and then this one.
     pub files: Vec<PathBuf>,
     pub kind: VariantKind,
+    /// A devcontainer's compose project: the app that runs in one of its services.
+    pub devcontainer: Option<devcontainer::ComposeApp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,11 +351,11 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     loader.workspace.services = compose::merge(documents);
     loader.apply_extends();
     loader.apply_profiles(&options.services);
+    if let Some(app) = &options.devcontainer {
+        loader.join_devcontainer(app, &options.shell);
+    }
     if named.is_empty() {
         loader.find_variants(&compose_paths);
-    }
-    if compose_paths.is_empty() && loader.workspace.variants.is_empty() {
-        loader.synthesize_service();
     }
     loader.read_service_files(0);
     if !options.compose_only {
@@ -937,6 +945,7 @@ impl Loader {
                 display,
                 files,
                 kind,
+                devcontainer: None,
             });
         }
         self.workspace.variants = variants;
@@ -989,57 +998,92 @@ impl Loader {
         document.services.into_iter().find(|s| s.name == name)
     }
 
-    /// Without a compose file, a Dockerfile at the root is one service named after the folder.
-    fn synthesize_service(&mut self) {
-        let root = self.workspace.root.clone();
-        if !root.join("Dockerfile").is_file() {
-            return;
+    /// Without a compose file, each Dockerfile of the workspace that nothing else builds is
+    /// an image run by hand, named after its folder (`api` for `api/Dockerfile`,
+    /// `api-worker` for `api/Dockerfile.worker`; the workspace's name at its root). Those of a
+    /// devcontainer are the devcontainer's.
+    fn image_workloads(&mut self, dockerfiles: &[PathBuf], names: &mut HashSet<String>) {
+        let built: HashSet<Arc<str>> = self
+            .workspace
+            .services
+            .iter()
+            .filter_map(|s| {
+                let build = s.build.as_ref()?;
+                let context = self.workspace.project_path(&build.context.value);
+                let file = build.dockerfile.as_ref().map_or("Dockerfile", |d| &d.value);
+                Some(self.display(&context.join(file)))
+            })
+            .collect();
+        for path in dockerfiles {
+            let display = self.display(path);
+            if built.contains(&display) || display.contains(".devcontainer") {
+                continue;
+            }
+            let folder = folder_of(&display).to_string();
+            let file = display.rsplit('/').next().unwrap_or(&display).to_string();
+            let folder_name = match folder.as_str() {
+                "." => canonical(&self.workspace.root)
+                    .file_name()
+                    .map_or_else(|| "app".to_string(), |n| n.to_string_lossy().into_owned()),
+                folder => folder.rsplit('/').next().unwrap_or(folder).to_string(),
+            };
+            let name = if let Some(suffix) = file.strip_prefix("Dockerfile.") {
+                format!("{folder_name}-{suffix}")
+            } else if let Some(prefix) = file
+                .strip_suffix(".Dockerfile")
+                .or_else(|| file.strip_suffix(".dockerfile"))
+            {
+                prefix.to_string()
+            } else {
+                folder_name
+            };
+            let location = Location::file_start(&display);
+            let text = |value: &str| workload::Text {
+                value: value.into(),
+                raw: value.into(),
+                location: location.clone(),
+                uses: Vec::new(),
+                interpolated: true,
+            };
+            let project_dir = self.display(&self.workspace.project_dir.clone());
+            self.workspace.services.push(WorkloadSpec {
+                name: unique_name(&name, names),
+                location: location.clone(),
+                launcher: Launcher::Image,
+                image: None,
+                build: Some(workload::Build {
+                    context: text(&workload::relative_path(&project_dir, &folder)),
+                    dockerfile: (file != "Dockerfile").then(|| text(&file)),
+                    target: None,
+                    args: Vec::new(),
+                }),
+                environment: Vec::new(),
+                env_files: Vec::new(),
+                command: None,
+                entrypoint: None,
+                // `docker run` without `--network`.
+                network_mode: Some(text("bridge")),
+                extends: None,
+                topology: workload::Topology::default(),
+                volumes: Vec::new(),
+                ports: Vec::new(),
+                code_dir: None,
+            });
         }
-        let name = std::fs::canonicalize(&root)
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "app".into());
-        let location = Location::file_start(&self.display(&root.join("Dockerfile")));
-        let text = |value: &str| workload::Text {
-            value: value.into(),
-            raw: value.into(),
-            location: location.clone(),
-            uses: Vec::new(),
-            interpolated: true,
-        };
-        self.workspace.services.push(WorkloadSpec {
-            name,
-            location: location.clone(),
-            launcher: Launcher::Image,
-            image: None,
-            build: Some(workload::Build {
-                context: text("."),
-                dockerfile: None,
-                target: None,
-            }),
-            environment: Vec::new(),
-            env_files: Vec::new(),
-            command: None,
-            entrypoint: None,
-            network_mode: None,
-            extends: None,
-            topology: workload::Topology::default(),
-            volumes: Vec::new(),
-            ports: Vec::new(),
-            code_dir: None,
-        });
     }
 
     /// The launcher files of the workspace, as text: those the build contexts already listed
     /// (scripts, Makefiles, ...; `package.json` files read again only when a script of theirs
     /// runs a container), and those of the folders no context holds, at most
     /// `LAUNCHER_DEPTH` folders down.
-    fn launcher_sources(&self) -> Vec<(Arc<str>, String, launch::LaunchKind)> {
+    fn launcher_sources(&self) -> LauncherSources {
         use launch::LaunchKind;
         let near = |file: &str| {
             !file.starts_with("..") && file.matches('/').count() <= walk::LAUNCHER_DEPTH
         };
         let mut sources: Vec<(Arc<str>, String, LaunchKind)> = Vec::new();
+        let mut devcontainers: Vec<(Arc<str>, String)> = Vec::new();
+        let mut dockerfiles: Vec<PathBuf> = Vec::new();
         let mut contexts: Vec<(&Arc<str>, &BuildContext)> =
             self.workspace.contexts.iter().collect();
         contexts.sort_by(|a, b| a.0.cmp(b.0));
@@ -1053,6 +1097,9 @@ impl Loader {
             }
             for (kind, file) in context.launch_files.iter().filter(|(_, f)| near(&f.path)) {
                 sources.push((Arc::clone(&file.path), file.content.clone(), *kind));
+            }
+            for file in context.devcontainers.iter().filter(|f| near(&f.path)) {
+                devcontainers.push((Arc::clone(&file.path), file.content.clone()));
             }
             for package in context.package_jsons.iter().filter(|p| near(&p.path)) {
                 let starts_containers = package.content.scripts.iter().any(|script| {
@@ -1070,18 +1117,32 @@ impl Loader {
         let root = &self.workspace.root;
         let walked = |dir: &Path| self.workspace.contexts.contains_key(&self.display(dir));
         for (path, kind) in walk::launcher_files(root, &walked) {
-            let walk::WorkspaceFile::Launch(kind) = kind else {
-                continue;
-            };
             let display = self.display(&path);
-            if sources.iter().any(|(file, _, _)| *file == display) {
-                continue;
-            }
-            if let Ok(text) = source::read_text(&path) {
-                sources.push((display, text, kind));
+            match kind {
+                walk::WorkspaceFile::Launch(kind) => {
+                    if sources.iter().any(|(file, _, _)| *file == display) {
+                        continue;
+                    }
+                    if let Ok(text) = source::read_text(&path) {
+                        sources.push((display, text, kind));
+                    }
+                }
+                walk::WorkspaceFile::Devcontainer => {
+                    if devcontainers.iter().any(|(file, _)| *file == display) {
+                        continue;
+                    }
+                    if let Ok(text) = source::read_text(&path) {
+                        devcontainers.push((display, text));
+                    }
+                }
+                walk::WorkspaceFile::Dockerfile => dockerfiles.push(path),
             }
         }
-        sources
+        LauncherSources {
+            scripts: sources,
+            devcontainers,
+            dockerfiles,
+        }
     }
 
     /// The workloads the workspace's other launchers start: `docker run` lines of scripts,
@@ -1089,7 +1150,11 @@ impl Loader {
     /// one is a file of the workspace (its lines may hold ignores); its variables are what
     /// its workloads' values were expanded with.
     fn read_launchers(&mut self, shell: &HashMap<String, String>) {
-        let sources = self.launcher_sources();
+        let LauncherSources {
+            scripts: sources,
+            devcontainers,
+            dockerfiles,
+        } = self.launcher_sources();
         let scripts: Vec<(Arc<str>, String, launch::LaunchScript)> =
             sources.par_map(|(file, text, kind)| {
                 let script = launch::read(file, text, *kind, shell);
@@ -1100,7 +1165,28 @@ impl Loader {
             .flat_map(|(_, _, script)| script.commands.iter().filter_map(docker_run::image_build))
             .collect();
         let project_dir = self.display(&self.workspace.project_dir.clone());
-        let hosts = self.host_apps(&scripts, &builds, shell, &project_dir);
+        let first_service = self.workspace.services.len();
+        let mut containers = self.read_devcontainers(devcontainers, shell, &project_dir);
+        let mut hosts = self.host_apps(&scripts, &builds, shell, &project_dir);
+        // The workspace a devcontainer mounts runs there, not on this machine; how the app
+        // starts on this machine is how it starts there, when the devcontainer does not say.
+        let in_devcontainers = self.workspace.services[..first_service]
+            .iter_mut()
+            .filter(|s| s.launcher == Launcher::Compose && s.code_dir.is_some())
+            .chain(containers.iter_mut());
+        for container in in_devcontainers {
+            let folder = container.code_dir.as_ref().map(|d| d.value.clone());
+            let Some(at) = hosts
+                .iter()
+                .position(|h| h.code_dir.as_ref().map(|d| &d.value) == folder.as_ref())
+            else {
+                continue;
+            };
+            let host = hosts.remove(at);
+            if container.command.is_none() {
+                container.command = host.command;
+            }
+        }
         let mut names: HashSet<String> = self
             .workspace
             .services
@@ -1108,6 +1194,10 @@ impl Loader {
             .chain(&self.workspace.inactive_services)
             .map(|s| s.name.clone())
             .collect();
+        for mut spec in containers {
+            spec.name = unique_name(&spec.name, &mut names);
+            self.workspace.services.push(spec);
+        }
         for (file, text, script) in scripts {
             let mut specs: Vec<WorkloadSpec> = hosts
                 .iter()
@@ -1147,6 +1237,125 @@ impl Loader {
                 self.workspace.services.push(spec);
             }
         }
+        if self.workspace.compose_files.is_empty() && self.workspace.variants.is_empty() {
+            self.image_workloads(&dockerfiles, &mut names);
+        }
+    }
+
+    /// The devcontainers of the workspace: each image or Dockerfile one is a workload (its
+    /// app's), returned; a Docker Compose one joins its `remoteEnv` to the compose service it
+    /// names, of the main project or of a compose project of its own (checked as a variant).
+    fn read_devcontainers(
+        &mut self,
+        files: Vec<(Arc<str>, String)>,
+        shell: &HashMap<String, String>,
+        project_dir: &str,
+    ) -> Vec<WorkloadSpec> {
+        let root_name = canonical(&self.workspace.root)
+            .file_name()
+            .map_or_else(|| "app".to_string(), |n| n.to_string_lossy().into_owned());
+        let paths = devcontainer::Paths {
+            project_dir,
+            root_name: &root_name,
+        };
+        let mut containers = Vec::new();
+        for (file, text) in files {
+            let read = devcontainer::read(&file, &text, shell, &paths);
+            let devcontainer = match read {
+                Ok(Some(devcontainer)) => devcontainer,
+                Ok(None) => continue,
+                Err(error) => {
+                    self.reader.files.push(Arc::clone(&file));
+                    let location = Location::new(&file, error.line, error.column);
+                    self.problem(FileKind::Devcontainer, location, error.message);
+                    continue;
+                }
+            };
+            self.record_launcher(&file, text, shell, &launch::LaunchScript::default());
+            match devcontainer {
+                devcontainer::Devcontainer::Container(spec) => containers.push(*spec),
+                devcontainer::Devcontainer::Compose { files, app } => {
+                    self.join_compose_service(&files, *app);
+                }
+            }
+        }
+        containers
+    }
+
+    /// The `remoteEnv` of a devcontainer that runs in this compose project joins the service
+    /// it names; its `${localEnv:X}` were this machine's.
+    fn join_devcontainer(
+        &mut self,
+        app: &devcontainer::ComposeApp,
+        shell: &HashMap<String, String>,
+    ) {
+        let files: HashSet<Arc<str>> = app
+            .environment
+            .iter()
+            .map(|e| Arc::clone(&e.location.file))
+            .collect();
+        for file in files {
+            let variables = Variables::of_launch(shell, &[], HashMap::new());
+            self.workspace
+                .included_variables
+                .insert(file, Arc::new(variables));
+        }
+        let project_dir = self.display(&self.workspace.project_dir.clone());
+        if let Some(spec) = self
+            .workspace
+            .services
+            .iter_mut()
+            .find(|s| s.name == app.service.value)
+        {
+            app.apply(spec, &project_dir);
+        }
+    }
+
+    /// A compose devcontainer's `remoteEnv` joins the service it names: in the main project
+    /// when its compose files are among the project's, else in a project of its own.
+    fn join_compose_service(&mut self, files: &[String], app: devcontainer::ComposeApp) {
+        let service = &app.service;
+        let in_project = files
+            .iter()
+            .any(|f| self.workspace.compose_files.iter().any(|c| **c == **f));
+        if in_project {
+            let project_dir = self.display(&self.workspace.project_dir.clone());
+            match self
+                .workspace
+                .services
+                .iter_mut()
+                .find(|s| s.name == service.value)
+            {
+                Some(spec) => app.apply(spec, &project_dir),
+                None => {
+                    let message = format!(
+                        "`service` names {}, which the compose files do not define",
+                        service.value
+                    );
+                    self.problem(FileKind::Devcontainer, service.location.clone(), message);
+                }
+            }
+            return;
+        }
+        let paths: Vec<PathBuf> = files.iter().map(|f| self.workspace.root.join(f)).collect();
+        let Some(first) = files.first() else {
+            return;
+        };
+        if paths.iter().any(|p| !p.is_file()) {
+            let message = format!(
+                "`dockerComposeFile` names {}, which does not exist",
+                files.join(", ")
+            );
+            self.problem(FileKind::Devcontainer, service.location.clone(), message);
+            return;
+        }
+        self.workspace.variants.retain(|v| *v.display != **first);
+        self.workspace.variants.push(VariantFile {
+            display: Arc::from(first.as_str()),
+            files: paths,
+            kind: VariantKind::Standalone,
+            devcontainer: Some(app),
+        });
     }
 
     /// The apps the launcher files start on this machine, one per app folder: the one whose
@@ -1682,6 +1891,14 @@ impl Reader {
                     context.scripts.push(Parsed { path, content });
                 }
             }
+            Kind::Devcontainer => {
+                if let Ok(content) = source::read_text(&file.path) {
+                    context.devcontainers.push(Parsed {
+                        path: display,
+                        content,
+                    });
+                }
+            }
             Kind::Launch(kind) => {
                 if let Ok(content) = source::read_text(&file.path) {
                     context.launch_files.push((
@@ -1738,6 +1955,15 @@ impl Reader {
             }
         }
     }
+}
+
+/// The files of the workspace that may start things, found in one walk.
+struct LauncherSources {
+    /// Scripts, Makefiles, Justfiles, Taskfiles, `package.json` files, Procfiles.
+    scripts: Vec<(Arc<str>, String, launch::LaunchKind)>,
+    devcontainers: Vec<(Arc<str>, String)>,
+    /// Outside the build contexts.
+    dockerfiles: Vec<PathBuf>,
 }
 
 /// `name`, or `name-2`, `name-3`... when a workload of the workspace already has it.

@@ -66,6 +66,8 @@ pub enum ContextFileKind {
     Script,
     /// A Makefile, Justfile, Taskfile or Procfile, which may start things.
     Launch(LaunchKind),
+    /// A devcontainer.json.
+    Devcontainer,
     LanguageMarker(Language),
 }
 
@@ -234,6 +236,9 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         .filter(|k| !matches!(k, LaunchKind::Script | LaunchKind::PackageJson))
     {
         return Some(ContextFileKind::Launch(kind));
+    }
+    if workspace_file_kind(path) == Some(WorkspaceFile::Devcontainer) {
+        return Some(ContextFileKind::Devcontainer);
     }
     let kind = match name {
         "pyproject.toml" => ContextFileKind::Pyproject,

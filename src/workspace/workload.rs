@@ -128,6 +128,8 @@ pub struct Build {
     pub context: Text,
     pub dockerfile: Option<Text>,
     pub target: Option<Text>,
+    /// Build arguments (`build.args`, `--build-arg`): the Dockerfile's `ARG`s at build time.
+    pub args: Vec<EnvEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,11 +28,13 @@ use files::CopiedFiles;
 /// What a workload that runs from a workspace folder, without an image build, has: the
 /// folder's files where they are, and its manifests installed the usual way (`npm install`,
 /// `pip install -r requirements.txt`, `pip install .`, `pipenv install --dev`), development
-/// dependencies included. `dockerfile` names the manifest that says what is installed.
+/// dependencies included. `dockerfile` names the manifest that says what is installed;
+/// `base` is the image it runs on, if it runs in a container (its `ENV` applies).
 pub fn installed_in_place(
     workspace: &Workspace,
     context: &BuildContext,
     folder: &Arc<str>,
+    base: Option<&ImageContents>,
 ) -> ImageContents {
     let image_dir = join_image_path("/", folder);
     let mut state = StageState::new(folder);
@@ -110,13 +112,13 @@ pub fn installed_in_place(
         manifests: manifests_of(context, &[&**folder], &state),
         dockerfile: described,
         final_stage,
-        base_image: "this machine".to_string(),
+        base_image: base.map_or_else(|| "this machine".to_string(), |b| b.base_image.clone()),
         installed: state.installed,
         closure,
         bootstrap: state.bootstrap,
         lost: Vec::new(),
-        env: Vec::new(),
-        build_images: Vec::new(),
+        env: base.map(|b| b.env.clone()).unwrap_or_default(),
+        build_images: base.map(|b| b.build_images.clone()).unwrap_or_default(),
         workdir: state.workdir,
         files: state.files,
         has_unknown_installs: state.has_unknown_installs,
