@@ -312,12 +312,15 @@ const OVERRIDE_NAMES: [&str; 4] = [
 
 /// Reads the workspace. Fails only when there is nothing to read at all (a missing path).
 pub fn load(options: &Options) -> Result<Workspace, LoadError> {
-    let (root, named) = locate(options)?;
+    let (root, named, dockerfile) = locate(options)?;
     let mut loader = Loader::new(root.clone(), options.shell.clone());
     // Without `-f`, compose reads the working directory's `.env` before it knows the compose
     // files, so that `.env` can name them (`COMPOSE_FILE`); then the project directory's
     // (docker/compose `toProjectOptions`).
-    let compose_paths = if named.is_empty() {
+    let compose_paths = if dockerfile.is_some() {
+        // `otel-doctor lint api/Dockerfile`: that Dockerfile, whatever compose files are near.
+        Vec::new()
+    } else if named.is_empty() {
         loader.read_dotenv(options, &root);
         match loader.compose_file_variable()? {
             Some(files) => files,
@@ -354,11 +357,15 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     if let Some(app) = &options.devcontainer {
         loader.join_devcontainer(app, &options.shell);
     }
-    if named.is_empty() {
+    if named.is_empty() && dockerfile.is_none() {
         loader.find_variants(&compose_paths);
     }
+    if let Some(file) = &dockerfile {
+        // `otel-doctor lint api/Dockerfile`: that image alone, run by hand.
+        loader.image_workloads(&[root.join(file)], &mut HashSet::new());
+    }
     loader.read_service_files(0);
-    if !options.compose_only {
+    if !options.compose_only && dockerfile.is_none() {
         let first = loader.workspace.services.len();
         loader.read_launchers(&options.shell);
         loader.read_service_files(first);
@@ -366,8 +373,10 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     Ok(loader.finish())
 }
 
-/// The workspace root and the compose files named on the command line (`-f`, or PATH itself).
-fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
+/// The workspace root, the compose files named on the command line (`-f`, or PATH itself),
+/// and the Dockerfile PATH names, if it names one (its file name, in the root).
+#[allow(clippy::type_complexity)]
+fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>, Option<String>), LoadError> {
     let path = &options.path;
     let metadata = std::fs::metadata(path).map_err(|error| {
         let reason = match error.kind() {
@@ -377,15 +386,18 @@ fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
         };
         LoadError(format!("cannot read {}: {reason}", path.display()))
     })?;
-    // `otel-doctor lint docker-compose.yml` means that file, in its directory.
-    let (root, named) = if metadata.is_file() {
+    // `otel-doctor lint docker-compose.yml` means that file, in its directory; so does
+    // `otel-doctor lint api/Dockerfile`, as an image run on its own.
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let (root, named, dockerfile) = if metadata.is_file() {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-        (
-            parent.unwrap_or(Path::new(".")).to_path_buf(),
-            vec![path.clone()],
-        )
+        let root = parent.unwrap_or(Path::new(".")).to_path_buf();
+        match file_name.filter(|name| is_dockerfile_name(name)) {
+            Some(name) if options.compose_files.is_empty() => (root, Vec::new(), Some(name)),
+            _ => (root, vec![path.clone()], None),
+        }
     } else {
-        (path.clone(), Vec::new())
+        (path.clone(), Vec::new(), None)
     };
     let files: Vec<PathBuf> = options
         .compose_files
@@ -399,7 +411,18 @@ fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
         })
         .chain(named)
         .collect();
-    Ok((root, files))
+    Ok((root, files, dockerfile))
+}
+
+/// `Dockerfile`, `Containerfile`, `Dockerfile.prod`, `api.Dockerfile`: the names docker and
+/// podman builds take, and editors recognise, for a Dockerfile.
+fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["dockerfile", "containerfile"].iter().any(|base| {
+        lower == *base
+            || lower.starts_with(&format!("{base}."))
+            || lower.ends_with(&format!(".{base}"))
+    })
 }
 
 /// compose's default: the first main file found, and the first override beside it.

@@ -90,6 +90,13 @@ fn cause(service: &Workload, key: &KeyUse, dotenv: &str) -> Cause {
     } else {
         service.launcher
     };
+    // Gitpod's paragraph only for a service that runs there: one whose settings read
+    // Gitpod's own variables (`GITPOD_WORKSPACE_ID`, ...).
+    let on_gitpod = service
+        .env
+        .iter()
+        .flat_map(|var| &var.uses)
+        .any(|used| used.name.starts_with("GITPOD_"));
     let export = |variable: &str| match launcher {
         Launcher::Devcontainer => format!(
             "export {variable}=<ingest key> where VS Code starts (${{localEnv:{variable}}} reads its environment), then reopen VS Code and rebuild the container\n(Codespaces: add {variable} as a Codespaces secret)"
@@ -101,9 +108,17 @@ fn cause(service: &Workload, key: &KeyUse, dotenv: &str) -> Cause {
             "export {variable}=<ingest key> in the shell that starts {} ({launched})",
             service.name
         ),
-        Launcher::Compose | Launcher::Image => format!(
-            "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)\n(Gitpod: gp env {variable}=<key> only reaches new workspaces; in this one run: eval $(gp env -e))"
-        ),
+        Launcher::Compose | Launcher::Image => {
+            let mut hint = format!(
+                "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)"
+            );
+            if on_gitpod {
+                hint.push_str(&format!(
+                    "\n(Gitpod: gp env {variable}=<key> only reaches new workspaces; in this one run: eval $(gp env -e))"
+                ));
+            }
+            hint
+        }
     };
     let not_set = |variable: &str| match launcher {
         Launcher::Compose | Launcher::Image => {
