@@ -148,6 +148,17 @@ pub fn resolve(
     }
 }
 
+/// The build arguments a launcher passes to the workload's image build (`build.args`,
+/// `--build-arg`), as interpolated.
+pub fn build_args(workspace: &Workspace, service: &WorkloadSpec) -> Vec<EnvVar> {
+    service
+        .build
+        .iter()
+        .flat_map(|build| &build.args)
+        .filter_map(|arg| from_entry(workspace, arg))
+        .collect()
+}
+
 fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
     let variables = workspace.variables_for(&entry.location.file);
     let var = match &entry.value {

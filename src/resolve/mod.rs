@@ -35,7 +35,7 @@ pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
 pub use ecosystem::{Declared, DeclaredPackage};
 pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRef};
 pub use export::{ConfiguredEndpoint, EndpointSource, ExportPlan, ProtocolSource, Sdk};
-pub use image::{DEV_DEPENDENCIES, ImageContents, Listed, LostInstall, Manifest};
+pub use image::{DEV_DEPENDENCIES, ImageArg, ImageContents, Listed, LostInstall, Manifest};
 pub use installers::{InstalledPackage, NodeInstall};
 pub use jvm::{JavaAgent, JvmFacts, Presence};
 pub use network::{HostKind, HostName, Network};
@@ -278,6 +278,8 @@ pub struct Workload {
     pub ports: Vec<Port>,
     /// Every variable the container receives, in the order first defined.
     pub env: Vec<EnvVar>,
+    /// The build arguments its launcher passes to its image build (`build.args`).
+    pub build_args: Vec<EnvVar>,
     pub missing_env_files: Vec<MissingEnvFile>,
     /// Variables `environment` passes from a shell that does not have them.
     pub unset_passthrough: Vec<UnsetPassthrough>,
@@ -846,6 +848,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             dockerfile,
             network: network.clone(),
             ports: spec.ports.clone(),
+            build_args: environment::build_args(workspace, spec),
             env,
             missing_env_files,
             unset_passthrough,

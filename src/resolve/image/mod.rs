@@ -118,6 +118,7 @@ pub fn installed_in_place(
         bootstrap: state.bootstrap,
         lost: Vec::new(),
         env: base.map(|b| b.env.clone()).unwrap_or_default(),
+        args: base.map(|b| b.args.clone()).unwrap_or_default(),
         build_images: base.map(|b| b.build_images.clone()).unwrap_or_default(),
         workdir: state.workdir,
         files: state.files,
@@ -194,6 +195,8 @@ pub struct ImageContents {
     pub manifests: Vec<Manifest>,
     /// The final stage's `ENV`, in order.
     pub env: Vec<EnvVar>,
+    /// The final image's `ARG`s.
+    pub args: Vec<ImageArg>,
     /// The base images of the other stages (where a binary copied into `scratch` was built).
     build_images: Vec<String>,
     /// The final stage's `WORKDIR`: where the command runs.
@@ -343,6 +346,8 @@ pub struct Build<'a> {
     pub chain: Vec<usize>,
     pub context_dir: Arc<str>,
     pub context: Option<&'a BuildContext>,
+    /// The build arguments the launcher passes (`build.args`, `--build-arg`), by name.
+    pub args: Vec<(String, String)>,
     workspace: &'a Workspace,
 }
 
@@ -391,12 +396,27 @@ pub fn build_of<'a>(workspace: &'a Workspace, service: &WorkloadSpec) -> Option<
         })
         .or_else(|| dockerfile.stages.len().checked_sub(1))?;
     let context_dir = display_path(&workspace.root, &context_path);
+    let args = build
+        .args
+        .iter()
+        .filter_map(|arg| {
+            let value = match &arg.value {
+                Some(text) => text.value.clone(),
+                // `- NAME`: from the environment compose (or docker) runs in.
+                None => workspace
+                    .variables_for(&arg.location.file)
+                    .lookup(&arg.name)?,
+            };
+            Some((arg.name.clone(), value))
+        })
+        .collect();
     Some(Build {
         path,
         dockerfile,
         chain: stage_chain(dockerfile, final_stage),
         context: workspace.contexts.get(&context_dir),
         context_dir,
+        args,
         workspace,
     })
 }
@@ -499,6 +519,7 @@ pub fn contents(build: &Build) -> ImageContents {
     let closure = closure_of(&state.installed);
     let lost = lost_installs(build, &states, &closure);
     let from = &build.dockerfile.instructions[build.dockerfile.stages[final_index].from];
+    let (env, args) = image_env(build);
     ImageContents {
         dockerfile: Arc::clone(build.path),
         final_stage: Location::new(build.path, from.line, from.column),
@@ -508,7 +529,8 @@ pub fn contents(build: &Build) -> ImageContents {
         closure,
         bootstrap: state.bootstrap,
         lost,
-        env: image_env(build),
+        env,
+        args,
         build_images: build
             .dockerfile
             .stages
@@ -692,12 +714,14 @@ fn manifests_of(context: &BuildContext, own_folders: &[&str], state: &StageState
         .collect()
 }
 
-/// The final image's `ENV`, with `$VAR` references expanded from earlier `ARG` defaults and
-/// `ENV` values of the same stages, as Docker does at build time.
-fn image_env(build: &Build) -> Vec<EnvVar> {
+/// The final image's `ENV`, with `$VAR` references expanded from earlier `ARG`s (the
+/// launcher's build argument, else the default) and `ENV` values of the same stages, as Docker
+/// does at build time; and its `ARG`s, with whether an `ENV` uses each.
+fn image_env(build: &Build) -> (Vec<EnvVar>, Vec<ImageArg>) {
     let source = build.path;
     let mut known: Vec<(String, String)> = Vec::new();
     let mut env: Vec<EnvVar> = Vec::new();
+    let mut args: Vec<ImageArg> = Vec::new();
     for instruction in build.instructions() {
         if instruction.keyword != "ENV" && instruction.keyword != "ARG" {
             continue;
@@ -711,9 +735,33 @@ fn image_env(build: &Build) -> Vec<EnvVar> {
                     .map(|(_, v)| v.clone())
             };
             let raw = pair.value.clone().unwrap_or_default();
-            let value = interpolate(&raw, &lookup).map_or_else(|_| raw.clone(), |i| i.value);
-            known.push((pair.name.clone(), value.clone()));
+            let interpolated = interpolate(&raw, &lookup);
+            let value = interpolated
+                .as_ref()
+                .map_or_else(|_| raw.clone(), |i| i.value.clone());
+            let given = build
+                .args
+                .iter()
+                .find(|(name, _)| instruction.keyword == "ARG" && *name == pair.name);
+            known.push((
+                pair.name.clone(),
+                given.map_or_else(|| value.clone(), |(_, v)| v.clone()),
+            ));
+            if instruction.keyword == "ARG" {
+                args.retain(|a| a.name != pair.name);
+                args.push(ImageArg {
+                    name: pair.name.clone(),
+                    location: Location::new(source, pair.line, pair.column),
+                    default: pair.value.clone(),
+                    in_env: false,
+                });
+            }
             if instruction.keyword == "ENV" {
+                for used in interpolated.iter().flat_map(|i| &i.uses) {
+                    if let Some(arg) = args.iter_mut().find(|a| a.name == used.name) {
+                        arg.in_env = true;
+                    }
+                }
                 env.retain(|v| v.name != pair.name);
                 env.push(EnvVar {
                     name: pair.name.clone(),
@@ -728,7 +776,19 @@ fn image_env(build: &Build) -> Vec<EnvVar> {
             }
         }
     }
-    env
+    (env, args)
+}
+
+/// An `ARG` of the final image: a variable while the image builds, which the running container
+/// gets only through an `ENV` that uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageArg {
+    pub name: String,
+    pub location: Location,
+    /// `ARG NAME=default`, as written.
+    pub default: Option<String>,
+    /// An `ENV` of the final image uses it (`ENV NAME=$NAME`).
+    pub in_env: bool,
 }
 
 struct StageReader<'a> {
