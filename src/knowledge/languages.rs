@@ -140,7 +140,7 @@ pub fn serves_files_only(image: &str) -> bool {
 
 /// Languages whose source code the tool reads (imports, SDK setup, exporters).
 pub fn reads_code(language: Language) -> bool {
-    matches!(language, Language::Python | Language::Node)
+    matches!(language, Language::Python | Language::Node | Language::Go)
 }
 
 /// How a language's SDK is set up in code, for the hints of the `code/` rules.
@@ -164,6 +164,13 @@ pub fn code_terms(language: Language) -> CodeTerms {
             otlp_exporter: "new OTLPTraceExporter() from @opentelemetry/exporter-trace-otlp-proto, handed to the SDK (traceExporter: ...)",
             endpoint_option: "url:",
             otlp_package: crate::knowledge::node::EXPORTER_PROTO,
+            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+        },
+        Language::Go => CodeTerms {
+            provider_setup: "set one up in main: exp, err := otlptracehttp.New(ctx); tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp)); otel.SetTracerProvider(tp); defer tp.Shutdown(ctx)",
+            otlp_exporter: "exp, err := otlptracehttp.New(ctx) (go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp), handed to sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))",
+            endpoint_option: "WithEndpoint(...)",
+            otlp_package: crate::knowledge::go::OTLPTRACEHTTP,
             otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
         },
         _ => CodeTerms {

@@ -5,6 +5,7 @@
 
 pub mod collector;
 pub mod ecosystems;
+pub mod go;
 pub mod honeycomb;
 pub mod java;
 pub mod languages;

@@ -9,6 +9,7 @@ mod command;
 mod ecosystem;
 mod environment;
 mod export;
+mod go;
 mod image;
 mod image_path;
 mod installers;
@@ -27,8 +28,8 @@ use std::time::{Duration, Instant};
 #[cfg(test)]
 pub(crate) use code::references_in;
 pub use code::{
-    ClassicSdk, CodeExporter, CodeFacts, CodeHeaders, DistroSetup, ExporterKind, OtelReference,
-    ReferenceKind, ReferenceName,
+    ClassicSdk, CodeExporter, CodeFacts, CodeHeaders, CodeTls, DistroSetup, EndpointForm,
+    ExporterKind, OtelReference, ReferenceKind, ReferenceName, Target, Unflushed, UnreachedSetup,
 };
 pub use code_setting::CodeSetting;
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
@@ -505,13 +506,22 @@ impl Workload {
     }
 
     /// Whether something sets the SDK up: a TracerProvider in code, Honeycomb's distro, or
-    /// `opentelemetry-instrument` with a distro.
+    /// `opentelemetry-instrument` with a distro. A manifest's SDK counts only where the code
+    /// that would set it up is not read.
     pub fn sets_up_sdk(&self) -> bool {
         self.code.provider_set.is_some()
             || self.code.provider_created.is_some()
             || self.code.honeycomb_distro.is_some()
             || self.auto_configures_sdk()
-            || self.declared.sets_up_sdk()
+            || (self.declared.sets_up_sdk() && !self.code_is_read())
+    }
+
+    /// Whether the service's own code was read (its language is one the tool reads, and it
+    /// has files of it): what that code sets up is then known.
+    pub fn code_is_read(&self) -> bool {
+        self.language
+            .is_some_and(crate::knowledge::languages::reads_code)
+            && !self.code.files.is_empty()
     }
 
     /// The Honeycomb region the service sends to, when it sends to Honeycomb itself (not to a
@@ -730,6 +740,9 @@ pub fn resolve(workspace: &Workspace) -> Project {
         declared.image_mentions_opentelemetry = build
             .as_ref()
             .and_then(ecosystem::image_mentions_opentelemetry);
+        let go_code = context
+            .zip(context_dir.as_deref())
+            .and_then(|(context, dir)| go::resolve(context, dir, dockerfile_dir.as_deref(), &env));
         let jvm = jvm::resolve(&jvm::Inputs {
             build: build.as_ref(),
             image: image_contents.as_ref(),
@@ -792,6 +805,10 @@ pub fn resolve(workspace: &Workspace) -> Project {
         service.language = language(workspace, spec, &service);
         if service.language == Some(Language::Node)
             && let Some(code) = node_code
+        {
+            service.code = code;
+        } else if service.language == Some(Language::Go)
+            && let Some(code) = go_code
         {
             service.code = code;
         } else if service.language.is_some_and(|l| l != Language::Python) {

@@ -9,8 +9,10 @@ pub mod dependencies;
 pub mod dockerfile;
 pub mod dotenv;
 mod generated;
+pub mod go;
 pub mod interpolate;
 pub mod javascript;
+mod lexer;
 pub mod lines;
 pub mod manifest;
 pub mod npm;
@@ -160,6 +162,7 @@ pub struct BuildContext {
     /// `go.mod`, `Gemfile`, `pom.xml`, `build.gradle`, `*.csproj`, `composer.json`.
     pub dependency_lists: Vec<Parsed<dependencies::DependencyList>>,
     pub ruby: Vec<Parsed<ruby::RubySource>>,
+    pub go: Vec<Parsed<go::GoSource>>,
     /// Shell scripts, as text: a container may start through one.
     pub scripts: Vec<Parsed<String>>,
     /// Marker files of languages (`package.json`, `go.mod`, ...), Python's included.
@@ -1020,7 +1023,7 @@ impl Loader {
                     workspace.sources.insert(display, source);
                 }
                 (ServiceFile::Context { display, .. }, ServiceFileContent::Context(context)) => {
-                    workspace.contexts.insert(display, context);
+                    workspace.contexts.insert(display, *context);
                 }
                 _ => {}
             }
@@ -1165,7 +1168,7 @@ enum ServiceFile {
 enum ServiceFileContent {
     EnvFile(EnvFileState),
     Dockerfile(Option<(dockerfile::Dockerfile, SourceText)>),
-    Context(BuildContext),
+    Context(Box<BuildContext>),
     None,
 }
 
@@ -1254,7 +1257,9 @@ impl Reader {
             ServiceFile::Dockerfile { path, .. } => {
                 ServiceFileContent::Dockerfile(self.read_dockerfile(path))
             }
-            ServiceFile::Context { dir, .. } => ServiceFileContent::Context(self.read_context(dir)),
+            ServiceFile::Context { dir, .. } => {
+                ServiceFileContent::Context(Box::new(self.read_context(dir)))
+            }
             ServiceFile::Problem(kind, location, message) => {
                 self.problem(*kind, location.clone(), message.clone());
                 ServiceFileContent::None
@@ -1420,6 +1425,11 @@ impl Reader {
                 context
                     .ruby
                     .extend(self.read_parsed(&file.path, FileKind::Source, ruby::parse));
+            }
+            Kind::Go => {
+                context
+                    .go
+                    .extend(self.read_parsed(&file.path, FileKind::Source, go::parse));
             }
         }
     }

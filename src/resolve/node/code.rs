@@ -345,6 +345,7 @@ fn read_file(
                             pairs: evaluator.pairs(scope, arg),
                             location: Location::new(&file.path, arg.line, arg.column),
                         }),
+                        target: None,
                     },
                     declared_name(&file.content, call),
                 ));
@@ -355,6 +356,7 @@ fn read_file(
                     location,
                     endpoint: None,
                     headers: None,
+                    target: None,
                 },
                 declared_name(&file.content, call),
             )),

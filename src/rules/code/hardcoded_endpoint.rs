@@ -1,5 +1,5 @@
 use crate::knowledge::{languages, otel};
-use crate::resolve::Project;
+use crate::resolve::{ExporterKind, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -28,7 +28,12 @@ impl Check for HardcodedEndpoint {
             let Some(language) = service.language.filter(|l| languages::reads_code(*l)) else {
                 continue;
             };
-            for exporter in &service.code.exporters {
+            let otlp_exporters = service
+                .code
+                .exporters
+                .iter()
+                .filter(|e| matches!(e.kind, ExporterKind::Otlp(_)));
+            for exporter in otlp_exporters {
                 // An endpoint read from the environment (`os.getenv(...)`) is configurable.
                 let Some(endpoint) = exporter.endpoint.as_ref().filter(|e| e.is_literal()) else {
                     continue;

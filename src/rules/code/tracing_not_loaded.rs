@@ -13,6 +13,9 @@ declare_rule! {
     /// When the `CMD` (or `npm start`) runs `node index.js` and nothing requires
     /// `./tracing.js`, the SDK never starts and no span is created, without any error.
     ///
+    /// In Go, the same for the function that sets up the provider (`initTracer`): `main`
+    /// (or an `init`) must call it, directly or through the functions it calls.
+    ///
     /// ## Example
     /// ```dockerfile
     /// CMD ["node", "index.js"]
@@ -27,6 +30,21 @@ declare_rule! {
 impl Check for TracingNotLoaded {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
+            if let Some(unreached) = &service.code.setup_unreached {
+                out.service(
+                    &Self::META,
+                    service,
+                    &unreached.setup,
+                    format!(
+                        "{}() sets up the SDK here, but nothing the program runs calls it: main ({}) never reaches it, so the SDK never starts and no span is exported.",
+                        unreached.function, unreached.entry
+                    ),
+                    format!(
+                        "call it first thing in main: tp, err := {}(ctx) (and defer its shutdown)",
+                        unreached.function
+                    ),
+                );
+            }
             let Some(node) = &service.node else { continue };
             check_service(service, node, out);
         }
