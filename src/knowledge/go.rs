@@ -152,27 +152,43 @@ pub const INSTRUMENTATION_PREFIXES: [&str; 5] = [
     "github.com/riandyrn/otelchi",
 ];
 
-/// Web frameworks and the instrumentation that makes request spans for each: `(framework
-/// import path, instrumentation import path)`.
-pub const FRAMEWORKS: &[(&str, &str)] = &[
+/// Web frameworks, the instrumentation that makes request spans for each, and the line that
+/// adds it: `(framework import path, instrumentation import path, setup)`.
+pub const FRAMEWORKS: &[(&str, &str, &str)] = &[
     (
         "github.com/gin-gonic/gin",
         "go.opentelemetry.io/contrib/instrumentation/github.com/gin-gonic/gin/otelgin",
+        "router.Use(otelgin.Middleware(\"SERVICE\"))",
     ),
     (
         "github.com/labstack/echo/v4",
         "go.opentelemetry.io/contrib/instrumentation/github.com/labstack/echo/otelecho",
+        "e.Use(otelecho.Middleware(\"SERVICE\"))",
     ),
     (
         "github.com/gorilla/mux",
         "go.opentelemetry.io/contrib/instrumentation/github.com/gorilla/mux/otelmux",
+        "r.Use(otelmux.Middleware(\"SERVICE\"))",
     ),
     (
         "github.com/gofiber/fiber/v2",
         "github.com/gofiber/contrib/otelfiber",
+        "app.Use(otelfiber.Middleware())",
     ),
-    ("github.com/go-chi/chi/v5", "github.com/riandyrn/otelchi"),
+    (
+        "github.com/go-chi/chi/v5",
+        "github.com/riandyrn/otelchi",
+        "r.Use(otelchi.Middleware(\"SERVICE\", otelchi.WithChiRoutes(r)))",
+    ),
 ];
+
+/// The framework an import path is, with its instrumentation and setup line.
+pub fn framework(path: &str) -> Option<(&'static str, &'static str)> {
+    FRAMEWORKS
+        .iter()
+        .find(|(framework, _, _)| *framework == path)
+        .map(|(_, instrumentation, setup)| (*instrumentation, *setup))
+}
 
 /// Methods that keep a program serving until it is stopped (`net/http`, `grpc`): such a
 /// program is not short-lived. By the method's name, whatever it is called on.

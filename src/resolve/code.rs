@@ -80,6 +80,15 @@ pub struct CodeTls {
     pub location: Option<Location>,
 }
 
+/// A provider the code creates but never makes the global one, while spans are started on
+/// the global provider's tracer (or instrumentation uses it): they are all no-ops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderUnset {
+    pub created: Location,
+    /// Where the global tracer is used.
+    pub uses: Location,
+}
+
 /// A provider that batches spans in a program that ends without flushing them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unflushed {
@@ -206,6 +215,8 @@ pub struct CodeFacts {
     pub classic_sdk: Option<ClassicSdk>,
     /// A short-lived program that loses its last batch of spans.
     pub unflushed: Option<Unflushed>,
+    /// A provider created but never set as the global one, which the code's spans use.
+    pub provider_unset: Option<ProviderUnset>,
     /// The SDK is set up in a function the program never calls at start.
     pub setup_unreached: Option<UnreachedSetup>,
 }

@@ -9,11 +9,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::code::{
-    CodeExporter, CodeFacts, CodeHeaders, CodeTls, EndpointForm, ExporterKind, OtelImport, Target,
-    Unflushed, UnreachedSetup,
+    CodeExporter, CodeFacts, CodeHeaders, CodeTls, EndpointForm, ExporterKind, OtelImport,
+    ProviderUnset, Target, Unflushed, UnreachedSetup,
 };
 use super::code_setting::CodeSetting;
 use super::environment::EnvVar;
+use super::image::Build;
 use crate::knowledge::go::{self as knowledge, Exporter, OtlpOption, SdkCall, otelconfig};
 use crate::knowledge::otel::{self, Protocol};
 use crate::source::Location;
@@ -21,18 +22,21 @@ use crate::workspace::dependencies::Ecosystem;
 use crate::workspace::go::{Arg, GoCall, GoSource, GoValue};
 use crate::workspace::{BuildContext, Parsed};
 
-/// The code facts of the service's Go module: the files under its own `go.mod` (beside its
-/// Dockerfile or at the root of its build context), else under its Dockerfile's folder;
-/// `None` when it has no Go file.
+/// The code facts of the service's Go program: the files of its own module (the `go.mod`
+/// beside its Dockerfile or at the root of its build context, else its Dockerfile's folder)
+/// that its Dockerfile copies in, without other programs' `main` packages when the module
+/// holds several and one is the Dockerfile's; `None` when it has no Go file.
 pub fn resolve(
     context: &BuildContext,
     context_dir: &str,
     dockerfile_dir: Option<&str>,
+    build: Option<&Build>,
     env: &[EnvVar],
 ) -> Option<CodeFacts> {
     if context.go.is_empty() {
         return None;
     }
+    let copied = build.map(Build::copied_by_any_stage);
     let own = |folder: &str| folder == context_dir || dockerfile_dir == Some(folder);
     let module = context
         .dependency_lists
@@ -42,11 +46,26 @@ pub fn resolve(
         .find(|folder| own(folder))
         .or(dockerfile_dir)
         .unwrap_or(context_dir);
-    let files: Vec<&Parsed<GoSource>> = context
+    let mut files: Vec<&Parsed<GoSource>> = context
         .go
         .iter()
-        .filter(|f| in_folder(&f.path, module))
+        .filter(|f| {
+            in_folder(&f.path, module) && copied.as_ref().is_none_or(|c| c.contains(&f.path))
+        })
         .collect();
+    let mains: Vec<&str> = files
+        .iter()
+        .filter(|f| f.content.package.as_deref() == Some("main"))
+        .map(|f| crate::workspace::folder_of(&f.path))
+        .collect();
+    let dockerfile_dir = dockerfile_dir.unwrap_or(context_dir);
+    let own_main = |folder: &str| folder == dockerfile_dir || in_folder(folder, dockerfile_dir);
+    if mains.iter().any(|m| *m != mains[0]) && mains.iter().any(|m| own_main(m)) {
+        files.retain(|f| {
+            let folder = crate::workspace::folder_of(&f.path);
+            own_main(folder) || !mains.contains(&folder)
+        });
+    }
     (!files.is_empty()).then(|| facts(&files, env))
 }
 
@@ -72,6 +91,8 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
     let mut batcher: Option<Location> = None;
     let mut flushes = false;
     let mut serves = false;
+    // Spans started on the global provider's tracer.
+    let mut global_spans: Option<Location> = None;
     for scope in &scopes {
         let file = scope.file;
         facts.files.push(Arc::clone(&file.path));
@@ -79,7 +100,7 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
             .content
             .imports
             .iter()
-            .any(|i| knowledge::FRAMEWORKS.iter().any(|(f, _)| *f == i.path));
+            .any(|i| knowledge::framework(&i.path).is_some());
         for import in &file.content.imports {
             let location = scope.at(import.line, import.column);
             if knowledge::is_otel_import(&import.path) {
@@ -89,7 +110,7 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
                     location: location.clone(),
                 });
             }
-            if knowledge::FRAMEWORKS.iter().any(|(f, _)| *f == import.path) {
+            if knowledge::framework(&import.path).is_some() {
                 facts.frameworks.push((import.path.clone(), location));
             }
         }
@@ -97,7 +118,13 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
             let location = scope.at(call.line, call.column);
             let method = call.callee.rsplit('.').next().unwrap_or_default();
             let on_value = call.callee.contains('.');
-            let tracer_call = scope.is_tracer_call(call);
+            let tracer = scope
+                .tracer_of(call)
+                .filter(|_| knowledge::SPAN_METHODS.contains(&method));
+            let tracer_call = tracer.is_some();
+            if tracer == Some(true) {
+                global_spans.get_or_insert(location.clone());
+            }
             serves |= on_value
                 && (knowledge::SERVING_METHODS.contains(&method)
                     || (imports_framework
@@ -108,7 +135,7 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
                         .is_some_and(|(p, _)| p == knowledge::SIGNAL));
             flushes |=
                 knowledge::FLUSH_METHODS.contains(&method) || scope.calls_returned_function(call);
-            if knowledge::SPAN_METHODS.contains(&method) && tracer_call {
+            if tracer_call {
                 facts.spans_created.get_or_insert(location.clone());
             }
             match call.callee.as_str() {
@@ -183,6 +210,15 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
             .partition(|e| attached.contains(&e.location));
         facts.exporters = kept;
         facts.unattached = unattached;
+    }
+    // Spans on the global tracer (and the instrumentation, which uses it too) are no-ops
+    // when the provider the code creates is never made the global one.
+    if facts.provider_set.is_none()
+        && let Some(created) = facts.provider_created.clone()
+        && let Some(uses) =
+            global_spans.or_else(|| facts.instrumentors.first().map(|(_, l)| l.clone()))
+    {
+        facts.provider_unset = Some(ProviderUnset { created, uses });
     }
     let entry = scopes.iter().find_map(|s| s.main().map(|f| (s, f)));
     if let Some((scope, main)) = entry {
@@ -343,19 +379,28 @@ impl<'a> Scope<'a> {
         (value, position)
     }
 
-    /// `tracer.Start(...)` on a tracer: `otel.Tracer("x").Start`, or a name bound to one.
-    fn is_tracer_call(&self, call: &GoCall) -> bool {
-        let Some((receiver, _)) = call.callee.rsplit_once('.') else {
-            return false;
+    /// The tracer `tracer.Start(...)` is called on: `Some(true)` for the global provider's
+    /// (`otel.Tracer("x")`, or a name bound to it), `Some(false)` for a provider's own
+    /// (`tp.Tracer("x")`), `None` when it is not a tracer.
+    fn tracer_of(&self, call: &GoCall) -> Option<bool> {
+        let (receiver, _) = call.callee.rsplit_once('.')?;
+        let callee = match receiver.strip_suffix("()") {
+            Some(callee) => callee.to_string(),
+            None => match self
+                .declared(receiver, call.function, call.order)
+                .or_else(|| self.declared(receiver, None, usize::MAX))
+            {
+                Some(GoValue::Call { callee, .. }) => callee.clone(),
+                _ => return None,
+            },
         };
-        if receiver.ends_with("Tracer()") {
-            return true;
-        }
-        matches!(
-            self.declared(receiver, call.function, call.order)
-                .or_else(|| self.declared(receiver, None, usize::MAX)),
-            Some(GoValue::Call { callee, .. }) if callee.ends_with("Tracer")
-        )
+        let method = callee.rsplit('.').next().unwrap_or_default();
+        (method == "Tracer").then(|| {
+            self.qualify(&callee).is_some_and(|(package, name)| {
+                package == knowledge::OTEL
+                    && matches!(name, "Tracer" | "GetTracerProvider().Tracer")
+            })
+        })
     }
 
     /// `shutdown(ctx)` where `shutdown` was returned by a call (`shutdown, err :=
@@ -831,7 +876,12 @@ fn launcher(scope: &Scope, evaluator: &Evaluator, call: &GoCall, vendor: bool) -
     let mut traces_headers: Vec<(String, CodeSetting)> = Vec::new();
     if vendor {
         for (setting, name) in otelconfig::HONEYCOMB_VARIABLES.iter().rev() {
-            let Some(var) = evaluator.lookup(name).filter(|v| !v.value.is_empty()) else {
+            // An empty key is skipped by the distribution, but it is the key the user meant
+            // to send: kept, so that its emptiness is what gets reported.
+            let Some(var) = evaluator
+                .lookup(name)
+                .filter(|v| !v.value.is_empty() || matches!(setting, S::ApiKey))
+            else {
                 continue;
             };
             let value = from_variable(var, var.value.clone());
@@ -1009,10 +1059,11 @@ fn launcher(scope: &Scope, evaluator: &Evaluator, call: &GoCall, vendor: bool) -
     };
     let target = config.target(protocol);
     Launched {
+        // The endpoint is the target's: the launcher's own, which the environment overrides.
         exporter: Some(CodeExporter {
             kind: ExporterKind::Otlp(Some(protocol)),
             location,
-            endpoint: target.as_ref().map(|t| t.host.clone()),
+            endpoint: None,
             headers,
             target,
         }),

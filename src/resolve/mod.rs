@@ -29,7 +29,8 @@ use std::time::{Duration, Instant};
 pub(crate) use code::references_in;
 pub use code::{
     ClassicSdk, CodeExporter, CodeFacts, CodeHeaders, CodeTls, DistroSetup, EndpointForm,
-    ExporterKind, OtelReference, ReferenceKind, ReferenceName, Target, Unflushed, UnreachedSetup,
+    ExporterKind, OtelReference, ProviderUnset, ReferenceKind, ReferenceName, Target, Unflushed,
+    UnreachedSetup,
 };
 pub use code_setting::CodeSetting;
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
@@ -742,7 +743,15 @@ pub fn resolve(workspace: &Workspace) -> Project {
             .and_then(ecosystem::image_mentions_opentelemetry);
         let go_code = context
             .zip(context_dir.as_deref())
-            .and_then(|(context, dir)| go::resolve(context, dir, dockerfile_dir.as_deref(), &env));
+            .and_then(|(context, dir)| {
+                go::resolve(
+                    context,
+                    dir,
+                    dockerfile_dir.as_deref(),
+                    build.as_ref(),
+                    &env,
+                )
+            });
         let jvm = jvm::resolve(&jvm::Inputs {
             build: build.as_ref(),
             image: image_contents.as_ref(),

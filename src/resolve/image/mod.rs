@@ -265,6 +265,26 @@ impl Build<'_> {
     fn dockerfile_dir(&self) -> &str {
         folder_of(self.path)
     }
+
+    /// What any stage copies in from the build context: source compiled in a build stage
+    /// ends up in the binary that the final stage copies from it.
+    pub fn copied_by_any_stage(&self) -> files::CopiedFiles {
+        let mut copied = files::CopiedFiles::new(&self.context_dir);
+        let copies =
+            self.dockerfile.instructions.iter().filter(|i| {
+                matches!(i.keyword.as_str(), "COPY" | "ADD") && i.flag("from").is_none()
+            });
+        for instruction in copies {
+            let mut paths: Vec<String> = match &instruction.args {
+                Args::Exec(items) => items.clone(),
+                Args::Shell(text) => shell::split(text).into_iter().map(|w| w.text).collect(),
+            };
+            if let Some(destination) = paths.pop() {
+                copied.add(&paths, destination);
+            }
+        }
+        copied
+    }
 }
 
 pub fn build_of<'a>(workspace: &'a Workspace, service: &WorkloadSpec) -> Option<Build<'a>> {

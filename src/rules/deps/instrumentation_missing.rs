@@ -1,13 +1,17 @@
+use crate::knowledge::go;
 use crate::knowledge::python::{FRAMEWORKS, INSTRUMENTATION};
 use crate::resolve::Project;
 use crate::rules::hint::{add_packages, install};
 use crate::rules::{Check, Findings, declare_rule};
+use crate::workspace::Language;
 
 declare_rule! {
     /// ## What it does
     /// Checks that a service auto-instrumented with `opentelemetry-instrument` installs the
     /// instrumentation package of the web framework its code imports
-    /// (`opentelemetry-instrumentation-flask` for Flask, ...).
+    /// (`opentelemetry-instrumentation-flask` for Flask, ...). In Go, where instrumentation is
+    /// code, that a service serving with gin, echo, gorilla/mux, fiber or chi adds the
+    /// framework's middleware (`otelgin.Middleware`, ...).
     ///
     /// ## Why is this bad?
     /// `opentelemetry-instrument` only instruments libraries whose instrumentation package is
@@ -36,6 +40,7 @@ declare_rule! {
 
 impl Check for InstrumentationMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
+        check_go(project, out);
         for service in project.services.iter().filter(|s| s.is_python()) {
             let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
             else {
@@ -72,6 +77,46 @@ impl Check for InstrumentationMissing {
                 finding.fix = Some(add_packages(image, &[package]));
                 finding.cures.push(install(service, &[package]));
             }
+        }
+    }
+}
+
+/// A Go service that sets up the SDK and serves with a web framework whose middleware it
+/// never adds (`otelgin.Middleware`): requests make no spans, whatever the SDK does.
+fn check_go(project: &Project, out: &mut Findings) {
+    let go_services = project
+        .services
+        .iter()
+        .filter(|s| s.language == Some(Language::Go) && s.sets_up_sdk());
+    for service in go_services {
+        for (framework, location) in &service.code.frameworks {
+            let Some((instrumentation, setup)) = go::framework(framework) else {
+                continue;
+            };
+            if service
+                .code
+                .instrumentors
+                .iter()
+                .any(|(p, _)| p == instrumentation)
+            {
+                continue;
+            }
+            let short = framework
+                .rsplit('/')
+                .find(|p| !p.starts_with('v'))
+                .unwrap_or(framework);
+            out.service(
+                &InstrumentationMissing::META,
+                service,
+                location,
+                format!(
+                    "the code serves with {short} and sets up the SDK, but never adds {short}'s OpenTelemetry middleware ({instrumentation}): requests make no spans."
+                ),
+                format!(
+                    "go get {instrumentation}, then where the router is made: {}",
+                    setup.replace("SERVICE", &service.name)
+                ),
+            );
         }
     }
 }
