@@ -189,6 +189,42 @@ const GO: &[&str] = &[
     "\"go.opentelemetry.io/otel\"",
 ];
 
+const RUBY: &[&str] = &[
+    "require 'opentelemetry/sdk'\n",
+    "OpenTelemetry::SDK.configure",
+    " do |c|\n",
+    "\nend\n",
+    "{ |c| ",
+    "}",
+    "c.use_all",
+    "c.service_name = ",
+    "ENV['OTEL_TRACES_EXPORTER'] ||= ",
+    "ENV.fetch(",
+    "'",
+    "\"",
+    "#{",
+    "#",
+    "<<~EOS\n",
+    "EOS\n",
+    "%w[",
+    "=begin\n",
+    "=end\n",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "=>",
+    "key: ",
+    ":sym",
+    "/",
+    "\\",
+    "\n",
+    "if ",
+    "def x",
+    ".new",
+];
+
 const JAVASCRIPT: &[&str] = &[
     "import ",
     " from ",
@@ -321,6 +357,11 @@ proptest! {
     #[test]
     fn go_sources(text in prop_oneof![any_text(), tokens(GO)]) {
         let _ = go::parse(&text);
+    }
+
+    #[test]
+    fn ruby_sources(text in prop_oneof![any_text(), tokens(RUBY)]) {
+        let _ = ruby::parse(&text);
     }
 
     #[test]

@@ -88,7 +88,9 @@ impl<'a> Cursor<'a> {
     pub fn skip_past(&mut self, end: &[u8]) {
         while !self.at_end() {
             if self.bytes[self.i..].starts_with(end) {
-                self.i += end.len();
+                for _ in 0..end.len() {
+                    self.bump();
+                }
                 return;
             }
             self.bump();
