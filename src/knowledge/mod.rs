@@ -13,6 +13,7 @@ pub mod node;
 pub mod otel;
 pub mod python;
 pub mod python_symbols;
+pub mod ruby;
 pub mod secrets;
 
 /// What a service runs on: told by its command, its base image, its build's marker files.

@@ -80,6 +80,17 @@ pub struct CodeTls {
     pub location: Option<Location>,
 }
 
+/// A variable the code sets in its own process environment (`os.Setenv`, `ENV['X'] ||= 'v'`),
+/// with the value it sets: the SDK reads it as if the container had it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeEnvWrite {
+    pub name: String,
+    pub value: String,
+    pub location: Location,
+    /// Only when the variable is not set already (`ENV['X'] ||= ...`).
+    pub if_unset: bool,
+}
+
 /// A provider the code creates but never makes the global one, while spans are started on
 /// the global provider's tracer (or instrumentation uses it): they are all no-ops.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,13 +109,15 @@ pub struct Unflushed {
     pub entry: Location,
 }
 
-/// A function that sets up the SDK, which nothing the program runs at start calls.
+/// Code that sets up the SDK, which nothing the program runs at start reaches: a function
+/// `main` never calls (Go), a file the app never requires (Ruby).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnreachedSetup {
-    /// Where the SDK is set up in it.
+    /// Where the SDK is set up.
     pub setup: Location,
-    pub function: String,
-    /// The program's entry point (`func main`).
+    /// The function it is set up in, when the language reaches code by calls.
+    pub function: Option<String>,
+    /// The program's entry point (`func main`, the file the app starts from).
     pub entry: Location,
 }
 
@@ -219,6 +232,8 @@ pub struct CodeFacts {
     pub provider_unset: Option<ProviderUnset>,
     /// The SDK is set up in a function the program never calls at start.
     pub setup_unreached: Option<UnreachedSetup>,
+    /// Variables the code sets before the SDK reads the environment.
+    pub env_writes: Vec<CodeEnvWrite>,
 }
 
 impl CodeFacts {

@@ -34,6 +34,9 @@ pub struct Declared {
     pub configures_sdk: Option<Location>,
     /// Ruby: the file that configures the SDK names the service.
     pub names_service: bool,
+    /// Ruby: the configure block adds span processors of its own, so the SDK builds no
+    /// exporter from `OTEL_TRACES_EXPORTER`.
+    pub processors_in_code: bool,
     /// An instruction of the image that mentions OpenTelemetry (`install-php-extensions
     /// opentelemetry`, the .NET auto-instrumentation's installer, an agent download): it may
     /// install what the manifests do not list.
@@ -72,7 +75,11 @@ impl Declared {
     /// An SDK that other languages' code sets up may be given any endpoint there.
     pub fn configured_from_environment(&self) -> bool {
         self.packages.iter().any(|p| match p.ecosystem {
-            Ecosystem::Ruby => p.role == Some(Role::Sdk) && self.configures_sdk.is_some(),
+            Ecosystem::Ruby => {
+                p.role == Some(Role::Sdk)
+                    && self.configures_sdk.is_some()
+                    && !self.processors_in_code
+            }
             _ => p.role == Some(Role::AutoInstrumentation),
         })
     }
@@ -160,5 +167,11 @@ pub fn resolve(
         Some(Location::new(&f.path, line, column))
     });
     declared.names_service = configuring.is_some_and(|f| f.content.names_service);
+    declared.processors_in_code = configuring.is_some_and(|f| {
+        f.content
+            .calls
+            .iter()
+            .any(|c| c.method == "add_span_processor")
+    });
     declared
 }

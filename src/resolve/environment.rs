@@ -16,6 +16,8 @@ pub enum EnvOrigin {
     Dockerfile,
     /// A `${VAR:-default}` default was used.
     Default,
+    /// The app's code sets it in its own process before the SDK reads it.
+    Code,
 }
 
 impl EnvOrigin {
@@ -25,6 +27,7 @@ impl EnvOrigin {
             EnvOrigin::EnvFile => "env_file",
             EnvOrigin::Dockerfile => "dockerfile",
             EnvOrigin::Default => "default",
+            EnvOrigin::Code => "code",
         }
     }
 }

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::code::{
-    CodeExporter, CodeFacts, CodeHeaders, CodeTls, EndpointForm, ExporterKind, OtelImport,
-    ProviderUnset, Target, Unflushed, UnreachedSetup,
+    CodeEnvWrite, CodeExporter, CodeFacts, CodeHeaders, CodeTls, EndpointForm, ExporterKind,
+    OtelImport, ProviderUnset, Target, Unflushed, UnreachedSetup,
 };
 use super::code_setting::CodeSetting;
 use super::environment::EnvVar;
@@ -91,9 +91,12 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
     let mut batcher: Option<Location> = None;
     let mut flushes = false;
     let mut serves = false;
+    // `os.Setenv` calls, and the calls that set the SDK up (it reads the environment then).
+    let mut writes: Vec<(usize, &GoCall, CodeEnvWrite)> = Vec::new();
+    let mut setups: Vec<(usize, &GoCall)> = Vec::new();
     // Spans started on the global provider's tracer.
     let mut global_spans: Option<Location> = None;
-    for scope in &scopes {
+    for (file_index, scope) in scopes.iter().enumerate() {
         let file = scope.file;
         facts.files.push(Arc::clone(&file.path));
         let imports_framework = file
@@ -145,11 +148,35 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
                     }
                     continue;
                 }
+                "os.Setenv" => {
+                    if let (Some(GoValue::Str(name)), Some(value)) =
+                        (call.args.first().map(|a| &a.value), call.args.get(1))
+                        && let Some(value) = evaluator.setting(scope, value, call).value
+                    {
+                        writes.push((
+                            file_index,
+                            call,
+                            CodeEnvWrite {
+                                name: name.clone(),
+                                value,
+                                location: location.clone(),
+                                if_unset: false,
+                            },
+                        ));
+                    }
+                    continue;
+                }
                 _ => {}
             }
             let Some((package, name)) = scope.qualify(&call.callee) else {
                 continue;
             };
+            if exporter_kind(package, name).is_some()
+                || (package == knowledge::SDK_TRACE && name == "NewTracerProvider")
+                || package == knowledge::OTELCONFIG
+            {
+                setups.push((file_index, call));
+            }
             if knowledge::is_instrumentation(package) {
                 facts.instrumentors.push((package.to_string(), location));
                 continue;
@@ -204,6 +231,16 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
             }
         }
     }
+    // A write after the SDK is set up in the same function comes too late for it.
+    facts.env_writes = writes
+        .into_iter()
+        .filter(|(file, call, _)| {
+            !setups.iter().any(|(setup_file, setup)| {
+                setup_file == file && setup.function == call.function && setup.order < call.order
+            })
+        })
+        .map(|(_, _, write)| write)
+        .collect();
     if !attached_unknown {
         let (kept, unattached) = std::mem::take(&mut facts.exporters)
             .into_iter()
@@ -1173,7 +1210,7 @@ fn unreached_setup(scopes: &[Scope], facts: &CodeFacts, entry: Location) -> Opti
     let key = (folder_of(&scope.file.path), function.name.as_str());
     (!reached.contains(&key)).then(|| UnreachedSetup {
         setup: setup.clone(),
-        function: function.name.clone(),
+        function: Some(function.name.clone()),
         entry,
     })
 }

@@ -3,6 +3,7 @@
 //! these profiles, never raw files.
 
 mod code;
+mod code_env;
 mod code_setting;
 pub mod collector;
 mod command;
@@ -17,6 +18,7 @@ mod jvm;
 mod network;
 mod node;
 pub mod route;
+mod ruby;
 mod treatment;
 mod variant;
 
@@ -28,9 +30,9 @@ use std::time::{Duration, Instant};
 #[cfg(test)]
 pub(crate) use code::references_in;
 pub use code::{
-    ClassicSdk, CodeExporter, CodeFacts, CodeHeaders, CodeTls, DistroSetup, EndpointForm,
-    ExporterKind, OtelReference, ProviderUnset, ReferenceKind, ReferenceName, Target, Unflushed,
-    UnreachedSetup,
+    ClassicSdk, CodeEnvWrite, CodeExporter, CodeFacts, CodeHeaders, CodeTls, DistroSetup,
+    EndpointForm, ExporterKind, OtelReference, ProviderUnset, ReferenceKind, ReferenceName, Target,
+    Unflushed, UnreachedSetup,
 };
 pub use code_setting::CodeSetting;
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
@@ -287,6 +289,9 @@ impl Setting<'_> {
         match (self.flag, self.code) {
             (Some(flag), _) => format!("opentelemetry-instrument {flag}"),
             (None, Some(code)) => format!("{} ({})", self.name, code.location),
+            (None, None) if self.env.is_some_and(|v| v.origin == EnvOrigin::Code) => {
+                format!("{}, which the code sets,", self.name)
+            }
             (None, None) => self.name.to_string(),
         }
     }
@@ -741,17 +746,19 @@ pub fn resolve(workspace: &Workspace) -> Project {
         declared.image_mentions_opentelemetry = build
             .as_ref()
             .and_then(ecosystem::image_mentions_opentelemetry);
-        let go_code = context
-            .zip(context_dir.as_deref())
-            .and_then(|(context, dir)| {
-                go::resolve(
-                    context,
-                    dir,
-                    dockerfile_dir.as_deref(),
-                    build.as_ref(),
-                    &env,
-                )
-            });
+        // The code of the languages read only from their own files (Go, Ruby), against an
+        // environment.
+        let read_code = |language: Option<Language>, command: Option<&Command>, env: &[EnvVar]| {
+            let (context, dir) = context.zip(context_dir.as_deref())?;
+            let dockerfile_dir = dockerfile_dir.as_deref();
+            match language? {
+                Language::Go => go::resolve(context, dir, dockerfile_dir, build.as_ref(), env),
+                Language::Ruby => {
+                    ruby::resolve(context, dir, dockerfile_dir, build.as_ref(), command, env)
+                }
+                _ => None,
+            }
+        };
         let jvm = jvm::resolve(&jvm::Inputs {
             build: build.as_ref(),
             image: image_contents.as_ref(),
@@ -816,8 +823,8 @@ pub fn resolve(workspace: &Workspace) -> Project {
             && let Some(code) = node_code
         {
             service.code = code;
-        } else if service.language == Some(Language::Go)
-            && let Some(code) = go_code
+        } else if let Some(code) =
+            read_code(service.language, service.command.as_ref(), &service.env)
         {
             service.code = code;
         } else if service.language.is_some_and(|l| l != Language::Python) {
@@ -833,6 +840,19 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 browser,
                 ..NodeFacts::default()
             };
+        }
+        let before = code_env::Before {
+            instrument: service.instrument.as_ref(),
+            node: service.node.as_ref(),
+            jvm: service.jvm.as_ref(),
+        };
+        if let Some(env) = code_env::layered(&service.env, &service.code.env_writes, &before) {
+            // The code reads the environment it has just written to.
+            service.env = env;
+            if let Some(code) = read_code(service.language, service.command.as_ref(), &service.env)
+            {
+                service.code = code;
+            }
         }
         let collector = collector::resolve(workspace, spec, build.as_ref(), &service);
         (service, collector, started.elapsed())

@@ -115,6 +115,9 @@ pub struct Assignment {
     pub value: RubyValue,
     pub line: u32,
     pub column: u32,
+    /// Position of the value's first token.
+    pub value_line: u32,
+    pub value_column: u32,
     pub order: usize,
 }
 
@@ -680,12 +683,15 @@ impl Reader<'_> {
             _ => return None,
         };
         let (line, column) = self.position(index);
+        let (value_line, value_column) = self.position(index + 2);
         let end = self.statement_end(index + 2);
         Some(Assignment {
             name,
             value: self.value(index + 2, end),
             line,
             column,
+            value_line,
+            value_column,
             order: index,
         })
     }
