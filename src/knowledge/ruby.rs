@@ -107,6 +107,47 @@ pub fn instrumentation_gem(class: &str) -> Option<String> {
     Some(gem)
 }
 
+/// The gem a `require` of an OpenTelemetry file loads: `opentelemetry/exporter/otlp` →
+/// `opentelemetry-exporter-otlp` (the gems name their entry files so).
+pub fn gem_of_require(path: &str) -> Option<String> {
+    path.starts_with("opentelemetry")
+        .then(|| path.replace('/', "-"))
+}
+
+/// What installing a gem installs with it (its runtime dependencies among OpenTelemetry's,
+/// from the gems' gemspecs): a gem that is not in the Gemfile is still there if one of these
+/// brings it.
+pub fn brings(provider: &str, gem: &str) -> bool {
+    const SDK_DEPENDENCIES: [&str; 4] = [
+        "opentelemetry-api",
+        "opentelemetry-common",
+        "opentelemetry-registry",
+        "opentelemetry-semantic_conventions",
+    ];
+    match provider {
+        INSTRUMENTATION_ALL => {
+            gem.starts_with("opentelemetry-instrumentation-")
+                || gem == "opentelemetry-api"
+                || gem == "opentelemetry-registry"
+        }
+        "opentelemetry-sdk" => SDK_DEPENDENCIES.contains(&gem),
+        "opentelemetry-exporter-otlp"
+        | "opentelemetry-exporter-otlp-http"
+        | "opentelemetry-exporter-otlp-grpc" => {
+            gem == "opentelemetry-sdk" || SDK_DEPENDENCIES.contains(&gem)
+        }
+        _ if provider.starts_with("opentelemetry-instrumentation-") => {
+            matches!(
+                gem,
+                "opentelemetry-api"
+                    | "opentelemetry-registry"
+                    | "opentelemetry-instrumentation-base"
+            )
+        }
+        _ => false,
+    }
+}
+
 /// Web frameworks, by what the code requires, and the instrumentation each needs.
 pub const FRAMEWORKS: &[(&str, &str)] = &[
     ("sinatra", "OpenTelemetry::Instrumentation::Sinatra"),
@@ -150,5 +191,16 @@ mod tests {
             Some("opentelemetry-exporter-otlp")
         );
         assert!(is_processor("SDK::Trace::Export::BatchSpanProcessor"));
+        assert_eq!(
+            gem_of_require("opentelemetry/instrumentation/all").as_deref(),
+            Some("opentelemetry-instrumentation-all")
+        );
+        assert_eq!(gem_of_require("sinatra"), None);
+        assert!(brings(
+            INSTRUMENTATION_ALL,
+            "opentelemetry-instrumentation-sinatra"
+        ));
+        assert!(brings("opentelemetry-exporter-otlp", "opentelemetry-sdk"));
+        assert!(!brings("opentelemetry-sdk", "opentelemetry-exporter-otlp"));
     }
 }

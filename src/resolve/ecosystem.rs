@@ -48,6 +48,20 @@ impl Declared {
         self.packages.iter().any(|p| p.role == Some(role))
     }
 
+    /// Whether the Gemfile installs an OpenTelemetry gem: it lists it, or a gem it lists
+    /// depends on it.
+    pub fn installs_gem(&self, gem: &str) -> bool {
+        self.packages
+            .iter()
+            .filter(|p| p.ecosystem == Ecosystem::Ruby)
+            .any(|p| p.name == gem || crate::knowledge::ruby::brings(&p.name, gem))
+    }
+
+    /// The Gemfile read, as a message names it.
+    pub fn gemfile(&self) -> Option<&Arc<str>> {
+        self.manifests.iter().find(|m| m.ends_with("Gemfile"))
+    }
+
     pub fn with_role(&self, wanted: impl Fn(Role) -> bool) -> Option<&DeclaredPackage> {
         self.packages.iter().find(|p| p.role.is_some_and(&wanted))
     }

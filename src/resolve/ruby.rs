@@ -244,10 +244,10 @@ fn facts(files: &[&Parsed<RubySource>], env: &[EnvVar]) -> CodeFacts {
         }
         for require in &file.content.requires {
             let location = scope.at(require.line, require.column);
-            if require.path.starts_with("opentelemetry") {
+            if let Some(gem) = knowledge::gem_of_require(&require.path) {
                 facts.otel_imports.push(OtelImport {
                     module: require.path.clone(),
-                    package: require.path.replace('/', "-"),
+                    package: gem,
                     location: location.clone(),
                 });
             }

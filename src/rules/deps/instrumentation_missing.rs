@@ -1,5 +1,5 @@
-use crate::knowledge::go;
 use crate::knowledge::python::{FRAMEWORKS, INSTRUMENTATION};
+use crate::knowledge::{go, ruby};
 use crate::resolve::Project;
 use crate::rules::hint::{add_packages, install};
 use crate::rules::{Check, Findings, declare_rule};
@@ -11,7 +11,9 @@ declare_rule! {
     /// instrumentation package of the web framework its code imports
     /// (`opentelemetry-instrumentation-flask` for Flask, ...). In Go, where instrumentation is
     /// code, that a service serving with gin, echo, gorilla/mux, fiber or chi adds the
-    /// framework's middleware (`otelgin.Middleware`, ...).
+    /// framework's middleware (`otelgin.Middleware`, ...). In Ruby, that
+    /// `OpenTelemetry::SDK.configure` installs instrumentation (`c.use_all`, or `c.use` of
+    /// the framework's), and that the Gemfile has the gem of each one it names.
     ///
     /// ## Why is this bad?
     /// `opentelemetry-instrument` only instruments libraries whose instrumentation package is
@@ -41,6 +43,7 @@ declare_rule! {
 impl Check for InstrumentationMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
         check_go(project, out);
+        check_ruby(project, out);
         for service in project.services.iter().filter(|s| s.is_python()) {
             let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
             else {
@@ -118,5 +121,77 @@ fn check_go(project: &Project, out: &mut Findings) {
                 ),
             );
         }
+    }
+}
+
+/// Ruby: `c.use 'OpenTelemetry::Instrumentation::X'` or `c.use_all` without a gem to install,
+/// or a configure block that installs no instrumentation in an app with a web framework.
+fn check_ruby(project: &Project, out: &mut Findings) {
+    let ruby_services = project
+        .services
+        .iter()
+        .filter(|s| s.language == Some(Language::Ruby) && s.code.provider_set.is_some());
+    for service in ruby_services {
+        let declared = &service.declared;
+        let (Some(gemfile), None) = (declared.gemfile(), &declared.image_mentions_opentelemetry)
+        else {
+            continue;
+        };
+        for (gem, location) in &service.code.instrumentors {
+            let installed = if gem == ruby::INSTRUMENTATION_ALL {
+                declared.packages.iter().any(|p| {
+                    p.name == ruby::INSTRUMENTATION_ALL
+                        || p.name.starts_with("opentelemetry-instrumentation-")
+                })
+            } else {
+                gem.is_empty() || declared.installs_gem(gem)
+            };
+            if installed {
+                continue;
+            }
+            let what = if gem == ruby::INSTRUMENTATION_ALL {
+                format!(
+                    "c.use_all installs every instrumentation whose gem is there, and {gemfile} has none"
+                )
+            } else {
+                format!(
+                    "c.use names an instrumentation from the gem {gem}, which {gemfile} does not install"
+                )
+            };
+            out.service(
+                &InstrumentationMissing::META,
+                service,
+                location,
+                format!(
+                    "{what}: the SDK logs that it cannot find the instrumentation, and requests make no spans."
+                ),
+                format!("add to {gemfile}: gem '{gem}' (then bundle install)"),
+            );
+        }
+        let Some((framework, _)) = service.code.frameworks.first() else {
+            continue;
+        };
+        if !service.code.instrumentors.is_empty() {
+            continue;
+        }
+        let Some(configure) = &service.code.provider_set else {
+            continue;
+        };
+        let class = ruby::FRAMEWORKS
+            .iter()
+            .find(|(f, _)| f == framework)
+            .map_or("", |(_, class)| class);
+        out.service(
+            &InstrumentationMissing::META,
+            service,
+            configure,
+            format!(
+                "OpenTelemetry::SDK.configure installs no instrumentation (no c.use_all, no c.use), and the app runs {framework}: its requests make no spans."
+            ),
+            format!(
+                "in the configure block: c.use_all (gem '{}' in {gemfile}), or c.use '{class}'",
+                ruby::INSTRUMENTATION_ALL
+            ),
+        );
     }
 }
