@@ -8,6 +8,7 @@ pub mod ecosystems;
 pub mod go;
 pub mod honeycomb;
 pub mod java;
+pub mod js_symbols;
 pub mod languages;
 pub mod node;
 pub mod otel;

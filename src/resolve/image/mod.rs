@@ -52,6 +52,8 @@ pub struct Listed {
     /// The optional part that lists it (`group otel`, `extra otel`, `dev-packages`); `None`
     /// for what installing the manifest always installs.
     pub part: Option<String>,
+    /// The version range as written (`^2.0.0`): `package.json` entries only.
+    pub range: Option<String>,
 }
 
 impl Manifest {
@@ -523,6 +525,7 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
                 requirement: r.clone(),
                 location: Location::new(path, r.line, r.column),
                 part,
+                range: None,
             })
             .collect(),
         path: Arc::clone(path),
@@ -561,7 +564,7 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
         located(&f.path, packages.chain(dev).collect())
     });
     // `package.json` entries, as requirements (npm names are not PEP 503-normalized).
-    type Listing = Vec<(Requirement, Option<String>)>;
+    type Listing = Vec<(Requirement, Option<String>, String)>;
     let package_jsons: Vec<(Arc<str>, Listing)> = context
         .package_jsons
         .iter()
@@ -577,23 +580,26 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
                 .dependencies
                 .iter()
                 .chain(&f.content.optional_dependencies)
-                .map(|e| (entry(e), None));
-            let dev = f
-                .content
-                .dev_dependencies
-                .iter()
-                .map(|e| (entry(e), Some(DEV_DEPENDENCIES.to_string())));
+                .map(|e| (entry(e), None, e.value.clone()));
+            let dev = f.content.dev_dependencies.iter().map(|e| {
+                let part = Some(DEV_DEPENDENCIES.to_string());
+                (entry(e), part, e.value.clone())
+            });
             (Arc::clone(&f.path), main.chain(dev).collect())
         })
         .collect();
     let package_jsons = package_jsons.iter().map(|(path, requirements)| {
-        located(
+        let mut manifest = located(
             path,
             requirements
                 .iter()
-                .map(|(r, part)| (r, part.clone()))
+                .map(|(r, part, _)| (r, part.clone()))
                 .collect(),
-        )
+        );
+        for (listed, (_, _, range)) in manifest.requirements.iter_mut().zip(requirements) {
+            listed.range = Some(range.clone());
+        }
+        manifest
     });
     requirements
         .chain(pyprojects)
