@@ -9,13 +9,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::code::{
-    CodeEnvWrite, CodeExporter, CodeFacts, CodeHeaders, CodeTls, EndpointForm, ExporterKind,
-    OtelImport, ProviderUnset, Target, Unflushed, UnreachedSetup,
+    CodeExporter, CodeFacts, CodeHeaders, CodeTls, EndpointForm, ExporterKind, OtelImport,
+    ProviderUnset, Target, Unflushed, UnreachedSetup,
 };
 use super::code_setting::CodeSetting;
-use super::environment::EnvVar;
+use super::environment::{CodeEnvWrite, EnvVar};
 use super::image::Build;
 use crate::knowledge::go::{self as knowledge, Exporter, OtlpOption, SdkCall, otelconfig};
+use crate::knowledge::languages::EnvWriteMode;
 use crate::knowledge::otel::{self, Protocol};
 use crate::source::Location;
 use crate::workspace::dependencies::Ecosystem;
@@ -151,16 +152,17 @@ pub fn facts(files: &[&Parsed<GoSource>], env: &[EnvVar]) -> CodeFacts {
                 "os.Setenv" => {
                     if let (Some(GoValue::Str(name)), Some(value)) =
                         (call.args.first().map(|a| &a.value), call.args.get(1))
-                        && let Some(value) = evaluator.setting(scope, value, call).value
                     {
+                        let setting = evaluator.setting(scope, value, call);
                         writes.push((
                             file_index,
                             call,
                             CodeEnvWrite {
                                 name: name.clone(),
-                                value,
+                                value: setting.value,
+                                mode: EnvWriteMode::Overwrite,
+                                reads: setting.variable,
                                 location: location.clone(),
-                                if_unset: false,
                             },
                         ));
                     }

@@ -8,13 +8,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::code::{
-    CodeEnvWrite, CodeExporter, CodeFacts, CodeHeaders, ExporterKind, OtelImport, UnreachedSetup,
-};
+use super::code::{CodeExporter, CodeFacts, CodeHeaders, ExporterKind, OtelImport, UnreachedSetup};
 use super::code_setting::CodeSetting;
 use super::command::{Command, basename};
-use super::environment::EnvVar;
+use super::environment::{CodeEnvWrite, EnvVar};
 use super::image::Build;
+use crate::knowledge::languages::EnvWriteMode;
 use crate::knowledge::ruby::{self as knowledge, Exporter};
 use crate::source::Location;
 use crate::workspace::dependencies::Ecosystem;
@@ -232,15 +231,23 @@ fn facts(files: &[&Parsed<RubySource>], env: &[EnvVar]) -> CodeFacts {
             .filter(|w| w.order < configured_at)
         {
             let mut variable = None;
-            if let Outcome::Text(value) = evaluator.evaluate(&scope, &write.value, &mut variable, 0)
-            {
-                facts.env_writes.push(CodeEnvWrite {
-                    name: write.name.clone(),
-                    value,
-                    location: scope.at(write.line, write.column),
-                    if_unset: write.if_unset,
-                });
-            }
+            let value = match evaluator.evaluate(&scope, &write.value, &mut variable, 0) {
+                Outcome::Text(value) => Some(value),
+                _ => None,
+            };
+            // `||=` assigns when the value is nil: an empty string is set (and true).
+            let mode = if write.if_unset {
+                EnvWriteMode::IfUnset
+            } else {
+                EnvWriteMode::Overwrite
+            };
+            facts.env_writes.push(CodeEnvWrite {
+                name: write.name.clone(),
+                value,
+                mode,
+                reads: variable,
+                location: scope.at(write.line, write.column),
+            });
         }
         for require in &file.content.requires {
             let location = scope.at(require.line, require.column);
