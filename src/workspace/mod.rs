@@ -1526,7 +1526,9 @@ impl Loader {
                         display,
                     });
                 }
-            } else if let Some(code_dir) = &service.code_dir {
+            }
+            // A devcontainer built from a Dockerfile runs the mounted workspace: both are read.
+            if let Some(code_dir) = &service.code_dir {
                 let dir = self.workspace.project_path(&code_dir.value);
                 let display = self.display(&dir);
                 if seen.insert((Arc::clone(&display), true)) {
