@@ -11,7 +11,7 @@ use crate::checklist;
 use crate::cli::{
     CheckArgs, Cli, Command, FailOn, FixArgs, Format, ListenArgs, Options, ReceiverArgs, ShowEnv,
 };
-use crate::config::{ConfigError, Settings};
+use crate::config::{ConfigError, Origin, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
 use crate::fix;
 use crate::listen;
@@ -343,9 +343,15 @@ fn network_steps(
         timeout: Duration::from_secs_f64(settings.timeout.value),
         overrides: probe::Overrides {
             endpoint: settings.endpoint.as_ref().map(|e| e.value.clone()),
+            endpoint_chosen: settings
+                .endpoint
+                .as_ref()
+                .is_some_and(|e| matches!(e.origin, Origin::Flag(_))),
             api_key: options.api_key.clone(),
         },
         api_urls: probe::ApiUrls::from_env(|name| std::env::var(name).ok()),
+        policy: probe::KeyPolicy::from_settings(settings),
+        environment: probe::environment_values(shell_environment()),
     };
     if options.offline {
         let skipped = |id: &str, title: &str| Step {

@@ -168,6 +168,16 @@ pub struct Options {
     /// OTLP endpoint to use instead of the services' own
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint: Option<String>,
+    /// Send the key to this endpoint too: HOST[:PORT] over TLS, or http://HOST[:PORT] for plain
+    /// HTTP (repeatable). By default it goes only to Honeycomb over TLS and to this machine
+    #[arg(
+        long = "trust-endpoint",
+        value_name = "HOST[:PORT]",
+        global = true,
+        env = "OTEL_DOCTOR_TRUST_ENDPOINTS",
+        value_delimiter = ','
+    )]
+    pub trust_endpoints: Vec<String>,
     /// Honeycomb API key, for `key`/`canary` without a workspace (prefer the environment
     /// variable: a flag shows up in shell history and `ps`)
     #[arg(
