@@ -237,6 +237,12 @@ fn read_projects(
         env_files: options.env_files.clone(),
         shell: shell_environment(),
         services: options.services.clone(),
+        boundary: None,
+    };
+    // Fixed once: the variant compose files found beside the project are not the user's.
+    let load_options = workspace::Options {
+        boundary: Some(load_options.boundary()),
+        ..load_options
     };
     let loaded = workspace::load(&load_options)?;
     let load_time = started.elapsed();

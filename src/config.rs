@@ -17,6 +17,7 @@ use crate::cli::{FailOn, Options};
 use crate::finding::Severity;
 use crate::rules;
 use crate::source::{self, Location};
+use crate::workspace::boundary::Boundary;
 
 pub const FILE_NAME: &str = ".otel-doctor.toml";
 const DEFAULT_TIMEOUT: f64 = 10.0;
@@ -241,6 +242,16 @@ impl Settings {
             Some(path) => Some(path.clone()),
             None => discover(workspace),
         };
+        // Found in the workspace, it is the workspace's: read only if it stays inside.
+        if let Some(path) = path.as_ref().filter(|_| options.config.is_none())
+            && let Some(real) = Boundary::of(workspace).outside(path)
+        {
+            return Err(ConfigError(format!(
+                "{} links to {}, outside the workspace: not read (name a configuration with --config)",
+                path.display(),
+                real.display()
+            )));
+        }
         let mut settings = match path {
             Some(path) => read(&path)?,
             None => Settings::defaults(),

@@ -52,22 +52,7 @@ fn stderr(output: &Output) -> String {
 /// `rule file:line:column` of every finding `lint` reports.
 fn lint(dir: &TempDir) -> Vec<String> {
     let output = doctor(dir, &["lint", ".", "--format", "json"]);
-    let report: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {}", stderr(&output)));
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}:{}",
-                f["rule"].as_str().unwrap(),
-                f["file"].as_str().unwrap_or("-"),
-                f["line"],
-                f["column"]
-            )
-        })
-        .collect()
+    support::report::locations(&support::report::json(&output))
 }
 
 fn fires(findings: &[String], rule: &str) -> Vec<String> {

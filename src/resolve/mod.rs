@@ -48,11 +48,13 @@ pub use variant::{Variant, resolve_variant};
 use crate::knowledge::otel;
 use crate::parallel::ParallelMap;
 use crate::source::Location;
+use crate::workspace::boundary::Boundary;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
 pub use crate::workspace::workload::Launcher;
 use crate::workspace::{
-    BuildContext, FileProblem, Language, VarSource, Variables, Workspace, folder_of,
+    BuildContext, FileProblem, Language, OutsideReference, VarSource, Variables, Workspace,
+    folder_of,
 };
 
 /// The whole workspace, resolved.
@@ -89,6 +91,11 @@ pub struct Project {
     /// Workloads left out of this project mean to send to Honeycomb (a project of the workloads
     /// as their fixes will leave them holds only those that change).
     honeycomb_elsewhere: bool,
+    /// Where files may be read, and `fix` may write.
+    pub boundary: Arc<Boundary>,
+    /// References to files outside the boundary, which were not read: the loader's, and the
+    /// collector configs mounted from outside.
+    pub outside: Vec<OutsideReference>,
     /// The services and network hosts by name, built on first use (the names do not change
     /// once resolved): rules look names up for every service.
     names: OnceLock<Names>,
@@ -812,12 +819,18 @@ pub fn resolve(workspace: &Workspace) -> Project {
         (service, collector, started.elapsed())
     });
     let mut services = Vec::with_capacity(resolved.len());
-    let mut collectors = Vec::new();
+    let mut collectors: Vec<collector::Collector> = Vec::new();
     let mut timings = Vec::with_capacity(resolved.len());
     for (service, collector, elapsed) in resolved {
         services.push(service);
         collectors.extend(collector);
         timings.push(elapsed);
+    }
+    let mut outside = workspace.outside.clone();
+    for reference in collectors.iter().flat_map(|c| &c.outside) {
+        if !outside.iter().any(|o| o.location == reference.location) {
+            outside.push(reference.clone());
+        }
     }
     let mut project = Project {
         root: workspace.root.clone(),
@@ -856,6 +869,8 @@ pub fn resolve(workspace: &Workspace) -> Project {
         collectors,
         variables: workspace.variables.clone(),
         honeycomb_elsewhere: false,
+        boundary: Arc::clone(&workspace.boundary),
+        outside,
         names: OnceLock::new(),
     };
     let routes = route::resolve(&project);

@@ -93,6 +93,8 @@ pub fn treat(project: &Project, cures: &[Cure]) -> Option<Project> {
         collectors,
         variables: project.variables.clone(),
         honeycomb_elsewhere: project.mentions_honeycomb(),
+        boundary: Arc::clone(&project.boundary),
+        outside: Vec::new(),
         names: OnceLock::new(),
     };
     let routes = route::resolve(&treated);

@@ -23,3 +23,21 @@ pub fn step<'a>(report: &'a Value, id: &str) -> &'a Value {
         .find(|s| s["id"] == id)
         .unwrap_or_else(|| panic!("no step {id}: {report}"))
 }
+
+/// `rule file:line:column` of every finding, in the report's order.
+pub fn locations(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}:{}",
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap_or("-"),
+                f["line"],
+                f["column"]
+            )
+        })
+        .collect()
+}

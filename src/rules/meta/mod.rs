@@ -3,6 +3,7 @@
 
 mod config_file_not_read;
 mod language_not_analysed;
+mod outside_workspace;
 mod unused_ignore;
 
 pub use unused_ignore::UnusedIgnore;
@@ -13,4 +14,5 @@ pub const RULES: &[&dyn Rule] = &[
     &UnusedIgnore,
     &language_not_analysed::LanguageNotAnalysed,
     &config_file_not_read::ConfigFileNotRead,
+    &outside_workspace::OutsideWorkspace,
 ];
