@@ -288,7 +288,7 @@ fn run_fix(args: &FixArgs, options: &Options) -> Result<ExitCode, AppError> {
     } else {
         fix::Mode::Write
     };
-    let outcome = fix::run(&project.root, &findings, mode);
+    let outcome = fix::run(&project.root, &project.boundary, &findings, mode);
     let mut redactor = Redactor::default();
     for project in std::iter::once(&project).chain(&variants) {
         redactor.learn(project);

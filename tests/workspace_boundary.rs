@@ -8,7 +8,9 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use support::tree::{doctor_in as doctor, write};
 
 /// Text that lives only in the files outside the workspace: it must never be printed.
 const MARKER: &str = "outside-marker-5f0e8a";
@@ -20,11 +22,6 @@ struct Layout {
     workspace: std::path::PathBuf,
     /// A folder beside it, outside.
     outside: std::path::PathBuf,
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 fn layout() -> Layout {
@@ -56,15 +53,6 @@ fn layout() -> Layout {
         workspace,
         outside,
     }
-}
-
-fn doctor(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .output()
-        .unwrap()
 }
 
 /// `rule file:line:column` of every finding of a JSON report.

@@ -9,6 +9,7 @@ pub mod fixture_copy;
 pub mod one_service;
 pub mod proxy;
 pub mod report;
+pub mod tree;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
