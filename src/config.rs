@@ -284,7 +284,12 @@ impl Settings {
         if let Some(endpoint) = &options.endpoint {
             self.endpoint = Some(Sourced::flag(endpoint.clone(), "--endpoint"));
         }
-        for text in &options.trust_endpoints {
+        // An empty entry (an unset CI variable in `OTEL_DOCTOR_TRUST_ENDPOINTS`) trusts nothing.
+        for text in options
+            .trust_endpoints
+            .iter()
+            .filter(|t| !t.trim().is_empty())
+        {
             let pattern = EndpointPattern::parse(text)
                 .map_err(|reason| ConfigError(format!("--trust-endpoint {reason}")))?;
             self.trusted_endpoints.push(pattern);

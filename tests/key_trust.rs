@@ -260,7 +260,7 @@ fn the_user_trusts_an_endpoint_on_the_command_line_or_in_the_environment() {
             vec![],
             vec![(
                 "OTEL_DOCTOR_TRUST_ENDPOINTS",
-                "collector.invalid,http://exfil.invalid",
+                ",collector.invalid,,http://exfil.invalid",
             )],
         ),
         (vec!["--endpoint", "http://exfil.invalid:4318"], vec![]),
