@@ -57,7 +57,7 @@ impl Check for OutsideWorkspace {
                 &reference.location,
                 message,
                 format!(
-                    "otel-doctor reads files inside {root} only: move {} into it, or run otel-doctor on a folder that holds both",
+                    "otel-doctor reads nothing outside {root}; if {} belongs to the project, check from a folder that holds both (the repository's root: the folder with .git)",
                     reference.path
                 ),
             );
