@@ -114,7 +114,8 @@ impl Destination {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteEnd {
     pub destination: Destination,
-    /// No hop on the way to it is broken or unknown.
+    /// The spans get there: no hop on the way is broken or unknown (another backend is still
+    /// where they arrive, though its hop is broken when the workspace means Honeycomb).
     pub delivered: bool,
     /// The collectors the spans pass through on the way, in order.
     pub through: Vec<String>,
@@ -375,22 +376,26 @@ fn settle(route: &mut Route, honeycomb_intended: bool) {
         .filter(|h| h.kind == HopKind::Destination)
         .zip(route.ends.iter_mut());
     for (hop, end) in destinations {
-        match &end.destination {
+        if matches!(
+            end.destination,
             Destination::Console | Destination::File | Destination::Nowhere
-                if delivered_somewhere && hop.collector.is_some() =>
-            {
-                hop.status = HopStatus::Ok;
-                hop.note = None;
-            }
-            Destination::Backend(name)
-                if !honeycomb && honeycomb_intended && hop.status == HopStatus::Ok =>
-            {
-                hop.status = HopStatus::Broken;
-                hop.note = Some(format!("{name}, not Honeycomb"));
-            }
-            _ => {}
+        ) && delivered_somewhere
+            && hop.collector.is_some()
+        {
+            hop.status = HopStatus::Ok;
+            hop.note = None;
         }
+        // Spans that reach another backend arrive there, though that breaks a route meant
+        // for Honeycomb.
         end.delivered = hop.status == HopStatus::Ok;
+        if let Destination::Backend(name) = &end.destination
+            && !honeycomb
+            && honeycomb_intended
+            && hop.status == HopStatus::Ok
+        {
+            hop.status = HopStatus::Broken;
+            hop.note = Some(format!("{name}, not Honeycomb"));
+        }
     }
 }
 

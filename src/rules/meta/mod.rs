@@ -3,15 +3,18 @@
 
 mod config_file_not_read;
 mod language_not_analysed;
+mod malformed_ignore;
 mod outside_workspace;
 mod unused_ignore;
 
+pub use malformed_ignore::MalformedIgnore;
 pub use unused_ignore::UnusedIgnore;
 
 use super::Rule;
 
 pub const RULES: &[&dyn Rule] = &[
     &UnusedIgnore,
+    &MalformedIgnore,
     &language_not_analysed::LanguageNotAnalysed,
     &config_file_not_read::ConfigFileNotRead,
     &outside_workspace::OutsideWorkspace,
