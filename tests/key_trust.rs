@@ -360,3 +360,40 @@ fn the_configuration_narrows_where_the_key_goes_even_on_this_machine() {
         "{report}"
     );
 }
+
+#[test]
+fn config_shows_who_decided_where_the_key_goes() {
+    let dir = workspace(
+        &[],
+        &[(
+            ".otel-doctor.toml",
+            "[online]\nsend-key-to = [\"api.honeycomb.io\"]\n",
+        )],
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .args([
+            "config",
+            "--format",
+            "json",
+            "--trust-endpoint",
+            "http://collector.invalid:4318",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("OTEL_DOCTOR_TRUST_ENDPOINTS", "gateway.invalid")
+        .output()
+        .unwrap();
+    let config: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    let online = &config["online"];
+    assert_eq!(
+        online["send-key-to"]["value"],
+        serde_json::json!(["api.honeycomb.io"])
+    );
+    // The flag wins over the environment, as clap reads them; the file adds nothing.
+    assert_eq!(
+        online["trusted-endpoints"]["value"],
+        serde_json::json!(["http://collector.invalid:4318"]),
+        "{config}"
+    );
+}
