@@ -74,14 +74,19 @@ pub struct EnvironmentValue {
 }
 
 /// The environment's values worth looking for, by name: not otel-doctor's own settings
-/// (`OTEL_DOCTOR_TRUST_ENDPOINTS` names hosts that endpoints rightly hold).
+/// (`OTEL_DOCTOR_TRUST_ENDPOINTS` names hosts that endpoints rightly hold), nor the OTLP
+/// endpoint a compose file interpolates (`${OTEL_EXPORTER_OTLP_ENDPOINT:-...}`): that value is
+/// where the canary goes, not something it carries — unless it holds credentials
+/// (`https://user:token@host`).
 pub fn environment_values(
     environment: impl IntoIterator<Item = (String, String)>,
 ) -> Vec<EnvironmentValue> {
     let mut values: Vec<EnvironmentValue> = environment
         .into_iter()
         .filter(|(name, value)| {
-            value.trim().len() >= MIN_SECRET_LEN && !name.starts_with("OTEL_DOCTOR_")
+            value.trim().len() >= MIN_SECRET_LEN
+                && !name.starts_with("OTEL_DOCTOR_")
+                && !is_plain_endpoint_setting(name, value)
         })
         .map(|(name, value)| EnvironmentValue {
             name,
@@ -90,6 +95,12 @@ pub fn environment_values(
         .collect();
     values.sort_by(|a, b| a.name.cmp(&b.name));
     values
+}
+
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` naming a host, with
+/// no user or password in it.
+fn is_plain_endpoint_setting(name: &str, value: &str) -> bool {
+    (name == otel::ENDPOINT || name == otel::TRACES_ENDPOINT) && !value.contains('@')
 }
 
 /// Keeps from `target` what its endpoint may not have, when the user has not trusted it: the
@@ -269,6 +280,46 @@ mod tests {
         let empty = policy(&["exfil.example"], Some(&[]));
         assert!(!allowed(&empty, "https://api.honeycomb.io"));
         assert!(!allowed(&empty, "https://exfil.example"));
+    }
+
+    #[test]
+    fn the_environments_endpoint_is_no_secret_unless_it_holds_credentials() {
+        let names = |pairs: &[(&str, &str)]| {
+            environment_values(pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())))
+                .into_iter()
+                .map(|var| var.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://exfil.example:4318"),
+                (
+                    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                    "https://collector.example.com"
+                ),
+                ("OTEL_DOCTOR_TRUST_ENDPOINTS", "collector.example.com"),
+                ("SHORT", "true"),
+            ]),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            names(&[
+                (
+                    "OTEL_EXPORTER_OTLP_ENDPOINT",
+                    "https://user:s3cr3t-token@collector.example.com"
+                ),
+                (
+                    "OTEL_EXPORTER_OTLP_HEADERS",
+                    "x-honeycomb-team=abcdefgh12345678"
+                ),
+                ("AWS_SECRET_ACCESS_KEY", "abcdefgh12345678"),
+            ]),
+            [
+                "AWS_SECRET_ACCESS_KEY",
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "OTEL_EXPORTER_OTLP_HEADERS"
+            ]
+        );
     }
 
     #[test]
