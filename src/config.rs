@@ -172,13 +172,17 @@ impl EndpointPattern {
                 .contains(':')
                 .then(|| url.port_or_known_default())?
         });
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .trim_end_matches('.');
+        // `.` (or `%2e`) is the root, no host: it would match any URL whose host is `.`.
+        if host.is_empty() {
+            return Err(invalid());
+        }
         Ok(EndpointPattern {
             scheme,
-            host: host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .trim_end_matches('.')
-                .to_string(),
+            host: host.to_string(),
             port,
         })
     }
@@ -783,6 +787,8 @@ mod tests {
         assert_eq!(pattern("[::1]:4317").as_deref(), Ok("[::1]:4317"));
         for bad in [
             "",
+            ".",
+            "%2e",
             "ftp://x",
             "user:pass@host",
             "http://",
