@@ -13,7 +13,7 @@ use crate::cli::{
     CheckOptions, Cli, Color, Command, FailOn, FixArgs, Format, ListenArgs, ListenFailOn, Options,
     ReceiverArgs, ShowEnv,
 };
-use crate::config::{ConfigError, Settings};
+use crate::config::{ConfigError, Origin, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
 use crate::fix;
 use crate::listen;
@@ -202,7 +202,7 @@ fn diagnose_with(
     report.verbose = options.verbose;
     report.quiet = options.quiet;
     report.width = output_width(options);
-    report.source_lines = source_lines(&project.root, &report.findings);
+    report.source_lines = source_lines(&project, &report.findings);
     if options.show_env == ShowEnv::Sdk {
         for service in &mut report.services {
             service.environment.retain(|var| var.read_by_sdk);
@@ -341,6 +341,12 @@ fn read_projects(
         services: options.services.clone(),
         compose_only: false,
         devcontainer: None,
+        boundary: None,
+    };
+    // Fixed once: the variant compose files found beside the project are not the user's.
+    let load_options = workspace::Options {
+        boundary: Some(load_options.boundary()),
+        ..load_options
     };
     let loaded = workspace::load(&load_options)?;
     let load_time = started.elapsed();
@@ -381,7 +387,7 @@ fn run_fix(args: &FixArgs, options: &Options) -> Result<ExitCode, AppError> {
     } else {
         fix::Mode::Write
     };
-    let outcome = fix::run(&project.root, &findings, mode);
+    let outcome = fix::run(&project.root, &project.boundary, &findings, mode);
     let mut redactor = Redactor::default();
     for project in std::iter::once(&project).chain(&variants) {
         redactor.learn(project);
@@ -442,9 +448,15 @@ fn network_steps(
         timeout: Duration::from_secs_f64(settings.timeout.value),
         overrides: probe::Overrides {
             endpoint: settings.endpoint.as_ref().map(|e| e.value.clone()),
+            endpoint_chosen: settings
+                .endpoint
+                .as_ref()
+                .is_some_and(|e| matches!(e.origin, Origin::Flag(_))),
             api_key: options.api_key.clone(),
         },
         api_urls: probe::ApiUrls::from_env(|name| std::env::var(name).ok()),
+        policy: probe::KeyPolicy::from_settings(settings),
+        environment: probe::environment_values(shell_environment()),
     };
     if options.offline {
         let skipped = |id: &str, title: &str| Step {
@@ -550,8 +562,10 @@ fn mask_texts(steps: &mut [Step], findings: &mut [Finding], redactor: &Redactor)
 }
 
 /// The text of each line a finding points at, for the human report's code frames: each file
-/// read once, from the workspace (a file that cannot be read simply gets no frame).
-fn source_lines(root: &Path, findings: &[Finding]) -> HashMap<(Arc<str>, u32), String> {
+/// read once, from the workspace (a file that cannot be read simply gets no frame). Inside the
+/// workspace's boundary only: a finding about a reference that leaves it (a symlinked `.env`)
+/// points at a file that must not be read now either.
+fn source_lines(project: &Project, findings: &[Finding]) -> HashMap<(Arc<str>, u32), String> {
     let mut wanted: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
     for location in findings.iter().filter_map(|f| f.location.as_ref()) {
         wanted
@@ -561,7 +575,11 @@ fn source_lines(root: &Path, findings: &[Finding]) -> HashMap<(Arc<str>, u32), S
     }
     let mut lines = HashMap::new();
     for (file, numbers) in wanted {
-        let Ok(text) = crate::source::read_text(&root.join(&*file)) else {
+        let path = project.root.join(&*file);
+        if project.boundary.outside(&path).is_some() {
+            continue;
+        }
+        let Ok(text) = crate::source::read_text(&path) else {
             continue;
         };
         let all: Vec<&str> = text.lines().collect();

@@ -150,6 +150,8 @@ pub struct ConfigArgs {
     /// OTLP endpoint the canary would use instead of the services' own
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
+    #[command(flatten)]
+    pub trust: TrustOptions,
 }
 
 #[derive(Debug, Args)]
@@ -311,6 +313,8 @@ pub struct NetworkOptions {
     /// OTLP endpoint to use instead of the services' own
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
+    #[command(flatten)]
+    pub trust: TrustOptions,
     /// Honeycomb API key, for `key`/`canary` without a workspace (prefer the environment
     /// variable: a flag shows up in shell history and `ps`)
     #[arg(
@@ -323,6 +327,21 @@ pub struct NetworkOptions {
     /// No spinner on the running network step (there is none when stderr is not a terminal)
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// Where the key may go besides Honeycomb and this machine: the user's choice, never the
+/// workspace's.
+#[derive(Debug, Args)]
+pub struct TrustOptions {
+    /// Send the key to this endpoint too: HOST[:PORT] over TLS, or http://HOST[:PORT] for plain
+    /// HTTP (repeatable). By default it goes only to Honeycomb over TLS and to this machine
+    #[arg(
+        long = "trust-endpoint",
+        value_name = "HOST[:PORT]",
+        env = "OTEL_DOCTOR_TRUST_ENDPOINTS",
+        value_delimiter = ','
+    )]
+    pub trust_endpoints: Vec<String>,
 }
 
 /// Commands that print text and JSON only.
@@ -500,6 +519,7 @@ pub struct Options {
     pub offline: bool,
     pub timeout: Option<f64>,
     pub endpoint: Option<String>,
+    pub trust_endpoints: Vec<String>,
     pub api_key: Option<String>,
     pub quiet: bool,
     pub verbose: bool,
@@ -530,6 +550,7 @@ impl Default for Options {
             offline: false,
             timeout: None,
             endpoint: None,
+            trust_endpoints: Vec::new(),
             api_key: None,
             quiet: false,
             verbose: false,
@@ -602,6 +623,8 @@ impl Options {
         self.offline = network.offline;
         self.timeout = network.timeout;
         self.endpoint.clone_from(&network.endpoint);
+        self.trust_endpoints
+            .clone_from(&network.trust.trust_endpoints);
         self.api_key.clone_from(&network.api_key);
         self.progress = !network.no_progress;
         self
@@ -649,6 +672,7 @@ impl Options {
         Options {
             timeout: args.timeout,
             endpoint: args.endpoint.clone(),
+            trust_endpoints: args.trust.trust_endpoints.clone(),
             ..Options::default()
         }
         .policy(&args.policy)

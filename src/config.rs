@@ -17,6 +17,7 @@ use crate::cli::{FailOn, Options};
 use crate::finding::Severity;
 use crate::rules;
 use crate::source::{self, Location};
+use crate::workspace::boundary::Boundary;
 
 pub const FILE_NAME: &str = ".otel-doctor.toml";
 const DEFAULT_TIMEOUT: f64 = 10.0;
@@ -113,6 +114,111 @@ pub struct Settings {
     pub endpoint: Option<Sourced<String>>,
     /// Whether inline `otel-doctor: ignore[...]` comments count (`--no-inline-ignores`).
     pub inline_ignores: bool,
+    /// Hosts the user trusts with the key beyond Honeycomb's and this machine
+    /// (`--trust-endpoint`, `OTEL_DOCTOR_TRUST_ENDPOINTS`): never from the file.
+    pub trusted_endpoints: Vec<EndpointPattern>,
+    /// `[online] send-key-to`: the only hosts the key may go to, of those it may go to anyway.
+    /// The file can narrow where the key goes, never widen it.
+    pub send_key_to: Option<Sourced<Vec<EndpointPattern>>>,
+}
+
+/// An endpoint written by the user: `HOST`, `HOST:PORT`, or a URL (`http://HOST:PORT/...`, whose
+/// path does not count). Without a scheme it stands for TLS only: plain `http://` must be named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointPattern {
+    /// `http` or `https` when written.
+    pub scheme: Option<String>,
+    /// Lowercase, without a trailing dot; IPv6 without brackets.
+    pub host: String,
+    /// Any port when `None`.
+    pub port: Option<u16>,
+}
+
+impl EndpointPattern {
+    pub fn parse(text: &str) -> Result<EndpointPattern, String> {
+        let text = text.trim();
+        let invalid = || {
+            format!(
+                "{} is not HOST, HOST:PORT or an http:// or https:// URL",
+                quoted(text)
+            )
+        };
+        let (scheme, rest) = match text.split_once("://") {
+            Some((scheme, rest)) => (Some(scheme.to_ascii_lowercase()), rest),
+            None => (None, text),
+        };
+        if scheme
+            .as_deref()
+            .is_some_and(|s| s != "http" && s != "https")
+        {
+            return Err(invalid());
+        }
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if authority.is_empty() || authority.contains('@') {
+            return Err(invalid());
+        }
+        let url = url::Url::parse(&format!(
+            "{}://{authority}",
+            scheme.as_deref().unwrap_or("https")
+        ))
+        .map_err(|_| invalid())?;
+        let host = url.host_str().ok_or_else(invalid)?;
+        // `url` drops a port that is the scheme's default: `HOST:443` still names one port.
+        let after_host = authority
+            .rsplit_once(']')
+            .map_or(authority, |(_, port)| port);
+        let port = url.port().or_else(|| {
+            after_host
+                .contains(':')
+                .then(|| url.port_or_known_default())?
+        });
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .trim_end_matches('.');
+        // `.` (or `%2e`) is the root, no host: it would match any URL whose host is `.`.
+        if host.is_empty() {
+            return Err(invalid());
+        }
+        Ok(EndpointPattern {
+            scheme,
+            host: host.to_string(),
+            port,
+        })
+    }
+
+    /// Whether an endpoint URL is this one: same host, same port when one is named, same
+    /// scheme when one is named.
+    pub fn matches(&self, url: &url::Url) -> bool {
+        let host = url
+            .host_str()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .trim_end_matches('.');
+        host.eq_ignore_ascii_case(&self.host)
+            && self
+                .port
+                .is_none_or(|port| url.port_or_known_default() == Some(port))
+            && self.scheme.as_deref().is_none_or(|s| s == url.scheme())
+    }
+}
+
+impl fmt::Display for EndpointPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(scheme) = &self.scheme {
+            write!(f, "{scheme}://")?;
+        }
+        if self.host.contains(':') {
+            write!(f, "[{}]", self.host)?;
+        } else {
+            f.write_str(&self.host)?;
+        }
+        match self.port {
+            Some(port) => write!(f, ":{port}"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The file, as written.
@@ -127,10 +233,11 @@ struct RawConfig {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawOnline {
     timeout: Option<Spanned<f64>>,
     endpoint: Option<Spanned<String>>,
+    send_key_to: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 impl Settings {
@@ -141,6 +248,16 @@ impl Settings {
             Some(path) => Some(path.clone()),
             None => discover(workspace),
         };
+        // Found in the workspace, it is the workspace's: read only if it stays inside.
+        if let Some(path) = path.as_ref().filter(|_| options.config.is_none())
+            && let Some(real) = Boundary::of(workspace).outside(path)
+        {
+            return Err(ConfigError(format!(
+                "{} links to {}, outside the workspace: not read (name a configuration with --config)",
+                path.display(),
+                real.display()
+            )));
+        }
         let mut settings = match path {
             Some(path) => read(&path)?,
             None => Settings::defaults(),
@@ -157,6 +274,8 @@ impl Settings {
             rules: BTreeMap::new(),
             timeout: Sourced::default(DEFAULT_TIMEOUT),
             endpoint: None,
+            trusted_endpoints: Vec::new(),
+            send_key_to: None,
             inline_ignores: true,
         }
     }
@@ -171,6 +290,16 @@ impl Settings {
         }
         if let Some(endpoint) = &options.endpoint {
             self.endpoint = Some(Sourced::flag(endpoint.clone(), "--endpoint"));
+        }
+        // An empty entry (an unset CI variable in `OTEL_DOCTOR_TRUST_ENDPOINTS`) trusts nothing.
+        for text in options
+            .trust_endpoints
+            .iter()
+            .filter(|t| !t.trim().is_empty())
+        {
+            let pattern = EndpointPattern::parse(text)
+                .map_err(|reason| ConfigError(format!("--trust-endpoint {reason}")))?;
+            self.trusted_endpoints.push(pattern);
         }
         self.inline_ignores = options.inline_ignores;
         // From the broadest to the most precise, as ruff reads them: `--select`, then
@@ -287,6 +416,35 @@ impl Settings {
                 &Origin::Default,
             ),
         }
+        match &self.send_key_to {
+            Some(hosts) => line(
+                &mut out,
+                format!(
+                    "send-key-to = [{}]",
+                    patterns(&hosts.value)
+                        .iter()
+                        .map(|p| quoted(p))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                &hosts.origin,
+            ),
+            None => line(
+                &mut out,
+                "# send-key-to: Honeycomb over TLS, this machine, --trust-endpoint".to_string(),
+                &Origin::Default,
+            ),
+        }
+        if !self.trusted_endpoints.is_empty() {
+            line(
+                &mut out,
+                format!(
+                    "# trusted with the key: {}",
+                    patterns(&self.trusted_endpoints).join(", ")
+                ),
+                &Origin::Flag(TRUST_FLAG),
+            );
+        }
         out
     }
 
@@ -303,12 +461,21 @@ impl Settings {
             "online": {
                 "timeout": sourced(json!(self.timeout.value), &self.timeout.origin),
                 "endpoint": self.endpoint.as_ref().map(|e| sourced(json!(e.value), &e.origin)),
+                "send-key-to": self.send_key_to.as_ref().map(|hosts| sourced(json!(patterns(&hosts.value)), &hosts.origin)),
+                "trusted-endpoints": sourced(json!(patterns(&self.trusted_endpoints)), &Origin::Flag(TRUST_FLAG)),
             },
         });
         let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
         text.push('\n');
         text
     }
+}
+
+/// Where `trusted_endpoints` come from, as `otel-doctor config` names it.
+const TRUST_FLAG: &str = "--trust-endpoint / OTEL_DOCTOR_TRUST_ENDPOINTS";
+
+fn patterns(list: &[EndpointPattern]) -> Vec<String> {
+    list.iter().map(ToString::to_string).collect()
 }
 
 /// A rule id, or a family of them (`config/`, or `config`), as `--select`, `--ignore` and
@@ -467,6 +634,18 @@ fn parse(file: &Arc<str>, text: &str) -> Result<Settings, ConfigError> {
                 value: endpoint.into_inner(),
             });
         }
+        if let Some(hosts) = online.send_key_to {
+            let origin = from_file(hosts.span());
+            let value = hosts
+                .into_inner()
+                .into_iter()
+                .map(|host| {
+                    EndpointPattern::parse(host.get_ref())
+                        .map_err(|reason| fail(host.span().start, format!("send-key-to: {reason}")))
+                })
+                .collect::<Result<_, _>>()?;
+            settings.send_key_to = Some(Sourced { value, origin });
+        }
     }
     Ok(settings)
 }
@@ -572,12 +751,61 @@ mod tests {
                 ".otel-doctor.toml:2:12: endpoint \"collector:4318\" is not an http:// or https:// URL",
             ),
             ("fail-on = \"error\n", ".otel-doctor.toml:1:"),
+            (
+                "[online]\nsend-key-to = [\"api.honeycomb.io\", \"ftp://files.example\"]\n",
+                ".otel-doctor.toml:2:36: send-key-to: \"ftp://files.example\" is not HOST, HOST:PORT or an http:// or https:// URL",
+            ),
+            (
+                "[online]\nsend-key-to = \"api.honeycomb.io\"\n",
+                ".otel-doctor.toml:2:15: invalid type: string",
+            ),
         ];
         for (text, expected) in cases {
             let error = parsed(text).unwrap_err();
             assert!(error.starts_with(expected), "{text:?}: {error}");
             assert!(!error.contains('\n'), "{error}");
         }
+    }
+
+    #[test]
+    fn endpoint_patterns_are_hosts_ports_and_schemes_as_written() {
+        let pattern = |text: &str| EndpointPattern::parse(text).map(|p| p.to_string());
+        assert_eq!(
+            pattern("Collector.Example.com.").as_deref(),
+            Ok("collector.example.com")
+        );
+        assert_eq!(pattern("collector:4318").as_deref(), Ok("collector:4318"));
+        assert_eq!(pattern("collector:443").as_deref(), Ok("collector:443"));
+        assert_eq!(
+            pattern("http://exfil.example:4318/v1/traces").as_deref(),
+            Ok("http://exfil.example:4318")
+        );
+        assert_eq!(
+            pattern("https://api.honeycomb.io").as_deref(),
+            Ok("https://api.honeycomb.io")
+        );
+        assert_eq!(pattern("[::1]:4317").as_deref(), Ok("[::1]:4317"));
+        for bad in [
+            "",
+            ".",
+            "%2e",
+            "ftp://x",
+            "user:pass@host",
+            "http://",
+            "host:port",
+            "a b",
+        ] {
+            assert!(EndpointPattern::parse(bad).is_err(), "{bad:?}");
+        }
+        let url = |u: &str| url::Url::parse(u).unwrap();
+        let any_port = EndpointPattern::parse("collector").unwrap();
+        assert!(any_port.matches(&url("http://collector:4318")));
+        assert!(any_port.matches(&url("https://COLLECTOR.")));
+        let one_port = EndpointPattern::parse("collector:443").unwrap();
+        assert!(one_port.matches(&url("https://collector")));
+        assert!(!one_port.matches(&url("https://collector:4318")));
+        let plain = EndpointPattern::parse("http://collector").unwrap();
+        assert!(!plain.matches(&url("https://collector")));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! lints clean for that rule afterwards, a second run changes nothing, `--diff` writes nothing
 //! and its output applies with `git apply` to the same bytes, comments and layout survive
 //! (exact file contents), CRLF files and files without a final newline stay so, a read-only
-//! file is an error that does not stop the others, ignores and rules turned off are honoured,
-//! and no key is ever written.
+//! file is an error that leaves every file of the run as it was, ignores and rules turned off
+//! are honoured, and no key is ever written.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -52,22 +52,7 @@ fn stderr(output: &Output) -> String {
 /// `rule file:line:column` of every finding `lint` reports.
 fn lint(dir: &TempDir) -> Vec<String> {
     let output = doctor(dir, &["lint", ".", "--format", "json"]);
-    let report: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {}", stderr(&output)));
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}:{}",
-                f["rule"].as_str().unwrap(),
-                f["file"].as_str().unwrap_or("-"),
-                f["line"],
-                f["column"]
-            )
-        })
-        .collect()
+    support::report::locations(&support::report::json(&output))
 }
 
 fn fires(findings: &[String], rule: &str) -> Vec<String> {
@@ -485,37 +470,43 @@ fn crlf_files_and_files_without_a_final_newline_stay_so() {
 }
 
 #[test]
-fn a_read_only_file_is_an_error_and_the_others_are_still_fixed() {
+fn a_read_only_file_is_an_error_and_changes_nothing_in_the_run() {
     let dir = workspace("fix/dockerfile-and-manifests");
     let locked = dir.path().join("api/pyproject.toml");
-    let original = read(&dir, "api/pyproject.toml");
     let mut permissions = std::fs::metadata(&locked).unwrap().permissions();
     permissions.set_readonly(true);
     std::fs::set_permissions(&locked, permissions).unwrap();
+    let before = snapshot(dir.path());
     let output = doctor(&dir, &["fix"]);
     assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
     let summary = stdout(&output);
     assert!(
+        summary.starts_with("nothing to fix automatically\n"),
+        "{summary}"
+    );
+    assert!(
         summary.contains(
+            "  - deps/otel-not-installed  api/Dockerfile:7:7  cannot write api/pyproject.toml: the file is read-only; not changed\n"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "  - config/exporter-not-otlp  api/Dockerfile:7:35  not changed: api/pyproject.toml could not be written, and fix changes every file of a run or none\n"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with(
             "error: cannot write api/pyproject.toml: the file is read-only; not changed\n"
         ),
         "{summary}"
     );
-    assert!(
-        summary.contains(
-            "  - deps/otel-not-installed  api/Dockerfile:7:7  cannot write api/pyproject.toml"
-        ),
-        "{summary}"
+    assert_eq!(snapshot(dir.path()), before, "every file as it was");
+    assert_eq!(
+        support::tree::temporary_files(dir.path()),
+        Vec::<PathBuf>::new()
     );
-    assert!(
-        summary.starts_with(
-            "fixed 3 findings in 3 files: api/Dockerfile, worker/pyproject.toml, worker/start.sh\n"
-        ),
-        "{summary}"
-    );
-    assert_eq!(read(&dir, "api/pyproject.toml"), original);
-    assert!(!read(&dir, "api/Dockerfile").contains("--traces_exporter"));
-    assert!(read(&dir, "worker/pyproject.toml").contains("opentelemetry-distro"));
 }
 
 #[test]

@@ -18,6 +18,7 @@ use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use prost::Message;
 use serde_json::Value;
+use support::report::step as step_of;
 use support::{FakeHoneycomb, Mode};
 
 /// An ingest key of the right shape that is obviously fake.
@@ -1097,15 +1098,6 @@ fn report_of(child: Child) -> (Option<i32>, Value) {
         )
     });
     (output.status.code(), report)
-}
-
-fn step_of<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == id)
-        .unwrap_or_else(|| panic!("no step {id}: {report}"))
 }
 
 /// Sends `shop`'s spans to the port until it is accepted (the receiver starts with check).

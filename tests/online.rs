@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use support::report::{json as report, step};
 use support::{Auth, FakeGrpc, FakeHoneycomb, Mode};
 
 /// An ingest key of the right shape that is obviously fake.
@@ -16,20 +17,8 @@ const KEY: &str = "hcaik_0000000000000000000000000000000000000000000000000000000
 
 /// A one-service workspace whose pipeline is given by `environment` lines.
 fn workspace(environment: &[&str], dotenv: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let env: String = environment
-        .iter()
-        .map(|line| format!("      {line}\n"))
-        .collect();
-    std::fs::write(
-        dir.path().join("docker-compose.yml"),
-        format!("services:\n  api:\n    image: python:3.12-slim\n    network_mode: host\n    command: opentelemetry-instrument python app.py\n    environment:\n{env}"),
-    )
-    .unwrap();
-    if let Some(dotenv) = dotenv {
-        std::fs::write(dir.path().join(".env"), dotenv).unwrap();
-    }
-    dir
+    let dotenv: Vec<(&str, &str)> = dotenv.map(|text| (".env", text)).into_iter().collect();
+    support::one_service::workspace(environment, &dotenv)
 }
 
 fn honeycomb_env(endpoint: &str, protocol: &str) -> Vec<String> {
@@ -51,15 +40,6 @@ fn doctor(args: &[&str], dir: &Path, env: &[(&str, String)]) -> Output {
         .unwrap()
 }
 
-fn report(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
 fn findings(report: &serde_json::Value) -> Vec<(String, String)> {
     report["findings"]
         .as_array()
@@ -72,15 +52,6 @@ fn findings(report: &serde_json::Value) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-fn step<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    report["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == id)
-        .unwrap_or_else(|| panic!("no step {id}: {report}"))
 }
 
 /// Runs `canary` against a pipeline (3 s timeout unless `timeout` says otherwise).

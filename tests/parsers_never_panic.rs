@@ -2,6 +2,7 @@
 //! hands them over after its UTF-8 check), near-valid input built from each format's own
 //! tokens, and never panics or loops.
 
+use otel_doctor::config::EndpointPattern;
 use otel_doctor::shell;
 use otel_doctor::source::Location;
 use otel_doctor::workspace::dependencies::{self, Ecosystem};
@@ -315,6 +316,31 @@ const MANIFESTS: &[&str] = &[
     "x",
 ];
 
+/// What `--trust-endpoint`, `OTEL_DOCTOR_TRUST_ENDPOINTS` and `send-key-to` take.
+const ENDPOINTS: &[&str] = &[
+    "http://",
+    "https://",
+    "ftp://",
+    "api.honeycomb.io",
+    "exfil.example",
+    ".",
+    ":",
+    ":4318",
+    ":443",
+    ":99999",
+    "[::1]",
+    "[",
+    "]",
+    "@",
+    "/v1/traces",
+    "?",
+    "#",
+    "%2e",
+    "xn--",
+    "ü",
+    " ",
+];
+
 fn lookup(name: &str) -> Option<String> {
     (name == "A").then(|| "a".to_string())
 }
@@ -401,5 +427,18 @@ proptest! {
     fn locations_inside_text(text in any_text(), line in 0u32..10, column in 0u32..80, needle in "[a-z-]{0,4}") {
         let _ = otel_doctor::source::find_from(&text, line, column, &needle);
         let _ = Location::new(&std::sync::Arc::from("f"), line, column);
+    }
+
+    /// A pattern the user wrote either stops the run with a reason or reads back as itself:
+    /// what `config` shows is what the key policy checks.
+    #[test]
+    fn trusted_endpoints(text in prop_oneof![any_text(), tokens(ENDPOINTS)]) {
+        if let Ok(pattern) = EndpointPattern::parse(&text) {
+            let shown = pattern.to_string();
+            prop_assert_eq!(EndpointPattern::parse(&shown), Ok(pattern.clone()), "{:?} shown as {:?}", text, shown);
+            if let Ok(url) = url::Url::parse(&format!("https://{}", shown.split("://").last().unwrap_or_default())) {
+                let _ = pattern.matches(&url);
+            }
+        }
     }
 }

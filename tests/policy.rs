@@ -164,10 +164,20 @@ fn the_config_command_shows_each_value_and_where_it_came_from() {
     write(
         &dir,
         ".otel-doctor.toml",
-        "fail-on = \"warning\"\nexclude-services = [\"db\"]\n\n[rules]\n\"config/service-name-missing\" = \"off\"\n\n[online]\ntimeout = 5\nendpoint = \"http://127.0.0.1:4318\"\n",
+        "fail-on = \"warning\"\nexclude-services = [\"db\"]\n\n[rules]\n\"config/service-name-missing\" = \"off\"\n\n[online]\ntimeout = 5\nendpoint = \"http://127.0.0.1:4318\"\nsend-key-to = [\"api.honeycomb.io\", \"http://127.0.0.1\"]\n",
     );
     // Found from a folder below, up to the repository root.
-    let output = doctor(&dir, &["config", "sub", "--timeout", "2.5"]);
+    let output = doctor(
+        &dir,
+        &[
+            "config",
+            "sub",
+            "--timeout",
+            "2.5",
+            "--trust-endpoint",
+            "collector.example.com:4318",
+        ],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
@@ -181,6 +191,8 @@ exclude-services = [\"db\"]                    # .otel-doctor.toml:2:20
 [online]
 timeout = 2.5                                # --timeout
 endpoint = \"http://127.0.0.1:4318\"           # .otel-doctor.toml:9:12
+send-key-to = [\"api.honeycomb.io\", \"http://127.0.0.1\"] # .otel-doctor.toml:10:15
+# trusted with the key: collector.example.com:4318 # --trust-endpoint / OTEL_DOCTOR_TRUST_ENDPOINTS
 "
     );
     let output = doctor(&dir, &["config", "--format", "json", "--fail-on", "never"]);
@@ -193,6 +205,10 @@ endpoint = \"http://127.0.0.1:4318\"           # .otel-doctor.toml:9:12
     assert_eq!(
         settings["online"]["timeout"],
         json!({"value": 5.0, "from": ".otel-doctor.toml:8:11"})
+    );
+    assert_eq!(
+        settings["online"]["send-key-to"],
+        json!({"value": ["api.honeycomb.io", "http://127.0.0.1"], "from": ".otel-doctor.toml:10:15"})
     );
     for (args, error) in [
         (

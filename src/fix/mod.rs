@@ -5,8 +5,10 @@
 //! every edit into text changes in the file's own style (indentation, quotes, list or map,
 //! newlines), checks that the text at each position is still what the rule saw (else the edit
 //! is skipped and says so), applies the changes from the last position to the first, checks
-//! that the result still parses with the change where it belongs, and then writes the file
-//! atomically, or, with `--diff`, prints a unified diff and writes nothing.
+//! that the result still parses with the change where it belongs. Then it writes every changed
+//! file, all or none (see `write`), only inside the workspace and never through a link that
+//! leaves it, naming each file by its real path; or, with `--diff`, prints a unified diff and
+//! writes nothing.
 
 mod command;
 mod compose;
@@ -18,7 +20,7 @@ mod write;
 mod yaml_list;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use summary::{Rendered, render};
@@ -26,7 +28,10 @@ pub use summary::{Rendered, render};
 use crate::finding::Finding;
 pub use crate::finding::{Edit, Remedy};
 use crate::source::Location;
+use crate::workspace::boundary::{Boundary, real_path};
+use crate::workspace::display_path;
 use text::{Change, Source};
+use write::{Replacement, Scratch};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -55,6 +60,14 @@ impl Outcome {
     pub fn has_errors(&self) -> bool {
         self.files.iter().any(|(_, error)| error.is_some())
     }
+
+    /// Adds what happened to one file.
+    fn record(&mut self, done: FileOutcome) {
+        if done.changed || done.error.is_some() {
+            self.files.push((done.shown, done.error));
+        }
+        self.next_steps.extend(done.next_steps);
+    }
 }
 
 /// Whether `fix` can add packages to this manifest itself: not a `Pipfile` (its lock must
@@ -65,8 +78,8 @@ pub fn edits_manifest(path: &str) -> bool {
 }
 
 /// Fixes what can be fixed among `findings` (the policy already applied), in the workspace at
-/// `root`.
-pub fn run(root: &Path, findings: &[Finding], mode: Mode) -> Outcome {
+/// `root`, writing only inside `boundary`.
+pub fn run(root: &Path, boundary: &Boundary, findings: &[Finding], mode: Mode) -> Outcome {
     let mut outcome = Outcome {
         mode,
         fixed: Vec::new(),
@@ -105,17 +118,60 @@ pub fn run(root: &Path, findings: &[Finding], mode: Mode) -> Outcome {
         by_file.entry(edit.file()).or_default().push(id);
     }
     let mut results: Vec<Result<(), String>> = vec![Ok(()); edits.len()];
+    let mut writes: Vec<(Vec<usize>, FileOutcome)> = Vec::new();
     for (file, ids) in by_file {
         let file_edits: Vec<&Edit> = ids.iter().map(|&id| edits[id]).collect();
-        let done = fix_file(root, file, &file_edits, mode);
-        for (id, result) in ids.iter().zip(done.results) {
-            results[*id] = result;
-        }
-        if done.changed || done.error.is_some() {
-            outcome.files.push((Arc::clone(file), done.error));
+        let done = fix_file(root, boundary, file, &file_edits, mode);
+        for (id, result) in ids.iter().zip(&done.results) {
+            results[*id] = result.clone();
         }
         outcome.diff.push_str(&done.diff);
-        outcome.next_steps.extend(done.next_steps);
+        if done.write.is_some() {
+            writes.push((ids, done));
+        } else {
+            outcome.record(done);
+        }
+    }
+    let replacements: Vec<Replacement> = writes
+        .iter()
+        .filter_map(|(_, done)| {
+            let write = done.write.as_ref()?;
+            Some(Replacement {
+                real: &write.real,
+                bytes: &write.bytes,
+                original: &write.original,
+            })
+        })
+        .collect();
+    let failure = write::replace_all(&replacements, &Scratch::of(boundary.root())).err();
+    let failed_file = failure
+        .as_ref()
+        .map(|f| Arc::clone(&writes[f.index].1.shown));
+    for (at, (ids, mut done)) in writes.into_iter().enumerate() {
+        if let (Some(failure), Some(failed_file)) = (&failure, &failed_file) {
+            let reason = if at == failure.index {
+                format!("cannot write {failed_file}: {}", failure.reason)
+            } else if failure.left_changed.contains(&at) {
+                format!(
+                    "{} was changed, but {failed_file} could not be: check both and run `otel-doctor fix` again",
+                    done.shown
+                )
+            } else {
+                format!(
+                    "not changed: {failed_file} could not be written, and fix changes every file of a run or none"
+                )
+            };
+            for id in ids {
+                if results[id].is_ok() {
+                    results[id] = Err(reason.clone());
+                }
+            }
+            let is_error = at == failure.index || failure.left_changed.contains(&at);
+            done.error = is_error.then_some(reason);
+            done.changed = false;
+            done.next_steps.clear();
+        }
+        outcome.record(done);
     }
     for (finding, ids) in wanted {
         match ids.iter().find_map(|&id| results[id].clone().err()) {
@@ -131,12 +187,23 @@ pub fn run(root: &Path, findings: &[Finding], mode: Mode) -> Outcome {
 
 /// What happened to one file.
 struct FileOutcome {
+    /// The file as the report names it: its real path, when it is reached through a link.
+    shown: Arc<str>,
     /// One per edit, in order.
     results: Vec<Result<(), String>>,
     changed: bool,
     error: Option<String>,
     diff: String,
     next_steps: Vec<String>,
+    /// The new content to write, with `Mode::Write`.
+    write: Option<FileWrite>,
+}
+
+/// A file's new content, written with the run's other files, or none of them.
+struct FileWrite {
+    real: PathBuf,
+    bytes: Vec<u8>,
+    original: Vec<u8>,
 }
 
 /// Edits of one file that become one group of changes: the variables of one service go into
@@ -167,16 +234,36 @@ fn groups<'e>(edits: &[&'e Edit]) -> Vec<Group<'e>> {
 
 const BYTE_ORDER_MARK: &str = "\u{feff}";
 
-fn fix_file(root: &Path, file: &str, edits: &[&Edit], mode: Mode) -> FileOutcome {
+fn fix_file(
+    root: &Path,
+    boundary: &Boundary,
+    file: &Arc<str>,
+    edits: &[&Edit],
+    mode: Mode,
+) -> FileOutcome {
     let failed = |reason: String, error: bool| FileOutcome {
+        shown: Arc::clone(file),
         results: vec![Err(reason.clone()); edits.len()],
         changed: false,
         error: error.then_some(reason),
         diff: String::new(),
         next_steps: Vec::new(),
+        write: None,
     };
-    let path = root.join(file);
-    let original = match std::fs::read(&path) {
+    let path = root.join(&**file);
+    if let Some(real) = boundary.outside(&path) {
+        return failed(
+            format!(
+                "{file} leads to {}, outside the workspace: not changed",
+                real.display()
+            ),
+            true,
+        );
+    }
+    // Edited where it lives: a link stays a link, and the report names the file changed.
+    let real = real_path(&path);
+    let shown = display_path(&real_path(root), &real);
+    let original = match std::fs::read(&real) {
         Ok(bytes) => bytes,
         Err(e) => return failed(format!("cannot read {file}: {e}"), true),
     };
@@ -228,27 +315,29 @@ fn fix_file(root: &Path, file: &str, edits: &[&Edit], mode: Mode) -> FileOutcome
         }
     }
     let mut outcome = FileOutcome {
+        shown,
         results,
         changed: false,
         error: None,
         diff: String::new(),
         next_steps: Vec::new(),
+        write: None,
     };
     if checked.is_err() || fixed == text {
         return outcome;
     }
     let fixed = format!("{bom}{fixed}");
     match mode {
-        Mode::Diff => outcome.diff = write::unified_diff(&diff_path(root, file), &original, &fixed),
+        Mode::Diff => {
+            let name = diff_path(&real, &outcome.shown);
+            outcome.diff = write::unified_diff(&name, &original, &fixed);
+        }
         Mode::Write => {
-            if let Err(error) = write::replace(&path, fixed.as_bytes()) {
-                let reason = format!("cannot write {file}: {error}");
-                for result in outcome.results.iter_mut().filter(|r| r.is_ok()) {
-                    *result = Err(reason.clone());
-                }
-                outcome.error = Some(reason);
-                return outcome;
-            }
+            outcome.write = Some(FileWrite {
+                real,
+                bytes: fixed.into_bytes(),
+                original: original.into_bytes(),
+            });
         }
     }
     outcome.changed = true;
@@ -402,16 +491,12 @@ fn next_steps(root: &Path, file: &str, applied: &[&Edit]) -> Vec<String> {
     steps
 }
 
-/// How the diff names a file: from the current folder when it is inside it, so that `git apply`
-/// run there finds it; else as the report names it.
-fn diff_path(root: &Path, file: &str) -> String {
-    let path = root.join(file);
-    let absolute = std::path::absolute(&path).unwrap_or(path);
-    match std::env::current_dir() {
-        Ok(cwd) if absolute.starts_with(&cwd) => {
-            crate::workspace::display_path(&cwd, &absolute).to_string()
-        }
-        _ => file.to_string(),
+/// How the diff names a file (`real`, the file itself): from the current folder when it is
+/// inside it, so that `git apply` run there finds it; else as the report names it.
+fn diff_path(real: &Path, shown: &str) -> String {
+    match std::env::current_dir().map(|cwd| real_path(&cwd)) {
+        Ok(cwd) if real.starts_with(&cwd) => display_path(&cwd, real).to_string(),
+        _ => shown.to_string(),
     }
 }
 
@@ -489,7 +574,12 @@ mod tests {
                 ),
             ),
         ];
-        let outcome = run(dir.path(), &findings, Mode::Write);
+        let outcome = run(
+            dir.path(),
+            &Boundary::of(dir.path()),
+            &findings,
+            Mode::Write,
+        );
         assert_eq!(
             std::fs::read_to_string(&compose).unwrap(),
             "services:\n  api:\n    environment:\n      OTEL_SERVICE_NAME: api\n      OTEL_EXPORTER_OTLP_HEADERS: x=1\n"
@@ -506,6 +596,46 @@ mod tests {
         assert!(!outcome.has_errors());
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_links_out_of_the_workspace_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = dir.path().join("ws");
+        std::fs::create_dir(&workspace).unwrap();
+        let outside = dir.path().join("compose.yml");
+        let text = "services:\n  api:\n    environment:\n      OTEL_EXPORTER_OTLP_HEADER: x=1\n";
+        std::fs::write(&outside, text).unwrap();
+        std::os::unix::fs::symlink(&outside, workspace.join("docker-compose.yml")).unwrap();
+        let findings = [finding(
+            "config/variable-misspelled",
+            4,
+            7,
+            rename(
+                4,
+                7,
+                "OTEL_EXPORTER_OTLP_HEADER",
+                "OTEL_EXPORTER_OTLP_HEADERS",
+            ),
+        )];
+        let outcome = run(
+            &workspace,
+            &Boundary::of(&workspace),
+            &findings,
+            Mode::Write,
+        );
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), text);
+        assert!(outcome.has_errors());
+        let (file, error) = &outcome.files[0];
+        assert_eq!(&**file, "docker-compose.yml");
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("docker-compose.yml leads to ")
+                    && e.ends_with(", outside the workspace: not changed")),
+            "{error:?}"
+        );
+    }
+
     #[test]
     fn a_generated_requirements_file_gets_a_reminder_of_its_source() {
         let dir = tempfile::tempdir().unwrap();
@@ -520,6 +650,7 @@ mod tests {
         });
         let outcome = run(
             dir.path(),
+            &Boundary::of(dir.path()),
             &[finding("deps/otel-not-installed", 1, 1, add)],
             Mode::Diff,
         );

@@ -84,8 +84,14 @@ pub fn send(target: &Target, timeout: Duration) -> CanaryOutcome {
                 .map(|r| format!(" \"{r}\""))
                 .unwrap_or_default();
             outcome.answer = format!("{status}{quoted}");
+            let unauthenticated = status.ends_with("401") || status.contains("UNAUTHENTICATED");
+            if unauthenticated && target.withheld.as_ref().is_some_and(|w| w.takes_key()) {
+                // The key was kept from this endpoint: its 401 says nothing about the app's.
+                outcome.answer.push_str(", as expected without the key");
+                return outcome;
+            }
             let key_location = target.key.as_ref().and_then(|k| k.location.clone());
-            let anchor = if status.ends_with("401") || status.contains("UNAUTHENTICATED") {
+            let anchor = if unauthenticated {
                 key_location.or(location)
             } else {
                 location
@@ -248,7 +254,11 @@ async fn export_grpc(
     } else {
         endpoint
     };
-    let mut client = TraceServiceClient::new(endpoint.connect_lazy());
+    let channel = match super::http::grpc_channel(&endpoint, &url, timeout) {
+        Ok(channel) => channel,
+        Err(failure) => return Reply::Failed(failure),
+    };
+    let mut client = TraceServiceClient::new(channel);
     let mut request = tonic::Request::new(request);
     for header in &target.headers {
         if let (Ok(name), Ok(value)) = (
@@ -267,7 +277,7 @@ async fn export_grpc(
             // A transport failure surfaces as UNAVAILABLE with the cause as its source; the
             // channel's own timeout as CANCELLED "Timeout expired".
             Some(source) if status.code() == tonic::Code::Unavailable => {
-                Reply::Failed(classify(source))
+                Reply::Failed(super::http::blame_proxy(classify(source), &url))
             }
             _ if status.code() == tonic::Code::DeadlineExceeded
                 || (status.code() == tonic::Code::Cancelled

@@ -53,6 +53,7 @@ pub fn target(
         via: Some(collector.clone()),
         canary_skip,
         key_region: key.map(|key| key.region),
+        withheld: None,
     })
 }
 

@@ -7,7 +7,11 @@ use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::{Intercept, Matcher};
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
+use tonic::transport::{Channel, Endpoint};
 
 use super::classify::{Failure, FailureKind, classify};
 
@@ -40,37 +44,45 @@ pub fn blame_proxy(failure: Failure, url: &str) -> Failure {
     match proxy_for(url) {
         Some(proxy) if failure.kind != FailureKind::Tls => Failure {
             kind: FailureKind::Proxy,
-            detail: format!("{proxy}: {}", failure.detail),
+            detail: format!("{}: {}", proxy.uri(), failure.detail),
         },
         _ => failure,
     }
 }
 
-/// The proxy reqwest will use for `url`, from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (either
-/// case) unless `NO_PROXY` exempts the host. A failure to connect then is the proxy's.
-fn proxy_for(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    let host = parsed.host_str()?.to_ascii_lowercase();
-    let variable = |name: &str| {
-        std::env::var(name.to_ascii_lowercase())
-            .or_else(|_| std::env::var(name))
-            .ok()
-            .filter(|v| !v.trim().is_empty())
+/// The proxy this machine's environment names for `url` (`HTTPS_PROXY`, `HTTP_PROXY`,
+/// `ALL_PROXY`, unless `NO_PROXY` exempts the host; either case), read by the matcher reqwest
+/// itself uses, so that the gRPC canary takes the road the HTTP requests take.
+fn proxy_for(url: &str) -> Option<Intercept> {
+    let uri: http::Uri = url.parse().ok()?;
+    Matcher::from_env().intercept(&uri)
+}
+
+/// A gRPC channel to `endpoint` (at `url`), through the proxy the environment names for it:
+/// tonic reads no proxy variable, so without this a gRPC canary would leave the machine by
+/// another road than the HTTP requests, around the proxy that CI may require. The channel is a
+/// CONNECT tunnel through the proxy, with TLS to the endpoint inside it.
+pub fn grpc_channel(endpoint: &Endpoint, url: &str, timeout: Duration) -> Result<Channel, Failure> {
+    let Some(proxy) = proxy_for(url) else {
+        return Ok(endpoint.connect_lazy());
     };
-    let exempt = variable("NO_PROXY").is_some_and(|list| {
-        list.split(',')
-            .map(|entry| entry.trim().trim_start_matches('.').to_ascii_lowercase())
-            .any(|entry| entry == "*" || host == entry || host.ends_with(&format!(".{entry}")))
-    });
-    if exempt {
-        return None;
+    if proxy.uri().scheme_str() != Some("http") {
+        return Err(Failure {
+            kind: FailureKind::Proxy,
+            detail: format!(
+                "{}: gRPC goes through http:// proxies only; add the host to NO_PROXY or use an http:// proxy",
+                proxy.uri()
+            ),
+        });
     }
-    let scheme_variable = if parsed.scheme() == "https" {
-        "HTTPS_PROXY"
-    } else {
-        "HTTP_PROXY"
-    };
-    variable(scheme_variable).or_else(|| variable("ALL_PROXY"))
+    let mut connector = HttpConnector::new();
+    connector.enforce_http(false);
+    connector.set_connect_timeout(Some(timeout));
+    let mut tunnel = Tunnel::new(proxy.uri().clone(), connector);
+    if let Some(credentials) = proxy.basic_auth() {
+        tunnel = tunnel.with_auth(credentials.clone());
+    }
+    Ok(endpoint.connect_with_connector_lazy(tunnel))
 }
 
 /// What came back from the last request.

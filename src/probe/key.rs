@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::answer::error_reason;
 use super::classify::Failure;
-use super::target::{Key, Target};
+use super::target::{Key, Refusal, Target};
+use super::trust::KeyPolicy;
 use super::{Raised, network_finding};
 use crate::knowledge::honeycomb::{self, Region};
 use crate::rules::honeycomb::{
@@ -66,7 +67,13 @@ pub struct KeyOutcome {
     pub identity: Option<Identity>,
 }
 
-pub fn check(key: &Key, target: &Target, urls: &ApiUrls, timeout: Duration) -> KeyOutcome {
+pub fn check(
+    key: &Key,
+    target: &Target,
+    urls: &ApiUrls,
+    policy: &KeyPolicy,
+    timeout: Duration,
+) -> KeyOutcome {
     let skip = |summary: String| KeyOutcome {
         summary,
         ..KeyOutcome::default()
@@ -102,6 +109,13 @@ pub fn check(key: &Key, target: &Target, urls: &ApiUrls, timeout: Duration) -> K
     let Some(base) = urls.base(region) else {
         return skip("skipped: no API URL for the region".into());
     };
+    // `/1/auth` only ever goes to Honeycomb's API (a test's stand-in for it is judged as it).
+    if let Err(refusal) = allowed(policy, region) {
+        return skip(format!(
+            "skipped: the key may not go to {}: {refusal}",
+            region.api_base()
+        ));
+    }
     let mut outcome = KeyOutcome {
         checked: true,
         ..KeyOutcome::default()
@@ -126,12 +140,16 @@ pub fn check(key: &Key, target: &Target, urls: &ApiUrls, timeout: Duration) -> K
             body,
         }) => {
             let other = region.other();
-            let accepted_elsewhere = urls.base(other).is_some_and(|other_base| {
-                matches!(
-                    auth(other_base, &key.value, timeout),
-                    Ok(Answer { status: 200, .. })
-                )
-            });
+            let allowed_elsewhere = allowed(policy, other).is_ok();
+            let accepted_elsewhere =
+                urls.base(other)
+                    .filter(|_| allowed_elsewhere)
+                    .is_some_and(|other_base| {
+                        matches!(
+                            auth(other_base, &key.value, timeout),
+                            Ok(Answer { status: 200, .. })
+                        )
+                    });
             if accepted_elsewhere {
                 outcome.summary = format!("{} key, refused by {}", other.name(), region.name());
                 outcome.raised.push(Raised::new(
@@ -181,6 +199,12 @@ pub fn check(key: &Key, target: &Target, urls: &ApiUrls, timeout: Duration) -> K
         }
     }
     outcome
+}
+
+/// Whether the key may go to a region's API host.
+fn allowed(policy: &KeyPolicy, region: Region) -> Result<(), Refusal> {
+    let url = url::Url::parse(region.api_base()).map_err(|_| Refusal::NotTrusted)?;
+    policy.check(&url, false)
 }
 
 struct Answer {

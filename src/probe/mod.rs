@@ -10,6 +10,7 @@ pub(crate) mod http;
 mod key;
 mod plan;
 mod target;
+mod trust;
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -19,12 +20,14 @@ use crate::knowledge::honeycomb::Region;
 use crate::report::{Status, Step};
 use crate::resolve::{Project, Workload};
 use crate::rules::RuleMeta;
+use crate::rules::canary::UntrustedEndpoint;
 use crate::rules::network::{Closed, Dns, Proxy, Refused, Timeout, Tls};
 use crate::source::Location;
 
 pub use canary::CANARY_ATTRIBUTE;
 pub use key::ApiUrls;
 pub use target::Overrides;
+pub use trust::{EnvironmentValue, KeyPolicy, environment_values};
 
 use canary::CanaryOutcome;
 use classify::{Failure, FailureKind};
@@ -39,6 +42,10 @@ pub struct Request {
     pub timeout: Duration,
     pub overrides: Overrides,
     pub api_urls: ApiUrls,
+    /// Where the key may go.
+    pub policy: KeyPolicy,
+    /// This machine's environment: no endpoint the user has not trusted gets its values.
+    pub environment: Vec<EnvironmentValue>,
 }
 
 #[derive(Debug, Default)]
@@ -108,7 +115,11 @@ pub fn run_with(
     request: &Request,
     progress: &mut dyn Progress,
 ) -> Outcome {
-    let (targets, skipped) = plan::plan(project, services, &request.overrides);
+    let guard = plan::Guard {
+        policy: &request.policy,
+        environment: &request.environment,
+    };
+    let (targets, skipped) = plan::plan(project, services, &request.overrides, &guard);
     let mut outcome = Outcome {
         secrets: targets
             .iter()
@@ -158,11 +169,15 @@ pub fn run_with(
             }
             let key = target.key.clone()?;
             request.key.then(|| {
-                let (target, urls, timeout) =
-                    (target.clone(), request.api_urls.clone(), request.timeout);
+                let (target, urls, policy, timeout) = (
+                    target.clone(),
+                    request.api_urls.clone(),
+                    request.policy.clone(),
+                    request.timeout,
+                );
                 // Two requests at most: the configured region, then the other one.
                 Pending::spawn(timeout * 2, move || {
-                    key::check(&key, &target, &urls, timeout)
+                    key::check(&key, &target, &urls, &policy, timeout)
                 })
             })
         })
@@ -215,10 +230,15 @@ pub fn run_with(
                 }
             }
         }
+        let untrusted = target
+            .withheld
+            .as_ref()
+            .map(|withheld| untrusted_finding(target, withheld));
         if let Some(pending) = canary {
             progress.running("canary", &target.label());
             let (result, duration) = pending.wait();
-            let sent = result.unwrap_or_else(|| timed_out_canary(target, request.timeout));
+            let mut sent = result.unwrap_or_else(|| timed_out_canary(target, request.timeout));
+            sent.raised.extend(untrusted);
             let step = Step {
                 status: Status::Pass,
                 duration,
@@ -229,13 +249,41 @@ pub fn run_with(
         } else if let (true, Some(reason)) = (request.canary, &target.canary_skip) {
             let id = format!("{CANARY_STEP}{suffix}");
             let step = skipped_step(&id, "canary", format!("skipped: {reason}"));
-            outcome.push_skipped(step, progress);
+            outcome.push_step(step, target, untrusted.into_iter().collect(), progress);
         }
     }
     outcome
 }
 
 const NO_KEY: &str = "skipped: this pipeline sends no Honeycomb key";
+
+/// What the canary kept from an endpoint the user has not trusted with the key.
+fn untrusted_finding(target: &Target, withheld: &target::Withheld) -> Raised {
+    let kept: Vec<String> = withheld
+        .headers
+        .iter()
+        .map(|header| format!("{} ({})", header.name, header.why))
+        .collect();
+    let sent = match (&withheld.no_canary, kept) {
+        (Some(why), _) => format!("no canary was sent to {}: {why}", target.url),
+        (None, kept) => format!(
+            "the canary went to {} without {}",
+            target.url,
+            kept.join(", ")
+        ),
+    };
+    let (rule, location) = (&UntrustedEndpoint::META, target.endpoint_location.clone());
+    let location = location.or_else(|| target.key.as_ref().and_then(|k| k.location.clone()));
+    Raised::new(
+        rule,
+        format!(
+            "{} is not trusted with the key ({}): {sent}.",
+            withheld.endpoint, withheld.refusal
+        ),
+        withheld.hint(),
+        location,
+    )
+}
 
 impl Outcome {
     /// Adds a step that did not run.

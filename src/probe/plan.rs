@@ -3,19 +3,32 @@
 
 use super::collector;
 use super::target::{Key, Overrides, Skipped, Target};
+use super::trust::{self, EnvironmentValue, KeyPolicy};
 use crate::knowledge::honeycomb::{self, Region};
 use crate::knowledge::otel::{self, Header, Protocol};
 use crate::resolve::{EndpointSource, HostKind, HostLookup, Project, Workload};
+
+/// Where the key may go, and what of this machine's environment no other endpoint may get.
+pub struct Guard<'a> {
+    pub policy: &'a KeyPolicy,
+    pub environment: &'a [EnvironmentValue],
+}
 
 pub fn plan(
     project: &Project,
     services: &[&Workload],
     overrides: &Overrides,
+    guard: &Guard,
 ) -> (Vec<Target>, Vec<Skipped>) {
     let mut targets: Vec<Target> = Vec::new();
     let mut skipped = Vec::new();
+    let guarded = |mut target: Target| {
+        let chosen = overrides.endpoint_chosen && target.via.is_none();
+        trust::guard(&mut target, guard.policy, chosen, guard.environment);
+        target
+    };
     for service in services.iter().filter(|s| s.uses_opentelemetry()) {
-        match target_of(project, service, overrides) {
+        match target_of(project, service, overrides).map(guarded) {
             Ok(target) => match targets.iter_mut().find(|t| {
                 t.url == target.url && t.protocol == target.protocol && t.headers == target.headers
             }) {
@@ -31,7 +44,7 @@ pub fn plan(
     if targets.is_empty()
         && let Some(key) = &overrides.api_key
     {
-        targets.push(standalone(key, overrides.endpoint.as_deref()));
+        targets.push(guarded(standalone(key, overrides.endpoint.as_deref())));
     }
     (targets, skipped)
 }
@@ -58,6 +71,7 @@ fn standalone(key: &str, endpoint: Option<&str>) -> Target {
         via: None,
         canary_skip: None,
         key_region: None,
+        withheld: None,
     }
 }
 
@@ -124,6 +138,7 @@ fn target_of(
         via: None,
         canary_skip: None,
         key_region: None,
+        withheld: None,
     })
 }
 

@@ -1,6 +1,8 @@
 //! A pipeline the network steps probe: endpoint, protocol and headers as its services will send
 //! them, the key, and where each came from; or the reason a service has none worth probing.
 
+use std::fmt;
+
 use crate::knowledge::honeycomb::{self, Region};
 use crate::knowledge::otel::{self, Header, Protocol};
 use crate::source::Location;
@@ -25,6 +27,8 @@ pub struct Target {
     /// The region the key is checked in when the key is not sent to `url` but by a
     /// collector's exporter.
     pub key_region: Option<Region>,
+    /// What the canary keeps from an endpoint the user has not trusted with the key.
+    pub withheld: Option<Withheld>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,10 +65,90 @@ impl Target {
     }
 }
 
+/// What a withheld key is called in messages.
+pub const KEY: &str = "the Honeycomb key";
+
+/// What the canary keeps from an endpoint the user has not trusted with the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withheld {
+    /// `host:port`.
+    pub endpoint: String,
+    pub refusal: Refusal,
+    /// Headers not sent.
+    pub headers: Vec<WithheldHeader>,
+    /// Why no canary is sent at all, when none is.
+    pub no_canary: Option<String>,
+    /// What `--trust-endpoint` takes to trust the endpoint.
+    pub trust: String,
+}
+
+/// A header kept from an endpoint, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithheldHeader {
+    pub name: String,
+    pub why: String,
+}
+
+/// Why an endpoint may not have the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not Honeycomb over TLS, not this machine, not named by the user.
+    NotTrusted,
+    /// `send-key-to` leaves it out (where that is set).
+    LeftOut(String),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::NotTrusted => f.write_str(
+                "the key goes only to Honeycomb over TLS, to this machine and to endpoints named with --trust-endpoint",
+            ),
+            Refusal::LeftOut(origin) => write!(f, "send-key-to ({origin}) leaves it out"),
+        }
+    }
+}
+
+impl Withheld {
+    /// Whether the key itself was kept back.
+    pub fn takes_key(&self) -> bool {
+        self.headers.iter().any(|h| h.why == KEY)
+    }
+
+    /// The endpoint's host.
+    pub fn host(&self) -> String {
+        match self.endpoint.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host.to_string(),
+            _ => self.endpoint.clone(),
+        }
+    }
+
+    /// What the user can do: send to Honeycomb securely, or trust the endpoint where they may.
+    pub fn hint(&self) -> String {
+        match &self.refusal {
+            Refusal::LeftOut(origin) => format!(
+                "send-key-to ({origin}) leaves {} out: add \"{}\" to it if the key may go there",
+                self.endpoint, self.trust
+            ),
+            Refusal::NotTrusted if honeycomb::region_of_host(&self.host()).is_some() => format!(
+                "send to Honeycomb over https:// (honeycomb/insecure-transport); to send the key in clear anyway: --trust-endpoint {}",
+                self.trust
+            ),
+            Refusal::NotTrusted => format!(
+                "if {} is yours, trust it with the key: --trust-endpoint {} (or OTEL_DOCTOR_TRUST_ENDPOINTS={})",
+                self.endpoint, self.trust, self.trust
+            ),
+        }
+    }
+}
+
 /// What the command line adds: another endpoint, a key for when no service has one.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub endpoint: Option<String>,
+    /// The endpoint was named on the command line (`--endpoint`), not by the configuration
+    /// file: the user's own choice, trusted with the key.
+    pub endpoint_chosen: bool,
     pub api_key: Option<String>,
 }
 

@@ -52,12 +52,14 @@ pub use variant::{Variant, resolve_variant};
 use crate::knowledge::otel;
 use crate::parallel::ParallelMap;
 use crate::source::Location;
+use crate::workspace::boundary::Boundary;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
 pub use crate::workspace::workload::Launcher;
 use crate::workspace::workload::Port;
 use crate::workspace::{
-    BuildContext, FileProblem, Language, VarSource, Variables, Workspace, folder_of,
+    BuildContext, FileProblem, Language, OutsideReference, VarSource, Variables, Workspace,
+    folder_of,
 };
 
 /// The whole workspace, resolved.
@@ -98,6 +100,11 @@ pub struct Project {
     /// The Docker names of the compose project's networks (`myapp_default`), which a
     /// `docker run --network` joins.
     pub compose_networks: Vec<String>,
+    /// Where files may be read, and `fix` may write.
+    pub boundary: Arc<Boundary>,
+    /// References to files outside the boundary, which were not read: the loader's, and the
+    /// collector configs mounted from outside.
+    pub outside: Vec<OutsideReference>,
     /// The services and network hosts by name, built on first use (the names do not change
     /// once resolved): rules look names up for every service.
     names: OnceLock<Names>,
@@ -996,12 +1003,18 @@ pub fn resolve(workspace: &Workspace) -> Project {
         (service, collector, started.elapsed())
     });
     let mut services = Vec::with_capacity(resolved.len());
-    let mut collectors = Vec::new();
+    let mut collectors: Vec<collector::Collector> = Vec::new();
     let mut timings = Vec::with_capacity(resolved.len());
     for (service, collector, elapsed) in resolved {
         services.push(service);
         collectors.extend(collector);
         timings.push(elapsed);
+    }
+    let mut outside = workspace.outside.clone();
+    for reference in collectors.iter().flat_map(|c| &c.outside) {
+        if !outside.iter().any(|o| o.location == reference.location) {
+            outside.push(reference.clone());
+        }
     }
     let mut project = Project {
         root: workspace.root.clone(),
@@ -1043,6 +1056,8 @@ pub fn resolve(workspace: &Workspace) -> Project {
         variables: workspace.variables.clone(),
         honeycomb_elsewhere: false,
         compose_networks: workspace.compose_networks.clone(),
+        boundary: Arc::clone(&workspace.boundary),
+        outside,
         names: OnceLock::new(),
     };
     let routes = route::resolve(&project);

@@ -94,6 +94,8 @@ pub fn treat(project: &Project, cures: &[Cure]) -> Option<Project> {
         variables: project.variables.clone(),
         honeycomb_elsewhere: project.mentions_honeycomb(),
         compose_networks: project.compose_networks.clone(),
+        boundary: Arc::clone(&project.boundary),
+        outside: Vec::new(),
         names: OnceLock::new(),
     };
     let routes = route::resolve(&treated);

@@ -149,6 +149,8 @@ pub enum CollectorFile {
     /// Not YAML, or not readable as text: reported by `collector/parse-error` if a collector
     /// reads it.
     Broken(YamlError),
+    /// Outside the workspace (where it leads): not read.
+    Outside(std::path::PathBuf),
 }
 
 /// Whether a compose service may run a collector: a collector's image (an official, vendor

@@ -812,7 +812,7 @@ mod tests {
             Some("debug")
         );
         let volume = &spec.volumes[0];
-        assert_eq!(volume.project_source(), Some("otel-collector.yaml"));
+        assert_eq!(volume.host_source(), Some("otel-collector.yaml"));
         assert_eq!(volume.target, "/etc/otelcol-contrib/config.yaml");
         assert_eq!(volume.location.to_string(), "scripts/collector.sh:7:6");
         assert_eq!(
@@ -833,12 +833,9 @@ mod tests {
         let text =
             "docker run -v ./otel.yaml:/etc/otelcol/config.yaml otel/opentelemetry-collector\n";
         let found = specs("deploy/run.sh", text, &["deploy/otel.yaml"]);
-        assert_eq!(
-            found[0].volumes[0].project_source(),
-            Some("deploy/otel.yaml")
-        );
+        assert_eq!(found[0].volumes[0].host_source(), Some("deploy/otel.yaml"));
         let found = specs("deploy/run.sh", text, &["otel.yaml"]);
-        assert_eq!(found[0].volumes[0].project_source(), Some("otel.yaml"));
+        assert_eq!(found[0].volumes[0].host_source(), Some("otel.yaml"));
     }
 
     #[test]
@@ -850,7 +847,7 @@ mod tests {
         assert_eq!(names, ["A", "B"]);
         assert_eq!(spec.ports[0].published.as_deref(), Some("4318"));
         assert!(spec.volumes[0].bind && spec.volumes[0].long_syntax);
-        assert_eq!(spec.volumes[0].project_source(), Some("c.yaml"));
+        assert_eq!(spec.volumes[0].host_source(), Some("c.yaml"));
         assert!(matches!(&spec.entrypoint, Some(CommandLine::Exec(e)) if e[0].value == "/otelcol"));
         assert_eq!(
             spec.network_mode.as_ref().map(|n| n.value.as_str()),

@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::boundary::Boundary;
+
 /// How a missing file is made, as far as the workspace tells.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Generator {
@@ -20,8 +22,9 @@ const SCRIPT_FOLDERS: [&str; 3] = ["bin", "scripts", "script"];
 const MAX_SCRIPT_BYTES: u64 = 64 * 1024;
 const MAX_SCRIPTS: usize = 200;
 
-/// How `missing` (a file that does not exist) is generated; `None` when nothing says.
-pub fn generator_of(missing: &Path, project_dir: &Path) -> Option<Generator> {
+/// How `missing` (a file that does not exist) is generated; `None` when nothing says. Only
+/// scripts inside the boundary are read.
+pub fn generator_of(missing: &Path, project_dir: &Path, boundary: &Boundary) -> Option<Generator> {
     let name = missing.file_name()?.to_str()?;
     let folder = missing.parent().unwrap_or(project_dir);
     let template = TEMPLATE_SUFFIXES
@@ -42,6 +45,7 @@ pub fn generator_of(missing: &Path, project_dir: &Path) -> Option<Generator> {
                 .take(MAX_SCRIPTS)
         })
         .filter(|entry| entry.metadata().is_ok_and(|m| m.len() <= MAX_SCRIPT_BYTES))
+        .filter(|entry| boundary.outside(entry.path()).is_none())
         .find(|entry| {
             std::fs::read_to_string(entry.path())
                 .is_ok_and(|text| text.lines().any(|line| writes(line, name)))
@@ -71,9 +75,12 @@ mod tests {
             "#!/bin/sh\n# writes backend.env\nenvsubst < backend.env.template > \"$ROOT/backend.env\"\n",
         )
         .unwrap();
-        let found = generator_of(&root.join("backend.env"), root).unwrap();
+        let found = generator_of(&root.join("backend.env"), root, &Boundary::of(root)).unwrap();
         assert_eq!(found.template, Some(root.join("backend.env.template")));
         assert_eq!(found.script, Some(root.join("bin/backend/generate-env")));
-        assert_eq!(generator_of(&root.join("other.env"), root), None);
+        assert_eq!(
+            generator_of(&root.join("other.env"), root, &Boundary::of(root)),
+            None
+        );
     }
 }

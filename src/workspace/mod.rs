@@ -3,6 +3,7 @@
 //! read once, parsed by the parser for its kind, and every problem becomes a `FileProblem` with
 //! a position; nothing here decides what is wrong with the OpenTelemetry setup.
 
+pub mod boundary;
 pub mod collector;
 pub mod compose;
 pub mod dependencies;
@@ -34,6 +35,7 @@ use std::sync::Arc;
 
 use crate::parallel::ParallelMap;
 use crate::source::{self, Location, ReadError, SourceText};
+use boundary::Boundary;
 use compose::InterpolationFailure;
 use workload::{Launcher, WorkloadSpec};
 
@@ -55,6 +57,27 @@ pub struct Options {
     pub compose_only: bool,
     /// A devcontainer runs in this compose project, in the service it names.
     pub devcontainer: Option<devcontainer::ComposeApp>,
+    /// Where files may be read: by default the workspace root of `path` and of the files named
+    /// here (`-f`, `--env-file`).
+    pub boundary: Option<Arc<Boundary>>,
+}
+
+impl Options {
+    /// The boundary of the run: the one given, else the roots of `path` and of the compose
+    /// files, and the env files, the user named.
+    pub fn boundary(&self) -> Arc<Boundary> {
+        if let Some(boundary) = &self.boundary {
+            return Arc::clone(boundary);
+        }
+        let mut boundary = Boundary::of(&self.path);
+        for file in &self.compose_files {
+            boundary.add_root_of(file);
+        }
+        for file in &self.env_files {
+            boundary.add_file(file);
+        }
+        Arc::new(boundary)
+    }
 }
 
 /// The tool cannot run at all (exit code 2).
@@ -166,6 +189,21 @@ pub enum EnvFileState {
     Missing(Option<MissingGenerator>),
     /// Unreadable or malformed: already reported as a `FileProblem`.
     Broken,
+    /// Outside the workspace: not read, reported as an `OutsideReference`.
+    Outside,
+}
+
+/// A reference to a file outside the workspace, which is not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutsideReference {
+    /// What refers to it: `env_file`, `include`, a symlink.
+    pub what: &'static str,
+    /// Where it is written (for a symlink, the link itself).
+    pub location: Location,
+    /// The path as findings show it.
+    pub path: Arc<str>,
+    /// Where it leads.
+    pub real: PathBuf,
 }
 
 /// How the project generates a file that is missing: a template, a script (workspace paths).
@@ -252,6 +290,10 @@ pub struct Workspace {
     /// The Docker names of the compose project's networks (`myapp_default`): a container that
     /// `docker run --network` attaches to one of them is on the compose network.
     pub compose_networks: Vec<String>,
+    /// Where files may be read (and `fix` may write).
+    pub boundary: Arc<Boundary>,
+    /// References that lead outside the boundary, not read.
+    pub outside: Vec<OutsideReference>,
 }
 
 /// A compose file beside the project's own, such as `docker-compose.prod.yml`, checked as the
@@ -316,7 +358,7 @@ const OVERRIDE_NAMES: [&str; 4] = [
 /// Reads the workspace. Fails only when there is nothing to read at all (a missing path).
 pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     let (root, named, dockerfile) = locate(options)?;
-    let mut loader = Loader::new(root.clone(), options.shell.clone());
+    let mut loader = Loader::new(root.clone(), options.shell.clone(), options.boundary());
     // Without `-f`, compose reads the working directory's `.env` before it knows the compose
     // files, so that `.env` can name them (`COMPOSE_FILE`); then the project directory's
     // (docker/compose `toProjectOptions`).
@@ -342,7 +384,10 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     let mut chain = Vec::new();
     let documents: Vec<_> = compose_paths
         .iter()
-        .filter_map(|path| loader.read_compose_tree(path, &project_dir, None, &mut chain))
+        .filter_map(|path| {
+            let at = Location::file_start(&loader.display(path));
+            loader.read_compose_tree(path, &at, &project_dir, None, &mut chain)
+        })
         .collect();
     if !documents.is_empty() && documents.iter().all(|d| d.empty) {
         // compose accepts a comment-only file on top of others, not as the whole project.
@@ -578,7 +623,7 @@ struct Loader {
 }
 
 impl Loader {
-    fn new(root: PathBuf, shell: HashMap<String, String>) -> Self {
+    fn new(root: PathBuf, shell: HashMap<String, String>, boundary: Arc<Boundary>) -> Self {
         let mut workspace = Workspace {
             root: root.clone(),
             ..Workspace::default()
@@ -586,7 +631,7 @@ impl Loader {
         workspace.variables.shell = shell;
         Loader {
             workspace,
-            reader: Reader::new(root),
+            reader: Reader::new(root, boundary),
             dotenv_read: Vec::new(),
         }
     }
@@ -596,14 +641,23 @@ impl Loader {
             files,
             lines,
             problems,
+            outside,
+            boundary,
             ..
         } = self.reader;
         Workspace {
             files,
             lines,
             problems,
+            outside,
+            boundary,
             ..self.workspace
         }
+    }
+
+    /// Whether `path`, referenced at `location`, may be read (else it is recorded as outside).
+    fn admit(&mut self, path: &Path, location: &Location, what: &'static str) -> bool {
+        self.reader.admit(path, location, what)
     }
 
     fn display(&self, path: &Path) -> Arc<str> {
@@ -633,6 +687,10 @@ impl Loader {
             let key = canonical(&path);
             // The project `.env` is optional; a file named with `--env-file` is not.
             if self.dotenv_read.contains(&key) || (!explicit && !path.is_file()) {
+                continue;
+            }
+            let at = Location::file_start(&self.display(&path));
+            if !self.admit(&path, &at, "the project's .env") {
                 continue;
             }
             self.dotenv_read.push(key);
@@ -672,6 +730,15 @@ impl Loader {
         let mut files = Vec::new();
         for name in value.split(separator.as_str()).filter(|n| !n.is_empty()) {
             let path = self.workspace.root.join(name);
+            match &source {
+                Some(VarSource::DotEnv(location)) => {
+                    if !self.admit(&path, &location.clone(), "COMPOSE_FILE") {
+                        continue;
+                    }
+                }
+                // Set in the shell: the user's own choice, like `-f`.
+                _ => Arc::make_mut(&mut self.reader.boundary).add_root_of(&path),
+            }
             if path.is_file() {
                 files.push(path);
                 continue;
@@ -708,12 +775,17 @@ impl Loader {
         self.reader.read_env_file(path, variables)
     }
 
-    /// Reads one compose file, interpolating with `variables` (the project's when `None`).
+    /// Reads one compose file, referenced at `at`, interpolating with `variables` (the
+    /// project's when `None`).
     fn read_compose(
         &mut self,
         path: &Path,
+        at: &Location,
         variables: Option<&Arc<Variables>>,
     ) -> Option<compose::ComposeDocument> {
+        if !self.admit(path, at, "compose file") {
+            return None;
+        }
         let (display, text) = self.read(path, FileKind::Compose)?;
         // A file two includes share is one file of the project.
         if !self.workspace.compose_files.contains(&display) {
@@ -746,11 +818,12 @@ impl Loader {
     fn read_compose_tree(
         &mut self,
         path: &Path,
+        at: &Location,
         working_dir: &Path,
         variables: Option<&Arc<Variables>>,
         chain: &mut Vec<PathBuf>,
     ) -> Option<compose::ComposeDocument> {
-        let mut document = self.read_compose(path, variables)?;
+        let mut document = self.read_compose(path, at, variables)?;
         let base = relative_to(&self.workspace.project_dir, working_dir);
         for service in &mut document.services {
             rebase(service, &base);
@@ -815,6 +888,10 @@ impl Loader {
         for written in &include.paths {
             let path = working_dir.join(&written.value);
             let display = self.display(&path);
+            if !self.admit(&path, &written.location, "include") {
+                self.workspace.includes_unread = true;
+                continue;
+            }
             let problem = if chain.contains(&canonical(&path)) {
                 Some(format!(
                     "`include` of {display} makes a cycle: it includes itself again"
@@ -829,7 +906,8 @@ impl Loader {
                 self.workspace.includes_unread = true;
                 continue;
             }
-            match self.read_compose_tree(&path, &project_dir, Some(&env), chain) {
+            match self.read_compose_tree(&path, &written.location, &project_dir, Some(&env), chain)
+            {
                 Some(document) => documents.push(document),
                 None => self.workspace.includes_unread = true,
             }
@@ -867,6 +945,10 @@ impl Loader {
         let mut read = Vec::new();
         for (path, written) in files {
             let display = self.display(&path);
+            let at = written.map_or_else(|| include.location.clone(), |w| w.location.clone());
+            if !self.admit(&path, &at, "include env_file") {
+                return None;
+            }
             if !path.is_file() {
                 let location =
                     written.map_or_else(|| include.location.clone(), |w| w.location.clone());
@@ -948,7 +1030,11 @@ impl Loader {
         let mut variants = Vec::new();
         for path in candidates {
             let display = display_path(&self.workspace.root, &path);
-            if main_displays.contains(&display) {
+            if main_displays.contains(&display)
+                || !self
+                    .reader
+                    .admit(&path, &Location::file_start(&display), "compose file")
+            {
                 continue;
             }
             let kind = match source::read_text(&path) {
@@ -993,7 +1079,13 @@ impl Loader {
                     None => by_name
                         .get(&extends.service)
                         .map(|&at| self.workspace.services[at].clone()),
-                    Some(file) => self.service_in_file(&file.value, &extends.service),
+                    Some(file) => {
+                        let path = self.workspace.project_path(&file.value);
+                        if !self.admit(&path, &file.location, "extends file") {
+                            break;
+                        }
+                        self.service_in_file(&path, &extends.service)
+                    }
                 };
                 match base {
                     Some(base) => {
@@ -1013,9 +1105,8 @@ impl Loader {
         }
     }
 
-    fn service_in_file(&mut self, file: &str, name: &str) -> Option<WorkloadSpec> {
-        let path = self.workspace.project_path(file);
-        let (display, text) = self.read(&path, FileKind::Compose)?;
+    fn service_in_file(&mut self, path: &Path, name: &str) -> Option<WorkloadSpec> {
+        let (display, text) = self.read(path, FileKind::Compose)?;
         let variables = &self.workspace.variables;
         let document = compose::read(&display, &text, &|name| variables.lookup(name));
         self.workspace
@@ -1476,28 +1567,47 @@ impl Loader {
         let mut wanted = Vec::new();
         // Files and folders apart: a folder and a file never share a path, but be plain.
         // What earlier services named is already read.
-        let workspace = &self.workspace;
-        let mut seen: HashSet<(Arc<str>, bool)> = workspace
+        let mut seen: HashSet<(Arc<str>, bool)> = self
+            .workspace
             .env_files
             .keys()
-            .chain(workspace.dockerfiles.keys())
+            .chain(self.workspace.dockerfiles.keys())
             .map(|file| (Arc::clone(file), false))
-            .chain(workspace.contexts.keys().map(|dir| (Arc::clone(dir), true)))
+            .chain(
+                self.workspace
+                    .contexts
+                    .keys()
+                    .map(|dir| (Arc::clone(dir), true)),
+            )
             .collect();
-        for service in &self.workspace.services[first..] {
+        let services = std::mem::take(&mut self.workspace.services);
+        for service in &services[first..] {
             for env_file in &service.env_files {
                 let path = self.workspace.project_path(&env_file.path.value);
                 let display = self.display(&path);
+                if !self.admit(&path, &env_file.path.location, "env_file") {
+                    self.workspace
+                        .env_files
+                        .insert(display, EnvFileState::Outside);
+                    continue;
+                }
                 if seen.insert((Arc::clone(&display), false)) {
                     wanted.push(ServiceFile::EnvFile { path, display });
                 }
             }
             if let Some(build) = &service.build {
                 let context = self.workspace.project_path(&build.context.value);
+                if !self.admit(&context, &build.context.location, "build context") {
+                    continue;
+                }
                 let dockerfile = build
                     .dockerfile
                     .as_ref()
                     .map_or_else(|| context.join("Dockerfile"), |d| context.join(&d.value));
+                let written = build.dockerfile.as_ref().unwrap_or(&build.context);
+                if !self.admit(&dockerfile, &written.location, "Dockerfile") {
+                    continue;
+                }
                 let display = self.display(&dockerfile);
                 if !seen.contains(&(Arc::clone(&display), false)) {
                     if dockerfile.exists() {
@@ -1536,9 +1646,11 @@ impl Loader {
                 }
             }
         }
+        self.workspace.services = services;
         let workspace = &self.workspace;
+        let boundary = &self.reader.boundary;
         let read = wanted.par_map(|file| {
-            let mut reader = Reader::new(workspace.root.clone());
+            let mut reader = Reader::new(workspace.root.clone(), Arc::clone(boundary));
             let content = reader.read_service_file(file, workspace);
             (reader, content)
         });
@@ -1587,14 +1699,14 @@ impl Loader {
         self.workspace.dockerfiles.get(&self.display(&path))
     }
 
-    /// What a collector bind-mounts from the project. Host paths elsewhere
-    /// (`/var/run/docker.sock`, `/`, `~/.aws`) belong to the machine, not the workspace: they
-    /// are neither read nor judged.
+    /// What a collector bind-mounts from this machine. Those outside the workspace
+    /// (`/var/run/docker.sock`, `/`) are not read: the collector's config is then unknown, and
+    /// reported as outside only if the collector reads it.
     fn mounted_configs(&self, service: &WorkloadSpec) -> Vec<PathBuf> {
         service
             .volumes
             .iter()
-            .filter_map(workload::Volume::project_source)
+            .filter_map(workload::Volume::host_source)
             .map(|source| self.workspace.project_path(source))
             .collect()
     }
@@ -1631,6 +1743,11 @@ impl Loader {
         const MAX_FILES_PER_DIRECTORY: usize = 64;
         let display = self.display(path);
         if self.workspace.collector_files.contains_key(&display) {
+            return;
+        }
+        if let Some(real) = self.reader.boundary.outside(path) {
+            let state = collector::CollectorFile::Outside(real);
+            self.workspace.collector_files.insert(display, state);
             return;
         }
         let state = match std::fs::metadata(path) {
@@ -1714,18 +1831,22 @@ enum ServiceFileContent {
 /// What a file kind's parser makes of a text is a pure function of it.
 struct Reader {
     root: PathBuf,
+    boundary: Arc<Boundary>,
     files: Vec<Arc<str>>,
     lines: HashMap<Arc<str>, lines::LineIndex>,
     problems: Vec<FileProblem>,
+    outside: Vec<OutsideReference>,
 }
 
 impl Reader {
-    fn new(root: PathBuf) -> Self {
+    fn new(root: PathBuf, boundary: Arc<Boundary>) -> Self {
         Reader {
             root,
+            boundary,
             files: Vec::new(),
             lines: HashMap::new(),
             problems: Vec::new(),
+            outside: Vec::new(),
         }
     }
 
@@ -1734,6 +1855,24 @@ impl Reader {
         self.files.extend(other.files);
         self.lines.extend(other.lines);
         self.problems.extend(other.problems);
+        self.outside.extend(other.outside);
+    }
+
+    /// Whether `path`, referenced at `location`, lies inside the boundary; a reference that
+    /// leads outside is recorded (once per place it is written) and must not be read.
+    fn admit(&mut self, path: &Path, location: &Location, what: &'static str) -> bool {
+        let Some(real) = self.boundary.outside(path) else {
+            return true;
+        };
+        if !self.outside.iter().any(|o| &o.location == location) {
+            self.outside.push(OutsideReference {
+                what,
+                location: location.clone(),
+                path: self.display(path),
+                real,
+            });
+        }
+        false
     }
 
     fn display(&self, path: &Path) -> Arc<str> {
@@ -1781,7 +1920,8 @@ impl Reader {
     ) -> ServiceFileContent {
         match file {
             ServiceFile::EnvFile { path, .. } => ServiceFileContent::EnvFile(if !path.exists() {
-                let generator = generated::generator_of(path, &workspace.project_dir);
+                let generator =
+                    generated::generator_of(path, &workspace.project_dir, &self.boundary);
                 EnvFileState::Missing(generator.map(|g| MissingGenerator {
                     template: g.template.map(|t| self.display(&t)),
                     script: g.script.map(|s| self.display(&s)),
@@ -1868,8 +2008,10 @@ impl Reader {
             self.read_context_file(&file, &mut context);
         }
         // Read for what it says of `node_modules` only.
+        let dockerignore = dir.join(".dockerignore");
         if !context.node_modules.is_empty()
-            && let Ok(text) = std::fs::read_to_string(dir.join(".dockerignore"))
+            && self.boundary.outside(&dockerignore).is_none()
+            && let Ok(text) = std::fs::read_to_string(&dockerignore)
         {
             context.dockerignore = text
                 .lines()
@@ -1884,6 +2026,9 @@ impl Reader {
     fn read_context_file(&mut self, file: &walk::ContextFile, context: &mut BuildContext) {
         use walk::ContextFileKind as Kind;
         let display = self.display(&file.path);
+        if file.link && !self.admit(&file.path, &Location::file_start(&display), "symlink") {
+            return;
+        }
         match file.kind {
             Kind::LanguageMarker(language) => context.languages.push((language, display)),
             Kind::Python => {

@@ -77,10 +77,12 @@ pub enum ContextFileKind {
 pub struct ContextFile {
     pub path: PathBuf,
     pub kind: ContextFileKind,
+    /// A symlink to a file: where it leads decides whether it may be read.
+    pub link: bool,
 }
 
-/// The files of `dir` worth reading, in a stable order. Symlinks are not followed, so a link
-/// loop cannot trap the walk.
+/// The files of `dir` worth reading, in a stable order. Links to folders are not followed, so
+/// a link loop cannot trap the walk; links to files are listed as such.
 pub fn context_files(dir: &Path) -> Vec<ContextFile> {
     let mut files: Vec<(ContextFile, u64)> = WalkDir::new(dir)
         .follow_links(false)
@@ -89,11 +91,19 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
         .filter_entry(|entry| entry.depth() == 0 || !is_skipped_dir(entry))
         .take(MAX_ENTRIES)
         .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
         .filter_map(|entry| {
             let kind = classify(entry.path())?;
+            let link = entry.path_is_symlink();
+            let metadata = if link {
+                std::fs::metadata(entry.path()).ok()?
+            } else {
+                entry.metadata().ok()?
+            };
+            if !metadata.is_file() {
+                return None;
+            }
             let size = if kind == ContextFileKind::JavaScript {
-                entry.metadata().map_or(0, |m| m.len())
+                metadata.len()
             } else {
                 0
             };
@@ -104,6 +114,7 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
                 ContextFile {
                     path: entry.into_path(),
                     kind,
+                    link,
                 },
                 size,
             ))

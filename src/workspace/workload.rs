@@ -74,13 +74,14 @@ pub struct Volume {
 }
 
 impl Volume {
-    /// The source, when it is a path in the project (`./otel.yaml`): not a named volume, not
-    /// the machine's own files (`/var/run/docker.sock`, `~/.aws`).
-    pub fn project_source(&self) -> Option<&str> {
+    /// The source, when it is a path of this machine that can be resolved here (`./otel.yaml`,
+    /// `/etc/otel.yaml`): not a named volume, not `~/...` nor a Windows drive. Whether it is in
+    /// the workspace is the loader's call (see `workspace::boundary`).
+    pub fn host_source(&self) -> Option<&str> {
         let source = self.source.as_ref().filter(|_| self.bind)?;
         let value = source.value.as_str();
-        let elsewhere = value.starts_with(['/', '~']) || has_drive(value);
-        (!elsewhere).then_some(value)
+        let unresolved = value.starts_with('~') || has_drive(value);
+        (!unresolved).then_some(value)
     }
 }
 

@@ -6,6 +6,10 @@
 #![allow(dead_code)] // each test binary uses a part of the support code
 
 pub mod fixture_copy;
+pub mod one_service;
+pub mod proxy;
+pub mod report;
+pub mod tree;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};

@@ -27,7 +27,7 @@ use crate::workspace::collector::{
 };
 use crate::workspace::dockerfile::Args;
 use crate::workspace::workload::{Port, WorkloadSpec};
-use crate::workspace::{Workspace, display_path};
+use crate::workspace::{OutsideReference, Workspace, display_path};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Collector {
@@ -44,6 +44,8 @@ pub struct Collector {
     pub image: Option<(String, Location)>,
     pub sources: Vec<ConfigSource>,
     pub problems: Vec<ConfigProblem>,
+    /// Config files it reads from outside the workspace, which are not read.
+    pub outside: Vec<OutsideReference>,
     pub config: CollectorConfig,
     /// What the container receives: what `${env:VAR}` expands to.
     pub env: Vec<EnvVar>,
@@ -408,6 +410,7 @@ pub fn resolve(
         image,
         sources: Vec::new(),
         problems: Vec::new(),
+        outside: Vec::new(),
         config: CollectorConfig::Unknown(String::new()),
         env: service.env.clone(),
         passed_through: spec
@@ -550,7 +553,24 @@ fn read_config(
                                 location,
                             })
                         }
+                        // A file the image copies, which links out of the workspace.
+                        Some(CollectorFile::Outside(real)) => {
+                            unknown = Some(format!("{path} links outside the workspace"));
+                            collector.outside.push(OutsideReference {
+                                what: "symlink",
+                                location: Location::file_start(&file),
+                                path: Arc::clone(&file),
+                                real: real.clone(),
+                            });
+                        }
                     }
+                }
+                Located::Outside(reference) => {
+                    unknown = Some(format!(
+                        "{path} is mounted from {}, outside the workspace",
+                        reference.path
+                    ));
+                    collector.outside.push(reference);
                 }
                 Located::MissingSource(problem) => collector.problems.push(problem),
                 Located::NotInMount(volume) => collector.problems.push(ConfigProblem::NotMounted {
@@ -643,8 +663,10 @@ enum Located {
     MissingSource(ConfigProblem),
     /// A directory is mounted above the path, but it holds no such file (the mount's line).
     NotInMount(Location),
-    /// A named volume, a host path outside the workspace: not knowable.
+    /// A named volume, an anonymous one: not knowable.
     Unknown(String),
+    /// A bind mount from outside the workspace, which is not read.
+    Outside(OutsideReference),
     /// Nothing provides it.
     Nowhere,
 }
@@ -681,13 +703,22 @@ fn locate(
     if let Some(volume) = mount {
         let target = volume.target.trim_end_matches('/');
         let rest = path[target.len()..].trim_start_matches('/');
-        let source = match (&volume.source, volume.project_source()) {
+        let outside = |path: Arc<str>, real: std::path::PathBuf| {
+            Located::Outside(OutsideReference {
+                what: "collector config mount",
+                location: volume.location.clone(),
+                path,
+                real,
+            })
+        };
+        let source = match (&volume.source, volume.host_source()) {
             (_, Some(source)) => source.to_string(),
+            // `~/...`: a home folder, never the workspace's.
             (Some(source), None) if volume.bind => {
-                return Located::Unknown(format!(
-                    "{path} is mounted from {}, outside the workspace",
-                    source.value
-                ));
+                return outside(
+                    Arc::from(source.value.as_str()),
+                    source.value.clone().into(),
+                );
             }
             (Some(source), None) => {
                 return Located::Unknown(format!(
@@ -698,13 +729,17 @@ fn locate(
             (None, None) => return Located::Unknown(format!("{path} is an anonymous volume")),
         };
         let mounted = workspace.project_display(&source);
-        if workspace.collector_files.get(&mounted) == Some(&CollectorFile::Missing) {
-            return Located::MissingSource(ConfigProblem::MountSourceMissing {
-                source: mounted.to_string(),
-                target: volume.target.clone(),
-                long_syntax: volume.long_syntax,
-                location: volume.location.clone(),
-            });
+        match workspace.collector_files.get(&mounted) {
+            Some(CollectorFile::Missing) => {
+                return Located::MissingSource(ConfigProblem::MountSourceMissing {
+                    source: mounted.to_string(),
+                    target: volume.target.clone(),
+                    long_syntax: volume.long_syntax,
+                    location: volume.location.clone(),
+                });
+            }
+            Some(CollectorFile::Outside(real)) => return outside(mounted, real.clone()),
+            _ => {}
         }
         if rest.is_empty() {
             return Located::File(mounted);
@@ -714,6 +749,7 @@ fn locate(
             &workspace.project_path(&format!("{source}/{rest}")),
         );
         return match workspace.collector_files.get(&file) {
+            Some(CollectorFile::Outside(real)) => outside(file.clone(), real.clone()),
             Some(_) => Located::File(file),
             None => Located::NotInMount(volume.location.clone()),
         };
@@ -763,7 +799,7 @@ fn mounted_elsewhere(
     default_path: &'static str,
 ) -> Option<ConfigProblem> {
     spec.volumes.iter().find_map(|volume| {
-        let file = workspace.project_display(volume.project_source()?);
+        let file = workspace.project_display(volume.host_source()?);
         matches!(
             workspace.collector_files.get(&file),
             Some(CollectorFile::Loaded(_) | CollectorFile::Broken(_))
@@ -830,6 +866,7 @@ mod tests {
             image: None,
             sources: Vec::new(),
             problems: Vec::new(),
+            outside: Vec::new(),
             config,
             env: Vec::new(),
             passed_through: Vec::new(),

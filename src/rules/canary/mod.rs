@@ -2,10 +2,12 @@
 
 mod partial_success;
 mod rejected;
+mod untrusted_endpoint;
 
 pub use partial_success::PartialSuccess;
 pub use rejected::Rejected;
+pub use untrusted_endpoint::UntrustedEndpoint;
 
 use super::Rule;
 
-pub const RULES: &[&dyn Rule] = &[&Rejected, &PartialSuccess];
+pub const RULES: &[&dyn Rule] = &[&Rejected, &PartialSuccess, &UntrustedEndpoint];

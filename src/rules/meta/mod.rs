@@ -4,6 +4,7 @@
 mod config_file_not_read;
 mod language_not_analysed;
 mod malformed_ignore;
+mod outside_workspace;
 mod unused_ignore;
 
 pub use malformed_ignore::MalformedIgnore;
@@ -16,4 +17,5 @@ pub const RULES: &[&dyn Rule] = &[
     &MalformedIgnore,
     &language_not_analysed::LanguageNotAnalysed,
     &config_file_not_read::ConfigFileNotRead,
+    &outside_workspace::OutsideWorkspace,
 ];
