@@ -339,6 +339,8 @@ fn read_projects(
         env_files: options.env_files.clone(),
         shell: shell_environment(),
         services: options.services.clone(),
+        compose_only: false,
+        devcontainer: None,
         boundary: None,
     };
     // Fixed once: the variant compose files found beside the project are not the user's.
@@ -624,6 +626,8 @@ fn load_variants(
         .map(|variant| {
             let workspace = workspace::load(&workspace::Options {
                 compose_files: variant.files.clone(),
+                compose_only: true,
+                devcontainer: variant.devcontainer.clone(),
                 ..options.clone()
             })?;
             Ok(resolve::resolve_variant(&workspace, variant, project))

@@ -6,7 +6,7 @@ use super::target::{Key, Overrides, Skipped, Target};
 use super::trust::{self, EnvironmentValue, KeyPolicy};
 use crate::knowledge::honeycomb::{self, Region};
 use crate::knowledge::otel::{self, Header, Protocol};
-use crate::resolve::{EndpointSource, HostKind, Project, Workload};
+use crate::resolve::{EndpointSource, HostKind, HostLookup, Project, Workload};
 
 /// Where the key may go, and what of this machine's environment no other endpoint may get.
 pub struct Guard<'a> {
@@ -178,11 +178,15 @@ fn unreachable_from_here(
     port: u16,
 ) -> Option<String> {
     if otel::is_loopback_host(host) {
-        return (!service.network_mode_host).then(|| {
+        return (!service.network.is_host()).then(|| {
             format!("{host} is the container's own localhost (config/endpoint-localhost)")
         });
     }
-    if let Some(name) = project.compose_host(service, host) {
+    let known = match project.lookup_host(service, host) {
+        HostLookup::Resolves(name) | HostLookup::OtherNetwork(name) => Some(name),
+        HostLookup::Unknown => None,
+    };
+    if let Some(name) = known {
         return Some(match &name.kind {
             HostKind::ExtraHost { address } if address == "host-gateway" => format!(
                 "{host} is this machine as the container sees it (extra_hosts {host}:host-gateway): from here, run otel-doctor canary --endpoint {scheme}://localhost:{port}"
@@ -193,11 +197,13 @@ fn unreachable_from_here(
                 bracketed(address)
             ),
             HostKind::Service => format!(
-                "{host} resolves only inside the compose network: run otel-doctor from a container on that network, or publish the port"
+                "{host} resolves only inside {}: run otel-doctor from a container on that network, or publish the port",
+                name.network.name()
             ),
             _ => format!(
-                "{host} ({}) resolves only inside the compose network: run otel-doctor from a container on that network, or publish the port",
-                name.describe()
+                "{host} ({}) resolves only inside {}: run otel-doctor from a container on that network, or publish the port",
+                name.describe(),
+                name.network.name()
             ),
         });
     }

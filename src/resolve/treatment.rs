@@ -95,6 +95,7 @@ pub fn treat(project: &Project, cures: &[Cure]) -> Option<Project> {
         honeycomb_elsewhere: project.mentions_honeycomb(),
         boundary: Arc::clone(&project.boundary),
         outside: Vec::new(),
+        compose_networks: project.compose_networks.clone(),
         names: OnceLock::new(),
     };
     let routes = route::resolve(&treated);
