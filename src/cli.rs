@@ -8,7 +8,7 @@ use serde::Deserialize;
 #[derive(Debug, Parser)]
 #[command(
     name = "otel-doctor",
-    version,
+    version = crate::LONG_VERSION,
     propagate_version = true,
     about = "Why does Honeycomb see nothing? Checks a workspace's OpenTelemetry setup, the \
              Honeycomb key, and sends a canary span.",
