@@ -1,5 +1,6 @@
-//! What packagers install next to the binary: shell completions and manual pages, generated
-//! from the command-line definition so they never drift from `--help`.
+//! What packagers install next to the binary (shell completions and manual pages, generated
+//! from the command-line definition so they never drift from `--help`), and the rule
+//! catalogue as the repository's documentation pages.
 
 use std::io::Write;
 use std::path::Path;
@@ -9,6 +10,7 @@ use clap_complete::Shell;
 use roff::{Roff, bold, roman};
 
 use crate::cli::Cli;
+use crate::rules::{self, RuleMeta};
 
 /// The completion script for a shell, to be sourced from its startup file.
 pub fn completions(shell: Shell) -> String {
@@ -187,4 +189,64 @@ const EXAMPLES: &[(&str, &str)] = &[
 /// subcommand's own name).
 fn man(command: clap::Command) -> clap_mangen::Man {
     clap_mangen::Man::new(command).source(format!("otel-doctor {}", env!("CARGO_PKG_VERSION")))
+}
+
+/// The folder of the rule pages, from the repository's root.
+const RULE_DOCS: &str = "docs/rules";
+
+/// The rule catalogue as Markdown pages, each with its path from the repository's root: one per
+/// rule (`RuleMeta::doc_path`: what `explain` prints, where SARIF's `helpUri` points) and an
+/// index. They are committed; tests/rule_docs.rs fails when one is stale and rewrites them all
+/// with `UPDATE_SNAPSHOTS=1`.
+pub fn rule_docs() -> Vec<(String, String)> {
+    let metas: Vec<&RuleMeta> = rules::all().map(|rule| rule.meta()).collect();
+    let mut pages = vec![(format!("{RULE_DOCS}/README.md"), rule_index(&metas))];
+    pages.extend(metas.iter().map(|meta| (meta.doc_path(), rule_page(meta))));
+    pages
+}
+
+fn rule_page(meta: &RuleMeta) -> String {
+    let raised = if meta.online {
+        "online: by the key check or the canary (`check`, `key`, `canary`)"
+    } else {
+        "offline: by every command that reads the workspace (`lint`, `check`)"
+    };
+    format!(
+        "<!-- Written by otel-doctor from the rule's doc comment (src/rules/); do not edit. -->\n\
+         # `{id}`\n\n\
+         Severity: **{severity}**. Raised {raised}. To change its level or turn it off, in \
+         `.otel-doctor.toml`:\n\n\
+         ```toml\n[rules]\n\"{id}\" = \"off\"   # off | info | warning | error\n```\n\n\
+         {documentation}\n\n\
+         [All rules](../README.md)\n",
+        id = meta.id,
+        severity = meta.severity.as_str(),
+        documentation = meta.documentation(),
+    )
+}
+
+fn rule_index(metas: &[&RuleMeta]) -> String {
+    let mut out = String::from(
+        "<!-- Written by otel-doctor from the rules' doc comments (src/rules/); do not edit. -->\n\
+         # Rules\n\n\
+         Every rule otel-doctor has, by area; `otel-doctor rules` lists them too, and \
+         `otel-doctor explain RULE` prints a rule's page.\n",
+    );
+    let mut area = "";
+    for meta in metas {
+        let (this_area, name) = meta.id.split_once('/').unwrap_or(("", meta.id));
+        if this_area != area {
+            area = this_area;
+            out.push_str(&format!(
+                "\n## {area}\n\n| rule | severity | what it checks |\n|---|---|---|\n"
+            ));
+        }
+        out.push_str(&format!(
+            "| [`{id}`]({area}/{name}.md) | {severity} | {summary} |\n",
+            id = meta.id,
+            severity = meta.severity.as_str(),
+            summary = meta.summary().replace('|', "\\|"),
+        ));
+    }
+    out
 }
