@@ -6,6 +6,10 @@
 //! Rule fixtures live in `fixtures/rules/<area>/<name>/`: folders named `fires*` must report
 //! the rule, folders named `near-miss*` are close cases that must not. Every offline rule has
 //! at least one of each.
+//!
+//! Every fixture's JSON report is also checked against the report's JSON Schema.
+
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -76,6 +80,8 @@ fn run(workspace: &Path, expected: &Expected) -> Result<(Vec<String>, Option<i32
             String::from_utf8_lossy(&output.stderr)
         )
     })?;
+    support::report_schema::check(&report)
+        .map_err(|e| format!("the report does not match schemas/report.schema.json: {e}"))?;
     let mut findings: Vec<String> = report["findings"]
         .as_array()
         .unwrap()

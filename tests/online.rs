@@ -51,13 +51,18 @@ fn doctor(args: &[&str], dir: &Path, env: &[(&str, String)]) -> Output {
         .unwrap()
 }
 
+/// The JSON report, which must match the report's JSON Schema.
 fn report(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}",
             String::from_utf8_lossy(&output.stderr)
         )
-    })
+    });
+    if let Err(problems) = support::report_schema::check(&report) {
+        panic!("the report does not match schemas/report.schema.json: {problems}\n{report:#}");
+    }
+    report
 }
 
 fn findings(report: &serde_json::Value) -> Vec<(String, String)> {

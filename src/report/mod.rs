@@ -15,7 +15,10 @@ use crate::cli::Format;
 use crate::finding::{Finding, Severity};
 use crate::resolve::{EnvOrigin, Route};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A step's outcome, and the report's (the worst of its findings that count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub enum Status {
     Pass,
     Warn,
