@@ -1,6 +1,7 @@
 //! The report: the steps that ran, what each found, and one renderer per output format.
 
 mod github;
+mod graph;
 mod human;
 mod json;
 mod junit;

@@ -1,0 +1,459 @@
+//! The routes drawn: every service's route merged into one graph of workloads → collectors →
+//! destinations, where a hop that breaks is a red edge labelled with why. Drawn as Mermaid for
+//! the GitHub job summary, and as inline SVG for the HTML report.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use super::Report;
+use crate::resolve::route::{Hop, HopKind, HopStatus, Route};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeKind {
+    /// A workload that sends spans.
+    Service,
+    Collector,
+    /// Where a branch ends: Honeycomb, another backend, the console, nowhere.
+    Destination,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub name: String,
+    /// A destination's address (`api.honeycomb.io:443`).
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    /// The address and protocol a service sends to, or a collector's pipeline and exporter.
+    pub label: String,
+    /// The worst status of the hops the edge stands for.
+    pub status: HopStatus,
+    /// Why it is broken or unknown, with the setting that decides it.
+    pub problem: Option<String>,
+}
+
+impl Edge {
+    /// The edge's text: its label, or the problem for a broken or unknown hop.
+    pub fn text(&self) -> String {
+        match (&self.problem, self.status) {
+            (Some(problem), HopStatus::Broken) => format!("✗ {problem}"),
+            (Some(problem), HopStatus::Unknown) => format!("? {problem}"),
+            _ => self.label.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+/// A hop's problem as the edge shows it: its note (else its name) and where it is decided.
+fn problem(hop: &Hop) -> Option<String> {
+    if hop.status == HopStatus::Ok {
+        return None;
+    }
+    let what = hop.note.clone().unwrap_or_else(|| hop.name.clone());
+    Some(match &hop.location {
+        Some(at) => format!("{what} ({at})"),
+        None => what,
+    })
+}
+
+fn worse(a: HopStatus, b: HopStatus) -> HopStatus {
+    let rank = |s: HopStatus| match s {
+        HopStatus::Ok => 0,
+        HopStatus::Unknown => 1,
+        HopStatus::Broken => 2,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// An edge whose end is not known yet: what the last sender (an SDK, an exporter) said.
+struct Pending {
+    label: String,
+    status: HopStatus,
+    problem: Option<String>,
+}
+
+impl Graph {
+    /// The routes of the report's services (those that send spans), merged: services that send
+    /// through the same collector share its node and its edges onward.
+    pub fn of(report: &Report) -> Graph {
+        let mut graph = GraphBuilder::default();
+        for service in &report.services {
+            if let Some(route) = service.route.as_deref() {
+                graph.add(&service.name, route);
+            }
+        }
+        graph.graph
+    }
+
+    /// The graph as a Mermaid flowchart (GitHub renders ```mermaid blocks in markdown, the
+    /// job summary included); broken edges red, unknown ones dashed.
+    pub fn mermaid(&self) -> String {
+        let mut out = String::from("```mermaid\nflowchart LR\n");
+        for (id, node) in self.nodes.iter().enumerate() {
+            let text = match &node.address {
+                Some(address) if *address != node.name => {
+                    format!("{}<br>{}", mermaid_text(&node.name), mermaid_text(address))
+                }
+                _ => mermaid_text(&node.name),
+            };
+            // Shapes tell the kinds apart: a box, a hexagon, a cylinder.
+            let (open, close) = match node.kind {
+                NodeKind::Service => ("[", "]"),
+                NodeKind::Collector => ("{{", "}}"),
+                NodeKind::Destination => ("[(", ")]"),
+            };
+            let _ = writeln!(out, "  n{id}{open}\"{text}\"{close}");
+        }
+        for edge in &self.edges {
+            let arrow = if edge.status == HopStatus::Unknown {
+                "-.->"
+            } else {
+                "-->"
+            };
+            let text: Vec<String> = lines(&edge.text(), LABEL_WIDTH)
+                .iter()
+                .map(|line| mermaid_text(line))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  n{} {arrow}|\"{}\"| n{}",
+                edge.from,
+                text.join("<br>"),
+                edge.to
+            );
+        }
+        for (at, edge) in self.edges.iter().enumerate() {
+            if edge.status == HopStatus::Broken {
+                let _ = writeln!(
+                    out,
+                    "  linkStyle {at} stroke:{BROKEN},stroke-width:2px,color:{BROKEN}"
+                );
+            }
+        }
+        out.push_str("```\n");
+        out
+    }
+}
+
+/// The width, in characters, edge labels are wrapped at: a problem's sentence would otherwise
+/// stretch the drawing to the width of the page.
+const LABEL_WIDTH: usize = 40;
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word keeps its
+/// own line).
+pub fn lines(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// The red of broken hops (GitHub's danger colour, readable on light and dark themes).
+pub const BROKEN: &str = "#cf222e";
+
+/// Text inside a quoted Mermaid label: quotes and angle brackets as entity codes (Mermaid
+/// reads `#quot;`-style codes), no line breaks.
+fn mermaid_text(text: &str) -> String {
+    text.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+        .replace(['\n', '\r'], " ")
+}
+
+#[derive(Default)]
+struct GraphBuilder {
+    graph: Graph,
+    nodes: HashMap<(NodeKind, String, Option<String>), usize>,
+    edges: HashMap<(usize, usize, String), usize>,
+}
+
+impl GraphBuilder {
+    fn node(&mut self, kind: NodeKind, name: &str, address: Option<&str>) -> usize {
+        let key = (kind, name.to_string(), address.map(str::to_string));
+        let nodes = &mut self.graph.nodes;
+        *self.nodes.entry(key).or_insert_with(|| {
+            nodes.push(Node {
+                kind,
+                name: name.to_string(),
+                address: address.map(str::to_string),
+            });
+            nodes.len() - 1
+        })
+    }
+
+    /// An edge from `from` to `to` for what `pending` said and the hop that receives it (none
+    /// when nothing does); the same edge from several routes is drawn once, as bad as its worst.
+    fn edge(&mut self, from: usize, to: usize, pending: Pending, receiving: Option<&Hop>) {
+        let status = receiving.map_or(pending.status, |hop| worse(pending.status, hop.status));
+        let problem = receiving.and_then(problem).or(pending.problem);
+        let key = (from, to, pending.label.clone());
+        if let Some(&at) = self.edges.get(&key) {
+            let edge = &mut self.graph.edges[at];
+            if worse(edge.status, status) != edge.status {
+                edge.status = status;
+                edge.problem = problem;
+            }
+            return;
+        }
+        self.edges.insert(key, self.graph.edges.len());
+        self.graph.edges.push(Edge {
+            from,
+            to,
+            label: pending.label,
+            status,
+            problem,
+        });
+    }
+
+    fn add(&mut self, service: &str, route: &Route) {
+        let mut at = self.node(NodeKind::Service, service, None);
+        let mut pending: Option<Pending> = None;
+        let mut pipeline: Option<&str> = None;
+        for hop in &route.hops {
+            match hop.kind {
+                HopKind::Sdk => {
+                    let label = match (&hop.endpoint, &hop.protocol) {
+                        (Some(endpoint), Some(protocol)) => format!("{endpoint} ({protocol})"),
+                        (Some(endpoint), None) => endpoint.clone(),
+                        _ => String::new(),
+                    };
+                    pending = Some(Pending {
+                        label,
+                        status: hop.status,
+                        problem: problem(hop),
+                    });
+                }
+                HopKind::Receiver => {
+                    let collector = hop.collector.as_deref().unwrap_or(&hop.name);
+                    let to = self.node(NodeKind::Collector, collector, None);
+                    if let Some(pending) = pending.take() {
+                        self.edge(at, to, pending, Some(hop));
+                    }
+                    at = to;
+                }
+                HopKind::Pipeline => pipeline = Some(&hop.name),
+                HopKind::Exporter => {
+                    // A pipeline's next exporter starts again from its collector.
+                    if let Some(collector) = &hop.collector {
+                        at = self.node(NodeKind::Collector, collector, None);
+                    }
+                    let label = match pipeline {
+                        Some(pipeline) => format!("{pipeline}: {}", hop.name),
+                        None => hop.name.clone(),
+                    };
+                    pending = Some(Pending {
+                        label,
+                        status: hop.status,
+                        problem: problem(hop),
+                    });
+                }
+                HopKind::Destination => {
+                    let to = self.node(NodeKind::Destination, &hop.name, hop.endpoint.as_deref());
+                    let said = pending.take().unwrap_or(Pending {
+                        label: String::new(),
+                        status: HopStatus::Ok,
+                        problem: None,
+                    });
+                    self.edge(at, to, said, Some(hop));
+                }
+            }
+        }
+        // A sender whose branch stopped at the sender itself (no receiver, no destination):
+        // its spans go nowhere.
+        if let Some(pending) = pending.filter(|p| p.status != HopStatus::Ok) {
+            let to = self.node(NodeKind::Destination, "nowhere", None);
+            self.edge(at, to, pending, None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Location;
+
+    fn hop(kind: HopKind, name: &str, endpoint: Option<&str>, collector: Option<&str>) -> Hop {
+        Hop {
+            kind,
+            name: name.into(),
+            endpoint: endpoint.map(str::to_string),
+            protocol: (kind == HopKind::Sdk).then(|| "grpc".to_string()),
+            location: None,
+            status: HopStatus::Ok,
+            note: None,
+            collector: collector.map(str::to_string),
+        }
+    }
+
+    fn route(hops: Vec<Hop>) -> Route {
+        Route {
+            hops,
+            ends: Vec::new(),
+            entry: None,
+        }
+    }
+
+    /// api → collector → Honeycomb and Jaeger (two exporters of one pipeline); worker → the
+    /// same collector, whose receiver it cannot reach.
+    fn two_services() -> Graph {
+        let mut builder = GraphBuilder::default();
+        let collector = Some("otel-collector");
+        builder.add(
+            "api",
+            &route(vec![
+                hop(HopKind::Sdk, "api", Some("otel-collector:4317"), None),
+                hop(
+                    HopKind::Receiver,
+                    "otlp",
+                    Some("otel-collector:4317"),
+                    collector,
+                ),
+                hop(HopKind::Pipeline, "traces", None, collector),
+                hop(HopKind::Exporter, "otlp/honeycomb", None, collector),
+                hop(
+                    HopKind::Destination,
+                    "Honeycomb US",
+                    Some("api.honeycomb.io:443"),
+                    collector,
+                ),
+                hop(HopKind::Exporter, "otlp/jaeger", None, collector),
+                Hop {
+                    status: HopStatus::Broken,
+                    note: Some("`jaeger` does not resolve".into()),
+                    location: Some(Location::new(&"otel.yaml".into(), 9, 5)),
+                    ..hop(
+                        HopKind::Destination,
+                        "Jaeger",
+                        Some("jaeger:4317"),
+                        collector,
+                    )
+                },
+            ]),
+        );
+        builder.add(
+            "worker",
+            &route(vec![
+                hop(HopKind::Sdk, "worker", Some("otel-collector:4318"), None),
+                Hop {
+                    status: HopStatus::Broken,
+                    note: Some("receiver otlp listens on localhost only".into()),
+                    ..hop(
+                        HopKind::Receiver,
+                        "otlp",
+                        Some("otel-collector:4318"),
+                        collector,
+                    )
+                },
+            ]),
+        );
+        builder.graph
+    }
+
+    #[test]
+    fn routes_merge_into_workloads_collectors_and_destinations() {
+        let graph = two_services();
+        let names: Vec<(&str, NodeKind)> = graph
+            .nodes
+            .iter()
+            .map(|n| (n.name.as_str(), n.kind))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("api", NodeKind::Service),
+                ("otel-collector", NodeKind::Collector),
+                ("Honeycomb US", NodeKind::Destination),
+                ("Jaeger", NodeKind::Destination),
+                ("worker", NodeKind::Service),
+            ]
+        );
+        let edges: Vec<(usize, usize, String, HopStatus)> = graph
+            .edges
+            .iter()
+            .map(|e| (e.from, e.to, e.text(), e.status))
+            .collect();
+        assert_eq!(
+            edges,
+            [
+                (0, 1, "otel-collector:4317 (grpc)".into(), HopStatus::Ok),
+                (1, 2, "traces: otlp/honeycomb".into(), HopStatus::Ok),
+                (
+                    1,
+                    3,
+                    "✗ `jaeger` does not resolve (otel.yaml:9:5)".into(),
+                    HopStatus::Broken
+                ),
+                (
+                    4,
+                    1,
+                    "✗ receiver otlp listens on localhost only".into(),
+                    HopStatus::Broken
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn mermaid_draws_broken_hops_in_red() {
+        let mermaid = two_services().mermaid();
+        assert!(
+            mermaid.starts_with("```mermaid\nflowchart LR\n"),
+            "{mermaid}"
+        );
+        assert!(
+            mermaid.contains("  n1{{\"otel-collector\"}}\n"),
+            "{mermaid}"
+        );
+        assert!(
+            mermaid.contains("  n2[(\"Honeycomb US<br>api.honeycomb.io:443\")]\n"),
+            "{mermaid}"
+        );
+        assert!(mermaid.contains("  n0 -->|\"otel-collector:4317 (grpc)\"| n1\n"));
+        // Long labels are wrapped.
+        assert!(
+            mermaid.contains("  n4 -->|\"✗ receiver otlp listens on localhost<br>only\"| n1\n"),
+            "{mermaid}"
+        );
+        // Edges 2 and 3 (0-based, in the order they are written) are the broken ones.
+        assert!(mermaid.contains(&format!(
+            "  linkStyle 2 stroke:{BROKEN},stroke-width:2px,color:{BROKEN}\n  linkStyle 3 "
+        )));
+        assert!(!mermaid.contains("linkStyle 0") && !mermaid.contains("linkStyle 1"));
+        assert!(mermaid.ends_with("```\n"));
+    }
+
+    #[test]
+    fn labels_wrap_at_spaces() {
+        assert_eq!(lines("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(
+            lines("averyveryverylongword x", 6),
+            ["averyveryverylongword", "x"]
+        );
+        assert!(lines("", 6).is_empty());
+    }
+
+    #[test]
+    fn mermaid_labels_cannot_break_out_of_their_quotes() {
+        assert_eq!(
+            mermaid_text("a \"quoted\" <b>\nline"),
+            "a #quot;quoted#quot; #lt;b#gt; line"
+        );
+    }
+}
