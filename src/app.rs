@@ -327,7 +327,7 @@ fn show_config(path: &Path, options: &Options) -> Result<String, AppError> {
     match options.format {
         Format::Human => Ok(settings.describe()),
         Format::Json => Ok(settings.describe_json()),
-        Format::Sarif | Format::Junit | Format::Github => Err(AppError(
+        Format::Sarif | Format::Junit | Format::Github | Format::Html => Err(AppError(
             "`otel-doctor config` prints --format human or json".into(),
         )),
     }
@@ -572,10 +572,11 @@ fn write_output(text: &str, options: &Options) -> Result<(), AppError> {
     write_text(text, options, true)
 }
 
-/// Writes a report. JSON and SARIF hold no styles, and no control character (JSON escapes
-/// them): they are written as they are, without a pass over megabytes of text to strip codes.
+/// Writes a report. JSON, SARIF and HTML hold no styles, and no control character (JSON
+/// escapes them): they are written as they are, without a pass over megabytes of text to strip
+/// codes.
 fn write_report(text: &str, options: &Options) -> Result<(), AppError> {
-    let styled = !matches!(options.format, Format::Json | Format::Sarif);
+    let styled = !matches!(options.format, Format::Json | Format::Sarif | Format::Html);
     write_text(text, options, styled)
 }
 

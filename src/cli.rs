@@ -120,6 +120,8 @@ pub enum Format {
     Sarif,
     Junit,
     Github,
+    /// One self-contained page: the checklist, the routes drawn, the findings
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]

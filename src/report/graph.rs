@@ -145,6 +145,261 @@ impl Graph {
     }
 }
 
+impl Graph {
+    /// The graph as an inline SVG drawing (for the HTML report: no script, no font to fetch),
+    /// left to right: each node in the column of its longest path from a service, services
+    /// first; broken edges red, unknown ones dashed; every label's full text in a `<title>`.
+    pub fn svg(&self) -> String {
+        let columns = self.columns();
+        let mut rows: Vec<Vec<usize>> = Vec::new();
+        for (node, &column) in columns.iter().enumerate() {
+            if rows.len() <= column {
+                rows.resize(column + 1, Vec::new());
+            }
+            rows[column].push(node);
+        }
+        // Each column after the first in the order of its nodes' senders: fewer crossings.
+        for column in 1..rows.len() {
+            let (before, after) = rows.split_at_mut(column);
+            let placed: HashMap<usize, usize> = before
+                .iter()
+                .flat_map(|nodes| nodes.iter().enumerate().map(|(row, &node)| (node, row)))
+                .collect();
+            let rank = |node: usize| {
+                let senders: Vec<usize> = self
+                    .edges
+                    .iter()
+                    .filter(|e| e.to == node)
+                    .filter_map(|e| placed.get(&e.from).copied())
+                    .collect();
+                if senders.is_empty() {
+                    usize::MAX
+                } else {
+                    senders.iter().sum::<usize>() * 1000 / senders.len()
+                }
+            };
+            after[0].sort_by_key(|&node| (rank(node), node));
+        }
+        let mut at = vec![(0usize, 0usize); self.nodes.len()];
+        for (column, nodes) in rows.iter().enumerate() {
+            for (row, &node) in nodes.iter().enumerate() {
+                at[node] = (
+                    MARGIN + column * (NODE_WIDTH + COLUMN_GAP),
+                    MARGIN + row * ROW_HEIGHT,
+                );
+            }
+        }
+        // Each edge's curve, and its label under the curve's middle; labels in the same gap
+        // between two columns are then moved down until none overlaps another.
+        let mut drawn: Vec<DrawnEdge> = self
+            .edges
+            .iter()
+            .map(|edge| {
+                let (x1, y1) = at[edge.from];
+                let (x2, y2) = at[edge.to];
+                let (x1, y1) = (x1 + NODE_WIDTH, y1 + NODE_HEIGHT / 2);
+                let y2 = y2 + NODE_HEIGHT / 2;
+                // Backwards (a collector sending to one drawn before it): a wider loop.
+                let bend = if x2 > x1 { (x2 - x1) / 2 } else { NODE_WIDTH };
+                let curve = [
+                    (x1, y1),
+                    (x1 + bend, y1),
+                    (x2.saturating_sub(bend), y2),
+                    (x2, y2),
+                ];
+                let (label_x, middle_y) = on_curve(curve, 0.5);
+                DrawnEdge {
+                    curve,
+                    lines: lines(&edge.text(), SVG_LABEL_WIDTH),
+                    label_x,
+                    label_top: middle_y + LABEL_GAP,
+                    gap: columns[edge.from],
+                }
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..drawn.len()).collect();
+        order.sort_by_key(|&i| (drawn[i].gap, drawn[i].label_top, i));
+        let mut lowest: HashMap<usize, usize> = HashMap::new();
+        for i in order {
+            let edge = &mut drawn[i];
+            if let Some(&bottom) = lowest.get(&edge.gap) {
+                edge.label_top = edge.label_top.max(bottom + LABEL_GAP);
+            }
+            lowest.insert(edge.gap, edge.label_top + edge.lines.len() * LINE_HEIGHT);
+        }
+        let width = 2 * MARGIN + rows.len().max(1) * (NODE_WIDTH + COLUMN_GAP) - COLUMN_GAP;
+        let nodes_bottom = rows.iter().map(Vec::len).max().unwrap_or(1) * ROW_HEIGHT;
+        let labels_bottom = lowest.values().copied().max().unwrap_or(0);
+        let height = MARGIN + nodes_bottom.max(labels_bottom);
+        let mut out = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"routes\" width=\"{width}\" \
+             height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" \
+             aria-label=\"Where each service's spans go\">\n\
+             <defs>\n\
+             <marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" \
+             markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">\
+             <path d=\"M0,0 L10,5 L0,10 z\" fill=\"#57606a\"/></marker>\n\
+             <marker id=\"arrow-broken\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" \
+             markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">\
+             <path d=\"M0,0 L10,5 L0,10 z\" fill=\"{BROKEN}\"/></marker>\n\
+             </defs>\n"
+        );
+        for (edge, drawn) in self.edges.iter().zip(&drawn) {
+            let class = match edge.status {
+                HopStatus::Ok => "hop",
+                HopStatus::Broken => "hop broken",
+                HopStatus::Unknown => "hop unknown",
+            };
+            let marker = if edge.status == HopStatus::Broken {
+                "arrow-broken"
+            } else {
+                "arrow"
+            };
+            let [(x1, y1), (c1x, c1y), (c2x, c2y), (x2, y2)] = drawn.curve;
+            let _ = writeln!(
+                out,
+                "<g class=\"{class}\"><title>{}</title>\
+                 <path d=\"M{x1},{y1} C{c1x},{c1y} {c2x},{c2y} {x2},{y2}\" \
+                 marker-end=\"url(#{marker})\"/>",
+                xml(&edge.text()),
+            );
+            let x = drawn.label_x;
+            // The first baseline: a line's height below the top, less the descent.
+            let _ = write!(
+                out,
+                "<text x=\"{x}\" y=\"{}\">",
+                drawn.label_top + LINE_HEIGHT - 3
+            );
+            for (n, line) in drawn.lines.iter().enumerate() {
+                let dy = if n == 0 { 0 } else { LINE_HEIGHT };
+                let _ = write!(out, "<tspan x=\"{x}\" dy=\"{dy}\">{}</tspan>", xml(line));
+            }
+            out.push_str("</text></g>\n");
+        }
+        for (node, (x, y)) in self.nodes.iter().zip(&at) {
+            let class = match node.kind {
+                NodeKind::Service => "node service",
+                NodeKind::Collector => "node collector",
+                NodeKind::Destination => "node destination",
+            };
+            let mut full = node.name.clone();
+            if let Some(address) = node.address.as_ref().filter(|a| **a != node.name) {
+                full.push_str(&format!(" ({address})"));
+            }
+            let _ = write!(
+                out,
+                "<g class=\"{class}\"><title>{}</title>\
+                 <rect x=\"{x}\" y=\"{y}\" width=\"{NODE_WIDTH}\" height=\"{NODE_HEIGHT}\" rx=\"8\"/>",
+                xml(&full)
+            );
+            let center = x + NODE_WIDTH / 2;
+            match node.address.as_ref().filter(|a| **a != node.name) {
+                Some(address) => {
+                    let _ = write!(
+                        out,
+                        "<text x=\"{center}\" y=\"{}\">{}</text>\
+                         <text class=\"address\" x=\"{center}\" y=\"{}\">{}</text>",
+                        y + 20,
+                        xml(&shorten(&node.name, NODE_CHARACTERS)),
+                        y + 37,
+                        xml(&shorten(address, NODE_CHARACTERS + 4))
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        out,
+                        "<text x=\"{center}\" y=\"{}\">{}</text>",
+                        y + NODE_HEIGHT / 2 + 5,
+                        xml(&shorten(&node.name, NODE_CHARACTERS))
+                    );
+                }
+            }
+            out.push_str("</g>\n");
+        }
+        out.push_str("</svg>\n");
+        out
+    }
+
+    /// Each node's column: 0 for services, else one more than its furthest sender's (a cycle
+    /// between collectors stops growing after as many rounds as there are nodes).
+    fn columns(&self) -> Vec<usize> {
+        let mut columns = vec![0; self.nodes.len()];
+        for _ in 0..self.nodes.len() {
+            let mut changed = false;
+            for edge in &self.edges {
+                let wanted = columns[edge.from] + 1;
+                if columns[edge.to] < wanted && self.nodes[edge.to].kind != NodeKind::Service {
+                    columns[edge.to] = wanted;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        columns
+    }
+}
+
+/// An edge as drawn: its curve, and its label's lines and place.
+struct DrawnEdge {
+    curve: [(usize, usize); 4],
+    lines: Vec<String>,
+    label_x: usize,
+    label_top: usize,
+    /// The gap between columns the label stands in (its sender's column).
+    gap: usize,
+}
+
+/// The SVG drawing's measures, in pixels (labels at 12px, names at 13px).
+const MARGIN: usize = 12;
+const NODE_WIDTH: usize = 190;
+const NODE_HEIGHT: usize = 46;
+const COLUMN_GAP: usize = 250;
+const ROW_HEIGHT: usize = 96;
+const LINE_HEIGHT: usize = 14;
+/// Between a curve and its label, and between two labels.
+const LABEL_GAP: usize = 4;
+/// What fits in a node, and in a line of an edge's label, in characters.
+const NODE_CHARACTERS: usize = 24;
+const SVG_LABEL_WIDTH: usize = 36;
+
+/// The point at `t` of a cubic Bézier curve.
+fn on_curve(points: [(usize, usize); 4], t: f64) -> (usize, usize) {
+    let weights = [
+        (1.0 - t).powi(3),
+        3.0 * (1.0 - t).powi(2) * t,
+        3.0 * (1.0 - t) * t.powi(2),
+        t.powi(3),
+    ];
+    let along = |coordinate: fn(&(usize, usize)) -> usize| {
+        let sum: f64 = points
+            .iter()
+            .zip(weights)
+            .map(|(point, weight)| coordinate(point) as f64 * weight)
+            .sum();
+        sum.round() as usize
+    };
+    (along(|p| p.0), along(|p| p.1))
+}
+
+/// Text and attribute values in SVG (XML).
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// At most `limit` characters, the end replaced by `…` (the whole text is in the title).
+fn shorten(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(limit - 1).collect();
+    format!("{kept}…")
+}
+
 /// The width, in characters, edge labels are wrapped at: a problem's sentence would otherwise
 /// stretch the drawing to the width of the page.
 const LABEL_WIDTH: usize = 40;
@@ -437,6 +692,50 @@ mod tests {
         )));
         assert!(!mermaid.contains("linkStyle 0") && !mermaid.contains("linkStyle 1"));
         assert!(mermaid.ends_with("```\n"));
+    }
+
+    #[test]
+    fn svg_puts_services_collectors_and_destinations_in_columns_and_broken_hops_in_red() {
+        let graph = two_services();
+        assert_eq!(graph.columns(), [0, 1, 2, 2, 0]);
+        let svg = graph.svg();
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("<g class=\"node ").count(), 5);
+        assert_eq!(svg.matches("<g class=\"hop broken\">").count(), 2, "{svg}");
+        assert_eq!(svg.matches("<g class=\"hop\">").count(), 2);
+        assert_eq!(svg.matches("marker-end=\"url(#arrow-broken)\"").count(), 2);
+        // Text is escaped; names too long for a node are cut, whole in the title.
+        assert!(svg.contains("<title>✗ `jaeger` does not resolve (otel.yaml:9:5)</title>"));
+        assert!(svg.contains("<title>Honeycomb US (api.honeycomb.io:443)</title>"));
+        assert_eq!(xml("<a href=\"x\">&"), "&lt;a href=&quot;x&quot;&gt;&amp;");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(
+            on_curve([(0, 0), (10, 0), (10, 100), (20, 100)], 0.0),
+            (0, 0)
+        );
+        assert_eq!(
+            on_curve([(0, 0), (10, 0), (10, 100), (20, 100)], 0.5),
+            (10, 50)
+        );
+    }
+
+    #[test]
+    fn a_cycle_between_collectors_ends() {
+        let mut builder = GraphBuilder::default();
+        let a = builder.node(NodeKind::Collector, "a", None);
+        let b = builder.node(NodeKind::Collector, "b", None);
+        let ok = |label: &str| Pending {
+            label: label.into(),
+            status: HopStatus::Ok,
+            problem: None,
+        };
+        builder.edge(a, b, ok("a to b"), None);
+        builder.edge(b, a, ok("b to a"), None);
+        assert_eq!(builder.graph.columns().len(), 2);
+        assert!(builder.graph.svg().ends_with("</svg>\n"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod github;
 mod graph;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -170,6 +171,7 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),
         Format::Github => github::render(report),
+        Format::Html => html::render(report),
     }
 }
 
