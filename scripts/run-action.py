@@ -215,23 +215,20 @@ def evaluate_expression(expression: str, context: dict):
             left = same if equal else not same
         return left
 
-    def conjunction():
-        nonlocal at
-        left = comparison()
-        while peek(3):
-            at += 1
-            right = comparison()
-            left = right if truthy(left) else left
-        return left
+    def chain(operand, operator: int, takes_right):
+        """`a && b && ...` or `a || b || ...`: the value that decides, as GitHub returns it."""
+        def parse():
+            nonlocal at
+            left = operand()
+            while peek(operator):
+                at += 1
+                right = operand()
+                left = right if takes_right(left) else left
+            return left
+        return parse
 
-    def disjunction():
-        nonlocal at
-        left = conjunction()
-        while peek(4):
-            at += 1
-            right = conjunction()
-            left = left if truthy(left) else right
-        return left
+    conjunction = chain(comparison, 3, truthy)
+    disjunction = chain(conjunction, 4, lambda left: not truthy(left))
 
     value = disjunction()
     if tokens[at] is not None:

@@ -2,10 +2,13 @@
 //! compile) and one that runs the otel-doctor on PATH, and a `files` pattern that matches every
 //! file the tool reads. `scripts/check-packaging.sh` runs both with `pre-commit try-repo`.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
+use support::fixture_list::expected_files;
 
 #[derive(Debug, Deserialize)]
 struct Hook {
@@ -72,32 +75,17 @@ fn normal(path: &Path) -> PathBuf {
     out
 }
 
-fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() && !path.is_symlink() {
-            if path.join("expected.json").is_file() {
-                out.push(path.clone());
-            }
-            fixtures(&path, out);
-        }
-    }
-}
-
 #[test]
 fn the_files_pattern_matches_every_file_the_tool_reads_in_the_fixtures() {
     let pattern = files_pattern();
-    let mut workspaces = Vec::new();
-    fixtures(&repository().join("fixtures"), &mut workspaces);
+    let mut expected = Vec::new();
+    expected_files(&repository().join("fixtures"), &mut expected);
+    let workspaces: Vec<&Path> = expected.iter().filter_map(|f| f.parent()).collect();
     let mut missed = std::collections::BTreeSet::new();
     let mut read = 0;
     for workspace in &workspaces {
         let options = otel_doctor::workspace::Options {
-            path: workspace.clone(),
+            path: workspace.to_path_buf(),
             compose_files: Vec::new(),
             env_files: Vec::new(),
             shell: Default::default(),

@@ -6,6 +6,7 @@
 #![allow(dead_code)] // each test binary uses a part of the support code
 
 pub mod fixture_copy;
+pub mod fixture_list;
 pub mod report_schema;
 
 use std::io::{BufRead, BufReader, Read, Write};
