@@ -38,13 +38,17 @@ pub struct Edge {
 }
 
 impl Edge {
-    /// The edge's text: its label, or the problem for a broken or unknown hop.
+    /// The edge's text: its label, then for a broken or unknown hop the problem.
     pub fn text(&self) -> String {
-        match (&self.problem, self.status) {
-            (Some(problem), HopStatus::Broken) => format!("✗ {problem}"),
-            (Some(problem), HopStatus::Unknown) => format!("? {problem}"),
-            _ => self.label.clone(),
-        }
+        let mark = match self.status {
+            HopStatus::Ok => return self.label.clone(),
+            HopStatus::Broken => "✗",
+            HopStatus::Unknown => "?",
+        };
+        let problem = self.problem.as_deref().unwrap_or_default();
+        format!("{} {mark} {problem}", self.label)
+            .trim()
+            .to_string()
     }
 }
 
@@ -158,35 +162,41 @@ impl Graph {
             }
             rows[column].push(node);
         }
-        // Each column after the first in the order of its nodes' senders: fewer crossings.
-        for column in 1..rows.len() {
-            let (before, after) = rows.split_at_mut(column);
-            let placed: HashMap<usize, usize> = before
-                .iter()
-                .flat_map(|nodes| nodes.iter().enumerate().map(|(row, &node)| (node, row)))
-                .collect();
-            let rank = |node: usize| {
-                let senders: Vec<usize> = self
-                    .edges
-                    .iter()
-                    .filter(|e| e.to == node)
-                    .filter_map(|e| placed.get(&e.from).copied())
-                    .collect();
-                if senders.is_empty() {
-                    usize::MAX
-                } else {
-                    senders.iter().sum::<usize>() * 1000 / senders.len()
-                }
-            };
-            after[0].sort_by_key(|&node| (rank(node), node));
-        }
+        // Services one under the other; each later column's nodes at the height of their
+        // senders (their average), in that order, pushed down where they would overlap: a
+        // collector sits among the services that send to it, and edges cross less.
         let mut at = vec![(0usize, 0usize); self.nodes.len()];
-        for (column, nodes) in rows.iter().enumerate() {
-            for (row, &node) in nodes.iter().enumerate() {
-                at[node] = (
-                    MARGIN + column * (NODE_WIDTH + COLUMN_GAP),
-                    MARGIN + row * ROW_HEIGHT,
-                );
+        for (column, nodes) in rows.iter_mut().enumerate() {
+            let x = MARGIN + column * (NODE_WIDTH + COLUMN_GAP);
+            let wanted: HashMap<usize, usize> = nodes
+                .iter()
+                .map(|&node| {
+                    let senders: Vec<usize> = self
+                        .edges
+                        .iter()
+                        .filter(|e| e.to == node && columns[e.from] < column)
+                        .map(|e| at[e.from].1)
+                        .collect();
+                    let y = if column == 0 || senders.is_empty() {
+                        MARGIN
+                    } else {
+                        senders.iter().sum::<usize>() / senders.len()
+                    };
+                    (node, y)
+                })
+                .collect();
+            if column > 0 {
+                nodes.sort_by_key(|node| (wanted[node], *node));
+            }
+            let mut next = MARGIN;
+            for &node in nodes.iter() {
+                let y = if column == 0 {
+                    next
+                } else {
+                    wanted[&node].max(next)
+                };
+                at[node] = (x, y);
+                next = y + ROW_HEIGHT;
             }
         }
         // Each edge's curve, and its label under the curve's middle; labels in the same gap
@@ -228,7 +238,7 @@ impl Graph {
             lowest.insert(edge.gap, edge.label_top + edge.lines.len() * LINE_HEIGHT);
         }
         let width = 2 * MARGIN + rows.len().max(1) * (NODE_WIDTH + COLUMN_GAP) - COLUMN_GAP;
-        let nodes_bottom = rows.iter().map(Vec::len).max().unwrap_or(1) * ROW_HEIGHT;
+        let nodes_bottom = at.iter().map(|(_, y)| y + NODE_HEIGHT).max().unwrap_or(0);
         let labels_bottom = lowest.values().copied().max().unwrap_or(0);
         let height = MARGIN + nodes_bottom.max(labels_bottom);
         let mut out = format!(
@@ -498,7 +508,12 @@ impl GraphBuilder {
                 HopKind::Receiver => {
                     let collector = hop.collector.as_deref().unwrap_or(&hop.name);
                     let to = self.node(NodeKind::Collector, collector, None);
-                    if let Some(pending) = pending.take() {
+                    if let Some(mut pending) = pending.take() {
+                        // `otel-collector:4318 (grpc)` into the node `otel-collector`: the
+                        // port and protocol say the rest.
+                        if let Some(port) = pending.label.strip_prefix(&format!("{collector}:")) {
+                            pending.label = format!(":{port}");
+                        }
                         self.edge(at, to, pending, Some(hop));
                     }
                     at = to;
@@ -647,18 +662,18 @@ mod tests {
         assert_eq!(
             edges,
             [
-                (0, 1, "otel-collector:4317 (grpc)".into(), HopStatus::Ok),
+                (0, 1, ":4317 (grpc)".into(), HopStatus::Ok),
                 (1, 2, "traces: otlp/honeycomb".into(), HopStatus::Ok),
                 (
                     1,
                     3,
-                    "✗ `jaeger` does not resolve (otel.yaml:9:5)".into(),
+                    "traces: otlp/jaeger ✗ `jaeger` does not resolve (otel.yaml:9:5)".into(),
                     HopStatus::Broken
                 ),
                 (
                     4,
                     1,
-                    "✗ receiver otlp listens on localhost only".into(),
+                    ":4318 (grpc) ✗ receiver otlp listens on localhost only".into(),
                     HopStatus::Broken
                 ),
             ]
@@ -680,10 +695,13 @@ mod tests {
             mermaid.contains("  n2[(\"Honeycomb US<br>api.honeycomb.io:443\")]\n"),
             "{mermaid}"
         );
-        assert!(mermaid.contains("  n0 -->|\"otel-collector:4317 (grpc)\"| n1\n"));
+        // The collector's name is on its node: the edge says the port and protocol.
+        assert!(mermaid.contains("  n0 -->|\":4317 (grpc)\"| n1\n"));
         // Long labels are wrapped.
         assert!(
-            mermaid.contains("  n4 -->|\"✗ receiver otlp listens on localhost<br>only\"| n1\n"),
+            mermaid.contains(
+                "  n4 -->|\":4318 (grpc) ✗ receiver otlp listens on<br>localhost only\"| n1\n"
+            ),
             "{mermaid}"
         );
         // Edges 2 and 3 (0-based, in the order they are written) are the broken ones.
@@ -708,7 +726,9 @@ mod tests {
         assert_eq!(svg.matches("<g class=\"hop\">").count(), 2);
         assert_eq!(svg.matches("marker-end=\"url(#arrow-broken)\"").count(), 2);
         // Text is escaped; names too long for a node are cut, whole in the title.
-        assert!(svg.contains("<title>✗ `jaeger` does not resolve (otel.yaml:9:5)</title>"));
+        assert!(svg.contains(
+            "<title>traces: otlp/jaeger ✗ `jaeger` does not resolve (otel.yaml:9:5)</title>"
+        ));
         assert!(svg.contains("<title>Honeycomb US (api.honeycomb.io:443)</title>"));
         assert_eq!(xml("<a href=\"x\">&"), "&lt;a href=&quot;x&quot;&gt;&amp;");
         assert_eq!(shorten("abcdef", 4), "abc…");
