@@ -74,6 +74,13 @@ fn the_page_is_self_contained_with_the_checklist_routes_and_findings() {
         Vec::<String>::new(),
         "the page loads something"
     );
+    // The verdict states the facts, as the human report does.
+    assert!(
+        page.contains(
+            "<p class=\"verdict fail\">✗ 2 errors, 0 warnings — Honeycomb will receive nothing from api and worker.</p>"
+        ),
+        "{page}"
+    );
     // Links go to the rule pages (a click, not a load).
     for link in page.split("href=\"").skip(1) {
         let target = &link[..link.find('"').unwrap()];

@@ -6,13 +6,15 @@
 use std::fmt::Write;
 
 use super::graph::Graph;
+use super::verdict::Verdict;
 use super::{Report, Status, TOOL_NAME, TOOL_REPOSITORY, TOOL_VERSION, inactive_reason};
 use crate::finding::{Finding, name_services};
 use crate::rules;
 
 pub fn render(report: &Report) -> String {
     let counts = report.counts();
-    let status = report.status();
+    let verdict = Verdict::of(report);
+    let status = verdict.status();
     let mut out = String::new();
     let _ = write!(
         out,
@@ -28,7 +30,7 @@ pub fn render(report: &Report) -> String {
         out,
         "<header>\n<h1>{TOOL_NAME}</h1>\n<p class=\"meta\">{TOOL_NAME} {TOOL_VERSION} · workspace \
          <code>{}</code> · {services} service{}</p>\n\
-         <p class=\"verdict {}\">{} {} error{}, {} warning{}</p>\n",
+         <p class=\"verdict {}\">{} {} error{}, {} warning{} — {}</p>\n",
         html(&report.root),
         plural(services),
         status.as_str(),
@@ -37,6 +39,7 @@ pub fn render(report: &Report) -> String {
         plural(counts.errors),
         counts.warnings,
         plural(counts.warnings),
+        html(&verdict.describe()),
     );
     if let Some(tally) = super::inactive_summary(&counts) {
         let _ = writeln!(out, "<p class=\"meta\">{}</p>", html(&tally));
@@ -157,6 +160,7 @@ fn symbol(status: Status) -> &'static str {
         Status::Warn => "!",
         Status::Fail => "✗",
         Status::Skip => "–",
+        Status::Unverified => "?",
     }
 }
 
@@ -190,9 +194,10 @@ code, pre, .where { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, 
 .meta { color: var(--muted); margin: 4px 0; }
 .verdict { font-size: 16px; font-weight: 600; margin: 8px 0; }
 .verdict.fail, tr.fail .status { color: var(--red); }
-.verdict.warn, tr.warn .status { color: var(--yellow); }
+.verdict.warn, tr.warn .status, .verdict.unverified, tr.unverified .status {
+  color: var(--yellow); }
 .verdict.pass, tr.pass .status { color: var(--green); }
-tr.skip, .detail { color: var(--muted); }
+tr.skip, .detail, .verdict.skip { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; }
 td, th { text-align: left; vertical-align: top; padding: 4px 8px;
   border-bottom: 1px solid var(--line); }
