@@ -23,6 +23,7 @@ pub mod resolve;
 pub mod rules;
 pub mod shell;
 pub mod source;
+pub mod terminal;
 pub mod workspace;
 
 /// `otel-doctor --version`: the version and, when the build could tell, the commit it was built
