@@ -1,8 +1,8 @@
 //! `--format html`: one self-contained page (nothing to fetch: no script, no stylesheet, no
 //! image, no font; a Content-Security-Policy that forbids any load) with the checklist, the
-//! routes drawn as inline SVG (broken hops red) and every finding with its fix; then opened in
-//! headless Chromium, which renders it and takes a screenshot (its path is in the test's
-//! output). Chromium is Debian's `chromium`; `.ci/run` installs it and sets
+//! routes drawn as inline SVG (broken hops red) and every finding with its code frame and its
+//! fix; then opened in headless Chromium, which renders it and takes a screenshot (its path is
+//! in the test's output). Chromium is Debian's `chromium`; `.ci/run` installs it and sets
 //! OTEL_DOCTOR_BROWSER_TESTS=required, without which a machine lacking it skips that part.
 
 use std::path::{Path, PathBuf};
@@ -103,6 +103,10 @@ fn the_page_is_self_contained_with_the_checklist_routes_and_findings() {
     // The findings, each with its rule's page, where it is, and the fix.
     assert_eq!(page.matches("<article class=\"finding error\">").count(), 2);
     assert!(page.contains("<span class=\"where\">otel-collector.yaml:4:7</span>"));
+    // Each with its code frame: the line, and the offending word marked.
+    assert!(page.contains(
+        "<pre class=\"frame\"><span class=\"line-number\">4</span>      <mark>grpc</mark>:</pre>"
+    ), "{page}");
     assert!(page.contains(
         "<div class=\"fix\"><span>fix</span><pre>under `grpc:` add endpoint: 0.0.0.0:4317</pre></div>"
     ));
@@ -178,6 +182,7 @@ fn chromium_renders_the_page_and_takes_a_screenshot() {
         "<h2>Where the spans go</h2>",
         "<g class=\"hop broken\">",
         "<article class=\"finding error\">",
+        "<mark>grpc</mark>",
     ] {
         assert!(dom.contains(part), "Chromium's DOM lacks {part}: {dom}");
     }

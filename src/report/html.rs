@@ -87,7 +87,7 @@ pub fn render(report: &Report) -> String {
         out.push_str("<p>None.</p>\n");
     }
     for finding in &active {
-        finding_html(finding, &mut out);
+        finding_html(report, finding, &mut out);
     }
     if !inactive.is_empty() {
         let _ = writeln!(
@@ -98,7 +98,7 @@ pub fn render(report: &Report) -> String {
             plural(inactive.len())
         );
         for finding in &inactive {
-            finding_html(finding, &mut out);
+            finding_html(report, finding, &mut out);
         }
         out.push_str("</details>\n");
     }
@@ -114,7 +114,7 @@ pub fn render(report: &Report) -> String {
 /// The largest route graph drawn.
 const MAX_DRAWN_NODES: usize = 400;
 
-fn finding_html(finding: &Finding, out: &mut String) {
+fn finding_html(report: &Report, finding: &Finding, out: &mut String) {
     let severity = finding.severity.as_str();
     let page = rules::find(finding.rule)
         .map(|rule| format!("{TOOL_REPOSITORY}/blob/main/{}", rule.meta().doc_path()));
@@ -138,6 +138,13 @@ fn finding_html(finding: &Finding, out: &mut String) {
     if let Some(reason) = inactive_reason(finding) {
         let _ = writeln!(out, "<p class=\"inactive\">{}</p>", html(&reason));
     }
+    if let Some(location) = &finding.location
+        && let Some(source) = report
+            .source_lines
+            .get(&(location.file.clone(), location.line))
+    {
+        code_frame(location.line, location.column, source, out);
+    }
     let _ = writeln!(out, "<p>{}</p>", html(&finding.message));
     if finding.services.len() > 1 {
         let _ = writeln!(
@@ -151,6 +158,21 @@ fn finding_html(finding: &Finding, out: &mut String) {
         out,
         "<div class=\"fix\"><span>fix</span><pre>{}</pre></div>\n</article>",
         html(&finding.hint)
+    );
+}
+
+/// The finding's source line, its number in the gutter and the offending word marked, as
+/// the human report's code frame shows it.
+fn code_frame(line: u32, column: u32, source: &str, out: &mut String) {
+    let (chars, span) = super::frame_line(source, column);
+    let text = |from: usize, to: usize| html(&chars[from..to].iter().collect::<String>());
+    let end = span.end.min(chars.len());
+    let _ = writeln!(
+        out,
+        "<pre class=\"frame\"><span class=\"line-number\">{line}</span>{}<mark>{}</mark>{}</pre>",
+        text(0, span.start),
+        text(span.start, end),
+        text(end, chars.len()),
     );
 }
 
@@ -213,6 +235,12 @@ td.status { font-weight: 700; width: 1em; } th { white-space: nowrap; }
 .where { color: var(--muted); font-weight: 400; margin-left: 6px; }
 a { color: var(--blue); }
 .services, .inactive { color: var(--muted); }
+.frame { margin: 6px 0; padding: 6px 10px; overflow-x: auto; background: var(--bg);
+  border: 1px solid var(--line); border-radius: 6px; }
+.frame .line-number { color: var(--muted); user-select: none; margin-right: 12px; }
+.frame mark { background: none; color: inherit; text-decoration: underline wavy var(--red);
+  text-underline-offset: 3px; }
+.warning .frame mark { text-decoration-color: var(--yellow); }
 .fix { display: flex; gap: 8px; align-items: baseline; }
 .fix span { font-weight: 600; }
 .fix pre { margin: 0; white-space: pre-wrap; }

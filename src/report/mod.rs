@@ -194,6 +194,25 @@ fn inactive_reason(finding: &Finding) -> Option<String> {
     (!finding.is_active()).then(|| "in the baseline".to_string())
 }
 
+/// A finding's source line as its code frame shows it (tabs as spaces, no control character)
+/// and the span under the caret: the offending word, from the finding's column to the next
+/// space or delimiter, at least one column (which may be just past the line's end).
+fn frame_line(source: &str, column: u32) -> (Vec<char>, std::ops::Range<usize>) {
+    let chars: Vec<char> = source
+        .trim_end()
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect();
+    let start = (column as usize).saturating_sub(1).min(chars.len());
+    let end = chars[start..]
+        .iter()
+        .position(|c| c.is_whitespace() || matches!(c, ':' | '=' | ',' | '(' | '"' | '\''))
+        .map_or(chars.len(), |n| start + n)
+        .max(start + 1);
+    (chars, start..end)
+}
+
 /// "2 findings ignored inline, 1 in the baseline", or nothing.
 fn inactive_summary(counts: &Counts) -> Option<String> {
     let mut parts = Vec::new();
