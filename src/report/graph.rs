@@ -254,12 +254,12 @@ impl Graph {
              <path d=\"M0,0 L10,5 L0,10 z\" fill=\"{BROKEN}\"/></marker>\n\
              </defs>\n"
         );
+        let class = |edge: &Edge| match edge.status {
+            HopStatus::Ok => "hop",
+            HopStatus::Broken => "hop broken",
+            HopStatus::Unknown => "hop unknown",
+        };
         for (edge, drawn) in self.edges.iter().zip(&drawn) {
-            let class = match edge.status {
-                HopStatus::Ok => "hop",
-                HopStatus::Broken => "hop broken",
-                HopStatus::Unknown => "hop unknown",
-            };
             let marker = if edge.status == HopStatus::Broken {
                 "arrow-broken"
             } else {
@@ -268,16 +268,22 @@ impl Graph {
             let [(x1, y1), (c1x, c1y), (c2x, c2y), (x2, y2)] = drawn.curve;
             let _ = writeln!(
                 out,
-                "<g class=\"{class}\"><title>{}</title>\
+                "<g class=\"{}\"><title>{}</title>\
                  <path d=\"M{x1},{y1} C{c1x},{c1y} {c2x},{c2y} {x2},{y2}\" \
-                 marker-end=\"url(#{marker})\"/>",
+                 marker-end=\"url(#{marker})\"/></g>",
+                class(edge),
                 xml(&edge.text()),
             );
+        }
+        // The labels after every curve: each one's halo (the page's background) then hides
+        // the curves that cross it, which would otherwise be drawn over the labels before them.
+        for (edge, drawn) in self.edges.iter().zip(&drawn) {
             let x = drawn.label_x;
             // The first baseline: a line's height below the top, less the descent.
             let _ = write!(
                 out,
-                "<text x=\"{x}\" y=\"{}\">",
+                "<g class=\"{} label\"><text x=\"{x}\" y=\"{}\">",
+                class(edge),
                 drawn.label_top + LINE_HEIGHT - 3
             );
             for (n, line) in drawn.lines.iter().enumerate() {
@@ -724,6 +730,10 @@ mod tests {
         assert_eq!(svg.matches("<g class=\"node ").count(), 5);
         assert_eq!(svg.matches("<g class=\"hop broken\">").count(), 2, "{svg}");
         assert_eq!(svg.matches("<g class=\"hop\">").count(), 2);
+        // Every label after every curve, in its edge's colour: no curve is drawn over one.
+        let first_label = svg.find("<g class=\"hop broken label\">").unwrap();
+        assert!(svg.rfind("<path d=").unwrap() < first_label, "{svg}");
+        assert_eq!(svg.matches("<g class=\"hop broken label\">").count(), 2);
         assert_eq!(svg.matches("marker-end=\"url(#arrow-broken)\"").count(), 2);
         // Text is escaped; names too long for a node are cut, whole in the title.
         assert!(svg.contains(
