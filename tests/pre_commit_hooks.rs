@@ -86,10 +86,7 @@ fn the_files_pattern_matches_every_file_the_tool_reads_in_the_fixtures() {
     for workspace in &workspaces {
         let options = otel_doctor::workspace::Options {
             path: workspace.to_path_buf(),
-            compose_files: Vec::new(),
-            env_files: Vec::new(),
-            shell: Default::default(),
-            services: Vec::new(),
+            ..Default::default()
         };
         let Ok(loaded) = otel_doctor::workspace::load(&options) else {
             continue;
@@ -162,12 +159,23 @@ fn the_files_pattern_knows_every_kind_and_skips_the_rest() {
         "src/main/java/App.java",
         "Program.cs",
         "entrypoint.sh",
+        "scripts/start.bash",
         "Makefile",
+        "makefile",
+        "GNUmakefile",
+        "build/docker.mk",
+        "Justfile",
+        ".justfile",
+        "Taskfile.yml",
+        "Procfile",
+        "Procfile.dev",
         "otel-collector-config.yaml",
         "otelcol.yml",
         "collector/config.yaml",
         "deploy/common.yml",
         ".devcontainer/devcontainer.json",
+        ".devcontainer/api/devcontainer.json",
+        ".devcontainer.json",
         ".otel-doctor.toml",
     ];
     let others = [
