@@ -164,7 +164,10 @@ pub fn serves_files_only(image: &str) -> bool {
 
 /// Languages whose source code the tool reads (imports, SDK setup, exporters).
 pub fn reads_code(language: Language) -> bool {
-    matches!(language, Language::Python | Language::Node)
+    matches!(
+        language,
+        Language::Python | Language::Node | Language::Go | Language::Ruby
+    )
 }
 
 /// How a language's SDK is set up in code, for the hints of the `code/` rules.
@@ -189,6 +192,20 @@ pub fn code_terms(language: Language) -> CodeTerms {
             otlp_exporter: "  import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';\n  const sdk = new NodeSDK({ traceExporter: new OTLPTraceExporter() });\n(or new BatchSpanProcessor(new OTLPTraceExporter()) among your provider's spanProcessors)",
             endpoint_option: "url:",
             otlp_package: crate::knowledge::node::EXPORTER_PROTO,
+            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+        },
+        Language::Go => CodeTerms {
+            provider_setup: "set one up in main: exp, err := otlptracehttp.New(ctx); tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp)); otel.SetTracerProvider(tp); defer tp.Shutdown(ctx)",
+            otlp_exporter: "exp, err := otlptracehttp.New(ctx) (go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp), handed to sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))",
+            endpoint_option: "WithEndpoint(...)",
+            otlp_package: crate::knowledge::go::OTLPTRACEHTTP,
+            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+        },
+        Language::Ruby => CodeTerms {
+            provider_setup: "configure the SDK at start-up (config/initializers/opentelemetry.rb, or at the top of the app): require 'opentelemetry/sdk'; require 'opentelemetry/exporter/otlp'; OpenTelemetry::SDK.configure { |c| c.use_all } (gems opentelemetry-sdk, opentelemetry-exporter-otlp, opentelemetry-instrumentation-all)",
+            otlp_exporter: "c.add_span_processor(OpenTelemetry::SDK::Trace::Export::BatchSpanProcessor.new(OpenTelemetry::Exporter::OTLP::Exporter.new)) in the OpenTelemetry::SDK.configure block (gem opentelemetry-exporter-otlp), or no add_span_processor at all: the SDK then builds the otlp exporter from the environment",
+            endpoint_option: "endpoint:",
+            otlp_package: "opentelemetry-exporter-otlp",
             otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
         },
         _ => CodeTerms {

@@ -20,7 +20,8 @@ pub enum EnvOrigin {
     Default,
     /// The shell that starts a process on this machine passes it on.
     Shell,
-    /// The app's code sets it (`os.environ.setdefault`, `process.env.X ??=`).
+    /// The app's code sets it in its own process (`os.environ.setdefault`, `process.env.X ??=`,
+    /// `ENV['X'] ||=`, `os.Setenv`).
     Code,
 }
 

@@ -9,6 +9,7 @@ mod command;
 mod ecosystem;
 mod environment;
 mod export;
+mod go;
 mod image;
 mod image_path;
 mod installers;
@@ -17,6 +18,7 @@ mod network;
 mod node;
 mod python_settings;
 pub mod route;
+mod ruby;
 mod treatment;
 mod variant;
 
@@ -28,8 +30,9 @@ use std::time::{Duration, Instant};
 #[cfg(test)]
 pub(crate) use code::references_in;
 pub use code::{
-    ClassicSdk, CodeExporter, CodeFacts, CodeHeaders, DistroSetup, ExporterKind, OtelReference,
-    ReferenceKind, ReferenceName,
+    ClassicSdk, CodeExporter, CodeFacts, CodeHeaders, CodeTls, DistroSetup, EndpointForm,
+    ExporterKind, OtelReference, ProviderUnset, ReferenceKind, ReferenceName, Target, Unflushed,
+    UnreachedSetup,
 };
 pub use code_setting::CodeSetting;
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
@@ -330,6 +333,9 @@ impl Setting<'_> {
         match (self.flag, self.code) {
             (Some(flag), _) => format!("opentelemetry-instrument {flag}"),
             (None, Some(code)) => format!("{} ({})", self.name, code.location),
+            (None, None) if self.env.is_some_and(|v| v.origin == EnvOrigin::Code) => {
+                format!("{}, which the code sets,", self.name)
+            }
             (None, None) => self.name.to_string(),
         }
     }
@@ -550,13 +556,22 @@ impl Workload {
     }
 
     /// Whether something sets the SDK up: a TracerProvider in code, Honeycomb's distro, or
-    /// `opentelemetry-instrument` with a distro.
+    /// `opentelemetry-instrument` with a distro. A manifest's SDK counts only where the code
+    /// that would set it up is not read.
     pub fn sets_up_sdk(&self) -> bool {
         self.code.provider_set.is_some()
             || self.code.provider_created.is_some()
             || self.code.honeycomb_distro.is_some()
             || self.auto_configures_sdk()
-            || self.declared.sets_up_sdk()
+            || (self.declared.sets_up_sdk() && !self.code_is_read())
+    }
+
+    /// Whether the service's own code was read (its language is one the tool reads, and it
+    /// has files of it): what that code sets up is then known.
+    pub fn code_is_read(&self) -> bool {
+        self.language
+            .is_some_and(crate::knowledge::languages::reads_code)
+            && !self.code.files.is_empty()
     }
 
     /// The Honeycomb region the service sends to, when it sends to Honeycomb itself (not to a
@@ -861,6 +876,19 @@ pub fn resolve(workspace: &Workspace) -> Project {
         declared.image_mentions_opentelemetry = build
             .as_ref()
             .and_then(ecosystem::image_mentions_opentelemetry);
+        // The code of the languages read only from their own files (Go, Ruby), against an
+        // environment.
+        let read_code = |language: Option<Language>, command: Option<&Command>, env: &[EnvVar]| {
+            let (context, dir) = context.zip(context_dir.as_deref())?;
+            let dockerfile_dir = dockerfile_dir.as_deref();
+            match language? {
+                Language::Go => go::resolve(context, dir, dockerfile_dir, build.as_ref(), env),
+                Language::Ruby => {
+                    ruby::resolve(context, dir, dockerfile_dir, build.as_ref(), command, env)
+                }
+                _ => None,
+            }
+        };
         let jvm = jvm::resolve(&jvm::Inputs {
             image: image_contents.as_ref(),
             command: command.as_ref(),
@@ -921,6 +949,10 @@ pub fn resolve(workspace: &Workspace) -> Project {
             && let Some(code) = node_code
         {
             service.code = code;
+        } else if let Some(code) =
+            read_code(service.language, service.command.as_ref(), &service.env)
+        {
+            service.code = code;
         } else if service.language.is_some_and(|l| l != Language::Python) {
             // A shared build context holds other services' Python: not this one's code.
             service.code = CodeFacts::default();
@@ -945,7 +977,8 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 Some(Language::Node) => {
                     node_with(&seen_by_code, image, service.command.as_ref()).map(|(_, code)| code)
                 }
-                _ => None,
+                // Go and Ruby: read from their own files, against that environment.
+                other => read_code(other, service.command.as_ref(), &seen_by_code),
             };
             if let Some(code) = code {
                 service.code = code;

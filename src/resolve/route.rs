@@ -204,6 +204,7 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         },
         depth: 0,
         path: Vec::new(),
+        sender_tls: None,
     };
     if let Some(browser) = browser {
         return browser_route(walk, browser, honeycomb_intended);
@@ -318,10 +319,64 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         location: anchor,
         collector: None,
     };
+    walk.sender_tls = Some(url.scheme() == "https");
     walk.follow(&host, port, protocol, &from);
+    walk.sender_tls = None;
+    other_backends(&mut walk, service);
     let mut route = walk.route;
     settle(&mut route, honeycomb_intended);
     Some(route)
+}
+
+/// Branches for the exporters the code hands the SDK besides the OTLP one (Zipkin, Jaeger):
+/// each sends its own copy of the spans to its own backend.
+fn other_backends(walk: &mut Walk, service: &Workload) {
+    for exporter in &service.code.exporters {
+        let super::ExporterKind::Backend(name) = exporter.kind else {
+            continue;
+        };
+        let Some(endpoint) = exporter.endpoint.as_ref() else {
+            continue;
+        };
+        let Some(url) = endpoint.text().and_then(|t| url::Url::parse(t.trim()).ok()) else {
+            continue;
+        };
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+            continue;
+        };
+        walk.route.hops.push(Hop {
+            kind: HopKind::Sdk,
+            name: format!("{} ({name})", service.name),
+            endpoint: Some(format!("{host}:{port}")),
+            protocol: Some(name.to_ascii_lowercase()),
+            location: Some(endpoint.location.clone()),
+            status: HopStatus::Ok,
+            note: None,
+            collector: None,
+        });
+        let from = Sender {
+            network: service.network.clone(),
+            location: endpoint.location.clone(),
+            collector: None,
+        };
+        let receiving_collector = walk
+            .project
+            .network_hosts
+            .iter()
+            .find(|h| h.is(host))
+            .and_then(|h| walk.project.collector(&h.service));
+        match receiving_collector {
+            // A collector's Zipkin or Jaeger receiver is not followed.
+            Some(collector) => walk.end_from(
+                &from,
+                Destination::Backend(format!("{name} receiver of {}", collector.service)),
+                format!("{host}:{port}"),
+                HopStatus::Unknown,
+                None,
+            ),
+            None => walk.follow(host, port, Protocol::HttpProtobuf, &from),
+        }
+    }
 }
 
 /// Spans of a frontend's browser code leave from the user's browser, on this machine: to the
@@ -414,6 +469,8 @@ struct Walk<'a> {
     depth: usize,
     /// The collectors on the branch being walked.
     path: Vec<String>,
+    /// Whether the app sends with TLS, until its first collector checks it.
+    sender_tls: Option<bool>,
 }
 
 impl Walk<'_> {
@@ -771,6 +828,29 @@ impl Walk<'_> {
                 return;
             }
         };
+        if let Some(secure) = self.sender_tls.take()
+            && secure != listener.tls
+        {
+            let note = if secure {
+                format!(
+                    "TLS to receiver {}, which takes plaintext",
+                    listener.receiver
+                )
+            } else {
+                format!(
+                    "plaintext to receiver {}, which takes TLS",
+                    listener.receiver
+                )
+            };
+            receiver(
+                self,
+                &listener.receiver,
+                Some(listener.protocol_location.clone()),
+                HopStatus::Broken,
+                Some(note),
+            );
+            return;
+        }
         if !listener.reachable_from_other_containers() && !collector.network.is_host() {
             let note = format!(
                 "receiver {} listens on {} only",

@@ -65,6 +65,24 @@ pub fn set_variables(service: &Workload, variables: &[(&str, &str)]) -> String {
     }
 }
 
+/// How to mount a workspace file at `target` in `service`'s container, where its launcher
+/// says: compose's `volumes:`, `-v` on the `docker run` line (from the folder it runs in).
+pub fn mount(service: Option<&Workload>, source: &str, target: &str) -> String {
+    match service.map(|s| s.launcher) {
+        Some(Launcher::DockerRun | Launcher::Image) => {
+            let line = service
+                .filter(|s| s.launcher == Launcher::DockerRun)
+                .map(|s| format!(" ({})", s.location))
+                .unwrap_or_default();
+            format!("add to the `docker run` line{line}: -v \"$(pwd)/{source}:{target}\"")
+        }
+        Some(Launcher::Devcontainer) => format!(
+            "add to \"mounts\": \"source=${{localWorkspaceFolder}}/{source},target={target},type=bind\""
+        ),
+        _ => format!("volumes: [\"./{source}:{target}\"]"),
+    }
+}
+
 /// The fix that gives `service` a variable: added to its compose `environment:` (its own
 /// block, never an anchor other services share); for the other launchers, left to the user
 /// with where to set it (a `docker run` line, a devcontainer or a shell is not edited).

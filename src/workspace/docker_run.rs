@@ -601,7 +601,7 @@ fn text_of(word: &Word, value: String) -> Text {
 }
 
 /// `-e NAME=value`, or `-e NAME`, which passes the variable from docker's own environment.
-fn env_entry(word: &Word) -> EnvEntry {
+pub(super) fn env_entry(word: &Word) -> EnvEntry {
     let text = word.plain();
     match text.split_once('=') {
         Some((name, value)) => EnvEntry {

@@ -466,24 +466,11 @@ fn word_text(word: &Word) -> Text {
     }
 }
 
-/// `NAME=value` before the command.
+/// `NAME=value` before the command: what `docker run -e NAME=value` gives a container.
 fn assignment(word: &Word) -> Option<EnvEntry> {
-    let text = word.plain();
-    let (name, value) = text.split_once('=')?;
-    Some(EnvEntry {
-        name: name.to_string(),
-        location: word.location.clone(),
-        value: Some(Text {
-            value: value.to_string(),
-            raw: word
-                .raw
-                .split_once('=')
-                .map_or_else(String::new, |(_, raw)| raw.to_string()),
-            ..word_text(word)
-        }),
-        merged_at: None,
-        inherited: false,
-    })
+    word.plain()
+        .contains('=')
+        .then(|| super::docker_run::env_entry(word))
 }
 
 #[cfg(test)]

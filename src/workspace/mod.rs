@@ -11,10 +11,12 @@ pub mod docker_run;
 pub mod dockerfile;
 pub mod dotenv;
 mod generated;
+pub mod go;
 pub mod host;
 pub mod interpolate;
 pub mod javascript;
 pub mod launch;
+mod lexer;
 pub mod lines;
 pub mod manifest;
 pub mod npm;
@@ -198,6 +200,7 @@ pub struct BuildContext {
     /// `go.mod`, `Gemfile`, `pom.xml`, `build.gradle`, `*.csproj`, `composer.json`.
     pub dependency_lists: Vec<Parsed<dependencies::DependencyList>>,
     pub ruby: Vec<Parsed<ruby::RubySource>>,
+    pub go: Vec<Parsed<go::GoSource>>,
     /// Shell scripts, as text: a container may start through one.
     pub scripts: Vec<Parsed<String>>,
     /// Makefiles, Justfiles, Taskfiles and Procfiles, as text, not yet recorded as read:
@@ -1523,7 +1526,9 @@ impl Loader {
                         display,
                     });
                 }
-            } else if let Some(code_dir) = &service.code_dir {
+            }
+            // A devcontainer built from a Dockerfile runs the mounted workspace: both are read.
+            if let Some(code_dir) = &service.code_dir {
                 let dir = self.workspace.project_path(&code_dir.value);
                 let display = self.display(&dir);
                 if seen.insert((Arc::clone(&display), true)) {
@@ -1975,6 +1980,11 @@ impl Reader {
                 context
                     .ruby
                     .extend(self.read_parsed(&file.path, FileKind::Source, ruby::parse));
+            }
+            Kind::Go => {
+                context
+                    .go
+                    .extend(self.read_parsed(&file.path, FileKind::Source, go::parse));
             }
         }
     }

@@ -1,4 +1,4 @@
-//! Listing the files of a build context that matter: Python and JavaScript source, dependency
+//! Listing the files of a build context that matter: Python, JavaScript, Go and Ruby source, dependency
 //! manifests and lockfiles, and the marker files that tell a service's language.
 
 use std::path::{Path, PathBuf};
@@ -62,6 +62,8 @@ pub enum ContextFileKind {
     /// A dependency list of another ecosystem (`go.mod`, `Gemfile`, `pom.xml`, ...).
     Dependencies(Ecosystem),
     Ruby,
+    /// Go source (not tests).
+    Go,
     /// A shell script, which a container may start through (`./run.sh`, `entrypoint.sh`).
     Script,
     /// A Makefile, Justfile, Taskfile or Procfile, which may start things.
@@ -252,6 +254,7 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         "mix.exs" => ContextFileKind::LanguageMarker(Language::Elixir),
         _ if is_script_source(name) => ContextFileKind::JavaScript,
         _ if name.ends_with(".rb") || name.ends_with(".ru") => ContextFileKind::Ruby,
+        _ if name.ends_with(".go") && !name.ends_with("_test.go") => ContextFileKind::Go,
         _ if name.ends_with(".py") => ContextFileKind::Python,
         _ if name.ends_with(".sh") => ContextFileKind::Script,
         _ if name.ends_with(".txt") && (name.contains("requirements") || in_requirements_dir) => {
@@ -308,5 +311,7 @@ mod tests {
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("Pipfile"), Some(ContextFileKind::Pipfile));
         assert_eq!(kind("bin/run.sh"), Some(ContextFileKind::Script));
+        assert_eq!(kind("cmd/api/main.go"), Some(ContextFileKind::Go));
+        assert_eq!(kind("main_test.go"), None);
     }
 }

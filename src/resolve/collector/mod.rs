@@ -525,7 +525,8 @@ fn read_config(
         } else if argument.contains("://") && !argument.starts_with("file:") {
             unknown = Some(format!("the config comes from {argument}"));
         } else {
-            let path = argument.strip_prefix("file:").unwrap_or(&argument);
+            let path = in_working_dir(argument.strip_prefix("file:").unwrap_or(&argument), service);
+            let path = path.as_str();
             match locate(workspace, spec, build, path) {
                 Located::File(file) => {
                     source.file = Some(Arc::clone(&file));
@@ -646,6 +647,21 @@ enum Located {
     Unknown(String),
     /// Nothing provides it.
     Nowhere,
+}
+
+/// A relative `--config` path is the container's working directory's: the image's `WORKDIR`,
+/// else `/`, where the collector images run (their Dockerfiles set no `WORKDIR`:
+/// opentelemetry-collector-releases `distributions/*/Dockerfile`).
+fn in_working_dir(path: &str, service: &Workload) -> String {
+    if path.starts_with('/') {
+        return path.to_string();
+    }
+    let workdir = service
+        .image_contents
+        .as_ref()
+        .map_or("/", |image| image.workdir.as_str());
+    let relative = path.trim_start_matches("./");
+    format!("{}/{relative}", workdir.trim_end_matches('/'))
 }
 
 fn locate(

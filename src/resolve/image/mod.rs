@@ -163,6 +163,8 @@ pub struct Listed {
     /// The optional part that lists it (`group otel`, `extra otel`, `dev-packages`); `None`
     /// for what installing the manifest always installs.
     pub part: Option<String>,
+    /// The version range as written (`^2.0.0`): `package.json` entries only.
+    pub range: Option<String>,
 }
 
 impl Manifest {
@@ -413,6 +415,26 @@ impl Build<'_> {
     /// The folder the Dockerfile is in, as the workspace shows it.
     fn dockerfile_dir(&self) -> &str {
         folder_of(self.path)
+    }
+
+    /// What any stage copies in from the build context: source compiled in a build stage
+    /// ends up in the binary that the final stage copies from it.
+    pub fn copied_by_any_stage(&self) -> files::CopiedFiles {
+        let mut copied = files::CopiedFiles::new(&self.context_dir);
+        let copies =
+            self.dockerfile.instructions.iter().filter(|i| {
+                matches!(i.keyword.as_str(), "COPY" | "ADD") && i.flag("from").is_none()
+            });
+        for instruction in copies {
+            let mut paths: Vec<String> = match &instruction.args {
+                Args::Exec(items) => items.clone(),
+                Args::Shell(text) => shell::split(text).into_iter().map(|w| w.text).collect(),
+            };
+            if let Some(destination) = paths.pop() {
+                copied.add(&paths, destination);
+            }
+        }
+        copied
     }
 }
 
@@ -700,6 +722,7 @@ fn manifests_of(context: &BuildContext, own_folders: &[&str], state: &StageState
                 requirement: r.clone(),
                 location: Location::new(path, r.line, r.column),
                 part,
+                range: None,
             })
             .collect(),
         path: Arc::clone(path),
@@ -738,7 +761,7 @@ fn manifests_of(context: &BuildContext, own_folders: &[&str], state: &StageState
         located(&f.path, packages.chain(dev).collect())
     });
     // `package.json` entries, as requirements (npm names are not PEP 503-normalized).
-    type Listing = Vec<(Requirement, Option<String>)>;
+    type Listing = Vec<(Requirement, Option<String>, String)>;
     let package_jsons: Vec<(Arc<str>, Listing)> = context
         .package_jsons
         .iter()
@@ -754,23 +777,26 @@ fn manifests_of(context: &BuildContext, own_folders: &[&str], state: &StageState
                 .dependencies
                 .iter()
                 .chain(&f.content.optional_dependencies)
-                .map(|e| (entry(e), None));
-            let dev = f
-                .content
-                .dev_dependencies
-                .iter()
-                .map(|e| (entry(e), Some(DEV_DEPENDENCIES.to_string())));
+                .map(|e| (entry(e), None, e.value.clone()));
+            let dev = f.content.dev_dependencies.iter().map(|e| {
+                let part = Some(DEV_DEPENDENCIES.to_string());
+                (entry(e), part, e.value.clone())
+            });
             (Arc::clone(&f.path), main.chain(dev).collect())
         })
         .collect();
     let package_jsons = package_jsons.iter().map(|(path, requirements)| {
-        located(
+        let mut manifest = located(
             path,
             requirements
                 .iter()
-                .map(|(r, part)| (r, part.clone()))
+                .map(|(r, part, _)| (r, part.clone()))
                 .collect(),
-        )
+        );
+        for (listed, (_, _, range)) in manifest.requirements.iter_mut().zip(requirements) {
+            listed.range = Some(range.clone());
+        }
+        manifest
     });
     requirements
         .chain(pyprojects)

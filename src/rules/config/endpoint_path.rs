@@ -1,3 +1,4 @@
+use crate::knowledge::otel;
 use crate::resolve::{ConfiguredEndpoint, EndpointSource, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -40,15 +41,23 @@ impl Check for EndpointPath {
                 name,
                 location,
             } = endpoint;
-            let generic = matches!(
-                plan.endpoint,
+            let generic = match &plan.endpoint {
                 EndpointSource::Setting {
-                    signal_specific: false,
-                    ..
-                }
-            );
+                    signal_specific, ..
+                } => !signal_specific,
+                // Go reads the generic variable as a base too.
+                EndpointSource::Target(target) => target.host_option == otel::ENDPOINT,
+                _ => false,
+            };
             let assign = |value: &str| match &plan.endpoint {
                 EndpointSource::Setting { setting, .. } => format!("{}={value}", setting.name),
+                EndpointSource::Target(target) => match &target.host.variable {
+                    Some(variable) => format!("{variable}={value}"),
+                    None => format!(
+                        "{}(\"{value}\")",
+                        target.host_option.trim_end_matches("(...)")
+                    ),
+                },
                 _ => format!("OTLPSpanExporter(endpoint=\"{value}\")"),
             };
             let path = url.path().trim_end_matches('/');

@@ -1,6 +1,6 @@
 use crate::finding::{Edit, Remedy};
 use crate::knowledge::otel;
-use crate::resolve::{Project, Setting, Workload};
+use crate::resolve::{EnvOrigin, Project, Setting, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -51,7 +51,9 @@ impl Check for ExporterNotOtlp {
                 [] | ["none"] => "spans are dropped",
                 _ => "spans go to an exporter Honeycomb does not receive",
             };
+            let set_in_code = setting.env.is_some_and(|var| var.origin == EnvOrigin::Code);
             let hint = match setting.flag {
+                None if set_in_code => "the code sets it here: set it to otlp (or console,otlp to also print spans), or drop the line, the SDK's default being otlp".to_string(),
                 Some(flag) => format!(
                     "remove `{flag} {}` from the command (the default is otlp), or write `{flag} console,otlp` to keep the console output",
                     setting.value

@@ -5,6 +5,7 @@ mod endpoint_invalid;
 mod endpoint_localhost;
 mod endpoint_missing;
 mod endpoint_path;
+mod endpoint_tls_mismatch;
 mod endpoint_unknown_host;
 mod exporter_not_otlp;
 mod headers_malformed;
@@ -31,6 +32,7 @@ pub const RULES: &[&dyn Rule] = &[
     &endpoint_path::EndpointPath,
     &endpoint_localhost::EndpointLocalhost,
     &endpoint_unknown_host::EndpointUnknownHost,
+    &endpoint_tls_mismatch::EndpointTlsMismatch,
     &protocol_invalid::ProtocolInvalid,
     &protocol_port_mismatch::ProtocolPortMismatch,
     &protocol_ignored::ProtocolIgnored,
