@@ -873,7 +873,7 @@ fn write_output(text: &str, options: &Options) -> Result<(), AppError> {
     write_text(text, options.output.as_deref(), options, true)
 }
 
-/// Writes a report to `file`, or to standard output. JSON and SARIF hold no styles, and no
+/// Writes a report to `file`, or to standard output. JSON, SARIF and HTML hold no styles, and no
 /// control character (JSON escapes them): they are written as they are, without a pass over
 /// megabytes of text to strip codes.
 fn write_report(
@@ -882,7 +882,7 @@ fn write_report(
     file: Option<&Path>,
     options: &Options,
 ) -> Result<(), AppError> {
-    let styled = !matches!(format, Format::Json | Format::Sarif);
+    let styled = !matches!(format, Format::Json | Format::Sarif | Format::Html);
     write_text(text, file, options, styled)
 }
 

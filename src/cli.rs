@@ -15,7 +15,7 @@ use crate::rules;
 #[derive(Debug, Parser)]
 #[command(
     name = "otel-doctor",
-    version,
+    version = crate::LONG_VERSION,
     propagate_version = true,
     args_conflicts_with_subcommands = true,
     about = "Why does Honeycomb see nothing? Checks a workspace's OpenTelemetry setup, the \
@@ -431,6 +431,8 @@ pub enum Format {
     Sarif,
     Junit,
     Github,
+    /// One self-contained page: the checklist, the routes drawn, the findings
+    Html,
 }
 
 /// The formats of commands that print no findings.

@@ -8,8 +8,10 @@ use std::sync::Arc;
 use crate::source::Location;
 
 /// Ordered so that `severity >= threshold` reads naturally.
+/// `error`: no data will arrive; `warning`: data may be lost, wrong or unsafe; `info`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub enum Severity {
     Info,
     Warning,

@@ -25,3 +25,7 @@ pub mod shell;
 pub mod source;
 pub mod terminal;
 pub mod workspace;
+
+/// `otel-doctor --version`: the version and, when the build could tell, the commit it was built
+/// from and that commit's date (`0.1.0 (3f2a1b9c0d4e 2026-12-07)`; see build.rs).
+pub const LONG_VERSION: &str = env!("OTEL_DOCTOR_LONG_VERSION");

@@ -99,7 +99,7 @@ fn bash_completion_works_past_the_first_word() {
     assert_eq!(bash_offers(&["otel-doctor", "lint", "--fo"]), ["--format"]);
     assert_eq!(
         bash_offers(&["otel-doctor", "check", "--format", ""]),
-        ["human", "json", "sarif", "junit", "github"]
+        ["human", "json", "sarif", "junit", "github", "html"]
     );
     let deps: Vec<String> = otel_doctor::rules::all()
         .map(|r| r.meta().id.to_string())
@@ -172,6 +172,64 @@ fn the_manual_page_is_roff_with_the_usual_sections() {
     assert!(page.contains(env!("CARGO_PKG_VERSION")));
 }
 
+/// The sections man-pages(7) expects of a command, in its order, after clap's; every exit
+/// code (3: checks that could not be completed) is in EXIT STATUS.
+#[test]
+fn the_manual_page_has_exit_status_environment_files_and_examples() {
+    let page = stdout(&doctor(&["man"]));
+    let headings: Vec<&str> = page
+        .lines()
+        .filter_map(|line| line.strip_prefix(".SH "))
+        .collect();
+    let wanted = [
+        "SUBCOMMANDS",
+        "\"EXIT STATUS\"",
+        "ENVIRONMENT",
+        "FILES",
+        "EXAMPLES",
+        "VERSION",
+    ];
+    let at: Vec<usize> = wanted
+        .iter()
+        .map(|w| headings.iter().position(|h| h == w).unwrap_or(usize::MAX))
+        .collect();
+    assert!(at.is_sorted() && !at.contains(&usize::MAX), "{headings:?}");
+    // The after-help says the exit codes too: the page says them once.
+    assert!(!headings.contains(&"EXTRA"), "{headings:?}");
+    let section = |heading: &str| {
+        let start = page.find(&format!(".SH {heading}\n")).unwrap();
+        let rest = &page[start + 1..];
+        rest[..rest.find("\n.SH ").unwrap_or(rest.len())].to_string()
+    };
+    let exit_status = section("\"EXIT STATUS\"");
+    for code in ["0", "1", "2", "3"] {
+        assert!(
+            exit_status.contains(&format!(".TP\n\\fB{code}\\fR")),
+            "{exit_status}"
+        );
+    }
+    assert!(exit_status.contains("could not be completed"));
+    for variable in [
+        "HONEYCOMB_API_KEY",
+        "NO_COLOR",
+        "GITHUB_STEP_SUMMARY",
+        "HTTPS_PROXY",
+    ] {
+        assert!(section("ENVIRONMENT").contains(variable), "no {variable}");
+    }
+    assert!(section("FILES").contains(".otel\\-doctor.toml"));
+    assert!(section("EXAMPLES").contains("otel\\-doctor lint \\-\\-fail\\-on warning"));
+    if installed("man") {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("otel-doctor.1");
+        std::fs::write(&path, &page).unwrap();
+        let text = assert_renders(&path, "otel-doctor");
+        for heading in ["EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES"] {
+            assert!(text.contains(&format!("\n{heading}\n")), "{text}");
+        }
+    }
+}
+
 #[test]
 fn out_dir_writes_one_page_per_subcommand_and_man_renders_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -201,13 +259,17 @@ fn out_dir_writes_one_page_per_subcommand_and_man_renders_them() {
             roff.contains(&format!("otel-doctor {}", env!("CARGO_PKG_VERSION"))),
             "{page}"
         );
+        if name != "otel-doctor" {
+            assert!(roff.contains(".SH \"SEE ALSO\""), "{page}");
+        }
         if installed("man") {
             assert_renders(&out.join(page), name);
         }
     }
 }
 
-fn assert_renders(page: &Path, name: &str) {
+/// `man -l` renders the page without a warning; its text.
+fn assert_renders(page: &Path, name: &str) -> String {
     let output = Command::new("man")
         .arg("-l")
         .arg(page)
@@ -221,4 +283,5 @@ fn assert_renders(page: &Path, name: &str) {
     assert!(text.contains("NAME") && text.contains(name), "{text}");
     let errors = String::from_utf8_lossy(&output.stderr);
     assert!(!errors.contains("warning"), "{errors}");
+    text.into_owned()
 }

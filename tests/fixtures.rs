@@ -6,12 +6,17 @@
 //! Rule fixtures live in `fixtures/rules/<area>/<name>/`: folders named `fires*` must report
 //! the rule, folders named `near-miss*` are close cases that must not. Every offline rule has
 //! at least one of each.
+//!
+//! Every fixture's JSON report is also checked against the report's JSON Schema.
+
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde::Deserialize;
+use support::fixture_list::expected_files;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,23 +38,6 @@ struct Expected {
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-fn expected_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() && !path.is_symlink() {
-            let expected = path.join("expected.json");
-            if expected.is_file() {
-                out.push(expected);
-            }
-            expected_files(&path, out);
-        }
-    }
 }
 
 fn load(expected: &Path) -> Expected {
@@ -76,6 +64,8 @@ fn run(workspace: &Path, expected: &Expected) -> Result<(Vec<String>, Option<i32
             String::from_utf8_lossy(&output.stderr)
         )
     })?;
+    support::report_schema::check(&report)
+        .map_err(|e| format!("the report does not match schemas/report.schema.json: {e}"))?;
     let mut findings: Vec<String> = report["findings"]
         .as_array()
         .unwrap()

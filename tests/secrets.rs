@@ -326,7 +326,7 @@ fn no_command_format_or_verbosity_prints_a_secret() {
     let summary = out_dir.path().join("summary.md");
     let mut runs = 0;
     for command in ["lint", "check", "key", "canary"] {
-        for format in ["human", "json", "sarif", "junit", "github"] {
+        for format in ["human", "json", "sarif", "junit", "github", "html"] {
             for extra in [&[][..], &["-v"], &["-v", "--show-env", "all"], &["-q"]] {
                 for to_file in [false, true] {
                     let report = out_dir.path().join("report");
@@ -356,7 +356,7 @@ fn no_command_format_or_verbosity_prints_a_secret() {
             }
         }
     }
-    assert_eq!(runs, 160);
+    assert_eq!(runs, 192);
     assert_clean(
         &secrets,
         "the job summary",
@@ -382,7 +382,7 @@ fn answers_from_the_network_are_masked_too() {
         Auth::accepted(true, true),
     );
     let dir = workspace(&secrets, &fake.url());
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "json", "sarif", "github", "html"] {
         let output = doctor(
             &[
                 "canary",

@@ -1,11 +1,13 @@
 //! `--format github`: GitHub Actions workflow commands (`::error file=...::message`), one per
-//! finding, and the step checklist as markdown for `$GITHUB_STEP_SUMMARY`. Annotations never
-//! fail a job by themselves: the exit code carries the verdict.
+//! finding, and for `$GITHUB_STEP_SUMMARY` the step checklist, the routes drawn (Mermaid) and
+//! the findings, as markdown. Annotations never fail a job by themselves: the exit code carries
+//! the verdict.
 
 use std::fmt::Write;
 
+use super::graph::Graph;
 use super::{Report, Status, inactive_summary, repository_path};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -59,16 +61,95 @@ pub fn step_summary(report: &Report) -> String {
             step.summary.replace('|', "\\|")
         );
     }
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     let _ = write!(
         out,
-        "\n{} errors, {} warnings",
-        counts.errors, counts.warnings
+        "\n{}, {}",
+        plural(counts.errors, "error"),
+        plural(counts.warnings, "warning")
     );
     if let Some(tally) = inactive_summary(&counts) {
         let _ = write!(out, "; {tally}");
     }
     out.push_str("\n\n");
+    let graph = Graph::of(report);
+    if !graph.edges.is_empty() {
+        out.push_str("#### Where the spans go\n\n");
+        if graph.edges.len() <= MAX_DRAWN_EDGES {
+            out.push_str(&graph.mermaid());
+        } else {
+            // GitHub stops rendering a diagram long before a monorepo's routes end.
+            let _ = writeln!(
+                out,
+                "{} hops: too many to draw here; the JSON report lists each service's `route`.",
+                graph.edges.len()
+            );
+        }
+        out.push('\n');
+    }
+    findings_table(report, &mut out);
     out
+}
+
+/// The largest graph drawn in the job summary.
+const MAX_DRAWN_EDGES: usize = 200;
+/// The most findings listed in the job summary (the annotations and reports have them all).
+const MAX_LISTED_FINDINGS: usize = 100;
+
+/// The findings that count, as a table: severity, rule, where, what is wrong and the fix.
+fn findings_table(report: &Report, out: &mut String) {
+    let active: Vec<&Finding> = report.findings.iter().filter(|f| f.is_active()).collect();
+    if active.is_empty() {
+        return;
+    }
+    out.push_str(
+        "#### Findings\n\n| | rule | where | what is wrong, and the fix |\n|---|---|---|---|\n",
+    );
+    for finding in active.iter().take(MAX_LISTED_FINDINGS) {
+        let icon = match finding.severity {
+            Severity::Error => "❌",
+            Severity::Warning => "⚠️",
+            Severity::Info => "ℹ️",
+        };
+        let at = finding
+            .location
+            .as_ref()
+            .map(|l| format!("`{}:{}`", repository_path(report, &l.file), l.line))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {icon} | `{}` | {at} | {}<br>**fix:** {} |",
+            finding.rule,
+            table_cell(&finding.message),
+            table_cell(&finding.hint)
+        );
+    }
+    if active.len() > MAX_LISTED_FINDINGS {
+        let _ = writeln!(
+            out,
+            "\n… and {} more: see the annotations or the reports.",
+            active.len() - MAX_LISTED_FINDINGS
+        );
+    }
+    out.push('\n');
+}
+
+/// Text inside a markdown table cell: markup shown as typed, pipes escaped, and lines kept
+/// with their indentation (a hint's YAML) on one row.
+fn table_cell(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let body = line.trim_start_matches(' ');
+            let indent = "&nbsp;".repeat(line.len() - body.len());
+            let body = body
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('|', "\\|");
+            format!("{indent}{body}")
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 /// Message data: `%`, CR and LF are escaped (GitHub's `escapeData`).

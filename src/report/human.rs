@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::ops::Range;
 
 use anstyle::{AnsiColor, Style};
 
@@ -276,18 +277,7 @@ fn finding_lines(report: &Report, finding: &Finding, out: &mut String) {
 fn code_frame(line: u32, column: u32, source: &str, style: Style, width: usize, out: &mut String) {
     let number = line.to_string();
     let gutter = " ".repeat(number.len());
-    let chars: Vec<char> = source
-        .trim_end()
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .filter(|c| !c.is_control())
-        .collect();
-    let start = (column as usize).saturating_sub(1).min(chars.len());
-    let end = chars[start..]
-        .iter()
-        .position(|c| c.is_whitespace() || matches!(c, ':' | '=' | ',' | '(' | '"' | '\''))
-        .map_or(chars.len(), |n| start + n)
-        .max(start + 1);
+    let (chars, Range { start, end }) = super::frame_line(source, column);
     // `    11 | ` before the text.
     let room = width.saturating_sub(6 + number.len() + 3).max(10);
     let first = if end <= room {

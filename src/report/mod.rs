@@ -1,6 +1,8 @@
 //! The report: the steps that ran, what each found, and one renderer per output format.
 
 mod github;
+mod graph;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -16,7 +18,10 @@ use crate::cli::Format;
 use crate::finding::{Finding, Severity};
 use crate::resolve::{EnvOrigin, Launcher, Route};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A step's outcome, and the report's (the worst of its findings that count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub enum Status {
     Pass,
     Warn,
@@ -174,6 +179,7 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),
         Format::Github => github::render(report),
+        Format::Html => html::render(report),
     }
 }
 
@@ -188,6 +194,25 @@ fn inactive_reason(finding: &Finding) -> Option<String> {
         return Some(format!("ignored inline at {pragma}"));
     }
     (!finding.is_active()).then(|| "in the baseline".to_string())
+}
+
+/// A finding's source line as its code frame shows it (tabs as spaces, no control character)
+/// and the span under the caret: the offending word, from the finding's column to the next
+/// space or delimiter, at least one column (which may be just past the line's end).
+fn frame_line(source: &str, column: u32) -> (Vec<char>, std::ops::Range<usize>) {
+    let chars: Vec<char> = source
+        .trim_end()
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect();
+    let start = (column as usize).saturating_sub(1).min(chars.len());
+    let end = chars[start..]
+        .iter()
+        .position(|c| c.is_whitespace() || matches!(c, ':' | '=' | ',' | '(' | '"' | '\''))
+        .map_or(chars.len(), |n| start + n)
+        .max(start + 1);
+    (chars, start..end)
 }
 
 /// "2 findings ignored inline, 1 in the baseline", or nothing.

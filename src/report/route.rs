@@ -99,14 +99,21 @@ fn problem(hop: &Hop) -> Option<String> {
 
 /// A hop as `services[].route` shows it; `note` only where a hop is broken or unknown.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "Hop", deny_unknown_fields))]
 pub struct HopView<'a> {
+    /// `sdk`, `receiver`, `pipeline`, `exporter` or `destination`.
     hop: &'static str,
+    /// The service, receiver, pipeline or exporter id, or the destination's name.
     name: &'a str,
     endpoint: Option<&'a str>,
     protocol: Option<&'a str>,
+    /// The setting that decides the hop, from the workspace root.
     file: Option<&'a str>,
     line: Option<u32>,
+    /// `ok`, `broken` or `unknown`.
     status: &'static str,
+    /// Why the hop is broken or unknown, in a few words.
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
 }

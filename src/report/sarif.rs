@@ -62,6 +62,9 @@ fn describe_rule(meta: &rules::RuleMeta) -> Value {
         "shortDescription": {"text": meta.summary()},
         "fullDescription": {"text": meta.section("Why is this bad?").replace('\n', " ")},
         "help": {"text": format!("{}\n\n{fix}", meta.summary()), "markdown": documentation},
+        // Code scanning links the rule's name here. The default branch's page: rule ids never
+        // change meaning, and a release tag's page would not exist for a build between tags.
+        "helpUri": format!("{TOOL_REPOSITORY}/blob/main/{}", meta.doc_path()),
         "defaultConfiguration": {"level": level(meta.severity)},
         "properties": {"tags": [meta.id.split('/').next().unwrap_or_default()]},
     })

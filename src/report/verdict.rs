@@ -84,6 +84,17 @@ impl Verdict {
         Verdict::Ready(instrumented)
     }
 
+    /// The verdict as a step's outcome, for the formats that mark it (the HTML report).
+    pub fn status(&self) -> Status {
+        match self {
+            Verdict::Nothing { .. } | Verdict::Errors => Status::Fail,
+            Verdict::Empty | Verdict::Uninstrumented => Status::Skip,
+            Verdict::Unverified(_) | Verdict::Unknown(_) => Status::Unverified,
+            Verdict::Elsewhere(_) | Verdict::Warnings => Status::Warn,
+            Verdict::CanaryAccepted | Verdict::Ready(_) => Status::Pass,
+        }
+    }
+
     /// Whether some online checks could not be completed and nothing failed (exit code 3).
     pub fn is_unverified(&self) -> bool {
         matches!(self, Verdict::Unverified(_))

@@ -62,6 +62,12 @@ impl RuleMeta {
         )
     }
 
+    /// Its page in the repository (`docs/rules/config/endpoint-localhost.md`), written from its
+    /// documentation by `manual::rule_docs`; SARIF's `helpUri` points there.
+    pub fn doc_path(&self) -> String {
+        format!("docs/rules/{}.md", self.id)
+    }
+
     /// Whether `otel-doctor fix` applies this rule's fix (in the cases its `## Fix` names).
     pub fn fixed_automatically(&self) -> bool {
         self.section("Fix").contains("`otel-doctor fix` applies it")

@@ -6,9 +6,11 @@
 #![allow(dead_code)] // each test binary uses a part of the support code
 
 pub mod fixture_copy;
+pub mod fixture_list;
 pub mod one_service;
 pub mod proxy;
 pub mod report;
+pub mod report_schema;
 pub mod tree;
 
 use std::io::{BufRead, BufReader, Read, Write};

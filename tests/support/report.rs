@@ -4,14 +4,19 @@ use std::process::Output;
 
 use serde_json::Value;
 
-/// The report a run printed on standard output (`--format json`).
+/// The report a run printed on standard output (`--format json`), which must match the
+/// report's JSON Schema.
 pub fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}",
             String::from_utf8_lossy(&output.stderr)
         )
-    })
+    });
+    if let Err(problems) = super::report_schema::check(&report) {
+        panic!("the report does not match schemas/report.schema.json: {problems}\n{report:#}");
+    }
+    report
 }
 
 /// The step with this id.
