@@ -140,7 +140,7 @@ pub fn serves_files_only(image: &str) -> bool {
 
 /// Languages whose source code the tool reads (imports, SDK setup, exporters).
 pub fn reads_code(language: Language) -> bool {
-    matches!(language, Language::Python | Language::Node)
+    matches!(language, Language::Python | Language::Node | Language::Java)
 }
 
 /// How a language's SDK is set up in code, for the hints of the `code/` rules.
@@ -150,11 +150,23 @@ pub struct CodeTerms {
     pub provider_setup: &'static str,
     /// Building the OTLP exporter (and the package it comes from).
     pub otlp_exporter: &'static str,
-    /// The exporter's option that overrides the environment's endpoint.
+    /// The exporter's option that overrides the environment's endpoint, `{}` where the URL
+    /// goes.
     pub endpoint_option: &'static str,
     /// The package of the OTLP exporter `otlp_exporter` builds, and the protocol it speaks.
     pub otlp_package: &'static str,
     pub otlp_protocol: crate::knowledge::otel::Protocol,
+    /// How to take the endpoint from the environment instead of code.
+    pub endpoint_from_environment: &'static str,
+    /// The console exporter, as the code writes it.
+    pub console_exporter: &'static str,
+}
+
+impl CodeTerms {
+    /// The endpoint passed in code, as the language writes it.
+    pub fn endpoint_in_code(&self, url: &str) -> String {
+        self.endpoint_option.replace("{}", url)
+    }
 }
 
 pub fn code_terms(language: Language) -> CodeTerms {
@@ -162,14 +174,38 @@ pub fn code_terms(language: Language) -> CodeTerms {
         Language::Node => CodeTerms {
             provider_setup: "start an SDK before the app loads: new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start() in a file run with node --require, or NODE_OPTIONS=\"--require @opentelemetry/auto-instrumentations-node/register\"",
             otlp_exporter: "new OTLPTraceExporter() from @opentelemetry/exporter-trace-otlp-proto, handed to the SDK (traceExporter: ...)",
-            endpoint_option: "url:",
+            endpoint_option: "url: \"{}\"",
+            endpoint_from_environment: "drop url: and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
+            console_exporter: "ConsoleSpanExporter",
             otlp_package: crate::knowledge::node::EXPORTER_PROTO,
             otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+        },
+        // A Java exporter built in code never reads the environment: the endpoint must be read
+        // in code, or the SDK built by the autoconfigure module.
+        Language::Java => CodeTerms {
+            provider_setup: "add the Java agent to the image (-javaagent:), or build the SDK at start-up: AutoConfiguredOpenTelemetrySdk.initialize() (io.opentelemetry:opentelemetry-sdk-extension-autoconfigure), which reads OTEL_EXPORTER_OTLP_ENDPOINT",
+            otlp_exporter: "SdkTracerProvider.builder().addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().build()).build()) with io.opentelemetry:opentelemetry-exporter-otlp",
+            endpoint_option: ".setEndpoint(\"{}\")",
+            endpoint_from_environment: "read it from the environment: .setEndpoint(System.getenv(\"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\")), or build the SDK with AutoConfiguredOpenTelemetrySdk, which reads OTEL_EXPORTER_OTLP_ENDPOINT",
+            console_exporter: "LoggingSpanExporter",
+            otlp_package: "io.opentelemetry:opentelemetry-exporter-otlp",
+            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+        },
+        Language::DotNet => CodeTerms {
+            provider_setup: "builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter()) (packages OpenTelemetry.Extensions.Hosting and OpenTelemetry.Exporter.OpenTelemetryProtocol)",
+            otlp_exporter: ".WithTracing(tracing => tracing.AddOtlpExporter()) with the OpenTelemetry.Exporter.OpenTelemetryProtocol package",
+            endpoint_option: "o.Endpoint = new Uri(\"{}\")",
+            endpoint_from_environment: "drop o.Endpoint = ... and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment (AddOtlpExporter reads it, and appends /v1/traces over HTTP)",
+            console_exporter: "AddConsoleExporter()",
+            otlp_package: "OpenTelemetry.Exporter.OpenTelemetryProtocol",
+            otlp_protocol: crate::knowledge::otel::Protocol::Grpc,
         },
         _ => CodeTerms {
             provider_setup: "set one up at start-up: provider = TracerProvider(); provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",
             otlp_exporter: "provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())) with opentelemetry-exporter-otlp-proto-http installed",
-            endpoint_option: "endpoint=",
+            endpoint_option: "OTLPSpanExporter(endpoint=\"{}\")",
+            endpoint_from_environment: "drop endpoint= and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
+            console_exporter: "ConsoleSpanExporter",
             otlp_package: crate::knowledge::python::EXPORTER_HTTP,
             otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
         },

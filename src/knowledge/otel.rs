@@ -153,6 +153,15 @@ pub fn default_protocol(language: Language) -> Option<Protocol> {
     }
 }
 
+/// Whether an exporter (and an SDK) built in code reads the `OTEL_*` variables for what the
+/// code leaves unset. Python's, Node's, Go's and .NET's do; Java's builders never do
+/// (`OtlpGrpcSpanExporter.builder()` defaults to `http://localhost:4317`, `Resource.getDefault()`
+/// to `unknown_service:java`): only the autoconfigure module and the agent read the
+/// environment.
+pub fn code_sdk_reads_environment(language: Language) -> bool {
+    language != Language::Java
+}
+
 /// Whether an image runs an OpenTelemetry Collector (any distribution, or a vendor's build
 /// of it): its variables configure the collector, not an SDK.
 pub fn is_collector_image(image: &str) -> bool {

@@ -336,7 +336,8 @@ fn distro_headers(service: &Workload, headers: &mut Vec<Header>) {
         value: key.value.to_string(),
     });
     let dataset = service
-        .setting("HONEYCOMB_DATASET")
+        .setting("HONEYCOMB_TRACES_DATASET")
+        .or_else(|| service.setting("HONEYCOMB_DATASET"))
         .map(|s| s.value)
         .or_else(|| distro_option(service, "dataset").and_then(CodeSetting::text));
     if let Some(dataset) = dataset
@@ -460,6 +461,10 @@ fn endpoint(service: &Workload, sdk: Sdk) -> EndpointSource<'_> {
             (false, _) => return EndpointSource::Unknown(&code.location),
         }
     }
+    if service.code_sdk_ignores_environment().is_some() {
+        // The builder's own default: localhost.
+        return EndpointSource::Default;
+    }
     let reads_otel_endpoint =
         sdk != Sdk::HoneycombDistro || distro(service).is_none_or(|d| d.reads_otel_endpoint);
     if reads_otel_endpoint && let Some(setting) = service.setting(otel::TRACES_ENDPOINT) {
@@ -480,7 +485,7 @@ fn endpoint(service: &Workload, sdk: Sdk) -> EndpointSource<'_> {
     if let Some(setting) = service.setting("HONEYCOMB_TRACES_ENDPOINT") {
         return EndpointSource::Setting {
             setting,
-            signal_specific: true,
+            signal_specific: distro(service).is_none_or(|d| !d.appends_path_to_traces_endpoint),
         };
     }
     if let Some(code) = distro_option(service, "traces_endpoint")

@@ -6,17 +6,20 @@
 
 use std::collections::HashMap;
 
+use super::Workload;
 use super::command::{Command, basename};
 use super::environment::EnvVar;
 use super::image::{Build, ImageContents};
+use super::sdk_config::{ConfigValue, Rank};
 use crate::knowledge::java::{self, Agent, OptionsReader};
 use crate::knowledge::languages;
 use crate::resolve::image_path::join_image_path;
 use crate::shell;
 use crate::source::Location;
-use crate::workspace::Language;
 use crate::workspace::dockerfile::{Args, Instruction};
 use crate::workspace::interpolate::interpolate;
+use crate::workspace::properties::PropertiesFile;
+use crate::workspace::{Language, Parsed};
 
 /// How the jar gets to the path the JVM loads it from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,42 +76,147 @@ pub struct Inputs<'a> {
     pub declared_agent: Option<Agent>,
 }
 
-/// The JVM facts of a service whose command or environment passes `-javaagent:`.
-pub fn resolve(inputs: &Inputs) -> Option<JvmFacts> {
+/// A JVM option as the JVM receives it: a word of the command line, or of a variable that
+/// carries options.
+struct JvmOption {
+    word: String,
+    location: Location,
+    /// The variable that carries it, or `None` for the command line.
+    variable: Option<String>,
+    /// Written as it is on the line of `location` (a variable not interpolated).
+    literal: bool,
+}
+
+/// The options the JVM receives, in the order it applies them (`JAVA_TOOL_OPTIONS` first, the
+/// command line last, so that a later option wins), and the variables whose options it never
+/// reads (`JAVA_OPTS` with `java -jar`: only launch scripts pass it on).
+fn options(inputs: &Inputs) -> (Vec<JvmOption>, Vec<(String, Location)>) {
     let runs = inputs.command.map_or(&[][..], |c| &c.runs[..]);
-    let program = runs.first().map(|w| basename(&w.text));
-    let runs_java_itself = program == Some("java");
-    let workdir = inputs.image.map_or("/", |i| i.workdir.as_str());
-    let mut facts = JvmFacts::default();
-    let mut found: Vec<(String, Location, Option<String>)> = runs
-        .iter()
-        .filter_map(|w| {
-            Some((
-                java::agent_path(&w.text)?.to_string(),
-                w.location.clone(),
-                None,
-            ))
-        })
-        .collect();
+    let runs_java_itself = runs.first().map(|w| basename(&w.text)) == Some("java");
+    let mut found = Vec::new();
+    let mut ignored = Vec::new();
     for (name, reader) in java::OPTION_VARIABLES {
         let Some(var) = inputs.env.iter().find(|v| v.name == *name && v.resolved) else {
             continue;
         };
-        for word in shell::split(&var.value) {
-            let Some(path) = java::agent_path(&word.text) else {
-                continue;
-            };
-            if *reader == OptionsReader::LaunchScripts && runs_java_itself {
-                facts.ignored.push((name.to_string(), var.location.clone()));
-            } else {
-                found.push((
-                    path.to_string(),
-                    var.location.clone(),
-                    Some(name.to_string()),
-                ));
+        let words = shell::split(&var.value);
+        if *reader == OptionsReader::LaunchScripts && runs_java_itself {
+            if words.iter().any(|w| java::agent_path(&w.text).is_some()) {
+                ignored.push((name.to_string(), var.location.clone()));
             }
+            continue;
         }
+        found.extend(words.into_iter().map(|w| JvmOption {
+            word: w.text,
+            location: var.location.clone(),
+            variable: Some(name.to_string()),
+            literal: var.raw == var.value,
+        }));
     }
+    if runs_java_itself {
+        found.extend(
+            java::jvm_arguments(runs.iter().skip(1).map(|w| w.text.as_str())).map(|index| {
+                JvmOption {
+                    word: runs[index + 1].text.clone(),
+                    location: runs[index + 1].location.clone(),
+                    variable: None,
+                    literal: true,
+                }
+            }),
+        );
+    } else {
+        // Another launcher (a script, `catalina.sh`) passes its own words on as it likes: an
+        // agent anywhere among them is loaded.
+        found.extend(
+            runs.iter()
+                .filter(|w| java::agent_path(&w.text).is_some())
+                .map(|w| JvmOption {
+                    word: w.text.clone(),
+                    location: w.location.clone(),
+                    variable: None,
+                    literal: true,
+                }),
+        );
+    }
+    (found, ignored)
+}
+
+/// The system properties the JVM is given (`-Dotel.exporter.otlp.endpoint=...`) that configure
+/// OpenTelemetry, as the variables they stand for: the agent and the SDK's autoconfigure read
+/// a system property before the environment variable.
+pub fn system_properties(inputs: &Inputs) -> Vec<ConfigValue> {
+    let (options, _) = options(inputs);
+    options
+        .into_iter()
+        .filter_map(|option| {
+            let (name, value) = java::system_property(&option.word)?;
+            Some(ConfigValue {
+                variable: java::property_variable(name)?,
+                name: format!("-D{name}"),
+                value: value.to_string(),
+                location: option.location,
+                editable: option.literal,
+                rank: Rank::OverEnvironment,
+            })
+        })
+        .collect()
+}
+
+/// The entries of the agent's configuration files that configure OpenTelemetry, as the
+/// variables they stand for, under the environment: `otel.javaagent.configuration-file`
+/// (opentelemetry-java-instrumentation's `ConfigurationFile`), and Honeycomb's
+/// `HONEYCOMB_CONFIG_FILE` (its `EnvironmentConfiguration` reads it after the environment, and
+/// points the agent at it when nothing else does). `file_at` finds the workspace file the
+/// container has at a path.
+pub fn configuration_files<'a>(
+    service: &Workload,
+    file_at: impl Fn(&str) -> Option<&'a Parsed<PropertiesFile>>,
+) -> Vec<ConfigValue> {
+    let workdir = service
+        .image_contents
+        .as_ref()
+        .map_or("/", |i| i.workdir.as_str());
+    let mut values = Vec::new();
+    for variable in java::CONFIGURATION_FILE_VARIABLES {
+        let Some(path) = service.setting(variable).map(|s| s.value.trim()) else {
+            continue;
+        };
+        let Some(file) = file_at(&join_image_path(workdir, path)) else {
+            continue;
+        };
+        values.extend(file.content.entries.iter().filter_map(|entry| {
+            let variable = java::property_variable(&entry.key)?;
+            Some(ConfigValue::of_property(
+                entry,
+                &file.path,
+                variable,
+                Rank::UnderEnvironment,
+            ))
+        }));
+    }
+    values
+}
+
+/// The JVM facts of a service whose command or environment passes `-javaagent:`.
+pub fn resolve(inputs: &Inputs) -> Option<JvmFacts> {
+    let runs = inputs.command.map_or(&[][..], |c| &c.runs[..]);
+    let program = runs.first().map(|w| basename(&w.text));
+    let workdir = inputs.image.map_or("/", |i| i.workdir.as_str());
+    let (options, ignored) = options(inputs);
+    let found: Vec<(String, Location, Option<String>)> = options
+        .into_iter()
+        .filter_map(|o| {
+            Some((
+                java::agent_path(&o.word)?.to_string(),
+                o.location,
+                o.variable,
+            ))
+        })
+        .collect();
+    let mut facts = JvmFacts {
+        ignored,
+        ..JvmFacts::default()
+    };
     if found.is_empty() && facts.ignored.is_empty() {
         return None;
     }

@@ -2,21 +2,25 @@
 //! interpolation, its command, what its image installs, and what its code does. Rules read
 //! these profiles, never raw files.
 
+mod clike_eval;
 mod code;
 mod code_setting;
 pub mod collector;
 mod command;
+mod container_file;
 mod ecosystem;
 mod environment;
 mod export;
 mod image;
 mod image_path;
 mod installers;
+mod java_code;
 mod jvm;
 mod network;
 mod node;
 pub mod route;
 mod treatment;
+mod sdk_config;
 mod variant;
 
 use std::collections::HashMap;
@@ -43,6 +47,7 @@ pub use node::browser::{Bundler, Ephemeral, Unexposed};
 pub use node::{BrowserTracing, EarlyLoad, LoadedBy, NodeFacts, Preload, PreloadFlag, Setup};
 pub use route::Route;
 pub use treatment::treat;
+pub use sdk_config::{ConfigValue, Rank, Replacement, SdkConfig};
 pub use variant::{Variant, resolve_variant};
 
 use crate::knowledge::otel;
@@ -263,6 +268,9 @@ pub struct Workload {
     /// The OpenTelemetry packages other ecosystems' manifests declare (Go, Ruby, Java, .NET,
     /// PHP).
     pub declared: Declared,
+    /// What configures the SDK besides the environment (system properties, the language's
+    /// configuration files), by the variable each value stands for.
+    pub sdk_config: SdkConfig,
 }
 
 /// A configuration value the SDK will read: an environment variable, or the
@@ -277,6 +285,8 @@ pub struct Setting<'a> {
     pub env: Option<&'a EnvVar>,
     /// The value the code passes, when code set it.
     pub code: Option<&'a CodeSetting>,
+    /// The system property or configuration file entry, when one set it.
+    pub config: Option<&'a ConfigValue>,
 }
 
 impl Setting<'_> {
@@ -338,7 +348,9 @@ impl Workload {
     }
 
     /// The value the SDK reads for `name`: an `opentelemetry-instrument` flag wins over the
-    /// environment (the CLI writes its flags into `os.environ` before the SDK starts).
+    /// environment (the CLI writes its flags into `os.environ` before the SDK starts), and so
+    /// does a JVM system property; the environment wins over a configuration file. When the
+    /// SDK reads a file instead of the environment, only the file counts.
     pub fn setting(&self, name: &str) -> Option<Setting<'_>> {
         let flag = self
             .instrument
@@ -352,10 +364,31 @@ impl Workload {
                 flag: Some(&flag.flag),
                 env: None,
                 code: None,
+                config: None,
             });
         }
-        self.env_var(name)
-            .filter(|var| var.resolved)
+        let configured = |rank| {
+            self.sdk_config.value(name, rank).map(|value| Setting {
+                name: &value.name,
+                value: &value.value,
+                location: &value.location,
+                flag: None,
+                env: None,
+                code: None,
+                config: Some(value),
+            })
+        };
+        // An SDK built in code that reads no variable (Java's builders) reads no property
+        // either.
+        if name.starts_with("OTEL_") && self.code_sdk_ignores_environment().is_some() {
+            return None;
+        }
+        if let Some(setting) = configured(Rank::OverEnvironment) {
+            return Some(setting);
+        }
+        let from_environment = self
+            .env_var(name)
+            .filter(|var| var.resolved && self.sdk_config.replaces_environment.is_none())
             .map(|var| Setting {
                 name: &var.name,
                 value: &var.value,
@@ -363,7 +396,29 @@ impl Workload {
                 flag: None,
                 env: Some(var),
                 code: None,
-            })
+                config: None,
+            });
+        from_environment.or_else(|| configured(Rank::UnderEnvironment))
+    }
+
+    /// Where the code builds the SDK's exporter itself, in a language whose builders read no
+    /// `OTEL_*` variable (Java's, without the agent or the autoconfigure module): the
+    /// environment then configures nothing.
+    pub fn code_sdk_ignores_environment(&self) -> Option<&Location> {
+        let language = self.language?;
+        let agent = self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty());
+        if otel::code_sdk_reads_environment(language)
+            || agent
+            || self.code.autoconfigured.is_some()
+            || self.code.honeycomb_distro.is_some()
+        {
+            return None;
+        }
+        self.code
+            .exporters
+            .first()
+            .map(|e| &e.location)
+            .or(self.code.provider_created.as_ref())
     }
 
     /// Whether compose cannot interpolate any of these variables: their values are unknown,
@@ -445,6 +500,10 @@ impl Workload {
     /// missing from it: its first `OTEL_*` variable, else its exporter in code, else the
     /// command that turns on auto-instrumentation, else the service itself.
     pub fn otel_anchor(&self) -> &Location {
+        // The code that builds an SDK reading no variable is where its configuration is.
+        if let Some(built) = self.code_sdk_ignores_environment() {
+            return built;
+        }
         self.env
             .iter()
             .find(|v| v.name.starts_with("OTEL_"))
@@ -501,7 +560,11 @@ impl Workload {
                 Presence::Unknown => true,
             })
         });
-        python || node || java || self.declared.configured_from_environment()
+        python
+            || node
+            || java
+            || self.code.autoconfigured.is_some()
+            || self.declared.configured_from_environment()
     }
 
     /// Whether something sets the SDK up: a TracerProvider in code, Honeycomb's distro, or
@@ -512,6 +575,20 @@ impl Workload {
             || self.code.honeycomb_distro.is_some()
             || self.auto_configures_sdk()
             || self.declared.sets_up_sdk()
+    }
+
+    /// The variable that names the service for Honeycomb's distribution, when the service
+    /// runs it and sets one (Java's `SERVICE_NAME`).
+    pub fn honeycomb_distro_service_name(&self) -> Option<Setting<'_>> {
+        if self.sdk() != Sdk::HoneycombDistro {
+            return None;
+        }
+        let distro = crate::knowledge::honeycomb::distro(self.language?)?;
+        distro
+            .service_name_variables
+            .iter()
+            .filter_map(|name| self.setting(name))
+            .find(|s| !s.value.trim().is_empty())
     }
 
     /// The Honeycomb region the service sends to, when it sends to Honeycomb itself (not to a
@@ -600,6 +677,7 @@ impl Workload {
             flag: None,
             env: None,
             code: Some(code),
+            config: None,
         }
     }
 
@@ -614,6 +692,7 @@ impl Workload {
         });
         self.instrument.is_some()
             || node_from_environment
+            || self.code.autoconfigured.is_some()
             || self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty())
     }
 
@@ -730,7 +809,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         declared.image_mentions_opentelemetry = build
             .as_ref()
             .and_then(ecosystem::image_mentions_opentelemetry);
-        let jvm = jvm::resolve(&jvm::Inputs {
+        let jvm_inputs = jvm::Inputs {
             build: build.as_ref(),
             image: image_contents.as_ref(),
             command: command.as_ref(),
@@ -748,7 +827,9 @@ pub fn resolve(workspace: &Workspace) -> Project {
                     let version = p.version.as_deref()?;
                     crate::knowledge::java::agent_of(&format!("{}-{version}.jar", p.name))
                 }),
-        });
+        };
+        let jvm = jvm::resolve(&jvm_inputs);
+        let system_properties = jvm::system_properties(&jvm_inputs);
         let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
         let (mut node, node_code) = match node {
             Some((facts, code)) => (Some(facts), Some(code)),
@@ -788,6 +869,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             jvm,
             declared,
             route: None,
+            sdk_config: SdkConfig::default(),
         };
         service.language = language(workspace, spec, &service);
         if service.language == Some(Language::Node)
@@ -797,6 +879,46 @@ pub fn resolve(workspace: &Workspace) -> Project {
         } else if service.language.is_some_and(|l| l != Language::Python) {
             // A shared build context holds other services' Python: not this one's code.
             service.code = CodeFacts::default();
+        }
+        if service.language == Some(Language::Java) {
+            service.sdk_config.values = system_properties;
+            if let Some(context) = context {
+                let folder = dockerfile_dir.as_deref().unwrap_or(".");
+                let code = java_code::resolve(context, folder, &service.env);
+                service.code = code.facts;
+                // A property set in code counts where the SDK reads properties after the
+                // app's code runs: the autoconfigure module, Spring's starter; the agent has
+                // read them before `main`.
+                let agent = service.jvm.as_ref().is_some_and(|j| !j.agents.is_empty());
+                if !agent
+                    && (service.declared.configured_from_environment()
+                        || service.code.autoconfigured.is_some())
+                {
+                    service
+                        .sdk_config
+                        .values
+                        .extend(code.properties.into_iter().map(|w| ConfigValue {
+                            variable: w.variable,
+                            name: w.name,
+                            value: w.value,
+                            location: w.location,
+                            editable: true,
+                            rank: Rank::OverEnvironment,
+                        }));
+                }
+                let values = jvm::configuration_files(&service, |path| {
+                    let exists = |file: &str| context.properties.iter().any(|p| &*p.path == file);
+                    let file = container_file::workspace_file(
+                        workspace,
+                        spec,
+                        service.image_contents.as_ref(),
+                        path,
+                        exists,
+                    )?;
+                    context.properties.iter().find(|p| p.path == file)
+                });
+                service.sdk_config.values.extend(values);
+            }
         }
         if let Some(node) = &mut service.node
             && service.language != Some(Language::Node)

@@ -3,6 +3,7 @@
 //! read once, parsed by the parser for its kind, and every problem becomes a `FileProblem` with
 //! a position; nothing here decides what is wrong with the OpenTelemetry setup.
 
+pub mod clike;
 pub mod collector;
 pub mod compose;
 pub mod dependencies;
@@ -14,6 +15,7 @@ pub mod javascript;
 pub mod lines;
 pub mod manifest;
 pub mod npm;
+pub mod properties;
 pub mod python;
 pub mod ruby;
 mod walk;
@@ -160,6 +162,10 @@ pub struct BuildContext {
     /// `go.mod`, `Gemfile`, `pom.xml`, `build.gradle`, `*.csproj`, `composer.json`.
     pub dependency_lists: Vec<Parsed<dependencies::DependencyList>>,
     pub ruby: Vec<Parsed<ruby::RubySource>>,
+    /// Java, Kotlin and C# source.
+    pub clike: Vec<Parsed<clike::ClikeSource>>,
+    /// Java `.properties` files: the agent's configuration file, Spring's settings.
+    pub properties: Vec<Parsed<properties::PropertiesFile>>,
     /// Shell scripts, as text: a container may start through one.
     pub scripts: Vec<Parsed<String>>,
     /// Marker files of languages (`package.json`, `go.mod`, ...), Python's included.
@@ -1020,7 +1026,7 @@ impl Loader {
                     workspace.sources.insert(display, source);
                 }
                 (ServiceFile::Context { display, .. }, ServiceFileContent::Context(context)) => {
-                    workspace.contexts.insert(display, context);
+                    workspace.contexts.insert(display, *context);
                 }
                 _ => {}
             }
@@ -1165,7 +1171,7 @@ enum ServiceFile {
 enum ServiceFileContent {
     EnvFile(EnvFileState),
     Dockerfile(Option<(dockerfile::Dockerfile, SourceText)>),
-    Context(BuildContext),
+    Context(Box<BuildContext>),
     None,
 }
 
@@ -1254,7 +1260,9 @@ impl Reader {
             ServiceFile::Dockerfile { path, .. } => {
                 ServiceFileContent::Dockerfile(self.read_dockerfile(path))
             }
-            ServiceFile::Context { dir, .. } => ServiceFileContent::Context(self.read_context(dir)),
+            ServiceFile::Context { dir, .. } => {
+                ServiceFileContent::Context(Box::new(self.read_context(dir)))
+            }
             ServiceFile::Problem(kind, location, message) => {
                 self.problem(*kind, location.clone(), message.clone());
                 ServiceFileContent::None
@@ -1421,6 +1429,18 @@ impl Reader {
                     .ruby
                     .extend(self.read_parsed(&file.path, FileKind::Source, ruby::parse));
             }
+            Kind::Clike(dialect) => {
+                context
+                    .clike
+                    .extend(self.read_parsed(&file.path, FileKind::Source, |text| {
+                        clike::parse(text, dialect)
+                    }))
+            }
+            Kind::Properties => context.properties.extend(self.read_parsed(
+                &file.path,
+                FileKind::Manifest,
+                properties::parse,
+            )),
         }
     }
 }

@@ -1,11 +1,13 @@
-//! Listing the files of a build context that matter: Python and JavaScript source, dependency
-//! manifests and lockfiles, and the marker files that tell a service's language.
+//! Listing the files of a build context that matter: Python, JavaScript, Java and C# source, dependency
+//! manifests and lockfiles, JVM settings files, and the marker files that tell a service's
+//! language.
 
 use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
 use super::Language;
+use super::clike::Dialect;
 use super::dependencies::Ecosystem;
 use super::npm::LockKind;
 
@@ -61,9 +63,24 @@ pub enum ContextFileKind {
     /// A dependency list of another ecosystem (`go.mod`, `Gemfile`, `pom.xml`, ...).
     Dependencies(Ecosystem),
     Ruby,
+    /// Java, Kotlin or C# source.
+    Clike(Dialect),
+    /// A Java `.properties` file (the agent's configuration file, Spring's settings).
+    Properties,
     /// A shell script, which a container may start through (`./run.sh`, `entrypoint.sh`).
     Script,
     LanguageMarker(Language),
+}
+
+impl ContextFileKind {
+    /// Source files whose count and size a context's budget bounds: a monorepo may hold
+    /// thousands.
+    fn is_source_code(self) -> bool {
+        matches!(
+            self,
+            ContextFileKind::JavaScript | ContextFileKind::Clike(_)
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,12 +102,12 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
         .filter(|entry| entry.file_type().is_file())
         .filter_map(|entry| {
             let kind = classify(entry.path())?;
-            let size = if kind == ContextFileKind::JavaScript {
+            let size = if kind.is_source_code() {
                 entry.metadata().map_or(0, |m| m.len())
             } else {
                 0
             };
-            if kind == ContextFileKind::JavaScript && size > MAX_SCRIPT_BYTES {
+            if kind.is_source_code() && size > MAX_SCRIPT_BYTES {
                 return None;
             }
             Some((
@@ -109,9 +126,9 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
     let mut kept: Vec<ContextFile> = Vec::with_capacity(files.len());
     let (setup_first, others): (Vec<_>, Vec<_>) = files
         .drain(..)
-        .partition(|(file, _)| file.kind != ContextFileKind::JavaScript || names_setup(&file.path));
+        .partition(|(file, _)| !file.kind.is_source_code() || names_setup(&file.path));
     for (file, size) in setup_first.into_iter().chain(others) {
-        if file.kind == ContextFileKind::JavaScript {
+        if file.kind.is_source_code() {
             if count >= MAX_SCRIPTS || bytes + size > MAX_SCRIPTS_BYTES {
                 continue;
             }
@@ -155,6 +172,9 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
     if let Some(ecosystem) = Ecosystem::of_file(name) {
         return Some(ContextFileKind::Dependencies(ecosystem));
     }
+    if let Some(dialect) = Dialect::of_file(name) {
+        return (!is_test_source(path)).then_some(ContextFileKind::Clike(dialect));
+    }
     let kind = match name {
         "pyproject.toml" => ContextFileKind::Pyproject,
         "Pipfile" => ContextFileKind::Pipfile,
@@ -167,6 +187,7 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         "mix.exs" => ContextFileKind::LanguageMarker(Language::Elixir),
         _ if is_script_source(name) => ContextFileKind::JavaScript,
         _ if name.ends_with(".rb") || name.ends_with(".ru") => ContextFileKind::Ruby,
+        _ if name.ends_with(".properties") => ContextFileKind::Properties,
         _ if name.ends_with(".py") => ContextFileKind::Python,
         _ if name.ends_with(".sh") => ContextFileKind::Script,
         _ if name.ends_with(".txt") && (name.contains("requirements") || in_requirements_dir) => {
@@ -175,6 +196,18 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         _ => return None,
     };
     Some(kind)
+}
+
+/// Java, Kotlin and C# tests (Maven's and Gradle's `src/test`, `FooTest.java`,
+/// `FooTests.cs`): they build exporters of their own, which the service never runs.
+fn is_test_source(path: &Path) -> bool {
+    let text = path.to_string_lossy();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    Dialect::of_file(&text).is_some()
+        && (text.contains("/src/test/") || stem.ends_with("Test") || stem.ends_with("Tests"))
 }
 
 /// JavaScript and TypeScript the service runs: not type declarations, minified bundles or
@@ -223,5 +256,18 @@ mod tests {
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("Pipfile"), Some(ContextFileKind::Pipfile));
         assert_eq!(kind("bin/run.sh"), Some(ContextFileKind::Script));
+        assert_eq!(
+            kind("src/main/resources/application.properties"),
+            Some(ContextFileKind::Properties)
+        );
+        assert_eq!(
+            kind("src/main/java/app/Tracing.java"),
+            Some(ContextFileKind::Clike(Dialect::Java))
+        );
+        assert_eq!(kind("app/src/test/java/app/TracingTest.java"), None);
+        assert_eq!(
+            kind("Program.cs"),
+            Some(ContextFileKind::Clike(Dialect::CSharp))
+        );
     }
 }

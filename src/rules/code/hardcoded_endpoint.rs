@@ -45,11 +45,17 @@ impl Check for HardcodedEndpoint {
                     &Self::META,
                     service,
                     location,
-                    format!("the exporter's endpoint is written in code as \"{url}\", which overrides the environment{overridden}."),
                     format!(
-                        "drop {} and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
-                        languages::code_terms(language).endpoint_option
+                        "the exporter's endpoint is written in code as \"{url}\", {}{overridden}.",
+                        if service.code_sdk_ignores_environment().is_some() {
+                            "so each deployment needs its own build (the exporter reads no environment variable)"
+                        } else {
+                            "which overrides the environment"
+                        }
                     ),
+                    languages::code_terms(language)
+                        .endpoint_from_environment
+                        .to_string(),
                 );
             }
         }

@@ -1,9 +1,10 @@
 use crate::finding::Remedy;
 use crate::knowledge::honeycomb::HEADER_REFERENCE;
-use crate::knowledge::otel;
+use crate::knowledge::{languages, otel};
 use crate::resolve::{EndpointSource, Project};
 use crate::rules::hint::{add_variable, has_headers, set, set_variables, suggested_endpoint};
 use crate::rules::{Check, Findings, declare_rule};
+use crate::workspace::Language;
 
 declare_rule! {
     /// ## What it does
@@ -47,6 +48,27 @@ impl Check for EndpointMissing {
                 || service.network_mode_host
                 || !service.exports_over_otlp()
             {
+                continue;
+            }
+            if let Some(built) = service.code_sdk_ignores_environment() {
+                let ignored = [otel::TRACES_ENDPOINT, otel::ENDPOINT]
+                    .iter()
+                    .find_map(|name| service.env_var(name))
+                    .map(|var| format!(" ({} at {} is not read)", var.name, var.location))
+                    .unwrap_or_default();
+                let language = service.language.unwrap_or(Language::Java);
+                out.service(
+                    &Self::META,
+                    service,
+                    built,
+                    format!(
+                        "the exporter built in code is given no endpoint and reads none from the environment{ignored}: it sends to {}, which inside the container is the container itself, where nothing listens.",
+                        plan.url
+                    ),
+                    languages::code_terms(language)
+                        .endpoint_from_environment
+                        .to_string(),
+                );
                 continue;
             }
             let passed = [otel::TRACES_ENDPOINT, otel::ENDPOINT]

@@ -1,5 +1,7 @@
+use crate::knowledge::languages;
 use crate::resolve::{ConfiguredEndpoint, EndpointSource, Project};
 use crate::rules::{Check, Findings, declare_rule};
+use crate::workspace::Language;
 
 declare_rule! {
     /// ## What it does
@@ -49,7 +51,8 @@ impl Check for EndpointPath {
             );
             let assign = |value: &str| match &plan.endpoint {
                 EndpointSource::Setting { setting, .. } => format!("{}={value}", setting.name),
-                _ => format!("OTLPSpanExporter(endpoint=\"{value}\")"),
+                _ => languages::code_terms(service.language.unwrap_or(Language::Python))
+                    .endpoint_in_code(value),
             };
             let path = url.path().trim_end_matches('/');
             let (message, fixed) = if generic && path.ends_with("/v1/traces/v1/traces") {
