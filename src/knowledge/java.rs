@@ -239,6 +239,75 @@ pub fn artifact_of_import(path: &str) -> Option<&'static str> {
         })
 }
 
+/// The OpenTelemetry Spring Boot starter: it sets the SDK up from Spring's settings, reading
+/// its `otel.*` keys as the agent reads the system properties, and naming the service after
+/// `spring.application.name` when `otel.service.name` is not set.
+pub const SPRING_STARTER: &str =
+    "io.opentelemetry.instrumentation:opentelemetry-spring-boot-starter";
+
+/// Micrometer's OpenTelemetry bridge: with the OTLP exporter on the classpath, Spring Boot
+/// (3.x) builds an SDK of its own, configured only by its `management.*` keys (Spring Boot's
+/// `OtlpTracingProperties`, `OtlpTracingConfigurations`, `TracingProperties`).
+pub const MICROMETER_BRIDGE: &str = "io.micrometer:micrometer-tracing-bridge-otel";
+pub const OTLP_EXPORTER_ARTIFACT: &str = "io.opentelemetry:opentelemetry-exporter-otlp";
+
+/// What a Spring key read by Micrometer's tracing stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpringKey {
+    /// The variable of the same meaning, value as is.
+    Same(&'static str),
+    /// `management.otlp.tracing.transport`: `http` or `grpc` (Spring Boot 3.4).
+    Transport,
+    /// `management.tracing.enabled`: `false` disables tracing.
+    Enabled,
+    /// `management.tracing.sampling.probability`: a ratio, 0.1 when unset.
+    Probability,
+}
+
+/// The keys Micrometer's tracing reads, lowest precedence first where two name the same thing.
+pub const MICROMETER_KEYS: [(&str, SpringKey); 6] = [
+    (
+        "management.otlp.tracing.endpoint",
+        SpringKey::Same("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+    ),
+    ("management.otlp.tracing.transport", SpringKey::Transport),
+    ("management.tracing.enabled", SpringKey::Enabled),
+    (
+        "management.tracing.sampling.probability",
+        SpringKey::Probability,
+    ),
+    (
+        "spring.application.name",
+        SpringKey::Same("OTEL_SERVICE_NAME"),
+    ),
+    (
+        "management.opentelemetry.resource-attributes.service.name",
+        SpringKey::Same("OTEL_SERVICE_NAME"),
+    ),
+];
+
+/// Micrometer's headers: `management.otlp.tracing.headers.<name>: <value>`.
+pub const MICROMETER_HEADERS: &str = "management.otlp.tracing.headers.";
+
+/// The OpenTelemetry starter's headers as a map (`otel.exporter.otlp.headers.<name>`).
+pub const STARTER_HEADERS: &str = "otel.exporter.otlp.headers.";
+
+/// The share of traces Micrometer samples when `management.tracing.sampling.probability` is
+/// not set (Spring Boot's `TracingProperties.Sampling`).
+pub const MICROMETER_DEFAULT_PROBABILITY: &str = "0.1";
+
+/// The key that activates Spring profiles, and the keys that limit a settings document to
+/// some profiles (Spring Boot 2.4 and later, and before).
+pub const SPRING_PROFILES_ACTIVE: &str = "spring.profiles.active";
+pub const SPRING_PROFILE_CONDITIONS: [&str; 2] =
+    ["spring.config.activate.on-profile", "spring.profiles"];
+
+/// The environment variable Spring's relaxed binding reads for a key
+/// (`management.otlp.tracing.endpoint` is `MANAGEMENT_OTLP_TRACING_ENDPOINT`).
+pub fn spring_variable(key: &str) -> String {
+    key.replace('-', "").replace('.', "_").to_ascii_uppercase()
+}
+
 /// A `-Dname=value` option: the property's name and value (`-Dname` alone is `""`).
 pub fn system_property(word: &str) -> Option<(&str, &str)> {
     let assignment = word.strip_prefix("-D")?;

@@ -344,6 +344,20 @@ pub fn variable_for_instrument_flag(flag: &str) -> Option<String> {
     Some(format!("OTEL_{}", name.to_ascii_uppercase()))
 }
 
+/// A header value as the `name=value,...` syntax of the headers variables wants it: what is
+/// not an unreserved URL character percent-encoded (the SDKs decode it).
+pub fn encode_header_value(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
 /// Whether a variable holds OTLP headers (`k=v,k=v`), whose values may be keys.
 pub fn is_headers_variable(name: &str) -> bool {
     name.starts_with("OTEL_EXPORTER_OTLP_") && name.ends_with("HEADERS")

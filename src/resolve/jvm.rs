@@ -141,21 +141,84 @@ fn options(inputs: &Inputs) -> (Vec<JvmOption>, Vec<(String, Location)>) {
     (found, ignored)
 }
 
-/// The system properties the JVM is given (`-Dotel.exporter.otlp.endpoint=...`) that configure
-/// OpenTelemetry, as the variables they stand for: the agent and the SDK's autoconfigure read
-/// a system property before the environment variable.
-pub fn system_properties(inputs: &Inputs) -> Vec<ConfigValue> {
+/// A property the program is given on its command line: a JVM system property (`-Dname=value`,
+/// in the JVM's options or a variable that carries them), or, after the jar or main class, a
+/// program argument in Spring Boot's form (`--name=value`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JvmProperty {
+    pub name: String,
+    pub value: String,
+    pub location: Location,
+    /// Written as it is on the line of `location`.
+    pub literal: bool,
+    /// `--name=value` after the program, not `-Dname=value`.
+    pub argument: bool,
+}
+
+impl JvmProperty {
+    /// As written: `-Dname` or `--name`.
+    pub fn written(&self) -> String {
+        let prefix = if self.argument { "--" } else { "-D" };
+        format!("{prefix}{}", self.name)
+    }
+}
+
+/// The system properties the JVM is given, in the order it applies them (a later one wins),
+/// then the program's `--name=value` arguments.
+pub fn properties(inputs: &Inputs) -> Vec<JvmProperty> {
     let (options, _) = options(inputs);
-    options
+    let mut properties: Vec<JvmProperty> = options
         .into_iter()
         .filter_map(|option| {
             let (name, value) = java::system_property(&option.word)?;
-            Some(ConfigValue {
-                variable: java::property_variable(name)?,
-                name: format!("-D{name}"),
+            Some(JvmProperty {
+                name: name.to_string(),
                 value: value.to_string(),
                 location: option.location,
-                editable: option.literal,
+                literal: option.literal,
+                argument: false,
+            })
+        })
+        .collect();
+    let runs = inputs.command.map_or(&[][..], |c| &c.runs[..]);
+    if runs.first().map(|w| basename(&w.text)) == Some("java") {
+        let words = runs.iter().skip(1).map(|w| w.text.as_str());
+        let program_start = java::jvm_arguments(words.clone())
+            .last()
+            .map_or(0, |i| i + 1);
+        // The jar (`-jar app.jar`) or the main class, then the program's own arguments.
+        let skip = match runs.get(program_start + 1).map(|w| w.text.as_str()) {
+            Some("-jar") => program_start + 3,
+            _ => program_start + 2,
+        };
+        properties.extend(runs.iter().skip(skip).filter_map(|word| {
+            let (name, value) = word.text.strip_prefix("--")?.split_once('=')?;
+            Some(JvmProperty {
+                name: name.to_string(),
+                value: value.to_string(),
+                location: word.location.clone(),
+                literal: true,
+                argument: true,
+            })
+        }));
+    }
+    properties
+}
+
+/// The system properties that configure OpenTelemetry (`-Dotel.exporter.otlp.endpoint=...`),
+/// as the variables they stand for: the agent and the SDK's autoconfigure read a system
+/// property before the environment variable.
+pub fn system_properties(properties: &[JvmProperty]) -> Vec<ConfigValue> {
+    properties
+        .iter()
+        .filter(|p| !p.argument)
+        .filter_map(|property| {
+            Some(ConfigValue {
+                variable: java::property_variable(&property.name)?,
+                name: property.written(),
+                value: property.value.clone(),
+                location: property.location.clone(),
+                editable: property.literal,
                 rank: Rank::OverEnvironment,
             })
         })

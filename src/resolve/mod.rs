@@ -19,8 +19,9 @@ mod jvm;
 mod network;
 mod node;
 pub mod route;
-mod treatment;
 mod sdk_config;
+mod spring;
+mod treatment;
 mod variant;
 
 use std::collections::HashMap;
@@ -46,8 +47,8 @@ pub use network::{HostKind, HostName};
 pub use node::browser::{Bundler, Ephemeral, Unexposed};
 pub use node::{BrowserTracing, EarlyLoad, LoadedBy, NodeFacts, Preload, PreloadFlag, Setup};
 pub use route::Route;
+pub use sdk_config::{ConfigValue, Rank, Replacement, SamplingDefault, SdkConfig};
 pub use treatment::treat;
-pub use sdk_config::{ConfigValue, Rank, Replacement, SdkConfig};
 pub use variant::{Variant, resolve_variant};
 
 use crate::knowledge::otel;
@@ -500,9 +501,13 @@ impl Workload {
     /// missing from it: its first `OTEL_*` variable, else its exporter in code, else the
     /// command that turns on auto-instrumentation, else the service itself.
     pub fn otel_anchor(&self) -> &Location {
-        // The code that builds an SDK reading no variable is where its configuration is.
+        // The code that builds an SDK reading no variable, or the settings read instead of
+        // the variables, is where its configuration is.
         if let Some(built) = self.code_sdk_ignores_environment() {
             return built;
+        }
+        if let Some(replaced) = &self.sdk_config.replaces_environment {
+            return &replaced.location;
         }
         self.env
             .iter()
@@ -564,6 +569,7 @@ impl Workload {
             || node
             || java
             || self.code.autoconfigured.is_some()
+            || self.sdk_config.replaces_environment.is_some()
             || self.declared.configured_from_environment()
     }
 
@@ -681,10 +687,11 @@ impl Workload {
         }
     }
 
-    /// Whether an agent or auto-instrumentation sets the SDK up from the environment alone,
-    /// so that the language's defaults (its protocol) apply: `opentelemetry-instrument` for
-    /// Python; Node's `--require .../register`, or an SDK started in code without an exporter
-    /// of its own (it builds one from the environment); a Java agent.
+    /// Whether an agent or auto-instrumentation sets the SDK up from the environment (or the
+    /// settings that replace it) alone, so that the language's defaults (its protocol) apply:
+    /// `opentelemetry-instrument` for Python; Node's `--require .../register`, or an SDK started
+    /// in code without an exporter of its own (it builds one from the environment); a Java
+    /// agent, Java's autoconfigure module, Spring Boot; a declared package that does.
     pub fn sdk_from_environment(&self) -> bool {
         let node_from_environment = self.node.as_ref().is_some_and(|node| {
             node.auto_instrumentation().is_some()
@@ -693,6 +700,8 @@ impl Workload {
         self.instrument.is_some()
             || node_from_environment
             || self.code.autoconfigured.is_some()
+            || self.sdk_config.replaces_environment.is_some()
+            || self.declared.configured_from_environment()
             || self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty())
     }
 
@@ -829,7 +838,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 }),
         };
         let jvm = jvm::resolve(&jvm_inputs);
-        let system_properties = jvm::system_properties(&jvm_inputs);
+        let jvm_properties = jvm::properties(&jvm_inputs);
         let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
         let (mut node, node_code) = match node {
             Some((facts, code)) => (Some(facts), Some(code)),
@@ -881,7 +890,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             service.code = CodeFacts::default();
         }
         if service.language == Some(Language::Java) {
-            service.sdk_config.values = system_properties;
+            service.sdk_config.values = jvm::system_properties(&jvm_properties);
             if let Some(context) = context {
                 let folder = dockerfile_dir.as_deref().unwrap_or(".");
                 let code = java_code::resolve(context, folder, &service.env);
@@ -905,6 +914,30 @@ pub fn resolve(workspace: &Workspace) -> Project {
                             editable: true,
                             rank: Rank::OverEnvironment,
                         }));
+                }
+                let settings = spring::resolve(&spring::Inputs {
+                    context,
+                    folder,
+                    env: &service.env,
+                    properties: &jvm_properties,
+                });
+                let declared = |name: &str| {
+                    let packages = &service.declared.packages;
+                    packages
+                        .iter()
+                        .find(|p| p.name == name)
+                        .map(|p| &p.location)
+                };
+                if declared(crate::knowledge::java::SPRING_STARTER).is_some() {
+                    service
+                        .sdk_config
+                        .values
+                        .extend(spring::starter_config(&settings));
+                } else if !agent
+                    && declared(crate::knowledge::java::OTLP_EXPORTER_ARTIFACT).is_some()
+                    && let Some(bridge) = declared(crate::knowledge::java::MICROMETER_BRIDGE)
+                {
+                    service.sdk_config = spring::micrometer_config(&settings, bridge, &service.env);
                 }
                 let values = jvm::configuration_files(&service, |path| {
                     let exists = |file: &str| context.properties.iter().any(|p| &*p.path == file);

@@ -43,6 +43,25 @@ pub struct Replacement {
     /// How messages name it (`the configuration file otel-config.yaml`).
     pub description: String,
     pub location: Location,
+    /// The key that sets the traces endpoint there, and a value to show in hints.
+    pub endpoint_key: String,
+    pub endpoint_example: String,
+    /// The key that names the service there.
+    pub service_name_key: String,
+    /// What happens when it sets no endpoint.
+    pub without_endpoint: String,
+    /// The `OTEL_*` variables it still reads (a configuration file's `${VAR}`s).
+    pub reads: Vec<String>,
+}
+
+/// A framework that samples only a share of traces unless told otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamplingDefault {
+    pub ratio: &'static str,
+    /// The key that sets the share.
+    pub key: &'static str,
+    /// Where the framework is set up (its settings file, else its declaration).
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,6 +70,7 @@ pub struct SdkConfig {
     pub values: Vec<ConfigValue>,
     /// Set when the SDK reads `values` instead of the environment.
     pub replaces_environment: Option<Replacement>,
+    pub sampling_default: Option<SamplingDefault>,
 }
 
 impl ConfigValue {
@@ -82,7 +102,9 @@ impl SdkConfig {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty() && self.replaces_environment.is_none()
+        self.values.is_empty()
+            && self.replaces_environment.is_none()
+            && self.sampling_default.is_none()
     }
 }
 
@@ -110,6 +132,7 @@ mod tests {
                 value("A", "3", Rank::UnderEnvironment),
             ],
             replaces_environment: None,
+            sampling_default: None,
         };
         assert_eq!(config.value("A", Rank::OverEnvironment).unwrap().value, "2");
         assert_eq!(

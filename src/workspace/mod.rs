@@ -18,6 +18,7 @@ pub mod npm;
 pub mod properties;
 pub mod python;
 pub mod ruby;
+pub mod settings;
 mod walk;
 pub mod workload;
 
@@ -65,6 +66,9 @@ pub enum FileKind {
     Dockerfile,
     Manifest,
     Source,
+    /// A settings file an SDK or its framework reads (`application.yml`, `appsettings.json`,
+    /// a declarative configuration file).
+    Settings,
 }
 
 /// A file that could not be read or parsed. The run goes on with the other files.
@@ -164,6 +168,9 @@ pub struct BuildContext {
     pub ruby: Vec<Parsed<ruby::RubySource>>,
     /// Java, Kotlin and C# source.
     pub clike: Vec<Parsed<clike::ClikeSource>>,
+    /// Application settings files: Spring Boot's `application*.yml`, .NET's
+    /// `appsettings*.json`.
+    pub settings: Vec<Parsed<settings::SettingsFile>>,
     /// Java `.properties` files: the agent's configuration file, Spring's settings.
     pub properties: Vec<Parsed<properties::PropertiesFile>>,
     /// Shell scripts, as text: a container may start through one.
@@ -1435,6 +1442,21 @@ impl Reader {
                     .extend(self.read_parsed(&file.path, FileKind::Source, |text| {
                         clike::parse(text, dialect)
                     }))
+            }
+            Kind::Settings(style) => {
+                if let Some((path, text)) = self.read(&file.path, FileKind::Settings) {
+                    let parsed = match style {
+                        settings::KeyStyle::Dotted => settings::parse_yaml(&path, &text),
+                        settings::KeyStyle::Colon => settings::parse_json(&path, &text),
+                    };
+                    match parsed {
+                        Ok(content) => context.settings.push(Parsed { path, content }),
+                        Err(error) => {
+                            let location = Location::new(&path, error.line, error.column);
+                            self.problem(FileKind::Settings, location, error.message);
+                        }
+                    }
+                }
             }
             Kind::Properties => context.properties.extend(self.read_parsed(
                 &file.path,

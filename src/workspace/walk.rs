@@ -10,6 +10,7 @@ use super::Language;
 use super::clike::Dialect;
 use super::dependencies::Ecosystem;
 use super::npm::LockKind;
+use super::settings::KeyStyle;
 
 /// Directories that never hold the service's own code: VCS data, dependency caches, virtualenvs
 /// and build output. Walking them would be slow and would find other people's imports.
@@ -65,6 +66,9 @@ pub enum ContextFileKind {
     Ruby,
     /// Java, Kotlin or C# source.
     Clike(Dialect),
+    /// An application settings file: Spring Boot's `application*.yml` (dotted keys), .NET's
+    /// `appsettings*.json` (colon keys).
+    Settings(KeyStyle),
     /// A Java `.properties` file (the agent's configuration file, Spring's settings).
     Properties,
     /// A shell script, which a container may start through (`./run.sh`, `entrypoint.sh`).
@@ -188,6 +192,14 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         _ if is_script_source(name) => ContextFileKind::JavaScript,
         _ if name.ends_with(".rb") || name.ends_with(".ru") => ContextFileKind::Ruby,
         _ if name.ends_with(".properties") => ContextFileKind::Properties,
+        _ if name.starts_with("application")
+            && (name.ends_with(".yml") || name.ends_with(".yaml")) =>
+        {
+            ContextFileKind::Settings(KeyStyle::Dotted)
+        }
+        _ if name.starts_with("appsettings") && name.ends_with(".json") => {
+            ContextFileKind::Settings(KeyStyle::Colon)
+        }
         _ if name.ends_with(".py") => ContextFileKind::Python,
         _ if name.ends_with(".sh") => ContextFileKind::Script,
         _ if name.ends_with(".txt") && (name.contains("requirements") || in_requirements_dir) => {
@@ -265,6 +277,14 @@ mod tests {
             Some(ContextFileKind::Clike(Dialect::Java))
         );
         assert_eq!(kind("app/src/test/java/app/TracingTest.java"), None);
+        assert_eq!(
+            kind("src/main/resources/application-prod.yml"),
+            Some(ContextFileKind::Settings(KeyStyle::Dotted))
+        );
+        assert_eq!(
+            kind("appsettings.Development.json"),
+            Some(ContextFileKind::Settings(KeyStyle::Colon))
+        );
         assert_eq!(
             kind("Program.cs"),
             Some(ContextFileKind::Clike(Dialect::CSharp))

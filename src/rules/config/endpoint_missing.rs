@@ -71,6 +71,22 @@ impl Check for EndpointMissing {
                 );
                 continue;
             }
+            if let Some(replaced) = &service.sdk_config.replaces_environment {
+                out.service(
+                    &Self::META,
+                    service,
+                    &replaced.location,
+                    format!(
+                        "{} sets no {}: {}.",
+                        replaced.description, replaced.endpoint_key, replaced.without_endpoint
+                    ),
+                    format!(
+                        "set {}: {} in {} (or the address of Honeycomb or your collector)",
+                        replaced.endpoint_key, replaced.endpoint_example, replaced.location.file
+                    ),
+                );
+                continue;
+            }
             let passed = [otel::TRACES_ENDPOINT, otel::ENDPOINT]
                 .iter()
                 .find_map(|name| service.passthrough(name));

@@ -50,6 +50,10 @@ impl Check for EndpointPath {
                 }
             );
             let assign = |value: &str| match &plan.endpoint {
+                // A settings file's key (`.properties` and YAML both take `key: value`).
+                EndpointSource::Setting { setting, .. } if setting.config.is_some() => {
+                    format!("{}: {value}", setting.name)
+                }
                 EndpointSource::Setting { setting, .. } => format!("{}={value}", setting.name),
                 _ => languages::code_terms(service.language.unwrap_or(Language::Python))
                     .endpoint_in_code(value),
@@ -74,10 +78,14 @@ impl Check for EndpointPath {
                         "{name} is \"{value}\", used as is for traces: the SDK posts to {}, not to /v1/traces, and gets a 404.",
                         plan.url
                     ),
-                    format!(
-                        "{}  (or use OTEL_EXPORTER_OTLP_ENDPOINT, which gets /v1/traces appended)",
+                    if service.sdk_config.replaces_environment.is_some() {
                         assign(&full)
-                    ),
+                    } else {
+                        format!(
+                            "{}  (or use OTEL_EXPORTER_OTLP_ENDPOINT, which gets /v1/traces appended)",
+                            assign(&full)
+                        )
+                    },
                 )
             } else {
                 continue;

@@ -14,6 +14,7 @@ mod protocol_ignored;
 mod protocol_invalid;
 mod protocol_port_mismatch;
 mod sampler_drops_all;
+mod sampling_default;
 mod sdk_disabled;
 mod service_name_missing;
 mod variable_misspelled;
@@ -33,6 +34,7 @@ pub const RULES: &[&dyn Rule] = &[
     &protocol_ignored::ProtocolIgnored,
     &headers_malformed::HeadersMalformed,
     &sampler_drops_all::SamplerDropsAll,
+    &sampling_default::SamplingDefault,
     &service_name_missing::ServiceNameMissing,
     &variable_misspelled::VariableMisspelled,
     &honeycomb_distro_vars::HoneycombDistroVars,

@@ -64,6 +64,22 @@ impl Check for ServiceNameMissing {
             {
                 continue;
             }
+            if let Some(replaced) = &service.sdk_config.replaces_environment {
+                out.service(
+                    &Self::META,
+                    service,
+                    &replaced.location,
+                    format!(
+                        "{} names the service from {}, which `{}` does not set: its spans land in the `unknown_service` dataset.",
+                        replaced.description, replaced.service_name_key, service.name
+                    ),
+                    format!(
+                        "set {}: {} in {}",
+                        replaced.service_name_key, service.name, replaced.location.file
+                    ),
+                );
+                continue;
+            }
             let finding = out.service(
                 &Self::META,
                 service,
