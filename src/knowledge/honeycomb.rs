@@ -231,6 +231,17 @@ pub fn distro(language: crate::knowledge::Language) -> Option<Distro> {
             appends_path_to_traces_endpoint: false,
             service_name_variables: &[],
         }),
+        // `Honeycomb.OpenTelemetry`'s `HoneycombOptions`: `HONEYCOMB_API_ENDPOINT` (or
+        // `Endpoint`), `/v1/traces` added over HTTP to an endpoint without a path, and the
+        // exporter's own gRPC default; `HONEYCOMB_TRACES_ENDPOINT` is used as it is.
+        Language::DotNet => Some(Distro {
+            package: "Honeycomb.OpenTelemetry",
+            endpoint: "https://api.honeycomb.io:443",
+            protocol: Protocol::Grpc,
+            reads_otel_endpoint: false,
+            appends_path_to_traces_endpoint: false,
+            service_name_variables: &[],
+        }),
         Language::Java => Some(Distro {
             package: "honeycomb-opentelemetry-javaagent",
             endpoint: "https://api.honeycomb.io:443",

@@ -140,7 +140,10 @@ pub fn serves_files_only(image: &str) -> bool {
 
 /// Languages whose source code the tool reads (imports, SDK setup, exporters).
 pub fn reads_code(language: Language) -> bool {
-    matches!(language, Language::Python | Language::Node | Language::Java)
+    matches!(
+        language,
+        Language::Python | Language::Node | Language::Java | Language::DotNet
+    )
 }
 
 /// How a language's SDK is set up in code, for the hints of the `code/` rules.
@@ -153,9 +156,10 @@ pub struct CodeTerms {
     /// The exporter's option that overrides the environment's endpoint, `{}` where the URL
     /// goes.
     pub endpoint_option: &'static str,
-    /// The package of the OTLP exporter `otlp_exporter` builds, and the protocol it speaks.
+    /// The package of the OTLP exporter `otlp_exporter` builds, and the protocol it speaks
+    /// (`None`: the one `OTEL_EXPORTER_OTLP_PROTOCOL` says, else the SDK's default).
     pub otlp_package: &'static str,
-    pub otlp_protocol: crate::knowledge::otel::Protocol,
+    pub otlp_protocol: Option<crate::knowledge::otel::Protocol>,
     /// How to take the endpoint from the environment instead of code.
     pub endpoint_from_environment: &'static str,
     /// The console exporter, as the code writes it.
@@ -178,7 +182,7 @@ pub fn code_terms(language: Language) -> CodeTerms {
             endpoint_from_environment: "drop url: and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
             console_exporter: "ConsoleSpanExporter",
             otlp_package: crate::knowledge::node::EXPORTER_PROTO,
-            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
         },
         // A Java exporter built in code never reads the environment: the endpoint must be read
         // in code, or the SDK built by the autoconfigure module.
@@ -189,7 +193,7 @@ pub fn code_terms(language: Language) -> CodeTerms {
             endpoint_from_environment: "read it from the environment: .setEndpoint(System.getenv(\"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\")), or build the SDK with AutoConfiguredOpenTelemetrySdk, which reads OTEL_EXPORTER_OTLP_ENDPOINT",
             console_exporter: "LoggingSpanExporter",
             otlp_package: "io.opentelemetry:opentelemetry-exporter-otlp",
-            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
         },
         Language::DotNet => CodeTerms {
             provider_setup: "builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter()) (packages OpenTelemetry.Extensions.Hosting and OpenTelemetry.Exporter.OpenTelemetryProtocol)",
@@ -198,7 +202,7 @@ pub fn code_terms(language: Language) -> CodeTerms {
             endpoint_from_environment: "drop o.Endpoint = ... and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment (AddOtlpExporter reads it, and appends /v1/traces over HTTP)",
             console_exporter: "AddConsoleExporter()",
             otlp_package: "OpenTelemetry.Exporter.OpenTelemetryProtocol",
-            otlp_protocol: crate::knowledge::otel::Protocol::Grpc,
+            otlp_protocol: None,
         },
         _ => CodeTerms {
             provider_setup: "set one up at start-up: provider = TracerProvider(); provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",
@@ -207,17 +211,22 @@ pub fn code_terms(language: Language) -> CodeTerms {
             endpoint_from_environment: "drop endpoint= and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
             console_exporter: "ConsoleSpanExporter",
             otlp_package: crate::knowledge::python::EXPORTER_HTTP,
-            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
         },
     }
 }
 
 /// Languages whose services are analysed beyond their environment: packages, command and
-/// (Python, Node.js) code, or the agent and dependency lists (Java, Go, Ruby).
+/// code (Python, Node.js, Java, .NET), or the dependency lists (Go, Ruby).
 pub fn is_analysed(language: Language) -> bool {
     matches!(
         language,
-        Language::Python | Language::Node | Language::Java | Language::Go | Language::Ruby
+        Language::Python
+            | Language::Node
+            | Language::Java
+            | Language::Go
+            | Language::Ruby
+            | Language::DotNet
     )
 }
 

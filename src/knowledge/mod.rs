@@ -5,6 +5,7 @@
 
 pub mod clike;
 pub mod collector;
+pub mod dotnet;
 pub mod ecosystems;
 pub mod honeycomb;
 pub mod java;

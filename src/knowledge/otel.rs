@@ -19,6 +19,9 @@ pub const RESOURCE_ATTRIBUTES: &str = "OTEL_RESOURCE_ATTRIBUTES";
 pub const TRACES_SAMPLER: &str = "OTEL_TRACES_SAMPLER";
 pub const TRACES_SAMPLER_ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
 
+/// The traces variables that override a generic one for traces only.
+pub const TRACES_VARIABLES: [&str; 3] = [TRACES_ENDPOINT, TRACES_PROTOCOL, TRACES_HEADERS];
+
 /// The variables that point the SDK at a declarative configuration file (the spec's
 /// `OTEL_CONFIG_FILE`, and its experimental name). Where the SDK supports it, the file decides
 /// the exporter, and the other `OTEL_*` variables count only where the file substitutes them
@@ -162,6 +165,14 @@ pub fn code_sdk_reads_environment(language: Language) -> bool {
     language != Language::Java
 }
 
+/// The protocol of an exporter built in code that reads `OTEL_EXPORTER_OTLP_PROTOCOL` when
+/// the variable is unset: .NET's `AddOtlpExporter` (gRPC on .NET 5 and later; .NET Framework
+/// builds, rare in containers, default to http/protobuf). Other languages' exporter classes
+/// speak the protocol of their package.
+pub fn code_exporter_protocol(language: Language) -> Option<Protocol> {
+    (language == Language::DotNet).then_some(Protocol::Grpc)
+}
+
 /// Whether an image runs an OpenTelemetry Collector (any distribution, or a vendor's build
 /// of it): its variables configure the collector, not an SDK.
 pub fn is_collector_image(image: &str) -> bool {
@@ -198,6 +209,32 @@ pub fn traces_url(endpoint: &str, signal_specific: bool, protocol: Protocol) -> 
         format!("{endpoint}/v1/traces")
     }
 }
+
+/// The URL the trace exporter posts to, for an SDK that appends `/v1/traces` to the generic
+/// endpoint only when it is not there already (.NET's `AppendPathIfNotPresent`) when
+/// `append_once`, else as `traces_url`.
+pub fn traces_url_for(
+    endpoint: &str,
+    signal_specific: bool,
+    protocol: Protocol,
+    append_once: bool,
+) -> String {
+    let has_path = endpoint.trim().trim_end_matches('/').ends_with(TRACES_PATH);
+    if append_once && has_path && protocol.is_http() {
+        return endpoint.trim().to_string();
+    }
+    traces_url(endpoint, signal_specific, protocol)
+}
+
+/// Whether a language's SDK appends `/v1/traces` to the generic endpoint only when it is
+/// missing: .NET's does (`OtlpExporterOptionsExtensions.AppendPathIfNotPresent`); the spec,
+/// Python's, Node's and Java's always append it.
+pub fn appends_path_once(language: Language) -> bool {
+    language == Language::DotNet
+}
+
+/// The path of the traces signal on an OTLP/HTTP endpoint.
+pub const TRACES_PATH: &str = "/v1/traces";
 
 /// An endpoint as a URL, read the way the SDKs read it: gRPC accepts a bare `host:port`
 /// (opentelemetry-python treats it as TLS); HTTP needs a scheme. `None` if it is not a URL.

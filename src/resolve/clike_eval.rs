@@ -13,15 +13,24 @@ use crate::knowledge::clike::Readers;
 use crate::source::Location;
 use crate::workspace::clike::{Arg, ClikeSource, Value};
 
+/// A key of the application's configuration as it is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRead {
+    pub value: Option<String>,
+    /// The settings file line that gives the value (none when the environment does).
+    pub written: Option<Location>,
+    /// The environment variable that would set it (`Otlp__Endpoint`).
+    pub variable: String,
+}
+
 /// Evaluates values of one file, for one container.
 pub struct Evaluator<'a> {
     pub readers: &'a Readers,
     /// What the file assigns to each name, when it assigns it once.
     pub assigned: HashMap<&'a str, &'a Value>,
     pub env: &'a [EnvVar],
-    /// A key of the application's configuration (`Otlp:Endpoint`): its value, and the
-    /// environment variable that would set it (`Otlp__Endpoint`).
-    pub configuration: &'a dyn Fn(&str) -> (Option<String>, String),
+    /// A key of the application's configuration (`Otlp:Endpoint`), as read.
+    pub configuration: &'a dyn Fn(&str) -> KeyRead,
     pub file: &'a Arc<str>,
 }
 
@@ -29,6 +38,14 @@ enum Outcome {
     Text(String),
     Null,
     Unknown,
+}
+
+/// What evaluating a value read: the first environment variable (or configuration key, by
+/// the variable that sets it), and the settings file line its value came from.
+#[derive(Default)]
+struct Read {
+    variable: Option<String>,
+    written: Option<Location>,
 }
 
 /// Names a file assigns exactly once, to what: a name assigned twice may hold either value.
@@ -53,16 +70,17 @@ impl Evaluator<'_> {
     }
 
     pub fn setting_of(&self, value: &Value, location: Location) -> CodeSetting {
-        let mut variable = None;
-        let outcome = self.evaluate(value, &mut variable, 0);
+        let mut read = Read::default();
+        let outcome = self.evaluate(value, &mut read, 0);
         CodeSetting {
             known: !matches!(outcome, Outcome::Unknown),
             value: match outcome {
                 Outcome::Text(text) => Some(text),
                 _ => None,
             },
-            location,
-            variable,
+            // A value a settings file gives is written there.
+            location: read.written.unwrap_or(location),
+            variable: read.variable,
         }
     }
 
@@ -82,7 +100,7 @@ impl Evaluator<'_> {
         value
     }
 
-    fn evaluate(&self, value: &Value, variable: &mut Option<String>, depth: usize) -> Outcome {
+    fn evaluate(&self, value: &Value, read: &mut Read, depth: usize) -> Outcome {
         const MAX_DEPTH: usize = 16;
         if depth > MAX_DEPTH {
             return Outcome::Unknown;
@@ -93,7 +111,7 @@ impl Evaluator<'_> {
             Value::Concat(parts) => {
                 let mut joined = String::new();
                 for part in parts {
-                    match self.evaluate(part, variable, depth + 1) {
+                    match self.evaluate(part, read, depth + 1) {
                         Outcome::Text(text) => joined.push_str(&text),
                         // Java and C# write `null` into a concatenation: not a value the SDK
                         // can use either.
@@ -102,12 +120,12 @@ impl Evaluator<'_> {
                 }
                 Outcome::Text(joined)
             }
-            Value::Coalesce(parts) => self.first_set(parts.iter(), variable, depth),
+            Value::Coalesce(parts) => self.first_set(parts.iter(), read, depth),
             Value::Call { callee, args, .. } if self.readers.env.contains(&callee.as_str()) => {
                 let Some(Value::Str(name)) = args.first().map(|a| &a.value) else {
                     return Outcome::Unknown;
                 };
-                variable.get_or_insert_with(|| name.clone());
+                read.variable.get_or_insert_with(|| name.clone());
                 self.env
                     .iter()
                     .find(|v| v.name == *name && v.resolved)
@@ -116,15 +134,15 @@ impl Evaluator<'_> {
             Value::Call { callee, args, .. }
                 if self.readers.coalesce.contains(&callee.as_str()) =>
             {
-                self.first_set(args.iter().map(|a| &a.value), variable, depth)
+                self.first_set(args.iter().map(|a| &a.value), read, depth)
             }
             Value::Call { callee, args, .. }
                 if self.readers.wrappers.contains(&callee.as_str()) && args.len() == 1 =>
             {
-                self.evaluate(&args[0].value, variable, depth + 1)
+                self.evaluate(&args[0].value, read, depth + 1)
             }
             Value::Index { base, key } if self.is_configuration(base) => match key.as_ref() {
-                Value::Str(key) => self.configuration_key(key, variable),
+                Value::Str(key) => self.configuration_key(key, read),
                 _ => Outcome::Unknown,
             },
             Value::Call { callee, args, .. } => {
@@ -137,7 +155,7 @@ impl Evaluator<'_> {
                     .is_some_and(|(_, methods)| methods.contains(&method));
                 match args.first().map(|a| &a.value) {
                     Some(Value::Str(key)) if reads && self.is_configuration(base) => {
-                        self.configuration_key(key, variable)
+                        self.configuration_key(key, read)
                     }
                     _ => Outcome::Unknown,
                 }
@@ -150,11 +168,11 @@ impl Evaluator<'_> {
     fn first_set<'v>(
         &self,
         values: impl Iterator<Item = &'v Value>,
-        variable: &mut Option<String>,
+        read: &mut Read,
         depth: usize,
     ) -> Outcome {
         for value in values {
-            match self.evaluate(value, variable, depth + 1) {
+            match self.evaluate(value, read, depth + 1) {
                 Outcome::Null => continue,
                 known => return known,
             }
@@ -169,10 +187,18 @@ impl Evaluator<'_> {
             .is_some_and(|(name, _)| last.eq_ignore_ascii_case(name))
     }
 
-    fn configuration_key(&self, key: &str, variable: &mut Option<String>) -> Outcome {
-        let (value, environment_name) = (self.configuration)(key);
-        variable.get_or_insert(environment_name);
-        value.map_or(Outcome::Null, Outcome::Text)
+    fn configuration_key(&self, key: &str, read: &mut Read) -> Outcome {
+        let key = (self.configuration)(key);
+        read.variable.get_or_insert(key.variable);
+        match key.value {
+            Some(text) => {
+                if read.written.is_none() {
+                    read.written = key.written;
+                }
+                Outcome::Text(text)
+            }
+            None => Outcome::Null,
+        }
     }
 }
 
@@ -217,9 +243,10 @@ mod tests {
         let source = parse(text, dialect);
         let env = [var("OTLP_HOST", "http://collector:4317")];
         let file = Arc::from("App.java");
-        let configuration = |key: &str| {
-            let value = (key == "Otlp:Endpoint").then(|| "http://from-settings:4318".to_string());
-            (value, key.replace(':', "__"))
+        let configuration = |key: &str| KeyRead {
+            value: (key == "Otlp:Endpoint").then(|| "http://from-settings:4318".to_string()),
+            written: None,
+            variable: key.replace(':', "__"),
         };
         let evaluator = Evaluator {
             readers,

@@ -143,6 +143,9 @@ pub struct CodeFacts {
     /// Where the code sets the SDK up from the environment alone (Java's
     /// `AutoConfiguredOpenTelemetrySdk.initialize()`): its exporter is the environment's.
     pub autoconfigured: Option<Location>,
+    /// Where the code builds an exporter that reads only the generic `OTEL_EXPORTER_OTLP_*`
+    /// variables, not the traces ones (.NET's `AddOtlpExporter`).
+    pub generic_variables_only: Option<Location>,
 }
 
 impl CodeFacts {

@@ -4,6 +4,7 @@
 //! Honeycomb's distribution (also `HONEYCOMB_*` and `HoneycombOptions`), and Honeycomb's
 //! classic SDK (Beeline, libhoney), which is not OpenTelemetry at all.
 
+use super::code::ExporterKind;
 use super::code_setting::CodeSetting;
 use super::{Setting, Workload};
 use crate::knowledge::ecosystems::Role;
@@ -222,7 +223,10 @@ pub fn plan(service: &Workload) -> ExportPlan<'_> {
             service
                 .declared
                 .with_role(|role| role == Role::HoneycombDistro)
-                .filter(|_| service.language.is_some_and(|l| !languages::reads_code(l)))
+                .filter(|_| {
+                    let unread = service.language.is_some_and(|l| !languages::reads_code(l));
+                    unread || service.code.files.is_empty()
+                })
                 .map(|package| &package.location)
         });
     if let Some(location) = decided_elsewhere {
@@ -254,7 +258,12 @@ pub fn plan(service: &Workload) -> ExportPlan<'_> {
         EndpointSource::Setting {
             setting,
             signal_specific,
-        } => otel::traces_url(setting.value, *signal_specific, protocol),
+        } => otel::traces_url_for(
+            setting.value,
+            *signal_specific,
+            protocol,
+            service.language.is_some_and(otel::appends_path_once),
+        ),
         EndpointSource::HoneycombDefault => otel::traces_url(
             distro(service).map_or(HONEYCOMB_API, |d| d.endpoint),
             false,
@@ -409,9 +418,22 @@ fn protocol(service: &Workload, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
             None => (Protocol::HttpProtobuf, ProtocolSource::Unknown),
         };
     }
+    // An exporter built in code without a protocol of its own reads the variable, else speaks
+    // its SDK's default (.NET's `AddOtlpExporter`: gRPC).
+    if service
+        .code
+        .exporters
+        .iter()
+        .any(|e| e.kind == ExporterKind::Otlp(None))
+        && let Some(language) = service.language
+        && let Some(protocol) = otel::code_exporter_protocol(language)
+    {
+        return (protocol, ProtocolSource::LanguageDefault(language));
+    }
     // .NET's zero-code auto-instrumentation sends http/protobuf; its SDK's exporter, gRPC.
     if service.language == Some(Language::DotNet)
         && (service.declared.has_role(Role::AutoInstrumentation)
+            || service.dotnet_auto_instrumentation().is_some()
             || service.declared.image_mentions_opentelemetry.is_some()
             || service
                 .env

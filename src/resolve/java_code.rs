@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::clike_eval::{Evaluator, assigned_once};
+use super::clike_eval::{Evaluator, KeyRead, assigned_once};
 use super::code::{CodeExporter, CodeFacts, CodeHeaders, DistroSetup, ExporterKind, OtelImport};
 use super::environment::EnvVar;
 use crate::knowledge::java::{self, SpanExporterClass};
@@ -97,7 +97,11 @@ fn read_file(file: &Parsed<ClikeSource>, env: &[EnvVar], code: &mut JavaCode) {
             });
         }
     }
-    let no_configuration = |key: &str| (None, key.to_string());
+    let no_configuration = |key: &str| KeyRead {
+        value: None,
+        written: None,
+        variable: key.to_string(),
+    };
     let evaluator = Evaluator {
         readers: &java::READERS,
         assigned: assigned_once(source),

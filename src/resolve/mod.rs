@@ -8,6 +8,7 @@ mod code_setting;
 pub mod collector;
 mod command;
 mod container_file;
+mod dotnet;
 mod ecosystem;
 mod environment;
 mod export;
@@ -380,8 +381,11 @@ impl Workload {
             })
         };
         // An SDK built in code that reads no variable (Java's builders) reads no property
-        // either.
+        // either; .NET's `AddOtlpExporter` reads no traces variable.
         if name.starts_with("OTEL_") && self.code_sdk_ignores_environment().is_some() {
+            return None;
+        }
+        if otel::TRACES_VARIABLES.contains(&name) && self.code.generic_variables_only.is_some() {
             return None;
         }
         if let Some(setting) = configured(Rank::OverEnvironment) {
@@ -495,6 +499,14 @@ impl Workload {
                     .and_then(|j| j.agent())
                     .map(|a| &a.location)
             })
+            .or_else(|| self.dotnet_auto_instrumentation())
+    }
+
+    /// Where .NET's zero-code auto-instrumentation is turned on for the service.
+    pub fn dotnet_auto_instrumentation(&self) -> Option<&Location> {
+        (self.language == Some(Language::DotNet))
+            .then(|| dotnet::auto_instrumentation(&self.env, self.command.as_ref()))
+            .flatten()
     }
 
     /// Where the service's OpenTelemetry configuration starts, for findings about something
@@ -568,6 +580,7 @@ impl Workload {
         python
             || node
             || java
+            || self.dotnet_auto_instrumentation().is_some()
             || self.code.autoconfigured.is_some()
             || self.sdk_config.replaces_environment.is_some()
             || self.declared.configured_from_environment()
@@ -723,9 +736,12 @@ impl Workload {
     /// Whether code the tool does not read may name the service (a resource built in Go,
     /// .NET or PHP code, a Java SDK set up in code): the service's name is then not known.
     pub fn may_name_itself_unseen(&self) -> bool {
+        let agent = self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty())
+            || self.dotnet_auto_instrumentation().is_some();
         match self.language {
+            // A prebuilt jar or DLL whose source is not in the workspace.
+            Some(Language::Java | Language::DotNet) if self.code.files.is_empty() => !agent,
             Some(language) if crate::knowledge::languages::reads_code(language) => false,
-            Some(Language::Java) => self.jvm.as_ref().is_none_or(|j| j.agents.is_empty()),
             Some(Language::Ruby) => {
                 self.declared.configures_sdk.is_none() || self.declared.names_service
             }
@@ -888,6 +904,17 @@ pub fn resolve(workspace: &Workspace) -> Project {
         } else if service.language.is_some_and(|l| l != Language::Python) {
             // A shared build context holds other services' Python: not this one's code.
             service.code = CodeFacts::default();
+        }
+        if service.language == Some(Language::DotNet)
+            && let Some(context) = context
+        {
+            let code = dotnet::resolve(&dotnet::Inputs {
+                context,
+                folder: dockerfile_dir.as_deref().unwrap_or("."),
+                env: &service.env,
+            });
+            service.code = code.facts;
+            service.sdk_config.values = code.settings;
         }
         if service.language == Some(Language::Java) {
             service.sdk_config.values = jvm::system_properties(&jvm_properties);

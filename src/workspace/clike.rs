@@ -57,9 +57,11 @@ pub struct Call {
     /// Position of the called name (`setEndpoint`).
     pub name_line: u32,
     pub name_column: u32,
-    /// The tokens it spans, from its callee to its closing parenthesis: what lies within
-    /// another call's span is written inside it.
+    /// The tokens it spans, from its callee to its closing parenthesis (the calls of one
+    /// fluent chain start at the same token).
     pub span: (usize, usize),
+    /// The tokens of its parentheses: what lies between them is written inside the call.
+    pub parens: (usize, usize),
 }
 
 impl Call {
@@ -70,7 +72,7 @@ impl Call {
 
     /// Whether this call is written inside `other`'s parentheses (a lambda's body included).
     pub fn within(&self, other: &Call) -> bool {
-        self.span.0 > other.span.0 && self.span.1 < other.span.1
+        self.span.0 > other.parens.0 && self.span.1 < other.parens.1
     }
 }
 
@@ -687,6 +689,7 @@ impl Reader<'_> {
             name_line,
             name_column,
             span: (first, close),
+            parens: (open, close),
         })
     }
 

@@ -98,10 +98,24 @@ impl Check for EndpointMissing {
                         passed.name
                     ),
                 ),
-                None => (
-                    service.otel_anchor(),
-                    "no OTLP endpoint is configured".to_string(),
-                ),
+                None => match (
+                    &service.code.generic_variables_only,
+                    service.env_var(otel::TRACES_ENDPOINT),
+                ) {
+                    // .NET's `AddOtlpExporter` reads the generic variables only.
+                    (Some(exporter), Some(ignored)) => (
+                        &ignored.location,
+                        format!(
+                            "{} is set, but the exporter added at {exporter} reads only {}, which is not set, so no OTLP endpoint is configured",
+                            ignored.name,
+                            otel::ENDPOINT
+                        ),
+                    ),
+                    _ => (
+                        service.otel_anchor(),
+                        "no OTLP endpoint is configured".to_string(),
+                    ),
+                },
             };
             let suggested = suggested_endpoint(project, plan.protocol);
             let mut variables = vec![(otel::ENDPOINT, suggested.url.as_str())];
