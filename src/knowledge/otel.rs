@@ -28,6 +28,9 @@ pub const TRACES_VARIABLES: [&str; 3] = [TRACES_ENDPOINT, TRACES_PROTOCOL, TRACE
 /// (`${OTEL_EXPORTER_OTLP_ENDPOINT}`).
 pub const CONFIG_FILE_VARIABLES: [&str; 2] = ["OTEL_CONFIG_FILE", "OTEL_EXPERIMENTAL_CONFIG_FILE"];
 
+/// The Java agent's system property for the experimental variable.
+pub const CONFIG_FILE_PROPERTY: &str = "otel.experimental.config.file";
+
 /// What a variable does, which decides what a mistake in it costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {

@@ -161,9 +161,15 @@ pub fn auto_instrumentation<'a>(
 /// Whether an exporter added by `call` exports spans: not inside (nor chained on) the setup
 /// of metrics or logs.
 fn configures_traces(call: &Call, calls: &[Call]) -> bool {
+    // `builder.Logging.AddOpenTelemetry(o => o.AddOtlpExporter())` sets logs up.
+    let other_signal = |outer: &Call| {
+        dotnet::OTHER_SIGNALS.contains(&outer.name())
+            || (outer.name() == "AddOpenTelemetry"
+                && outer.callee.to_ascii_lowercase().contains("logging"))
+    };
     let in_other_signal = calls
         .iter()
-        .any(|outer| dotnet::OTHER_SIGNALS.contains(&outer.name()) && call.within(outer));
+        .any(|outer| other_signal(outer) && call.within(outer));
     let chained_on_other = call
         .callee
         .split('.')
@@ -387,6 +393,7 @@ builder.Services.AddOpenTelemetry()
             o.Headers = "x-honeycomb-team=abc";
         }))
     .WithMetrics(metrics => metrics.AddOtlpExporter().AddConsoleExporter());
+builder.Logging.AddOpenTelemetry(options => options.AddOtlpExporter());
 "#,
             "{\n  \"Otlp\": { \"Endpoint\": \"http://collector:4318\" },\n  \"OTEL_SERVICE_NAME\": \"api\"\n}\n",
         );

@@ -218,6 +218,7 @@ pub fn plan(service: &Workload) -> ExportPlan<'_> {
     // not read here (.NET's `Honeycomb.OpenTelemetry`, Go's `otel-config-go`): not second-guessed.
     let decided_elsewhere = service
         .config_file()
+        .filter(|_| service.sdk_config.replaces_environment.is_none())
         .map(|file| &file.location)
         .or_else(|| {
             service

@@ -7,6 +7,7 @@ mod code;
 mod code_setting;
 pub mod collector;
 mod command;
+mod config_file;
 mod container_file;
 mod dotnet;
 mod ecosystem;
@@ -48,7 +49,7 @@ pub use network::{HostKind, HostName};
 pub use node::browser::{Bundler, Ephemeral, Unexposed};
 pub use node::{BrowserTracing, EarlyLoad, LoadedBy, NodeFacts, Preload, PreloadFlag, Setup};
 pub use route::Route;
-pub use sdk_config::{ConfigValue, Rank, Replacement, SamplingDefault, SdkConfig};
+pub use sdk_config::{ConfigValue, Rank, Replacement, SamplingDefault, SdkConfig, SettingsProblem};
 pub use treatment::treat;
 pub use variant::{Variant, resolve_variant};
 
@@ -723,14 +724,16 @@ impl Workload {
         export::sdk_of(self)
     }
 
-    /// Whether anything in the service reads `OTEL_*`: not when Honeycomb's classic SDK
-    /// (Beeline, libhoney) is all it uses, nor in a proxy, nor when the SDK reads a
-    /// configuration file instead.
+    /// Whether the service's SDK reads a configuration the rules can judge: `OTEL_*` (or the
+    /// settings read in their place); not when Honeycomb's classic SDK (Beeline, libhoney) is
+    /// all it uses, nor in a proxy, nor when the SDK reads a configuration file that is not in
+    /// the workspace.
     pub fn reads_otel_env(&self) -> bool {
-        // A proxy (nginx, Envoy) traces through its own configuration, not an SDK's.
+        // A proxy (nginx, Envoy) traces through its own configuration, not an SDK's; a
+        // configuration file not in the workspace decides what cannot be known here.
         self.sdk() != Sdk::Classic
             && self.language != Some(Language::Proxy)
-            && self.config_file().is_none()
+            && (self.config_file().is_none() || self.sdk_config.replaces_environment.is_some())
     }
 
     /// Whether code the tool does not read may name the service (a resource built in Go,
@@ -989,6 +992,10 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 browser,
                 ..NodeFacts::default()
             };
+        }
+        // A declarative configuration file replaces everything else the SDK would read.
+        if let Some(config) = config_file::resolve(workspace, spec, &service) {
+            service.sdk_config = config;
         }
         let collector = collector::resolve(workspace, spec, build.as_ref(), &service);
         (service, collector, started.elapsed())

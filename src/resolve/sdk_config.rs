@@ -50,8 +50,20 @@ pub struct Replacement {
     pub service_name_key: String,
     /// What happens when it sets no endpoint.
     pub without_endpoint: String,
+    /// How to make it export over OTLP, for hints.
+    pub exporter_hint: String,
     /// The `OTEL_*` variables it still reads (a configuration file's `${VAR}`s).
     pub reads: Vec<String>,
+}
+
+/// Something in a settings file the SDK reads that it rejects, or that does not do what its
+/// writer meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsProblem {
+    pub location: Location,
+    pub message: String,
+    /// A key the schema does not allow, and the keys it allows there.
+    pub unknown_key: Option<(String, &'static [&'static str])>,
 }
 
 /// A framework that samples only a share of traces unless told otherwise.
@@ -71,6 +83,8 @@ pub struct SdkConfig {
     /// Set when the SDK reads `values` instead of the environment.
     pub replaces_environment: Option<Replacement>,
     pub sampling_default: Option<SamplingDefault>,
+    /// What is wrong with the settings file read instead of the environment.
+    pub problems: Vec<SettingsProblem>,
 }
 
 impl ConfigValue {
@@ -133,6 +147,7 @@ mod tests {
             ],
             replaces_environment: None,
             sampling_default: None,
+            problems: Vec::new(),
         };
         assert_eq!(config.value("A", Rank::OverEnvironment).unwrap().value, "2");
         assert_eq!(

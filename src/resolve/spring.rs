@@ -461,10 +461,12 @@ pub fn micrometer_config(
             endpoint_example: "http://otel-collector:4318/v1/traces".into(),
             service_name_key: "spring.application.name".into(),
             without_endpoint: "Spring Boot creates no OTLP exporter (Spring Boot 3.2 and later; 3.0 and 3.1 send to http://localhost:4318/v1/traces, the container itself), so no span leaves the service".into(),
+            exporter_hint: "management.otlp.tracing.endpoint: http://otel-collector:4318/v1/traces".into(),
             // Spring Boot 3.5 names the service from these too.
             reads: vec![otel::SERVICE_NAME.into(), otel::RESOURCE_ATTRIBUTES.into()],
         }),
         sampling_default,
+        problems: Vec::new(),
     }
 }
 

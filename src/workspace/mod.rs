@@ -216,6 +216,9 @@ pub struct Workspace {
     /// What collector services mount or copy into their image: candidate config files and
     /// directories, by display path.
     pub collector_files: HashMap<Arc<str>, collector::CollectorFile>,
+    /// What services pointed at a declarative configuration file (`OTEL_CONFIG_FILE`) mount
+    /// or copy into their image: candidate YAML files and directories, by display path.
+    pub sdk_config_files: HashMap<Arc<str>, collector::CollectorFile>,
 }
 
 /// A compose file beside the project's own, such as `docker-compose.prod.yml`, checked as the
@@ -1038,17 +1041,52 @@ impl Loader {
                 _ => {}
             }
         }
-        // Collectors are few, and their configs are found from the Dockerfiles just read.
+        // Collectors are few, and their configs are found from the Dockerfiles just read; so
+        // are the services an SDK configuration file configures.
         for index in 0..self.workspace.services.len() {
             let service = &self.workspace.services[index];
-            if collector::may_run_collector(service, self.dockerfile_of(service)) {
-                let (copied, mounted) =
-                    (self.copied_configs(service), self.mounted_configs(service));
-                for path in copied.iter().chain(&mounted) {
-                    self.read_collector_path(path);
-                }
+            let which = if collector::may_run_collector(service, self.dockerfile_of(service)) {
+                YamlFiles::Collector
+            } else if self.names_config_file(service) {
+                YamlFiles::SdkConfig
+            } else {
+                continue;
+            };
+            let (copied, mounted) = (self.copied_configs(service), self.mounted_configs(service));
+            for path in copied.iter().chain(&mounted) {
+                self.read_yaml_path(path, which);
             }
         }
+    }
+
+    /// Whether a service's environment (compose's, its env files', its Dockerfile's) names a
+    /// declarative configuration file, by variable or system property.
+    fn names_config_file(&self, service: &WorkloadSpec) -> bool {
+        let names = |text: &str| {
+            crate::knowledge::otel::CONFIG_FILE_VARIABLES
+                .iter()
+                .any(|name| text.contains(name))
+                || text.contains(crate::knowledge::otel::CONFIG_FILE_PROPERTY)
+        };
+        let in_compose = service.environment.iter().any(|entry| {
+            names(&entry.name) || entry.value.as_ref().is_some_and(|v| names(&v.value))
+        });
+        let in_env_files = service.env_files.iter().any(|file| {
+            let display = self.workspace.project_display(&file.path.value);
+            matches!(
+                self.workspace.env_files.get(&display),
+                Some(EnvFileState::Loaded(lines)) if lines.iter().any(|l| names(&l.name))
+            )
+        });
+        let in_dockerfile = self.dockerfile_of(service).is_some_and(|dockerfile| {
+            dockerfile
+                .instructions
+                .iter()
+                .filter(|i| i.keyword == "ENV")
+                .flat_map(|i| i.env_pairs())
+                .any(|pair| names(&pair.name) || pair.value.as_deref().is_some_and(names))
+        });
+        in_compose || in_env_files || in_dockerfile
     }
 
     fn dockerfile_of(&self, service: &WorkloadSpec) -> Option<&dockerfile::Dockerfile> {
@@ -1101,10 +1139,17 @@ impl Loader {
         sources
     }
 
-    fn read_collector_path(&mut self, path: &Path) {
+    fn yaml_files(&mut self, which: YamlFiles) -> &mut HashMap<Arc<str>, collector::CollectorFile> {
+        match which {
+            YamlFiles::Collector => &mut self.workspace.collector_files,
+            YamlFiles::SdkConfig => &mut self.workspace.sdk_config_files,
+        }
+    }
+
+    fn read_yaml_path(&mut self, path: &Path, which: YamlFiles) {
         const MAX_FILES_PER_DIRECTORY: usize = 64;
         let display = self.display(path);
-        if self.workspace.collector_files.contains_key(&display) {
+        if self.yaml_files(which).contains_key(&display) {
             return;
         }
         let state = match std::fs::metadata(path) {
@@ -1125,16 +1170,16 @@ impl Loader {
                     .unwrap_or_default();
                 children.sort();
                 for child in children.iter().take(MAX_FILES_PER_DIRECTORY) {
-                    self.read_collector_path(child);
+                    self.read_yaml_path(child, which);
                 }
                 collector::CollectorFile::Directory
             }
-            Ok(_) => self.read_collector_file(path, &display),
+            Ok(_) => self.read_yaml_file(path, &display),
         };
-        self.workspace.collector_files.insert(display, state);
+        self.yaml_files(which).insert(display, state);
     }
 
-    fn read_collector_file(&mut self, path: &Path, display: &Arc<str>) -> collector::CollectorFile {
+    fn read_yaml_file(&mut self, path: &Path, display: &Arc<str>) -> collector::CollectorFile {
         match source::read_text(path) {
             Ok(text) => {
                 self.reader.files.push(Arc::clone(display));
@@ -1154,6 +1199,14 @@ impl Loader {
             }),
         }
     }
+}
+
+/// The YAML files read for what a service mounts or copies: a collector's configs, or a
+/// declarative configuration file of an SDK's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum YamlFiles {
+    Collector,
+    SdkConfig,
 }
 
 /// A file or folder a service names, to read on any thread.

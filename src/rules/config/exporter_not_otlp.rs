@@ -51,15 +51,26 @@ impl Check for ExporterNotOtlp {
                 [] | ["none"] => "spans are dropped",
                 _ => "spans go to an exporter Honeycomb does not receive",
             };
-            let hint = match setting.flag {
-                Some(flag) => format!(
-                    "remove `{flag} {}` from the command (the default is otlp), or write `{flag} console,otlp` to keep the console output",
-                    setting.value
+            let replaced = service
+                .sdk_config
+                .replaces_environment
+                .as_ref()
+                .filter(|_| setting.config.is_some());
+            let hint = match (setting.flag, replaced) {
+                (_, Some(replaced)) => format!(
+                    "export over OTLP in {}:\n{}",
+                    replaced.location.file, replaced.exporter_hint
                 ),
-                None => format!(
-                    "set {}=otlp (or console,otlp to also print spans)",
-                    setting.name
-                ),
+                (flag, None) => match flag {
+                    Some(flag) => format!(
+                        "remove `{flag} {}` from the command (the default is otlp), or write `{flag} console,otlp` to keep the console output",
+                        setting.value
+                    ),
+                    None => format!(
+                        "set {}=otlp (or console,otlp to also print spans)",
+                        setting.name
+                    ),
+                },
             };
             let fix = remedy(service, &setting);
             let finding = out.service(

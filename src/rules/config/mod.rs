@@ -1,5 +1,6 @@
 //! `config/`: the `OTEL_*` environment the SDK reads.
 
+mod config_file_invalid;
 mod endpoint_invalid;
 mod endpoint_localhost;
 mod endpoint_missing;
@@ -33,6 +34,7 @@ pub const RULES: &[&dyn Rule] = &[
     &protocol_port_mismatch::ProtocolPortMismatch,
     &protocol_ignored::ProtocolIgnored,
     &headers_malformed::HeadersMalformed,
+    &config_file_invalid::ConfigFileInvalid,
     &sampler_drops_all::SamplerDropsAll,
     &sampling_default::SamplingDefault,
     &service_name_missing::ServiceNameMissing,
