@@ -69,6 +69,12 @@ impl Finding {
     pub fn is_active(&self) -> bool {
         self.triage.ignored_at.is_none() && self.triage.baseline != Some(BaselineState::Unchanged)
     }
+
+    /// What the finding does to the traces (an error: none arrive), whatever the policy
+    /// (levels, ignores, baselines) says of it.
+    pub fn fact_severity(&self) -> Severity {
+        self.triage.raised_as.unwrap_or(self.severity)
+    }
 }
 
 /// The policy layer's marks on a finding.
@@ -81,6 +87,9 @@ pub struct Triage {
     pub ignored_at: Option<Location>,
     /// With `--baseline`: whether the baseline already held it.
     pub baseline: Option<BaselineState>,
+    /// The severity its rule raised it with, when the configuration set another level: what
+    /// the finding does to the traces, whatever the policy says of it.
+    pub raised_as: Option<Severity>,
 }
 
 /// SARIF's `baselineState`, for the two states a current finding can have.

@@ -673,9 +673,72 @@ fn formats_other_than_human_and_json_are_refused_before_anything_is_written() {
     let before = snapshot(dir.path());
     let output = doctor(&dir, &["fix", "--format", "sarif"]);
     assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        stderr(&output),
-        "otel-doctor: `otel-doctor fix` prints --format human or json\n"
+    assert!(
+        stderr(&output).starts_with("error: invalid value 'sarif' for '--format <FORMAT>'"),
+        "{}",
+        stderr(&output)
     );
     assert_eq!(snapshot(dir.path()), before);
+}
+
+/// Issue 19's promise: every cause in one run, and `fix` takes the whole chain, so that the
+/// next run (with the key the hint asks for exported) finds nothing to fix.
+#[test]
+fn fix_applies_the_chain_of_hidden_causes_and_the_next_run_is_clean() {
+    const KEY: &str = "hcaik_0000000000000000000000000000000000000000000000000000000000";
+    for (fixture, fixed) in [
+        (
+            "seed/f-every-cause-in-one-run",
+            [
+                "deps/otel-not-installed",
+                "code/console-exporter",
+                "config/endpoint-missing",
+            ]
+            .as_slice(),
+        ),
+        (
+            "collector/debug-only-hides-the-key",
+            &[
+                "collector/exporters-not-honeycomb",
+                "collector/key-variable-missing",
+            ],
+        ),
+    ] {
+        let dir = workspace(fixture);
+        let output = doctor(&dir, &["fix"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{fixture}: {}",
+            stderr(&output)
+        );
+        let summary = stdout(&output);
+        for rule in fixed {
+            assert!(
+                summary.contains(&format!("  ✓ {rule}  ")),
+                "{fixture}: {summary}"
+            );
+        }
+        let after = doctor_with(
+            &dir,
+            &["lint", ".", "--format", "json"],
+            &[("HONEYCOMB_API_KEY", KEY)],
+        );
+        let report: Value = serde_json::from_slice(&after.stdout).unwrap();
+        assert_eq!(report["findings"], serde_json::json!([]), "{fixture}");
+        assert_eq!(after.status.code(), Some(0), "{fixture}");
+    }
+    let dir = workspace("seed/f-every-cause-in-one-run");
+    doctor(&dir, &["fix"]);
+    assert_eq!(
+        read(&dir, "backend-flask/requirements.txt"),
+        "flask\nflask-cors\nopentelemetry-api\nopentelemetry-sdk\nopentelemetry-exporter-otlp-proto-http\n"
+    );
+    let app = read(&dir, "backend-flask/app.py");
+    assert!(app.contains("from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor\nfrom opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter\nfrom opentelemetry.sdk.trace.export import BatchSpanProcessor\n"), "{app}");
+    assert!(app.contains("provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))\nprovider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\n"), "{app}");
+    assert!(
+        read(&dir, "docker-compose.yml")
+            .contains("      OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io\n")
+    );
 }

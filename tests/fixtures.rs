@@ -26,7 +26,8 @@ struct Expected {
     env: BTreeMap<String, String>,
     #[serde(default)]
     exit: Option<i32>,
-    /// `rule file:line:column` (then ` (ignored)` when silenced inline), in any order.
+    /// `rule file:line:column` (then ` (ignored)` when silenced inline, ` (hidden by RULE)` when
+    /// found behind another finding, RULE the root of the chain), in any order.
     findings: Vec<String>,
 }
 
@@ -89,7 +90,12 @@ fn run(workspace: &Path, expected: &Expected) -> Result<(Vec<String>, Option<i32
             } else {
                 " (ignored)"
             };
-            format!("{} {at}{ignored}", f["rule"].as_str().unwrap())
+            // A cause the first findings hide names the root one that hides it.
+            let hidden = f["hidden_by"][0]["rule"]
+                .as_str()
+                .map(|rule| format!(" (hidden by {rule})"))
+                .unwrap_or_default();
+            format!("{} {at}{ignored}{hidden}", f["rule"].as_str().unwrap())
         })
         .collect();
     findings.sort();

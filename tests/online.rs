@@ -437,8 +437,10 @@ fn https_to_a_plain_http_port_is_network_tls() {
     );
 }
 
+/// This machine's proxy failing says nothing of the app: the canary is unverified, not failed,
+/// and the run exits 3 ("nothing failed, but some checks could not be completed").
 #[test]
-fn a_broken_proxy_is_network_proxy() {
+fn a_broken_proxy_leaves_the_canary_unverified() {
     let fake = FakeHoneycomb::start(Mode::Accept, Auth::accepted(true, true));
     let proxy = format!("http://127.0.0.1:{}", support::closed_port());
     let dir = honeycomb_workspace(&fake.url(), "http/protobuf");
@@ -447,12 +449,24 @@ fn a_broken_proxy_is_network_proxy() {
         dir.path(),
         &[("HTTP_PROXY", proxy.clone()), ("http_proxy", proxy)],
     );
-    let found = findings(&report(&output));
-    assert_eq!(
-        found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
-        ["network/proxy"],
-        "{found:?}"
+    let report = report(&output);
+    assert_eq!(findings(&report), Vec::<(String, String)>::new());
+    let canary = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "canary")
+        .unwrap();
+    assert_eq!(canary["status"], "unverified", "{canary}");
+    assert!(
+        canary["details"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("network/proxy (the proxy failed on the way to"),
+        "{canary}"
     );
+    assert_eq!(report["summary"]["status"], "unverified");
+    assert_eq!(output.status.code(), Some(3));
     assert!(
         fake.received().requests.is_empty(),
         "the request went around the proxy"
@@ -967,4 +981,103 @@ fn a_key_written_in_a_collector_config_never_appears_unmasked() {
         api.received().header("x-honeycomb-team").as_deref(),
         Some(KEY)
     );
+}
+
+/// Every proxy variable points at a dead port on loopback, so nothing leaves this machine:
+/// `check` of a correct workspace sending to Honeycomb cannot verify the key nor the canary,
+/// says so (exit 3, steps unverified, never "Honeycomb will receive nothing"); a broken
+/// workspace still fails (exit 1). Only http/protobuf is used: its client honours the proxy.
+#[test]
+fn a_dead_proxy_leaves_check_unverified_not_failed() {
+    let proxy = format!("http://127.0.0.1:{}", support::closed_port());
+    let env: Vec<(&str, String)> = [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .into_iter()
+    .map(|name| (name, proxy.clone()))
+    .collect();
+    let correct = honeycomb_workspace("https://api.honeycomb.io", "http/protobuf");
+    let output = doctor(
+        &["check", "--format", "json", "--timeout", "3"],
+        correct.path(),
+        &env,
+    );
+    let checked = report(&output);
+    assert_eq!(
+        findings(&checked),
+        Vec::<(String, String)>::new(),
+        "{checked}"
+    );
+    for id in ["key", "canary"] {
+        assert_eq!(step(&checked, id)["status"], "unverified", "{checked}");
+    }
+    assert_eq!(output.status.code(), Some(3), "{checked}");
+    let human = doctor(&["check", "--timeout", "3"], correct.path(), &env);
+    // Lines wrap at the terminal's width: read the words.
+    let text = String::from_utf8_lossy(&human.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("nothing failed, but this machine could not complete every check"),
+        "{text}"
+    );
+    assert!(!text.contains("will receive nothing"), "{text}");
+
+    let lines = [
+        "OTEL_SERVICE_NAME: checkout",
+        "OTEL_EXPORTER_OTLP_ENDPOINT: https://api.honeycomb.io",
+        "OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf",
+    ];
+    let broken = workspace(&lines, Some(&dotenv_key()));
+    let output = doctor(
+        &["check", "--format", "json", "--timeout", "3"],
+        broken.path(),
+        &env,
+    );
+    let checked = report(&output);
+    assert!(
+        findings(&checked)
+            .iter()
+            .any(|f| f.0 == "honeycomb/key-header-missing"),
+        "{checked}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{checked}");
+}
+
+/// A refused canary is listed under the canary step; under the service that sent it, the
+/// report says where, never that the service shares the finding with itself.
+#[test]
+fn a_service_never_shares_a_finding_with_itself() {
+    let fake = FakeHoneycomb::start(
+        Mode::Refuse {
+            status: 401,
+            content_type: "application/json",
+            body: br#"{"message":"unknown API key"}"#.to_vec(),
+        },
+        Auth::unknown_key(),
+    );
+    let dir = honeycomb_workspace(&fake.url(), "http/protobuf");
+    let env = [("OTEL_DOCTOR_HONEYCOMB_API_URL", fake.url())];
+    // Written whole (not streamed), the report lists the canary's findings with the service.
+    let file = dir.path().join("report.txt");
+    doctor(
+        &[
+            "check",
+            "--timeout",
+            "2",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+        dir.path(),
+        &env,
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains("shared with api"), "{text}");
+    assert!(text.contains("reported under canary"), "{text}");
 }

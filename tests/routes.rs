@@ -11,6 +11,8 @@ fn lint(fixture: &str, format: &str) -> String {
         .args(["--format", format])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
+        // A route on one line, however long: the human report wraps at the width.
+        .env("COLUMNS", "400")
         .output()
         .unwrap();
     String::from_utf8(output.stdout).unwrap()
@@ -302,7 +304,7 @@ fn a_workspace_without_honeycomb_says_where_traces_go() {
     );
     assert_eq!(
         verdict("jaeger-only"),
-        "! 0 errors, 0 warnings — traces go to Jaeger, not to Honeycomb."
+        "! 0 errors, 0 warnings — api and worker send to Jaeger (jaeger:4317), not to Honeycomb."
     );
 }
 

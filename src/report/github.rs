@@ -50,6 +50,7 @@ pub fn step_summary(report: &Report) -> String {
             Status::Warn => "⚠️",
             Status::Fail => "❌",
             Status::Skip => "➖",
+            Status::Unverified => "❔",
         };
         let _ = writeln!(
             out,

@@ -49,7 +49,8 @@ pub fn render(report: &Report) -> String {
             }
             value
         }).collect::<Vec<_>>(),
-        "findings": report.findings.iter().map(|finding| json!({
+        "findings": report.findings.iter().map(|finding| {
+            let mut value = json!({
             "rule": finding.rule,
             "severity": finding.severity,
             "step": finding.step,
@@ -66,7 +67,18 @@ pub fn render(report: &Report) -> String {
                 "location": {"file": &*pragma.file, "line": pragma.line, "column": pragma.column},
             })),
             "baselined": finding.triage.baseline == Some(BaselineState::Unchanged),
-        })).collect::<Vec<_>>(),
+            });
+            // Found by judging the workloads as the fixes of these will leave them, root first.
+            if !finding.hidden_by.is_empty() {
+                value["hidden_by"] = finding.hidden_by.iter().map(|hider| json!({
+                    "rule": hider.rule,
+                    "file": hider.location.as_ref().map(|l| &*l.file),
+                    "line": hider.location.as_ref().map(|l| l.line),
+                    "column": hider.location.as_ref().map(|l| l.column),
+                })).collect();
+            }
+            value
+        }).collect::<Vec<_>>(),
         "summary": {
             "errors": counts.errors,
             "warnings": counts.warnings,

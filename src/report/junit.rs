@@ -68,7 +68,7 @@ pub fn render(report: &Report) -> String {
                     escape(&findings.join("\n\n"))
                 );
             }
-            Status::Skip => {
+            Status::Skip | Status::Unverified => {
                 let _ = writeln!(
                     out,
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>",

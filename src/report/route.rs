@@ -1,11 +1,10 @@
 //! Routes in reports: one line per service (`→ otel-collector:4318 (http/protobuf) → traces:
 //! otlp/honeycomb → api.honeycomb.io:443 (Honeycomb US)`, cut at the first broken hop with its
-//! reason and position), their JSON form, and what the verdict says about where traces end.
+//! reason and position), and their JSON form.
 
 use serde::Serialize;
 
-use super::Report;
-use crate::resolve::route::{Destination, Hop, HopKind, HopStatus, Route};
+use crate::resolve::route::{Hop, HopKind, HopStatus, Route};
 
 /// The route as one line of plain text.
 pub fn text(route: &Route) -> String {
@@ -126,30 +125,4 @@ pub fn hops(route: Option<&Route>) -> Vec<HopView<'_>> {
             note: hop.note.as_deref(),
         })
         .collect()
-}
-
-/// When no route reaches Honeycomb but some deliver elsewhere, where traces go instead: the
-/// verdict says so rather than "ready to send traces".
-pub fn elsewhere(report: &Report) -> Option<String> {
-    let routes: Vec<&Route> = report
-        .services
-        .iter()
-        .filter_map(|s| s.route.as_deref())
-        .collect();
-    if routes.is_empty() || routes.iter().any(|r| r.reaches_honeycomb()) {
-        return None;
-    }
-    let mut places: Vec<String> = Vec::new();
-    for end in routes.iter().flat_map(|r| &r.ends).filter(|e| e.delivered) {
-        let place = match &end.destination {
-            Destination::Backend(name) => name.clone(),
-            // Spans a connector turns into metrics are not where traces go.
-            Destination::Converted(_) => continue,
-            other => other.describe(),
-        };
-        if !places.contains(&place) {
-            places.push(place);
-        }
-    }
-    (!places.is_empty()).then(|| places.join(", "))
 }

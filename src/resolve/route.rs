@@ -114,7 +114,8 @@ impl Destination {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteEnd {
     pub destination: Destination,
-    /// No hop on the way to it is broken or unknown.
+    /// The spans get there: no hop on the way is broken or unknown (another backend is still
+    /// where they arrive, though its hop is broken when the workspace means Honeycomb).
     pub delivered: bool,
     /// The collectors the spans pass through on the way, in order.
     pub through: Vec<String>,
@@ -388,22 +389,26 @@ fn settle(route: &mut Route, honeycomb_intended: bool) {
         .filter(|h| h.kind == HopKind::Destination)
         .zip(route.ends.iter_mut());
     for (hop, end) in destinations {
-        match &end.destination {
+        if matches!(
+            end.destination,
             Destination::Console | Destination::File | Destination::Nowhere
-                if delivered_somewhere && hop.collector.is_some() =>
-            {
-                hop.status = HopStatus::Ok;
-                hop.note = None;
-            }
-            Destination::Backend(name)
-                if !honeycomb && honeycomb_intended && hop.status == HopStatus::Ok =>
-            {
-                hop.status = HopStatus::Broken;
-                hop.note = Some(format!("{name}, not Honeycomb"));
-            }
-            _ => {}
+        ) && delivered_somewhere
+            && hop.collector.is_some()
+        {
+            hop.status = HopStatus::Ok;
+            hop.note = None;
         }
+        // Spans that reach another backend arrive there, though that breaks a route meant
+        // for Honeycomb.
         end.delivered = hop.status == HopStatus::Ok;
+        if let Destination::Backend(name) = &end.destination
+            && !honeycomb
+            && honeycomb_intended
+            && hop.status == HopStatus::Ok
+        {
+            hop.status = HopStatus::Broken;
+            hop.note = Some(format!("{name}, not Honeycomb"));
+        }
     }
 }
 
@@ -907,6 +912,25 @@ impl Walk<'_> {
                 | ExporterKind::OtlpHttp
                 | ExporterKind::LegacyHoneycomb),
             ) => {
+                // A release older than its own check starts with a setting that fails every
+                // export (an endpoint without a port).
+                let failing = collector
+                    .invalid()
+                    .iter()
+                    .find(|i| i.starts_anyway && i.kind == Kind::Exporter && i.component == id);
+                if let Some(invalid) = failing {
+                    let destination = honeycomb::region(&exporter)
+                        .map_or(Destination::Unknown, Destination::Honeycomb);
+                    self.end(
+                        destination,
+                        endpoint,
+                        Some(invalid.location.clone()),
+                        HopStatus::Broken,
+                        Some(invalid.message.clone()),
+                        owner,
+                    );
+                    return;
+                }
                 // The collector refuses an OTLP exporter without an endpoint; a value another
                 // provider supplies is not known here.
                 let Some((host, port)) = exporter.host_port() else {

@@ -50,15 +50,25 @@ impl Said {
 /// Adds to `found` the findings it hides, each with the chain of findings that hides it. A
 /// hidden finding of a cause already reported (the same rule with the same fix: the key a
 /// second service will miss too) only adds its services to it.
-pub fn add_hidden_causes(project: &Project, rules: &[&dyn Rule], found: &mut Vec<Finding>) {
+pub fn add_hidden_causes(
+    project: &Project,
+    rules: &[&dyn Rule],
+    found: &mut Vec<Finding>,
+    stands: &dyn Fn(&Finding) -> bool,
+) {
     let mut said = Said::default();
     for finding in found.iter() {
         said.add(finding);
     }
-    let mut cures: Vec<Cure> = found.iter().flat_map(|f| f.cures.clone()).collect();
+    // An ignored finding's fix will not be made: nothing it hides comes to light.
+    let mut cures: Vec<Cure> = found
+        .iter()
+        .filter(|f| stands(f))
+        .flat_map(|f| f.cures.clone())
+        .collect();
     let mut previous: Vec<Finding> = found
         .iter()
-        .filter(|f| !f.cures.is_empty())
+        .filter(|f| !f.cures.is_empty() && stands(f))
         .cloned()
         .collect();
     for _ in 0..ROUNDS {
@@ -92,9 +102,17 @@ pub fn add_hidden_causes(project: &Project, rules: &[&dyn Rule], found: &mut Vec
             }
             round.push(finding);
         }
-        cures.extend(round.iter().flat_map(|f| f.cures.iter().cloned()));
+        cures.extend(
+            round
+                .iter()
+                .filter(|f| stands(f))
+                .flat_map(|f| f.cures.iter().cloned()),
+        );
         found.extend(round.iter().cloned());
-        previous = round.into_iter().filter(|f| !f.cures.is_empty()).collect();
+        previous = round
+            .into_iter()
+            .filter(|f| !f.cures.is_empty() && stands(f))
+            .collect();
     }
 }
 

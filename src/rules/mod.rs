@@ -216,20 +216,27 @@ pub fn closest_id(id: &str) -> Option<&'static str> {
 
 /// Runs every offline rule over the project; findings come errors first, then by position.
 pub fn lint(project: &Project) -> Vec<Finding> {
-    lint_all(project, &[])
+    lint_all(project, &[], &|_| true)
 }
 
 /// Lints the main project and each variant compose file. A variant shares Dockerfiles, code
 /// and `.env` with the main project: the same rule at the same place is one root cause,
 /// reported once, with the first project that has it.
-pub fn lint_all(project: &Project, variants: &[Project]) -> Vec<Finding> {
+///
+/// `stands` says which findings the user lets stand (not ignored inline, not turned off): the
+/// workloads are judged again as those findings' fixes will leave them, for the causes they hide.
+pub fn lint_all(
+    project: &Project,
+    variants: &[Project],
+    stands: &dyn Fn(&Finding) -> bool,
+) -> Vec<Finding> {
     let rules: Vec<&dyn Rule> = all().collect();
     let mut findings: Vec<Finding> = Vec::new();
     // Where each finding was first reported: a variant project repeats the main one's.
     let mut reported: HashMap<(&'static str, Location), usize> = HashMap::new();
     for project in std::iter::once(project).chain(variants) {
         let mut own = lint_once(project, &rules);
-        latent::add_hidden_causes(project, &rules, &mut own);
+        latent::add_hidden_causes(project, &rules, &mut own, stands);
         let mut new = Vec::new();
         for finding in own {
             let first = finding

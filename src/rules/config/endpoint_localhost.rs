@@ -1,3 +1,4 @@
+use crate::finding::Cure;
 use crate::knowledge::otel;
 use crate::resolve::{ConfiguredEndpoint, Project};
 use crate::rules::{Check, Findings, declare_rule};
@@ -49,7 +50,7 @@ impl Check for EndpointLocalhost {
                 Some(collector) => format!("{}://{collector}:{port}", url.scheme()),
                 None => format!("{}://host.docker.internal:{port}", url.scheme()),
             };
-            out.service(
+            let finding = out.service(
                 &Self::META,
                 service,
                 location,
@@ -61,6 +62,15 @@ impl Check for EndpointLocalhost {
                     "send to the collector by its service name, or to your machine from Docker: {target}\n(Linux needs extra_hosts: [\"host.docker.internal:host-gateway\"] for host.docker.internal)"
                 ),
             );
+            // Sent to the collector, the spans meet what the collector does with them.
+            if let Some(collector) = collector {
+                finding.cures = vec![Cure::SetVariable {
+                    workload: service.name.clone(),
+                    name: name.clone(),
+                    value: value.replacen(host, collector, 1),
+                    at: location.clone(),
+                }];
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-use crate::finding::Remedy;
+use crate::finding::{Cure, Remedy};
 use crate::knowledge::honeycomb::{HEADER_REFERENCE, TEAM_HEADER, region_of_host};
 use crate::knowledge::otel;
 use crate::resolve::Project;
@@ -68,7 +68,12 @@ impl Check for KeyHeaderMissing {
                             "{} is already set ({}): add x-honeycomb-team=${{HONEYCOMB_API_KEY}} to it by hand",
                             setting.name, setting.location
                         )),
-                        set(service, &[(setting.name, &with_key)]),
+                        vec![Cure::SetVariable {
+                            workload: service.name.clone(),
+                            name: setting.name.to_string(),
+                            value: with_key,
+                            at: setting.location.clone(),
+                        }],
                     )
                 }
                 None => (

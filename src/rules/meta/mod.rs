@@ -2,10 +2,16 @@
 //! the policy layer, which sees every finding of the run), and what the run could not check.
 
 mod language_not_analysed;
+mod malformed_ignore;
 mod unused_ignore;
 
+pub use malformed_ignore::MalformedIgnore;
 pub use unused_ignore::UnusedIgnore;
 
 use super::Rule;
 
-pub const RULES: &[&dyn Rule] = &[&UnusedIgnore, &language_not_analysed::LanguageNotAnalysed];
+pub const RULES: &[&dyn Rule] = &[
+    &UnusedIgnore,
+    &MalformedIgnore,
+    &language_not_analysed::LanguageNotAnalysed,
+];
