@@ -54,6 +54,7 @@ pub use sdk_config::{ConfigValue, Rank, Replacement, SamplingDefault, SdkConfig,
 pub use treatment::treat;
 pub use variant::{Variant, resolve_variant};
 
+use crate::knowledge::languages::EnvWriteMode;
 use crate::knowledge::otel;
 use crate::parallel::ParallelMap;
 use crate::source::Location;
@@ -982,9 +983,20 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 // app's code runs: the autoconfigure module, Spring's starter; the agent has
                 // read them before `main`.
                 let agent = service.jvm.as_ref().is_some_and(|j| !j.agents.is_empty());
-                if !agent
-                    && (service.declared.configured_from_environment()
-                        || service.code.autoconfigured.is_some())
+                if agent {
+                    // The agent read the properties before `main`: what the code sets is
+                    // never seen, as an environment write after the SDK started.
+                    service
+                        .late_env_writes
+                        .extend(code.properties.iter().map(|w| CodeEnvWrite {
+                            name: w.variable.clone(),
+                            value: Some(w.value.clone()),
+                            mode: EnvWriteMode::Overwrite,
+                            reads: None,
+                            location: w.location.clone(),
+                        }));
+                } else if service.declared.configured_from_environment()
+                    || service.code.autoconfigured.is_some()
                 {
                     service
                         .sdk_config
@@ -1068,7 +1080,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 .cloned()
                 .partition(|write| service.write_precedes_sdk(write));
             service.env = environment::with_code_writes(&service.env, &first);
-            service.late_env_writes = late;
+            service.late_env_writes.extend(late);
         }
         // A declarative configuration file replaces everything else the SDK would read.
         if let Some(config) = config_file::resolve(workspace, spec, &service) {
