@@ -175,7 +175,8 @@ pub fn reads_code(language: Language) -> bool {
 pub struct CodeTerms {
     /// Setting up a provider with an OTLP exporter.
     pub provider_setup: &'static str,
-    /// Building the OTLP exporter (and the package it comes from).
+    /// Building the OTLP exporter, with its imports, as lines to paste (and the package it
+    /// comes from).
     pub otlp_exporter: &'static str,
     /// The exporter's option that overrides the environment's endpoint, `{}` where the URL
     /// goes.
@@ -200,8 +201,8 @@ impl CodeTerms {
 pub fn code_terms(language: Language) -> CodeTerms {
     match language {
         Language::Node => CodeTerms {
-            provider_setup: "start an SDK before the app loads: new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start() in a file run with node --require, or NODE_OPTIONS=\"--require @opentelemetry/auto-instrumentations-node/register\"",
-            otlp_exporter: "new OTLPTraceExporter() from @opentelemetry/exporter-trace-otlp-proto, handed to the SDK (traceExporter: ...)",
+            provider_setup: "start an SDK before the app loads, in a file run with node --require:\n  const { NodeSDK } = require('@opentelemetry/sdk-node');\n  const { getNodeAutoInstrumentations } = require('@opentelemetry/auto-instrumentations-node');\n  new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start();\n(or NODE_OPTIONS=\"--require @opentelemetry/auto-instrumentations-node/register\")",
+            otlp_exporter: "  import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';\n  const sdk = new NodeSDK({ traceExporter: new OTLPTraceExporter() });\n(or new BatchSpanProcessor(new OTLPTraceExporter()) among your provider's spanProcessors)",
             endpoint_option: "url: \"{}\"",
             endpoint_from_environment: "drop url: and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
             console_exporter: "ConsoleSpanExporter",
@@ -212,7 +213,7 @@ pub fn code_terms(language: Language) -> CodeTerms {
         // in code, or the SDK built by the autoconfigure module.
         Language::Java => CodeTerms {
             provider_setup: "add the Java agent to the image (-javaagent:), or build the SDK at start-up: AutoConfiguredOpenTelemetrySdk.initialize() (io.opentelemetry:opentelemetry-sdk-extension-autoconfigure), which reads OTEL_EXPORTER_OTLP_ENDPOINT",
-            otlp_exporter: "SdkTracerProvider.builder().addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().build()).build()) with io.opentelemetry:opentelemetry-exporter-otlp",
+            otlp_exporter: "  import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;\n  import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;\n  SdkTracerProvider.builder()\n      .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().build()).build())\n(with io.opentelemetry:opentelemetry-exporter-otlp on the classpath)",
             endpoint_option: ".setEndpoint(\"{}\")",
             endpoint_from_environment: "read it from the environment: .setEndpoint(System.getenv(\"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\")), or build the SDK with AutoConfiguredOpenTelemetrySdk, which reads OTEL_EXPORTER_OTLP_ENDPOINT",
             console_exporter: "LoggingSpanExporter",
@@ -221,7 +222,7 @@ pub fn code_terms(language: Language) -> CodeTerms {
         },
         Language::DotNet => CodeTerms {
             provider_setup: "builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter()) (packages OpenTelemetry.Extensions.Hosting and OpenTelemetry.Exporter.OpenTelemetryProtocol)",
-            otlp_exporter: ".WithTracing(tracing => tracing.AddOtlpExporter()) with the OpenTelemetry.Exporter.OpenTelemetryProtocol package",
+            otlp_exporter: "  builder.Services.AddOpenTelemetry()\n      .WithTracing(tracing => tracing.AddOtlpExporter());\n(with the OpenTelemetry.Exporter.OpenTelemetryProtocol package)",
             endpoint_option: "o.Endpoint = new Uri(\"{}\")",
             endpoint_from_environment: "drop o.Endpoint = ... and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment (AddOtlpExporter reads it, and appends /v1/traces over HTTP)",
             console_exporter: "AddConsoleExporter()",
@@ -229,8 +230,8 @@ pub fn code_terms(language: Language) -> CodeTerms {
             otlp_protocol: None,
         },
         _ => CodeTerms {
-            provider_setup: "set one up at start-up: provider = TracerProvider(); provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",
-            otlp_exporter: "provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())) with opentelemetry-exporter-otlp-proto-http installed",
+            provider_setup: "set one up at start-up:\n  from opentelemetry import trace\n  from opentelemetry.sdk.trace import TracerProvider\n  from opentelemetry.sdk.trace.export import BatchSpanProcessor\n  from opentelemetry.exporter.otlp.proto.http.trace_exporter import (\n      OTLPSpanExporter,\n  )\n  provider = TracerProvider()\n  provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\n  trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",
+            otlp_exporter: "  from opentelemetry.exporter.otlp.proto.http.trace_exporter import (\n      OTLPSpanExporter,\n  )\n  from opentelemetry.sdk.trace.export import BatchSpanProcessor\n  provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\n(with opentelemetry-exporter-otlp-proto-http installed)",
             endpoint_option: "OTLPSpanExporter(endpoint=\"{}\")",
             endpoint_from_environment: "drop endpoint= and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
             console_exporter: "ConsoleSpanExporter",

@@ -65,7 +65,7 @@ impl Check for ConsoleExporter {
                         console.location.file, otlp.location, terms.console_exporter
                     ),
                     format!(
-                        "pass the OTLP exporter to the SDK instead: {}",
+                        "pass the OTLP exporter to the SDK instead:\n{}",
                         terms.otlp_exporter
                     ),
                 ),
@@ -74,10 +74,9 @@ impl Check for ConsoleExporter {
                         "{} exports spans only with {}: they are printed to stdout and nothing is sent to Honeycomb.",
                         console.location.file, terms.console_exporter
                     ),
-                    format!("add an OTLP exporter: {}", terms.otlp_exporter),
+                    format!("add an OTLP exporter:\n{}", terms.otlp_exporter),
                 ),
             };
-            let terms = languages::code_terms(language);
             let fix = match (language, unattached, &service.image_contents) {
                 (Language::Python, None, Some(image)) => {
                     let code = Remedy::edit(Edit::AddOtlpExporter {
