@@ -267,6 +267,33 @@ impl Reader<'_> {
                 value,
             );
         }
+        // The `service` detector names the service from OTEL_SERVICE_NAME (the Java agent's
+        // `ServiceResourceDetector`; the configuration's `detection/development.detectors`).
+        let detectors = resource
+            .get("detection/development")
+            .and_then(|d| d.get("detectors"));
+        let service_detector = matches!(
+            detectors.map(|d| &d.kind),
+            Some(ConfigKind::Seq(items)) if items.iter().any(|item| item.get("service").is_some())
+        );
+        if service_detector {
+            self.reads.push(otel::SERVICE_NAME.to_string());
+            let from_environment = self
+                .env
+                .iter()
+                .find(|v| v.name == otel::SERVICE_NAME && v.resolved && !v.value.is_empty());
+            if let (None, Some(variable)) = (service_name, from_environment) {
+                let value = ConfigValue {
+                    variable: otel::SERVICE_NAME.to_string(),
+                    name: otel::SERVICE_NAME.to_string(),
+                    value: variable.value.clone(),
+                    location: variable.location.clone(),
+                    editable: false,
+                    rank: Rank::OverEnvironment,
+                };
+                self.values.push(value);
+            }
+        }
         if let Some(list) = resource.get("attributes_list") {
             self.value(
                 otel::RESOURCE_ATTRIBUTES,
@@ -659,6 +686,32 @@ mod tests {
                     "x-honeycomb-team=a%20b"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn the_service_detector_reads_the_service_name_variable() {
+        let file: Arc<str> = Arc::from("otel-config.yaml");
+        let root = collector::parse(
+            &file,
+            "file_format: \"1.0\"\nresource:\n  detection/development:\n    detectors:\n      - service:\n      - host:\n",
+        )
+        .unwrap();
+        let env = [var("OTEL_SERVICE_NAME", "api")];
+        let mut reader = Reader {
+            env: &env,
+            file: &file,
+            values: Vec::new(),
+            problems: Vec::new(),
+            reads: Vec::new(),
+        };
+        reader.read(&root);
+        assert_eq!(reader.reads, ["OTEL_SERVICE_NAME"]);
+        assert!(
+            reader
+                .values
+                .iter()
+                .any(|v| v.variable == "OTEL_SERVICE_NAME" && v.value == "api")
         );
     }
 
