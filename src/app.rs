@@ -680,8 +680,15 @@ fn run_listen(args: &ListenArgs) -> Result<ExitCode, AppError> {
             color_choice(&options),
         )),
     };
-    let verdict = listen::run(&settings, duration, style, &mut out, &mut std::io::stderr())
-        .map_err(AppError)?;
+    let verdict = listen::run(
+        &settings,
+        duration,
+        style,
+        args.verbose,
+        &mut out,
+        &mut std::io::stderr(),
+    )
+    .map_err(AppError)?;
     // Nothing received counts only when the run had a length: Ctrl-C is the user's own stop.
     let nothing = verdict.nothing && duration.is_some();
     let failed = match args.fail_on {
