@@ -339,6 +339,8 @@ fn read_projects(
         env_files: options.env_files.clone(),
         shell: shell_environment(),
         services: options.services.clone(),
+        compose_only: false,
+        devcontainer: None,
     };
     let loaded = workspace::load(&load_options)?;
     let load_time = started.elapsed();
@@ -606,6 +608,8 @@ fn load_variants(
         .map(|variant| {
             let workspace = workspace::load(&workspace::Options {
                 compose_files: variant.files.clone(),
+                compose_only: true,
+                devcontainer: variant.devcontainer.clone(),
                 ..options.clone()
             })?;
             Ok(resolve::resolve_variant(&workspace, variant, project))

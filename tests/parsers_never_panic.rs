@@ -7,7 +7,7 @@ use otel_doctor::source::Location;
 use otel_doctor::workspace::dependencies::{self, Ecosystem};
 use otel_doctor::workspace::npm::{self, LockKind};
 use otel_doctor::workspace::{
-    compose, dockerfile, dotenv, interpolate, javascript, manifest, python, ruby, yaml,
+    compose, dockerfile, dotenv, go, interpolate, javascript, manifest, python, ruby, yaml,
 };
 use proptest::prelude::*;
 
@@ -151,6 +151,80 @@ const TOML: &[&str] = &[
     "[tool.poetry.dependencies]",
 ];
 
+const GO: &[&str] = &[
+    "package main\n",
+    "import ",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    "`",
+    "'",
+    "//",
+    "/*",
+    "*/",
+    "\\",
+    "\n",
+    ",",
+    ".",
+    "...",
+    ":=",
+    "=",
+    ":",
+    "+",
+    "&",
+    "func ",
+    "func (s *S) ",
+    "var ",
+    "for ",
+    "select ",
+    "map[string]string",
+    "otlptracehttp.New",
+    "sdktrace.WithBatcher",
+    "append",
+    "x",
+    "\"go.opentelemetry.io/otel\"",
+];
+
+const RUBY: &[&str] = &[
+    "require 'opentelemetry/sdk'\n",
+    "OpenTelemetry::SDK.configure",
+    " do |c|\n",
+    "\nend\n",
+    "{ |c| ",
+    "}",
+    "c.use_all",
+    "c.service_name = ",
+    "ENV['OTEL_TRACES_EXPORTER'] ||= ",
+    "ENV.fetch(",
+    "'",
+    "\"",
+    "#{",
+    "#",
+    "<<~EOS\n",
+    "EOS\n",
+    "%w[",
+    "=begin\n",
+    "=end\n",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "=>",
+    "key: ",
+    ":sym",
+    "/",
+    "\\",
+    "\n",
+    "if ",
+    "def x",
+    ".new",
+];
+
 const JAVASCRIPT: &[&str] = &[
     "import ",
     " from ",
@@ -278,6 +352,16 @@ proptest! {
     fn manifests(text in prop_oneof![any_text(), tokens(REQUIREMENTS), tokens(TOML)]) {
         let _ = manifest::parse_requirements(&text);
         let _ = manifest::parse_pyproject(&text);
+    }
+
+    #[test]
+    fn go_sources(text in prop_oneof![any_text(), tokens(GO)]) {
+        let _ = go::parse(&text);
+    }
+
+    #[test]
+    fn ruby_sources(text in prop_oneof![any_text(), tokens(RUBY)]) {
+        let _ = ruby::parse(&text);
     }
 
     #[test]

@@ -166,7 +166,12 @@ pub fn serves_files_only(image: &str) -> bool {
 pub fn reads_code(language: Language) -> bool {
     matches!(
         language,
-        Language::Python | Language::Node | Language::Java | Language::DotNet
+        Language::Python
+            | Language::Node
+            | Language::Go
+            | Language::Ruby
+            | Language::Java
+            | Language::DotNet
     )
 }
 
@@ -228,6 +233,25 @@ pub fn code_terms(language: Language) -> CodeTerms {
             console_exporter: "AddConsoleExporter()",
             otlp_package: "OpenTelemetry.Exporter.OpenTelemetryProtocol",
             otlp_protocol: None,
+        },
+        Language::Go => CodeTerms {
+            provider_setup: "set one up in main:\n  import (\n      \"log\"\n\n      \"go.opentelemetry.io/otel\"\n      \"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp\"\n      sdktrace \"go.opentelemetry.io/otel/sdk/trace\"\n  )\n  exp, err := otlptracehttp.New(ctx)\n  if err != nil {\n      log.Fatal(err)\n  }\n  tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))\n  otel.SetTracerProvider(tp)\n  defer tp.Shutdown(ctx)",
+            otlp_exporter: "  import (\n      \"log\"\n\n      \"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp\"\n      sdktrace \"go.opentelemetry.io/otel/sdk/trace\"\n  )\n  exp, err := otlptracehttp.New(ctx)\n  if err != nil {\n      log.Fatal(err)\n  }\n  tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))\n(with the module go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp)",
+            // WithEndpoint takes host:port only: a URL goes to WithEndpointURL.
+            endpoint_option: "otlptracehttp.WithEndpointURL(\"{}\")",
+            endpoint_from_environment: "drop WithEndpoint/WithEndpointURL and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment (otlptracehttp.New reads it)",
+            console_exporter: "stdouttrace",
+            otlp_package: crate::knowledge::go::OTLPTRACEHTTP,
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
+        },
+        Language::Ruby => CodeTerms {
+            provider_setup: "configure the SDK at start-up (config/initializers/opentelemetry.rb, or at the top of the app):\n  require 'opentelemetry/sdk'\n  require 'opentelemetry/exporter/otlp'\n  require 'opentelemetry/instrumentation/all'\n  OpenTelemetry::SDK.configure do |c|\n    c.use_all\n  end\n(gems opentelemetry-sdk, opentelemetry-exporter-otlp, opentelemetry-instrumentation-all)",
+            otlp_exporter: "  require 'opentelemetry/sdk'\n  require 'opentelemetry/exporter/otlp'\n  OpenTelemetry::SDK.configure do |c|\n    c.add_span_processor(\n      OpenTelemetry::SDK::Trace::Export::BatchSpanProcessor.new(\n        OpenTelemetry::Exporter::OTLP::Exporter.new\n      )\n    )\n  end\n(gem opentelemetry-exporter-otlp; or no add_span_processor at all: the SDK then builds the otlp exporter from the environment)",
+            endpoint_option: "OpenTelemetry::Exporter::OTLP::Exporter.new(endpoint: \"{}\")",
+            endpoint_from_environment: "drop endpoint: and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
+            console_exporter: "OpenTelemetry::SDK::Trace::Export::ConsoleSpanExporter",
+            otlp_package: "opentelemetry-exporter-otlp",
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
         },
         _ => CodeTerms {
             provider_setup: "set one up at start-up:\n  from opentelemetry import trace\n  from opentelemetry.sdk.trace import TracerProvider\n  from opentelemetry.sdk.trace.export import BatchSpanProcessor\n  from opentelemetry.exporter.otlp.proto.http.trace_exporter import (\n      OTLPSpanExporter,\n  )\n  provider = TracerProvider()\n  provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\n  trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",

@@ -7,13 +7,16 @@ pub mod clike;
 pub mod collector;
 pub mod dotnet;
 pub mod ecosystems;
+pub mod go;
 pub mod honeycomb;
 pub mod java;
+pub mod js_symbols;
 pub mod languages;
 pub mod node;
 pub mod otel;
 pub mod python;
 pub mod python_symbols;
+pub mod ruby;
 pub mod secrets;
 
 /// What a service runs on: told by its command, its base image, its build's marker files.

@@ -26,6 +26,8 @@ pub enum ExporterKind {
     /// An OTLP span exporter; the protocol is known from the module it was imported from.
     Otlp(Option<Protocol>),
     Console,
+    /// An exporter to another backend, by name (Zipkin, Jaeger).
+    Backend(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,79 @@ pub struct CodeExporter {
     pub endpoint: Option<CodeSetting>,
     /// `OTLPSpanExporter(headers=...)`: replaces the environment's headers.
     pub headers: Option<CodeHeaders>,
+    /// Where it sends, when the SDK makes the URL of several settings (Go).
+    pub target: Option<Target>,
+}
+
+/// Where an exporter sends, when the SDK makes the URL of several settings rather than taking
+/// one: Go's exporters take a host and port (`WithEndpoint`), and their TLS and path apart,
+/// each from the code or from the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The URL the exporter sends to (gRPC: scheme, host and port).
+    pub url: String,
+    /// The host and port as given (its location is where it is written: the code, or the
+    /// variable it came from).
+    pub host: CodeSetting,
+    /// How a message names what gave the host (`otlptracehttp.WithEndpoint(...)`,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`).
+    pub host_option: String,
+    /// What the option takes.
+    pub form: EndpointForm,
+    pub tls: CodeTls,
+}
+
+/// What an option that sets the endpoint takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointForm {
+    /// A URL: `http://collector:4318`.
+    Url,
+    /// A host and port only (`WithEndpoint("collector:4318")`): a URL there breaks every
+    /// export.
+    HostPort,
+    /// Either: a scheme is dropped (otel-config-go).
+    Either,
+}
+
+/// Whether an exporter encrypts, and what decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeTls {
+    pub secure: bool,
+    /// As a message says it: `otlptracegrpc.WithInsecure()`, `OTEL_EXPORTER_OTLP_INSECURE=true`,
+    /// `the exporter's default (TLS)`.
+    pub decided_by: String,
+    /// Where that is written, when it is written somewhere.
+    pub location: Option<Location>,
+}
+
+/// A provider the code creates but never makes the global one, while spans are started on
+/// the global provider's tracer (or instrumentation uses it): they are all no-ops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderUnset {
+    pub created: Location,
+    /// Where the global tracer is used.
+    pub uses: Location,
+}
+
+/// A provider that batches spans in a program that ends without flushing them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unflushed {
+    /// Where the batching processor is set up.
+    pub batcher: Location,
+    /// Where the program's entry point is (`func main`).
+    pub entry: Location,
+}
+
+/// Code that sets up the SDK, which nothing the program runs at start reaches: a function
+/// `main` never calls (Go), a file the app never requires (Ruby).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreachedSetup {
+    /// Where the SDK is set up.
+    pub setup: Location,
+    /// The function it is set up in, when the language reaches code by calls.
+    pub function: Option<String>,
+    /// The program's entry point (`func main`, the file the app starts from).
+    pub entry: Location,
 }
 
 /// Headers passed in code, each value evaluated; `pairs` is `None` when they are built in a
@@ -149,6 +224,12 @@ pub struct CodeFacts {
     /// Where the code builds an exporter that reads only the generic `OTEL_EXPORTER_OTLP_*`
     /// variables, not the traces ones (.NET's `AddOtlpExporter`).
     pub generic_variables_only: Option<Location>,
+    /// A short-lived program that loses its last batch of spans.
+    pub unflushed: Option<Unflushed>,
+    /// A provider created but never set as the global one, which the code's spans use.
+    pub provider_unset: Option<ProviderUnset>,
+    /// The SDK is set up in a function the program never calls at start.
+    pub setup_unreached: Option<UnreachedSetup>,
     /// What the code writes into its own environment, in order.
     pub env_writes: Vec<CodeEnvWrite>,
 }
@@ -172,6 +253,7 @@ impl CodeFacts {
             location: at,
             endpoint: None,
             headers: None,
+            target: None,
         });
     }
 
@@ -214,10 +296,10 @@ pub fn resolve(
     env: &[EnvVar],
 ) -> CodeFacts {
     let mut facts = CodeFacts::default();
-    let Some(build) = &service.build else {
+    let Some(source_dir) = service.source_dir() else {
         return facts;
     };
-    let context_dir = workspace.project_display(&build.context.value);
+    let context_dir = workspace.project_display(&source_dir.value);
     let Some(context) = workspace.contexts.get(&context_dir) else {
         return facts;
     };
@@ -392,6 +474,7 @@ fn read_file(
                         pairs: evaluator.pairs(a),
                         location: at(a.line, a.column),
                     }),
+                target: None,
             }),
             "BatchSpanProcessor" | "SimpleSpanProcessor"
                 if module.starts_with("opentelemetry.sdk.trace") || module.is_empty() =>
@@ -408,6 +491,7 @@ fn read_file(
                 location,
                 endpoint: None,
                 headers: None,
+                target: None,
             }),
             "configure_opentelemetry" if module == python::HONEYCOMB_DISTRO_MODULE => {
                 facts.honeycomb_distro.get_or_insert(DistroSetup {

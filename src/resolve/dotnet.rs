@@ -257,6 +257,7 @@ fn read_file(file: &Parsed<ClikeSource>, settings: &AppSettings, facts: &mut Cod
                     location,
                     endpoint: setting(dotnet::ENDPOINT_OPTION),
                     headers,
+                    target: None,
                 });
             }
             dotnet::USE_OTLP_EXPORTER => {
@@ -283,6 +284,7 @@ fn read_file(file: &Parsed<ClikeSource>, settings: &AppSettings, facts: &mut Cod
                     location,
                     endpoint,
                     headers: None,
+                    target: None,
                 });
             }
             dotnet::CONSOLE_EXPORTER if configures_traces(call, &source.calls) => {
@@ -291,6 +293,7 @@ fn read_file(file: &Parsed<ClikeSource>, settings: &AppSettings, facts: &mut Cod
                     location,
                     endpoint: None,
                     headers: None,
+                    target: None,
                 });
             }
             dotnet::NAMES_SERVICE if !call.args.is_empty() => {

@@ -34,6 +34,9 @@ pub struct Declared {
     pub configures_sdk: Option<Location>,
     /// Ruby: the file that configures the SDK names the service.
     pub names_service: bool,
+    /// Ruby: the configure block adds span processors of its own, so the SDK builds no
+    /// exporter from `OTEL_TRACES_EXPORTER`.
+    pub processors_in_code: bool,
     /// An instruction of the image that mentions OpenTelemetry (`install-php-extensions
     /// opentelemetry`, the .NET auto-instrumentation's installer, an agent download): it may
     /// install what the manifests do not list.
@@ -43,6 +46,20 @@ pub struct Declared {
 impl Declared {
     pub fn has_role(&self, role: Role) -> bool {
         self.packages.iter().any(|p| p.role == Some(role))
+    }
+
+    /// Whether the Gemfile installs an OpenTelemetry gem: it lists it, or a gem it lists
+    /// depends on it.
+    pub fn installs_gem(&self, gem: &str) -> bool {
+        self.packages
+            .iter()
+            .filter(|p| p.ecosystem == Ecosystem::Ruby)
+            .any(|p| p.name == gem || crate::knowledge::ruby::brings(&p.name, gem))
+    }
+
+    /// The Gemfile read, as a message names it.
+    pub fn gemfile(&self) -> Option<&Arc<str>> {
+        self.manifests.iter().find(|m| m.ends_with("Gemfile"))
     }
 
     pub fn with_role(&self, wanted: impl Fn(Role) -> bool) -> Option<&DeclaredPackage> {
@@ -72,7 +89,11 @@ impl Declared {
     /// An SDK that other languages' code sets up may be given any endpoint there.
     pub fn configured_from_environment(&self) -> bool {
         self.packages.iter().any(|p| match p.ecosystem {
-            Ecosystem::Ruby => p.role == Some(Role::Sdk) && self.configures_sdk.is_some(),
+            Ecosystem::Ruby => {
+                p.role == Some(Role::Sdk)
+                    && self.configures_sdk.is_some()
+                    && !self.processors_in_code
+            }
             _ => p.role == Some(Role::AutoInstrumentation),
         })
     }
@@ -160,5 +181,11 @@ pub fn resolve(
         Some(Location::new(&f.path, line, column))
     });
     declared.names_service = configuring.is_some_and(|f| f.content.names_service);
+    declared.processors_in_code = configuring.is_some_and(|f| {
+        f.content
+            .calls
+            .iter()
+            .any(|c| c.method == "add_span_processor")
+    });
     declared
 }

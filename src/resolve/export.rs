@@ -4,7 +4,7 @@
 //! Honeycomb's distribution (also `HONEYCOMB_*` and `HoneycombOptions`), and Honeycomb's
 //! classic SDK (Beeline, libhoney), which is not OpenTelemetry at all.
 
-use super::code::ExporterKind;
+use super::code::{EndpointForm, ExporterKind, Target};
 use super::code_setting::CodeSetting;
 use super::{Setting, Workload};
 use crate::knowledge::ecosystems::Role;
@@ -55,6 +55,9 @@ pub enum EndpointSource<'a> {
     },
     /// Honeycomb's distro sends to Honeycomb unless told otherwise.
     HoneycombDefault,
+    /// An exporter that makes its URL of several settings: Go's host and port, TLS and path,
+    /// from its options in code over the environment.
+    Target(&'a Target),
     /// Computed in code in a way not followed here: rules stay silent.
     Unknown(&'a Location),
     /// None configured: the SDK sends to localhost.
@@ -121,6 +124,7 @@ impl ExportPlan<'_> {
         match &self.endpoint {
             EndpointSource::Setting { setting, .. } => Some(setting.location),
             EndpointSource::Code(_, code) => Some(&code.location),
+            EndpointSource::Target(target) => Some(&target.host.location),
             EndpointSource::Unknown(location) => Some(location),
             EndpointSource::HoneycombDefault | EndpointSource::Default => None,
         }
@@ -141,14 +145,43 @@ impl ExportPlan<'_> {
                 };
                 Some((url, name))
             }
+            EndpointSource::Target(target) => Some((
+                target.host.value.as_deref().unwrap_or_default(),
+                target.host_option.clone(),
+            )),
+            _ => None,
+        }
+    }
+
+    /// What the setting that names the endpoint takes: a URL, or (Go's `WithEndpoint`) a
+    /// host and port.
+    pub fn endpoint_form(&self) -> EndpointForm {
+        match &self.endpoint {
+            EndpointSource::Target(target) => target.form,
+            _ => EndpointForm::Url,
+        }
+    }
+
+    /// The exporter's own computation of where it sends, when it makes one (Go).
+    pub fn target(&self) -> Option<&Target> {
+        match &self.endpoint {
+            EndpointSource::Target(target) => Some(target),
             _ => None,
         }
     }
 
     /// The URL the exporter sends to, parsed; `None` if the endpoint is not a URL or unknown.
     pub fn parsed_url(&self) -> Option<url::Url> {
-        if matches!(self.endpoint, EndpointSource::Unknown(_)) {
-            return None;
+        match &self.endpoint {
+            EndpointSource::Unknown(_) => return None,
+            // A URL where a host and port belong: the exporter's own URL does not parse.
+            EndpointSource::Target(target)
+                if target.form == EndpointForm::HostPort
+                    && target.host.text().is_some_and(|v| v.contains("://")) =>
+            {
+                return None;
+            }
+            _ => {}
         }
         otel::endpoint_url(&self.url, self.protocol)
     }
@@ -256,6 +289,7 @@ pub fn plan(service: &Workload) -> ExportPlan<'_> {
             otel::traces_url(url, false, protocol)
         }
         EndpointSource::Code(url, _) => url.to_string(),
+        EndpointSource::Target(target) => target.url.clone(),
         EndpointSource::Setting {
             setting,
             signal_specific,
@@ -327,6 +361,7 @@ fn otlp_port(endpoint: &EndpointSource) -> Option<u16> {
     let value = match endpoint {
         EndpointSource::Setting { setting, .. } => setting.value,
         EndpointSource::Code(value, _) => value,
+        EndpointSource::Target(target) => &target.url,
         _ => return None,
     };
     url::Url::parse(value.trim()).ok()?.port()
@@ -459,6 +494,18 @@ fn protocol(service: &Workload, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
 }
 
 fn endpoint(service: &Workload, sdk: Sdk) -> EndpointSource<'_> {
+    let target = service
+        .code
+        .exporters
+        .iter()
+        .find_map(|e| e.target.as_ref());
+    if let Some(target) = target.filter(|_| sdk == Sdk::OpenTelemetry) {
+        return if target.host.known {
+            EndpointSource::Target(target)
+        } else {
+            EndpointSource::Unknown(&target.host.location)
+        };
+    }
     let in_code = service
         .code
         .exporters

@@ -146,6 +146,7 @@ fn read_file(file: &Parsed<ClikeSource>, env: &[EnvVar], code: &mut JavaCode) {
                     pairs: Some(headers),
                     location: at(first.name_line, first.name_column),
                 }),
+                target: None,
             });
             continue;
         }

@@ -6,7 +6,7 @@
 use super::collector::{
     Collector, CollectorConfig, ListenerMatch, ListenerProtocol, honeycomb, match_listener,
 };
-use super::{EndpointSource, Project, Workload};
+use super::{EndpointSource, HostName, Network, Project, Workload};
 use crate::knowledge::collector::{self as knowledge, ExporterKind, Kind};
 use crate::knowledge::honeycomb::{Region, region_of_host};
 use crate::knowledge::otel::{self, Protocol};
@@ -204,6 +204,7 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         },
         depth: 0,
         path: Vec::new(),
+        sender_tls: None,
     };
     if let Some(browser) = browser {
         return browser_route(walk, browser, honeycomb_intended);
@@ -303,7 +304,7 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         Some(format!("{host}:{port}")),
         Some(protocol.to_string()),
     ));
-    if plan.endpoint == EndpointSource::Default && !service.network_mode_host {
+    if plan.endpoint == EndpointSource::Default && !service.network.is_host() {
         // Broken when an SDK is known to export; else whatever reads OTEL_* would.
         let (status, note) = if service.exports_over_otlp() {
             (
@@ -327,14 +328,68 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         return Some(walk.route);
     }
     let from = Sender {
-        in_container: !service.network_mode_host,
+        network: service.network.clone(),
         location: anchor,
         collector: None,
     };
+    walk.sender_tls = Some(url.scheme() == "https");
     walk.follow(&host, port, protocol, &from);
+    walk.sender_tls = None;
+    other_backends(&mut walk, service);
     let mut route = walk.route;
     settle(&mut route, honeycomb_intended);
     Some(route)
+}
+
+/// Branches for the exporters the code hands the SDK besides the OTLP one (Zipkin, Jaeger):
+/// each sends its own copy of the spans to its own backend.
+fn other_backends(walk: &mut Walk, service: &Workload) {
+    for exporter in &service.code.exporters {
+        let super::ExporterKind::Backend(name) = exporter.kind else {
+            continue;
+        };
+        let Some(endpoint) = exporter.endpoint.as_ref() else {
+            continue;
+        };
+        let Some(url) = endpoint.text().and_then(|t| url::Url::parse(t.trim()).ok()) else {
+            continue;
+        };
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+            continue;
+        };
+        walk.route.hops.push(Hop {
+            kind: HopKind::Sdk,
+            name: format!("{} ({name})", service.name),
+            endpoint: Some(format!("{host}:{port}")),
+            protocol: Some(name.to_ascii_lowercase()),
+            location: Some(endpoint.location.clone()),
+            status: HopStatus::Ok,
+            note: None,
+            collector: None,
+        });
+        let from = Sender {
+            network: service.network.clone(),
+            location: endpoint.location.clone(),
+            collector: None,
+        };
+        let receiving_collector = walk
+            .project
+            .network_hosts
+            .iter()
+            .find(|h| h.is(host))
+            .and_then(|h| walk.project.collector(&h.service));
+        match receiving_collector {
+            // A collector's Zipkin or Jaeger receiver is not followed.
+            Some(collector) => walk.end_from(
+                &from,
+                Destination::Backend(format!("{name} receiver of {}", collector.service)),
+                format!("{host}:{port}"),
+                HopStatus::Unknown,
+                None,
+            ),
+            None => walk.follow(host, port, Protocol::HttpProtobuf, &from),
+        }
+    }
 }
 
 /// Spans of a frontend's browser code leave from the user's browser, on this machine: to the
@@ -362,7 +417,7 @@ fn browser_route(
         collector: None,
     });
     let from = Sender {
-        in_container: false,
+        network: Network::Host,
         location: exporter.location.clone(),
         collector: None,
     };
@@ -412,9 +467,10 @@ fn settle(route: &mut Route, honeycomb_intended: bool) {
     }
 }
 
-/// Where the spans leave from: an app container, or a collector's exporter.
+/// Where the spans leave from: an app (in a container or on this machine), or a collector's
+/// exporter.
 struct Sender {
-    in_container: bool,
+    network: Network,
     location: Location,
     /// The collector whose exporter sends them.
     collector: Option<String>,
@@ -426,6 +482,8 @@ struct Walk<'a> {
     depth: usize,
     /// The collectors on the branch being walked.
     path: Vec<String>,
+    /// Whether the app sends with TLS, until its first collector checks it.
+    sender_tls: Option<bool>,
 }
 
 impl Walk<'_> {
@@ -493,7 +551,7 @@ impl Walk<'_> {
             );
             return;
         }
-        if otel::is_loopback_host(host) && from.in_container {
+        if otel::is_loopback_host(host) && !from.network.is_host() {
             let note = format!("{host} is the container itself");
             self.end_from(
                 from,
@@ -506,7 +564,7 @@ impl Walk<'_> {
         }
         // The machine itself (from the host's network, or `host.docker.internal` from a
         // container) reaches a collector through the port it publishes.
-        let the_machine = (otel::is_loopback_host(host) && !from.in_container)
+        let the_machine = (otel::is_loopback_host(host) && from.network.is_host())
             || matches!(host, "host.docker.internal" | "gateway.docker.internal");
         if the_machine {
             let publishing = self
@@ -528,13 +586,41 @@ impl Walk<'_> {
             }
             return;
         }
-        // A service answers to its name, its `container_name` and its network aliases.
+        // A service answers to its name, its `container_name` and its network aliases, on
+        // its network only.
+        let on_network = |name: &&HostName| {
+            name.is(host) && name.network == from.network && name.network.resolves_names()
+        };
         let target = self
             .project
             .network_hosts
             .iter()
-            .find(|name| name.is(host) && name.kind.is_network_name())
+            .find(on_network)
             .map(|name| name.service.as_str());
+        if target.is_none()
+            && let Some(elsewhere) = self.project.network_hosts.iter().find(|n| n.is(host))
+        {
+            let note = if elsewhere.network.resolves_names() {
+                format!(
+                    "`{host}` resolves only {}, and the sender runs {}",
+                    elsewhere.network.describe(),
+                    from.network.describe()
+                )
+            } else {
+                format!(
+                    "`{host}` is a container on {}, where names do not resolve",
+                    elsewhere.network.name()
+                )
+            };
+            self.end_from(
+                from,
+                Destination::UnknownHost(host.to_string()),
+                endpoint,
+                HopStatus::Broken,
+                Some(note),
+            );
+            return;
+        }
         if let Some(collector) = target.and_then(|name| self.project.collector(name)) {
             self.through(collector, port, protocol);
             return;
@@ -566,9 +652,8 @@ impl Walk<'_> {
             );
             return;
         }
-        let known_services = !self.project.compose_files.is_empty()
-            && !self.project.includes_unread
-            && self.project.inactive_host(host).is_none();
+        let known_services =
+            self.project.knows_names() && self.project.inactive_host(host).is_none();
         if !host.contains('.') && known_services && host.parse::<std::net::IpAddr>().is_err() {
             let note = format!("`{host}` is not a service of the project");
             self.end_from(
@@ -756,7 +841,30 @@ impl Walk<'_> {
                 return;
             }
         };
-        if !listener.reachable_from_other_containers() && !collector.network_mode_host {
+        if let Some(secure) = self.sender_tls.take()
+            && secure != listener.tls
+        {
+            let note = if secure {
+                format!(
+                    "TLS to receiver {}, which takes plaintext",
+                    listener.receiver
+                )
+            } else {
+                format!(
+                    "plaintext to receiver {}, which takes TLS",
+                    listener.receiver
+                )
+            };
+            receiver(
+                self,
+                &listener.receiver,
+                Some(listener.protocol_location.clone()),
+                HopStatus::Broken,
+                Some(note),
+            );
+            return;
+        }
+        if !listener.reachable_from_other_containers() && !collector.network.is_host() {
             let note = format!(
                 "receiver {} listens on {} only",
                 listener.receiver,
@@ -982,7 +1090,7 @@ impl Walk<'_> {
                     Protocol::HttpProtobuf
                 };
                 let from = Sender {
-                    in_container: !collector.network_mode_host,
+                    network: collector.network.clone(),
                     location,
                     collector: Some(collector.service.clone()),
                 };

@@ -1,6 +1,6 @@
-//! Listing the files of a build context that matter: Python, JavaScript, Java and C# source, dependency
-//! manifests and lockfiles, JVM settings files, and the marker files that tell a service's
-//! language.
+//! Listing the files of a build context that matter: Python, JavaScript, Go, Ruby, Java and C#
+//! source, dependency manifests and lockfiles, JVM settings files, and the marker files that tell
+//! a service's language.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +9,7 @@ use walkdir::{DirEntry, WalkDir};
 use super::Language;
 use super::clike::Dialect;
 use super::dependencies::Ecosystem;
+use super::launch::LaunchKind;
 use super::npm::LockKind;
 use super::settings::KeyStyle;
 
@@ -71,8 +72,14 @@ pub enum ContextFileKind {
     Settings(KeyStyle),
     /// A Java `.properties` file (the agent's configuration file, Spring's settings).
     Properties,
+    /// Go source (not tests).
+    Go,
     /// A shell script, which a container may start through (`./run.sh`, `entrypoint.sh`).
     Script,
+    /// A Makefile, Justfile, Taskfile or Procfile, which may start things.
+    Launch(LaunchKind),
+    /// A devcontainer.json.
+    Devcontainer,
     LanguageMarker(Language),
 }
 
@@ -145,6 +152,78 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
     kept
 }
 
+/// A file of the workspace that may start something, outside the build contexts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkspaceFile {
+    Launch(LaunchKind),
+    /// `devcontainer.json` in `.devcontainer/` (or a folder of it), or `.devcontainer.json`.
+    Devcontainer,
+    /// A `Dockerfile` (`Dockerfile.dev`, `api.Dockerfile`, `Containerfile`).
+    Dockerfile,
+}
+
+/// How deep launcher files are looked for: `scripts/run.sh`, `deploy/docker/run.sh`,
+/// `services/api/package.json`. Deeper ones are an app's own tooling, not how the workspace
+/// is started.
+pub const LAUNCHER_DEPTH: usize = 3;
+
+/// The files of the workspace that may start something, at most `LAUNCHER_DEPTH` folders
+/// down, in a stable order. `walked` says which folders were already listed as build contexts:
+/// they are not listed again (their launcher files come with the context).
+pub fn launcher_files(
+    root: &Path,
+    walked: &dyn Fn(&Path) -> bool,
+) -> Vec<(PathBuf, WorkspaceFile)> {
+    let mut files: Vec<(PathBuf, WorkspaceFile)> = WalkDir::new(root)
+        .follow_links(false)
+        .max_depth(LAUNCHER_DEPTH + 1)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(entry.file_type().is_dir()
+                    && (is_skipped_dir(entry)
+                        || walked(entry.path())
+                        || hidden_but_not_devcontainer(entry)))
+        })
+        .take(MAX_ENTRIES)
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let kind = workspace_file_kind(entry.path())?;
+            Some((entry.into_path(), kind))
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+fn hidden_but_not_devcontainer(entry: &DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    name.starts_with('.') && name != ".devcontainer"
+}
+
+/// What a workspace file is, by its name and folder.
+pub fn workspace_file_kind(path: &Path) -> Option<WorkspaceFile> {
+    let name = path.file_name()?.to_str()?;
+    let in_devcontainer_folder = path
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .any(|dir| dir.file_name().is_some_and(|n| n == ".devcontainer"));
+    if (name == "devcontainer.json" && in_devcontainer_folder) || name == ".devcontainer.json" {
+        return Some(WorkspaceFile::Devcontainer);
+    }
+    if name == "Dockerfile"
+        || name == "Containerfile"
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".Dockerfile")
+        || name.ends_with(".dockerfile")
+    {
+        return Some(WorkspaceFile::Dockerfile);
+    }
+    LaunchKind::of_file(name).map(WorkspaceFile::Launch)
+}
+
 /// `tracing.js`, `instrumentation.ts`, `otel.mjs`, `telemetry/index.js`.
 fn names_setup(path: &Path) -> bool {
     let text = path.to_string_lossy().to_ascii_lowercase();
@@ -179,6 +258,14 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
     if let Some(dialect) = Dialect::of_file(name) {
         return (!is_test_source(path)).then_some(ContextFileKind::Clike(dialect));
     }
+    if let Some(kind) = LaunchKind::of_file(name)
+        .filter(|k| !matches!(k, LaunchKind::Script | LaunchKind::PackageJson))
+    {
+        return Some(ContextFileKind::Launch(kind));
+    }
+    if workspace_file_kind(path) == Some(WorkspaceFile::Devcontainer) {
+        return Some(ContextFileKind::Devcontainer);
+    }
     let kind = match name {
         "pyproject.toml" => ContextFileKind::Pyproject,
         "Pipfile" => ContextFileKind::Pipfile,
@@ -191,6 +278,7 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         "mix.exs" => ContextFileKind::LanguageMarker(Language::Elixir),
         _ if is_script_source(name) => ContextFileKind::JavaScript,
         _ if name.ends_with(".rb") || name.ends_with(".ru") => ContextFileKind::Ruby,
+        _ if name.ends_with(".go") && !name.ends_with("_test.go") => ContextFileKind::Go,
         _ if name.ends_with(".properties") => ContextFileKind::Properties,
         _ if name.starts_with("application")
             && (name.ends_with(".yml") || name.ends_with(".yaml")) =>
@@ -289,5 +377,7 @@ mod tests {
             kind("Program.cs"),
             Some(ContextFileKind::Clike(Dialect::CSharp))
         );
+        assert_eq!(kind("cmd/api/main.go"), Some(ContextFileKind::Go));
+        assert_eq!(kind("main_test.go"), None);
     }
 }

@@ -19,7 +19,7 @@ pub use model::{
 pub use validate::Invalid;
 
 use super::image::Build;
-use super::{Command, EnvVar, Workload};
+use super::{Command, EnvVar, Network, Workload};
 use crate::knowledge::collector::{self as knowledge, Distribution, KnownCollector, Version};
 use crate::source::Location;
 use crate::workspace::collector::{
@@ -51,7 +51,7 @@ pub struct Collector {
     /// from the shell or `.env`, or leaves them out when unset there.
     pub passed_through: Vec<(String, Location)>,
     pub ports: Vec<Port>,
-    pub network_mode_host: bool,
+    pub network: Network,
     /// Where its OTLP receivers listen (computed once: every route through it asks).
     listeners: Vec<Listener>,
     /// The components whose settings their own `Validate()` refuses, in this release.
@@ -417,7 +417,7 @@ pub fn resolve(
             .map(|entry| (entry.name.clone(), entry.location.clone()))
             .collect(),
         ports: spec.ports.clone(),
-        network_mode_host: service.network_mode_host,
+        network: service.network.clone(),
         listeners: Vec::new(),
         invalid: Vec::new(),
         refusal: None,
@@ -525,7 +525,8 @@ fn read_config(
         } else if argument.contains("://") && !argument.starts_with("file:") {
             unknown = Some(format!("the config comes from {argument}"));
         } else {
-            let path = argument.strip_prefix("file:").unwrap_or(&argument);
+            let path = in_working_dir(argument.strip_prefix("file:").unwrap_or(&argument), service);
+            let path = path.as_str();
             match locate(workspace, spec, build, path) {
                 Located::File(file) => {
                     source.file = Some(Arc::clone(&file));
@@ -646,6 +647,21 @@ enum Located {
     Unknown(String),
     /// Nothing provides it.
     Nowhere,
+}
+
+/// A relative `--config` path is the container's working directory's: the image's `WORKDIR`,
+/// else `/`, where the collector images run (their Dockerfiles set no `WORKDIR`:
+/// opentelemetry-collector-releases `distributions/*/Dockerfile`).
+fn in_working_dir(path: &str, service: &Workload) -> String {
+    if path.starts_with('/') {
+        return path.to_string();
+    }
+    let workdir = service
+        .image_contents
+        .as_ref()
+        .map_or("/", |image| image.workdir.as_str());
+    let relative = path.trim_start_matches("./");
+    format!("{}/{relative}", workdir.trim_end_matches('/'))
 }
 
 fn locate(
@@ -818,7 +834,7 @@ mod tests {
             env: Vec::new(),
             passed_through: Vec::new(),
             ports,
-            network_mode_host: false,
+            network: Network::Compose,
             listeners: Vec::new(),
             invalid: Vec::new(),
             refusal: None,

@@ -341,6 +341,8 @@ pub struct Listener {
     pub location: Location,
     /// The protocol's key (`grpc:`).
     pub protocol_location: Location,
+    /// It has a `tls:` block: it takes TLS only; without one, plaintext only.
+    pub tls: bool,
 }
 
 impl Listener {
@@ -432,6 +434,7 @@ pub fn otlp_listeners(model: &Model, env: &[EnvVar], version: Option<Version>) -
                 location: endpoint_node
                     .map_or_else(|| entry.location.clone(), |node| node.location.clone()),
                 protocol_location: entry.location.clone(),
+                tls: entry.value.get("tls").is_some(),
             });
         }
     }

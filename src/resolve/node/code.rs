@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::knowledge::node::{self, Symbol};
-use crate::resolve::code::OtelImport;
+use crate::resolve::code::{OtelImport, OtelReference, ReferenceKind, ReferenceName};
 use crate::resolve::environment::{CodeEnvWrite, EnvVar};
 use crate::resolve::{
     CodeExporter, CodeFacts, CodeHeaders, CodeSetting, DistroSetup, ExporterKind,
@@ -290,6 +290,7 @@ fn read_file(
     if !imports_otel {
         return;
     }
+    otel_references(scope, &at, &mut facts.otel_references);
     for read in &file.content.env_reads {
         facts.env_reads.push(read.name.clone());
     }
@@ -361,6 +362,7 @@ fn read_file(
                             pairs: evaluator.pairs(scope, arg),
                             location: Location::new(&file.path, arg.line, arg.column),
                         }),
+                        target: None,
                     },
                     declared_name(&file.content, call),
                 ));
@@ -371,6 +373,7 @@ fn read_file(
                     location,
                     endpoint: None,
                     headers: None,
+                    target: None,
                 },
                 declared_name(&file.content, call),
             )),
@@ -480,4 +483,57 @@ fn honeycomb_options(
             Some((name.to_string(), evaluator.setting(scope, arg)))
         })
         .collect()
+}
+
+/// The names a file expects OpenTelemetry packages to export, for `code/unknown-otel-symbol`:
+/// each name it imports from one (the package is the reference's base), and each call of an
+/// export or of a method on what an export built (`new Resource(...)`,
+/// `provider.addSpanProcessor(...)` for a `provider` made by `new NodeTracerProvider()`).
+fn otel_references(
+    scope: &Scope,
+    at: &impl Fn(u32, u32) -> Location,
+    out: &mut Vec<OtelReference>,
+) {
+    let name = |name: &str, location: &Location, called: bool| ReferenceName {
+        name: name.to_string(),
+        location: location.clone(),
+        called,
+    };
+    for import in &scope.file.content.imports {
+        let Some(package) = node::package_of_specifier(&import.specifier)
+            .filter(|p| *p == import.specifier && node::is_otel_package(p))
+        else {
+            continue;
+        };
+        let location = at(import.line, import.column);
+        for binding in &import.bindings {
+            if binding.imported == "*" || binding.imported == "default" {
+                continue;
+            }
+            out.push(OtelReference {
+                kind: ReferenceKind::Import,
+                base: package.to_string(),
+                names: vec![name(&binding.imported, &location, false)],
+            });
+        }
+    }
+    for call in &scope.file.content.calls {
+        let Some((package, export, members)) = scope.qualify(&call.callee) else {
+            continue;
+        };
+        if !node::is_otel_package(package) || export.is_empty() {
+            continue;
+        }
+        let location = at(call.line, call.column);
+        let mut names = vec![name(&export, &location, members.is_empty())];
+        // The first member only: what a method returns is not recorded.
+        if let Some(member) = members.first() {
+            names.push(name(member, &location, true));
+        }
+        out.push(OtelReference {
+            kind: ReferenceKind::Call,
+            base: package.to_string(),
+            names,
+        });
+    }
 }

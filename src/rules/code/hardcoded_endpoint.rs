@@ -1,7 +1,7 @@
 use crate::finding::Severity;
 use crate::knowledge::{languages, otel};
 use crate::resolve::route::HopStatus;
-use crate::resolve::{Project, Setting, Workload};
+use crate::resolve::{ExporterKind, Project, Setting, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -33,7 +33,12 @@ impl Check for HardcodedEndpoint {
             let Some(language) = service.language.filter(|l| languages::reads_code(*l)) else {
                 continue;
             };
-            for exporter in &service.code.exporters {
+            let otlp_exporters = service
+                .code
+                .exporters
+                .iter()
+                .filter(|e| matches!(e.kind, ExporterKind::Otlp(_)));
+            for exporter in otlp_exporters {
                 // An endpoint read from the environment (`os.getenv(...)`) is configurable.
                 let Some(endpoint) = exporter.endpoint.as_ref().filter(|e| e.is_literal()) else {
                     continue;

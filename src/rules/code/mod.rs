@@ -5,6 +5,7 @@ mod browser_env_not_exposed;
 mod console_exporter;
 mod env_set_after_sdk;
 mod hardcoded_endpoint;
+mod no_flush;
 mod no_tracer_provider;
 mod sdk_started_late;
 mod tracing_not_loaded;
@@ -21,6 +22,7 @@ pub const RULES: &[&dyn Rule] = &[
     &unknown_otel_symbol::UnknownOtelSymbol,
     &tracing_not_loaded::TracingNotLoaded,
     &sdk_started_late::SdkStartedLate,
+    &no_flush::NoFlush,
     &browser_env_not_exposed::BrowserEnvNotExposed,
     &browser_endpoint_ephemeral::BrowserEndpointEphemeral,
     &unreadable_source::UnreadableSource,

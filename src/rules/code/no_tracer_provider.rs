@@ -11,7 +11,9 @@ declare_rule! {
     /// The OpenTelemetry API alone returns no-op tracers: `tracer.start_as_current_span(...)`
     /// and `FlaskInstrumentor().instrument_app(app)` work without error and record nothing
     /// until `trace.set_tracer_provider(TracerProvider(...))` is called with an exporter. In
-    /// Node.js, `trace.getTracer(...).startSpan(...)` is as silent until an SDK is started.
+    /// Node.js, `trace.getTracer(...).startSpan(...)` is as silent until an SDK is started. In
+    /// Go, a provider built with `sdktrace.NewTracerProvider` but never passed to
+    /// `otel.SetTracerProvider` leaves `otel.Tracer(...)` (and `otelhttp`) on the no-op one.
     ///
     /// ## Example
     /// ```python
@@ -32,6 +34,19 @@ declare_rule! {
 impl Check for NoTracerProvider {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
+            if let Some(unset) = &service.code.provider_unset {
+                out.service(
+                    &Self::META,
+                    service,
+                    &unset.created,
+                    format!(
+                        "a TracerProvider is created here but never set as the global one, and {} uses the global provider's tracer: every span it starts is a no-op.",
+                        unset.uses
+                    ),
+                    "set it right after creating it: otel.SetTracerProvider(tp)".to_string(),
+                );
+                continue;
+            }
             let Some(language) = service.language.filter(|l| languages::reads_code(*l)) else {
                 continue;
             };

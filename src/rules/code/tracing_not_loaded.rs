@@ -13,6 +13,11 @@ declare_rule! {
     /// When the `CMD` (or `npm start`) runs `node index.js` and nothing requires
     /// `./tracing.js`, the SDK never starts and no span is created, without any error.
     ///
+    /// In Go, the same for the function that sets up the provider (`initTracer`): `main`
+    /// (or an `init`) must call it, directly or through the functions it calls. In Ruby, for
+    /// the file that calls `OpenTelemetry::SDK.configure`: the script `ruby` runs, the
+    /// rackup file, or (Rails) a boot file or initializer must require it.
+    ///
     /// ## Example
     /// ```dockerfile
     /// CMD ["node", "index.js"]
@@ -27,6 +32,31 @@ declare_rule! {
 impl Check for TracingNotLoaded {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
+            if let Some(unreached) = &service.code.setup_unreached {
+                let (message, hint) = match &unreached.function {
+                    Some(function) => (
+                        format!(
+                            "{function}() sets up the SDK here, but nothing the program runs calls it: main ({}) never reaches it, so the SDK never starts and no span is exported.",
+                            unreached.entry
+                        ),
+                        format!(
+                            "call it first thing in main: tp, err := {function}(ctx) (and defer its shutdown)"
+                        ),
+                    ),
+                    None => (
+                        format!(
+                            "{} configures the SDK here, but the app never loads it: {} (where it starts) does not require it, nor does any file it requires, so the SDK never starts.",
+                            unreached.setup.file, unreached.entry.file
+                        ),
+                        format!(
+                            "require it at the top of {}: require_relative '{}' (or move it to config/initializers/ in a Rails app)",
+                            unreached.entry.file,
+                            relative_require(&unreached.entry.file, &unreached.setup.file)
+                        ),
+                    ),
+                };
+                out.service(&Self::META, service, &unreached.setup, message, hint);
+            }
             let Some(node) = &service.node else { continue };
             check_service(service, node, out);
         }
@@ -88,4 +118,38 @@ fn check_service(service: &Workload, node: &NodeFacts, out: &mut Findings) {
             entry.text
         ),
     );
+}
+
+/// The `require_relative` path from one file to another, without `.rb`.
+fn relative_require(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
+    let from_dir = &from_dir[..from_dir.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let shared = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - shared];
+    parts.extend(&to_parts[shared..]);
+    let joined = parts.join("/");
+    joined.trim_end_matches(".rb").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_requires() {
+        assert_eq!(
+            relative_require("app/app.rb", "app/lib/otel.rb"),
+            "lib/otel"
+        );
+        assert_eq!(relative_require("app/config.ru", "app/otel.rb"), "otel");
+        assert_eq!(
+            relative_require("app/config/boot.rb", "app/lib/otel.rb"),
+            "../lib/otel"
+        );
+    }
 }

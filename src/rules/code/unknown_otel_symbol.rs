@@ -1,13 +1,19 @@
+use crate::knowledge::js_symbols::{self, Export, Release};
 use crate::knowledge::python_symbols::{Lookup, Symbol, Symbols, symbols};
-use crate::resolve::{OtelReference, Project, ReferenceKind};
+use crate::resolve::{OtelReference, Project, ReferenceKind, Workload};
 use crate::rules::{Check, Findings, declare_rule, edit_distance};
+use crate::workspace::Language;
 
 declare_rule! {
     /// ## What it does
     /// Checks that the OpenTelemetry modules the code imports exist, that the names it
     /// imports from them are defined there, and that the functions and methods it calls on
     /// them exist: `TraceProvider`, `trace.set_tacer_provider(...)`, or an exporter imported
-    /// from `opentelemetry.exporter.otlp.http.trace_exporter`.
+    /// from `opentelemetry.exporter.otlp.http.trace_exporter`. In JavaScript and TypeScript,
+    /// that the names the code imports from `@opentelemetry/*` packages, the classes it
+    /// builds and the methods it calls on them exist in the release line `package.json` asks
+    /// for: the 2.x SDKs removed `new Resource(...)` (now `resourceFromAttributes`) and
+    /// `provider.addSpanProcessor(...)` (now `spanProcessors` in the constructor).
     ///
     /// ## Why is this bad?
     /// The app crashes at start with `ModuleNotFoundError`, `ImportError` or
@@ -38,6 +44,10 @@ impl Check for UnknownOtelSymbol {
             if references.is_empty() {
                 continue;
             }
+            if service.language == Some(Language::Node) {
+                check_js(service, out);
+                continue;
+            }
             let table = symbols();
             for reference in references {
                 let Walk::Missing { index, owner } = walk(table, reference) else {
@@ -57,6 +67,114 @@ impl Check for UnknownOtelSymbol {
                     hint,
                 );
             }
+        }
+    }
+}
+
+/// JavaScript: each reference against the release of its package that `package.json` asks
+/// for. A package the manifest does not list, or a range the table has no release for, is
+/// not judged.
+fn check_js(service: &Workload, out: &mut Findings) {
+    for reference in &service.code.otel_references {
+        let Some((release, range)) = js_release(service, &reference.base) else {
+            continue;
+        };
+        let Some(export) = reference.names.first() else {
+            continue;
+        };
+        let file = export
+            .location
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or(&export.location.file);
+        let (package, version) = (release.package, release.version);
+        let found = release.export(&export.name);
+        let (location, message, replaced) = match (reference.kind, found, reference.names.get(1)) {
+            (ReferenceKind::Import, None, _) => (
+                &export.location,
+                format!(
+                    "{file} imports {name} from {package}, which does not export it in {version} (the newest of the line {range} in package.json): with `import` the app stops at start with SyntaxError (no export named '{name}'); with `require` it is undefined and throws TypeError when used.",
+                    name = export.name
+                ),
+                &export.name,
+            ),
+            (ReferenceKind::Call, Some(Export::Type), _) => (
+                &export.location,
+                format!(
+                    "{file} uses {name} from {package} as a value, but in {version} (the newest of the line {range} in package.json) it is only a TypeScript type: the app throws TypeError ({name} is not a constructor) when it runs this line.",
+                    name = export.name
+                ),
+                &export.name,
+            ),
+            (ReferenceKind::Call, Some(class @ Export::Class(_)), Some(member))
+                if !class.has_member(&member.name) =>
+            {
+                (
+                    &member.location,
+                    format!(
+                        "{file} calls {member} on a {class_name} from {package}, which has no such method in {version} (the newest of the line {range} in package.json): the app throws TypeError ({member} is not a function) when it runs this line.",
+                        member = member.name,
+                        class_name = export.name
+                    ),
+                    &member.name,
+                )
+            }
+            _ => continue,
+        };
+        let hint = js_hint(release, replaced, found);
+        out.service(&UnknownOtelSymbol::META, service, location, message, hint);
+    }
+}
+
+/// The table's release of a package on the line the service's `package.json` asks for, with
+/// that range.
+fn js_release<'a>(service: &'a Workload, package: &str) -> Option<(&'static Release, &'a str)> {
+    let range = service
+        .image_contents
+        .as_ref()?
+        .manifests
+        .iter()
+        .flat_map(|m| &m.requirements)
+        .find(|l| l.requirement.name == package)?
+        .range
+        .as_deref()?;
+    Some((js_symbols::release_for(package, range)?, range))
+}
+
+/// What to write instead: the upgrade guide's replacement, else the closest name the release
+/// has (a method of the class, or an export).
+fn js_hint(release: &Release, name: &str, owner: Option<Export>) -> String {
+    if let Some(replacement) = js_symbols::replacement(release.package, name) {
+        return replacement.to_string();
+    }
+    let candidates: Vec<&str> = match owner {
+        Some(Export::Class(members)) => members.split(',').collect(),
+        _ => release.values().collect(),
+    };
+    let closest = candidates
+        .iter()
+        .map(|candidate| (edit_distance(name, candidate), *candidate))
+        .filter(|(distance, _)| *distance <= typo_threshold(name))
+        .min();
+    match closest {
+        Some((_, found)) => format!(
+            "did you mean {found}? ({} {})",
+            release.package, release.version
+        ),
+        None => {
+            let shown = candidates.len().min(SHOWN);
+            let more = if candidates.len() > shown {
+                ", ..."
+            } else {
+                ""
+            };
+            format!(
+                "{} {} offers: {}{more}",
+                release.package,
+                release.version,
+                candidates[..shown].join(", ")
+            )
         }
     }
 }
@@ -281,7 +399,8 @@ mod tests {
 
     use super::*;
     use crate::resolve::references_in;
-    use crate::workspace::{Parsed, python};
+    use crate::workspace::npm::{self, PackageJson};
+    use crate::workspace::{Parsed, javascript, python};
 
     /// The Python files of the fixtures whose expected findings have no unknown symbol: code
     /// that runs, so every OpenTelemetry name in it must be in the table.
@@ -303,6 +422,80 @@ mod tests {
                 out.push(path);
             }
         }
+    }
+
+    /// The folders of the correct fixtures with a `package.json`, and its dependencies.
+    fn correct_node_projects(dir: &Path, correct: bool, out: &mut Vec<(PathBuf, PackageJson)>) {
+        let correct = match std::fs::read_to_string(dir.join("expected.json")) {
+            Ok(text) => !text.contains(UnknownOtelSymbol::META.id),
+            Err(_) => correct,
+        };
+        if correct && let Ok(text) = std::fs::read_to_string(dir.join("package.json")) {
+            out.push((dir.to_path_buf(), npm::parse_package_json(&text).unwrap()));
+        }
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("node_modules") {
+                correct_node_projects(&path, correct, out);
+            }
+        }
+    }
+
+    fn javascript_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("node_modules") {
+                javascript_files(&path, out);
+            } else if path.extension().is_some_and(|e| {
+                ["js", "mjs", "cjs", "ts", "mts", "tsx"]
+                    .iter()
+                    .any(|x| e == *x)
+            }) {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_otel_name_the_correct_node_fixtures_import_exists_in_the_release_they_ask_for() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut projects = Vec::new();
+        correct_node_projects(&root, false, &mut projects);
+        let (mut resolved, mut gaps) = (0, Vec::new());
+        for (dir, manifest) in &projects {
+            let mut files = Vec::new();
+            javascript_files(dir, &mut files);
+            for file in files {
+                let source = javascript::parse(&std::fs::read_to_string(&file).unwrap());
+                for import in &source.imports {
+                    let Some(release) = manifest
+                        .dependencies
+                        .iter()
+                        .find(|d| d.name == import.specifier)
+                        .and_then(|d| js_symbols::release_for(&d.name, &d.value))
+                    else {
+                        continue;
+                    };
+                    for binding in &import.bindings {
+                        if binding.imported == "*" || binding.imported == "default" {
+                            continue;
+                        }
+                        match release.export(&binding.imported) {
+                            Some(_) => resolved += 1,
+                            None => gaps.push(format!(
+                                "{}: {} {} exports no {}",
+                                file.display(),
+                                release.package,
+                                release.version,
+                                binding.imported
+                            )),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(gaps.is_empty(), "the table lacks:\n{}", gaps.join("\n"));
+        assert!(resolved > 30, "only {resolved} names resolved");
     }
 
     #[test]

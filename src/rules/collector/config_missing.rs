@@ -1,7 +1,7 @@
 use super::{report, senders, stops};
-use crate::resolve::Project;
 use crate::resolve::collector::ConfigProblem;
-use crate::rules::{Check, Findings, declare_rule};
+use crate::resolve::{Launcher, Project};
+use crate::rules::{Check, Findings, declare_rule, hint};
 
 declare_rule! {
     /// ## What it does
@@ -37,6 +37,7 @@ impl Check for ConfigMissing {
             let affected = senders(project, collector);
             let who = stops(&affected);
             let name = &collector.service;
+            let service = project.service(name);
             for problem in &collector.problems {
                 let (message, hint) = match problem {
                     ConfigProblem::MountSourceMissing {
@@ -60,7 +61,10 @@ impl Check for ConfigMissing {
                         format!(
                             "`{name}` reads its config from {path}, but nothing is mounted there and the image has no such file: it exits with \"no such file or directory\".{who}"
                         ),
-                        format!("mount the config there: volumes: [\"./otel-collector.yaml:{path}\"]"),
+                        format!(
+                            "mount the config there: {}",
+                            hint::mount(service, "otel-collector.yaml", path)
+                        ),
                     ),
                     ConfigProblem::IsDirectory { path, .. } => (
                         format!(
@@ -77,9 +81,15 @@ impl Check for ConfigMissing {
                         format!(
                             "{file} is mounted at {target}, but `{name}` has no --config and reads {default_path}: it runs the image's built-in config, which only prints spans to its log.{who}"
                         ),
-                        format!(
-                            "mount it where the image looks: \"./{file}:{default_path}\", or add command: [\"--config={target}\"]"
-                        ),
+                        match service.map(|s| s.launcher) {
+                            Some(Launcher::Compose) | None => format!(
+                                "mount it where the image looks: \"./{file}:{default_path}\", or add command: [\"--config={target}\"]"
+                            ),
+                            _ => format!(
+                                "mount it where the image looks: {}, or add --config={target} after the image",
+                                hint::mount(service, file, default_path)
+                            ),
+                        },
                     ),
                     ConfigProblem::NoConfig { .. } => (
                         format!(

@@ -1,5 +1,5 @@
 use crate::knowledge::otel::Protocol;
-use crate::resolve::Project;
+use crate::resolve::{EndpointForm, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -11,7 +11,9 @@ declare_rule! {
     /// An endpoint like `api.honeycomb.io` (no scheme), `"https://api.honeycomb.io"` (quotes
     /// kept by list-form `environment`), `https://api.honeycomb.io ` (a trailing space) or
     /// `https://collector:43l8` (a bad port) makes the exporter fail on every export, or at
-    /// start-up, and the app runs on without telemetry.
+    /// start-up, and the app runs on without telemetry. Go's `WithEndpoint` takes the other
+    /// shape, a host and port (`collector:4318`): given a URL, every export fails because the
+    /// exporter cannot parse the URL it makes of it (`WithEndpointURL` takes a URL).
     ///
     /// ## Example
     /// ```yaml
@@ -35,8 +37,15 @@ impl Check for EndpointInvalid {
             else {
                 continue;
             };
-            let Some(problem) = problem(value, plan.protocol) else {
+            let form = plan.endpoint_form();
+            let Some(problem) = problem(value, plan.protocol, form) else {
                 continue;
+            };
+            let hint = match form {
+                EndpointForm::HostPort => host_port_hint(value, &name),
+                EndpointForm::Url | EndpointForm::Either => {
+                    format!("write it as a plain URL: {}", suggestion(value))
+                }
             };
             out.service(
                 &Self::META,
@@ -45,18 +54,26 @@ impl Check for EndpointInvalid {
                 format!(
                     "{name} is \"{value}\", which {problem}: the exporter cannot send anywhere."
                 ),
-                format!("write it as a plain URL: {}", suggestion(value)),
+                hint,
             );
         }
     }
 }
 
-fn problem(value: &str, protocol: Protocol) -> Option<String> {
+fn problem(value: &str, protocol: Protocol, form: EndpointForm) -> Option<String> {
     if value.contains(['"', '\'']) {
         return Some("has quotes in it (quotes are not syntax in list-form `environment` or in an env file's unquoted values)".into());
     }
     if value.chars().any(char::is_whitespace) {
         return Some("contains whitespace".into());
+    }
+    match form {
+        EndpointForm::HostPort if value.contains("://") => {
+            return Some("is a URL where a host and port are expected (the exporter puts its own scheme in front and every export fails to parse the URL it makes)".into());
+        }
+        EndpointForm::HostPort if value.is_empty() => return Some("is empty".into()),
+        EndpointForm::HostPort | EndpointForm::Either => return None,
+        EndpointForm::Url => {}
     }
     let Some((scheme, _)) = value.split_once("://") else {
         return (protocol != Protocol::Grpc)
@@ -69,6 +86,34 @@ fn problem(value: &str, protocol: Protocol) -> Option<String> {
         Err(error) => Some(format!("is not a valid URL ({error})")),
         Ok(url) if url.host_str().is_none_or(str::is_empty) => Some("has no host".into()),
         Ok(_) => None,
+    }
+}
+
+/// For an option that takes a host and port: the host and port of the URL given to it, or
+/// the option that takes a URL.
+fn host_port_hint(value: &str, name: &str) -> String {
+    let url_option = name.replace("WithEndpoint(", "WithEndpointURL(");
+    match url::Url::parse(value.trim())
+        .ok()
+        .filter(|u| u.host_str().is_some())
+    {
+        Some(url) => {
+            let host = url.host_str().unwrap_or_default();
+            let host_port = url
+                .port()
+                .map_or(host.to_string(), |p| format!("{host}:{p}"));
+            let insecure = if url.scheme() == "http" {
+                " with WithInsecure()"
+            } else {
+                ""
+            };
+            format!(
+                "pass the host and port only: \"{host_port}\"{insecure}; or pass the URL to {url_option}"
+            )
+        }
+        None => format!(
+            "pass a host and port, such as \"otel-collector:4318\", or a URL to {url_option}"
+        ),
     }
 }
 
@@ -91,6 +136,7 @@ mod tests {
     #[test]
     fn names_the_problem() {
         let http = Protocol::HttpProtobuf;
+        let problem = |value: &str, protocol| problem(value, protocol, EndpointForm::Url);
         assert!(problem("https://api.honeycomb.io", http).is_none());
         assert!(
             problem("\"https://api.honeycomb.io\"", http)
@@ -117,6 +163,26 @@ mod tests {
         assert_eq!(
             suggestion("\"api.honeycomb.io\""),
             "https://api.honeycomb.io"
+        );
+    }
+
+    #[test]
+    fn a_host_and_port_option_takes_no_url() {
+        let host_port =
+            |value: &str| super::problem(value, Protocol::HttpProtobuf, EndpointForm::HostPort);
+        assert!(host_port("otel-collector:4318").is_none());
+        assert!(
+            host_port("http://otel-collector:4318")
+                .unwrap()
+                .starts_with("is a URL")
+        );
+        assert_eq!(host_port("").unwrap(), "is empty");
+        assert_eq!(
+            host_port_hint(
+                "http://otel-collector:4318",
+                "otlptracehttp.WithEndpoint(...)"
+            ),
+            "pass the host and port only: \"otel-collector:4318\" with WithInsecure(); or pass the URL to otlptracehttp.WithEndpointURL(...)"
         );
     }
 }

@@ -1,4 +1,4 @@
-use crate::knowledge::languages;
+use crate::knowledge::{languages, otel};
 use crate::resolve::{ConfiguredEndpoint, EndpointSource, Project};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::workspace::Language;
@@ -42,19 +42,27 @@ impl Check for EndpointPath {
                 name,
                 location,
             } = endpoint;
-            let generic = matches!(
-                plan.endpoint,
+            let generic = match &plan.endpoint {
                 EndpointSource::Setting {
-                    signal_specific: false,
-                    ..
-                }
-            );
+                    signal_specific, ..
+                } => !signal_specific,
+                // Go reads the generic variable as a base too.
+                EndpointSource::Target(target) => target.host_option == otel::ENDPOINT,
+                _ => false,
+            };
             let assign = |value: &str| match &plan.endpoint {
                 // A settings file's key (`.properties` and YAML both take `key: value`).
                 EndpointSource::Setting { setting, .. } if setting.config.is_some() => {
                     format!("{}: {value}", setting.name)
                 }
                 EndpointSource::Setting { setting, .. } => format!("{}={value}", setting.name),
+                EndpointSource::Target(target) => match &target.host.variable {
+                    Some(variable) => format!("{variable}={value}"),
+                    None => format!(
+                        "{}(\"{value}\")",
+                        target.host_option.trim_end_matches("(...)")
+                    ),
+                },
                 _ => languages::code_terms(service.language.unwrap_or(Language::Python))
                     .endpoint_in_code(value),
             };

@@ -1,6 +1,6 @@
 use crate::finding::{Edit, Remedy};
 use crate::knowledge::otel;
-use crate::resolve::{Project, Setting, Workload};
+use crate::resolve::{EnvOrigin, Project, Setting, Workload};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -56,21 +56,21 @@ impl Check for ExporterNotOtlp {
                 .replaces_environment
                 .as_ref()
                 .filter(|_| setting.config.is_some());
+            let set_in_code = setting.env.is_some_and(|var| var.origin == EnvOrigin::Code);
             let hint = match (setting.flag, replaced) {
                 (_, Some(replaced)) => format!(
                     "export over OTLP in {}:\n{}",
                     replaced.location.file, replaced.exporter_hint
                 ),
-                (flag, None) => match flag {
-                    Some(flag) => format!(
-                        "remove `{flag} {}` from the command (the default is otlp), or write `{flag} console,otlp` to keep the console output",
-                        setting.value
-                    ),
-                    None => format!(
-                        "set {}=otlp (or console,otlp to also print spans)",
-                        setting.name
-                    ),
-                },
+                (None, None) if set_in_code => "the code sets it here: set it to otlp (or console,otlp to also print spans), or drop the line, the SDK's default being otlp".to_string(),
+                (Some(flag), None) => format!(
+                    "remove `{flag} {}` from the command (the default is otlp), or write `{flag} console,otlp` to keep the console output",
+                    setting.value
+                ),
+                (None, None) => format!(
+                    "set {}=otlp (or console,otlp to also print spans)",
+                    setting.name
+                ),
             };
             let fix = remedy(service, &setting);
             let finding = out.service(

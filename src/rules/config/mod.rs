@@ -1,10 +1,12 @@
 //! `config/`: the `OTEL_*` environment the SDK reads.
 
+mod build_arg_only;
 mod config_file_invalid;
 mod endpoint_invalid;
 mod endpoint_localhost;
 mod endpoint_missing;
 mod endpoint_path;
+mod endpoint_tls_mismatch;
 mod endpoint_unknown_host;
 mod exporter_not_otlp;
 mod headers_malformed;
@@ -20,6 +22,8 @@ mod sdk_disabled;
 mod service_name_missing;
 mod variable_misspelled;
 
+pub use build_arg_only::BuildArgOnly;
+
 use super::Rule;
 
 pub const RULES: &[&dyn Rule] = &[
@@ -30,6 +34,7 @@ pub const RULES: &[&dyn Rule] = &[
     &endpoint_path::EndpointPath,
     &endpoint_localhost::EndpointLocalhost,
     &endpoint_unknown_host::EndpointUnknownHost,
+    &endpoint_tls_mismatch::EndpointTlsMismatch,
     &protocol_invalid::ProtocolInvalid,
     &protocol_port_mismatch::ProtocolPortMismatch,
     &protocol_ignored::ProtocolIgnored,
@@ -39,6 +44,7 @@ pub const RULES: &[&dyn Rule] = &[
     &sampling_default::SamplingDefault,
     &service_name_missing::ServiceNameMissing,
     &variable_misspelled::VariableMisspelled,
+    &build_arg_only::BuildArgOnly,
     &honeycomb_distro_vars::HoneycombDistroVars,
     &otel_vars_unused::OtelVarsUnused,
     &otel_on_static_site::OtelOnStaticSite,

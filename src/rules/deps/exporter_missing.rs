@@ -84,7 +84,18 @@ fn check_gems(project: &Project, out: &mut Findings) {
             .packages
             .iter()
             .any(|p| p.ecosystem == Ecosystem::Ruby && matches!(p.role, Some(Role::Exporter(_))));
-        if !exports_otlp || has_exporter || declared.image_mentions_opentelemetry.is_some() {
+        // A require of the exporter's file fails first: deps/otel-not-installed says so.
+        let required = service
+            .code
+            .otel_imports
+            .iter()
+            .any(|i| i.package == "opentelemetry-exporter-otlp");
+        if !exports_otlp
+            || has_exporter
+            || required
+            || declared.processors_in_code
+            || declared.image_mentions_opentelemetry.is_some()
+        {
             continue;
         }
         let gemfile = declared

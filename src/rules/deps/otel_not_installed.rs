@@ -12,7 +12,8 @@ declare_rule! {
     /// ## What it does
     /// Checks that every OpenTelemetry package the code imports, or the command runs
     /// (`opentelemetry-instrument`, Node's `--require @opentelemetry/auto-instrumentations-node/register`),
-    /// is installed in the image.
+    /// is installed in the image; in Ruby, that the gem of every OpenTelemetry file the code
+    /// requires is in the Gemfile (Bundler loads nothing else).
     ///
     /// ## Why is this bad?
     /// Installing the packages on your machine (or in a virtualenv, or a local
@@ -52,6 +53,9 @@ declare_rule! {
 impl Check for OtelNotInstalled {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
+            if service.language == Some(Language::Ruby) {
+                check_gems(service, out);
+            }
             let Some(language) = service.language.filter(|l| knows_installed_packages(*l)) else {
                 continue;
             };
@@ -330,4 +334,42 @@ fn indent(packages: &[&str]) -> String {
         .map(|p| format!("  {p}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Ruby: a required OpenTelemetry file whose gem the Gemfile does not install. Bundler loads
+/// only the Gemfile's gems (and what they depend on).
+fn check_gems(service: &Workload, out: &mut Findings) {
+    let declared = &service.declared;
+    let Some(gemfile) = declared.gemfile() else {
+        return;
+    };
+    if declared.image_mentions_opentelemetry.is_some() {
+        return;
+    }
+    let mut missing: Vec<&str> = Vec::new();
+    let mut first = None;
+    for import in &service.code.otel_imports {
+        if declared.installs_gem(&import.package) || missing.contains(&import.package.as_str()) {
+            continue;
+        }
+        first.get_or_insert(import);
+        missing.push(&import.package);
+    }
+    let Some(first) = first else { return };
+    let lines: Vec<String> = missing.iter().map(|gem| format!("gem '{gem}'")).collect();
+    out.service(
+        &OtelNotInstalled::META,
+        service,
+        &first.location,
+        format!(
+            "the code requires '{}', but {gemfile} has no {}: the app stops at start with LoadError (cannot load such file -- {}).",
+            first.module,
+            missing.join(", "),
+            first.module
+        ),
+        format!(
+            "add to {gemfile}:\n  {}\nthen run `bundle install` (it updates Gemfile.lock)",
+            lines.join("\n  ")
+        ),
+    );
 }
