@@ -285,7 +285,10 @@ fn service_step_of(
 
 /// Where a service that passes sends, and with what.
 fn route_summary(service: &Workload) -> String {
-    if let Some(file) = service.config_file() {
+    if let Some(file) = service
+        .config_file()
+        .filter(|_| service.sdk_config.replaces_environment.is_none())
+    {
         return format!("exports as {} configures", file.value);
     }
     let browser = service.node.as_ref().and_then(|n| n.browser.as_ref());

@@ -150,6 +150,12 @@ const PACKAGES: &[(Ecosystem, &str, Role)] = &[
         "io.opentelemetry.instrumentation:opentelemetry-spring-boot-starter",
         Role::AutoInstrumentation,
     ),
+    // Spring Boot sets an SDK up when Micrometer's bridge is on the classpath.
+    (
+        Ecosystem::Maven,
+        "io.micrometer:micrometer-tracing-bridge-otel",
+        Role::Sdk,
+    ),
     (
         Ecosystem::Maven,
         "io.opentelemetry.javaagent:opentelemetry-javaagent",

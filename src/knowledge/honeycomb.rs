@@ -188,19 +188,29 @@ pub const HEADER_REFERENCE: &str = "x-honeycomb-team=${HONEYCOMB_API_KEY}";
 pub const DATASET_HEADER: &str = "x-honeycomb-dataset";
 
 /// Honeycomb's OpenTelemetry distribution for a language: where it sends and how when nothing
-/// says otherwise, and whether it reads the `OTEL_EXPORTER_OTLP_*ENDPOINT` variables.
+/// says otherwise, whether it reads the `OTEL_EXPORTER_OTLP_*ENDPOINT` variables, and the
+/// variables it reads the service's name from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Distro {
     pub package: &'static str,
     pub endpoint: &'static str,
     pub protocol: crate::knowledge::otel::Protocol,
     pub reads_otel_endpoint: bool,
+    /// Over HTTP, `/v1/traces` is appended to `HONEYCOMB_TRACES_ENDPOINT` too (not only to
+    /// `HONEYCOMB_API_ENDPOINT`).
+    pub appends_path_to_traces_endpoint: bool,
+    /// Besides `OTEL_SERVICE_NAME`.
+    pub service_name_variables: &'static [&'static str],
 }
 
 /// From each distribution's source: Python's `DEFAULT_API_ENDPOINT` and its gRPC default;
 /// Node's `honeycomb-options.ts` (http/protobuf; its exporter is built from
 /// `HONEYCOMB_API_ENDPOINT`/`endpoint`, never from `OTEL_EXPORTER_OTLP_ENDPOINT`); the Java
-/// agent, on the OpenTelemetry agent 1.x (gRPC).
+/// agent, on the OpenTelemetry agent 1.x (gRPC): its `EnvironmentConfiguration.enableOTLPTraces`
+/// sets the system property `otel.exporter.otlp.traces.endpoint` from
+/// `HONEYCOMB_TRACES_ENDPOINT`, else `HONEYCOMB_API_ENDPOINT`, else `https://api.honeycomb.io:443`
+/// (with `/v1/traces` appended for http/protobuf), which wins over the `OTEL_*` endpoint
+/// variables, and names the service from `SERVICE_NAME` (its `ServiceNameResourceProvider`).
 pub fn distro(language: crate::knowledge::Language) -> Option<Distro> {
     use crate::knowledge::Language;
     use crate::knowledge::otel::Protocol;
@@ -210,18 +220,35 @@ pub fn distro(language: crate::knowledge::Language) -> Option<Distro> {
             endpoint: "https://api.honeycomb.io:443",
             protocol: Protocol::Grpc,
             reads_otel_endpoint: true,
+            appends_path_to_traces_endpoint: false,
+            service_name_variables: &[],
         }),
         Language::Node => Some(Distro {
             package: "@honeycombio/opentelemetry-node",
             endpoint: "https://api.honeycomb.io",
             protocol: Protocol::HttpProtobuf,
             reads_otel_endpoint: false,
+            appends_path_to_traces_endpoint: false,
+            service_name_variables: &[],
+        }),
+        // `Honeycomb.OpenTelemetry`'s `HoneycombOptions`: `HONEYCOMB_API_ENDPOINT` (or
+        // `Endpoint`), `/v1/traces` added over HTTP to an endpoint without a path, and the
+        // exporter's own gRPC default; `HONEYCOMB_TRACES_ENDPOINT` is used as it is.
+        Language::DotNet => Some(Distro {
+            package: "Honeycomb.OpenTelemetry",
+            endpoint: "https://api.honeycomb.io:443",
+            protocol: Protocol::Grpc,
+            reads_otel_endpoint: false,
+            appends_path_to_traces_endpoint: false,
+            service_name_variables: &[],
         }),
         Language::Java => Some(Distro {
             package: "honeycomb-opentelemetry-javaagent",
             endpoint: "https://api.honeycomb.io:443",
             protocol: Protocol::Grpc,
-            reads_otel_endpoint: true,
+            reads_otel_endpoint: false,
+            appends_path_to_traces_endpoint: true,
+            service_name_variables: &["SERVICE_NAME"],
         }),
         _ => None,
     }

@@ -166,7 +166,12 @@ pub fn serves_files_only(image: &str) -> bool {
 pub fn reads_code(language: Language) -> bool {
     matches!(
         language,
-        Language::Python | Language::Node | Language::Go | Language::Ruby
+        Language::Python
+            | Language::Node
+            | Language::Go
+            | Language::Ruby
+            | Language::Java
+            | Language::DotNet
     )
 }
 
@@ -178,11 +183,24 @@ pub struct CodeTerms {
     /// Building the OTLP exporter, with its imports, as lines to paste (and the package it
     /// comes from).
     pub otlp_exporter: &'static str,
-    /// The exporter's option that overrides the environment's endpoint.
+    /// The exporter's option that overrides the environment's endpoint, `{}` where the URL
+    /// goes.
     pub endpoint_option: &'static str,
-    /// The package of the OTLP exporter `otlp_exporter` builds, and the protocol it speaks.
+    /// The package of the OTLP exporter `otlp_exporter` builds, and the protocol it speaks
+    /// (`None`: the one `OTEL_EXPORTER_OTLP_PROTOCOL` says, else the SDK's default).
     pub otlp_package: &'static str,
-    pub otlp_protocol: crate::knowledge::otel::Protocol,
+    pub otlp_protocol: Option<crate::knowledge::otel::Protocol>,
+    /// How to take the endpoint from the environment instead of code.
+    pub endpoint_from_environment: &'static str,
+    /// The console exporter, as the code writes it.
+    pub console_exporter: &'static str,
+}
+
+impl CodeTerms {
+    /// The endpoint passed in code, as the language writes it.
+    pub fn endpoint_in_code(&self, url: &str) -> String {
+        self.endpoint_option.replace("{}", url)
+    }
 }
 
 pub fn code_terms(language: Language) -> CodeTerms {
@@ -190,40 +208,74 @@ pub fn code_terms(language: Language) -> CodeTerms {
         Language::Node => CodeTerms {
             provider_setup: "start an SDK before the app loads, in a file run with node --require:\n  const { NodeSDK } = require('@opentelemetry/sdk-node');\n  const { getNodeAutoInstrumentations } = require('@opentelemetry/auto-instrumentations-node');\n  new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start();\n(or NODE_OPTIONS=\"--require @opentelemetry/auto-instrumentations-node/register\")",
             otlp_exporter: "  import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';\n  const sdk = new NodeSDK({ traceExporter: new OTLPTraceExporter() });\n(or new BatchSpanProcessor(new OTLPTraceExporter()) among your provider's spanProcessors)",
-            endpoint_option: "url:",
+            endpoint_option: "url: \"{}\"",
+            endpoint_from_environment: "drop url: and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
+            console_exporter: "ConsoleSpanExporter",
             otlp_package: crate::knowledge::node::EXPORTER_PROTO,
-            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
+        },
+        // A Java exporter built in code never reads the environment: the endpoint must be read
+        // in code, or the SDK built by the autoconfigure module.
+        Language::Java => CodeTerms {
+            provider_setup: "add the Java agent to the image (-javaagent:), or build the SDK at start-up: AutoConfiguredOpenTelemetrySdk.initialize() (io.opentelemetry:opentelemetry-sdk-extension-autoconfigure), which reads OTEL_EXPORTER_OTLP_ENDPOINT",
+            otlp_exporter: "  import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;\n  import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;\n  SdkTracerProvider.builder()\n      .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().build()).build())\n(with io.opentelemetry:opentelemetry-exporter-otlp on the classpath)",
+            endpoint_option: ".setEndpoint(\"{}\")",
+            endpoint_from_environment: "read it from the environment: .setEndpoint(System.getenv(\"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\")), or build the SDK with AutoConfiguredOpenTelemetrySdk, which reads OTEL_EXPORTER_OTLP_ENDPOINT",
+            console_exporter: "LoggingSpanExporter",
+            otlp_package: "io.opentelemetry:opentelemetry-exporter-otlp",
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
+        },
+        Language::DotNet => CodeTerms {
+            provider_setup: "builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter()) (packages OpenTelemetry.Extensions.Hosting and OpenTelemetry.Exporter.OpenTelemetryProtocol)",
+            otlp_exporter: "  builder.Services.AddOpenTelemetry()\n      .WithTracing(tracing => tracing.AddOtlpExporter());\n(with the OpenTelemetry.Exporter.OpenTelemetryProtocol package)",
+            endpoint_option: "o.Endpoint = new Uri(\"{}\")",
+            endpoint_from_environment: "drop o.Endpoint = ... and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment (AddOtlpExporter reads it, and appends /v1/traces over HTTP)",
+            console_exporter: "AddConsoleExporter()",
+            otlp_package: "OpenTelemetry.Exporter.OpenTelemetryProtocol",
+            otlp_protocol: None,
         },
         Language::Go => CodeTerms {
-            provider_setup: "set one up in main: exp, err := otlptracehttp.New(ctx); tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp)); otel.SetTracerProvider(tp); defer tp.Shutdown(ctx)",
-            otlp_exporter: "exp, err := otlptracehttp.New(ctx) (go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp), handed to sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))",
-            endpoint_option: "WithEndpoint(...)",
+            provider_setup: "set one up in main:\n  import (\n      \"log\"\n\n      \"go.opentelemetry.io/otel\"\n      \"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp\"\n      sdktrace \"go.opentelemetry.io/otel/sdk/trace\"\n  )\n  exp, err := otlptracehttp.New(ctx)\n  if err != nil {\n      log.Fatal(err)\n  }\n  tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))\n  otel.SetTracerProvider(tp)\n  defer tp.Shutdown(ctx)",
+            otlp_exporter: "  import (\n      \"log\"\n\n      \"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp\"\n      sdktrace \"go.opentelemetry.io/otel/sdk/trace\"\n  )\n  exp, err := otlptracehttp.New(ctx)\n  if err != nil {\n      log.Fatal(err)\n  }\n  tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))\n(with the module go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp)",
+            // WithEndpoint takes host:port only: a URL goes to WithEndpointURL.
+            endpoint_option: "otlptracehttp.WithEndpointURL(\"{}\")",
+            endpoint_from_environment: "drop WithEndpoint/WithEndpointURL and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment (otlptracehttp.New reads it)",
+            console_exporter: "stdouttrace",
             otlp_package: crate::knowledge::go::OTLPTRACEHTTP,
-            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
         },
         Language::Ruby => CodeTerms {
-            provider_setup: "configure the SDK at start-up (config/initializers/opentelemetry.rb, or at the top of the app): require 'opentelemetry/sdk'; require 'opentelemetry/exporter/otlp'; OpenTelemetry::SDK.configure { |c| c.use_all } (gems opentelemetry-sdk, opentelemetry-exporter-otlp, opentelemetry-instrumentation-all)",
-            otlp_exporter: "c.add_span_processor(OpenTelemetry::SDK::Trace::Export::BatchSpanProcessor.new(OpenTelemetry::Exporter::OTLP::Exporter.new)) in the OpenTelemetry::SDK.configure block (gem opentelemetry-exporter-otlp), or no add_span_processor at all: the SDK then builds the otlp exporter from the environment",
-            endpoint_option: "endpoint:",
+            provider_setup: "configure the SDK at start-up (config/initializers/opentelemetry.rb, or at the top of the app):\n  require 'opentelemetry/sdk'\n  require 'opentelemetry/exporter/otlp'\n  require 'opentelemetry/instrumentation/all'\n  OpenTelemetry::SDK.configure do |c|\n    c.use_all\n  end\n(gems opentelemetry-sdk, opentelemetry-exporter-otlp, opentelemetry-instrumentation-all)",
+            otlp_exporter: "  require 'opentelemetry/sdk'\n  require 'opentelemetry/exporter/otlp'\n  OpenTelemetry::SDK.configure do |c|\n    c.add_span_processor(\n      OpenTelemetry::SDK::Trace::Export::BatchSpanProcessor.new(\n        OpenTelemetry::Exporter::OTLP::Exporter.new\n      )\n    )\n  end\n(gem opentelemetry-exporter-otlp; or no add_span_processor at all: the SDK then builds the otlp exporter from the environment)",
+            endpoint_option: "OpenTelemetry::Exporter::OTLP::Exporter.new(endpoint: \"{}\")",
+            endpoint_from_environment: "drop endpoint: and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
+            console_exporter: "OpenTelemetry::SDK::Trace::Export::ConsoleSpanExporter",
             otlp_package: "opentelemetry-exporter-otlp",
-            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
         },
         _ => CodeTerms {
             provider_setup: "set one up at start-up:\n  from opentelemetry import trace\n  from opentelemetry.sdk.trace import TracerProvider\n  from opentelemetry.sdk.trace.export import BatchSpanProcessor\n  from opentelemetry.exporter.otlp.proto.http.trace_exporter import (\n      OTLPSpanExporter,\n  )\n  provider = TracerProvider()\n  provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\n  trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",
             otlp_exporter: "  from opentelemetry.exporter.otlp.proto.http.trace_exporter import (\n      OTLPSpanExporter,\n  )\n  from opentelemetry.sdk.trace.export import BatchSpanProcessor\n  provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\n(with opentelemetry-exporter-otlp-proto-http installed)",
-            endpoint_option: "endpoint=",
+            endpoint_option: "OTLPSpanExporter(endpoint=\"{}\")",
+            endpoint_from_environment: "drop endpoint= and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
+            console_exporter: "ConsoleSpanExporter",
             otlp_package: crate::knowledge::python::EXPORTER_HTTP,
-            otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
+            otlp_protocol: Some(crate::knowledge::otel::Protocol::HttpProtobuf),
         },
     }
 }
 
 /// Languages whose services are analysed beyond their environment: packages, command and
-/// (Python, Node.js) code, or the agent and dependency lists (Java, Go, Ruby).
+/// code (Python, Node.js, Java, .NET), or the dependency lists (Go, Ruby).
 pub fn is_analysed(language: Language) -> bool {
     matches!(
         language,
-        Language::Python | Language::Node | Language::Java | Language::Go | Language::Ruby
+        Language::Python
+            | Language::Node
+            | Language::Java
+            | Language::Go
+            | Language::Ruby
+            | Language::DotNet
     )
 }
 

@@ -3,7 +3,9 @@
 //! the Collector's images, components and releases, and, per ecosystem, which package provides
 //! which module. A new language or a new release is a change here, not in the rules.
 
+pub mod clike;
 pub mod collector;
+pub mod dotnet;
 pub mod ecosystems;
 pub mod go;
 pub mod honeycomb;

@@ -19,11 +19,17 @@ pub const RESOURCE_ATTRIBUTES: &str = "OTEL_RESOURCE_ATTRIBUTES";
 pub const TRACES_SAMPLER: &str = "OTEL_TRACES_SAMPLER";
 pub const TRACES_SAMPLER_ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
 
+/// The traces variables that override a generic one for traces only.
+pub const TRACES_VARIABLES: [&str; 3] = [TRACES_ENDPOINT, TRACES_PROTOCOL, TRACES_HEADERS];
+
 /// The variables that point the SDK at a declarative configuration file (the spec's
 /// `OTEL_CONFIG_FILE`, and its experimental name). Where the SDK supports it, the file decides
 /// the exporter, and the other `OTEL_*` variables count only where the file substitutes them
 /// (`${OTEL_EXPORTER_OTLP_ENDPOINT}`).
 pub const CONFIG_FILE_VARIABLES: [&str; 2] = ["OTEL_CONFIG_FILE", "OTEL_EXPERIMENTAL_CONFIG_FILE"];
+
+/// The Java agent's system property for the experimental variable.
+pub const CONFIG_FILE_PROPERTY: &str = "otel.experimental.config.file";
 
 /// What a variable does, which decides what a mistake in it costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +159,23 @@ pub fn default_protocol(language: Language) -> Option<Protocol> {
     }
 }
 
+/// Whether an exporter (and an SDK) built in code reads the `OTEL_*` variables for what the
+/// code leaves unset. Python's, Node's, Go's and .NET's do; Java's builders never do
+/// (`OtlpGrpcSpanExporter.builder()` defaults to `http://localhost:4317`, `Resource.getDefault()`
+/// to `unknown_service:java`): only the autoconfigure module and the agent read the
+/// environment.
+pub fn code_sdk_reads_environment(language: Language) -> bool {
+    language != Language::Java
+}
+
+/// The protocol of an exporter built in code that reads `OTEL_EXPORTER_OTLP_PROTOCOL` when
+/// the variable is unset: .NET's `AddOtlpExporter` (gRPC on .NET 5 and later; .NET Framework
+/// builds, rare in containers, default to http/protobuf). Other languages' exporter classes
+/// speak the protocol of their package.
+pub fn code_exporter_protocol(language: Language) -> Option<Protocol> {
+    (language == Language::DotNet).then_some(Protocol::Grpc)
+}
+
 /// Whether an image runs an OpenTelemetry Collector (any distribution, or a vendor's build
 /// of it): its variables configure the collector, not an SDK.
 pub fn is_collector_image(image: &str) -> bool {
@@ -189,6 +212,32 @@ pub fn traces_url(endpoint: &str, signal_specific: bool, protocol: Protocol) -> 
         format!("{endpoint}/v1/traces")
     }
 }
+
+/// The URL the trace exporter posts to, for an SDK that appends `/v1/traces` to the generic
+/// endpoint only when it is not there already (.NET's `AppendPathIfNotPresent`) when
+/// `append_once`, else as `traces_url`.
+pub fn traces_url_for(
+    endpoint: &str,
+    signal_specific: bool,
+    protocol: Protocol,
+    append_once: bool,
+) -> String {
+    let has_path = endpoint.trim().trim_end_matches('/').ends_with(TRACES_PATH);
+    if append_once && has_path && protocol.is_http() {
+        return endpoint.trim().to_string();
+    }
+    traces_url(endpoint, signal_specific, protocol)
+}
+
+/// Whether a language's SDK appends `/v1/traces` to the generic endpoint only when it is
+/// missing: .NET's does (`OtlpExporterOptionsExtensions.AppendPathIfNotPresent`); the spec,
+/// Python's, Node's and Java's always append it.
+pub fn appends_path_once(language: Language) -> bool {
+    language == Language::DotNet
+}
+
+/// The path of the traces signal on an OTLP/HTTP endpoint.
+pub const TRACES_PATH: &str = "/v1/traces";
 
 /// An endpoint as a URL, read the way the SDKs read it: gRPC accepts a bare `host:port`
 /// (opentelemetry-python treats it as TLS); HTTP needs a scheme. `None` if it is not a URL.
@@ -333,6 +382,20 @@ pub fn variable_for_instrument_flag(flag: &str) -> Option<String> {
         return None;
     }
     Some(format!("OTEL_{}", name.to_ascii_uppercase()))
+}
+
+/// A header value as the `name=value,...` syntax of the headers variables wants it: what is
+/// not an unreserved URL character percent-encoded (the SDKs decode it).
+pub fn encode_header_value(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 /// Whether a variable holds OTLP headers (`k=v,k=v`), whose values may be keys.

@@ -218,6 +218,12 @@ pub struct CodeFacts {
     pub unattached: Vec<CodeExporter>,
     pub honeycomb_distro: Option<DistroSetup>,
     pub classic_sdk: Option<ClassicSdk>,
+    /// Where the code sets the SDK up from the environment alone (Java's
+    /// `AutoConfiguredOpenTelemetrySdk.initialize()`): its exporter is the environment's.
+    pub autoconfigured: Option<Location>,
+    /// Where the code builds an exporter that reads only the generic `OTEL_EXPORTER_OTLP_*`
+    /// variables, not the traces ones (.NET's `AddOtlpExporter`).
+    pub generic_variables_only: Option<Location>,
     /// A short-lived program that loses its last batch of spans.
     pub unflushed: Option<Unflushed>,
     /// A provider created but never set as the global one, which the code's spans use.
@@ -255,6 +261,28 @@ impl CodeFacts {
         self.exporters
             .iter()
             .any(|e| matches!(e.kind, ExporterKind::Otlp(_)))
+    }
+
+    /// A span processor got an exporter of this kind; `None`: one not followed here.
+    pub(super) fn attach(&mut self, kind: Option<ExporterKind>) {
+        match kind {
+            Some(kind) => self.attached.push(kind),
+            None => self.attached_unknown = true,
+        }
+    }
+
+    /// Once every file is read: the exporters of a kind no span processor got export
+    /// nothing, and move to `unattached` (unless a processor got one not followed here).
+    pub(super) fn settle_attachments(&mut self) {
+        if self.attached.is_empty() || self.attached_unknown {
+            return;
+        }
+        let attached = std::mem::take(&mut self.attached);
+        let (kept, unattached) = std::mem::take(&mut self.exporters)
+            .into_iter()
+            .partition(|e| attached.iter().any(|a| same_kind(a, &e.kind)));
+        self.exporters = kept;
+        self.unattached = unattached;
     }
 }
 
@@ -306,14 +334,7 @@ pub fn resolve(
         facts.files.push(Arc::clone(&file.path));
         read_file(file, env, &settings, &mut facts);
     }
-    if !facts.attached.is_empty() && !facts.attached_unknown {
-        let attached = std::mem::take(&mut facts.attached);
-        let (kept, unattached) = std::mem::take(&mut facts.exporters)
-            .into_iter()
-            .partition(|e| attached.iter().any(|a| same_kind(a, &e.kind)));
-        facts.exporters = kept;
-        facts.unattached = unattached;
-    }
+    facts.settle_attachments();
     facts
 }
 
@@ -463,10 +484,7 @@ fn read_file(
                     Some(ArgValue::Call(callee, _)) => exporter_kind(&qualify(callee, &names)),
                     _ => None,
                 };
-                match kind {
-                    Some(kind) => facts.attached.push(kind),
-                    None => facts.attached_unknown = true,
-                }
+                facts.attach(kind);
             }
             "ConsoleSpanExporter" => facts.exporters.push(CodeExporter {
                 kind: ExporterKind::Console,

@@ -4,7 +4,7 @@
 //! Honeycomb's distribution (also `HONEYCOMB_*` and `HoneycombOptions`), and Honeycomb's
 //! classic SDK (Beeline, libhoney), which is not OpenTelemetry at all.
 
-use super::code::{EndpointForm, Target};
+use super::code::{EndpointForm, ExporterKind, Target};
 use super::code_setting::CodeSetting;
 use super::{Setting, Workload};
 use crate::knowledge::ecosystems::Role;
@@ -251,12 +251,16 @@ pub fn plan(service: &Workload) -> ExportPlan<'_> {
     // not read here (.NET's `Honeycomb.OpenTelemetry`, Go's `otel-config-go`): not second-guessed.
     let decided_elsewhere = service
         .config_file()
+        .filter(|_| service.sdk_config.replaces_environment.is_none())
         .map(|file| &file.location)
         .or_else(|| {
             service
                 .declared
                 .with_role(|role| role == Role::HoneycombDistro)
-                .filter(|_| service.language.is_some_and(|l| !languages::reads_code(l)))
+                .filter(|_| {
+                    let unread = service.language.is_some_and(|l| !languages::reads_code(l));
+                    unread || service.code.files.is_empty()
+                })
                 .map(|package| &package.location)
         });
     if let Some(location) = decided_elsewhere {
@@ -289,7 +293,12 @@ pub fn plan(service: &Workload) -> ExportPlan<'_> {
         EndpointSource::Setting {
             setting,
             signal_specific,
-        } => otel::traces_url(setting.value, *signal_specific, protocol),
+        } => otel::traces_url_for(
+            setting.value,
+            *signal_specific,
+            protocol,
+            service.language.is_some_and(otel::appends_path_once),
+        ),
         EndpointSource::HoneycombDefault => otel::traces_url(
             distro(service).map_or(HONEYCOMB_API, |d| d.endpoint),
             false,
@@ -372,7 +381,8 @@ fn distro_headers(service: &Workload, headers: &mut Vec<Header>) {
         value: key.value.to_string(),
     });
     let dataset = service
-        .setting("HONEYCOMB_DATASET")
+        .setting("HONEYCOMB_TRACES_DATASET")
+        .or_else(|| service.setting("HONEYCOMB_DATASET"))
         .map(|s| s.value)
         .or_else(|| distro_option(service, "dataset").and_then(CodeSetting::text));
     if let Some(dataset) = dataset
@@ -444,9 +454,22 @@ fn protocol(service: &Workload, sdk: Sdk) -> (Protocol, ProtocolSource<'_>) {
             None => (Protocol::HttpProtobuf, ProtocolSource::Unknown),
         };
     }
+    // An exporter built in code without a protocol of its own reads the variable, else speaks
+    // its SDK's default (.NET's `AddOtlpExporter`: gRPC).
+    if service
+        .code
+        .exporters
+        .iter()
+        .any(|e| e.kind == ExporterKind::Otlp(None))
+        && let Some(language) = service.language
+        && let Some(protocol) = otel::code_exporter_protocol(language)
+    {
+        return (protocol, ProtocolSource::LanguageDefault(language));
+    }
     // .NET's zero-code auto-instrumentation sends http/protobuf; its SDK's exporter, gRPC.
     if service.language == Some(Language::DotNet)
         && (service.declared.has_role(Role::AutoInstrumentation)
+            || service.dotnet_auto_instrumentation().is_some()
             || service.declared.image_mentions_opentelemetry.is_some()
             || service
                 .env
@@ -508,6 +531,10 @@ fn endpoint(service: &Workload, sdk: Sdk) -> EndpointSource<'_> {
             (false, _) => return EndpointSource::Unknown(&code.location),
         }
     }
+    if service.code_sdk_ignores_environment().is_some() {
+        // The builder's own default: localhost.
+        return EndpointSource::Default;
+    }
     let reads_otel_endpoint =
         sdk != Sdk::HoneycombDistro || distro(service).is_none_or(|d| d.reads_otel_endpoint);
     if reads_otel_endpoint && let Some(setting) = service.setting(otel::TRACES_ENDPOINT) {
@@ -528,7 +555,7 @@ fn endpoint(service: &Workload, sdk: Sdk) -> EndpointSource<'_> {
     if let Some(setting) = service.setting("HONEYCOMB_TRACES_ENDPOINT") {
         return EndpointSource::Setting {
             setting,
-            signal_specific: true,
+            signal_specific: distro(service).is_none_or(|d| !d.appends_path_to_traces_endpoint),
         };
     }
     if let Some(code) = distro_option(service, "traces_endpoint")

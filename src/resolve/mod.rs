@@ -2,10 +2,14 @@
 //! interpolation, its command, what its image installs, and what its code does. Rules read
 //! these profiles, never raw files.
 
+mod clike_eval;
 mod code;
 mod code_setting;
 pub mod collector;
 mod command;
+mod config_file;
+mod container_file;
+mod dotnet;
 mod ecosystem;
 mod environment;
 mod export;
@@ -13,12 +17,15 @@ mod go;
 mod image;
 mod image_path;
 mod installers;
+mod java_code;
 mod jvm;
 mod network;
 mod node;
 mod python_settings;
 pub mod route;
 mod ruby;
+mod sdk_config;
+mod spring;
 mod treatment;
 mod variant;
 
@@ -46,9 +53,11 @@ pub use network::{HostKind, HostName, Network};
 pub use node::browser::{Bundler, Ephemeral, Unexposed};
 pub use node::{BrowserTracing, EarlyLoad, LoadedBy, NodeFacts, Preload, PreloadFlag, Setup};
 pub use route::Route;
+pub use sdk_config::{ConfigValue, Rank, Replacement, SamplingDefault, SdkConfig, SettingsProblem};
 pub use treatment::treat;
 pub use variant::{Variant, resolve_variant};
 
+use crate::knowledge::languages::EnvWriteMode;
 use crate::knowledge::otel;
 use crate::parallel::ParallelMap;
 use crate::source::Location;
@@ -315,6 +324,9 @@ pub struct Workload {
     /// The OpenTelemetry packages other ecosystems' manifests declare (Go, Ruby, Java, .NET,
     /// PHP).
     pub declared: Declared,
+    /// What configures the SDK besides the environment (system properties, the language's
+    /// configuration files), by the variable each value stands for.
+    pub sdk_config: SdkConfig,
     /// Writes of the code to its own environment that run after an agent set the SDK up from
     /// the environment: the SDK never sees them (the others are layered into `env`).
     pub late_env_writes: Vec<CodeEnvWrite>,
@@ -332,6 +344,8 @@ pub struct Setting<'a> {
     pub env: Option<&'a EnvVar>,
     /// The value the code passes, when code set it.
     pub code: Option<&'a CodeSetting>,
+    /// The system property or configuration file entry, when one set it.
+    pub config: Option<&'a ConfigValue>,
 }
 
 impl Setting<'_> {
@@ -396,7 +410,9 @@ impl Workload {
     }
 
     /// The value the SDK reads for `name`: an `opentelemetry-instrument` flag wins over the
-    /// environment (the CLI writes its flags into `os.environ` before the SDK starts).
+    /// environment (the CLI writes its flags into `os.environ` before the SDK starts), and so
+    /// does a JVM system property; the environment wins over a configuration file. When the
+    /// SDK reads a file instead of the environment, only the file counts.
     pub fn setting(&self, name: &str) -> Option<Setting<'_>> {
         let flag = self
             .instrument
@@ -410,10 +426,34 @@ impl Workload {
                 flag: Some(&flag.flag),
                 env: None,
                 code: None,
+                config: None,
             });
         }
-        self.env_var(name)
-            .filter(|var| var.resolved)
+        let configured = |rank| {
+            self.sdk_config.value(name, rank).map(|value| Setting {
+                name: &value.name,
+                value: &value.value,
+                location: &value.location,
+                flag: None,
+                env: None,
+                code: None,
+                config: Some(value),
+            })
+        };
+        // An SDK built in code that reads no variable (Java's builders) reads no property
+        // either; .NET's `AddOtlpExporter` reads no traces variable.
+        if name.starts_with("OTEL_") && self.code_sdk_ignores_environment().is_some() {
+            return None;
+        }
+        if otel::TRACES_VARIABLES.contains(&name) && self.code.generic_variables_only.is_some() {
+            return None;
+        }
+        if let Some(setting) = configured(Rank::OverEnvironment) {
+            return Some(setting);
+        }
+        let from_environment = self
+            .env_var(name)
+            .filter(|var| var.resolved && self.sdk_config.replaces_environment.is_none())
             .map(|var| Setting {
                 name: &var.name,
                 value: &var.value,
@@ -421,7 +461,29 @@ impl Workload {
                 flag: None,
                 env: Some(var),
                 code: None,
-            })
+                config: None,
+            });
+        from_environment.or_else(|| configured(Rank::UnderEnvironment))
+    }
+
+    /// Where the code builds the SDK's exporter itself, in a language whose builders read no
+    /// `OTEL_*` variable (Java's, without the agent or the autoconfigure module): the
+    /// environment then configures nothing.
+    pub fn code_sdk_ignores_environment(&self) -> Option<&Location> {
+        let language = self.language?;
+        let agent = self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty());
+        if otel::code_sdk_reads_environment(language)
+            || agent
+            || self.code.autoconfigured.is_some()
+            || self.code.honeycomb_distro.is_some()
+        {
+            return None;
+        }
+        self.code
+            .exporters
+            .first()
+            .map(|e| &e.location)
+            .or(self.code.provider_created.as_ref())
     }
 
     /// Whether compose cannot interpolate any of these variables: their values are unknown,
@@ -497,12 +559,28 @@ impl Workload {
                     .and_then(|j| j.agent())
                     .map(|a| &a.location)
             })
+            .or_else(|| self.dotnet_auto_instrumentation())
+    }
+
+    /// Where .NET's zero-code auto-instrumentation is turned on for the service.
+    pub fn dotnet_auto_instrumentation(&self) -> Option<&Location> {
+        (self.language == Some(Language::DotNet))
+            .then(|| dotnet::auto_instrumentation(&self.env, self.command.as_ref()))
+            .flatten()
     }
 
     /// Where the service's OpenTelemetry configuration starts, for findings about something
     /// missing from it: its first `OTEL_*` variable, else its exporter in code, else the
     /// command that turns on auto-instrumentation, else the service itself.
     pub fn otel_anchor(&self) -> &Location {
+        // The code that builds an SDK reading no variable, or the settings read instead of
+        // the variables, is where its configuration is.
+        if let Some(built) = self.code_sdk_ignores_environment() {
+            return built;
+        }
+        if let Some(replaced) = &self.sdk_config.replaces_environment {
+            return &replaced.location;
+        }
         self.env
             .iter()
             .find(|v| v.name.starts_with("OTEL_"))
@@ -559,7 +637,13 @@ impl Workload {
                 Presence::Unknown => true,
             })
         });
-        python || node || java || self.declared.configured_from_environment()
+        python
+            || node
+            || java
+            || self.dotnet_auto_instrumentation().is_some()
+            || self.code.autoconfigured.is_some()
+            || self.sdk_config.replaces_environment.is_some()
+            || self.declared.configured_from_environment()
     }
 
     /// Whether something sets the SDK up: a TracerProvider in code, Honeycomb's distro, or
@@ -579,6 +663,20 @@ impl Workload {
         self.language
             .is_some_and(crate::knowledge::languages::reads_code)
             && !self.code.files.is_empty()
+    }
+
+    /// The variable that names the service for Honeycomb's distribution, when the service
+    /// runs it and sets one (Java's `SERVICE_NAME`).
+    pub fn honeycomb_distro_service_name(&self) -> Option<Setting<'_>> {
+        if self.sdk() != Sdk::HoneycombDistro {
+            return None;
+        }
+        let distro = crate::knowledge::honeycomb::distro(self.language?)?;
+        distro
+            .service_name_variables
+            .iter()
+            .filter_map(|name| self.setting(name))
+            .find(|s| !s.value.trim().is_empty())
     }
 
     /// The Honeycomb region the service sends to, when it sends to Honeycomb itself (not to a
@@ -667,13 +765,15 @@ impl Workload {
             flag: None,
             env: None,
             code: Some(code),
+            config: None,
         }
     }
 
-    /// Whether an agent or auto-instrumentation sets the SDK up from the environment alone,
-    /// so that the language's defaults (its protocol) apply: `opentelemetry-instrument` for
-    /// Python; Node's `--require .../register`, or an SDK started in code without an exporter
-    /// of its own (it builds one from the environment); a Java agent.
+    /// Whether an agent or auto-instrumentation sets the SDK up from the environment (or the
+    /// settings that replace it) alone, so that the language's defaults (its protocol) apply:
+    /// `opentelemetry-instrument` for Python; Node's `--require .../register`, or an SDK started
+    /// in code without an exporter of its own (it builds one from the environment); a Java
+    /// agent, Java's autoconfigure module, Spring Boot; a declared package that does.
     pub fn sdk_from_environment(&self) -> bool {
         let node_from_environment = self.node.as_ref().is_some_and(|node| {
             node.auto_instrumentation().is_some()
@@ -681,6 +781,9 @@ impl Workload {
         });
         self.instrument.is_some()
             || node_from_environment
+            || self.code.autoconfigured.is_some()
+            || self.sdk_config.replaces_environment.is_some()
+            || self.declared.configured_from_environment()
             || self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty())
     }
 
@@ -740,22 +843,27 @@ impl Workload {
         export::sdk_of(self)
     }
 
-    /// Whether anything in the service reads `OTEL_*`: not when Honeycomb's classic SDK
-    /// (Beeline, libhoney) is all it uses, nor in a proxy, nor when the SDK reads a
-    /// configuration file instead.
+    /// Whether the service's SDK reads a configuration the rules can judge: `OTEL_*` (or the
+    /// settings read in their place); not when Honeycomb's classic SDK (Beeline, libhoney) is
+    /// all it uses, nor in a proxy, nor when the SDK reads a configuration file that is not in
+    /// the workspace.
     pub fn reads_otel_env(&self) -> bool {
-        // A proxy (nginx, Envoy) traces through its own configuration, not an SDK's.
+        // A proxy (nginx, Envoy) traces through its own configuration, not an SDK's; a
+        // configuration file not in the workspace decides what cannot be known here.
         self.sdk() != Sdk::Classic
             && self.language != Some(Language::Proxy)
-            && self.config_file().is_none()
+            && (self.config_file().is_none() || self.sdk_config.replaces_environment.is_some())
     }
 
     /// Whether code the tool does not read may name the service (a resource built in Go,
     /// .NET or PHP code, a Java SDK set up in code): the service's name is then not known.
     pub fn may_name_itself_unseen(&self) -> bool {
+        let agent = self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty())
+            || self.dotnet_auto_instrumentation().is_some();
         match self.language {
+            // A prebuilt jar or DLL whose source is not in the workspace.
+            Some(Language::Java | Language::DotNet) if self.code.files.is_empty() => !agent,
             Some(language) if crate::knowledge::languages::reads_code(language) => false,
-            Some(Language::Java) => self.jvm.as_ref().is_none_or(|j| j.agents.is_empty()),
             Some(Language::Ruby) => {
                 self.declared.configures_sdk.is_none() || self.declared.names_service
             }
@@ -896,7 +1004,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 _ => None,
             }
         };
-        let jvm = jvm::resolve(&jvm::Inputs {
+        let jvm_inputs = jvm::Inputs {
             image: image_contents.as_ref(),
             command: command.as_ref(),
             env: &env,
@@ -910,7 +1018,9 @@ pub fn resolve(workspace: &Workspace) -> Project {
                     let version = p.version.as_deref()?;
                     crate::knowledge::java::agent_of(&format!("{}-{version}.jar", p.name))
                 }),
-        });
+        };
+        let jvm = jvm::resolve(&jvm_inputs);
+        let jvm_properties = jvm::properties(&jvm_inputs);
         let dockerfile = build.as_ref().map(|b| Arc::clone(b.path));
         let (mut node, node_code) = match node {
             Some((facts, code)) => (Some(facts), Some(code)),
@@ -950,6 +1060,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             declared,
             late_env_writes: Vec::new(),
             route: None,
+            sdk_config: SdkConfig::default(),
         };
         service.language = language(context, dockerfile_dir.as_deref(), &service);
         if service.language == Some(Language::Node)
@@ -963,6 +1074,92 @@ pub fn resolve(workspace: &Workspace) -> Project {
         } else if service.language.is_some_and(|l| l != Language::Python) {
             // A shared build context holds other services' Python: not this one's code.
             service.code = CodeFacts::default();
+        }
+        if service.language == Some(Language::DotNet)
+            && let Some(context) = context
+        {
+            let code = dotnet::resolve(&dotnet::Inputs {
+                context,
+                folder: dockerfile_dir.as_deref().unwrap_or("."),
+                env: &service.env,
+            });
+            service.code = code.facts;
+            service.sdk_config.values = code.settings;
+        }
+        if service.language == Some(Language::Java) {
+            service.sdk_config.values = jvm::system_properties(&jvm_properties);
+            if let Some(context) = context {
+                let folder = dockerfile_dir.as_deref().unwrap_or(".");
+                let code = java_code::resolve(context, folder, &service.env);
+                service.code = code.facts;
+                // A property set in code counts where the SDK reads properties after the
+                // app's code runs: the autoconfigure module, Spring's starter; the agent has
+                // read them before `main`.
+                let agent = service.jvm.as_ref().is_some_and(|j| !j.agents.is_empty());
+                if agent {
+                    // The agent read the properties before `main`: what the code sets is
+                    // never seen, as an environment write after the SDK started.
+                    service
+                        .late_env_writes
+                        .extend(code.properties.iter().map(|w| CodeEnvWrite {
+                            name: w.variable.clone(),
+                            value: Some(w.value.clone()),
+                            mode: EnvWriteMode::Overwrite,
+                            reads: None,
+                            location: w.location.clone(),
+                        }));
+                } else if service.declared.configured_from_environment()
+                    || service.code.autoconfigured.is_some()
+                {
+                    service
+                        .sdk_config
+                        .values
+                        .extend(code.properties.into_iter().map(|w| ConfigValue {
+                            variable: w.variable,
+                            name: w.name,
+                            value: w.value,
+                            location: w.location,
+                            editable: true,
+                            rank: Rank::OverEnvironment,
+                        }));
+                }
+                let settings = spring::resolve(&spring::Inputs {
+                    context,
+                    folder,
+                    env: &service.env,
+                    properties: &jvm_properties,
+                });
+                let declared = |name: &str| {
+                    let packages = &service.declared.packages;
+                    packages
+                        .iter()
+                        .find(|p| p.name == name)
+                        .map(|p| &p.location)
+                };
+                if declared(crate::knowledge::java::SPRING_STARTER).is_some() {
+                    service
+                        .sdk_config
+                        .values
+                        .extend(spring::starter_config(&settings));
+                } else if !agent
+                    && declared(crate::knowledge::java::OTLP_EXPORTER_ARTIFACT).is_some()
+                    && let Some(bridge) = declared(crate::knowledge::java::MICROMETER_BRIDGE)
+                {
+                    service.sdk_config = spring::micrometer_config(&settings, bridge, &service.env);
+                }
+                let values = jvm::configuration_files(&service, |path| {
+                    let exists = |file: &str| context.properties.iter().any(|p| &*p.path == file);
+                    let file = container_file::workspace_file(
+                        workspace,
+                        spec,
+                        service.image_contents.as_ref(),
+                        path,
+                        exists,
+                    )?;
+                    context.properties.iter().find(|p| p.path == file)
+                });
+                service.sdk_config.values.extend(values);
+            }
         }
         if let Some(node) = &mut service.node
             && service.language != Some(Language::Node)
@@ -997,7 +1194,11 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 .cloned()
                 .partition(|write| service.write_precedes_sdk(write));
             service.env = environment::with_code_writes(&service.env, &first);
-            service.late_env_writes = late;
+            service.late_env_writes.extend(late);
+        }
+        // A declarative configuration file replaces everything else the SDK would read.
+        if let Some(config) = config_file::resolve(workspace, spec, &service) {
+            service.sdk_config = config;
         }
         let collector = collector::resolve(workspace, spec, build.as_ref(), &service);
         (service, collector, started.elapsed())

@@ -269,6 +269,19 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         return Some(walk.route);
     }
     let protocol = plan.protocol;
+    if let EndpointSource::Unknown(location) = plan.endpoint {
+        // Computed in code, or in a file, not followed here: not a broken endpoint.
+        walk.route.hops.push(sdk(None, None));
+        walk.end(
+            Destination::Unknown,
+            None,
+            Some(location.clone()),
+            HopStatus::Unknown,
+            Some("the endpoint is decided by code or a file otel-doctor does not follow".into()),
+            None,
+        );
+        return Some(walk.route);
+    }
     let Some(url) = plan.parsed_url() else {
         walk.route
             .hops

@@ -130,7 +130,7 @@ fn apply(project: &Project, workload: &mut Workload, cure: &Cure) {
             let protocol = workload
                 .language
                 .map(crate::knowledge::languages::code_terms)
-                .map(|terms| terms.otlp_protocol);
+                .and_then(|terms| terms.otlp_protocol);
             workload.code.hand_over_otlp_exporter(at.clone(), protocol);
         }
         Cure::PipelineExporter { .. } => {}

@@ -83,10 +83,12 @@ impl LineIndex {
     }
 }
 
-/// How a comment starts in a file, by its name: `//` in JavaScript and TypeScript, `#` in
-/// YAML, Dockerfiles, env files, requirements, TOML and Python.
+/// How a comment starts in a file, by its name: `//` in JavaScript, TypeScript, Java, Kotlin
+/// and C#, `#` in YAML, Dockerfiles, env files, requirements, TOML and Python.
 fn comment_marker(file: &str) -> &'static str {
-    const SLASH_SLASH: [&str; 8] = [".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"];
+    const SLASH_SLASH: [&str; 12] = [
+        ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".java", ".kt", ".kts", ".cs",
+    ];
     if SLASH_SLASH
         .iter()
         .any(|extension| file.ends_with(extension))

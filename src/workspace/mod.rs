@@ -4,6 +4,7 @@
 //! a position; nothing here decides what is wrong with the OpenTelemetry setup.
 
 pub mod boundary;
+pub mod clike;
 pub mod collector;
 pub mod compose;
 pub mod dependencies;
@@ -21,8 +22,10 @@ mod lexer;
 pub mod lines;
 pub mod manifest;
 pub mod npm;
+pub mod properties;
 pub mod python;
 pub mod ruby;
+pub mod settings;
 mod walk;
 pub mod workload;
 
@@ -97,6 +100,9 @@ pub enum FileKind {
     Dockerfile,
     Manifest,
     Source,
+    /// A settings file an SDK or its framework reads (`application.yml`, `appsettings.json`,
+    /// a declarative configuration file).
+    Settings,
     Devcontainer,
 }
 
@@ -239,6 +245,13 @@ pub struct BuildContext {
     pub dependency_lists: Vec<Parsed<dependencies::DependencyList>>,
     pub ruby: Vec<Parsed<ruby::RubySource>>,
     pub go: Vec<Parsed<go::GoSource>>,
+    /// Java, Kotlin and C# source.
+    pub clike: Vec<Parsed<clike::ClikeSource>>,
+    /// Application settings files: Spring Boot's `application*.yml`, .NET's
+    /// `appsettings*.json`.
+    pub settings: Vec<Parsed<settings::SettingsFile>>,
+    /// Java `.properties` files: the agent's configuration file, Spring's settings.
+    pub properties: Vec<Parsed<properties::PropertiesFile>>,
     /// Shell scripts, as text: a container may start through one.
     pub scripts: Vec<Parsed<String>>,
     /// Makefiles, Justfiles, Taskfiles and Procfiles, as text, not yet recorded as read:
@@ -287,6 +300,9 @@ pub struct Workspace {
     /// What collector services mount or copy into their image: candidate config files and
     /// directories, by display path.
     pub collector_files: HashMap<Arc<str>, collector::CollectorFile>,
+    /// What services pointed at a declarative configuration file (`OTEL_CONFIG_FILE`) mount
+    /// or copy into their image: candidate YAML files and directories, by display path.
+    pub sdk_config_files: HashMap<Arc<str>, collector::CollectorFile>,
     /// The Docker names of the compose project's networks (`myapp_default`): a container that
     /// `docker run --network` attaches to one of them is on the compose network.
     pub compose_networks: Vec<String>,
@@ -1676,17 +1692,52 @@ impl Loader {
                 _ => {}
             }
         }
-        // Collectors are few, and their configs are found from the Dockerfiles just read.
+        // Collectors are few, and their configs are found from the Dockerfiles just read; so
+        // are the services an SDK configuration file configures.
         for index in first..self.workspace.services.len() {
             let service = &self.workspace.services[index];
-            if collector::may_run_collector(service, self.dockerfile_of(service)) {
-                let (copied, mounted) =
-                    (self.copied_configs(service), self.mounted_configs(service));
-                for path in copied.iter().chain(&mounted) {
-                    self.read_collector_path(path);
-                }
+            let which = if collector::may_run_collector(service, self.dockerfile_of(service)) {
+                YamlFiles::Collector
+            } else if self.names_config_file(service) {
+                YamlFiles::SdkConfig
+            } else {
+                continue;
+            };
+            let (copied, mounted) = (self.copied_configs(service), self.mounted_configs(service));
+            for path in copied.iter().chain(&mounted) {
+                self.read_yaml_path(path, which);
             }
         }
+    }
+
+    /// Whether a service's environment (compose's, its env files', its Dockerfile's) names a
+    /// declarative configuration file, by variable or system property.
+    fn names_config_file(&self, service: &WorkloadSpec) -> bool {
+        let names = |text: &str| {
+            crate::knowledge::otel::CONFIG_FILE_VARIABLES
+                .iter()
+                .any(|name| text.contains(name))
+                || text.contains(crate::knowledge::otel::CONFIG_FILE_PROPERTY)
+        };
+        let in_compose = service.environment.iter().any(|entry| {
+            names(&entry.name) || entry.value.as_ref().is_some_and(|v| names(&v.value))
+        });
+        let in_env_files = service.env_files.iter().any(|file| {
+            let display = self.workspace.project_display(&file.path.value);
+            matches!(
+                self.workspace.env_files.get(&display),
+                Some(EnvFileState::Loaded(lines)) if lines.iter().any(|l| names(&l.name))
+            )
+        });
+        let in_dockerfile = self.dockerfile_of(service).is_some_and(|dockerfile| {
+            dockerfile
+                .instructions
+                .iter()
+                .filter(|i| i.keyword == "ENV")
+                .flat_map(|i| i.env_pairs())
+                .any(|pair| names(&pair.name) || pair.value.as_deref().is_some_and(names))
+        });
+        in_compose || in_env_files || in_dockerfile
     }
 
     fn dockerfile_of(&self, service: &WorkloadSpec) -> Option<&dockerfile::Dockerfile> {
@@ -1739,15 +1790,22 @@ impl Loader {
         sources
     }
 
-    fn read_collector_path(&mut self, path: &Path) {
+    fn yaml_files(&mut self, which: YamlFiles) -> &mut HashMap<Arc<str>, collector::CollectorFile> {
+        match which {
+            YamlFiles::Collector => &mut self.workspace.collector_files,
+            YamlFiles::SdkConfig => &mut self.workspace.sdk_config_files,
+        }
+    }
+
+    fn read_yaml_path(&mut self, path: &Path, which: YamlFiles) {
         const MAX_FILES_PER_DIRECTORY: usize = 64;
         let display = self.display(path);
-        if self.workspace.collector_files.contains_key(&display) {
+        if self.yaml_files(which).contains_key(&display) {
             return;
         }
         if let Some(real) = self.reader.boundary.outside(path) {
             let state = collector::CollectorFile::Outside(real);
-            self.workspace.collector_files.insert(display, state);
+            self.yaml_files(which).insert(display, state);
             return;
         }
         let state = match std::fs::metadata(path) {
@@ -1768,16 +1826,16 @@ impl Loader {
                     .unwrap_or_default();
                 children.sort();
                 for child in children.iter().take(MAX_FILES_PER_DIRECTORY) {
-                    self.read_collector_path(child);
+                    self.read_yaml_path(child, which);
                 }
                 collector::CollectorFile::Directory
             }
-            Ok(_) => self.read_collector_file(path, &display),
+            Ok(_) => self.read_yaml_file(path, &display),
         };
-        self.workspace.collector_files.insert(display, state);
+        self.yaml_files(which).insert(display, state);
     }
 
-    fn read_collector_file(&mut self, path: &Path, display: &Arc<str>) -> collector::CollectorFile {
+    fn read_yaml_file(&mut self, path: &Path, display: &Arc<str>) -> collector::CollectorFile {
         match source::read_text(path) {
             Ok(text) => {
                 self.reader.files.push(Arc::clone(display));
@@ -1797,6 +1855,14 @@ impl Loader {
             }),
         }
     }
+}
+
+/// The YAML files read for what a service mounts or copies: a collector's configs, or a
+/// declarative configuration file of an SDK's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum YamlFiles {
+    Collector,
+    SdkConfig,
 }
 
 /// A file or folder a service names, to read on any thread.
@@ -2131,6 +2197,33 @@ impl Reader {
                     .go
                     .extend(self.read_parsed(&file.path, FileKind::Source, go::parse));
             }
+            Kind::Clike(dialect) => {
+                context
+                    .clike
+                    .extend(self.read_parsed(&file.path, FileKind::Source, |text| {
+                        clike::parse(text, dialect)
+                    }))
+            }
+            Kind::Settings(style) => {
+                if let Some((path, text)) = self.read(&file.path, FileKind::Settings) {
+                    let parsed = match style {
+                        settings::KeyStyle::Dotted => settings::parse_yaml(&path, &text),
+                        settings::KeyStyle::Colon => settings::parse_json(&path, &text),
+                    };
+                    match parsed {
+                        Ok(content) => context.settings.push(Parsed { path, content }),
+                        Err(error) => {
+                            let location = Location::new(&path, error.line, error.column);
+                            self.problem(FileKind::Settings, location, error.message);
+                        }
+                    }
+                }
+            }
+            Kind::Properties => context.properties.extend(self.read_parsed(
+                &file.path,
+                FileKind::Manifest,
+                properties::parse,
+            )),
         }
     }
 }

@@ -1,14 +1,17 @@
-//! Listing the files of a build context that matter: Python, JavaScript, Go and Ruby source, dependency
-//! manifests and lockfiles, and the marker files that tell a service's language.
+//! Listing the files of a build context that matter: Python, JavaScript, Go, Ruby, Java and C#
+//! source, dependency manifests and lockfiles, JVM settings files, and the marker files that tell
+//! a service's language.
 
 use std::path::{Path, PathBuf};
 
 use walkdir::{DirEntry, WalkDir};
 
 use super::Language;
+use super::clike::Dialect;
 use super::dependencies::Ecosystem;
 use super::launch::LaunchKind;
 use super::npm::LockKind;
+use super::settings::KeyStyle;
 
 /// Directories that never hold the service's own code: VCS data, dependency caches, virtualenvs
 /// and build output. Walking them would be slow and would find other people's imports.
@@ -62,6 +65,13 @@ pub enum ContextFileKind {
     /// A dependency list of another ecosystem (`go.mod`, `Gemfile`, `pom.xml`, ...).
     Dependencies(Ecosystem),
     Ruby,
+    /// Java, Kotlin or C# source.
+    Clike(Dialect),
+    /// An application settings file: Spring Boot's `application*.yml` (dotted keys), .NET's
+    /// `appsettings*.json` (colon keys).
+    Settings(KeyStyle),
+    /// A Java `.properties` file (the agent's configuration file, Spring's settings).
+    Properties,
     /// Go source (not tests).
     Go,
     /// A shell script, which a container may start through (`./run.sh`, `entrypoint.sh`).
@@ -71,6 +81,17 @@ pub enum ContextFileKind {
     /// A devcontainer.json.
     Devcontainer,
     LanguageMarker(Language),
+}
+
+impl ContextFileKind {
+    /// Source files whose count and size a context's budget bounds: a monorepo may hold
+    /// thousands.
+    fn is_source_code(self) -> bool {
+        matches!(
+            self,
+            ContextFileKind::JavaScript | ContextFileKind::Clike(_)
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,12 +123,12 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
             if !metadata.is_file() {
                 return None;
             }
-            let size = if kind == ContextFileKind::JavaScript {
+            let size = if kind.is_source_code() {
                 metadata.len()
             } else {
                 0
             };
-            if kind == ContextFileKind::JavaScript && size > MAX_SCRIPT_BYTES {
+            if kind.is_source_code() && size > MAX_SCRIPT_BYTES {
                 return None;
             }
             Some((
@@ -127,9 +148,9 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
     let mut kept: Vec<ContextFile> = Vec::with_capacity(files.len());
     let (setup_first, others): (Vec<_>, Vec<_>) = files
         .drain(..)
-        .partition(|(file, _)| file.kind != ContextFileKind::JavaScript || names_setup(&file.path));
+        .partition(|(file, _)| !file.kind.is_source_code() || names_setup(&file.path));
     for (file, size) in setup_first.into_iter().chain(others) {
-        if file.kind == ContextFileKind::JavaScript {
+        if file.kind.is_source_code() {
             if count >= MAX_SCRIPTS || bytes + size > MAX_SCRIPTS_BYTES {
                 continue;
             }
@@ -245,6 +266,9 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
     if let Some(ecosystem) = Ecosystem::of_file(name) {
         return Some(ContextFileKind::Dependencies(ecosystem));
     }
+    if let Some(dialect) = Dialect::of_file(name) {
+        return (!is_test_source(path)).then_some(ContextFileKind::Clike(dialect));
+    }
     if let Some(kind) = LaunchKind::of_file(name)
         .filter(|k| !matches!(k, LaunchKind::Script | LaunchKind::PackageJson))
     {
@@ -266,6 +290,15 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         _ if is_script_source(name) => ContextFileKind::JavaScript,
         _ if name.ends_with(".rb") || name.ends_with(".ru") => ContextFileKind::Ruby,
         _ if name.ends_with(".go") && !name.ends_with("_test.go") => ContextFileKind::Go,
+        _ if name.ends_with(".properties") => ContextFileKind::Properties,
+        _ if name.starts_with("application")
+            && (name.ends_with(".yml") || name.ends_with(".yaml")) =>
+        {
+            ContextFileKind::Settings(KeyStyle::Dotted)
+        }
+        _ if name.starts_with("appsettings") && name.ends_with(".json") => {
+            ContextFileKind::Settings(KeyStyle::Colon)
+        }
         _ if name.ends_with(".py") => ContextFileKind::Python,
         _ if name.ends_with(".sh") => ContextFileKind::Script,
         _ if name.ends_with(".txt") && (name.contains("requirements") || in_requirements_dir) => {
@@ -274,6 +307,18 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         _ => return None,
     };
     Some(kind)
+}
+
+/// Java, Kotlin and C# tests (Maven's and Gradle's `src/test`, `FooTest.java`,
+/// `FooTests.cs`): they build exporters of their own, which the service never runs.
+fn is_test_source(path: &Path) -> bool {
+    let text = path.to_string_lossy();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    Dialect::of_file(&text).is_some()
+        && (text.contains("/src/test/") || stem.ends_with("Test") || stem.ends_with("Tests"))
 }
 
 /// JavaScript and TypeScript the service runs: not type declarations, minified bundles or
@@ -322,6 +367,27 @@ mod tests {
         assert_eq!(kind("README.md"), None);
         assert_eq!(kind("Pipfile"), Some(ContextFileKind::Pipfile));
         assert_eq!(kind("bin/run.sh"), Some(ContextFileKind::Script));
+        assert_eq!(
+            kind("src/main/resources/application.properties"),
+            Some(ContextFileKind::Properties)
+        );
+        assert_eq!(
+            kind("src/main/java/app/Tracing.java"),
+            Some(ContextFileKind::Clike(Dialect::Java))
+        );
+        assert_eq!(kind("app/src/test/java/app/TracingTest.java"), None);
+        assert_eq!(
+            kind("src/main/resources/application-prod.yml"),
+            Some(ContextFileKind::Settings(KeyStyle::Dotted))
+        );
+        assert_eq!(
+            kind("appsettings.Development.json"),
+            Some(ContextFileKind::Settings(KeyStyle::Colon))
+        );
+        assert_eq!(
+            kind("Program.cs"),
+            Some(ContextFileKind::Clike(Dialect::CSharp))
+        );
         assert_eq!(kind("cmd/api/main.go"), Some(ContextFileKind::Go));
         assert_eq!(kind("main_test.go"), None);
     }

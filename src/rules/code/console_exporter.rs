@@ -57,29 +57,26 @@ impl Check for ConsoleExporter {
                 .unattached
                 .iter()
                 .find(|e| matches!(e.kind, ExporterKind::Otlp(_)));
+            let terms = languages::code_terms(language);
             let (message, hint) = match unattached {
                 Some(otlp) => (
                     format!(
-                        "{} builds an OTLP exporter at {} but never hands it to the SDK: only ConsoleSpanExporter is, so spans are printed to stdout and nothing is sent to Honeycomb.",
-                        console.location.file, otlp.location
+                        "{} builds an OTLP exporter at {} but never hands it to the SDK: only {} is, so spans are printed to stdout and nothing is sent to Honeycomb.",
+                        console.location.file, otlp.location, terms.console_exporter
                     ),
                     format!(
                         "pass the OTLP exporter to the SDK instead:\n{}",
-                        languages::code_terms(language).otlp_exporter
+                        terms.otlp_exporter
                     ),
                 ),
                 None => (
                     format!(
-                        "{} exports spans only with ConsoleSpanExporter: they are printed to stdout and nothing is sent to Honeycomb.",
-                        console.location.file
+                        "{} exports spans only with {}: they are printed to stdout and nothing is sent to Honeycomb.",
+                        console.location.file, terms.console_exporter
                     ),
-                    format!(
-                        "add an OTLP exporter:\n{}",
-                        languages::code_terms(language).otlp_exporter
-                    ),
+                    format!("add an OTLP exporter:\n{}", terms.otlp_exporter),
                 ),
             };
-            let terms = languages::code_terms(language);
             let fix = match (language, unattached, &service.image_contents) {
                 (Language::Python, None, Some(image)) => {
                     let code = Remedy::edit(Edit::AddOtlpExporter {

@@ -2,13 +2,15 @@ use crate::knowledge::otel;
 use crate::resolve::{CodeEnvWrite, Project, Workload};
 use crate::rules::hint::set_variables;
 use crate::rules::{Check, Findings, declare_rule};
+use crate::workspace::Language;
 
 declare_rule! {
     /// ## What it does
     /// Checks for an OpenTelemetry or Honeycomb variable the app's code sets in its own
-    /// environment (`os.environ.setdefault(...)`, `os.environ[...] =`, `process.env.X ??=`)
-    /// while an agent sets the SDK up before that code runs: `opentelemetry-instrument`, a
-    /// Node.js `--require`/`--import` preload, the Java agent.
+    /// environment (`os.environ.setdefault(...)`, `os.environ[...] =`, `process.env.X ??=`,
+    /// Java's `System.setProperty("otel.…", …)`) while an agent sets the SDK up before that
+    /// code runs: `opentelemetry-instrument`, a Node.js `--require`/`--import` preload, the
+    /// Java agent.
     ///
     /// ## Why is this bad?
     /// The agent reads the environment when the process starts, before the first line of the
@@ -57,13 +59,22 @@ impl Check for EnvSetAfterSdk {
                     None => "never sees it, and uses its default".to_string(),
                 };
                 let value = as_reference(service, write);
+                // Java code cannot write its environment: its writes are system properties
+                // (`System.setProperty("otel.exporter.otlp.endpoint", ...)`).
+                let written = if service.language == Some(Language::Java) {
+                    format!(
+                        "the system property {}",
+                        write.name.to_ascii_lowercase().replace('_', ".")
+                    )
+                } else {
+                    write.name.clone()
+                };
                 out.service(
                     &Self::META,
                     service,
                     &write.location,
                     format!(
-                        "the code sets {} to {intended}, but {agent} ({agent_at}) sets the SDK up from the environment before the app's code runs: the SDK {instead}.",
-                        write.name
+                        "the code sets {written} to {intended}, but {agent} ({agent_at}) sets the SDK up from the environment before the app's code runs: the SDK {instead}."
                     ),
                     format!(
                         "the agent reads only what the container starts with: {}",

@@ -54,6 +54,17 @@ impl Check for HardcodedEndpoint {
                     .as_ref()
                     .filter(|(setting, specific)| !same_url(service, url, setting, *specific));
                 let message = match (&contradicted, &environment) {
+                    // Java's exporter built in code reads no variable at all.
+                    _ if service.code_sdk_ignores_environment().is_some() => format!(
+                        "the exporter's endpoint is written in code as \"{url}\", so each deployment needs its own build (the exporter reads no environment variable){}.",
+                        environment
+                            .as_ref()
+                            .map_or_else(String::new, |(setting, _)| format!(
+                                ": {} (\"{}\") is ignored",
+                                setting.describe(),
+                                setting.value
+                            ))
+                    ),
                     (Some((setting, _)), _) => format!(
                         "the exporter's endpoint is written in code as \"{url}\", which overrides the environment: {} (\"{}\") is ignored.",
                         setting.describe(),
@@ -72,10 +83,9 @@ impl Check for HardcodedEndpoint {
                     service,
                     location,
                     message,
-                    format!(
-                        "drop {} and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment",
-                        languages::code_terms(language).endpoint_option
-                    ),
+                    languages::code_terms(language)
+                        .endpoint_from_environment
+                        .to_string(),
                 );
                 // Warnings must change what arrives: a correct endpoint nothing contradicts
                 // sends the same spans from code as it would from the environment.

@@ -1,9 +1,10 @@
 use crate::finding::Remedy;
 use crate::knowledge::honeycomb::HEADER_REFERENCE;
-use crate::knowledge::otel;
+use crate::knowledge::{languages, otel};
 use crate::resolve::{EndpointSource, Project};
 use crate::rules::hint::{add_variable, has_headers, set, set_variables, suggested_endpoint};
 use crate::rules::{Check, Findings, declare_rule};
+use crate::workspace::Language;
 
 declare_rule! {
     /// ## What it does
@@ -49,6 +50,43 @@ impl Check for EndpointMissing {
             {
                 continue;
             }
+            if let Some(built) = service.code_sdk_ignores_environment() {
+                let ignored = [otel::TRACES_ENDPOINT, otel::ENDPOINT]
+                    .iter()
+                    .find_map(|name| service.env_var(name))
+                    .map(|var| format!(" ({} at {} is not read)", var.name, var.location))
+                    .unwrap_or_default();
+                let language = service.language.unwrap_or(Language::Java);
+                out.service(
+                    &Self::META,
+                    service,
+                    built,
+                    format!(
+                        "the exporter built in code is given no endpoint and reads none from the environment{ignored}: it sends to {}, which inside the container is the container itself, where nothing listens.",
+                        plan.url
+                    ),
+                    languages::code_terms(language)
+                        .endpoint_from_environment
+                        .to_string(),
+                );
+                continue;
+            }
+            if let Some(replaced) = &service.sdk_config.replaces_environment {
+                out.service(
+                    &Self::META,
+                    service,
+                    &replaced.location,
+                    format!(
+                        "{} sets no {}: {}.",
+                        replaced.description, replaced.endpoint_key, replaced.without_endpoint
+                    ),
+                    format!(
+                        "set {}: {} in {} (or the address of Honeycomb or your collector)",
+                        replaced.endpoint_key, replaced.endpoint_example, replaced.location.file
+                    ),
+                );
+                continue;
+            }
             let passed = [otel::TRACES_ENDPOINT, otel::ENDPOINT]
                 .iter()
                 .find_map(|name| service.passthrough(name));
@@ -60,10 +98,24 @@ impl Check for EndpointMissing {
                         passed.name
                     ),
                 ),
-                None => (
-                    service.otel_anchor(),
-                    "no OTLP endpoint is configured".to_string(),
-                ),
+                None => match (
+                    &service.code.generic_variables_only,
+                    service.env_var(otel::TRACES_ENDPOINT),
+                ) {
+                    // .NET's `AddOtlpExporter` reads the generic variables only.
+                    (Some(exporter), Some(ignored)) => (
+                        &ignored.location,
+                        format!(
+                            "{} is set, but the exporter added at {exporter} reads only {}, which is not set, so no OTLP endpoint is configured",
+                            ignored.name,
+                            otel::ENDPOINT
+                        ),
+                    ),
+                    _ => (
+                        service.otel_anchor(),
+                        "no OTLP endpoint is configured".to_string(),
+                    ),
+                },
             };
             let suggested = suggested_endpoint(project, plan.protocol);
             let mut variables = vec![(otel::ENDPOINT, suggested.url.as_str())];

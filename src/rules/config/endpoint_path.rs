@@ -1,6 +1,7 @@
-use crate::knowledge::otel;
+use crate::knowledge::{languages, otel};
 use crate::resolve::{ConfiguredEndpoint, EndpointSource, Project};
 use crate::rules::{Check, Findings, declare_rule};
+use crate::workspace::Language;
 
 declare_rule! {
     /// ## What it does
@@ -50,6 +51,10 @@ impl Check for EndpointPath {
                 _ => false,
             };
             let assign = |value: &str| match &plan.endpoint {
+                // A settings file's key (`.properties` and YAML both take `key: value`).
+                EndpointSource::Setting { setting, .. } if setting.config.is_some() => {
+                    format!("{}: {value}", setting.name)
+                }
                 EndpointSource::Setting { setting, .. } => format!("{}={value}", setting.name),
                 EndpointSource::Target(target) => match &target.host.variable {
                     Some(variable) => format!("{variable}={value}"),
@@ -58,7 +63,8 @@ impl Check for EndpointPath {
                         target.host_option.trim_end_matches("(...)")
                     ),
                 },
-                _ => format!("OTLPSpanExporter(endpoint=\"{value}\")"),
+                _ => languages::code_terms(service.language.unwrap_or(Language::Python))
+                    .endpoint_in_code(value),
             };
             let path = url.path().trim_end_matches('/');
             let (message, fixed) = if generic && path.ends_with("/v1/traces/v1/traces") {
@@ -80,10 +86,14 @@ impl Check for EndpointPath {
                         "{name} is \"{value}\", used as is for traces: the SDK posts to {}, not to /v1/traces, and gets a 404.",
                         plan.url
                     ),
-                    format!(
-                        "{}  (or use OTEL_EXPORTER_OTLP_ENDPOINT, which gets /v1/traces appended)",
+                    if service.sdk_config.replaces_environment.is_some() {
                         assign(&full)
-                    ),
+                    } else {
+                        format!(
+                            "{}  (or use OTEL_EXPORTER_OTLP_ENDPOINT, which gets /v1/traces appended)",
+                            assign(&full)
+                        )
+                    },
                 )
             } else {
                 continue;

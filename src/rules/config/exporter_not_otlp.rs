@@ -51,14 +51,23 @@ impl Check for ExporterNotOtlp {
                 [] | ["none"] => "spans are dropped",
                 _ => "spans go to an exporter Honeycomb does not receive",
             };
+            let replaced = service
+                .sdk_config
+                .replaces_environment
+                .as_ref()
+                .filter(|_| setting.config.is_some());
             let set_in_code = setting.env.is_some_and(|var| var.origin == EnvOrigin::Code);
-            let hint = match setting.flag {
-                None if set_in_code => "the code sets it here: set it to otlp (or console,otlp to also print spans), or drop the line, the SDK's default being otlp".to_string(),
-                Some(flag) => format!(
+            let hint = match (setting.flag, replaced) {
+                (_, Some(replaced)) => format!(
+                    "export over OTLP in {}:\n{}",
+                    replaced.location.file, replaced.exporter_hint
+                ),
+                (None, None) if set_in_code => "the code sets it here: set it to otlp (or console,otlp to also print spans), or drop the line, the SDK's default being otlp".to_string(),
+                (Some(flag), None) => format!(
                     "remove `{flag} {}` from the command (the default is otlp), or write `{flag} console,otlp` to keep the console output",
                     setting.value
                 ),
-                None => format!(
+                (None, None) => format!(
                     "set {}=otlp (or console,otlp to also print spans)",
                     setting.name
                 ),

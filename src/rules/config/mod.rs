@@ -1,6 +1,7 @@
 //! `config/`: the `OTEL_*` environment the SDK reads.
 
 mod build_arg_only;
+mod config_file_invalid;
 mod endpoint_invalid;
 mod endpoint_localhost;
 mod endpoint_missing;
@@ -16,6 +17,7 @@ mod protocol_ignored;
 mod protocol_invalid;
 mod protocol_port_mismatch;
 mod sampler_drops_all;
+mod sampling_default;
 mod sdk_disabled;
 mod service_name_missing;
 mod variable_misspelled;
@@ -37,7 +39,9 @@ pub const RULES: &[&dyn Rule] = &[
     &protocol_port_mismatch::ProtocolPortMismatch,
     &protocol_ignored::ProtocolIgnored,
     &headers_malformed::HeadersMalformed,
+    &config_file_invalid::ConfigFileInvalid,
     &sampler_drops_all::SamplerDropsAll,
+    &sampling_default::SamplingDefault,
     &service_name_missing::ServiceNameMissing,
     &variable_misspelled::VariableMisspelled,
     &build_arg_only::BuildArgOnly,

@@ -1,10 +1,13 @@
-use crate::resolve::{Project, Sdk};
+use crate::resolve::{EnvVar, Project, Sdk};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Notes `OTEL_*` variables on a service that sends with Honeycomb's classic SDK
-    /// (`beeline.init`, `libhoney.init`) and does not use OpenTelemetry.
+    /// (`beeline.init`, `libhoney.init`) and does not use OpenTelemetry, or whose SDK reads
+    /// other settings instead of them (Spring Boot's Micrometer tracing reads
+    /// `management.otlp.tracing.*`; a declarative configuration file reads only the variables
+    /// it substitutes).
     ///
     /// ## Why is this bad?
     /// The classic SDK sends events to Honeycomb by itself, with the key and dataset given
@@ -25,7 +28,38 @@ declare_rule! {
 
 impl Check for OtelVarsUnused {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for service in project.services.iter().filter(|s| s.sdk() == Sdk::Classic) {
+        for service in &project.services {
+            if let Some(replaced) = &service.sdk_config.replaces_environment {
+                let unused: Vec<&EnvVar> = service
+                    .env
+                    .iter()
+                    .filter(|v| v.name.starts_with("OTEL_") && !replaced.reads.contains(&v.name))
+                    .collect();
+                let Some(first) = unused.first() else {
+                    continue;
+                };
+                let names: Vec<&str> = unused.iter().map(|v| v.name.as_str()).collect();
+                out.service(
+                    &Self::META,
+                    service,
+                    &first.location,
+                    format!(
+                        "`{}` is configured by {} ({}), which reads none of {}: they change nothing.",
+                        service.name,
+                        replaced.description,
+                        replaced.location.file,
+                        names.join(", ")
+                    ),
+                    format!(
+                        "drop them, and set what they meant in {}",
+                        replaced.location.file
+                    ),
+                );
+                continue;
+            }
+            if service.sdk() != Sdk::Classic {
+                continue;
+            }
             let unused: Vec<&str> = service
                 .env
                 .iter()

@@ -95,7 +95,8 @@ impl Check for ProtocolPortMismatch {
             let fix = match &plan.endpoint {
                 EndpointSource::Setting { setting, .. }
                     if setting.code.is_none()
-                        && setting.env.is_none_or(|var| var.raw == var.value) =>
+                        && setting.env.is_none_or(|var| var.raw == var.value)
+                        && setting.config.is_none_or(|value| value.editable) =>
                 {
                     Remedy::edit(Edit::Replace {
                         at: location.clone(),
@@ -104,10 +105,15 @@ impl Check for ProtocolPortMismatch {
                     })
                 }
                 EndpointSource::Setting { setting, .. } if setting.code.is_none() => {
-                    Remedy::manual(format!(
-                        "{name} is interpolated from `{}`: change the value where it is set",
-                        setting.env.map_or("", |var| var.raw.as_str())
-                    ))
+                    Remedy::manual(match setting.env {
+                        Some(var) => format!(
+                            "{name} is interpolated from `{}`: change the value where it is set",
+                            var.raw
+                        ),
+                        None => {
+                            format!("{name} is not written as it is: change it where it is set")
+                        }
+                    })
                 }
                 _ => Remedy::manual("the endpoint is set in code: change it there"),
             };

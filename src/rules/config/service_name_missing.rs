@@ -1,5 +1,5 @@
 use crate::knowledge::otel;
-use crate::resolve::Project;
+use crate::resolve::{Project, Sdk, Workload};
 use crate::rules::config::variable_misspelled::intended_name;
 use crate::rules::hint::{add_variable, set_variables};
 use crate::rules::{Check, Findings, declare_rule};
@@ -54,7 +54,8 @@ impl Check for ServiceNameMissing {
                         .split(',')
                         .any(|kv| kv.trim().starts_with("service.name="))
                 })
-                || service.code.resource.is_some();
+                || service.code.resource.is_some()
+                || service.honeycomb_distro_service_name().is_some();
             if !sets_up_sdk
                 || named
                 || service.may_name_itself_unseen()
@@ -63,18 +64,52 @@ impl Check for ServiceNameMissing {
             {
                 continue;
             }
+            if let Some(replaced) = &service.sdk_config.replaces_environment {
+                out.service(
+                    &Self::META,
+                    service,
+                    &replaced.location,
+                    format!(
+                        "{} names the service from {}, which `{}` does not set: its spans land in the `unknown_service` dataset.",
+                        replaced.description, replaced.service_name_key, service.name
+                    ),
+                    format!(
+                        "set {}: {} in {}",
+                        replaced.service_name_key, service.name, replaced.location.file
+                    ),
+                );
+                continue;
+            }
             let finding = out.service(
                 &Self::META,
                 service,
                 service.otel_anchor(),
                 format!(
-                    "`{}` sets no OTEL_SERVICE_NAME: its spans are named {} and land in the `unknown_service` dataset.",
+                    "`{}` sets no OTEL_SERVICE_NAME{}: its spans are named {} and land in the `unknown_service` dataset.",
                     service.name,
+                    distro_variables(service),
                     crate::knowledge::languages::unknown_service_name(service.language)
                 ),
                 set_variables(service, &[(otel::SERVICE_NAME, &service.name)]),
             );
             finding.fix = Some(add_variable(service, otel::SERVICE_NAME, &service.name));
         }
+    }
+}
+
+/// The other variables that would have named the service, for the message: those of
+/// Honeycomb's distribution when the service runs it.
+fn distro_variables(service: &Workload) -> String {
+    let names = service
+        .language
+        .filter(|_| service.sdk() == Sdk::HoneycombDistro)
+        .and_then(crate::knowledge::honeycomb::distro)
+        .map_or(&[][..], |d| d.service_name_variables);
+    match names {
+        [] => String::new(),
+        names => format!(
+            " (nor {}, which Honeycomb's distribution reads)",
+            names.join(" nor ")
+        ),
     }
 }

@@ -1,7 +1,6 @@
 //! `meta/`: about the run itself: otel-doctor's own configuration in the workspace (raised by
 //! the policy layer, which sees every finding of the run), and what the run could not check.
 
-mod config_file_not_read;
 mod language_not_analysed;
 mod malformed_ignore;
 mod outside_workspace;
@@ -16,6 +15,5 @@ pub const RULES: &[&dyn Rule] = &[
     &UnusedIgnore,
     &MalformedIgnore,
     &language_not_analysed::LanguageNotAnalysed,
-    &config_file_not_read::ConfigFileNotRead,
     &outside_workspace::OutsideWorkspace,
 ];
