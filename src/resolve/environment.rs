@@ -1,6 +1,7 @@
 //! A service's environment as the container receives it: the image's `ENV`, then each
 //! `env_file`, then `environment` (compose's precedence), every value with its origin.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::source::Location;
@@ -86,7 +87,7 @@ pub struct Resolved {
 }
 
 pub fn resolve(workspace: &Workspace, service: &WorkloadSpec, image_env: &[EnvVar]) -> Resolved {
-    let mut env: Vec<EnvVar> = image_env.to_vec();
+    let mut env = Layers::new(image_env);
     let mut missing = Vec::new();
     for env_file in &service.env_files {
         let path = workspace.project_display(&env_file.path.value);
@@ -104,7 +105,7 @@ pub fn resolve(workspace: &Workspace, service: &WorkloadSpec, image_env: &[EnvVa
                         merged_at: None,
                         resolved: true,
                     };
-                    set(&mut env, with_default_origin(var));
+                    env.set(with_default_origin(var));
                 }
             }
             Some(EnvFileState::Missing(generator)) if env_file.required => {
@@ -120,7 +121,7 @@ pub fn resolve(workspace: &Workspace, service: &WorkloadSpec, image_env: &[EnvVa
     let mut unset_passthrough = Vec::new();
     for entry in &service.environment {
         match from_entry(workspace, entry) {
-            Some(var) => set(&mut env, var),
+            Some(var) => env.set(var),
             None => unset_passthrough.push(UnsetPassthrough {
                 name: entry.name.clone(),
                 location: entry.location.clone(),
@@ -128,7 +129,7 @@ pub fn resolve(workspace: &Workspace, service: &WorkloadSpec, image_env: &[EnvVa
         }
     }
     Resolved {
-        env,
+        env: env.vars,
         missing_env_files: missing,
         unset_passthrough,
     }
@@ -192,10 +193,33 @@ fn references(workspace: &Workspace, file: &str, uses: &[VarUse]) -> Vec<VarRef>
         .collect()
 }
 
-/// Later layers win; the variable keeps the position it was first defined at.
-fn set(env: &mut Vec<EnvVar>, var: EnvVar) {
-    match env.iter_mut().find(|v| v.name == var.name) {
-        Some(existing) => *existing = var,
-        None => env.push(var),
+/// The variables of the layers read so far, in the order they were first defined, with where
+/// each is: a service may receive thousands, and each is looked up, not searched.
+struct Layers {
+    vars: Vec<EnvVar>,
+    at: HashMap<String, usize>,
+}
+
+impl Layers {
+    fn new(image_env: &[EnvVar]) -> Self {
+        let mut layers = Layers {
+            vars: Vec::with_capacity(image_env.len()),
+            at: HashMap::with_capacity(image_env.len()),
+        };
+        for var in image_env {
+            layers.set(var.clone());
+        }
+        layers
+    }
+
+    /// Later layers win; the variable keeps the position it was first defined at.
+    fn set(&mut self, var: EnvVar) {
+        match self.at.get(&var.name) {
+            Some(&index) => self.vars[index] = var,
+            None => {
+                self.at.insert(var.name.clone(), self.vars.len());
+                self.vars.push(var);
+            }
+        }
     }
 }

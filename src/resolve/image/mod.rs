@@ -6,7 +6,7 @@
 
 pub mod files;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::environment::{EnvOrigin, EnvVar};
@@ -326,8 +326,8 @@ fn parent_stage(dockerfile: &Dockerfile, stage: usize) -> Option<usize> {
 #[derive(Debug, Clone)]
 struct StageState {
     workdir: String,
-    /// `ARG` and `ENV` values in scope, and tool settings commands made, latest last.
-    vars: Vec<(String, String)>,
+    /// `ARG` and `ENV` values in scope, and tool settings commands made: the latest of each.
+    vars: HashMap<String, String>,
     files: CopiedFiles,
     installed: Vec<InstalledPackage>,
     install_locations: Vec<Location>,
@@ -344,13 +344,13 @@ impl StageState {
     fn new(build: &Build) -> Self {
         StageState {
             workdir: "/".into(),
-            vars: vec![
+            vars: HashMap::from([
                 ("HOME".into(), "/root".into()),
                 (
                     "PATH".into(),
                     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
                 ),
-            ],
+            ]),
             files: CopiedFiles::new(&build.context_dir),
             installed: Vec::new(),
             install_locations: Vec::new(),
@@ -364,11 +364,7 @@ impl StageState {
     }
 
     fn var(&self, name: &str) -> Option<String> {
-        self.vars
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
+        self.vars.get(name).cloned()
     }
 
     /// `$VAR`/`${VAR}` from the stage's `ARG`/`ENV`, as Docker substitutes them in
@@ -587,26 +583,26 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
 /// `ENV` values of the same stages, as Docker does at build time.
 fn image_env(build: &Build) -> Vec<EnvVar> {
     let source = build.path;
-    let mut known: Vec<(String, String)> = Vec::new();
-    let mut env: Vec<EnvVar> = Vec::new();
+    // The latest value of each name, and where each `ENV` variable is in `env`: a lookup per
+    // variable, not a search (a Dockerfile may set thousands).
+    let mut known: HashMap<String, String> = HashMap::new();
+    let mut env: Vec<Option<EnvVar>> = Vec::new();
+    let mut env_at: HashMap<String, usize> = HashMap::new();
     for instruction in build.instructions() {
         if instruction.keyword != "ENV" && instruction.keyword != "ARG" {
             continue;
         }
         for pair in instruction.env_pairs() {
-            let lookup = |name: &str| {
-                known
-                    .iter()
-                    .rev()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone())
-            };
+            let lookup = |name: &str| known.get(name).cloned();
             let raw = pair.value.clone().unwrap_or_default();
             let value = interpolate(&raw, &lookup).map_or_else(|_| raw.clone(), |i| i.value);
-            known.push((pair.name.clone(), value.clone()));
+            known.insert(pair.name.clone(), value.clone());
             if instruction.keyword == "ENV" {
-                env.retain(|v| v.name != pair.name);
-                env.push(EnvVar {
+                // A variable set again moves to where it was set last.
+                if let Some(earlier) = env_at.insert(pair.name.clone(), env.len()) {
+                    env[earlier] = None;
+                }
+                env.push(Some(EnvVar {
                     name: pair.name.clone(),
                     value,
                     raw,
@@ -615,11 +611,11 @@ fn image_env(build: &Build) -> Vec<EnvVar> {
                     uses: Vec::new(),
                     merged_at: None,
                     resolved: true,
-                });
+                }));
             }
         }
     }
-    env
+    env.into_iter().flatten().collect()
 }
 
 struct StageReader<'a> {
@@ -644,7 +640,7 @@ impl StageReader<'_> {
                 "ENV" => {
                     for pair in instruction.env_pairs() {
                         let value = state.substitute(pair.value.as_deref().unwrap_or_default());
-                        state.vars.push((pair.name.clone(), value));
+                        state.vars.insert(pair.name.clone(), value);
                     }
                 }
                 "COPY" | "ADD" => self.copy(instruction, &mut state),
@@ -670,7 +666,7 @@ impl StageReader<'_> {
                     .and_then(|global| global.value.clone()),
             };
             if let Some(value) = value {
-                state.vars.push((pair.name.clone(), value));
+                state.vars.insert(pair.name.clone(), value);
             }
         }
     }
@@ -890,7 +886,9 @@ fn apply(effects: Vec<Effect>, location: &Location, state: &mut StageState, run:
             Effect::Generated { path, packages } => state.generated.push((path, packages)),
             Effect::VenvCreated(dir) => state.venvs.push(dir),
             Effect::VenvActivated(dir) => run.activated = Some(dir),
-            Effect::Setting(name, value) => state.vars.push((name, value)),
+            Effect::Setting(name, value) => {
+                state.vars.insert(name, value);
+            }
             Effect::Bootstrap => state.bootstrap = Some(location.clone()),
             Effect::Unknown => state.has_unknown_installs = true,
             Effect::NodeInstall(install) => state.node_installs.push(install),
@@ -950,11 +948,13 @@ fn skip_prefixes<'a, 'b>(words: &'b [&'a str], state: &mut StageState) -> &'b [&
             !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         });
         if let Some((name, value)) = assignment {
-            state.vars.push((name.to_string(), state.substitute(value)));
+            let value = state.substitute(value);
+            state.vars.insert(name.to_string(), value);
         } else if *first == "export" {
             for pair in rest {
                 if let Some((name, value)) = pair.split_once('=') {
-                    state.vars.push((name.to_string(), state.substitute(value)));
+                    let value = state.substitute(value);
+                    state.vars.insert(name.to_string(), value);
                 }
             }
             return &[];
