@@ -316,7 +316,7 @@ mod tests {
             let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
             let parsed = Parsed {
                 path: Arc::from(file.display().to_string()),
-                content: python::parse(&text),
+                content: python::parse(&text).unwrap(),
             };
             for reference in references_in(&parsed) {
                 let names: Vec<&str> = reference.names.iter().map(|n| n.name.as_str()).collect();
