@@ -788,6 +788,48 @@ fn forward_relays_requests_unchanged_and_prints_upstreams_answer() {
     assert_eq!(finished.summary()["forward"]["accepted"], 2);
 }
 
+/// Upstream's answer is read to a limit: one that never ends is still an answer, at once.
+#[test]
+fn forward_reads_an_endless_answer_to_a_limit() {
+    let upstream = FakeHoneycomb::start(Mode::Endless(401), support::Auth::accepted(true, true));
+    let listening = listen_with(
+        &[],
+        &[
+            "--duration",
+            "30",
+            "--timeout",
+            "20",
+            "--forward",
+            &upstream.url(),
+        ],
+    );
+    let mut banner = String::new();
+    while !banner.contains("OTLP/HTTP") {
+        banner = listening.next_line(Duration::from_secs(10));
+    }
+    let http = banner
+        .split_whitespace()
+        .nth(1)
+        .expect("the OTLP/HTTP line names the address")
+        .to_string();
+    let answer = post(
+        &client(),
+        &format!("http://{http}/v1/traces"),
+        &protobuf(&[]),
+        request("shop", 1, 1).encode_to_vec(),
+    );
+    assert_eq!(answer.0, 200);
+    let relayed = format!("→ {}/v1/traces  HTTP 401 \"refused:\"", upstream.url());
+    let started = std::time::Instant::now();
+    let mut line = String::new();
+    // Long before --timeout: reading the whole answer would end only there, in a failure.
+    while !line.contains(&relayed) {
+        line = listening.next_line(Duration::from_secs(10));
+    }
+    assert!(started.elapsed() < Duration::from_secs(15));
+    listening.interrupt();
+}
+
 #[test]
 fn forward_decodes_honeycombs_protobuf_refusal() {
     // google.rpc.Status { code: 16, message: ... } as Honeycomb sends it.

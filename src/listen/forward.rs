@@ -15,7 +15,7 @@ use super::{Outbox, Ticket};
 use crate::knowledge::honeycomb;
 use crate::probe::answer::{error_reason, partial_success};
 use crate::probe::classify::classify;
-use crate::probe::http::install_crypto_provider;
+use crate::probe::http::{install_crypto_provider, read_body};
 use crate::redact::Redactor;
 
 /// Requests relayed at the same time.
@@ -225,6 +225,7 @@ impl Worker {
             .headers(headers)
             .body(body)
             .send()
+            .map_err(|error| classify(&error))
             .and_then(|response| {
                 let status = response.status().as_u16();
                 let content_type = response
@@ -232,8 +233,9 @@ impl Worker {
                     .get(http::header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string);
-                let body = response.bytes()?;
-                Ok((status, content_type, body))
+                // Only what a message needs: the rest of a huge answer is never read.
+                let body = read_body(response).map_err(|error| classify(&error))?;
+                Ok((status, content_type, body.bytes))
             });
         match result {
             Ok((status, content_type, body)) => {
@@ -250,9 +252,9 @@ impl Worker {
                     message: message.map(mask),
                 }
             }
-            Err(error) => Forwarded::Failed {
+            Err(failure) => Forwarded::Failed {
                 url,
-                error: mask(classify(&error).detail),
+                error: mask(failure.detail),
             },
         }
     }

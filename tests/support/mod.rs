@@ -41,6 +41,8 @@ pub enum Mode {
     BlackHole,
     /// Reads the request and closes the connection without a word.
     Close,
+    /// Answers this status with a body that never ends.
+    Endless(u16),
 }
 
 /// What `/1/auth` answers.
@@ -48,6 +50,8 @@ pub enum Mode {
 pub struct Auth {
     pub status: u16,
     pub body: String,
+    /// The body goes on forever after `body`.
+    pub endless: bool,
 }
 
 impl Auth {
@@ -57,6 +61,16 @@ impl Auth {
             body: format!(
                 r#"{{"id":"hcaik_01","type":"ingest","api_key_access":{{"events":{events},"markers":false,"createDatasets":{create_datasets}}},"environment":{{"name":"Dev","slug":"dev"}},"team":{{"name":"Cruddur","slug":"cruddur"}}}}"#
             ),
+            endless: false,
+        }
+    }
+
+    /// 200 and JSON that never ends: whoever reads it all never gets to an answer.
+    pub fn endless() -> Self {
+        Auth {
+            status: 200,
+            body: r#"{"team": {"name": "Cruddur", "slug": "cruddur"}, "padding": ""#.into(),
+            endless: true,
         }
     }
 
@@ -64,6 +78,7 @@ impl Auth {
         Auth {
             status: 401,
             body: r#"{"error":"unknown API key - check your credentials"}"#.into(),
+            endless: false,
         }
     }
 }
@@ -228,12 +243,16 @@ fn serve<S: Read + Write>(stream: S, state: &Arc<Mutex<Shared>>) {
     };
     let mut stream = reader.into_inner();
     if path == "/1/auth" {
-        respond(
-            &mut stream,
-            auth.status,
-            "application/json",
-            auth.body.as_bytes(),
-        );
+        if auth.endless {
+            respond_endless(&mut stream, auth.status, "application/json", &auth.body);
+        } else {
+            respond(
+                &mut stream,
+                auth.status,
+                "application/json",
+                auth.body.as_bytes(),
+            );
+        }
         return;
     }
     let json = content_type.contains("json");
@@ -280,7 +299,22 @@ fn serve<S: Read + Write>(stream: S, state: &Arc<Mutex<Shared>>) {
         }
         Mode::BlackHole => std::thread::sleep(Duration::from_secs(120)),
         Mode::Close => {}
+        Mode::Endless(status) => respond_endless(&mut stream, status, "text/plain", "refused: "),
     }
+}
+
+/// `start`, then spaces in chunks until the client hangs up.
+pub fn respond_endless<S: Write>(stream: &mut S, status: u16, content_type: &str, start: &str) {
+    let head = format!(
+        "HTTP/1.1 {status} {}\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{start}\r\n",
+        reason(status),
+        start.len()
+    );
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+    while stream.write_all(chunk.as_bytes()).is_ok() {}
 }
 
 fn respond<S: Write>(stream: &mut S, status: u16, content_type: &str, body: &[u8]) {
