@@ -24,6 +24,15 @@ use support::{FakeHoneycomb, Mode};
 const KEY: &str = "hcaik_000000000000000000000000000000000000000000000000000000fake";
 const BIN: &str = env!("CARGO_BIN_EXE_otel-doctor");
 
+/// `google.rpc.Status`, the body of an OTLP/HTTP protobuf refusal.
+#[derive(Clone, PartialEq, prost::Message)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+}
+
 /// A running `otel-doctor listen --format json`, and the events it printed so far.
 struct Listening {
     child: Child,
@@ -862,15 +871,18 @@ fn forward_decodes_honeycombs_protobuf_refusal() {
         request("shop", 1, 1).encode_to_vec(),
     );
     assert_eq!(answer.0, 200);
-    let finished = listening.interrupt();
-    let text = finished.lines.join("\n");
-    assert!(
-        text.contains(&format!(
-            "→ {}/v1/traces  HTTP 401 \"missing 'x-honeycomb-team' header\"",
-            upstream.url()
-        )),
-        "{text}"
+    // Stopping drops what is still queued (said so): wait for the relay's answer first.
+    let relayed = format!(
+        "→ {}/v1/traces  HTTP 401 \"missing 'x-honeycomb-team' header\"",
+        upstream.url()
     );
+    let mut printed = Vec::new();
+    while !printed.iter().any(|line: &String| line.contains(&relayed)) {
+        printed.push(listening.next_line(Duration::from_secs(20)));
+    }
+    let finished = listening.interrupt();
+    printed.extend(finished.lines);
+    let text = printed.join("\n");
     assert!(text.contains("[✗] traces"), "{text}");
     assert!(
         text.contains("forwarded: 0 accepted, 1 refused, 0 failed, 0 not relayed"),
@@ -878,12 +890,15 @@ fn forward_decodes_honeycombs_protobuf_refusal() {
     );
 }
 
+/// A slow or dead upstream never slows receiving, and no batch acknowledged with 200 is lost
+/// unsaid: when the relay queue is full the sender is answered 503 with `Retry-After`, so that
+/// its SDK sends the batch again, instead of 200 for a batch then dropped.
 #[test]
-fn a_slow_or_dead_upstream_never_slows_receiving() {
+fn a_slow_or_dead_upstream_never_slows_receiving_and_a_full_relay_queue_says_retry() {
     let black_hole = FakeHoneycomb::start(Mode::BlackHole, support::Auth::accepted(true, true));
     let listening = listen(&[
         "--duration",
-        "60",
+        "120",
         "--timeout",
         "1",
         "--forward",
@@ -892,19 +907,47 @@ fn a_slow_or_dead_upstream_never_slows_receiving() {
     let client = client();
     let url = listening.url("/v1/traces");
     let started = Instant::now();
-    for i in 0..300u32 {
-        let answer = post(
-            &client,
-            &url,
-            &protobuf(&[("x-honeycomb-team", KEY)]),
-            request("shop", 2, (i % 200) as u8).encode_to_vec(),
-        );
-        assert_eq!(answer.0, 200);
+    let (mut acknowledged, mut retry) = (0u64, 0u64);
+    // The queue holds 256 batches and 4 are relayed at once, each for `--timeout`: it fills.
+    for i in 0..3_000u32 {
+        let response = client
+            .post(&url)
+            .header("content-type", "application/x-protobuf")
+            .header("x-honeycomb-team", KEY)
+            .body(request("shop", 2, (i % 200) as u8).encode_to_vec())
+            .send()
+            .unwrap();
+        match response.status().as_u16() {
+            200 => acknowledged += 1,
+            503 => {
+                assert_eq!(
+                    response
+                        .headers()
+                        .get("retry-after")
+                        .map(|v| v.to_str().unwrap()),
+                    Some("1")
+                );
+                let status = RpcStatus::decode(response.bytes().unwrap()).unwrap();
+                assert_eq!(status.code, 14);
+                assert!(
+                    status.message.contains("the relay queue to")
+                        && status.message.contains("is full"),
+                    "{}",
+                    status.message
+                );
+                retry += 1;
+                if retry == 5 {
+                    break;
+                }
+            }
+            other => panic!("HTTP {other}"),
+        }
     }
     let sending = started.elapsed();
+    assert_eq!(retry, 5, "the relay queue never filled");
     assert!(
-        sending < Duration::from_secs(10),
-        "300 requests took {sending:?} with a black-holed upstream"
+        sending < Duration::from_secs(60),
+        "{acknowledged} requests took {sending:?} with a black-holed upstream"
     );
     let finished = listening.interrupt();
     assert!(
@@ -913,16 +956,129 @@ fn a_slow_or_dead_upstream_never_slows_receiving() {
         finished.exit_time
     );
     let batches = finished.of("batch");
-    assert_eq!(batches.len(), 300, "every received batch is reported");
-    assert_eq!(finished.summary()["spans"], 600);
+    assert_eq!(
+        batches.len() as u64,
+        acknowledged,
+        "every acknowledged batch is reported"
+    );
+    let refused = finished.of("refused");
+    assert_eq!(refused.len() as u64, retry, "every 503 is reported");
+    assert_eq!(refused[0]["status"], 503);
     let forward = &finished.summary()["forward"];
     assert_eq!(forward["accepted"], 0);
     assert_eq!(
         forward["failed"].as_u64().unwrap() + forward["not_sent"].as_u64().unwrap(),
-        300,
-        "{forward}"
+        acknowledged,
+        "each acknowledged batch was relayed or reported as dropped: {forward}"
     );
     assert!(forward["failed"].as_u64().unwrap() >= 1, "{forward}");
+}
+
+/// Connections that declare a body and send it a byte at a time once held the few decoding
+/// slots for 30 s, and every other sender waited. Bodies are now read before a slot is taken:
+/// a normal sender is answered while the slow ones are still sending.
+#[test]
+fn slow_senders_do_not_block_a_normal_sender() {
+    let listening = listen(&["--duration", "60"]);
+    let address = listening.http.clone();
+    let mut slow: Vec<std::net::TcpStream> = (0..8)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(&address).unwrap();
+            write!(
+                stream,
+                "POST /v1/traces HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/x-protobuf\r\ncontent-length: 1000\r\n\r\n\n"
+            )
+            .unwrap();
+            stream
+        })
+        .collect();
+    // Every slow sender is in: its single byte has been read (it holds its connection now).
+    std::thread::sleep(Duration::from_millis(500));
+    let answer = post(
+        &client(),
+        &listening.url("/v1/traces"),
+        &protobuf(&[]),
+        request("shop", 1, 1).encode_to_vec(),
+    );
+    assert_eq!(answer.0, 200);
+    for stream in &mut slow {
+        stream.set_nonblocking(true).unwrap();
+        let mut byte = [0u8; 1];
+        let unanswered =
+            matches!(stream.read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+        assert!(
+            unanswered,
+            "a slow sender was answered before the normal one"
+        );
+    }
+    // Each is answered at its body's deadline, and reported.
+    for stream in &mut slow {
+        stream.set_nonblocking(false).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
+    let finished = listening.interrupt();
+    assert_eq!(finished.of("batch").len(), 1);
+    let refused = finished.of("refused");
+    assert_eq!(refused.len(), 8, "{:?}", finished.lines);
+    assert!(
+        refused[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("did not arrive within 10 s")
+    );
+}
+
+/// One address holds at most 512 connections: the next is answered 503 with `Retry-After`
+/// and closed, and the burst is reported once; others go on being served.
+#[test]
+fn connections_over_the_cap_of_one_address_are_refused() {
+    let listening = listen(&["--duration", "60"]);
+    let address = listening.http.clone();
+    let held: Vec<std::net::TcpStream> = (0..512)
+        .map(|_| std::net::TcpStream::connect(&address).unwrap())
+        .collect();
+    for _ in 0..3 {
+        let mut over = std::net::TcpStream::connect(&address).unwrap();
+        over.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let mut answer = String::new();
+        let _ = over.read_to_string(&mut answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 503") && answer.contains("retry-after: 1"),
+            "{answer}"
+        );
+    }
+    drop(held);
+    // Room again once they close.
+    let answer = (0..50)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            client()
+                .post(listening.url("/v1/traces"))
+                .header("content-type", "application/x-protobuf")
+                .body(request("shop", 1, 1).encode_to_vec())
+                .send()
+                .ok()
+                .filter(|r| r.status() == 200)
+        })
+        .map(|r| r.status().as_u16());
+    assert_eq!(answer, Some(200));
+    let finished = listening.interrupt();
+    let refused = finished.of("refused");
+    assert_eq!(refused.len(), 1, "one report per burst: {refused:?}");
+    assert_eq!(refused[0]["request"], "connection");
+    assert!(
+        refused[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already has 512 connections open"),
+        "{refused:?}"
+    );
 }
 
 #[test]

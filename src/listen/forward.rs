@@ -86,6 +86,7 @@ struct Job {
 
 /// The receiving side's handle on the relay threads.
 pub struct Forwarder {
+    upstream: Upstream,
     jobs: SyncSender<Job>,
     queued_bytes: Arc<AtomicUsize>,
     stopping: Arc<AtomicBool>,
@@ -124,37 +125,32 @@ impl Forwarder {
                 .map_err(|e| format!("cannot start the --forward threads: {e}"))?;
         }
         Ok(Forwarder {
+            upstream,
             jobs,
             queued_bytes,
             stopping,
         })
     }
 
-    /// Queues a batch for relaying; a full queue hands the batch back, marked as not sent.
-    pub fn submit(&self, batch: Box<Batch>, relay: Relay) -> Result<(), Box<Batch>> {
+    /// Queues a batch for relaying; `Err` (why) when the queue is full, and the batch dropped.
+    pub fn submit(&self, batch: Box<Batch>, relay: Relay) -> Result<(), String> {
         let size = relay.body.len();
         let budget = self.queued_bytes.fetch_add(size, Ordering::SeqCst) + size;
-        let refuse = |mut batch: Box<Batch>, reason: &str| {
-            batch.forward = Some(Forwarded::NotSent {
-                reason: reason.into(),
-            });
-            batch
+        let full = || {
+            format!(
+                "the relay queue to {} is full (upstream is slow or down): send it again in a moment",
+                self.upstream.base()
+            )
         };
         if budget > QUEUE_BYTES {
             self.queued_bytes.fetch_sub(size, Ordering::SeqCst);
-            return Err(refuse(
-                batch,
-                "the relay queue is full (upstream is slow or down)",
-            ));
+            return Err(full());
         }
         match self.jobs.try_send(Job { batch, relay }) {
             Ok(()) => Ok(()),
-            Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => {
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
                 self.queued_bytes.fetch_sub(size, Ordering::SeqCst);
-                Err(refuse(
-                    job.batch,
-                    "the relay queue is full (upstream is slow or down)",
-                ))
+                Err(full())
             }
         }
     }
