@@ -24,7 +24,7 @@ use super::{Event, Outbox, Refusal};
 pub const MAX_CONNECTIONS_PER_PEER: usize = 512;
 
 /// What a connection over the cap is sent before it is closed.
-const TOO_MANY: &str = "HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-type: text/plain\r\ncontent-length: 44\r\nconnection: close\r\n\r\ntoo many connections from this address: retry";
+const TOO_MANY: &str = "HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-type: text/plain\r\ncontent-length: 45\r\nconnection: close\r\n\r\ntoo many connections from this address: retry";
 
 /// Open connections by address, and whether a refusal of its current burst was reported.
 #[derive(Debug, Default)]
