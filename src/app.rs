@@ -212,6 +212,7 @@ fn diagnose_with(
         report.steps.retain(|step| step.id == WORKSPACE_STEP);
     }
     report.steps.extend(later_steps);
+    redact_texts(&mut report, &redactor);
     let text = redactor.redact(&report::render(&report, options.format));
     write_report(&text, options)?;
     if options.format == Format::Github
@@ -226,6 +227,22 @@ fn diagnose_with(
     let services = project.services.len();
     parallel::drop_in_background((project, variants, report), services);
     Ok(code)
+}
+
+/// Masks the report's texts before a renderer lays them out: a secret a rule quoted is masked
+/// whole, the same in every format, however a format then wraps or escapes it. (The rendered
+/// output is redacted again, the last line of defence.)
+fn redact_texts(report: &mut Report, redactor: &Redactor) {
+    for finding in &mut report.findings {
+        finding.message = redactor.redact(&finding.message);
+        finding.hint = redactor.redact(&finding.hint);
+    }
+    for step in &mut report.steps {
+        step.summary = redactor.redact(&step.summary);
+        for detail in &mut step.details {
+            *detail = redactor.redact(detail);
+        }
+    }
 }
 
 /// The workspace at `path` read and resolved: the project, its variant compose files, and how

@@ -368,7 +368,10 @@ fn summary<'a>(
         dockerfile: service.dockerfile.clone(),
         uses_opentelemetry: service.uses_opentelemetry()
             || service.browser_tracing_only().is_some(),
-        command: service.command.as_ref().map(|c| c.text()),
+        command: service
+            .command
+            .as_ref()
+            .map(|c| redact::mask_command(&c.text())),
         route: service.route.clone(),
         collector: project.collector(&service.name).map(Collector::describe),
         environment: service

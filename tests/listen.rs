@@ -100,6 +100,19 @@ impl Listening {
         format!("http://{}{path}", self.http)
     }
 
+    /// In the human format: reads the banner up to its OTLP/HTTP line, which names the address.
+    fn read_http_from_banner(&mut self) {
+        let mut banner = String::new();
+        while !banner.contains("OTLP/HTTP") {
+            banner = self.next_line(Duration::from_secs(10));
+        }
+        self.http = banner
+            .split_whitespace()
+            .nth(1)
+            .expect("the OTLP/HTTP line names the address")
+            .to_string();
+    }
+
     /// Ctrl-C, then every line printed until the process ended.
     fn interrupt(self) -> Finished {
         let status = Command::new("kill")
@@ -801,7 +814,7 @@ fn forward_relays_requests_unchanged_and_prints_upstreams_answer() {
 #[test]
 fn forward_reads_an_endless_answer_to_a_limit() {
     let upstream = FakeHoneycomb::start(Mode::Endless(401), support::Auth::accepted(true, true));
-    let listening = listen_with(
+    let mut listening = listen_with(
         &[],
         &[
             "--duration",
@@ -812,18 +825,10 @@ fn forward_reads_an_endless_answer_to_a_limit() {
             &upstream.url(),
         ],
     );
-    let mut banner = String::new();
-    while !banner.contains("OTLP/HTTP") {
-        banner = listening.next_line(Duration::from_secs(10));
-    }
-    let http = banner
-        .split_whitespace()
-        .nth(1)
-        .expect("the OTLP/HTTP line names the address")
-        .to_string();
+    listening.read_http_from_banner();
     let answer = post(
         &client(),
-        &format!("http://{http}/v1/traces"),
+        &listening.url("/v1/traces"),
         &protobuf(&[]),
         request("shop", 1, 1).encode_to_vec(),
     );
@@ -853,20 +858,12 @@ fn forward_decodes_honeycombs_protobuf_refusal() {
         },
         support::Auth::accepted(true, true),
     );
-    let listening = listen_with(&[], &["--duration", "30", "--forward", &upstream.url()]);
-    let mut banner = String::new();
-    while !banner.contains("OTLP/HTTP") {
-        banner = listening.next_line(Duration::from_secs(10));
-    }
-    let http = banner
-        .split_whitespace()
-        .nth(1)
-        .expect("the OTLP/HTTP line names the address")
-        .to_string();
+    let mut listening = listen_with(&[], &["--duration", "30", "--forward", &upstream.url()]);
+    listening.read_http_from_banner();
     let client = client();
     let answer = post(
         &client,
-        &format!("http://{http}/v1/traces"),
+        &listening.url("/v1/traces"),
         &protobuf(&[]),
         request("shop", 1, 1).encode_to_vec(),
     );
@@ -1098,15 +1095,13 @@ fn no_key_is_ever_printed() {
             &["--duration", "30", "--forward", &upstream.url()],
         );
         if format == "human" {
-            let mut banner = String::new();
-            while !banner.contains("OTLP/HTTP") {
-                banner = listening.next_line(Duration::from_secs(10));
-            }
-            listening.http = banner.split_whitespace().nth(1).unwrap().to_string();
+            listening.read_http_from_banner();
         }
         let client = client();
-        let mut leaky = request("shop", 1, 1);
+        let mut leaky = request("shop", 2, 1);
         leaky.resource_spans[0].scope_spans[0].spans[0].name = format!("login {KEY}");
+        leaky.resource_spans[0].scope_spans[0].spans[1].name =
+            "connect Password=FAKECONNPW1; via https://app:FAKE/URL@PW2@db.invalid/x".into();
         leaky.resource_spans[0]
             .resource
             .as_mut()
@@ -1116,7 +1111,12 @@ fn no_key_is_ever_printed() {
         post(
             &client,
             &listening.url("/v1/traces"),
-            &protobuf(&[("x-honeycomb-team", KEY), ("authorization", secret_header)]),
+            &protobuf(&[
+                ("x-honeycomb-team", KEY),
+                ("authorization", secret_header),
+                ("api-key", "FAKEAPIKEYVALUE99"),
+                ("x-custom-token", "FAKECUSTOMTOKEN77"),
+            ]),
             leaky.encode_to_vec(),
         );
         post(
@@ -1136,7 +1136,15 @@ fn no_key_is_ever_printed() {
         assert!(output.contains("hcaik_000…fake"), "{format}: {output}");
         assert!(!output.contains(KEY), "{format}: {output}");
         assert!(!output.contains(&KEY[6..40]), "{format}: {output}");
-        assert!(!output.contains("sk_live_0000fake"), "{format}: {output}");
+        for secret in [
+            "sk_live_0000fake",
+            "FAKEAPIKEYVALUE99",
+            "FAKECUSTOMTOKEN77",
+            "FAKECONNPW1",
+            "FAKE/URL@PW2",
+        ] {
+            assert!(!output.contains(secret), "{format}: {secret} in {output}");
+        }
     }
 }
 

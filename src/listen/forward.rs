@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 
-use super::batch::{Batch, Forwarded, Signal, is_secret_header};
+use super::batch::{Batch, Forwarded, Signal};
 use super::{Outbox, Ticket};
 use crate::knowledge::honeycomb;
 use crate::probe::answer::{error_reason, partial_success};
 use crate::probe::classify::classify;
 use crate::probe::http::{install_crypto_provider, read_body};
-use crate::redact::Redactor;
+use crate::redact::{self, Redactor};
 
 /// Requests relayed at the same time.
 const WORKERS: usize = 4;
@@ -207,7 +207,7 @@ impl Worker {
         // Upstream may quote the key back ("unknown API key ..."): its words are masked.
         let mut redactor = Redactor::default();
         for (name, value) in &headers {
-            if is_secret_header(name.as_str()) {
+            if redact::names_a_secret(name.as_str()) {
                 redactor.add(&String::from_utf8_lossy(value.as_bytes()));
             }
         }

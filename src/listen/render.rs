@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::batch::Forwarded;
 use super::batch::{Batch, ResourceSummary, Signal};
 use super::{Event, Receiver, Refusal, is_every_interface};
+use crate::redact::Redactor;
 use crate::report::{TOOL_NAME, TOOL_VERSION};
 
 const RED: Ansi = AnsiColor::Red.on_default().bold();
@@ -36,11 +37,14 @@ pub enum Style {
     Json,
 }
 
-/// Prints events as they come and keeps the tally for the summary.
+/// Prints events as they come and keeps the tally for the summary. What it prints passes
+/// through the reports' redactor: a secret an app put in a span name, an attribute or a URL is
+/// masked as a report would mask it.
 pub struct Printer<'a> {
     style: Style,
     out: &'a mut dyn Write,
     tally: Tally,
+    redactor: Redactor,
 }
 
 #[derive(Debug, Default)]
@@ -62,6 +66,7 @@ impl<'a> Printer<'a> {
             style,
             out,
             tally: Tally::default(),
+            redactor: Redactor::default(),
         }
     }
 
@@ -111,7 +116,7 @@ impl<'a> Printer<'a> {
     }
 
     fn write(&mut self, text: &str) -> std::io::Result<()> {
-        self.out.write_all(text.as_bytes())?;
+        self.out.write_all(self.redactor.redact(text).as_bytes())?;
         self.out.flush()
     }
 }
