@@ -5,9 +5,11 @@
 //! in a 12 KB file ran for more than a minute; a 64,000-line `.env` took over 20 s). What
 //! nests too deep to read is a finding at the bracket where it does; the run goes on.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Duration;
 
 /// Generous: a debug build on a loaded machine reads each of these workspaces in seconds; the
 /// quadratic scans they reproduce took many minutes.
@@ -17,33 +19,7 @@ const DEEP: usize = 100_000;
 const LINES: usize = 100_000;
 
 fn lint(workspace: &Path) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
-        .arg("lint")
-        .arg(workspace)
-        .args(["--format", "json"])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Read while waiting: a report larger than a pipe's buffer would otherwise block.
-    let stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut stdout = stdout;
-        let mut text = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut text).map(|_| text)
-    });
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > BOUND {
-            let _ = child.kill();
-            panic!("otel-doctor did not finish within {BOUND:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let mut output = child.wait_with_output().unwrap();
-    output.stdout = reader.join().unwrap().unwrap();
-    output
+    support::lint_within(workspace, &["--format", "json"], BOUND)
 }
 
 /// The report's findings as `rule file:line:column message`; fails unless the run ended with
