@@ -101,6 +101,14 @@ fn code_workspace(python: String, javascript: String, ruby: String) -> tempfile:
             r#"{"dependencies": {"@opentelemetry/sdk-node": "0.200.0"}}"#.into(),
         ),
         ("js/tracing.js", javascript),
+        // Each exporter once looked through every call of its file.
+        (
+            "js/exporters.js",
+            format!(
+                "const {{ OTLPTraceExporter }} = require('@opentelemetry/exporter-trace-otlp-http');\n{}",
+                "new OTLPTraceExporter();\n".repeat(20_000)
+            ),
+        ),
         ("js/index.js", "require('http').createServer().listen(8080);\n".into()),
         ("rb/Dockerfile", "FROM ruby:3.3\nCOPY . .\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n".into()),
         ("rb/Gemfile", "gem 'opentelemetry-sdk'\n".into()),
