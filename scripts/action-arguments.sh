@@ -12,7 +12,8 @@ esac
 arguments=("$INPUT_COMMAND" "$INPUT_PATH")
 
 case "$INPUT_OFFLINE" in
-    true) arguments+=(--offline) ;;
+    # lint never touches the network, and has no --offline.
+    true) if [[ "$INPUT_COMMAND" == check ]]; then arguments+=(--offline); fi ;;
     false | "") ;;
     *)
         echo "::error title=otel-doctor::the offline input must be true or false, not \"$INPUT_OFFLINE\""

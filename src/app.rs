@@ -5,11 +5,13 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::checklist;
 use crate::cli::{
-    CheckArgs, Cli, Command, FailOn, FixArgs, Format, ListenArgs, Options, ReceiverArgs, ShowEnv,
+    CheckOptions, Cli, Color, Command, FailOn, FixArgs, Format, ListenArgs, ListenFailOn, Options,
+    ReceiverArgs, ShowEnv,
 };
 use crate::config::{ConfigError, Settings};
 use crate::finding::{CANARY_STEP, Finding, KEY_STEP, Severity, WORKSPACE_STEP};
@@ -24,6 +26,7 @@ use crate::report::verdict::Verdict;
 use crate::report::{self, Report, Status, Step};
 use crate::resolve::{self, Project, Workload};
 use crate::rules;
+use crate::terminal::{self, Spinner};
 use crate::workspace;
 
 /// Why the tool could not run (exit code 2): one line, shown after `otel-doctor: `.
@@ -68,48 +71,67 @@ enum Steps {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, AppError> {
-    let options = &cli.options;
-    match cli.command {
-        None => diagnose(Path::new("."), Steps::Check, options),
-        Some(Command::Check(args)) => {
-            let settings = Settings::load(&args.path.path, options)?;
-            let listening = receiver_for_check(&args, &settings)?;
-            diagnose_with(&args.path.path, Steps::Check, options, &settings, listening)
-        }
-        Some(Command::Lint(path)) => diagnose(&path.path, Steps::Lint, options),
-        Some(Command::Key(path)) => diagnose(&path.path, Steps::Key, options),
-        Some(Command::Canary(path)) => diagnose(&path.path, Steps::Canary, options),
-        Some(Command::Rules) => {
-            write_output(&catalogue(), options)?;
+    let Some(command) = cli.command else {
+        return check(Path::new("."), &cli.check);
+    };
+    match command {
+        Command::Check(args) => check(&args.path.path, &args.options),
+        Command::Lint(args) => diagnose(&args.path.path, Steps::Lint, &Options::of_lint(&args)),
+        Command::Key(args) => diagnose(
+            &args.lint.path.path,
+            Steps::Key,
+            &Options::of_network_command(&args),
+        ),
+        Command::Canary(args) => diagnose(
+            &args.lint.path.path,
+            Steps::Canary,
+            &Options::of_network_command(&args),
+        ),
+        Command::Rules(args) => {
+            let options = Options::of_text(&args.text);
+            let text = match options.format {
+                Format::Json => catalogue_json(),
+                _ => catalogue(output_width(&options)),
+            };
+            write_output(&text, &options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Explain { rule }) => {
-            let text = explain(&rule)?;
-            write_output(&text, options)?;
+        Command::Explain(args) => {
+            let text = explain(&args.rule)?;
+            write_output(&text, &Options::of_color(&args.color))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Config(path)) => {
-            write_output(&show_config(&path.path, options)?, options)?;
+        Command::Config(args) => {
+            let options = Options::of_config(&args);
+            write_output(&show_config(&args.path.path, &options)?, &options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Listen(args)) => run_listen(&args, options),
-        Some(Command::Completions { shell }) => {
-            write_output(&manual::completions(shell), options)?;
+        Command::Listen(args) => run_listen(&args),
+        Command::Completions { shell } => {
+            write_output(&manual::completions(shell), &Options::default())?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Man { out_dir: None }) => {
+        Command::Man { out_dir: None } => {
             let page = manual::page()
                 .map_err(|e| AppError(format!("cannot render the manual page: {e}")))?;
-            write_output(&page, options)?;
+            write_output(&page, &Options::default())?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Man { out_dir: Some(dir) }) => {
+        Command::Man { out_dir: Some(dir) } => {
             manual::write_pages(&dir)
                 .map_err(|e| AppError(format!("cannot write {}: {e}", display(&dir))))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Fix(args)) => run_fix(&args, options),
+        Command::Fix(args) => run_fix(&args, &Options::of_fix(&args)),
     }
+}
+
+/// `otel-doctor check`, with `--listen`'s receiver started before the other steps.
+fn check(path: &Path, check: &CheckOptions) -> Result<ExitCode, AppError> {
+    let options = Options::of_check(check);
+    let settings = Settings::load(path, &options)?;
+    let listening = receiver_for_check(check, &settings)?;
+    diagnose_with(path, Steps::Check, &options, &settings, listening)
 }
 
 /// Reads the workspace, runs the steps, applies the policy (configuration, ignores,
@@ -165,34 +187,10 @@ fn diagnose_with(
     if let Some(key) = &options.api_key {
         redactor.add(key);
     }
-    let mut later_steps = Vec::new();
-    let mut later_findings = Vec::new();
-    if steps != Steps::Lint {
-        let outcome = network_steps(&project, &services, steps, options, settings);
-        for secret in &outcome.secrets {
-            redactor.add(secret);
-        }
-        let mut network = outcome.steps;
-        let standing = checklist::name_causes(
-            &mut network,
-            outcome.findings,
-            &lint_findings,
-            steps == Steps::Check,
-        );
-        later_steps.extend(network);
-        later_findings.extend(standing);
-    }
-    if let Some((receiver, wait)) = listening {
-        let (steps, findings) =
-            listen::wait_for_services(receiver, &services, &lint_findings, wait);
-        later_steps.extend(steps);
-        later_findings.extend(findings);
-    }
-    // The policy sees the whole run, so that an ignore used by a service left out of the
-    // report is not called unused.
-    let mut findings = all_lint;
-    findings.extend(later_findings);
-    let findings: Vec<Finding> = policy::apply(findings, &project, settings, baseline.as_ref())
+    // The policy sees the whole lint, so that an ignore used by a service left out of the
+    // report is not called unused (ignores of online rules never are: the network steps'
+    // findings get theirs as each step finishes).
+    let findings: Vec<Finding> = policy::apply(all_lint, &project, settings, baseline.as_ref())
         .into_iter()
         .filter(|f| in_scope(f.service.as_deref()))
         // `key` and `canary` list no service's lint findings.
@@ -203,6 +201,8 @@ fn diagnose_with(
     let mut report = checklist::report(root, &project, &variants, &wanted, findings, load_time);
     report.verbose = options.verbose;
     report.quiet = options.quiet;
+    report.width = output_width(options);
+    report.source_lines = source_lines(&project.root, &report.findings);
     if options.show_env == ShowEnv::Sdk {
         for service in &mut report.services {
             service.environment.retain(|var| var.read_by_sdk);
@@ -211,38 +211,119 @@ fn diagnose_with(
     if matches!(steps, Steps::Key | Steps::Canary) {
         report.steps.retain(|step| step.id == WORKSPACE_STEP);
     }
+    // Masked before the human report lays the text out: a secret wrapped over two lines
+    // would no longer match what the redactor looks for.
+    mask_texts(&mut report.steps, &mut report.findings, &redactor);
+    // The human report on standard output is printed as it is known: the offline steps at
+    // once, then each network step as it finishes, then the verdict.
+    let streaming = options.format == Format::Human && options.output.is_none();
+    let triage = |findings: Vec<Finding>| -> Vec<Finding> {
+        policy::triage(findings, &project, settings, baseline.as_ref())
+            .into_iter()
+            .filter(|f| in_scope(f.service.as_deref()))
+            .collect()
+    };
+    let mut live = LiveChecklist {
+        report: &report,
+        options,
+        streaming,
+        spinner: None,
+        redactor,
+        lint: &lint_findings,
+        lint_reported: steps == Steps::Check,
+        triage: &triage,
+        steps: Vec::new(),
+        findings: Vec::new(),
+        failed: None,
+    };
+    if streaming {
+        live.print(&report::human_head(&report));
+    }
+    if steps != Steps::Lint {
+        network_steps(&project, &services, steps, options, settings, &mut live);
+    }
+    if let Some((receiver, wait)) = listening {
+        live.spinner = Spinner::start(
+            &format!("listen    waiting up to {} s for spans", wait.as_secs_f64()),
+            options.progress && streaming,
+        );
+        let (steps, findings) =
+            listen::wait_for_services(receiver, &services, &lint_findings, wait);
+        live.spinner = None;
+        let mut by_step: HashMap<String, Vec<Finding>> = HashMap::new();
+        for finding in findings {
+            by_step
+                .entry(finding.step.clone())
+                .or_default()
+                .push(finding);
+        }
+        for step in steps {
+            let findings = by_step.remove(&step.id).unwrap_or_default();
+            live.add(step, findings, false);
+        }
+    }
+    let LiveChecklist {
+        steps: later_steps,
+        findings: later_findings,
+        redactor,
+        failed,
+        ..
+    } = live;
+    if let Some(error) = failed {
+        return Err(error);
+    }
     report.steps.extend(later_steps);
-    redact_texts(&mut report, &redactor);
-    let text = redactor.redact(&report::render(&report, options.format));
-    write_report(&text, options)?;
-    if options.format == Format::Github
-        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
-    {
+    report.findings.extend(later_findings);
+    if streaming {
+        write_output(&redactor.redact(&report::human_verdict(&report)), options)?;
+    } else {
+        let text = redactor.redact(&report::render(&report, options.format));
+        write_report(&text, options.format, options.output.as_deref(), options)?;
+    }
+    for (format, file) in &options.also {
+        let text = redactor.redact(&report::render(&report, *format));
+        write_report(&text, *format, Some(file), options)?;
+    }
+    let writes_github = std::iter::once(options.format)
+        .chain(options.also.iter().map(|(format, _)| *format))
+        .any(|format| format == Format::Github);
+    if writes_github && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
         append_step_summary(
             Path::new(&summary),
             &redactor.redact(&report::step_summary(&report)),
         )?;
     }
-    let code = exit_code(&report, settings.fail_on.value);
+    if let Some(file) = &options.write_baseline {
+        // Every finding, the inactive ones too: a baseline holds them all.
+        let text = redactor.redact(&report::render(&report, Format::Json));
+        write_report(&text, Format::Json, Some(file), options)?;
+        eprintln!(
+            "otel-doctor: wrote {} finding{} to {} (use it with --baseline)",
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" },
+            display(file)
+        );
+    }
+    let nothing_checked = report.services.is_empty() && options.api_key.is_none();
+    if nothing_checked && fails_if_empty(options) {
+        return Err(AppError(format!(
+            "nothing to check in {}: no compose file and no Dockerfile (--fail-if-empty{})",
+            display(path),
+            if options.fail_if_empty.is_none() {
+                ", on under GitHub Actions; --no-fail-if-empty allows it"
+            } else {
+                ""
+            }
+        )));
+    }
+    let code = if options.write_baseline.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        exit_code(&report, settings.fail_on.value)
+    };
     let services = project.services.len();
     parallel::drop_in_background((project, variants, report), services);
     Ok(code)
-}
-
-/// Masks the report's texts before a renderer lays them out: a secret a rule quoted is masked
-/// whole, the same in every format, however a format then wraps or escapes it. (The rendered
-/// output is redacted again, the last line of defence.)
-fn redact_texts(report: &mut Report, redactor: &Redactor) {
-    for finding in &mut report.findings {
-        finding.message = redactor.redact(&finding.message);
-        finding.hint = redactor.redact(&finding.hint);
-    }
-    for step in &mut report.steps {
-        step.summary = redactor.redact(&step.summary);
-        for detail in &mut step.details {
-            *detail = redactor.redact(detail);
-        }
-    }
 }
 
 /// The workspace at `path` read and resolved: the project, its variant compose files, and how
@@ -281,11 +362,6 @@ fn in_scope(service: Option<&str>, options: &Options, settings: &Settings) -> bo
 /// `otel-doctor fix`: the offline findings, after the configuration and the inline ignores,
 /// fixed where their rule knows how. Exit 2 when a file could not be read or written.
 fn run_fix(args: &FixArgs, options: &Options) -> Result<ExitCode, AppError> {
-    if !matches!(options.format, Format::Human | Format::Json) {
-        return Err(AppError(
-            "`otel-doctor fix` prints --format human or json".into(),
-        ));
-    }
     let path = &args.path.path;
     let settings = Settings::load(path, options)?;
     let (project, variants, _) = read_projects(path, options)?;
@@ -341,23 +417,23 @@ fn show_config(path: &Path, options: &Options) -> Result<String, AppError> {
         )));
     }
     let settings = Settings::load(path, options)?;
-    match options.format {
-        Format::Human => Ok(settings.describe()),
-        Format::Json => Ok(settings.describe_json()),
-        Format::Sarif | Format::Junit | Format::Github => Err(AppError(
-            "`otel-doctor config` prints --format human or json".into(),
-        )),
-    }
+    // `config` takes --format human or json only.
+    Ok(match options.format {
+        Format::Json => settings.describe_json(),
+        _ => settings.describe(),
+    })
 }
 
-/// The key check and the canary, or their steps marked skipped with `--offline`.
+/// The key check and the canary, or their steps marked skipped with `--offline`, each told
+/// to `progress` as it finishes.
 fn network_steps(
     project: &Project,
     services: &[&Workload],
     steps: Steps,
     options: &Options,
     settings: &Settings,
-) -> probe::Outcome {
+    progress: &mut LiveChecklist,
+) {
     let request = probe::Request {
         key: matches!(steps, Steps::Check | Steps::Key),
         canary: matches!(steps, Steps::Check | Steps::Canary),
@@ -377,16 +453,144 @@ fn network_steps(
             summary: "skipped: --offline".into(),
             details: Vec::new(),
         };
-        let mut outcome = probe::Outcome::default();
         if request.key {
-            outcome.steps.push(skipped(KEY_STEP, "key"));
+            progress.add(skipped(KEY_STEP, "key"), Vec::new(), false);
         }
         if request.canary {
-            outcome.steps.push(skipped(CANARY_STEP, "canary"));
+            progress.add(skipped(CANARY_STEP, "canary"), Vec::new(), false);
         }
-        return outcome;
+        return;
     }
-    probe::run(project, services, &request)
+    probe::run_with(project, services, &request, progress);
+}
+
+/// The steps that finish after the offline ones (the network's, `--listen`'s): each is tied
+/// to the lint finding that explains it, put through the policy, kept for the report, and
+/// printed at once when the human report streams to standard output (with a spinner on
+/// standard error while one runs).
+struct LiveChecklist<'a> {
+    /// The report of the offline steps, already printed.
+    report: &'a Report,
+    options: &'a Options,
+    streaming: bool,
+    spinner: Option<Spinner>,
+    redactor: Redactor,
+    lint: &'a [Finding],
+    /// Whether the lint's findings are in the report (`check`), so that a canary refusal they
+    /// explain is folded into them.
+    lint_reported: bool,
+    triage: &'a dyn Fn(Vec<Finding>) -> Vec<Finding>,
+    steps: Vec<Step>,
+    findings: Vec<Finding>,
+    /// Standard output could not be written.
+    failed: Option<AppError>,
+}
+
+impl LiveChecklist<'_> {
+    fn add(&mut self, step: Step, findings: Vec<Finding>, network: bool) {
+        let mut steps = [step];
+        let findings = if network {
+            checklist::name_causes(&mut steps, findings, self.lint, self.lint_reported)
+        } else {
+            findings
+        };
+        let mut findings = (self.triage)(findings);
+        mask_texts(&mut steps, &mut findings, &self.redactor);
+        let [step] = steps;
+        if self.streaming {
+            let text = report::human_step(self.report, &step, &findings);
+            self.print(&text);
+        }
+        self.steps.push(step);
+        self.findings.extend(findings);
+    }
+
+    fn print(&mut self, text: &str) {
+        self.spinner = None;
+        if self.failed.is_none()
+            && let Err(error) = write_output(&self.redactor.redact(text), self.options)
+        {
+            self.failed = Some(error);
+        }
+    }
+}
+
+impl probe::Progress for LiveChecklist<'_> {
+    fn secrets(&mut self, secrets: &[String]) {
+        for secret in secrets {
+            self.redactor.add(secret);
+        }
+    }
+
+    fn running(&mut self, title: &str, target: &str) {
+        let label = self.redactor.redact(&format!("{title:<9} {target}"));
+        self.spinner = Spinner::start(&label, self.options.progress && self.streaming);
+    }
+
+    fn finished(&mut self, step: &Step, findings: &[Finding]) {
+        self.spinner = None;
+        self.add(step.clone(), findings.to_vec(), true);
+    }
+}
+
+/// The words of steps and findings with their secrets masked.
+fn mask_texts(steps: &mut [Step], findings: &mut [Finding], redactor: &Redactor) {
+    for step in steps {
+        step.summary = redactor.redact(&step.summary);
+        for detail in &mut step.details {
+            *detail = redactor.redact(detail);
+        }
+    }
+    for finding in findings {
+        finding.message = redactor.redact(&finding.message);
+        finding.hint = redactor.redact(&finding.hint);
+    }
+}
+
+/// The text of each line a finding points at, for the human report's code frames: each file
+/// read once, from the workspace (a file that cannot be read simply gets no frame).
+fn source_lines(root: &Path, findings: &[Finding]) -> HashMap<(Arc<str>, u32), String> {
+    let mut wanted: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
+    for location in findings.iter().filter_map(|f| f.location.as_ref()) {
+        wanted
+            .entry(location.file.clone())
+            .or_default()
+            .push(location.line);
+    }
+    let mut lines = HashMap::new();
+    for (file, numbers) in wanted {
+        let Ok(text) = crate::source::read_text(&root.join(&*file)) else {
+            continue;
+        };
+        let all: Vec<&str> = text.lines().collect();
+        for number in numbers {
+            if let Some(line) = (number as usize).checked_sub(1).and_then(|i| all.get(i)) {
+                lines.insert((file.clone(), number), masked_source_line(line));
+            }
+        }
+    }
+    lines
+}
+
+/// A line of the workspace as a report may show it: a value after `NAME=` or `NAME:` is
+/// masked as that variable's value would be (whole when the name says it is a secret), and
+/// token shapes anywhere. The report's redactor runs over it too, but it only knows the values
+/// it could read: a line that failed to parse (`DB_PASSWORD="unterminated`) is exactly the one
+/// a frame shows.
+fn masked_source_line(line: &str) -> String {
+    let Some(at) = line.find(['=', ':']) else {
+        return crate::redact::mask_value("", line);
+    };
+    let name = line[..at]
+        .trim_end()
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .next()
+        .unwrap_or_default();
+    format!(
+        "{}{}",
+        &line[..=at],
+        crate::redact::mask_value(name, &line[at + 1..])
+    )
 }
 
 /// The variant compose files beside the project's (`docker-compose.prod.yml`), each read and
@@ -434,7 +638,7 @@ fn seconds(flag: &str, value: f64) -> Result<Duration, AppError> {
 }
 
 /// Started before the other steps, so that spans sent meanwhile are not lost.
-fn receiver_for_check(args: &CheckArgs, settings: &Settings) -> Result<Listening, AppError> {
+fn receiver_for_check(args: &CheckOptions, settings: &Settings) -> Result<Listening, AppError> {
     let Some(wait) = args.listen else {
         let receiver = &args.receiver;
         if receiver.http.is_some() || receiver.grpc.is_some() || receiver.bind.is_some() {
@@ -450,19 +654,17 @@ fn receiver_for_check(args: &CheckArgs, settings: &Settings) -> Result<Listening
     Ok(Some((receiver, wait)))
 }
 
-fn run_listen(args: &ListenArgs, options: &Options) -> Result<ExitCode, AppError> {
+fn run_listen(args: &ListenArgs) -> Result<ExitCode, AppError> {
+    let options = Options {
+        timeout: args.timeout,
+        ..Options::of_text(&args.text)
+    };
     let style = match options.format {
-        Format::Human => listen::Style::Human,
         Format::Json => listen::Style::Json,
-        other => {
-            return Err(AppError(format!(
-                "listen prints --format human or json, not {}",
-                format!("{other:?}").to_lowercase()
-            )));
-        }
+        _ => listen::Style::Human,
     };
     // The relay's bound is `--timeout`, or `[online] timeout` of the configuration here.
-    let settings = Settings::load(Path::new("."), options)?;
+    let settings = Settings::load(Path::new("."), &options)?;
     let settings = receiver_settings(&args.receiver, args.forward.as_deref(), &settings)?;
     let duration = args
         .duration
@@ -475,11 +677,23 @@ fn run_listen(args: &ListenArgs, options: &Options) -> Result<ExitCode, AppError
         )),
         None => Box::new(anstream::AutoStream::new(
             std::io::stdout(),
-            color_choice(options),
+            color_choice(&options),
         )),
     };
-    listen::run(&settings, duration, style, &mut out, &mut std::io::stderr()).map_err(AppError)?;
-    Ok(ExitCode::SUCCESS)
+    let verdict = listen::run(&settings, duration, style, &mut out, &mut std::io::stderr())
+        .map_err(AppError)?;
+    // Nothing received counts only when the run had a length: Ctrl-C is the user's own stop.
+    let nothing = verdict.nothing && duration.is_some();
+    let failed = match args.fail_on {
+        ListenFailOn::Problem => nothing || verdict.all_refused,
+        ListenFailOn::Warning => nothing || verdict.any_flagged,
+        ListenFailOn::Never => false,
+    };
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// GitHub Actions shows `$GITHUB_STEP_SUMMARY` on the run's page.
@@ -536,6 +750,7 @@ fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
         FailOn::Never => return ExitCode::SUCCESS,
     };
     let failed = report
@@ -554,18 +769,58 @@ fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
 /// Nothing failed, but some checks could not be completed (the doctor's own network).
 const UNVERIFIED: u8 = 3;
 
-fn catalogue() -> String {
+/// `otel-doctor rules`: one rule a line (its summary wrapped under the width), id, severity
+/// and whether `fix` fixes it.
+fn catalogue(width: usize) -> String {
+    let id_width = rules::all().map(|r| r.meta().id.len()).max().unwrap_or(0);
+    let prefix = id_width + 1 + 8 + 1;
+    // Too narrow for a column: the summary goes under the id.
+    let (room, indent) = match width.saturating_sub(prefix) {
+        room if room >= 30 => (room, prefix),
+        _ => (width.saturating_sub(4), 4),
+    };
     let mut out = String::new();
     for rule in rules::all() {
         let meta = rule.meta();
-        out.push_str(&format!(
-            "{:<40} {:<8} {}\n",
-            meta.id,
-            meta.severity.as_str(),
-            meta.summary()
-        ));
+        let head = format!("{:<id_width$} {:<8}", meta.id, meta.severity.as_str());
+        let summary = terminal::wrap(&meta.summary(), room);
+        if indent == prefix {
+            for (n, line) in summary.iter().enumerate() {
+                let left = if n == 0 {
+                    head.clone()
+                } else {
+                    " ".repeat(prefix - 1)
+                };
+                out.push_str(&format!("{left} {line}\n"));
+            }
+        } else {
+            out.push_str(head.trim_end());
+            out.push('\n');
+            for line in summary {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
     }
     out
+}
+
+/// `otel-doctor rules --format json`: the catalogue as data (schemas/rules.schema.json).
+fn catalogue_json() -> String {
+    let rules: Vec<serde_json::Value> = rules::all()
+        .map(|rule| {
+            let meta = rule.meta();
+            serde_json::json!({
+                "id": meta.id,
+                "severity": meta.severity.as_str(),
+                "fixable": meta.fixed_automatically(),
+                "online": meta.online,
+                "summary": meta.summary(),
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&rules).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn explain(id: &str) -> Result<String, AppError> {
@@ -586,18 +841,37 @@ fn explain(id: &str) -> Result<String, AppError> {
 /// Writes to `--output` (without colour) or to standard output (colour when it is a terminal
 /// and neither `NO_COLOR` nor `--no-color` says otherwise). A closed pipe is not an error.
 fn write_output(text: &str, options: &Options) -> Result<(), AppError> {
-    write_text(text, options, true)
+    write_text(text, options.output.as_deref(), options, true)
 }
 
-/// Writes a report. JSON and SARIF hold no styles, and no control character (JSON escapes
-/// them): they are written as they are, without a pass over megabytes of text to strip codes.
-fn write_report(text: &str, options: &Options) -> Result<(), AppError> {
-    let styled = !matches!(options.format, Format::Json | Format::Sarif);
-    write_text(text, options, styled)
+/// Writes a report to `file`, or to standard output. JSON and SARIF hold no styles, and no
+/// control character (JSON escapes them): they are written as they are, without a pass over
+/// megabytes of text to strip codes.
+fn write_report(
+    text: &str,
+    format: Format,
+    file: Option<&Path>,
+    options: &Options,
+) -> Result<(), AppError> {
+    let styled = !matches!(format, Format::Json | Format::Sarif);
+    write_text(text, file, options, styled)
 }
 
-fn write_text(text: &str, options: &Options, styled: bool) -> Result<(), AppError> {
-    if let Some(path) = &options.output {
+/// `--fail-if-empty`, on by default under GitHub Actions (which sets `GITHUB_ACTIONS=true`):
+/// a gate on a mistyped or empty path must not pass green.
+fn fails_if_empty(options: &Options) -> bool {
+    options
+        .fail_if_empty
+        .unwrap_or_else(|| std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
+}
+
+fn write_text(
+    text: &str,
+    file: Option<&Path>,
+    options: &Options,
+    styled: bool,
+) -> Result<(), AppError> {
+    if let Some(path) = file {
         let plain = if styled {
             anstream::adapter::strip_str(text).to_string().into()
         } else {
@@ -624,11 +898,16 @@ fn write_text(text: &str, options: &Options, styled: bool) -> Result<(), AppErro
 }
 
 fn color_choice(options: &Options) -> anstream::ColorChoice {
-    if options.no_color {
-        anstream::ColorChoice::Never
-    } else {
-        anstream::ColorChoice::Auto
+    match options.color {
+        Color::Auto => anstream::ColorChoice::Auto,
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
     }
+}
+
+/// The width human text is laid out to: the terminal's when it goes to one.
+fn output_width(options: &Options) -> usize {
+    terminal::output_width(options.output.is_none())
 }
 
 fn display(path: &Path) -> String {

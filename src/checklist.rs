@@ -56,6 +56,8 @@ pub fn report(
         findings,
         verbose: false,
         quiet: false,
+        width: crate::terminal::DEFAULT_WIDTH,
+        source_lines: HashMap::new(),
     }
 }
 

@@ -111,6 +111,8 @@ pub struct Settings {
     pub timeout: Sourced<f64>,
     /// Where the canary goes instead of each service's own endpoint.
     pub endpoint: Option<Sourced<String>>,
+    /// Whether inline `otel-doctor: ignore[...]` comments count (`--no-inline-ignores`).
+    pub inline_ignores: bool,
 }
 
 /// The file, as written.
@@ -155,6 +157,7 @@ impl Settings {
             rules: BTreeMap::new(),
             timeout: Sourced::default(DEFAULT_TIMEOUT),
             endpoint: None,
+            inline_ignores: true,
         }
     }
 
@@ -168,6 +171,45 @@ impl Settings {
         }
         if let Some(endpoint) = &options.endpoint {
             self.endpoint = Some(Sourced::flag(endpoint.clone(), "--endpoint"));
+        }
+        self.inline_ignores = options.inline_ignores;
+        // From the broadest to the most precise, as ruff reads them: `--select`, then
+        // `--ignore`, then `--rule ID=LEVEL`, each over the file's `[rules]`.
+        if !options.select.is_empty() {
+            let selected = rule_patterns("--select", &options.select)?;
+            for rule in rules::all().map(|r| r.meta().id) {
+                if !selected.iter().any(|pattern| pattern.matches(rule)) {
+                    self.rules
+                        .insert(rule, Sourced::flag(Level::Off, "--select"));
+                }
+            }
+        }
+        for pattern in rule_patterns("--ignore", &options.ignore)? {
+            for rule in pattern.rules() {
+                self.rules
+                    .insert(rule, Sourced::flag(Level::Off, "--ignore"));
+            }
+        }
+        for setting in &options.rules {
+            let (pattern, level) = setting.split_once('=').ok_or_else(|| {
+                ConfigError(format!(
+                    "--rule {setting}: write ID=LEVEL, e.g. config/service-name-missing=off"
+                ))
+            })?;
+            let level = match level.trim() {
+                "off" => Level::Off,
+                "info" => Level::Info,
+                "warning" => Level::Warning,
+                "error" => Level::Error,
+                other => {
+                    return Err(ConfigError(format!(
+                        "--rule {setting}: `{other}` is not a level (off, info, warning, error)"
+                    )));
+                }
+            };
+            for rule in RulePattern::parse("--rule", pattern.trim())?.rules() {
+                self.rules.insert(rule, Sourced::flag(level, "--rule"));
+            }
         }
         Ok(())
     }
@@ -269,10 +311,57 @@ impl Settings {
     }
 }
 
+/// A rule id, or a family of them (`config/`, or `config`), as `--select`, `--ignore` and
+/// `--rule` take them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RulePattern {
+    Rule(&'static str),
+    Family(String),
+}
+
+impl RulePattern {
+    fn parse(flag: &str, text: &str) -> Result<RulePattern, ConfigError> {
+        if let Some(rule) = rules::find(text) {
+            return Ok(RulePattern::Rule(rule.meta().id));
+        }
+        let family = format!("{}/", text.trim_end_matches('/'));
+        if rules::all().any(|rule| rule.meta().id.starts_with(&family)) {
+            return Ok(RulePattern::Family(family));
+        }
+        let suggestion = rules::closest_id(text)
+            .map(|known| format!("; did you mean `{known}`?"))
+            .unwrap_or_else(|| "; `otel-doctor rules` lists them".to_string());
+        Err(ConfigError(format!(
+            "{flag} {text}: no rule or family of rules (config/, deps/, ...) has this name{suggestion}"
+        )))
+    }
+
+    fn matches(&self, rule: &str) -> bool {
+        match self {
+            RulePattern::Rule(id) => *id == rule,
+            RulePattern::Family(family) => rule.starts_with(family.as_str()),
+        }
+    }
+
+    fn rules(&self) -> impl Iterator<Item = &'static str> + '_ {
+        rules::all()
+            .map(|rule| rule.meta().id)
+            .filter(|rule| self.matches(rule))
+    }
+}
+
+fn rule_patterns(flag: &str, texts: &[String]) -> Result<Vec<RulePattern>, ConfigError> {
+    texts
+        .iter()
+        .map(|text| RulePattern::parse(flag, text.trim()))
+        .collect()
+}
+
 fn fail_on_str(fail_on: FailOn) -> &'static str {
     match fail_on {
         FailOn::Error => "error",
         FailOn::Warning => "warning",
+        FailOn::Info => "info",
         FailOn::Never => "never",
     }
 }

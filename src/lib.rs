@@ -23,4 +23,5 @@ pub mod resolve;
 pub mod rules;
 pub mod shell;
 pub mod source;
+pub mod terminal;
 pub mod workspace;

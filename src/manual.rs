@@ -14,7 +14,15 @@ pub fn completions(shell: Shell) -> String {
     let name = command.get_name().to_string();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, name, &mut script);
-    String::from_utf8_lossy(&script).into_owned()
+    let script = String::from_utf8_lossy(&script).into_owned();
+    match shell {
+        // clap_complete (4.6.12) escapes the `-` of `otel-doctor` in two ways: its loop builds
+        // `cmd=otel__doctor__subcmd__lint` while its case arms read
+        // `otel__subcmd__doctor__subcmd__lint)`, so nothing past the first word ever
+        // completes. The arms are renamed to what the loop builds.
+        Shell::Bash => script.replace("otel__subcmd__doctor", "otel__doctor"),
+        _ => script,
+    }
 }
 
 /// The top-level manual page, in roff.

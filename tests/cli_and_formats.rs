@@ -16,6 +16,17 @@ fn doctor(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The human report on one line per paragraph: wide enough that nothing wraps.
+fn wide(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("COLUMNS", "400")
+        .output()
+        .unwrap()
+}
+
 fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
@@ -349,7 +360,7 @@ fn fail_on_sets_the_threshold_of_the_exit_code() {
 
 #[test]
 fn quiet_keeps_findings_and_verdict_only() {
-    let text = String::from_utf8(doctor(&["lint", "fixtures/cruddur", "-q"]).stdout).unwrap();
+    let text = String::from_utf8(wide(&["lint", "fixtures/cruddur", "-q"]).stdout).unwrap();
     assert!(!text.contains("[✓] workspace"));
     assert!(text.contains("✗ deps/otel-not-installed"));
     assert!(
@@ -377,22 +388,115 @@ fn rules_and_explain() {
     assert!(text.contains("## Why is this bad?") && text.contains("## Example"));
     let unknown = doctor(&["explain", "config/nope"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&unknown.stderr),
-        "otel-doctor: unknown rule `config/nope`; `otel-doctor rules` lists them\n"
+    let error = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        error.starts_with("error: invalid value 'config/nope' for '<RULE>'"),
+        "{error}"
     );
+    assert!(
+        error.contains("`otel-doctor rules` lists every rule id"),
+        "{error}"
+    );
+    // The same name in another area, or a typo away: clap says "did you mean".
+    let short = String::from_utf8_lossy(&doctor(&["explain", "key-unset"]).stderr).into_owned();
+    assert!(
+        short.contains("a similar value exists: 'honeycomb/key-unset'"),
+        "{short}"
+    );
+    let typo =
+        String::from_utf8_lossy(&doctor(&["explain", "config/sdk-disabeld"]).stderr).into_owned();
+    assert!(typo.contains("'config/sdk-disabled'"), "{typo}");
+}
+
+/// `rules --format json` is data: one object per rule, valid against the committed schema.
+#[test]
+fn rules_as_json_follow_their_schema() {
+    let output = doctor(&["rules", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let rules = json(&output);
+    let listed = rules.as_array().unwrap();
+    assert_eq!(listed.len(), otel_doctor::rules::all().count());
+    for (rule, known) in listed.iter().zip(otel_doctor::rules::all()) {
+        let meta = known.meta();
+        assert_eq!(
+            keys(rule),
+            ["id", "severity", "fixable", "online", "summary"]
+        );
+        assert_eq!(rule["id"], meta.id);
+        assert_eq!(rule["online"], meta.online);
+        assert_eq!(rule["fixable"], meta.fixed_automatically());
+    }
+    let find = |id: &str| listed.iter().find(|r| r["id"] == id).unwrap();
+    assert_eq!(find("config/service-name-missing")["fixable"], true);
+    assert_eq!(find("network/timeout")["online"], true);
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/rules.schema.json");
+    assert_valid(&output.stdout, &schema);
+}
+
+/// Validates a JSON document against a JSON Schema with Python's `jsonschema` (on every
+/// machine of this project's kind; CI requires it, elsewhere the check is skipped and says so).
+fn assert_valid(document: &[u8], schema: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.json");
+    std::fs::write(&path, document).unwrap();
+    let script = "import json, sys, jsonschema\n\
+                  schema = json.load(open(sys.argv[1]))\n\
+                  jsonschema.Draft202012Validator.check_schema(schema)\n\
+                  jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))\n";
+    let available = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs python3 with jsonschema"
+        );
+        eprintln!(
+            "python3 with jsonschema is not installed: {} not checked",
+            schema.display()
+        );
+        return;
+    }
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .arg(schema)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A flag means something to every command that takes it: the network's are refused offline.
+#[test]
+fn subcommands_own_their_flags() {
+    for args in [
+        ["lint", "--endpoint", "http://127.0.0.1:4318"],
+        ["lint", "--timeout", "5"],
+        ["rules", "--format", "sarif"],
+        ["explain", "--format", "json"],
+        ["listen", "--format", "sarif"],
+    ] {
+        let output = doctor(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let error = String::from_utf8_lossy(&output.stderr);
+        assert!(error.starts_with("error: "), "{args:?}: {error}");
+    }
+    // `otel-doctor` alone is `check .`, and takes check's flags.
+    let report = json(&doctor(&["--offline", "--format", "json"]));
+    assert_eq!(report["root"], ".");
+    let check = doctor(&["check", "fixtures/cruddur", "--offline", "--timeout", "1"]);
+    assert_eq!(check.status.code(), Some(1));
 }
 
 #[test]
 fn bad_flags_exit_2() {
     assert_eq!(doctor(&["lint", "--format", "xml"]).status.code(), Some(2));
-    assert_eq!(doctor(&["lint", "--timeout", "0"]).status.code(), Some(2));
-    let listen = doctor(&["listen", "--format", "sarif"]);
-    assert_eq!(listen.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&listen.stderr),
-        "otel-doctor: listen prints --format human or json, not sarif\n"
-    );
+    assert_eq!(doctor(&["check", "--timeout", "0"]).status.code(), Some(2));
 }
 
 #[test]
@@ -524,7 +628,7 @@ fn a_shared_cause_is_one_finding_naming_every_service() {
             ("service:jobs", "fail")
         ]
     );
-    let human = doctor(&["lint", "fixtures/python/shared-dockerfile", "--no-color"]);
+    let human = wide(&["lint", "fixtures/python/shared-dockerfile", "--no-color"]);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("affects 2 services: web and jobs"), "{text}");
     assert!(
@@ -580,13 +684,35 @@ fn one_unset_key_in_a_thousand_services_is_one_finding_and_a_short_verdict() {
         message.starts_with("1000 services send an empty key because HONEYCOMB_API_KEY is not set"),
         "{message}"
     );
-    let human = doctor(&["lint", path, "--no-color"]);
+    let human = wide(&["lint", path, "--no-color"]);
     let text = String::from_utf8_lossy(&human.stdout);
     let verdict = text.lines().last().unwrap();
     assert_eq!(
         verdict,
         "✗ 1 error, 0 warnings in 1000 services — Honeycomb will receive nothing from svc-0, svc-1, svc-2, svc-3, svc-4 and 995 more."
     );
+}
+
+/// A platform's paragraph only on that platform: Cruddur reads `GITPOD_*` variables, the
+/// rule's own fixture does not.
+#[test]
+fn the_gitpod_paragraph_is_only_for_gitpod_workspaces() {
+    let hint = |fixture: &str| {
+        let report = json(&doctor(&["lint", fixture, "--format", "json"]));
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "honeycomb/key-unset")
+            .unwrap_or_else(|| panic!("{report}"))["hint"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(hint("fixtures/cruddur").contains("(Gitpod: gp env HONEYCOMB_API_KEY"));
+    let plain = hint("fixtures/rules/honeycomb/key-unset/fires");
+    assert!(plain.starts_with("export "), "{plain}");
+    assert!(!plain.contains("Gitpod"), "{plain}");
 }
 
 #[test]

@@ -58,24 +58,107 @@ fn shells_accept_their_completion_scripts() {
     }
 }
 
-#[test]
-fn bash_completion_offers_the_subcommands() {
+/// What bash offers for the words of `line` (the last one being completed), through the
+/// function that `complete -p otel-doctor` names after sourcing the script.
+fn bash_offers(line: &[&str]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("otel-doctor.bash");
     std::fs::write(&path, stdout(&doctor(&["completions", "bash"]))).unwrap();
-    // What bash offers after `otel-doctor li<TAB>`, through the function the script registers.
+    let words: Vec<String> = line.iter().map(|w| format!("'{w}'")).collect();
+    let current = line.last().unwrap();
+    let previous = line[line.len() - 2];
     let script = format!(
         "source {}; function=$(complete -p otel-doctor | sed -E 's/.*-F ([^ ]+).*/\\1/'); \
-         COMP_WORDS=(otel-doctor li); COMP_CWORD=1; \"$function\" otel-doctor li otel-doctor; \
-         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
-        path.display()
+         COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{joined}'; COMP_POINT=${{#COMP_LINE}}; \
+         \"$function\" otel-doctor '{current}' '{previous}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display(),
+        words = words.join(" "),
+        cword = line.len() - 1,
+        joined = line.join(" "),
     );
     let output = Command::new("bash").arg("-c").arg(script).output().unwrap();
-    let offered = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        offered.split_whitespace().collect::<Vec<_>>(),
-        ["lint", "listen"]
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completion_offers_the_subcommands() {
+    assert_eq!(bash_offers(&["otel-doctor", "li"]), ["lint", "listen"]);
+}
+
+/// Past the first word: clap_complete's script for a hyphenated name completed nothing there.
+#[test]
+fn bash_completion_works_past_the_first_word() {
+    assert_eq!(bash_offers(&["otel-doctor", "lint", "--fo"]), ["--format"]);
+    assert_eq!(
+        bash_offers(&["otel-doctor", "check", "--format", ""]),
+        ["human", "json", "sarif", "junit", "github"]
+    );
+    let deps: Vec<String> = otel_doctor::rules::all()
+        .map(|r| r.meta().id.to_string())
+        .filter(|id| id.starts_with("deps/"))
+        .collect();
+    assert!(deps.len() > 2);
+    assert_eq!(bash_offers(&["otel-doctor", "explain", "deps/"]), deps);
+    // Network flags are offered only where there is a network.
+    assert!(
+        bash_offers(&["otel-doctor", "lint", "--"])
+            .iter()
+            .all(|f| f != "--endpoint")
+    );
+    assert!(
+        bash_offers(&["otel-doctor", "check", "--"])
+            .iter()
+            .any(|f| f == "--endpoint")
+    );
+}
+
+/// README's install lines work in a fresh home: they create the folders they write into, and
+/// bash then completes past the first word from the installed file.
+#[test]
+fn readme_completion_install_lines_work_in_a_fresh_home() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let lines: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.contains("otel-doctor completions ") && l.contains('>'))
+        .collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let home = tempfile::tempdir().unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_otel-doctor"),
+        bin.path().join("otel-doctor"),
+    )
+    .unwrap();
+    for line in &lines {
+        let output = Command::new("bash")
+            .args(["-euc", line])
+            .env("HOME", home.path())
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{line}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    for file in [
+        ".local/share/bash-completion/completions/otel-doctor",
+        ".zfunc/_otel-doctor",
+        ".config/fish/completions/otel-doctor.fish",
+    ] {
+        let text = std::fs::read_to_string(home.path().join(file)).unwrap();
+        assert!(text.contains("explain"), "{file}");
+    }
 }
 
 #[test]

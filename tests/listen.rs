@@ -714,7 +714,8 @@ fn twenty_concurrent_senders_for_ten_seconds_lose_no_span() {
     let sent: Vec<(String, usize, usize)> =
         senders.into_iter().map(|s| s.join().unwrap()).collect();
     let finished = listening.interrupt();
-    assert_eq!(finished.code, Some(0), "{}", finished.stderr);
+    // Keyless batches: Honeycomb would refuse every one of them, and the exit code says so.
+    assert_eq!(finished.code, Some(1), "{}", finished.stderr);
     let summary = finished.summary();
     let total_spans: usize = sent.iter().map(|s| s.1).sum();
     let total_requests: usize = sent.iter().map(|s| s.2).sum();
@@ -1148,12 +1149,47 @@ fn no_key_is_ever_printed() {
     }
 }
 
+/// `--fail-on`: nothing received, and batches Honeycomb would refuse, decide the exit code.
+#[test]
+fn the_exit_code_says_whether_honeycomb_would_take_what_arrived() {
+    let client = reqwest::blocking::Client::new();
+    for (fail_on, keyed, code) in [
+        ("problem", false, 1),
+        ("never", false, 0),
+        ("problem", true, 0),
+        ("warning", true, 0),
+    ] {
+        let listening = listen(&["--fail-on", fail_on]);
+        let mut headers = protobuf(&[]);
+        if keyed {
+            headers.push(("x-honeycomb-team", KEY));
+        }
+        for n in 0..3 {
+            let body = request("shop", 1, n).encode_to_vec();
+            assert_eq!(
+                post(&client, &listening.url("/v1/traces"), &headers, body).0,
+                200
+            );
+        }
+        let finished = listening.interrupt();
+        assert_eq!(
+            finished.code,
+            Some(code),
+            "{fail_on} {keyed}: {}",
+            finished.lines.join("\n")
+        );
+    }
+    let nothing = listen(&["--duration", "0.3", "--fail-on", "never"]).wait();
+    assert_eq!(nothing.code, Some(0));
+}
+
 #[test]
 fn prints_where_to_point_an_app_and_warns_on_every_interface() {
     let listening = listen_with(&[], &["--duration", "0.5"]);
     let finished = listening.wait();
     let text = finished.lines.join("\n");
-    assert_eq!(finished.code, Some(0));
+    // Nothing was received in a run with a length: a gate on it fails.
+    assert_eq!(finished.code, Some(1));
     let http = text
         .lines()
         .find(|l| l.trim_start().starts_with("OTLP/HTTP"))
@@ -1417,6 +1453,8 @@ fn check_listen_in_human_form_lists_the_likely_causes() {
         ])
         .arg(dir.path())
         .env_clear()
+        // Wide enough that no line wraps.
+        .env("COLUMNS", "200")
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);

@@ -11,6 +11,8 @@ fn lint(fixture: &str, format: &str) -> String {
         .args(["--format", format])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
+        // A route on one line, however long: the human report wraps at the width.
+        .env("COLUMNS", "400")
         .output()
         .unwrap();
     String::from_utf8(output.stdout).unwrap()

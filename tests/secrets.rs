@@ -418,7 +418,10 @@ fn no_command_format_or_verbosity_prints_a_secret() {
                 for to_file in [false, true] {
                     let report = out_dir.path().join("report");
                     let report_arg = report.to_str().unwrap().to_string();
-                    let mut args = vec![command, ".", "--offline", "--format", format];
+                    let mut args = vec![command, ".", "--format", format];
+                    if command != "lint" {
+                        args.push("--offline");
+                    }
                     args.extend_from_slice(extra);
                     if to_file {
                         args.extend_from_slice(&["--output", &report_arg]);

@@ -14,6 +14,8 @@ fn doctor(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env_clear()
         .env("HONEYCOMB_API_KEY", KEY)
+        // The verdict on one line, whatever its length.
+        .env("COLUMNS", "300")
         .output()
         .unwrap()
 }
@@ -92,7 +94,7 @@ fn a_silenced_blocker_still_means_nothing_arrives() {
     let demoted = doctor(dir.path(), &["lint", "."]);
     assert_eq!(
         verdict(&demoted),
-        "✗ 0 errors, 1 warning — Honeycomb will receive nothing from api (not counted by the configuration)."
+        "✗ 0 errors, 1 warning — Honeycomb will receive nothing from api (demoted in the configuration)."
     );
     assert_eq!(demoted.status.code(), Some(0));
     std::fs::remove_file(dir.path().join(".otel-doctor.toml")).unwrap();

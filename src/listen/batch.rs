@@ -190,6 +190,14 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// Whether Honeycomb would refuse the request as it is (every refusal `honeycomb_outlook`
+    /// names is a 401).
+    pub fn refused_by_honeycomb(&self) -> bool {
+        self.honeycomb
+            .iter()
+            .any(|outlook| outlook.contains("Honeycomb answers 401"))
+    }
+
     pub fn new(
         arrival: Arrival,
         payload: &Payload,

@@ -31,7 +31,7 @@ pub use batch::Forwarded;
 pub use batch::{Batch, Listener, Signal};
 pub use check::wait_for_services;
 pub use forward::Upstream;
-pub use render::Style;
+pub use render::{Style, Verdict};
 
 pub const DEFAULT_HTTP_PORT: u16 = 4318;
 pub const DEFAULT_GRPC_PORT: u16 = 4317;
@@ -442,7 +442,7 @@ pub fn run(
     style: Style,
     out: &mut dyn Write,
     warnings: &mut dyn Write,
-) -> Result<(), String> {
+) -> Result<render::Verdict, String> {
     let receiver = Receiver::start(settings)?;
     for address in [receiver.http, receiver.grpc] {
         if is_every_interface(&address) {
@@ -466,7 +466,7 @@ pub fn run(
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("cannot write: {error}"))
         }
-        _ => Ok(()),
+        _ => Ok(printer.verdict()),
     }
 }
 

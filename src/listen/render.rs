@@ -54,6 +54,11 @@ struct Tally {
     /// service.name → (batches, spans)
     services: BTreeMap<String, (usize, usize)>,
     refused: usize,
+    /// Batches Honeycomb would refuse as they are, and those it would take with a problem.
+    refused_by_honeycomb: usize,
+    flagged: usize,
+    /// What Honeycomb would do, each different remark once, with how many batches had it.
+    problems: BTreeMap<String, usize>,
     forward_accepted: usize,
     forward_refused: usize,
     forward_failed: usize,
@@ -119,6 +124,27 @@ impl<'a> Printer<'a> {
         self.out.write_all(self.redactor.redact(text).as_bytes())?;
         self.out.flush()
     }
+
+    /// What the run saw, for the exit code.
+    pub fn verdict(&self) -> Verdict {
+        Verdict {
+            nothing: self.tally.batches == 0 && self.tally.refused == 0,
+            all_refused: self.tally.batches > 0
+                && self.tally.refused_by_honeycomb == self.tally.batches,
+            any_flagged: self.tally.flagged > 0 || self.tally.refused > 0,
+        }
+    }
+}
+
+/// What a `listen` run received, as its exit code reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// No request at all.
+    pub nothing: bool,
+    /// Every batch would be refused by Honeycomb as it is.
+    pub all_refused: bool,
+    /// A batch Honeycomb would refuse or misfile, or a request this receiver refused.
+    pub any_flagged: bool,
 }
 
 fn json_line(value: Value) -> String {
@@ -412,6 +438,15 @@ fn refusal_json(refusal: &Refusal) -> Value {
 impl Tally {
     fn count(&mut self, batch: &Batch) {
         self.batches += 1;
+        if batch.refused_by_honeycomb() {
+            self.refused_by_honeycomb += 1;
+        }
+        if !batch.honeycomb.is_empty() {
+            self.flagged += 1;
+        }
+        for problem in &batch.honeycomb {
+            *self.problems.entry(problem.clone()).or_default() += 1;
+        }
         *self.items.entry(batch.signal.as_str()).or_default() += batch.items();
         if batch.signal == Signal::Traces {
             for resource in &batch.resources {
@@ -487,7 +522,10 @@ impl Tally {
                 "{DIM}-{DIM:#} nothing received in {seconds}: is the app running, pointed at the addresses above, and serving requests?\n"
             ));
         } else {
-            let symbol = if spans > 0 {
+            // Green only when Honeycomb would take every batch as it is.
+            let symbol = if self.batches > 0 && self.refused_by_honeycomb == self.batches {
+                format!("{RED}✗{RED:#}")
+            } else if spans > 0 && self.flagged == 0 && self.refused == 0 {
                 format!("{GREEN}✓{GREEN:#}")
             } else {
                 format!("{YELLOW}!{YELLOW:#}")
@@ -497,6 +535,24 @@ impl Tally {
                 count(self.batches, "batch"),
                 parts.join("; ")
             ));
+            if self.refused_by_honeycomb > 0 {
+                let how_many = if self.refused_by_honeycomb == self.batches {
+                    "every batch".to_string()
+                } else {
+                    format!(
+                        "{} of {}",
+                        self.refused_by_honeycomb,
+                        count(self.batches, "batch")
+                    )
+                };
+                out.push_str(&format!("  Honeycomb would refuse {how_many} as sent:\n"));
+            } else if self.flagged > 0 {
+                out.push_str("  what Honeycomb would do with them:\n");
+            }
+            // Each remark once, with how many batches had it.
+            for (problem, times) in &self.problems {
+                out.push_str(&format!("    {times}× {problem}\n"));
+            }
         }
         if self.forwarded() > 0 {
             out.push_str(&format!(
@@ -514,6 +570,37 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_recaps_what_honeycomb_would_do_each_remark_once() {
+        let mut tally = Tally {
+            batches: 6,
+            refused_by_honeycomb: 6,
+            flagged: 6,
+            ..Tally::default()
+        };
+        tally.items.insert(Signal::Traces.as_str(), 6);
+        tally.problems.insert(
+            "no x-honeycomb-team header: Honeycomb answers 401".into(),
+            6,
+        );
+        let text = anstream::adapter::strip_str(&tally.lines(Duration::from_secs(2))).to_string();
+        assert!(text.contains("✗ 6 batches in 2.0 s"), "{text}");
+        assert!(
+            text.contains(
+                "Honeycomb would refuse every batch as sent:\n    6× no x-honeycomb-team header"
+            ),
+            "{text}"
+        );
+        tally.refused_by_honeycomb = 0;
+        tally.flagged = 0;
+        tally.problems.clear();
+        let text = anstream::adapter::strip_str(&tally.lines(Duration::from_secs(2))).to_string();
+        assert!(
+            text.contains("✓ 6 batches"),
+            "Honeycomb takes them all: {text}"
+        );
+    }
 
     #[test]
     fn counts_read_as_english() {

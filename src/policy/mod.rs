@@ -14,7 +14,8 @@ pub use baseline::{Baseline, BaselineError, SARIF_FINGERPRINT_KEY};
 use crate::config::{Level, Settings};
 use crate::finding::{BaselineState, Finding, WORKSPACE_STEP};
 use crate::resolve::Project;
-use crate::rules::{self, meta::UnusedIgnore};
+use crate::rules;
+use crate::rules::meta::{MalformedIgnore, UnusedIgnore};
 use crate::source::Location;
 use crate::workspace::lines::{Fnv, Pragma};
 
@@ -27,11 +28,40 @@ pub fn apply(
     baseline: Option<&Baseline>,
 ) -> Vec<Finding> {
     let mut findings = relevel(findings, settings);
-    let unused = ignore_inline(&mut findings, project, settings);
-    findings.extend(unused);
-    set_fingerprints(&mut findings, project);
+    // `--no-inline-ignores`: the comments are not read at all, so none is unused either.
+    if settings.inline_ignores {
+        let unused = ignore_inline(&mut findings, project, settings);
+        findings.extend(unused);
+    }
+    fingerprint_and_baseline(&mut findings, project, baseline);
+    findings
+}
+
+/// The policy for findings that come after `apply` ran on the lint's (a network step's, as it
+/// finishes): levels, inline ignores, fingerprints and the baseline, without judging ignores
+/// unused (ignores of online rules never are).
+pub fn triage(
+    findings: Vec<Finding>,
+    project: &Project,
+    settings: &Settings,
+    baseline: Option<&Baseline>,
+) -> Vec<Finding> {
+    let mut findings = relevel(findings, settings);
+    if settings.inline_ignores {
+        mark_ignored(&mut findings, project);
+    }
+    fingerprint_and_baseline(&mut findings, project, baseline);
+    findings
+}
+
+fn fingerprint_and_baseline(
+    findings: &mut [Finding],
+    project: &Project,
+    baseline: Option<&Baseline>,
+) {
+    set_fingerprints(findings, project);
     if let Some(baseline) = baseline {
-        for finding in &mut findings {
+        for finding in findings.iter_mut() {
             finding.triage.baseline = Some(if baseline.holds(&finding.triage.fingerprint) {
                 BaselineState::Unchanged
             } else {
@@ -39,7 +69,6 @@ pub fn apply(
             });
         }
     }
-    findings
 }
 
 /// `[rules]`: off drops a rule's findings, a level replaces their severity. `apply` does it
@@ -69,7 +98,8 @@ pub fn stands<'a>(project: &'a Project, settings: &'a Settings) -> impl Fn(&Find
         let turned_off = settings
             .level(finding.rule)
             .is_some_and(|level| level.severity().is_none());
-        !turned_off && pragmas_naming(project, finding).next().is_none()
+        let ignored = settings.inline_ignores && pragmas_naming(project, finding).next().is_some();
+        !turned_off && !ignored
     }
 }
 
@@ -87,7 +117,7 @@ fn pragmas_naming<'a>(
         .map_or(&[][..], |index| index.pragmas.as_slice());
     pragmas
         .iter()
-        .filter(move |p| line.is_some_and(|line| p.covers(line)))
+        .filter(move |p| p.is_well_formed() && line.is_some_and(|line| p.covers(line)))
         .flat_map(move |pragma| {
             pragma
                 .rules
@@ -101,7 +131,16 @@ fn pragmas_naming<'a>(
 /// Marks the findings a pragma on their line or the line before names, and returns one
 /// `meta/unused-ignore` finding per pragma entry that silenced nothing.
 fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Settings) -> Vec<Finding> {
-    // (pragma location, index of the rule in it)
+    let used = mark_ignored(findings, project);
+    unused_ignores(&used, project, settings)
+}
+
+/// Marks the findings a pragma on their line or the line before names; returns each pragma
+/// entry that silenced one: (pragma location, index of the rule in it).
+fn mark_ignored<'p>(
+    findings: &mut [Finding],
+    project: &'p Project,
+) -> HashSet<(&'p Location, usize)> {
     let mut used: HashSet<(&Location, usize)> = HashSet::new();
     for finding in findings.iter_mut() {
         let naming: Vec<(&Pragma, usize)> = pragmas_naming(project, finding).collect();
@@ -113,23 +152,21 @@ fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Setting
                 .get_or_insert(pragma.location.clone());
         }
     }
-    let Some(severity) = settings
-        .level(UnusedIgnore::META.id)
-        .map_or(Some(UnusedIgnore::META.severity), Level::severity)
-    else {
-        return Vec::new();
-    };
+    used
+}
+
+/// One finding per pragma entry that silenced nothing, and per comment that is no pragma.
+fn unused_ignores(
+    used: &HashSet<(&Location, usize)>,
+    project: &Project,
+    settings: &Settings,
+) -> Vec<Finding> {
     let mut pragmas: Vec<&Pragma> = project.lines.values().flat_map(|i| &i.pragmas).collect();
     pragmas.sort_by(|a, b| a.location.cmp(&b.location));
     let mut unused = Vec::new();
     for pragma in pragmas {
-        if pragma.rules.is_empty() {
-            unused.push(unused_ignore(
-                &pragma.location,
-                "this `otel-doctor:` comment is not an ignore pragma, so it silences nothing."
-                    .into(),
-                "write it as `# otel-doctor: ignore[rule/id]` (`// otel-doctor: ignore[rule/id]` in JavaScript), or remove it".into(),
-            ));
+        if !pragma.is_well_formed() {
+            unused.push(malformed_ignore(pragma));
             continue;
         }
         for (position, (id, at)) in pragma.rules.iter().enumerate() {
@@ -166,10 +203,42 @@ fn ignore_inline(findings: &mut [Finding], project: &Project, settings: &Setting
             unused.push(unused_ignore(at, message, hint));
         }
     }
-    for finding in &mut unused {
-        finding.severity = severity;
-    }
-    unused
+    // `[rules]` and `--rule` levels, as for any finding.
+    relevel(unused, settings)
+}
+
+/// A comment that reads like an ignore and is not one.
+fn malformed_ignore(pragma: &Pragma) -> Finding {
+    let written = || {
+        let ids: Vec<&str> = pragma.rules.iter().map(|(id, _)| id.as_str()).collect();
+        if ids.is_empty() {
+            "rule/id".to_string()
+        } else {
+            ids.join(", ")
+        }
+    };
+    let (message, hint) = if pragma.embedded {
+        (
+            "this `otel-doctor: ignore[...]` follows other text in the same comment, so it silences nothing: a pragma starts a comment of its own.".to_string(),
+            format!(
+                "end the other comment and start one for otel-doctor on the same line: `...  # otel-doctor: ignore[{}]` (`//` in JavaScript)",
+                written()
+            ),
+        )
+    } else {
+        (
+            "this `otel-doctor:` comment is not an ignore pragma, so it silences nothing."
+                .to_string(),
+            "write it as `# otel-doctor: ignore[rule/id]` (`// otel-doctor: ignore[rule/id]` in JavaScript), or remove it".to_string(),
+        )
+    };
+    MalformedIgnore::META.finding(
+        WORKSPACE_STEP.to_string(),
+        None,
+        Some(pragma.location.clone()),
+        message,
+        hint,
+    )
 }
 
 fn unused_ignore(location: &Location, message: String, hint: String) -> Finding {

@@ -82,7 +82,32 @@ impl Raised {
 /// abandoned and reported as timed out here.
 const GRACE: Duration = Duration::from_millis(750);
 
+/// Told about the network steps as they run, so that a checklist can print each one as it
+/// finishes (they run concurrently; they are told in the checklist's order).
+pub trait Progress {
+    /// Every key that will be sent anywhere, before anything is sent (to mask them).
+    fn secrets(&mut self, _secrets: &[String]) {}
+    /// The step `title` (`canary`), about `target`, is being waited for.
+    fn running(&mut self, _title: &str, _target: &str) {}
+    /// A step is over, with the findings it raised.
+    fn finished(&mut self, _step: &Step, _findings: &[Finding]) {}
+}
+
+/// Nobody is watching.
+pub struct Silent;
+
+impl Progress for Silent {}
+
 pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outcome {
+    run_with(project, services, request, &mut Silent)
+}
+
+pub fn run_with(
+    project: &Project,
+    services: &[&Workload],
+    request: &Request,
+    progress: &mut dyn Progress,
+) -> Outcome {
     let (targets, skipped) = plan::plan(project, services, &request.overrides);
     let mut outcome = Outcome {
         secrets: targets
@@ -91,6 +116,7 @@ pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outc
             .collect(),
         ..Outcome::default()
     };
+    progress.secrets(&outcome.secrets);
     let skip_reason = || {
         let reasons: Vec<String> = skipped
             .iter()
@@ -109,11 +135,8 @@ pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outc
             (request.canary, CANARY_STEP, "canary"),
         ] {
             if wanted {
-                outcome.steps.push(skipped_step(
-                    id,
-                    title,
-                    format!("skipped: {}", skip_reason()),
-                ));
+                let step = skipped_step(id, title, format!("skipped: {}", skip_reason()));
+                outcome.push_skipped(step, progress);
             }
         }
         return outcome;
@@ -166,6 +189,7 @@ pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outc
             let id = format!("{KEY_STEP}{suffix}");
             match key {
                 Some(pending) => {
+                    progress.running("key", &key_url(target));
                     let (result, duration) = pending.wait();
                     let checked = result.unwrap_or_else(|| timed_out_key(target, request.timeout));
                     identity = checked.identity.clone();
@@ -178,7 +202,7 @@ pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outc
                         duration,
                         ..skipped_step(&id, "key", checked.summary)
                     };
-                    outcome.push_step(step, target, checked.raised);
+                    outcome.push_step(step, target, checked.raised, progress);
                 }
                 None => {
                     let reason = match &target.via {
@@ -187,11 +211,12 @@ pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outc
                         ),
                         None => NO_KEY.into(),
                     };
-                    outcome.steps.push(skipped_step(&id, "key", reason));
+                    outcome.push_skipped(skipped_step(&id, "key", reason), progress);
                 }
             }
         }
         if let Some(pending) = canary {
+            progress.running("canary", &target.label());
             let (result, duration) = pending.wait();
             let sent = result.unwrap_or_else(|| timed_out_canary(target, request.timeout));
             let step = Step {
@@ -200,12 +225,11 @@ pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outc
                 details: canary_details(&sent, identity.as_ref(), target),
                 ..skipped_step(&format!("{CANARY_STEP}{suffix}"), "canary", target.label())
             };
-            outcome.push_step(step, target, sent.raised);
+            outcome.push_step(step, target, sent.raised, progress);
         } else if let (true, Some(reason)) = (request.canary, &target.canary_skip) {
             let id = format!("{CANARY_STEP}{suffix}");
-            outcome
-                .steps
-                .push(skipped_step(&id, "canary", format!("skipped: {reason}")));
+            let step = skipped_step(&id, "canary", format!("skipped: {reason}"));
+            outcome.push_skipped(step, progress);
         }
     }
     outcome
@@ -214,9 +238,21 @@ pub fn run(project: &Project, services: &[&Workload], request: &Request) -> Outc
 const NO_KEY: &str = "skipped: this pipeline sends no Honeycomb key";
 
 impl Outcome {
+    /// Adds a step that did not run.
+    fn push_skipped(&mut self, step: Step, progress: &mut dyn Progress) {
+        progress.finished(&step, &[]);
+        self.steps.push(step);
+    }
+
     /// Adds a step with the findings it raised; a step that ran takes its status from them. What
     /// this machine could not verify is no finding about the app: the step says so instead.
-    fn push_step(&mut self, mut step: Step, target: &Target, raised: Vec<Raised>) {
+    fn push_step(
+        &mut self,
+        mut step: Step,
+        target: &Target,
+        raised: Vec<Raised>,
+        progress: &mut dyn Progress,
+    ) {
         let service = target.services.first();
         let (unverified, raised): (Vec<Raised>, Vec<Raised>) =
             raised.into_iter().partition(|r| r.unverified);
@@ -245,6 +281,7 @@ impl Outcome {
                 .map(|r| format!("{} ({}): {}", r.rule.id, r.message, r.hint))
                 .collect();
         }
+        progress.finished(&step, &findings);
         self.steps.push(step);
         self.findings.extend(findings);
     }

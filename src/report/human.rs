@@ -14,8 +14,9 @@ use super::{
 };
 use crate::finding::{Finding, FindingIndex, Severity, name_services, step_variant};
 
-const WIDTH: usize = 100;
 const TITLE_WIDTH: usize = 14;
+/// Where a step's summary and detail lines start: after `[✓] ` and the title column.
+const STEP_INDENT: usize = TITLE_WIDTH + 5;
 
 const RED: Style = AnsiColor::Red.on_default().bold();
 const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
@@ -30,14 +31,14 @@ struct Lookup<'a> {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut services = HashMap::new();
-    for service in &report.services {
-        services.entry(service.step.as_str()).or_insert(service);
-    }
-    let lookup = Lookup {
-        findings: FindingIndex::new(&report.findings),
-        services,
-    };
+    let mut out = head(report);
+    out.push_str(&verdict_text(report));
+    out
+}
+
+/// Everything above the verdict: the header and every step of the report, with its findings.
+pub fn head(report: &Report) -> String {
+    let lookup = Lookup::new(report, &report.findings);
     let mut out = String::new();
     if !report.quiet {
         header(report, &mut out);
@@ -52,8 +53,35 @@ pub fn render(report: &Report) -> String {
         step_lines(report, &lookup, step, &mut out);
     }
     flush_skipped(&mut skipped_services, report, &mut out);
+    out
+}
+
+/// One step that finished after the head was printed (a network step), with its findings.
+pub fn step_text(report: &Report, step: &Step, findings: &[Finding]) -> String {
+    let lookup = Lookup::new(report, findings);
+    let mut out = String::new();
+    step_lines(report, &lookup, step, &mut out);
+    out
+}
+
+/// The verdict, and the tally of findings that do not count.
+pub fn verdict_text(report: &Report) -> String {
+    let mut out = String::new();
     verdict(report, &mut out);
     out
+}
+
+impl<'a> Lookup<'a> {
+    fn new(report: &'a Report, findings: &'a [Finding]) -> Self {
+        let mut services = HashMap::new();
+        for service in &report.services {
+            services.entry(service.step.as_str()).or_insert(service);
+        }
+        Lookup {
+            findings: FindingIndex::new(findings),
+            services,
+        }
+    }
 }
 
 fn header(report: &Report, out: &mut String) {
@@ -63,12 +91,15 @@ fn header(report: &Report, out: &mut String) {
         .filter(|s| s.uses_opentelemetry)
         .count();
     let services = report.services.len();
-    let _ = writeln!(
-        out,
-        "{BOLD}{TOOL_NAME} {TOOL_VERSION}{BOLD:#} · workspace {} · {services} service{} ({instrumented} instrumented)\n",
+    let line = format!(
+        "{BOLD}{TOOL_NAME} {TOOL_VERSION}{BOLD:#} · workspace {} · {services} service{} ({instrumented} instrumented)",
         report.root,
         plural(services),
     );
+    for line in fit(&line, report.width, 2) {
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
 }
 
 fn step_lines(report: &Report, lookup: &Lookup, step: &Step, out: &mut String) {
@@ -79,33 +110,38 @@ fn step_lines(report: &Report, lookup: &Lookup, step: &Step, out: &mut String) {
         .filter(|f| report.verbose || f.is_active())
         .collect();
     if !report.quiet {
+        // Times change from run to run: only `-v` shows them, so that two runs of the same
+        // workspace print the same report.
         let duration = match step.status {
             Status::Skip => String::new(),
-            _ => format!("{} ms", step.duration.as_millis()),
+            _ if report.verbose => format!("  {DIM}{} ms{DIM:#}", step.duration.as_millis()),
+            _ => String::new(),
         };
-        let left = format!(
-            "{} {:TITLE_WIDTH$} {}",
+        let line = format!(
+            "{} {:TITLE_WIDTH$} {}{duration}",
             marker(step.status),
             step.title,
             step.summary
         );
-        let padding = WIDTH
-            .saturating_sub(visible_len(&left) + duration.len())
-            .max(2);
-        let _ = writeln!(out, "{left}{}{DIM}{duration}{DIM:#}", " ".repeat(padding));
+        for line in fit(&line, report.width, STEP_INDENT) {
+            let _ = writeln!(out, "{line}");
+        }
         for detail in &step.details {
-            let _ = writeln!(out, "{}{detail}", " ".repeat(TITLE_WIDTH + 5));
+            let indented = format!("{}{detail}", " ".repeat(STEP_INDENT));
+            for line in fit(&indented, report.width, STEP_INDENT + 2) {
+                let _ = writeln!(out, "{line}");
+            }
         }
         if let Some(service) = lookup
             .services
             .get(step.id.as_str())
             .filter(|_| report.verbose)
         {
-            settings_lines(service, out);
+            settings_lines(report, service, out);
         }
     }
     for finding in findings {
-        finding_lines(finding, out);
+        finding_lines(report, finding, out);
     }
     if let Some(service) = step.id.strip_prefix("service:") {
         // A variant's service (`service:backend@docker-compose.prod.yml`) shares only with the
@@ -123,16 +159,19 @@ fn step_lines(report: &Report, lookup: &Lookup, step: &Step, out: &mut String) {
                 Some(owner) if owner != service => format!("shared with {owner}, reported there"),
                 _ => format!("reported under {}", shared.step),
             };
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "    {style}{symbol} {}{style:#}  {DIM}{where_reported}{DIM:#}",
                 shared.rule
             );
+            for line in fit(&line, report.width, 6) {
+                let _ = writeln!(out, "{line}");
+            }
         }
     }
 }
 
-fn finding_lines(finding: &Finding, out: &mut String) {
+fn finding_lines(report: &Report, finding: &Finding, out: &mut String) {
+    let width = report.width;
     let (symbol, style) = severity_style(finding.severity);
     let location = finding
         .location
@@ -147,48 +186,122 @@ fn finding_lines(finding: &Finding, out: &mut String) {
         .first()
         .map(|root| format!("  {DIM}(hidden by {}){DIM:#}", root.rule))
         .unwrap_or_default();
-    let _ = writeln!(
-        out,
+    let title = format!(
         "    {style}{symbol} {}{style:#}{location}{hidden}{inactive}",
         finding.rule
     );
-    for line in wrap(&finding.message, WIDTH - 6) {
+    for line in fit(&title, width, 6) {
+        let _ = writeln!(out, "{line}");
+    }
+    if let Some(location) = &finding.location
+        && let Some(source) = report
+            .source_lines
+            .get(&(location.file.clone(), location.line))
+    {
+        code_frame(location.line, location.column, source, style, width, out);
+    }
+    for line in wrap(&finding.message, width.saturating_sub(6)) {
         let _ = writeln!(out, "      {line}");
     }
     if finding.services.len() > 1 {
-        let _ = writeln!(
-            out,
+        let line = format!(
             "      {DIM}affects {} services: {}{DIM:#}",
             finding.services.len(),
             name_services(&finding.services)
         );
+        for line in fit(&line, width, 6) {
+            let _ = writeln!(out, "{line}");
+        }
     }
-    let mut hint_lines = finding.hint.lines();
-    if let Some(first) = hint_lines.next() {
-        let _ = writeln!(out, "      {BOLD}fix:{BOLD:#} {first}");
-        for line in hint_lines {
-            let _ = writeln!(out, "           {line}");
+    // The hint's own lines stay lines (a list of packages, a command): each is wrapped on its
+    // own, under `fix:`.
+    let room = width.saturating_sub(11);
+    for (n, hint_line) in finding.hint.lines().enumerate() {
+        for (m, part) in wrap(hint_line, room).into_iter().enumerate() {
+            if n == 0 && m == 0 {
+                let _ = writeln!(out, "      {BOLD}fix:{BOLD:#} {part}");
+            } else {
+                let _ = writeln!(out, "           {part}");
+            }
         }
     }
 }
 
+/// The finding's source line under its header, with a caret under the offending word, as
+/// rustc and ruff show it:
+///
+/// ```text
+///        |
+///     11 |       OTEL_EXPORTER_OTLP_HEADERS: "x-honeycomb-team=${HONEYCOMB_API_KEY}"
+///        |       ^^^^^^^^^^^^^^^^^^^^^^^^^^
+/// ```
+///
+/// (annotate-snippets renders whole diagnostics, title and origin included, which the
+/// finding's own header already says.) A line longer than the width is cut around the caret.
+fn code_frame(line: u32, column: u32, source: &str, style: Style, width: usize, out: &mut String) {
+    let number = line.to_string();
+    let gutter = " ".repeat(number.len());
+    let chars: Vec<char> = source
+        .trim_end()
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect();
+    let start = (column as usize).saturating_sub(1).min(chars.len());
+    let end = chars[start..]
+        .iter()
+        .position(|c| c.is_whitespace() || matches!(c, ':' | '=' | ',' | '(' | '"' | '\''))
+        .map_or(chars.len(), |n| start + n)
+        .max(start + 1);
+    // `    11 | ` before the text.
+    let room = width.saturating_sub(6 + number.len() + 3).max(10);
+    let first = if end <= room {
+        0
+    } else {
+        start.saturating_sub(room / 4)
+    };
+    let mut shown: String = chars[first..].iter().take(room).collect();
+    if first > 0 {
+        shown.replace_range(..shown.char_indices().nth(1).map_or(0, |(i, _)| i), "…");
+    }
+    if chars.len() - first > room {
+        shown.pop();
+        shown.push('…');
+    }
+    let caret_start = start - first;
+    let caret_len = (end.min(first + room) - start).max(1);
+    let _ = writeln!(out, "      {DIM}{gutter} |{DIM:#}");
+    let _ = writeln!(out, "      {DIM}{number} |{DIM:#} {shown}");
+    let _ = writeln!(
+        out,
+        "      {DIM}{gutter} |{DIM:#} {}{style}{}{style:#}",
+        " ".repeat(caret_start),
+        "^".repeat(caret_len)
+    );
+}
+
 /// `--verbose`: what the service runs with, as `docker compose config` would show it (the
 /// variables `--show-env` selects, secrets masked).
-fn settings_lines(service: &ServiceSummary, out: &mut String) {
-    let indent = " ".repeat(TITLE_WIDTH + 5);
+fn settings_lines(report: &Report, service: &ServiceSummary, out: &mut String) {
+    let indent = " ".repeat(STEP_INDENT);
+    let mut lines = Vec::new();
     if let Some(command) = &service.command {
-        let _ = writeln!(out, "{indent}{DIM}command{DIM:#} {command}");
+        lines.push(format!("{indent}{DIM}command{DIM:#} {command}"));
     }
     for var in &service.environment {
-        let _ = writeln!(
-            out,
+        lines.push(format!(
             "{indent}{}={}  {DIM}({}:{}, {}){DIM:#}",
             var.name,
             var.value,
             var.file,
             var.line,
             var.from.as_str()
-        );
+        ));
+    }
+    for line in lines {
+        for line in fit(&line, report.width, STEP_INDENT + 2) {
+            let _ = writeln!(out, "{line}");
+        }
     }
 }
 
@@ -202,12 +315,14 @@ fn flush_skipped(skipped: &mut Vec<&Step>, report: &Report, out: &mut String) {
         let (same, rest): (Vec<&Step>, Vec<&Step>) =
             skipped.iter().partition(|s| s.summary == reason);
         let names: Vec<&str> = same.iter().map(|s| s.title.as_str()).collect();
-        let _ = writeln!(
-            out,
+        let line = format!(
             "{} {:TITLE_WIDTH$}  {DIM}{reason}{DIM:#}",
             marker(Status::Skip),
             names.join(", ")
         );
+        for line in fit(&line, report.width, STEP_INDENT) {
+            let _ = writeln!(out, "{line}");
+        }
         *skipped = rest;
     }
 }
@@ -235,14 +350,20 @@ fn verdict(report: &Report, out: &mut String) {
         }
         _ => String::new(),
     };
-    let _ = writeln!(out, "\n{symbol} {tally}{scope} — {}", verdict.describe());
+    let line = format!("{symbol} {tally}{scope} — {}", verdict.describe());
+    out.push('\n');
+    for line in fit(&line, report.width, 2) {
+        let _ = writeln!(out, "{line}");
+    }
     if let Some(tally) = inactive_summary(&counts) {
         let more = if report.verbose {
             ""
         } else {
             " (-v lists them)"
         };
-        let _ = writeln!(out, "  {DIM}{tally}{more}{DIM:#}");
+        for line in fit(&format!("  {DIM}{tally}{more}{DIM:#}"), report.width, 2) {
+            let _ = writeln!(out, "{line}");
+        }
     }
 }
 
@@ -268,31 +389,47 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// The length of a line as the terminal shows it: without escape codes, in characters.
-fn visible_len(text: &str) -> usize {
-    anstream::adapter::strip_str(text)
-        .to_string()
-        .chars()
-        .count()
-}
-
-/// Wraps text at word boundaries; lines already in the text stay lines.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+/// A styled line cut to the width at spaces, continuation lines indented by `indent`. Styles
+/// are kept when the line fits (most do) and dropped from a line that must be cut, which is
+/// plainer but never leaves a style open across lines.
+fn fit(line: &str, width: usize, indent: usize) -> Vec<String> {
+    let plain = anstream::adapter::strip_str(line).to_string();
+    if plain.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let lead = plain.len() - plain.trim_start().len();
     let mut lines = Vec::new();
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        for word in paragraph.split(' ') {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
+    let mut room = width.saturating_sub(lead);
+    let mut rest = plain.trim_start().to_string();
+    let mut pad = " ".repeat(lead);
+    loop {
+        let mut parts = wrap(&rest, room.max(1)).into_iter();
+        let first = parts.next().unwrap_or_default();
+        lines.push(format!("{pad}{}", first.trim_end()));
+        let remaining: Vec<String> = parts.collect();
+        if remaining.is_empty() {
+            break;
         }
-        lines.push(line);
+        rest = remaining.join(" ");
+        pad = " ".repeat(indent);
+        room = width.saturating_sub(indent);
     }
     lines
+}
+
+/// Wraps at spaces; a word longer than the width (a URL) is cut, so that no line is longer.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    crate::terminal::wrap(text, width)
+        .into_iter()
+        .flat_map(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            if chars.len() <= width {
+                return vec![line];
+            }
+            chars.chunks(width).map(|c| c.iter().collect()).collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -300,9 +437,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wraps_at_words_and_keeps_lines() {
-        assert_eq!(wrap("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
-        assert_eq!(wrap("a\nb", 10), ["a", "b"]);
-        assert_eq!(wrap("averylongword x", 4), ["averylongword", "x"]);
+    fn fit_wraps_at_spaces_and_indents_what_follows() {
+        assert_eq!(fit("short", 10, 2), ["short"]);
+        assert_eq!(fit("  aaa bbb ccc", 9, 4), ["  aaa bbb", "    ccc"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+    }
+
+    #[test]
+    fn a_code_frame_puts_a_caret_under_the_word() {
+        let mut out = String::new();
+        code_frame(11, 7, "      KEY: \"x=${K}\"", Style::new(), 80, &mut out);
+        assert_eq!(
+            anstream::adapter::strip_str(&out).to_string(),
+            "         |\n      11 |       KEY: \"x=${K}\"\n         |       ^^^\n"
+        );
+        let mut out = String::new();
+        let long = format!("{}TARGET rest", "x ".repeat(60));
+        code_frame(3, 121, &long, Style::new(), 40, &mut out);
+        let out = anstream::adapter::strip_str(&out).to_string();
+        for line in out.lines() {
+            assert!(line.chars().count() <= 40, "{line}");
+        }
+        assert!(out.contains("TARGET"), "{out}");
+        assert!(out.contains("^^^^^^"), "{out}");
     }
 }

@@ -8,6 +8,7 @@ pub mod route;
 mod sarif;
 pub mod verdict;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -103,6 +104,11 @@ pub struct Report {
     /// The human report shows each service's OpenTelemetry settings and command.
     pub verbose: bool,
     pub quiet: bool,
+    /// The human report's width, in columns.
+    pub width: usize,
+    /// The text of the lines findings point at, by file and line: the human report shows each
+    /// under its finding.
+    pub source_lines: HashMap<(Arc<str>, u32), String>,
 }
 
 /// The findings that count, by severity, and those that do not, by why.
@@ -170,6 +176,9 @@ pub fn render(report: &Report, format: Format) -> String {
 }
 
 pub use github::step_summary;
+/// The human report in the pieces a run prints as soon as each is known: the header and the
+/// offline steps, then each network step, then the verdict. Together, `render`'s text.
+pub use human::{head as human_head, step_text as human_step, verdict_text as human_verdict};
 
 /// Why a finding does not count, for the formats that show it anyway.
 fn inactive_reason(finding: &Finding) -> Option<String> {

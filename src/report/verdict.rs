@@ -157,7 +157,7 @@ fn blocked(report: &Report) -> (Vec<String>, Option<&'static str>) {
     } else if blockers.iter().all(|f| !f.is_active()) {
         Some("baselined")
     } else {
-        Some("not counted by the configuration")
+        Some("demoted in the configuration")
     };
     (services, silenced)
 }

@@ -20,12 +20,20 @@ pub struct Pragma {
     /// The rule ids it names, each where it is written. Empty when the pragma is malformed
     /// (`# otel-doctor: ignore`, `# otel-doctor: ignroe[x]`): it then silences nothing.
     pub rules: Vec<(String, Location)>,
+    /// Written after other text of the same comment (`# noqa: E402 otel-doctor: ignore[x]`):
+    /// a pragma starts its own comment, so this one silences nothing either.
+    pub embedded: bool,
 }
 
 impl Pragma {
     /// Whether it covers a finding on `line`.
     pub fn covers(&self, line: u32) -> bool {
         line == self.location.line || line == self.location.line + 1
+    }
+
+    /// Whether it silences anything at all.
+    pub fn is_well_formed(&self) -> bool {
+        !self.rules.is_empty() && !self.embedded
     }
 }
 
@@ -91,12 +99,16 @@ fn comment_marker(file: &str) -> &'static str {
 
 /// The pragma on a line, and the byte where its comment starts.
 fn pragma(file: &Arc<str>, number: u32, line: &str, marker: &str) -> Option<(usize, Pragma)> {
-    let (at, after_marker) = line.match_indices(marker).find_map(|(at, _)| {
+    let starts_comment = line.match_indices(marker).find_map(|(at, _)| {
         let rest = line[at + marker.len()..].trim_start();
-        rest.starts_with(PRAGMA_PREFIX).then_some((at, rest))
-    })?;
+        rest.starts_with(PRAGMA_PREFIX).then_some((at, at, rest))
+    });
+    let (at, directive_at, after_marker) = match starts_comment {
+        Some(found) => found,
+        None => embedded(line, marker)?,
+    };
     let column = |byte: usize| u32::try_from(line[..byte].chars().count() + 1).unwrap_or(u32::MAX);
-    let location = Location::new(file, number, column(at));
+    let location = Location::new(file, number, column(directive_at));
     let directive = after_marker[PRAGMA_PREFIX.len()..].trim_start();
     let mut rules = Vec::new();
     if let Some(list) = directive
@@ -118,7 +130,32 @@ fn pragma(file: &Arc<str>, number: u32, line: &str, marker: &str) -> Option<(usi
             offset += part.len() + 1;
         }
     }
-    Some((at, Pragma { location, rules }))
+    let embedded = directive_at != at;
+    Some((
+        at,
+        Pragma {
+            location,
+            rules,
+            embedded,
+        },
+    ))
+}
+
+/// `# noqa: E402 otel-doctor: ignore[x]`: an ignore written after other text of a comment (a
+/// second tool's directive, a remark). Only `otel-doctor: ignore` counts here, so a comment
+/// that mentions a host (`# see http://otel-doctor:4318`) is no pragma. Returns where the
+/// comment starts, where the directive starts, and the text from the directive on.
+fn embedded<'a>(line: &'a str, marker: &str) -> Option<(usize, usize, &'a str)> {
+    let comment = line.find(marker)?;
+    line[comment..]
+        .match_indices(PRAGMA_PREFIX)
+        .map(|(offset, _)| comment + offset)
+        .find(|&at| {
+            line[at + PRAGMA_PREFIX.len()..]
+                .trim_start()
+                .starts_with(IGNORE)
+        })
+        .map(|at| (comment, at, &line[at..]))
 }
 
 /// FNV-1a over the line's words, one space between them (so indentation, trailing blanks and
@@ -216,6 +253,29 @@ mod tests {
             assert_eq!(index.pragmas.len(), 1, "{text}");
             assert!(index.pragmas[0].rules.is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn an_ignore_after_other_text_of_a_comment_is_embedded() {
+        let file: Arc<str> = Arc::from("app.py");
+        let index = LineIndex::scan(
+            &file,
+            "import os  # noqa: E402 otel-doctor: ignore[code/no-flush]\n",
+        );
+        assert_eq!(index.pragmas.len(), 1);
+        let pragma = &index.pragmas[0];
+        assert!(pragma.embedded && !pragma.is_well_formed());
+        assert_eq!((pragma.location.line, pragma.location.column), (1, 25));
+        assert_eq!(ids(pragma), [("code/no-flush", 1, 45)]);
+        // Two comments on one line: the second is a pragma of its own.
+        let index = LineIndex::scan(
+            &file,
+            "import os  # noqa: E402  # otel-doctor: ignore[a/b]\n",
+        );
+        assert!(index.pragmas[0].is_well_formed());
+        // A host name in a comment is no pragma.
+        let index = LineIndex::scan(&file, "x = 1  # see http://otel-doctor:4318\n");
+        assert!(index.pragmas.is_empty());
     }
 
     #[test]

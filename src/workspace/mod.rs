@@ -265,12 +265,15 @@ const OVERRIDE_NAMES: [&str; 4] = [
 
 /// Reads the workspace. Fails only when there is nothing to read at all (a missing path).
 pub fn load(options: &Options) -> Result<Workspace, LoadError> {
-    let (root, named) = locate(options)?;
+    let (root, named, dockerfile) = locate(options)?;
     let mut loader = Loader::new(root.clone(), options.shell.clone());
     // Without `-f`, compose reads the working directory's `.env` before it knows the compose
     // files, so that `.env` can name them (`COMPOSE_FILE`); then the project directory's
     // (docker/compose `toProjectOptions`).
-    let compose_paths = if named.is_empty() {
+    let compose_paths = if dockerfile.is_some() {
+        // `otel-doctor lint api/Dockerfile`: that Dockerfile, whatever compose files are near.
+        Vec::new()
+    } else if named.is_empty() {
         loader.read_dotenv(options, &root);
         match loader.compose_file_variable()? {
             Some(files) => files,
@@ -303,18 +306,20 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     loader.workspace.services = compose::merge(documents);
     loader.apply_extends();
     loader.apply_profiles(&options.services);
-    if named.is_empty() {
+    if named.is_empty() && dockerfile.is_none() {
         loader.find_variants(&compose_paths);
     }
     if compose_paths.is_empty() && loader.workspace.variants.is_empty() {
-        loader.synthesize_service();
+        loader.synthesize_service(dockerfile.as_deref().unwrap_or("Dockerfile"));
     }
     loader.read_service_files();
     Ok(loader.finish())
 }
 
-/// The workspace root and the compose files named on the command line (`-f`, or PATH itself).
-fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
+/// The workspace root, the compose files named on the command line (`-f`, or PATH itself),
+/// and the Dockerfile PATH names, if it names one (its file name, in the root).
+#[allow(clippy::type_complexity)]
+fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>, Option<String>), LoadError> {
     let path = &options.path;
     let metadata = std::fs::metadata(path).map_err(|error| {
         let reason = match error.kind() {
@@ -324,15 +329,18 @@ fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
         };
         LoadError(format!("cannot read {}: {reason}", path.display()))
     })?;
-    // `otel-doctor lint docker-compose.yml` means that file, in its directory.
-    let (root, named) = if metadata.is_file() {
+    // `otel-doctor lint docker-compose.yml` means that file, in its directory; so does
+    // `otel-doctor lint api/Dockerfile`, as an image run on its own.
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let (root, named, dockerfile) = if metadata.is_file() {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-        (
-            parent.unwrap_or(Path::new(".")).to_path_buf(),
-            vec![path.clone()],
-        )
+        let root = parent.unwrap_or(Path::new(".")).to_path_buf();
+        match file_name.filter(|name| is_dockerfile_name(name)) {
+            Some(name) if options.compose_files.is_empty() => (root, Vec::new(), Some(name)),
+            _ => (root, vec![path.clone()], None),
+        }
     } else {
-        (path.clone(), Vec::new())
+        (path.clone(), Vec::new(), None)
     };
     let files: Vec<PathBuf> = options
         .compose_files
@@ -346,7 +354,18 @@ fn locate(options: &Options) -> Result<(PathBuf, Vec<PathBuf>), LoadError> {
         })
         .chain(named)
         .collect();
-    Ok((root, files))
+    Ok((root, files, dockerfile))
+}
+
+/// `Dockerfile`, `Containerfile`, `Dockerfile.prod`, `api.Dockerfile`: the names docker and
+/// podman builds take, and editors recognise, for a Dockerfile.
+fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["dockerfile", "containerfile"].iter().any(|base| {
+        lower == *base
+            || lower.starts_with(&format!("{base}."))
+            || lower.ends_with(&format!(".{base}"))
+    })
 }
 
 /// compose's default: the first main file found, and the first override beside it.
@@ -907,17 +926,18 @@ impl Loader {
         document.services.into_iter().find(|s| s.name == name)
     }
 
-    /// Without a compose file, a Dockerfile at the root is one service named after the folder.
-    fn synthesize_service(&mut self) {
+    /// Without a compose file, a Dockerfile at the root (`Dockerfile`, or the one PATH names)
+    /// is one service named after the folder.
+    fn synthesize_service(&mut self, dockerfile: &str) {
         let root = self.workspace.root.clone();
-        if !root.join("Dockerfile").is_file() {
+        if !root.join(dockerfile).is_file() {
             return;
         }
         let name = std::fs::canonicalize(&root)
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "app".into());
-        let location = Location::file_start(&self.display(&root.join("Dockerfile")));
+        let location = Location::file_start(&self.display(&root.join(dockerfile)));
         let text = |value: &str| workload::Text {
             value: value.into(),
             raw: value.into(),
@@ -932,7 +952,7 @@ impl Loader {
             image: None,
             build: Some(workload::Build {
                 context: text("."),
-                dockerfile: None,
+                dockerfile: (dockerfile != "Dockerfile").then(|| text(dockerfile)),
                 target: None,
             }),
             environment: Vec::new(),

@@ -81,10 +81,23 @@ impl Cause {
 
 fn cause(service: &Workload, key: &KeyUse, dotenv: &str) -> Cause {
     let subject = format!("{} is \"{}\"", key.setting.describe(), key.setting.value);
+    // Gitpod's paragraph only for a service that runs there: one whose settings read
+    // Gitpod's own variables (`GITPOD_WORKSPACE_ID`, ...).
+    let on_gitpod = service
+        .env
+        .iter()
+        .flat_map(|var| &var.uses)
+        .any(|used| used.name.starts_with("GITPOD_"));
     let export = |variable: &str| {
-        format!(
-            "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)\n(Gitpod: gp env {variable}=<key> only reaches new workspaces; in this one run: eval $(gp env -e))"
-        )
+        let mut hint = format!(
+            "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)"
+        );
+        if on_gitpod {
+            hint.push_str(&format!(
+                "\n(Gitpod: gp env {variable}=<key> only reaches new workspaces; in this one run: eval $(gp env -e))"
+            ));
+        }
+        hint
     };
     let references = key
         .setting

@@ -4,8 +4,8 @@ declare_rule! {
     /// ## What it does
     /// Reports an `otel-doctor: ignore[...]` pragma, or one rule id in it, that silences
     /// nothing: no finding of that rule on the pragma's line or the next, a rule id that does
-    /// not exist, a rule turned off in `.otel-doctor.toml`, or a comment that starts with
-    /// `otel-doctor:` but is not an ignore.
+    /// not exist, or a rule turned off in `.otel-doctor.toml`. (A comment that is not written
+    /// as an ignore is `meta/malformed-ignore`.)
     ///
     /// ## Why is this bad?
     /// An ignore outlives the problem it was written for. Left behind, it will silently hide
