@@ -171,9 +171,9 @@ fn source_files_of_100000_lines_and_nested_calls_are_read() {
 }
 
 #[test]
-fn environment_files_of_100000_lines_are_read() {
+fn environment_files_scripts_and_collector_configs_of_100000_lines_are_read() {
     let compose = format!(
-        "services:\n  api:\n    build: ./api\n    env_file: api.env\n    environment:\n      OTEL_SERVICE_NAME: api\n{}",
+        "services:\n  script:\n    build: ./script\n  otel-collector:\n    image: otel/opentelemetry-collector-contrib:0.120.0\n    command: [--config=/etc/otelcol.yaml]\n    volumes: [./otelcol.yaml:/etc/otelcol.yaml]\n  api:\n    build: ./api\n    env_file: api.env\n    environment:\n      OTEL_SERVICE_NAME: api\n{}",
         lines(LINES, |i| format!("      V{i}: ${{E{i}:-x}}\n"))
     );
     let dir = workspace(&[
@@ -199,6 +199,28 @@ fn environment_files_of_100000_lines_are_read() {
             ),
         ),
         ("api/app.py", "print('hi')\n".into()),
+        (
+            "script/Dockerfile",
+            "FROM python:3.12\nCOPY . .\nCMD [\"./run.sh\"]\n".into(),
+        ),
+        (
+            "script/run.sh",
+            format!(
+                "#!/bin/sh\n{}exec opentelemetry-instrument python app.py\n",
+                lines(LINES, |i| format!(
+                    "export V{i}=\"$V{}\" # {i}\n",
+                    i.max(1) - 1
+                ))
+            ),
+        ),
+        ("script/app.py", "print('hi')\n".into()),
+        (
+            "otelcol.yaml",
+            format!(
+                "receivers:\n  otlp:\n    protocols:\n      http:\nprocessors:\n{}exporters:\n  debug: {{}}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n",
+                lines(LINES, |i| format!("  batch/{i}: {{}}\n"))
+            ),
+        ),
     ]);
     findings(&lint(dir.path()));
 }
@@ -219,6 +241,7 @@ fn manifests_of_100000_lines_are_read() {
         "dotnet",
         "php",
         "gem",
+        "pnpm",
     ];
     let compose = format!(
         "services:\n{}",
@@ -272,6 +295,20 @@ fn manifests_of_100000_lines_are_read() {
                     .map(|i| format!("\"node_modules/p{i}\": {{\"version\": \"1.0.0\"}}"))
                     .collect::<Vec<_>>()
                     .join(",\n")
+            ),
+        ),
+        ("pnpm/Dockerfile", node.into()),
+        (
+            "pnpm/package.json",
+            r#"{"dependencies": {"a": "1"}}"#.into(),
+        ),
+        (
+            "pnpm/pnpm-lock.yaml",
+            format!(
+                "lockfileVersion: '9.0'\npackages:\n{}",
+                lines(LINES / 2, |i| format!(
+                    "  p{i}@1.0.{i}:\n    resolution: {{integrity: sha512-x}}\n"
+                ))
             ),
         ),
         ("yarn/Dockerfile", node.into()),
