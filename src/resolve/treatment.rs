@@ -93,6 +93,7 @@ pub fn treat(project: &Project, cures: &[Cure]) -> Option<Project> {
         collectors,
         variables: project.variables.clone(),
         honeycomb_elsewhere: project.mentions_honeycomb(),
+        compose_networks: project.compose_networks.clone(),
         names: OnceLock::new(),
     };
     let routes = route::resolve(&treated);
