@@ -374,7 +374,10 @@ fn summary<'a>(
         launcher: service.launcher,
         uses_opentelemetry: service.uses_opentelemetry()
             || service.browser_tracing_only().is_some(),
-        command: service.command.as_ref().map(|c| c.text()),
+        command: service
+            .command
+            .as_ref()
+            .map(|c| redact::mask_command(&c.text())),
         route: service.route.clone(),
         collector: project.collector(&service.name).map(Collector::describe),
         environment: service

@@ -1,8 +1,20 @@
-//! Secrets never leave the process unmasked: reports end up as CI artifacts. Rules mask the keys
-//! they quote and the environment listing masks secret values at the source; this is the last
-//! line of defence: every byte of output passes through a `Redactor` that knows every secret
-//! the run has seen (keys, values of secret-named variables, URL passwords, token-shaped
-//! values) and masks every well-known token shape wherever it appears.
+//! Secrets never leave the process unmasked: reports end up as CI artifacts. One set of rules
+//! says what is secret, for every output: the environment listing and the command are masked at
+//! the source (`mask_value`, `mask_command`), `listen`'s headers and attributes too
+//! (`mask_header`), and every byte of output then passes through a `Redactor`, which knows
+//! every secret the run has seen and finds the same shapes in free text. Secret are:
+//! - the whole value of a secret-named variable (`knowledge::secrets::is_secret_name`:
+//!   `DB_PASS`, `MYSQL_PWD`, `*_SALT`, `*TOKEN*`, ...);
+//! - every header value of `OTEL_EXPORTER_OTLP_*HEADERS` but the dataset's (`authorization`,
+//!   `api-key`, any custom one);
+//! - a URL's password, whatever its characters (`/` and `@` included), and a userinfo that is a
+//!   token by itself (`https://<key>@o0.ingest.sentry.io/1`);
+//! - a value given to a secret name anywhere: `Password=…;` and `Pwd=…;` in a connection string,
+//!   `?token=…` in a URL, `--password=…` or `--password …` in a command, `x-honeycomb-team=…`;
+//! - the well-known token shapes (`knowledge::secrets::TOKEN_SHAPES`), anywhere.
+//!
+//! A Honeycomb key keeps a recognisable head and tail (`hcaik_01j…9x2f`), as rules quote
+//! them; any other secret becomes `****`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -13,7 +25,8 @@ use crate::knowledge::{honeycomb, otel, secrets};
 use crate::resolve::Project;
 
 /// Learned secrets shorter than this are not replaced in free text: `DEBUG_TOKEN=true` would
-/// otherwise mask every "true" of the report. The environment listing masks them at the source.
+/// otherwise mask every "true" of the report. The environment listing masks them at the
+/// source, and a value written after a secret name is masked wherever it is (`DEBUG_TOKEN=****`).
 const MIN_SECRET_LEN: usize = 8;
 
 /// What a masked secret becomes (Honeycomb keys keep a recognisable head and tail instead).
@@ -46,8 +59,15 @@ impl Redactor {
         }
     }
 
-    /// Learns every secret of a project: the values of secret-named variables, URL passwords,
-    /// token-shaped values, secret headers (collector exporters' too), and anything shaped like a Honeycomb key.
+    fn learn_secrets(&mut self, found: Vec<Secret>) {
+        for secret in found {
+            self.insert(secret.text, || secret.masked());
+        }
+    }
+
+    /// Learns every secret of a project: the secret parts of every variable's value (and
+    /// anything shaped like a Honeycomb key in it), of every command, the secret headers the
+    /// SDKs send (collector exporters' too).
     pub fn learn(&mut self, project: &Project) {
         // The services of a monorepo repeat the same variables: each is looked at once.
         let mut seen: HashSet<(&str, &str)> = HashSet::new();
@@ -57,20 +77,21 @@ impl Redactor {
                 .iter()
                 .filter(|var| seen.insert((&var.name, &var.value)))
             {
-                for secret in secrets_in(&var.name, &var.value) {
-                    self.insert(secret.text, || secret.masked());
-                }
+                self.learn_secrets(secrets_in(&var.name, &var.value));
                 for word in var.value.split([',', '=', ' ', ':', '"', '\'']) {
                     if honeycomb::classify_key(word).is_some() {
                         self.add(word);
                     }
                 }
             }
+            if let Some(command) = &service.command {
+                self.learn_secrets(command_secrets(&command.text()));
+            }
             let plan = service.export_plan();
             for header in &plan.headers {
                 if header.name == honeycomb::TEAM_HEADER {
                     self.add(&header.value);
-                } else if secrets::is_secret_name(&header.name) {
+                } else if !secrets::NOT_SECRET_HEADERS.contains(&header.name.as_str()) {
                     self.insert(&header.value, || MASK.to_string());
                 }
             }
@@ -82,10 +103,11 @@ impl Redactor {
         }
     }
 
-    /// `text` with every learned secret and every token shape masked.
+    /// `text` with every learned secret and every secret shape masked.
     pub fn redact(&self, text: &str) -> String {
         let mut spans = self.learned_spans(text);
         spans.extend(token_spans(text));
+        spans.extend(spans_of(text, free_text_secrets(text)));
         apply(text, spans)
     }
 
@@ -162,7 +184,7 @@ fn apply(text: &str, mut spans: Vec<Span>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for span in merged {
-        // Spans come from matches of whole strings, so they start and end on characters.
+        // Spans come from slices of the text, so they start and end on characters.
         out.push_str(&text[copied..span.start]);
         out.push_str(&span.replacement);
         copied = span.end;
@@ -171,22 +193,52 @@ fn apply(text: &str, mut spans: Vec<Span>) -> String {
     out
 }
 
-/// A variable's value as a report may show it: the whole value when the name says it is a
-/// secret, else with its URL passwords, secret headers and tokens masked.
-pub fn mask_value(name: &str, value: &str) -> String {
-    let spans = secrets_in(name, value)
+/// The spans of secrets that are slices of `text`.
+fn spans_of(text: &str, found: Vec<Secret>) -> Vec<Span> {
+    found
         .into_iter()
         .map(|secret| {
-            // `secret.text` is a slice of `value`.
-            let start = secret.text.as_ptr() as usize - value.as_ptr() as usize;
+            let start = secret.text.as_ptr() as usize - text.as_ptr() as usize;
             Span {
                 start,
                 end: start + secret.text.len(),
                 replacement: secret.masked(),
             }
         })
-        .collect();
-    apply(value, spans)
+        .collect()
+}
+
+/// A variable's value as a report may show it: the whole value when the name says it is a
+/// secret, else with its header values, URL passwords, secret assignments and tokens masked.
+pub fn mask_value(name: &str, value: &str) -> String {
+    apply(value, spans_of(value, secrets_in(name, value)))
+}
+
+/// A command line as a report may show it: besides what any text hides, the value after a
+/// secret-named flag (`--password x`) and the headers after a headers flag
+/// (`opentelemetry-instrument --exporter_otlp_headers x-honeycomb-team=...`).
+pub fn mask_command(text: &str) -> String {
+    apply(text, spans_of(text, command_secrets(text)))
+}
+
+/// A received header's value as `listen` shows it: Honeycomb's key with its head and tail, any
+/// other secret-named header's value (`authorization`, `api-key`, `cookie`) whole, and the
+/// secrets a text may hold in the others.
+pub fn mask_header(name: &str, value: &str) -> String {
+    if names_a_secret(name) {
+        let secret = Secret {
+            text: value.trim(),
+            honeycomb_key: name.eq_ignore_ascii_case(honeycomb::TEAM_HEADER),
+        };
+        return secret.masked();
+    }
+    honeycomb::mask_keys_in(&apply(value, spans_of(value, free_text_secrets(value))))
+}
+
+/// Whether a variable, header, flag or key name says its value is a secret: the words of
+/// `knowledge::secrets`, and Honeycomb's key header.
+pub fn names_a_secret(name: &str) -> bool {
+    secrets::is_secret_name(name) || name.eq_ignore_ascii_case(honeycomb::TEAM_HEADER)
 }
 
 /// A secret part of a value.
@@ -212,7 +264,7 @@ fn secrets_in<'a>(name: &str, value: &'a str) -> Vec<Secret<'a>> {
     if value.is_empty() {
         return Vec::new();
     }
-    if secrets::is_secret_name(name) {
+    if secrets::is_secret_variable(name) {
         return vec![Secret {
             text: value,
             honeycomb_key: name.starts_with("HONEYCOMB_") || is_prefixed_honeycomb_key(value),
@@ -220,30 +272,212 @@ fn secrets_in<'a>(name: &str, value: &'a str) -> Vec<Secret<'a>> {
     }
     let mut found = Vec::new();
     if otel::is_headers_variable(name) {
-        // Pair by pair as written, malformed ones (`name: value`) included: the SDK may drop
-        // them, a report quotes them.
-        for pair in value.split(',') {
-            let Some((header, secret)) = pair.split_once(['=', ':']) else {
-                continue;
-            };
-            let header = header.trim().to_ascii_lowercase();
-            let team = header == honeycomb::TEAM_HEADER;
-            if team || secrets::is_secret_name(&header) {
-                found.push(Secret {
-                    text: secret.trim(),
-                    honeycomb_key: team,
-                });
-            }
-        }
+        found.extend(header_secrets(value));
     }
-    for (shape, regex) in TOKEN_SHAPES.iter() {
-        if shape.keywords.iter().any(|k| value.contains(k)) {
-            for captures in regex.captures_iter(value) {
-                found.extend(secret_of(&captures));
-            }
-        }
-    }
+    found.extend(token_secrets(value));
+    found.extend(free_text_secrets(value));
     found.retain(|s| !s.text.is_empty());
+    found
+}
+
+/// The values of OTLP headers (`k=v,k2=v2`), pair by pair as written, malformed ones
+/// (`name: value`) included: the SDK may drop them, a report quotes them. Every value is a
+/// secret but those `NOT_SECRET_HEADERS` names.
+fn header_secrets(headers: &str) -> Vec<Secret<'_>> {
+    headers
+        .split(',')
+        .filter_map(|pair| {
+            let (header, value) = pair.split_once(['=', ':'])?;
+            let header = header.trim().to_ascii_lowercase();
+            let value = value.trim();
+            (!secrets::NOT_SECRET_HEADERS.contains(&header.as_str()) && is_concrete(value)).then(
+                || Secret {
+                    text: value,
+                    honeycomb_key: header == honeycomb::TEAM_HEADER,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The secrets of a command line: those of any text, and the words after secret-named flags
+/// and headers flags.
+fn command_secrets(text: &str) -> Vec<Secret<'_>> {
+    let mut found = token_secrets(text);
+    found.extend(free_text_secrets(text));
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for pair in words.windows(2) {
+        let [flag, value] = pair else { continue };
+        if !flag.starts_with('-') || flag.contains('=') {
+            continue;
+        }
+        let flag = flag.trim_start_matches('-');
+        if flag.to_ascii_lowercase().ends_with("headers") {
+            found.extend(header_secrets(value));
+        } else if names_a_secret(flag) && is_concrete(value) {
+            found.push(Secret {
+                text: value,
+                honeycomb_key: is_prefixed_honeycomb_key(value),
+            });
+        }
+    }
+    found
+}
+
+/// The secrets any free text may hold, found without knowing what it is: values written after
+/// a secret name, and URL passwords.
+fn free_text_secrets(text: &str) -> Vec<Secret<'_>> {
+    let mut found = assigned_secrets(text);
+    found.extend(userinfo_secrets(text));
+    found
+}
+
+/// What ends a value written after `name=` in free text.
+fn ends_value(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ',' | ';'
+                | '"'
+                | '\''
+                | '\\'
+                | '&'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '<'
+                | '>'
+                | '`'
+                | '|'
+        )
+}
+
+/// A value that is one, not a placeholder (`<ingest key>`), a reference (`${KEY}`, `$KEY`) or
+/// already masked.
+fn is_concrete(value: &str) -> bool {
+    !value.is_empty()
+        && !value.starts_with(['<', '$', '{', '%'])
+        && !value.contains('…')
+        && !value.contains(MASK)
+}
+
+/// Values written after a secret name and `=`: `Password=…;` in a connection string, `token=`
+/// in a URL's query, `--password=…`, `x-honeycomb-team=…`, and the headers of a headers
+/// variable written inline (`OTEL_EXPORTER_OTLP_HEADERS=…` in a command).
+fn assigned_secrets(text: &str) -> Vec<Secret<'_>> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices('=') {
+        let name_start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_name(*c))
+            .last()
+            .map_or(at, |(start, _)| start);
+        let name = text[name_start..at].trim_start_matches('-');
+        let rest = &text[at + 1..];
+        if name.is_empty() || rest.starts_with('=') {
+            continue;
+        }
+        if otel::is_headers_variable(name) {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            found.extend(header_secrets(&rest[..end]));
+            continue;
+        }
+        if !names_a_secret(name) {
+            continue;
+        }
+        let mut end = rest.find(ends_value).unwrap_or(rest.len());
+        // `authorization=Basic dXNlcjpwYXNz`: the credentials come after the scheme.
+        let scheme = &rest[..end];
+        // (A report may have wrapped the line between them.)
+        if ["basic", "bearer", "token", "digest", "apikey"]
+            .iter()
+            .any(|s| scheme.eq_ignore_ascii_case(s))
+        {
+            let after = rest[end..].trim_start();
+            if after.len() < rest[end..].len() {
+                let credentials = after.find(ends_value).unwrap_or(after.len());
+                end = rest.len() - after.len() + credentials;
+            }
+        }
+        let value = &rest[..end];
+        if is_concrete(value) {
+            found.push(Secret {
+                text: value,
+                honeycomb_key: name.eq_ignore_ascii_case(honeycomb::TEAM_HEADER)
+                    || is_prefixed_honeycomb_key(value),
+            });
+        }
+    }
+    found
+}
+
+/// A userinfo shorter than this without a password is a user name (`git@`, `admin@`); longer,
+/// it is a token (Sentry's DSN key, a personal access token as the user).
+const MIN_USERINFO_TOKEN: usize = 16;
+
+/// The secret of each URL's userinfo: its password, whatever its characters (up to the last
+/// `@` of the URL, so `/` and `@` included; a port is not a password), or the whole userinfo
+/// when it is a token by itself.
+fn userinfo_secrets(text: &str) -> Vec<Secret<'_>> {
+    let mut found = Vec::new();
+    let starts: Vec<usize> = text.match_indices("://").map(|(at, _)| at + 3).collect();
+    for (index, &start) in starts.iter().enumerate() {
+        // Up to a space or quote, or the next URL (less its scheme and what separates them).
+        let mut end = start
+            + text[start..]
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+                })
+                .unwrap_or(text.len() - start);
+        if let Some(&next) = starts.get(index + 1)
+            && next - 3 < end
+        {
+            end = text[..next - 3]
+                .trim_end_matches(|c: char| {
+                    c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')
+                })
+                .trim_end_matches([',', ';', '|', ' '])
+                .len()
+                .max(start);
+        }
+        let url = &text[start..end];
+        let Some(at) = url.rfind('@') else { continue };
+        let host = &url[at + 1..];
+        if !host.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '[') {
+            continue;
+        }
+        let userinfo = &url[..at];
+        let secret = match userinfo.split_once(':') {
+            Some((user, password)) => {
+                let digits = password.len()
+                    - password
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .len();
+                let port = digits > 0
+                    && matches!(
+                        password[digits..].chars().next(),
+                        None | Some('/' | '?' | '#')
+                    );
+                if user.contains('/') || port {
+                    continue;
+                }
+                password
+            }
+            None if userinfo.len() >= MIN_USERINFO_TOKEN && !userinfo.contains('/') => userinfo,
+            None => continue,
+        };
+        if !secret.is_empty() {
+            found.push(Secret {
+                text: secret,
+                honeycomb_key: honeycomb::classify_key(secret).is_some(),
+            });
+        }
+    }
     found
 }
 
@@ -262,6 +496,19 @@ fn secret_of<'h>(captures: &regex_lite::Captures<'h>) -> Option<Secret<'h>> {
         text,
         honeycomb_key: false,
     })
+}
+
+/// The token shapes in a value.
+fn token_secrets(value: &str) -> Vec<Secret<'_>> {
+    let mut found = Vec::new();
+    for (shape, regex) in TOKEN_SHAPES.iter() {
+        if shape.keywords.iter().any(|k| value.contains(k)) {
+            for captures in regex.captures_iter(value) {
+                found.extend(secret_of(&captures));
+            }
+        }
+    }
+    found
 }
 
 /// A Honeycomb key with its `hc?xx_` prefix. (Classic and configuration keys have none: a
@@ -431,11 +678,6 @@ mod tests {
                 format!("AccountName=x;AccountKey={}==;", zeros(86)),
                 "AccountName=x;AccountKey=****;".into(),
             ),
-            (
-                "URL password",
-                "postgres://admin:not-a-real-password@db:5432/app".into(),
-                "postgres://admin:****@db:5432/app".into(),
-            ),
         ]
     }
 
@@ -501,6 +743,135 @@ mod tests {
         assert_eq!(
             mask_value("WEBHOOK", &format!("x ghp_{} y", "0".repeat(36))),
             "x ghp_**** y"
+        );
+    }
+
+    #[test]
+    fn every_header_value_but_the_dataset_is_masked() {
+        assert_eq!(
+            mask_value(
+                "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+                "authorization=Bearer FAKEBEARER123,api-key=FAKEAPIKEY42,x-custom=FAKECUSTOM99,x-honeycomb-dataset=api,x-honeycomb-team=notakey"
+            ),
+            "authorization=****,api-key=****,x-custom=****,x-honeycomb-dataset=api,x-honeycomb-team=…***"
+        );
+    }
+
+    #[test]
+    fn url_passwords_are_masked_whatever_their_characters() {
+        let masked = |url: &str| mask_value("URL", url);
+        assert_eq!(
+            masked("https://user:FAKE/PASS@WORD6@github.com/x.git"),
+            "https://user:****@github.com/x.git"
+        );
+        assert_eq!(
+            masked("redis://:s3cret@cache:6379/0"),
+            "redis://:****@cache:6379/0"
+        );
+        // A token as the whole userinfo: Sentry's DSN key is shaped like a classic Honeycomb
+        // key, so it is masked as findings mask such keys.
+        assert_eq!(
+            masked("https://0123456789abcdef0123456789abcdef@o0.ingest.sentry.io/1"),
+            "https://0123…cdef@o0.ingest.sentry.io/1"
+        );
+        assert_eq!(
+            masked("a=https://u:FAKEPW1@h1/x,b=postgres://v:FAKEPW2@h2/y"),
+            "a=https://u:****@h1/x,b=postgres://v:****@h2/y"
+        );
+        // Ports, user names and `@` in paths are not secrets.
+        for plain in [
+            "http://collector:4318/v1/traces",
+            "https://registry.npmjs.org:443/@types/node",
+            "ssh://git@github.com/org/repo.git",
+            "https://example.com/users/@me",
+        ] {
+            assert_eq!(masked(plain), plain);
+        }
+    }
+
+    #[test]
+    fn values_given_to_secret_names_are_masked_in_any_text() {
+        assert_eq!(
+            mask_value(
+                "DB_CONN",
+                "Server=db;Database=app;User Id=sa;Password=FAKEPASSWORD1;"
+            ),
+            "Server=db;Database=app;User Id=sa;Password=****;"
+        );
+        assert_eq!(
+            mask_value("PG_CONN", "Host=db;Username=sa;Pwd=FAKEPWD2"),
+            "Host=db;Username=sa;Pwd=****"
+        );
+        assert_eq!(
+            mask_value("CALLBACK", "https://x/cb?token=FAKE3&next=/home"),
+            "https://x/cb?token=****&next=/home"
+        );
+        let redactor = Redactor::default();
+        assert_eq!(
+            redactor.redact("sent x-honeycomb-team=notakey, authorization=Basic dXNlcjpwYXNz and DEBUG_TOKEN=true"),
+            "sent x-honeycomb-team=…***, authorization=**** and DEBUG_TOKEN=****"
+        );
+        // Placeholders, references and what is masked already stay as they are.
+        let hint = "export HONEYCOMB_API_KEY=<ingest key>; x-honeycomb-team=${HONEYCOMB_API_KEY}; x-honeycomb-team=hcaik_000…0000; DB_PASSWORD=****";
+        assert_eq!(redactor.redact(hint), hint);
+    }
+
+    #[test]
+    fn secret_names_and_their_exceptions() {
+        for secret in [
+            "DB_PASS",
+            "MYSQL_PWD",
+            "PASSWORD_SALT",
+            "APP_SALT",
+            "apiKey",
+            "KEYCLOAK_ADMIN_PASSWORD",
+            "HTTP_AUTHORIZATION",
+            "SESSION_COOKIE",
+            "x-honeycomb-team",
+        ] {
+            assert!(names_a_secret(secret), "{secret}");
+        }
+        assert!(!secrets::is_secret_variable("PWD") && !secrets::is_secret_variable("OLDPWD"));
+        assert_eq!(mask_value("PWD", "/app"), "/app");
+        for plain in [
+            "KEYBOARD_LAYOUT",
+            "TOKENIZERS_PARALLELISM",
+            "GIT_AUTHOR_NAME",
+            "PASSENGER_APP_ENV",
+            "NO_PROXY_BYPASS",
+            "x-honeycomb-dataset",
+        ] {
+            assert!(!names_a_secret(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn commands_hide_flag_values_and_headers() {
+        assert_eq!(
+            mask_command(
+                "opentelemetry-instrument --exporter_otlp_headers x-honeycomb-team=notakeyvalue,x-honeycomb-dataset=d python app.py --password hunter22 --api-key=k1 --port 80"
+            ),
+            "opentelemetry-instrument --exporter_otlp_headers x-honeycomb-team=…***,x-honeycomb-dataset=d python app.py --password **** --api-key=**** --port 80"
+        );
+        assert_eq!(
+            mask_command("env OTEL_EXPORTER_OTLP_HEADERS=authorization=FAKE node app.js"),
+            "env OTEL_EXPORTER_OTLP_HEADERS=authorization=**** node app.js"
+        );
+    }
+
+    #[test]
+    fn listen_masks_headers_as_reports_do() {
+        assert_eq!(
+            mask_header(
+                "x-honeycomb-team",
+                "hcaik_0000000000000000000000000000000000000000000000000000000000"
+            ),
+            "hcaik_000…0000"
+        );
+        assert_eq!(mask_header("authorization", "Bearer abc"), MASK);
+        assert_eq!(
+            mask_header("user-agent", "OTel-OTLP-Exporter-Python/1.45.1"),
+            "OTel-OTLP-Exporter-Python/1.45.1"
         );
     }
 

@@ -1,6 +1,7 @@
 //! Files as the tool reads them: bounded in size, checked to be text, and the positions that
 //! every finding points at.
 
+use std::cell::Cell;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
@@ -157,6 +158,54 @@ pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
     )
 }
 
+/// The 1-based lines and columns (in characters) of many byte offsets of one text, as a parser
+/// meets them: each is counted on from the one asked before, so a file read in order costs one
+/// pass however many positions it has (`line_column` for each would rescan the file from its
+/// start, quadratic in a 100,000-line file). Offsets before the last one are found from their
+/// line's start.
+#[derive(Debug)]
+pub struct Positions<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    /// The last offset asked for, and its line and column.
+    last: Cell<(usize, u32, u32)>,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Positions {
+            text,
+            line_starts,
+            last: Cell::new((0, 1, 1)),
+        }
+    }
+
+    /// The position of byte `offset` (clamped to the text; inside a character, of that
+    /// character).
+    pub fn of(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line_start = self.line_starts[line_index];
+        let (last_offset, last_line, last_column) = self.last.get();
+        let line = u32::try_from(line_index + 1).unwrap_or(u32::MAX);
+        let (from, column) = if last_line == line && last_offset <= offset {
+            (last_offset, last_column)
+        } else {
+            (line_start, 1)
+        };
+        let between = self.text.as_bytes()[from..offset]
+            .iter()
+            .filter(|&&byte| (byte & 0xC0) != 0x80)
+            .count();
+        let column = column.saturating_add(u32::try_from(between).unwrap_or(u32::MAX));
+        self.last.set((offset, line, column));
+        (line, column)
+    }
+}
+
 /// Finds `needle` in `text` at or after the 1-based (`line`, `column`), looking at most a few
 /// lines ahead, and returns its 1-based position. Parsers report where a value starts; findings
 /// want the exact token inside it (`--traces_exporter` inside a command string).
@@ -289,6 +338,24 @@ mod tests {
         assert_eq!(line_column("ab\ncé\nx", 4), (2, 2));
         assert_eq!(line_column("ab\ncé\nx", 7), (3, 1));
         assert_eq!(line_column("ab", 99), (1, 3));
+    }
+
+    #[test]
+    fn positions_agree_with_line_column_in_any_order() {
+        let text = "ab\ncé\nx\n\nlast line";
+        let positions = Positions::new(text);
+        let offsets: Vec<usize> = (0..=text.len() + 2)
+            .chain((0..text.len()).rev())
+            .chain([5, 2, 9, 0])
+            .filter(|&at| text.is_char_boundary(at.min(text.len())))
+            .collect();
+        for offset in offsets {
+            assert_eq!(
+                positions.of(offset),
+                line_column(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

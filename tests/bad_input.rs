@@ -2,32 +2,17 @@
 //! error and exit code 2) naming the file, and the run goes on with the other files: never a
 //! panic, never a hang. Cases that cannot live in `fixtures/` (generated, huge, FIFOs, links).
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 /// A hang would stall CI for its whole budget; this bound turns it into a failure.
 const HANG_BOUND: Duration = Duration::from_secs(60);
 
 fn lint(args: &[&str], workspace: &Path) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
-        .arg("lint")
-        .arg(workspace)
-        .args(args)
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > HANG_BOUND {
-            let _ = child.kill();
-            panic!("otel-doctor did not finish within {HANG_BOUND:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    support::lint_within(workspace, args, HANG_BOUND)
 }
 
 fn findings(output: &Output) -> Vec<String> {

@@ -25,6 +25,15 @@ use support::{FakeHoneycomb, Mode};
 const KEY: &str = "hcaik_000000000000000000000000000000000000000000000000000000fake";
 const BIN: &str = env!("CARGO_BIN_EXE_otel-doctor");
 
+/// `google.rpc.Status`, the body of an OTLP/HTTP protobuf refusal.
+#[derive(Clone, PartialEq, prost::Message)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+}
+
 /// A running `otel-doctor listen --format json`, and the events it printed so far.
 struct Listening {
     child: Child,
@@ -90,6 +99,19 @@ impl Listening {
 
     fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.http)
+    }
+
+    /// In the human format: reads the banner up to its OTLP/HTTP line, which names the address.
+    fn read_http_from_banner(&mut self) {
+        let mut banner = String::new();
+        while !banner.contains("OTLP/HTTP") {
+            banner = self.next_line(Duration::from_secs(10));
+        }
+        self.http = banner
+            .split_whitespace()
+            .nth(1)
+            .expect("the OTLP/HTTP line names the address")
+            .to_string();
     }
 
     /// Ctrl-C, then every line printed until the process ended.
@@ -790,6 +812,40 @@ fn forward_relays_requests_unchanged_and_prints_upstreams_answer() {
     assert_eq!(finished.summary()["forward"]["accepted"], 2);
 }
 
+/// Upstream's answer is read to a limit: one that never ends is still an answer, at once.
+#[test]
+fn forward_reads_an_endless_answer_to_a_limit() {
+    let upstream = FakeHoneycomb::start(Mode::Endless(401), support::Auth::accepted(true, true));
+    let mut listening = listen_with(
+        &[],
+        &[
+            "--duration",
+            "30",
+            "--timeout",
+            "20",
+            "--forward",
+            &upstream.url(),
+        ],
+    );
+    listening.read_http_from_banner();
+    let answer = post(
+        &client(),
+        &listening.url("/v1/traces"),
+        &protobuf(&[]),
+        request("shop", 1, 1).encode_to_vec(),
+    );
+    assert_eq!(answer.0, 200);
+    let relayed = format!("→ {}/v1/traces  HTTP 401 \"refused:\"", upstream.url());
+    let started = std::time::Instant::now();
+    let mut line = String::new();
+    // Long before --timeout: reading the whole answer would end only there, in a failure.
+    while !line.contains(&relayed) {
+        line = listening.next_line(Duration::from_secs(10));
+    }
+    assert!(started.elapsed() < Duration::from_secs(15));
+    listening.interrupt();
+}
+
 #[test]
 fn forward_decodes_honeycombs_protobuf_refusal() {
     // google.rpc.Status { code: 16, message: ... } as Honeycomb sends it.
@@ -804,33 +860,28 @@ fn forward_decodes_honeycombs_protobuf_refusal() {
         },
         support::Auth::accepted(true, true),
     );
-    let listening = listen_with(&[], &["--duration", "30", "--forward", &upstream.url()]);
-    let mut banner = String::new();
-    while !banner.contains("OTLP/HTTP") {
-        banner = listening.next_line(Duration::from_secs(10));
-    }
-    let http = banner
-        .split_whitespace()
-        .nth(1)
-        .expect("the OTLP/HTTP line names the address")
-        .to_string();
+    let mut listening = listen_with(&[], &["--duration", "30", "--forward", &upstream.url()]);
+    listening.read_http_from_banner();
     let client = client();
     let answer = post(
         &client,
-        &format!("http://{http}/v1/traces"),
+        &listening.url("/v1/traces"),
         &protobuf(&[]),
         request("shop", 1, 1).encode_to_vec(),
     );
     assert_eq!(answer.0, 200);
-    let finished = listening.interrupt();
-    let text = finished.lines.join("\n");
-    assert!(
-        text.contains(&format!(
-            "→ {}/v1/traces  HTTP 401 \"missing 'x-honeycomb-team' header\"",
-            upstream.url()
-        )),
-        "{text}"
+    // Stopping drops what is still queued (said so): wait for the relay's answer first.
+    let relayed = format!(
+        "→ {}/v1/traces  HTTP 401 \"missing 'x-honeycomb-team' header\"",
+        upstream.url()
     );
+    let mut printed = Vec::new();
+    while !printed.iter().any(|line: &String| line.contains(&relayed)) {
+        printed.push(listening.next_line(Duration::from_secs(20)));
+    }
+    let finished = listening.interrupt();
+    printed.extend(finished.lines);
+    let text = printed.join("\n");
     assert!(text.contains("[✗] traces"), "{text}");
     assert!(
         text.contains("forwarded: 0 accepted, 1 refused, 0 failed, 0 not relayed"),
@@ -838,12 +889,15 @@ fn forward_decodes_honeycombs_protobuf_refusal() {
     );
 }
 
+/// A slow or dead upstream never slows receiving, and no batch acknowledged with 200 is lost
+/// unsaid: when the relay queue is full the sender is answered 503 with `Retry-After`, so that
+/// its SDK sends the batch again, instead of 200 for a batch then dropped.
 #[test]
-fn a_slow_or_dead_upstream_never_slows_receiving() {
+fn a_slow_or_dead_upstream_never_slows_receiving_and_a_full_relay_queue_says_retry() {
     let black_hole = FakeHoneycomb::start(Mode::BlackHole, support::Auth::accepted(true, true));
     let listening = listen(&[
         "--duration",
-        "60",
+        "120",
         "--timeout",
         "1",
         "--forward",
@@ -852,19 +906,47 @@ fn a_slow_or_dead_upstream_never_slows_receiving() {
     let client = client();
     let url = listening.url("/v1/traces");
     let started = Instant::now();
-    for i in 0..300u32 {
-        let answer = post(
-            &client,
-            &url,
-            &protobuf(&[("x-honeycomb-team", KEY)]),
-            request("shop", 2, (i % 200) as u8).encode_to_vec(),
-        );
-        assert_eq!(answer.0, 200);
+    let (mut acknowledged, mut retry) = (0u64, 0u64);
+    // The queue holds 256 batches and 4 are relayed at once, each for `--timeout`: it fills.
+    for i in 0..3_000u32 {
+        let response = client
+            .post(&url)
+            .header("content-type", "application/x-protobuf")
+            .header("x-honeycomb-team", KEY)
+            .body(request("shop", 2, (i % 200) as u8).encode_to_vec())
+            .send()
+            .unwrap();
+        match response.status().as_u16() {
+            200 => acknowledged += 1,
+            503 => {
+                assert_eq!(
+                    response
+                        .headers()
+                        .get("retry-after")
+                        .map(|v| v.to_str().unwrap()),
+                    Some("1")
+                );
+                let status = RpcStatus::decode(response.bytes().unwrap()).unwrap();
+                assert_eq!(status.code, 14);
+                assert!(
+                    status.message.contains("the relay queue to")
+                        && status.message.contains("is full"),
+                    "{}",
+                    status.message
+                );
+                retry += 1;
+                if retry == 5 {
+                    break;
+                }
+            }
+            other => panic!("HTTP {other}"),
+        }
     }
     let sending = started.elapsed();
+    assert_eq!(retry, 5, "the relay queue never filled");
     assert!(
-        sending < Duration::from_secs(10),
-        "300 requests took {sending:?} with a black-holed upstream"
+        sending < Duration::from_secs(60),
+        "{acknowledged} requests took {sending:?} with a black-holed upstream"
     );
     let finished = listening.interrupt();
     assert!(
@@ -873,16 +955,129 @@ fn a_slow_or_dead_upstream_never_slows_receiving() {
         finished.exit_time
     );
     let batches = finished.of("batch");
-    assert_eq!(batches.len(), 300, "every received batch is reported");
-    assert_eq!(finished.summary()["spans"], 600);
+    assert_eq!(
+        batches.len() as u64,
+        acknowledged,
+        "every acknowledged batch is reported"
+    );
+    let refused = finished.of("refused");
+    assert_eq!(refused.len() as u64, retry, "every 503 is reported");
+    assert_eq!(refused[0]["status"], 503);
     let forward = &finished.summary()["forward"];
     assert_eq!(forward["accepted"], 0);
     assert_eq!(
         forward["failed"].as_u64().unwrap() + forward["not_sent"].as_u64().unwrap(),
-        300,
-        "{forward}"
+        acknowledged,
+        "each acknowledged batch was relayed or reported as dropped: {forward}"
     );
     assert!(forward["failed"].as_u64().unwrap() >= 1, "{forward}");
+}
+
+/// Connections that declare a body and send it a byte at a time once held the few decoding
+/// slots for 30 s, and every other sender waited. Bodies are now read before a slot is taken:
+/// a normal sender is answered while the slow ones are still sending.
+#[test]
+fn slow_senders_do_not_block_a_normal_sender() {
+    let listening = listen(&["--duration", "60"]);
+    let address = listening.http.clone();
+    let mut slow: Vec<std::net::TcpStream> = (0..8)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(&address).unwrap();
+            write!(
+                stream,
+                "POST /v1/traces HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/x-protobuf\r\ncontent-length: 1000\r\n\r\n\n"
+            )
+            .unwrap();
+            stream
+        })
+        .collect();
+    // Every slow sender is in: its single byte has been read (it holds its connection now).
+    std::thread::sleep(Duration::from_millis(500));
+    let answer = post(
+        &client(),
+        &listening.url("/v1/traces"),
+        &protobuf(&[]),
+        request("shop", 1, 1).encode_to_vec(),
+    );
+    assert_eq!(answer.0, 200);
+    for stream in &mut slow {
+        stream.set_nonblocking(true).unwrap();
+        let mut byte = [0u8; 1];
+        let unanswered =
+            matches!(stream.read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+        assert!(
+            unanswered,
+            "a slow sender was answered before the normal one"
+        );
+    }
+    // Each is answered at its body's deadline, and reported.
+    for stream in &mut slow {
+        stream.set_nonblocking(false).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
+    let finished = listening.interrupt();
+    assert_eq!(finished.of("batch").len(), 1);
+    let refused = finished.of("refused");
+    assert_eq!(refused.len(), 8, "{:?}", finished.lines);
+    assert!(
+        refused[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("did not arrive within 10 s")
+    );
+}
+
+/// One address holds at most 512 connections: the next is answered 503 with `Retry-After`
+/// and closed, and the burst is reported once; others go on being served.
+#[test]
+fn connections_over_the_cap_of_one_address_are_refused() {
+    let listening = listen(&["--duration", "60"]);
+    let address = listening.http.clone();
+    let held: Vec<std::net::TcpStream> = (0..512)
+        .map(|_| std::net::TcpStream::connect(&address).unwrap())
+        .collect();
+    for _ in 0..3 {
+        let mut over = std::net::TcpStream::connect(&address).unwrap();
+        over.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let mut answer = String::new();
+        let _ = over.read_to_string(&mut answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 503") && answer.contains("retry-after: 1"),
+            "{answer}"
+        );
+    }
+    drop(held);
+    // Room again once they close.
+    let answer = (0..50)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            client()
+                .post(listening.url("/v1/traces"))
+                .header("content-type", "application/x-protobuf")
+                .body(request("shop", 1, 1).encode_to_vec())
+                .send()
+                .ok()
+                .filter(|r| r.status() == 200)
+        })
+        .map(|r| r.status().as_u16());
+    assert_eq!(answer, Some(200));
+    let finished = listening.interrupt();
+    let refused = finished.of("refused");
+    assert_eq!(refused.len(), 1, "one report per burst: {refused:?}");
+    assert_eq!(refused[0]["request"], "connection");
+    assert!(
+        refused[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already has 512 connections open"),
+        "{refused:?}"
+    );
 }
 
 #[test]
@@ -902,15 +1097,13 @@ fn no_key_is_ever_printed() {
             &["--duration", "30", "--forward", &upstream.url()],
         );
         if format == "human" {
-            let mut banner = String::new();
-            while !banner.contains("OTLP/HTTP") {
-                banner = listening.next_line(Duration::from_secs(10));
-            }
-            listening.http = banner.split_whitespace().nth(1).unwrap().to_string();
+            listening.read_http_from_banner();
         }
         let client = client();
-        let mut leaky = request("shop", 1, 1);
+        let mut leaky = request("shop", 2, 1);
         leaky.resource_spans[0].scope_spans[0].spans[0].name = format!("login {KEY}");
+        leaky.resource_spans[0].scope_spans[0].spans[1].name =
+            "connect Password=FAKECONNPW1; via https://app:FAKE/URL@PW2@db.invalid/x".into();
         leaky.resource_spans[0]
             .resource
             .as_mut()
@@ -920,7 +1113,12 @@ fn no_key_is_ever_printed() {
         post(
             &client,
             &listening.url("/v1/traces"),
-            &protobuf(&[("x-honeycomb-team", KEY), ("authorization", secret_header)]),
+            &protobuf(&[
+                ("x-honeycomb-team", KEY),
+                ("authorization", secret_header),
+                ("api-key", "FAKEAPIKEYVALUE99"),
+                ("x-custom-token", "FAKECUSTOMTOKEN77"),
+            ]),
             leaky.encode_to_vec(),
         );
         post(
@@ -940,7 +1138,15 @@ fn no_key_is_ever_printed() {
         assert!(output.contains("hcaik_000…fake"), "{format}: {output}");
         assert!(!output.contains(KEY), "{format}: {output}");
         assert!(!output.contains(&KEY[6..40]), "{format}: {output}");
-        assert!(!output.contains("sk_live_0000fake"), "{format}: {output}");
+        for secret in [
+            "sk_live_0000fake",
+            "FAKEAPIKEYVALUE99",
+            "FAKECUSTOMTOKEN77",
+            "FAKECONNPW1",
+            "FAKE/URL@PW2",
+        ] {
+            assert!(!output.contains(secret), "{format}: {secret} in {output}");
+        }
     }
 }
 

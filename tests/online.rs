@@ -357,6 +357,32 @@ fn a_slow_answer_past_the_timeout_is_a_timeout() {
     );
 }
 
+/// Answers that never end are read to a limit: a refusal is still a refusal, a success still
+/// a success, and neither waits for the end of the answer (nor holds it in memory).
+#[test]
+fn endless_answers_to_the_canary_are_read_to_a_limit() {
+    let refusing = FakeHoneycomb::start(Mode::Endless(403), Auth::accepted(true, true));
+    let report = canary(
+        &honeycomb_env(&refusing.url(), "http/protobuf"),
+        Some(&dotenv_key()),
+        Some("5"),
+    );
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "canary/rejected", "{found:?}");
+    assert!(
+        found[0].1.contains("HTTP 403") && found[0].1.contains("refused:"),
+        "{found:?}"
+    );
+    let accepting = FakeHoneycomb::start(Mode::Endless(200), Auth::accepted(true, true));
+    let report = canary(
+        &honeycomb_env(&accepting.url(), "http/protobuf"),
+        Some(&dotenv_key()),
+        Some("5"),
+    );
+    assert_eq!(step(&report, "canary")["status"], "pass", "{report}");
+}
+
 #[test]
 fn a_closed_connection_is_network_closed() {
     let fake = FakeHoneycomb::start(Mode::Close, Auth::accepted(true, true));
@@ -487,6 +513,25 @@ fn a_key_without_send_or_create_permissions_is_reported() {
     assert_eq!(
         found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
         ["honeycomb/key-cannot-create-datasets"]
+    );
+}
+
+/// A 1.5 GB answer to `/1/auth` once took 3.1 GB of memory, then passed for Honeycomb's.
+#[test]
+fn an_endless_auth_answer_is_not_taken_for_honeycombs() {
+    let api = FakeHoneycomb::start(Mode::Accept, Auth::endless());
+    let report = key_check(&api, None, "http://127.0.0.1:9");
+    let found = findings(&report);
+    assert_eq!(
+        found,
+        [(
+            "honeycomb/key-check-failed".to_string(),
+            format!(
+                "GET {}/1/auth answered with more than 1024 KiB, which no answer of Honeycomb's is: the key could not be verified.",
+                api.url()
+            )
+        )],
+        "{report}"
     );
 }
 

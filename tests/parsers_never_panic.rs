@@ -6,6 +6,7 @@ use otel_doctor::config::EndpointPattern;
 use otel_doctor::shell;
 use otel_doctor::source::Location;
 use otel_doctor::workspace::dependencies::{self, Ecosystem};
+use otel_doctor::workspace::nesting::MAX_NESTING;
 use otel_doctor::workspace::npm::{self, LockKind};
 use otel_doctor::workspace::{
     compose, dockerfile, dotenv, go, interpolate, javascript, manifest, python, ruby, yaml,
@@ -341,6 +342,27 @@ const ENDPOINTS: &[&str] = &[
     " ",
 ];
 
+/// Brackets around code, nested about as deep as the parsers allow, give or take.
+const NESTING: &[&str] = &[
+    "(", ")", "[", "]", "{", "}", "f(", "x", ",", "=", "\n", "`${", "'",
+];
+
+fn deeply_nested() -> impl Strategy<Value = String> {
+    (
+        MAX_NESTING - 8..MAX_NESTING + 8,
+        prop::sample::select(&["(", "[", "{", "f("][..]),
+        tokens(NESTING),
+    )
+        .prop_map(|(depth, open, inner)| {
+            let close = if open == "f(" {
+                ")"
+            } else {
+                &open.replace('(', ")").replace('[', "]").replace('{', "}")
+            };
+            format!("x = {}{inner}{}\n", open.repeat(depth), close.repeat(depth))
+        })
+}
+
 fn lookup(name: &str) -> Option<String> {
     (name == "A").then(|| "a".to_string())
 }
@@ -370,7 +392,7 @@ proptest! {
     }
 
     #[test]
-    fn python_sources(text in prop_oneof![any_text(), tokens(PYTHON)]) {
+    fn python_sources(text in prop_oneof![any_text(), tokens(PYTHON), deeply_nested()]) {
         let _ = python::parse(&text);
     }
 
@@ -391,8 +413,18 @@ proptest! {
     }
 
     #[test]
-    fn javascript_sources(text in prop_oneof![any_text(), tokens(JAVASCRIPT)]) {
+    fn javascript_sources(text in prop_oneof![any_text(), tokens(JAVASCRIPT), deeply_nested()]) {
         let _ = javascript::parse(&text);
+    }
+
+    /// Brackets nested no deeper than the limit are read; deeper ones are refused, never a
+    /// crash, whatever comes between them.
+    #[test]
+    fn nesting_past_the_limit_is_refused(depth in 1..MAX_NESTING * 2, inner in tokens(PYTHON)) {
+        let inner = inner.replace(['(', ')', '[', ']', '{', '}', '"', '\'', '#', '\\'], " ");
+        let text = format!("x = f({}{inner}{})\n", "[".repeat(depth), "]".repeat(depth));
+        prop_assert_eq!(python::parse(&text).is_ok(), depth < MAX_NESTING);
+        prop_assert_eq!(javascript::parse(&format!("// opentelemetry\n{text}")).is_ok(), depth < MAX_NESTING);
     }
 
     #[test]

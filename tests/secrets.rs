@@ -51,6 +51,19 @@ struct Secrets {
     basic_auth: Secret,
     sentry: Secret,
     cli_token: Secret,
+    /// Not shaped like a key, given on a command line.
+    cli_team: Secret,
+    cli_password: Secret,
+    /// Shaped like a classic Honeycomb key, as the whole userinfo of a URL.
+    sentry_key: Secret,
+    header_api_key: Secret,
+    header_custom: Secret,
+    connection_password: Secret,
+    odbc_password: Secret,
+    db_pass: Secret,
+    mysql_pwd: Secret,
+    salt: Secret,
+    url_password: Secret,
 }
 
 impl Secrets {
@@ -89,6 +102,25 @@ impl Secrets {
             basic_auth: secret("", fake("BASIC", 24)),
             sentry: secret("", fake("SENTRY", 32)),
             cli_token: secret("npm_", fake("NPM", 36)),
+            cli_team: secret("", fake("CLITEAM", 13)),
+            cli_password: secret("", fake("CLIPW", 14)),
+            sentry_key: secret("", "0123456789abcdef".repeat(2)),
+            header_api_key: secret("", fake("APIKEY", 18)),
+            header_custom: secret("", fake("TENANT", 16)),
+            connection_password: secret("", fake("CONNPW", 12)),
+            odbc_password: secret("", fake("ODBCPW", 12)),
+            db_pass: secret("", fake("DBPASS", 14)),
+            mysql_pwd: secret("", fake("MYPWD", 13)),
+            salt: secret("", fake("SALT", 20)),
+            url_password: secret(
+                "",
+                format!(
+                    "{}/{}@{}",
+                    fake("URLA", 6),
+                    fake("URLB", 6),
+                    fake("URLC", 6)
+                ),
+            ),
         }
     }
 
@@ -111,6 +143,17 @@ impl Secrets {
             &self.basic_auth,
             &self.sentry,
             &self.cli_token,
+            &self.cli_team,
+            &self.cli_password,
+            &self.sentry_key,
+            &self.header_api_key,
+            &self.header_custom,
+            &self.connection_password,
+            &self.odbc_password,
+            &self.db_pass,
+            &self.mysql_pwd,
+            &self.salt,
+            &self.url_password,
         ]
     }
 }
@@ -133,13 +176,13 @@ fn workspace(s: &Secrets, endpoint: &str) -> tempfile::TempDir {
   api:
     build: ./api
     network_mode: host
-    command: ["opentelemetry-instrument", "python", "app.py", "--token", "{cli_token}"]
+    command: ["opentelemetry-instrument", "--exporter_otlp_headers", "x-honeycomb-team={cli_team}", "python", "app.py", "--token", "{cli_token}", "--password", "{cli_password}"]
     env_file: secrets.env
     environment:
       OTEL_SERVICE_NAME: api
       OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf
       OTEL_EXPORTER_OTLP_ENDPOINT: {endpoint}
-      OTEL_EXPORTER_OTLP_HEADERS: "x-honeycomb-team=${{HONEYCOMB_API_KEY}},authorization=Basic {basic}"
+      OTEL_EXPORTER_OTLP_HEADERS: "x-honeycomb-team=${{HONEYCOMB_API_KEY}},authorization=Basic {basic},api-key={header_api_key},x-tenant={header_custom}"
       OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=${{DEPLOY_ENV}}"
       DEPLOY_ENV: ${{DEPLOY_ENV}}
       DATABASE_URL: "postgres://admin:${{DB_PASSWORD}}@db:5432/app"
@@ -152,6 +195,13 @@ fn workspace(s: &Secrets, endpoint: &str) -> tempfile::TempDir {
       MAPS: {google}
       SESSION: {jwt}
       APP_SECRET: {app_secret}
+      DB_CONN: "Server=db;Database=app;User Id=sa;Password={connection_password};"
+      ODBC: "DRIVER={{PostgreSQL}};SERVER=db;UID=app;PWD={odbc_password}"
+      DB_PASS: {db_pass}
+      MYSQL_PWD: {mysql_pwd}
+      APP_SALT: {salt}
+      GIT_REMOTE: "https://deploy:{url_password}@git.example.invalid/app.git"
+      SENTRY_PUBLIC_DSN: "https://{sentry_key}@o0.ingest.sentry.invalid/1"
   worker:
     image: python:3.12-slim
     command: opentelemetry-instrument python worker.py
@@ -165,6 +215,17 @@ fn workspace(s: &Secrets, endpoint: &str) -> tempfile::TempDir {
       POSTGRES_PASSWORD: ${{DB_PASSWORD}}
 "#,
             cli_token = s.cli_token.value,
+            cli_team = s.cli_team.value,
+            cli_password = s.cli_password.value,
+            header_api_key = s.header_api_key.value,
+            header_custom = s.header_custom.value,
+            connection_password = s.connection_password.value,
+            odbc_password = s.odbc_password.value,
+            db_pass = s.db_pass.value,
+            mysql_pwd = s.mysql_pwd.value,
+            salt = s.salt.value,
+            url_password = s.url_password.value,
+            sentry_key = s.sentry_key.value,
             basic = s.basic_auth.value,
             redis = s.redis_password.value,
             aws_id = s.aws_id.value,
@@ -273,7 +334,33 @@ fn the_workspace_is_read_and_its_secrets_are_masked_not_dropped() {
     assert_eq!(value("REGISTRY_TOKEN"), "****");
     assert_eq!(
         value("OTEL_EXPORTER_OTLP_HEADERS"),
-        "x-honeycomb-team=hcaik_fak…fake,authorization=****"
+        "x-honeycomb-team=hcaik_fak…fake,authorization=****,api-key=****,x-tenant=****"
+    );
+    assert_eq!(
+        value("DB_CONN"),
+        "Server=db;Database=app;User Id=sa;Password=****;"
+    );
+    assert_eq!(
+        value("ODBC"),
+        "DRIVER={PostgreSQL};SERVER=db;UID=app;PWD=****"
+    );
+    for name in ["DB_PASS", "MYSQL_PWD", "APP_SALT"] {
+        assert_eq!(value(name), "****", "{name}");
+    }
+    assert_eq!(
+        value("GIT_REMOTE"),
+        "https://deploy:****@git.example.invalid/app.git"
+    );
+    // As a finding would quote a value shaped like a classic key.
+    assert_eq!(
+        value("SENTRY_PUBLIC_DSN"),
+        "https://0123…cdef@o0.ingest.sentry.invalid/1"
+    );
+    assert_eq!(
+        report["services"][0]["command"],
+        format!(
+            "opentelemetry-instrument --exporter_otlp_headers x-honeycomb-team=…*** python app.py --token **** --password ****"
+        )
     );
     let rules: Vec<&str> = report["findings"]
         .as_array()
@@ -357,6 +444,38 @@ fn no_command_format_or_verbosity_prints_a_secret() {
         }
     }
     assert_eq!(runs, 192);
+    // The fixes' diff quotes the lines it changes; the key given on the command line.
+    for format in ["human", "json"] {
+        for extra in [&[][..], &["-v"]] {
+            let mut args = vec!["fix", ".", "--diff", "--format", format];
+            args.extend_from_slice(extra);
+            let output = doctor(&args, dir.path(), &[]);
+            let what = args.join(" ");
+            assert_clean(&secrets, &what, &String::from_utf8_lossy(&output.stdout));
+            assert_clean(&secrets, &what, &String::from_utf8_lossy(&output.stderr));
+        }
+    }
+    for format in ["human", "json", "sarif", "junit", "github"] {
+        let args = [
+            "key",
+            "--offline",
+            "--api-key",
+            &secrets.cli_team.value,
+            "--format",
+            format,
+        ];
+        let output = doctor(&args, dir.path(), &[]);
+        assert_clean(
+            &secrets,
+            "key --api-key",
+            &String::from_utf8_lossy(&output.stdout),
+        );
+        assert_clean(
+            &secrets,
+            "key --api-key",
+            &String::from_utf8_lossy(&output.stderr),
+        );
+    }
     assert_clean(
         &secrets,
         "the job summary",

@@ -4,26 +4,70 @@
 //!
 //! The shapes follow gitleaks' `config/gitleaks.toml` (rule ids in the comments) and
 //! detect-secrets' plugins, trimmed to those precise enough to run over a whole report without
-//! masking ordinary text.
+//! masking ordinary text. URL passwords (which may hold `/` and `@`, past what a pattern can
+//! tell from a path) and values given to secret names are found by `crate::redact`'s code.
 
-/// A variable whose name contains one of these (in any case) holds a secret. `KEY` also masks
-/// harmless values such as a partition key's name: masking is the safe side.
+/// A variable, header or key whose name contains one of these (in any case) holds a secret:
+/// `DB_PASS`, `MYSQL_PWD`, `PASSWORD_SALT`, `apiKey`, `authorization`, `Password=` in a
+/// connection string. `KEY` also masks harmless values such as a partition key's name: masking
+/// is the safe side.
 pub const SECRET_NAME_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
+    "PASS",
+    "PWD",
     "SECRET",
     "TOKEN",
     "KEY",
+    "SALT",
     "CREDENTIAL",
     "AUTH",
     "PRIVATE",
+    "COOKIE",
 ];
 
-/// Whether a variable or header name says its value is a secret.
+/// Words of a name (between `_`, `-`, `.`) that hold a secret word and mean something else:
+/// the keyboard, Cassandra's keyspaces, the Keycloak server, Phusion Passenger's settings,
+/// proxies passed through or bypassed, FTP's passive mode, Hugging Face's
+/// `TOKENIZERS_PARALLELISM`, git's `GIT_AUTHOR_NAME`. A name with another secret word is
+/// still secret (`KEYCLOAK_ADMIN_PASSWORD`).
+pub const NOT_SECRET_WORDS: &[&str] = &[
+    "KEYBOARD",
+    "MONKEY",
+    "KEYSPACE",
+    "KEYCLOAK",
+    "PASSENGER",
+    "PASSTHROUGH",
+    "PASSTHRU",
+    "BYPASS",
+    "COMPASS",
+    "PASSIVE",
+    "TOKENIZERS",
+    "TOKENIZER",
+    "AUTHOR",
+    "AUTHORS",
+];
+
+/// Environment variables whose names hold a secret word and no secret: the shell's working
+/// directories. (`PWD=` in an ODBC connection string is the password.)
+pub const NOT_SECRET_VARIABLES: &[&str] = &["PWD", "OLDPWD"];
+
+/// Whether an environment variable's name says its value is a secret.
+pub fn is_secret_variable(name: &str) -> bool {
+    !NOT_SECRET_VARIABLES.contains(&name) && is_secret_name(name)
+}
+
+/// Whether a name (of a header, a flag, a key in a connection string or a URL's query) says
+/// its value is a secret.
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    SECRET_NAME_WORDS.iter().any(|word| upper.contains(word))
+    upper
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !NOT_SECRET_WORDS.contains(word))
+        .any(|word| SECRET_NAME_WORDS.iter().any(|secret| word.contains(secret)))
 }
+
+/// Headers of `OTEL_EXPORTER_OTLP_*HEADERS` whose values are not secrets (every other value
+/// is masked, whatever its name): the Honeycomb dataset a report needs to name.
+pub const NOT_SECRET_HEADERS: &[&str] = &["x-honeycomb-dataset"];
 
 /// A well-known token's shape. The `secret` group is what gets masked; what the pattern matches
 /// around it (a vendor prefix such as `ghp_`) stays, so that a reader knows what was there.
@@ -150,14 +194,6 @@ pub const TOKEN_SHAPES: &[TokenShape] = &[
         name: "Azure storage key",
         pattern: r"AccountKey=(?P<secret>[0-9A-Za-z+/=]{86,88})",
         keywords: &["AccountKey="],
-        spans_lines: false,
-    },
-    // detect-secrets BasicAuthDetector: the password in a URL's userinfo, the rest stays
-    // (`postgres://admin:****@db/app`).
-    TokenShape {
-        name: "URL password",
-        pattern: r#"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@"'<>]*:(?P<secret>[^\s/@"'<>]+)@"#,
-        keywords: &["@"],
         spans_lines: false,
     },
 ];

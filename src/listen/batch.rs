@@ -16,6 +16,7 @@ use prost::Message;
 
 use crate::knowledge::honeycomb::{self, KeyKind};
 use crate::probe::CANARY_ATTRIBUTE;
+use crate::redact;
 
 /// How many distinct span names and trace ids a batch keeps (the counts stay exact).
 const KEPT: usize = 50;
@@ -379,15 +380,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Header names whose values are credentials: shown masked whatever their shape.
-pub fn is_secret_header(name: &str) -> bool {
-    [
-        "key", "token", "secret", "auth", "password", "team", "cookie",
-    ]
-    .iter()
-    .any(|word| name.contains(word))
-}
-
 /// Headers every client sends whatever its configuration: not worth a line.
 const TRANSPORT_HEADERS: &[&str] = &[
     "host",
@@ -406,12 +398,7 @@ fn shown_headers(headers: &http::HeaderMap) -> Vec<(String, String)> {
         .filter(|(name, _)| !TRANSPORT_HEADERS.contains(&name.as_str()))
         .map(|(name, value)| {
             let value = String::from_utf8_lossy(value.as_bytes());
-            let value = if is_secret_header(name.as_str()) {
-                honeycomb::mask(&value)
-            } else {
-                honeycomb::mask_keys_in(&value)
-            };
-            (name.to_string(), value)
+            (name.to_string(), redact::mask_header(name.as_str(), &value))
         })
         .collect();
     shown.sort();
@@ -789,6 +776,7 @@ mod tests {
         assert!(right.notes.is_empty());
     }
 
+    /// As reports mask them: only Honeycomb's key keeps a head and a tail.
     #[test]
     fn secret_headers_are_masked_whatever_their_shape() {
         let shown = shown_headers(&headers(&[
@@ -800,12 +788,12 @@ mod tests {
         assert_eq!(
             shown,
             [
-                ("authorization".to_string(), "Bear…0000".to_string()),
+                ("authorization".to_string(), "****".to_string()),
                 (
                     "user-agent".into(),
                     "OTel-OTLP-Exporter-Python/1.45.1".into()
                 ),
-                ("x-api-key".into(), "abcd…cdef".into()),
+                ("x-api-key".into(), "****".into()),
             ]
         );
     }

@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 
-use super::batch::{Batch, Forwarded, Signal, is_secret_header};
+use super::batch::{Batch, Forwarded, Signal};
 use super::{Outbox, Ticket};
 use crate::knowledge::honeycomb;
 use crate::probe::answer::{error_reason, partial_success};
 use crate::probe::classify::classify;
-use crate::probe::http::install_crypto_provider;
-use crate::redact::Redactor;
+use crate::probe::http::{install_crypto_provider, read_body};
+use crate::redact::{self, Redactor};
 
 /// Requests relayed at the same time.
 const WORKERS: usize = 4;
@@ -86,6 +86,7 @@ struct Job {
 
 /// The receiving side's handle on the relay threads.
 pub struct Forwarder {
+    upstream: Upstream,
     jobs: SyncSender<Job>,
     queued_bytes: Arc<AtomicUsize>,
     stopping: Arc<AtomicBool>,
@@ -124,37 +125,32 @@ impl Forwarder {
                 .map_err(|e| format!("cannot start the --forward threads: {e}"))?;
         }
         Ok(Forwarder {
+            upstream,
             jobs,
             queued_bytes,
             stopping,
         })
     }
 
-    /// Queues a batch for relaying; a full queue hands the batch back, marked as not sent.
-    pub fn submit(&self, batch: Box<Batch>, relay: Relay) -> Result<(), Box<Batch>> {
+    /// Queues a batch for relaying; `Err` (why) when the queue is full, and the batch dropped.
+    pub fn submit(&self, batch: Box<Batch>, relay: Relay) -> Result<(), String> {
         let size = relay.body.len();
         let budget = self.queued_bytes.fetch_add(size, Ordering::SeqCst) + size;
-        let refuse = |mut batch: Box<Batch>, reason: &str| {
-            batch.forward = Some(Forwarded::NotSent {
-                reason: reason.into(),
-            });
-            batch
+        let full = || {
+            format!(
+                "the relay queue to {} is full (upstream is slow or down): send it again in a moment",
+                self.upstream.base()
+            )
         };
         if budget > QUEUE_BYTES {
             self.queued_bytes.fetch_sub(size, Ordering::SeqCst);
-            return Err(refuse(
-                batch,
-                "the relay queue is full (upstream is slow or down)",
-            ));
+            return Err(full());
         }
         match self.jobs.try_send(Job { batch, relay }) {
             Ok(()) => Ok(()),
-            Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => {
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
                 self.queued_bytes.fetch_sub(size, Ordering::SeqCst);
-                Err(refuse(
-                    job.batch,
-                    "the relay queue is full (upstream is slow or down)",
-                ))
+                Err(full())
             }
         }
     }
@@ -211,7 +207,7 @@ impl Worker {
         // Upstream may quote the key back ("unknown API key ..."): its words are masked.
         let mut redactor = Redactor::default();
         for (name, value) in &headers {
-            if is_secret_header(name.as_str()) {
+            if redact::names_a_secret(name.as_str()) {
                 redactor.add(&String::from_utf8_lossy(value.as_bytes()));
             }
         }
@@ -225,6 +221,7 @@ impl Worker {
             .headers(headers)
             .body(body)
             .send()
+            .map_err(|error| classify(&error))
             .and_then(|response| {
                 let status = response.status().as_u16();
                 let content_type = response
@@ -232,8 +229,9 @@ impl Worker {
                     .get(http::header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string);
-                let body = response.bytes()?;
-                Ok((status, content_type, body))
+                // Only what a message needs: the rest of a huge answer is never read.
+                let body = read_body(response).map_err(|error| classify(&error))?;
+                Ok((status, content_type, body.bytes))
             });
         match result {
             Ok((status, content_type, body)) => {
@@ -250,9 +248,9 @@ impl Worker {
                     message: message.map(mask),
                 }
             }
-            Err(error) => Forwarded::Failed {
+            Err(failure) => Forwarded::Failed {
                 url,
-                error: mask(classify(&error).detail),
+                error: mask(failure.detail),
             },
         }
     }

@@ -29,7 +29,7 @@ use tonic::service::Routes;
 use tonic::{Request, Response, Status};
 
 use super::batch::{Arrival, Batch, Listener, Payload, Transport};
-use super::{BODY_LIMIT, PortInfo, Shared};
+use super::{BODY_LIMIT, Event, PortInfo, Refusal, Shared};
 
 pub fn routes(shared: Arc<Shared>) -> Router {
     let receiver = GrpcReceiver { shared };
@@ -62,7 +62,9 @@ fn is_grpc_transport_header(name: &str) -> bool {
 }
 
 impl GrpcReceiver {
-    async fn receive<T>(&self, request: Request<T>, wrap: fn(T) -> Payload) {
+    /// Reports (and relays) the request; `Err` UNAVAILABLE when the relay queue is full, which
+    /// OTLP/gRPC exporters retry.
+    async fn receive<T>(&self, request: Request<T>, wrap: fn(T) -> Payload) -> Result<(), Status> {
         let _ticket = self.shared.outbox.ticket();
         let port = request
             .extensions()
@@ -113,7 +115,22 @@ impl GrpcReceiver {
         } else {
             axum::body::Bytes::new()
         };
-        self.shared.deliver(batch, headers, body).await;
+        let signal = payload.signal();
+        let Err(full) = self.shared.deliver(batch, headers, body).await else {
+            return Ok(());
+        };
+        self.shared
+            .outbox
+            .send(Event::Refused(Refusal {
+                listener: port.listener,
+                peer,
+                at: self.shared.started.elapsed(),
+                request: format!("gRPC export of {}", signal.as_str()),
+                status: 503,
+                reason: full.clone(),
+            }))
+            .await;
+        Err(Status::unavailable(full))
     }
 }
 
@@ -123,7 +140,7 @@ impl TraceService for GrpcReceiver {
         &self,
         request: Request<ExportTraceServiceRequest>,
     ) -> Result<Response<ExportTraceServiceResponse>, Status> {
-        self.receive(request, Payload::Traces).await;
+        self.receive(request, Payload::Traces).await?;
         Ok(Response::new(ExportTraceServiceResponse::default()))
     }
 }
@@ -134,7 +151,7 @@ impl MetricsService for GrpcReceiver {
         &self,
         request: Request<ExportMetricsServiceRequest>,
     ) -> Result<Response<ExportMetricsServiceResponse>, Status> {
-        self.receive(request, Payload::Metrics).await;
+        self.receive(request, Payload::Metrics).await?;
         Ok(Response::new(ExportMetricsServiceResponse::default()))
     }
 }
@@ -145,7 +162,7 @@ impl LogsService for GrpcReceiver {
         &self,
         request: Request<ExportLogsServiceRequest>,
     ) -> Result<Response<ExportLogsServiceResponse>, Status> {
-        self.receive(request, Payload::Logs).await;
+        self.receive(request, Payload::Logs).await?;
         Ok(Response::new(ExportLogsServiceResponse::default()))
     }
 }

@@ -1,7 +1,12 @@
 //! OTLP/HTTP: `POST /v1/traces`, `/v1/metrics` and `/v1/logs`, protobuf or JSON, plain or
 //! gzip. Every refusal says why: 415 for a content type or encoding OTLP does not have, 413
 //! naming the limit (on the wire and decompressed: a small gzip body can inflate to gigabytes),
-//! 400 with the decoder's error, also for a non-empty body that decodes to nothing.
+//! 400 with the decoder's error, also for a non-empty body that decodes to nothing, 408 for a
+//! body that does not arrive in time, 503 with `Retry-After` when the receiver is full.
+//!
+//! A body is read whole before it waits for one of the few decoding slots: a sender that
+//! trickles its body holds its own connection, never a slot the other senders need. The bytes
+//! read and not yet decoded are bounded together (`BUFFERED_BYTES`).
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -16,14 +21,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
 use http_body_util::BodyExt;
 use prost::Message;
+use tokio::sync::SemaphorePermit;
 
 use super::batch::{Arrival, Batch, Payload, Signal, Transport};
-use super::{BODY_LIMIT, Event, PortInfo, Refusal, Shared, limit_text};
+use super::{BODY_LIMIT, BUFFERED_BYTES, Event, PortInfo, Refusal, Shared, limit_text};
 use crate::probe::answer::RpcStatus;
 
-/// A body that takes longer than this to arrive is refused (a sender that trickles bytes
-/// would otherwise hold a decoding slot forever).
-const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// A body that takes longer than this to arrive is refused: OTLP exporters give up on a
+/// request after `OTEL_EXPORTER_OTLP_TIMEOUT`, 10 s by default, so a body still arriving then
+/// belongs to a sender that is no longer waiting for the answer.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How much of an oversized body is read (and dropped) so that its sender gets the answer.
 const DRAIN_LIMIT: usize = 4 * BODY_LIMIT;
@@ -113,6 +120,11 @@ impl Refused {
             message: message.into(),
         }
     }
+
+    /// 503: the receiver cannot take the request now; its sender is told to retry.
+    fn busy(message: impl Into<String>) -> Self {
+        Refused::new(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
 }
 
 async fn receive(signal: Signal, request: Request) -> Response {
@@ -138,16 +150,15 @@ async fn receive(signal: Signal, request: Request) -> Response {
             return refuse(&shared, port, peer, signal.path(), Some(format), refused).await;
         }
     };
-    // Bodies are read and decoded a few at a time: memory stays bounded however many
-    // senders there are; the others wait their turn.
-    let Ok(_slot) = shared.decoding.acquire().await else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
-    let wire = match read_body(&headers, body).await {
-        Ok(wire) => wire,
+    let (wire, _buffered) = match read_body(&shared, &headers, body).await {
+        Ok(read) => read,
         Err(refused) => {
             return refuse(&shared, port, peer, signal.path(), Some(format), refused).await;
         }
+    };
+    // Bodies are decoded a few at a time: the others wait their turn, already read.
+    let Ok(_slot) = shared.decoding.acquire().await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
     let bytes = wire.len();
     let gzip = compression.is_some();
@@ -175,7 +186,17 @@ async fn receive(signal: Signal, request: Request) -> Response {
         at,
     };
     let batch = Batch::new(arrival, &payload, &headers, SystemTime::now());
-    shared.deliver(batch, headers, wire).await;
+    if let Err(full) = shared.deliver(batch, headers, wire).await {
+        return refuse(
+            &shared,
+            port,
+            peer,
+            signal.path(),
+            Some(format),
+            Refused::busy(full),
+        )
+        .await;
+    }
     let body = match format {
         Format::Protobuf => Vec::new(),
         Format::Json => b"{}".to_vec(),
@@ -238,9 +259,15 @@ fn too_large(what: &str) -> Refused {
     )
 }
 
-/// Reads at most `BODY_LIMIT` bytes. A larger body is still read, and dropped, up to
-/// `DRAIN_LIMIT`: a client that is cut off while it sends never sees the 413 and its reason.
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Refused> {
+/// Reads at most `BODY_LIMIT` bytes, within `BODY_TIMEOUT`, and returns them with their share
+/// of `BUFFERED_BYTES`, held until they are decoded. A larger body is still read, and dropped,
+/// up to `DRAIN_LIMIT`: a client that is cut off while it sends never sees the 413 and its
+/// reason. When the receiver already holds `BUFFERED_BYTES` the sender is told to retry.
+async fn read_body<'a>(
+    shared: &'a Shared,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Bytes, Option<SemaphorePermit<'a>>), Refused> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -253,6 +280,7 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Refused> {
         // A declared length within the limit is allocated once, not grown by doubling.
         let mut collected: Vec<u8> =
             Vec::with_capacity(declared.map_or(0, |length| length.min(BODY_LIMIT as u64) as usize));
+        let mut buffered: Option<SemaphorePermit<'a>> = None;
         let mut total = 0usize;
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| {
@@ -267,6 +295,18 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Refused> {
                     break;
                 }
                 if total <= BODY_LIMIT {
+                    // Counted as it arrives: a trickling sender holds only what it sent.
+                    let share = u32::try_from(data.len()).unwrap_or(u32::MAX);
+                    let Ok(permit) = shared.buffered.try_acquire_many(share) else {
+                        return Err(Refused::busy(format!(
+                            "the receiver holds {} MiB of bodies not decoded yet: retry in a moment",
+                            BUFFERED_BYTES / (1024 * 1024)
+                        )));
+                    };
+                    match &mut buffered {
+                        Some(held) => held.merge(permit),
+                        None => buffered = Some(permit),
+                    }
                     collected.extend_from_slice(&data);
                 }
             }
@@ -274,7 +314,7 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Refused> {
         if total > BODY_LIMIT {
             return Err(too_large("body"));
         }
-        Ok(Bytes::from(collected))
+        Ok((Bytes::from(collected), buffered))
     };
     tokio::time::timeout(BODY_TIMEOUT, read)
         .await
@@ -394,9 +434,10 @@ fn error_response(status: StatusCode, format: Option<Format>, message: String) -
         StatusCode::BAD_REQUEST => 3,
         StatusCode::PAYLOAD_TOO_LARGE => 8,
         StatusCode::REQUEST_TIMEOUT => 4,
+        StatusCode::SERVICE_UNAVAILABLE => 14,
         _ => 2,
     };
-    match format {
+    let mut response = match format {
         Some(Format::Protobuf) => (
             status,
             [(header::CONTENT_TYPE, "application/x-protobuf")],
@@ -415,7 +456,14 @@ fn error_response(status: StatusCode, format: Option<Format>, message: String) -
             message,
         )
             .into_response(),
+    };
+    // The OTLP specification: a 503 is retried, after `Retry-After` when the server says.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, http::HeaderValue::from_static("1"));
     }
+    response
 }
 
 /// Anything but the three OTLP paths: the commonest cause is an endpoint that already ends in

@@ -8,6 +8,7 @@
 //! receiver runs on its own small runtime; decoded batches reach the caller over a bounded
 //! channel, in the order they were decoded.
 
+mod admission;
 mod batch;
 mod check;
 mod forward;
@@ -23,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use axum::Extension;
 use axum::body::Bytes;
+use axum::serve::ListenerExt;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
 pub use batch::Forwarded;
@@ -42,8 +44,11 @@ fn limit_text() -> String {
     format!("{} MiB", BODY_LIMIT / (1024 * 1024))
 }
 
-/// Requests decoded at the same time; the others wait (bounds memory to a few bodies).
+/// Requests decoded at the same time; the others wait, their bodies read.
 const DECODING_SLOTS: usize = 4;
+/// The bytes of bodies read and not yet decoded, together: past this, senders are answered
+/// 503 with `Retry-After` instead of holding more memory.
+const BUFFERED_BYTES: usize = 8 * BODY_LIMIT;
 /// Events waiting for the printer before receiving waits for it.
 const EVENT_QUEUE: usize = 4096;
 
@@ -194,14 +199,23 @@ struct Shared {
     outbox: Outbox,
     forwarder: Option<forward::Forwarder>,
     decoding: Semaphore,
+    /// One permit per byte of `BUFFERED_BYTES`.
+    buffered: Semaphore,
     started: Instant,
 }
 
 impl Shared {
-    /// Reports a batch, after relaying it when `--forward` asks for that.
-    async fn deliver(&self, batch: Batch, headers: ::http::HeaderMap, body: Bytes) {
+    /// Reports a batch, after relaying it when `--forward` asks for that. `Err` (why) when the
+    /// relay queue is full: the batch is then neither reported nor to be acknowledged, and its
+    /// sender is answered 503 so that it sends it again (a 200 would make it drop it).
+    async fn deliver(
+        &self,
+        batch: Batch,
+        headers: ::http::HeaderMap,
+        body: Bytes,
+    ) -> Result<(), String> {
         let batch = Box::new(batch);
-        let batch = match &self.forwarder {
+        match &self.forwarder {
             Some(forwarder) => {
                 let relay = forward::Relay {
                     signal: batch.signal,
@@ -209,14 +223,13 @@ impl Shared {
                     body,
                     ticket: self.outbox.ticket(),
                 };
-                match forwarder.submit(batch, relay) {
-                    Ok(()) => return,
-                    Err(refused) => refused,
-                }
+                forwarder.submit(batch, relay)
             }
-            None => batch,
-        };
-        self.outbox.send(Event::Batch(batch)).await;
+            None => {
+                self.outbox.send(Event::Batch(batch)).await;
+                Ok(())
+            }
+        }
     }
 }
 
@@ -280,11 +293,13 @@ impl Receiver {
             .clone()
             .map(|upstream| forward::Forwarder::start(upstream, settings.timeout, outbox.clone()))
             .transpose()?;
+        let started = Instant::now();
         let shared = Arc::new(Shared {
-            outbox,
+            outbox: outbox.clone(),
             forwarder,
             decoding: Semaphore::new(DECODING_SLOTS),
-            started: Instant::now(),
+            buffered: Semaphore::new(BUFFERED_BYTES),
+            started,
         });
         let router = http::router(Arc::clone(&shared), grpc::routes(Arc::clone(&shared)));
         let mut servers = Vec::new();
@@ -310,6 +325,11 @@ impl Receiver {
                 .clone()
                 .layer(Extension(info))
                 .into_make_service_with_connect_info::<SocketAddr>();
+            // `tap_io` for the peer's address as connect info, which axum gives only to its own
+            // listener types.
+            let listener =
+                admission::PeerLimited::new(listener, outbox.clone(), info.listener, started)
+                    .tap_io(|_| {});
             servers.push(runtime.spawn(async move {
                 // Accept errors (too many open files) are retried inside `serve`.
                 let _ = axum::serve(listener, app).await;

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::batch::Forwarded;
 use super::batch::{Batch, ResourceSummary, Signal};
 use super::{Event, Receiver, Refusal, is_every_interface};
+use crate::redact::Redactor;
 use crate::report::{TOOL_NAME, TOOL_VERSION};
 
 const RED: Ansi = AnsiColor::Red.on_default().bold();
@@ -36,13 +37,16 @@ pub enum Style {
     Json,
 }
 
-/// Prints events as they come and keeps the tally for the summary.
+/// Prints events as they come and keeps the tally for the summary. What it prints passes
+/// through the reports' redactor: a secret an app put in a span name, an attribute or a URL is
+/// masked as a report would mask it.
 pub struct Printer<'a> {
     style: Style,
     /// Each batch's spans, trace ids, resource and headers under its line (`-v`).
     detailed: bool,
     out: &'a mut dyn Write,
     tally: Tally,
+    redactor: Redactor,
     /// Remarks already printed under a batch: later batches count them instead of repeating.
     remarked: BTreeSet<String>,
 }
@@ -72,6 +76,7 @@ impl<'a> Printer<'a> {
             detailed,
             out,
             tally: Tally::default(),
+            redactor: Redactor::default(),
             remarked: BTreeSet::new(),
         }
     }
@@ -122,7 +127,7 @@ impl<'a> Printer<'a> {
     }
 
     fn write(&mut self, text: &str) -> std::io::Result<()> {
-        self.out.write_all(text.as_bytes())?;
+        self.out.write_all(self.redactor.redact(text).as_bytes())?;
         self.out.flush()
     }
 

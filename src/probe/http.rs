@@ -3,6 +3,7 @@
 //! error" and a 401 to "HTTP export failed with status code: 401", dropping the body with
 //! Honeycomb's reason (CRATES.md, trap 2). The wrapper keeps the real answer.
 
+use std::io::Read;
 use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
@@ -37,6 +38,31 @@ pub fn client(timeout: Duration) -> Result<reqwest::blocking::Client, Failure> {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|error| classify(&error))
+}
+
+/// The most of an answer's body that is read. OTLP answers, error statuses and `/1/auth`'s JSON
+/// are a few hundred bytes; a server that sends more is not one of them, and reading all it
+/// sends let a 1.5 GB answer to `/1/auth` take 3.1 GB of memory.
+pub const ANSWER_LIMIT: usize = 1024 * 1024;
+
+/// An answer's body, read up to `ANSWER_LIMIT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    pub bytes: Vec<u8>,
+    /// The server sent more than the limit; the rest was not read.
+    pub cut: bool,
+}
+
+/// Reads at most `ANSWER_LIMIT` bytes of an answer (and one more, to know whether there was
+/// more); the rest is never read: the connection is dropped with the response.
+pub fn read_body(answer: impl Read) -> std::io::Result<Body> {
+    let mut bytes = Vec::new();
+    answer
+        .take(ANSWER_LIMIT as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    let cut = bytes.len() > ANSWER_LIMIT;
+    bytes.truncate(ANSWER_LIMIT);
+    Ok(Body { bytes, cut })
 }
 
 /// A connection failure of a request that went through a proxy is the proxy's failure.
@@ -98,7 +124,8 @@ pub enum Exchange {
 
 /// An `HttpClient` for the OTLP exporter that records the exchange, and sends exactly the
 /// headers it was built with: the exporter also merges `OTEL_EXPORTER_OTLP_HEADERS` from
-/// otel-doctor's own environment, which belongs to the user's shell, not to the service.
+/// otel-doctor's own environment, which belongs to the user's shell, not to the service. The
+/// answer's body is read up to `ANSWER_LIMIT`.
 #[derive(Debug, Clone)]
 pub struct RecordingClient {
     inner: reqwest::blocking::Client,
@@ -107,6 +134,20 @@ pub struct RecordingClient {
 }
 
 impl RecordingClient {
+    /// What `reqwest::blocking::Client`'s own `HttpClient` does, with the answer's body read
+    /// up to `ANSWER_LIMIT` (the exporter's limit is 4 MiB, then an error without the status).
+    fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        let mut response = self.inner.execute(request.try_into()?)?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let body = read_body(response)?;
+        let mut answer = Response::builder()
+            .status(status)
+            .body(Bytes::from(body.bytes))?;
+        *answer.headers_mut() = headers;
+        Ok(answer)
+    }
+
     pub fn new(inner: reqwest::blocking::Client, headers: Vec<(String, String)>) -> Self {
         RecordingClient {
             inner,
@@ -139,7 +180,7 @@ impl HttpClient for RecordingClient {
                 headers.insert(name, value);
             }
         }
-        let result = self.inner.send_bytes(request).await;
+        let result = self.send(request);
         let exchange = match &result {
             Ok(response) => Exchange::Answer {
                 status: response.status().as_u16(),

@@ -131,6 +131,18 @@ pub fn check(
                 location,
             ));
         }
+        Ok(Answer { cut: true, .. }) => {
+            outcome.summary = "not verified: the answer is not Honeycomb's".into();
+            outcome.raised.push(Raised::new(
+                &KeyCheckFailed::META,
+                format!(
+                    "GET {base}/1/auth answered with more than {} KiB, which no answer of Honeycomb's is: the key could not be verified.",
+                    super::http::ANSWER_LIMIT / 1024
+                ),
+                "check that the key goes to Honeycomb's API (https://api.honeycomb.io or https://api.eu1.honeycomb.io) and not through a proxy that answers in its place".into(),
+                location,
+            ));
+        }
         Ok(Answer {
             status: 200, body, ..
         }) => describe_access(&body, region, &mut outcome, location),
@@ -138,6 +150,7 @@ pub fn check(
             status: 401,
             content_type,
             body,
+            ..
         }) => {
             let other = region.other();
             let allowed_elsewhere = allowed(policy, other).is_ok();
@@ -147,7 +160,11 @@ pub fn check(
                     .is_some_and(|other_base| {
                         matches!(
                             auth(other_base, &key.value, timeout),
-                            Ok(Answer { status: 200, .. })
+                            Ok(Answer {
+                                status: 200,
+                                cut: false,
+                                ..
+                            })
                         )
                     });
             if accepted_elsewhere {
@@ -185,6 +202,7 @@ pub fn check(
             status,
             content_type,
             body,
+            ..
         }) => {
             let reason = error_reason(content_type.as_deref(), &body)
                 .map(|r| format!(" \"{r}\""))
@@ -211,6 +229,8 @@ struct Answer {
     status: u16,
     content_type: Option<String>,
     body: Vec<u8>,
+    /// Longer than any answer of Honeycomb's: not read to its end, and not taken as one.
+    cut: bool,
 }
 
 fn auth(base: &str, key: &str, timeout: Duration) -> Result<Answer, Failure> {
@@ -227,14 +247,12 @@ fn auth(base: &str, key: &str, timeout: Duration) -> Result<Answer, Failure> {
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let body = response
-        .bytes()
-        .map_err(|e| super::classify::classify(&e))?
-        .to_vec();
+    let body = super::http::read_body(response).map_err(|e| super::classify::classify(&e))?;
     Ok(Answer {
         status,
         content_type,
-        body,
+        body: body.bytes,
+        cut: body.cut,
     })
 }
 

@@ -785,7 +785,8 @@ mod tests {
             path: Arc::from("app.py"),
             content: crate::workspace::python::parse(
                 "import opentelemetry.sdk.trace\nfrom opentelemetry import trace as t, flask\nimport flask\nopentelemetry.sdk.trace.TracerProvider().add_span_processor(p)\nt.get_tracer(n).start_span(x)\nflask.Flask(n)\n",
-            ),
+            )
+            .unwrap(),
         };
         let written: Vec<(ReferenceKind, String, Vec<String>)> = references_in(&file)
             .into_iter()

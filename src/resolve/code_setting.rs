@@ -263,7 +263,7 @@ mod tests {
     }
 
     fn settings(code: &str, env: &[EnvVar]) -> Vec<CodeSetting> {
-        let parsed = parse(code);
+        let parsed = parse(code).unwrap();
         let names: HashMap<String, String> = [
             ("os".to_string(), "os".to_string()),
             ("getenv".to_string(), "os.getenv".to_string()),
@@ -316,7 +316,8 @@ mod tests {
         let env = [var("HONEYCOMB_API_KEY", "k")];
         let parsed = parse(
             "f(headers=((\"X-Honeycomb-Team\", os.environ.get(\"HONEYCOMB_API_KEY\")),), h={\"x-honeycomb-dataset\": \"d\"})",
-        );
+        )
+        .unwrap();
         let names: HashMap<String, String> = [("os".to_string(), "os".to_string())].into();
         let file = Arc::from("app.py");
         let assigned = HashMap::new();

@@ -2,6 +2,7 @@
 //! `env_file`, then `environment` (compose's precedence), every value with its origin; and,
 //! over those, what the app's own code writes into its environment before the SDK reads it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::knowledge::languages::EnvWriteMode;
@@ -90,12 +91,9 @@ pub struct CodeEnvWrite {
 /// the variable (its origin is then the code, at the write's file and line); a value not known
 /// here makes the variable unknown rather than guessed.
 pub fn with_code_writes(env: &[EnvVar], writes: &[CodeEnvWrite]) -> Vec<EnvVar> {
-    let mut env = env.to_vec();
+    let mut env = Layers::new(env);
     for write in writes {
-        let current = env
-            .iter()
-            .find(|v| v.name == write.name)
-            .map(|v| v.value.as_str());
+        let current = env.get(&write.name).map(|v| v.value.as_str());
         if !write.mode.applies_to(current) {
             continue;
         }
@@ -103,24 +101,21 @@ pub fn with_code_writes(env: &[EnvVar], writes: &[CodeEnvWrite]) -> Vec<EnvVar> 
         let uses = write
             .reads
             .as_deref()
-            .and_then(|read| env.iter().find(|v| v.name == read))
+            .and_then(|read| env.get(read))
             .map(|read| read.uses.clone())
             .unwrap_or_default();
-        set(
-            &mut env,
-            EnvVar {
-                name: write.name.clone(),
-                raw: value.clone(),
-                value,
-                location: write.location.clone(),
-                origin: EnvOrigin::Code,
-                uses,
-                merged_at: None,
-                resolved: write.value.is_some(),
-            },
-        );
+        env.set(EnvVar {
+            name: write.name.clone(),
+            raw: value.clone(),
+            value,
+            location: write.location.clone(),
+            origin: EnvOrigin::Code,
+            uses,
+            merged_at: None,
+            resolved: write.value.is_some(),
+        });
     }
-    env
+    env.vars
 }
 
 /// `- NAME` / `NAME:` in `environment`: passed from the shell (or `.env`), where it is not set,
@@ -156,7 +151,7 @@ pub fn resolve(
     image_env: &[EnvVar],
     code_loads_dotenv: bool,
 ) -> Resolved {
-    let mut env: Vec<EnvVar> = image_env.to_vec();
+    let mut env = Layers::new(image_env);
     let mut missing = Vec::new();
     for env_file in service
         .env_files
@@ -178,7 +173,7 @@ pub fn resolve(
                         merged_at: None,
                         resolved: true,
                     };
-                    set(&mut env, with_default_origin(var));
+                    env.set(with_default_origin(var));
                 }
             }
             Some(EnvFileState::Missing(generator)) if env_file.required => {
@@ -194,7 +189,7 @@ pub fn resolve(
     let mut unset_passthrough = Vec::new();
     for entry in &service.environment {
         match from_entry(workspace, entry) {
-            Some(var) => set(&mut env, var),
+            Some(var) => env.set(var),
             None => unset_passthrough.push(UnsetPassthrough {
                 name: entry.name.clone(),
                 location: entry.location.clone(),
@@ -202,7 +197,7 @@ pub fn resolve(
         }
     }
     Resolved {
-        env,
+        env: env.vars,
         missing_env_files: missing,
         unset_passthrough,
     }
@@ -306,10 +301,37 @@ pub fn code_loads_dotenv(context: &BuildContext) -> bool {
     python || javascript
 }
 
-/// Later layers win; the variable keeps the position it was first defined at.
-fn set(env: &mut Vec<EnvVar>, var: EnvVar) {
-    match env.iter_mut().find(|v| v.name == var.name) {
-        Some(existing) => *existing = var,
-        None => env.push(var),
+/// The variables of the layers read so far, in the order they were first defined, with where
+/// each is: a service may receive thousands, and each is looked up, not searched.
+struct Layers {
+    vars: Vec<EnvVar>,
+    at: HashMap<String, usize>,
+}
+
+impl Layers {
+    fn new(image_env: &[EnvVar]) -> Self {
+        let mut layers = Layers {
+            vars: Vec::with_capacity(image_env.len()),
+            at: HashMap::with_capacity(image_env.len()),
+        };
+        for var in image_env {
+            layers.set(var.clone());
+        }
+        layers
+    }
+
+    fn get(&self, name: &str) -> Option<&EnvVar> {
+        self.at.get(name).map(|&index| &self.vars[index])
+    }
+
+    /// Later layers win; the variable keeps the position it was first defined at.
+    fn set(&mut self, var: EnvVar) {
+        match self.at.get(&var.name) {
+            Some(&index) => self.vars[index] = var,
+            None => {
+                self.at.insert(var.name.clone(), self.vars.len());
+                self.vars.push(var);
+            }
+        }
     }
 }

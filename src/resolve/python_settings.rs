@@ -183,7 +183,7 @@ fn config_of(
     {
         match &model_config.value {
             ArgValue::Call(_, args) => {
-                for arg in args {
+                for arg in args.iter() {
                     if let Some(key) = &arg.keyword {
                         apply(key, &arg.value);
                     }
@@ -283,7 +283,7 @@ mod tests {
             .iter()
             .map(|(path, text)| Parsed {
                 path: Arc::from(*path),
-                content: parse(text),
+                content: parse(text).unwrap(),
             })
             .collect()
     }

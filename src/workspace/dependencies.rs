@@ -3,7 +3,7 @@
 //! `*.csproj` and PHP's `composer.json`. Each is a list of names with positions; what the
 //! names mean is for `crate::knowledge` to say.
 
-use crate::source::line_column;
+use crate::source::Positions;
 
 pub use crate::knowledge::ecosystems::Ecosystem;
 
@@ -144,6 +144,7 @@ fn xml_element<'a>(block: &'a str, tag: &str) -> Option<&'a str> {
 
 /// `<dependency>` blocks: `groupId:artifactId`, test scope marked.
 fn pom(text: &str) -> Vec<Dependency> {
+    let positions = Positions::new(text);
     let mut dependencies = Vec::new();
     let mut from = 0;
     while let Some(start) = text[from..].find("<dependency>") {
@@ -157,7 +158,7 @@ fn pom(text: &str) -> Vec<Dependency> {
             xml_element(block, "artifactId"),
         ) {
             let at = block.find("<artifactId>").map_or(start, |a| start + a);
-            let (line, column) = line_column(text, at);
+            let (line, column) = positions.of(at);
             dependencies.push(Dependency {
                 name: format!("{group}:{artifact}"),
                 version: xml_element(block, "version").map(String::from),
@@ -232,6 +233,7 @@ fn gradle(text: &str) -> Vec<Dependency> {
 
 /// `<PackageReference Include="Name" Version="1.0" />`.
 fn csproj(text: &str) -> Vec<Dependency> {
+    let positions = Positions::new(text);
     let mut dependencies = Vec::new();
     let mut from = 0;
     while let Some(start) = text[from..].find("<PackageReference") {
@@ -243,7 +245,7 @@ fn csproj(text: &str) -> Vec<Dependency> {
             Some(rest[..rest.find('"')?].to_string())
         };
         if let Some(name) = attribute("Include") {
-            let (line, column) = line_column(text, start);
+            let (line, column) = positions.of(start);
             dependencies.push(Dependency {
                 name,
                 version: attribute("Version"),
@@ -262,16 +264,24 @@ fn composer(text: &str) -> Vec<Dependency> {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
     };
+    // Each name where the document writes it, from one pass over its keys.
+    let keys = super::npm::json_keys(text);
+    let positions = Positions::new(text);
     let mut dependencies = Vec::new();
     for (section, secondary) in [("require", false), ("require-dev", true)] {
         let Some(entries) = value.get(section).and_then(|s| s.as_object()) else {
             continue;
         };
-        for (name, version) in entries {
-            let at = text.find(&format!("\"{name}\"")).unwrap_or(0);
-            let (line, column) = line_column(text, at);
+        for key in keys
+            .iter()
+            .filter(|k| k.path.len() == 2 && k.path[0] == section)
+        {
+            let Some(version) = entries.get(&key.path[1]) else {
+                continue;
+            };
+            let (line, column) = positions.of(key.offset);
             dependencies.push(Dependency {
-                name: name.clone(),
+                name: key.path[1].clone(),
                 version: version.as_str().map(String::from),
                 line,
                 column,

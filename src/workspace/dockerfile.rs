@@ -6,6 +6,7 @@
 //! Written here rather than taken from `dockerfile-parser`: that crate fails the whole file on
 //! a heredoc, which modern Dockerfiles use, and keeps no line for `ENV` names.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,23 +173,28 @@ struct Logical {
     pieces: Vec<(usize, u32, u32)>,
     first_line: u32,
     last_line: u32,
+    /// The last offset asked for and its column: offsets are asked in order, and counting the
+    /// characters of a long piece again for each would be quadratic.
+    last: Cell<Option<(usize, u32)>>,
 }
 
 impl Logical {
     /// The file position of byte `offset` of the joined text.
     fn position(&self, offset: usize) -> (u32, u32) {
-        let (start, line, column) = self
+        let piece = self
             .pieces
-            .iter()
-            .rev()
-            .find(|(start, _, _)| *start <= offset)
-            .copied()
-            .unwrap_or((0, self.first_line, 1));
-        let chars = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count());
-        (line, column + to_u32(chars))
+            .partition_point(|(start, _, _)| *start <= offset);
+        let (start, line, column) = piece
+            .checked_sub(1)
+            .map_or((0, self.first_line, 1), |index| self.pieces[index]);
+        let (from, column) = match self.last.get() {
+            Some((last, last_column)) if start <= last && last <= offset => (last, last_column),
+            _ => (start, column),
+        };
+        let chars = self.text.get(from..offset).map_or(0, |s| s.chars().count());
+        let column = column + to_u32(chars);
+        self.last.set(Some((offset, column)));
+        (line, column)
     }
 }
 
@@ -200,6 +206,7 @@ fn join_continuations(lines: &[&str], start: usize, escape: char) -> (Logical, u
         pieces: Vec::new(),
         first_line: to_u32(start + 1),
         last_line: to_u32(start + 1),
+        last: Cell::new(None),
     };
     let mut index = start;
     loop {

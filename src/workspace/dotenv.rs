@@ -4,8 +4,10 @@
 //! interpolation, quoted values spanning lines, and a bare `KEY` that takes its value from the
 //! shell. Each entry keeps the position of its name.
 
+use std::collections::HashMap;
+
 use super::interpolate::{VarUse, interpolate};
-use crate::source::line_column;
+use crate::source::Positions;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvLine {
@@ -45,6 +47,8 @@ pub fn parse(
         text,
         position: 0,
         lines: Vec::new(),
+        latest: HashMap::new(),
+        positions: Positions::new(text),
     };
     while let Some(start) = parser.next_statement() {
         parser.statement(start, lookup)?;
@@ -56,6 +60,10 @@ struct Parser<'a> {
     text: &'a str,
     position: usize,
     lines: Vec<EnvLine>,
+    /// The index in `lines` of each name's latest line: values refer to earlier ones, and a
+    /// search per reference would be quadratic in a long file.
+    latest: HashMap<String, usize>,
+    positions: Positions<'a>,
 }
 
 /// Spaces that separate but never end a statement (compose-go's `isSpace`).
@@ -103,7 +111,7 @@ impl Parser<'_> {
         if separator != Some('=') && separator != Some(':') {
             // A bare NAME: compose takes it from the shell, or leaves it out.
             self.position = name_end + separator.map_or(0, char::len_utf8);
-            self.lines.push(EnvLine {
+            self.push(EnvLine {
                 name: name.to_string(),
                 value: lookup(name),
                 quote: Quote::None,
@@ -130,11 +138,8 @@ impl Parser<'_> {
                 };
                 let earlier = |variable: &str| {
                     lookup(variable).or_else(|| {
-                        self.lines
-                            .iter()
-                            .rev()
-                            .find(|l| l.name == variable)
-                            .and_then(|l| l.value.clone())
+                        let line = &self.lines[*self.latest.get(variable)?];
+                        line.value.clone()
                     })
                 };
                 let interpolated = interpolate(&raw, &earlier)
@@ -142,7 +147,7 @@ impl Parser<'_> {
                 (interpolated.value, interpolated.uses)
             }
         };
-        self.lines.push(EnvLine {
+        self.push(EnvLine {
             name: name.to_string(),
             value: Some(value),
             quote,
@@ -151,6 +156,11 @@ impl Parser<'_> {
             uses,
         });
         Ok(())
+    }
+
+    fn push(&mut self, line: EnvLine) {
+        self.latest.insert(line.name.clone(), self.lines.len());
+        self.lines.push(line);
     }
 
     /// Where the name ends, and the character that ends it (`=`, `:`, a newline, or the end
@@ -210,7 +220,7 @@ impl Parser<'_> {
     }
 
     fn position_of(&self, offset: usize) -> (u32, u32) {
-        line_column(self.text, offset)
+        self.positions.of(offset)
     }
 
     fn error(&self, offset: usize, message: String) -> DotenvError {

@@ -8,6 +8,8 @@
 pub use crate::knowledge::languages::EnvWriteMode;
 pub use crate::knowledge::node::EnvSyntax;
 
+use super::nesting::{Bracket, Brackets, Depth, TooDeep};
+
 /// What a file does, in the order written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct JsSource {
@@ -157,25 +159,30 @@ const SETUP_MARKERS: [&str; 6] = [
     "HONEYCOMB_",
 ];
 
-pub fn parse(source: &str) -> JsSource {
+/// Reads a JavaScript or TypeScript file; `Err` when its brackets nest deeper than any
+/// person's code.
+pub fn parse(source: &str) -> Result<JsSource, TooDeep> {
     read_source(source, !SETUP_MARKERS.iter().any(|m| source.contains(m)))
 }
 
-fn read_source(source: &str, imports_only: bool) -> JsSource {
+fn read_source(source: &str, imports_only: bool) -> Result<JsSource, TooDeep> {
     if source.len() > MAX_SOURCE_BYTES {
-        return JsSource::default();
+        return Ok(JsSource::default());
     }
     let tokens = tokenize(source);
-    let (matching, opening) = match_brackets(&tokens);
+    let brackets = Brackets::match_up(
+        tokens
+            .iter()
+            .map(|token| (bracket(&token.kind), token.line, token.column)),
+    )?;
     let reader = Reader {
         source,
         tokens: &tokens,
-        matching: &matching,
-        opening: &opening,
-        depth: std::cell::Cell::new(0),
+        brackets: &brackets,
+        depth: Depth::new(MAX_VALUE_DEPTH),
         imports_only,
     };
-    reader.read()
+    Ok(reader.read())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -572,34 +579,18 @@ impl Lexer<'_> {
     }
 }
 
-/// For each opening bracket (or template head), the index of its closing one; and for each
-/// closing one, its opening one.
-fn match_brackets(tokens: &[Token]) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
-    let mut matching = vec![None; tokens.len()];
-    let mut opening = vec![None; tokens.len()];
-    let mut open: Vec<(usize, &str)> = Vec::new();
-    for (index, token) in tokens.iter().enumerate() {
-        let (opens, closes) = match &token.kind {
-            Kind::Punct(p @ ("(" | "[" | "{")) => (Some(*p), None),
-            Kind::Punct(")") => (None, Some("(")),
-            Kind::Punct("]") => (None, Some("[")),
-            Kind::Punct("}") => (None, Some("{")),
-            Kind::TemplateHead(_) => (Some("`"), None),
-            Kind::TemplateTail(_) => (None, Some("`")),
-            _ => (None, None),
-        };
-        if let Some(kind) = opens {
-            open.push((index, kind));
-        }
-        if let Some(kind) = closes
-            && let Some(at) = open.iter().rposition(|(_, k)| *k == kind)
-        {
-            matching[open[at].0] = Some(index);
-            opening[index] = Some(open[at].0);
-            open.truncate(at);
-        }
+/// A token's bracket: `(`, `[`, `{`, and a template's `${ … }` parts, which open at its head
+/// and close at its tail.
+fn bracket(kind: &Kind) -> Option<Bracket> {
+    match kind {
+        Kind::Punct(open @ ("(" | "[" | "{")) => open.chars().next().map(Bracket::Open),
+        Kind::Punct(")") => Some(Bracket::Close('(')),
+        Kind::Punct("]") => Some(Bracket::Close('[')),
+        Kind::Punct("}") => Some(Bracket::Close('{')),
+        Kind::TemplateHead(_) => Some(Bracket::Open('`')),
+        Kind::TemplateTail(_) => Some(Bracket::Close('`')),
+        _ => None,
     }
-    (matching, opening)
 }
 
 /// Keywords that look like a callee before `(` but are not calls.
@@ -620,19 +611,27 @@ const NOT_CALLEES: [&str; 14] = [
     "constructor",
 ];
 
+/// How far a declaration's value is looked for, in tokens or bracketed groups at its depth.
+const MAX_EXPRESSION_STEPS: usize = 1024;
+
+/// Keywords that no expression holds: a declaration's value ends before one, on any line.
+const NOT_IN_EXPRESSIONS: [&str; 4] = ["const", "let", "var", "export"];
+
 /// Words that start a statement: a declaration's value ends before one on a new line.
 const STATEMENT_WORDS: [&str; 16] = [
     "const", "let", "var", "function", "class", "import", "export", "if", "for", "while", "return",
     "try", "throw", "switch", "async", "module",
 ];
 
+/// How deep `value` reads: minified code nests deeper than any setup worth reading.
+const MAX_VALUE_DEPTH: usize = 48;
+
 struct Reader<'a> {
     source: &'a str,
     tokens: &'a [Token],
-    matching: &'a [Option<usize>],
-    opening: &'a [Option<usize>],
-    /// How deep `value` is nested: minified code nests deeper than any setup worth reading.
-    depth: std::cell::Cell<usize>,
+    brackets: &'a Brackets,
+    /// How deep `value` is nested.
+    depth: Depth,
     /// Read the imports and nothing else.
     imports_only: bool,
 }
@@ -664,7 +663,7 @@ impl Reader<'_> {
     }
 
     fn closing(&self, index: usize) -> Option<usize> {
-        self.matching.get(index).copied().flatten()
+        self.brackets.closing(index)
     }
 
     fn after_dot(&self, index: usize) -> bool {
@@ -892,7 +891,7 @@ impl Reader<'_> {
                 local: local.to_string(),
             }];
         }
-        match self.opening.get(at - 2).copied().flatten() {
+        match self.brackets.opening(at - 2) {
             Some(open) if self.is(at - 2, "}") => self.named_bindings(open + 1, at - 2, ":"),
             _ => Vec::new(),
         }
@@ -927,7 +926,7 @@ impl Reader<'_> {
             return;
         };
         let start = after + 1;
-        let mut value = self.value(start, self.expression_end(start));
+        let mut value = self.expression_value(start);
         let mut mode = mode;
         // `process.env.X = process.env.X || 'v'` fills X only when it is unset or empty.
         if let JsValue::Or(parts) = &value
@@ -960,27 +959,38 @@ impl Reader<'_> {
         let mut at = index + 1;
         if self.is(at, ":") {
             // A type annotation runs to the `=` at this depth.
-            at = self.skip_to(at, |reader, i| reader.is(i, "=") || reader.is(i, ";"))?;
+            at = self.skip_to(at, MAX_EXPRESSION_STEPS, |reader, i| {
+                reader.is(i, "=") || reader.is(i, ";")
+            })?;
         }
         if !self.is(at, "=") {
             return None;
         }
         let start = at + 1;
-        let end = self.expression_end(start);
+        let value = self.expression_value(start);
         let (line, column) = self.position(index);
         Some(Declaration {
             name: name.to_string(),
-            value: self.value(start, end),
+            value,
             line,
             column,
             order: index,
         })
     }
 
-    /// The first index from `from` where `stop` holds, skipping bracketed groups.
-    fn skip_to(&self, from: usize, stop: impl Fn(&Self, usize) -> bool) -> Option<usize> {
+    /// The first index from `from` where `stop` holds, skipping bracketed groups, within
+    /// `max_steps` tokens or groups.
+    fn skip_to(
+        &self,
+        from: usize,
+        max_steps: usize,
+        stop: impl Fn(&Self, usize) -> bool,
+    ) -> Option<usize> {
         let mut at = from;
-        while at < self.tokens.len() {
+        for _ in 0..max_steps {
+            if at >= self.tokens.len() {
+                return None;
+            }
             if stop(self, at) {
                 return Some(at);
             }
@@ -989,32 +999,50 @@ impl Reader<'_> {
         None
     }
 
+    /// The value of the expression that starts at `start`, `Other` when it runs on too long.
+    fn expression_value(&self, start: usize) -> JsValue {
+        match self.expression_end(start) {
+            Some(end) => self.value(start, end),
+            None => JsValue::Other,
+        }
+    }
+
     /// Where the expression starting at `start` ends: a `;` or `,` at its depth, a closing
-    /// bracket, or a new statement on the next line.
-    fn expression_end(&self, start: usize) -> usize {
+    /// bracket, a keyword no expression holds, or a new statement on the next line. `None`
+    /// when it runs on for more than `MAX_EXPRESSION_STEPS` tokens or groups: no setup value
+    /// is that long, and reading each declaration of a long line to its end would be
+    /// quadratic (`a = b +` on line after line is one expression).
+    fn expression_end(&self, start: usize) -> Option<usize> {
         let mut at = start;
-        while at < self.tokens.len() {
-            let token = &self.tokens[at];
+        for _ in 0..MAX_EXPRESSION_STEPS {
+            let Some(token) = self.tokens.get(at) else {
+                return Some(self.tokens.len());
+            };
             match &token.kind {
-                Kind::Punct(";" | "," | ")" | "]" | "}") => return at,
+                Kind::Punct(";" | "," | ")" | "]" | "}") => return Some(at),
+                Kind::Ident(word)
+                    if at > start && NOT_IN_EXPRESSIONS.contains(&word.of(self.source)) =>
+                {
+                    return Some(at);
+                }
                 Kind::Ident(word)
                     if at > start
                         && token.newline_before
                         && (STATEMENT_WORDS.contains(&word.of(self.source))
                             || self.ends_expression(at - 1)) =>
                 {
-                    return at;
+                    return Some(at);
                 }
                 Kind::Str(_) | Kind::Number(_)
                     if at > start && token.newline_before && self.ends_expression(at - 1) =>
                 {
-                    return at;
+                    return Some(at);
                 }
                 _ => {}
             }
             at = self.closing(at).unwrap_or(at) + 1;
         }
-        self.tokens.len()
+        None
     }
 
     /// Whether an expression can end with this token (so a line break after it ends the
@@ -1096,7 +1124,7 @@ impl Reader<'_> {
         let mut at = open + 1;
         while at < close {
             let end = self
-                .skip_to(at, |reader, i| i >= close || reader.is(i, ","))
+                .skip_to(at, usize::MAX, |reader, i| i >= close || reader.is(i, ","))
                 .unwrap_or(close)
                 .min(close);
             if end > at {
@@ -1114,14 +1142,13 @@ impl Reader<'_> {
 
     /// The value of the expression `tokens[start..end]`.
     fn value(&self, start: usize, end: usize) -> JsValue {
-        const MAX_DEPTH: usize = 48;
-        if start >= end || self.depth.get() >= MAX_DEPTH {
+        if start >= end {
             return JsValue::Other;
         }
-        self.depth.set(self.depth.get() + 1);
-        let value = self.value_at_depth(start, end);
-        self.depth.set(self.depth.get() - 1);
-        value
+        match self.depth.enter() {
+            Some(_level) => self.value_at_depth(start, end),
+            None => JsValue::Other,
+        }
     }
 
     fn value_at_depth(&self, start: usize, end: usize) -> JsValue {
@@ -1240,27 +1267,21 @@ impl Reader<'_> {
             if text_at >= tail {
                 break;
             }
-            let next = (text_at + 1..=tail)
-                .find(|&i| {
-                    matches!(
-                        self.tokens[i].kind,
-                        Kind::TemplateMiddle(_) | Kind::TemplateTail(_)
-                    ) && self.depth_between(text_at + 1, i)
-                })
-                .unwrap_or(tail);
+            // The next part of this template: groups (nested templates too) are stepped over.
+            let mut next = text_at + 1;
+            while next < tail
+                && !matches!(
+                    self.tokens[next].kind,
+                    Kind::TemplateMiddle(_) | Kind::TemplateTail(_)
+                )
+            {
+                next = self.closing(next).unwrap_or(next) + 1;
+            }
+            let next = next.min(tail);
             parts.push(self.value(text_at + 1, next));
             text_at = next;
         }
         JsValue::Template(parts)
-    }
-
-    /// Whether `end` is reached from `start` at the same depth.
-    fn depth_between(&self, start: usize, end: usize) -> bool {
-        let mut at = start;
-        while at < end {
-            at = self.closing(at).unwrap_or(at) + 1;
-        }
-        at == end
     }
 
     fn object(&self, open: usize, close: usize) -> JsValue {
@@ -1268,7 +1289,7 @@ impl Reader<'_> {
         let mut at = open + 1;
         while at < close {
             let end = self
-                .skip_to(at, |reader, i| i >= close || reader.is(i, ","))
+                .skip_to(at, usize::MAX, |reader, i| i >= close || reader.is(i, ","))
                 .unwrap_or(close)
                 .min(close);
             let key = match &self.tokens[at].kind {
@@ -1378,10 +1399,11 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workspace::nesting::MAX_NESTING;
 
     /// Every fact of a file, whatever it mentions.
     fn parse(source: &str) -> JsSource {
-        read_source(source, false)
+        read_source(source, false).unwrap()
     }
 
     fn specifiers(source: &JsSource) -> Vec<(&str, ImportKind, u32)> {
@@ -1542,13 +1564,48 @@ mod tests {
     fn files_that_set_nothing_up_give_their_imports_only() {
         let source = super::parse(
             "const express = require('express');\nexpress().listen(process.env.PORT);\n",
-        );
+        )
+        .unwrap();
         assert_eq!(source.imports.len(), 1);
         assert!(source.calls.is_empty() && source.env_reads.is_empty());
         let source = super::parse(
             "const { NodeSDK } = require('@opentelemetry/sdk-node');\nnew NodeSDK().start();\n",
-        );
+        )
+        .unwrap();
         assert_eq!(source.calls.len(), 2);
+    }
+
+    #[test]
+    fn brackets_nested_past_the_limit_are_refused_where_they_go_too_deep() {
+        let text = format!("x = {}", "f(".repeat(100_000) + &")".repeat(100_000));
+        let error = read_source(&text, false).unwrap_err();
+        assert_eq!((error.line, error.column), (1, 6 + 2 * MAX_NESTING as u32));
+        // A template's `${` counts as a level too.
+        let templates = "`${".repeat(MAX_NESTING + 1);
+        assert!(read_source(&templates, false).is_err());
+    }
+
+    #[test]
+    fn long_lines_and_mismatched_brackets_are_read_in_linear_time() {
+        // Each of these once rescanned the rest of the file: the brackets' stack for every
+        // `]`, the rest of the line for every declaration, the template for every part.
+        let mismatched = "(".repeat(150) + &"]".repeat(200_000);
+        assert!(read_source(&mismatched, false).is_ok());
+        let declarations = parse(&"const a = b ".repeat(40_000));
+        assert_eq!(declarations.declarations.len(), 40_000);
+        assert_eq!(
+            declarations.declarations[0].value,
+            JsValue::Name("b".into())
+        );
+        let sums = parse(&"a = b +\n".repeat(10_000));
+        assert_eq!(sums.declarations[0].value, JsValue::Other);
+        let typed = parse(&"const a: ".repeat(10_000));
+        assert!(typed.declarations.is_empty());
+        let template = parse(&format!("x = `{}`", "${a}".repeat(100_000)));
+        match &template.declarations[0].value {
+            JsValue::Template(parts) => assert_eq!(parts.len(), 100_000),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

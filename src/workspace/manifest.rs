@@ -2,7 +2,9 @@
 //! specifiers, markers, comments, continuations) and `pyproject.toml` (PEP 621, PEP 735 groups
 //! and Poetry), every requirement with its position.
 
-use crate::source::line_column;
+use std::collections::HashMap;
+
+use crate::source::{Positions, line_column};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requirement {
@@ -427,28 +429,30 @@ pub fn parse_pipfile(text: &str) -> Result<Pipfile, ManifestError> {
 }
 
 /// Requirements read from TOML values, each located in the text. The toml crate's value spans
-/// do not survive into `Table`, so each is found by searching forward from the previous one
-/// (TOML keeps document order), falling back to the first occurrence.
+/// do not survive into `Table`, so the document's strings and bare keys are listed once with
+/// where they start, and each value is the next one written like it (TOML keeps document
+/// order), else the first: a search of the text per value would be quadratic in a long file.
 struct LocatedSpecs<'a> {
-    text: &'a str,
+    positions: Positions<'a>,
+    words: HashMap<&'a str, Vec<usize>>,
     cursor: usize,
 }
 
 impl<'a> LocatedSpecs<'a> {
     fn new(text: &'a str) -> Self {
-        LocatedSpecs { text, cursor: 0 }
+        LocatedSpecs {
+            positions: Positions::new(text),
+            words: toml_words(text),
+            cursor: 0,
+        }
     }
 
     fn find(&mut self, needle: &str) -> Option<(u32, usize)> {
-        let search = |from: usize| {
-            let rest = self.text.get(from..)?;
-            rest.find(&format!("\"{needle}"))
-                .map(|at| from + at + 1)
-                .or_else(|| rest.find(needle).map(|at| from + at))
-        };
-        let offset = search(self.cursor).or_else(|| search(0))?;
+        let offsets = self.words.get(needle)?;
+        let next = offsets.partition_point(|&offset| offset < self.cursor);
+        let offset = *offsets.get(next).or(offsets.first())?;
         self.cursor = offset + needle.len();
-        let (line, column) = line_column(self.text, offset);
+        let (line, column) = self.positions.of(offset);
         Some((line, column as usize))
     }
 
@@ -481,6 +485,55 @@ impl<'a> LocatedSpecs<'a> {
             .filter_map(|spec| self.spec(spec, paths))
             .collect()
     }
+}
+
+/// The strings (their text between the quotes, escapes as written) and bare keys of a TOML
+/// document, each with the byte offsets where it starts, in order.
+fn toml_words(text: &str) -> HashMap<&str, Vec<usize>> {
+    let bytes = text.as_bytes();
+    let is_bare = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_';
+    let mut words: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                let triple = bytes[i..].starts_with(&[quote; 3]);
+                let start = i + if triple { 3 } else { 1 };
+                let mut end = start;
+                while end < bytes.len() {
+                    if triple && bytes[end..].starts_with(&[quote; 3]) {
+                        break;
+                    }
+                    if !triple && (bytes[end] == quote || bytes[end] == b'\n') {
+                        break;
+                    }
+                    // A basic string's `\"` is not its end.
+                    end += if quote == b'"' && bytes[end] == b'\\' {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                let end = end.min(bytes.len());
+                words.entry(&text[start..end]).or_default().push(start);
+                i = end + if triple { 3 } else { 1 };
+            }
+            byte if is_bare(byte) => {
+                let start = i;
+                while i < bytes.len() && is_bare(bytes[i]) {
+                    i += 1;
+                }
+                words.entry(&text[start..i]).or_default().push(start);
+            }
+            _ => i += 1,
+        }
+    }
+    words
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod launch;
 mod lexer;
 pub mod lines;
 pub mod manifest;
+pub mod nesting;
 pub mod npm;
 pub mod properties;
 pub mod python;
@@ -2040,6 +2041,24 @@ impl Reader {
         })
     }
 
+    /// Reads a source file whose parser refuses what nests too deep: the refusal is the
+    /// file's problem, at the bracket that went too deep, and the run goes on.
+    fn read_source<T>(
+        &mut self,
+        path: &Path,
+        parse: impl Fn(&str) -> Result<T, nesting::TooDeep>,
+    ) -> Option<Parsed<T>> {
+        let (path, text) = self.read(path, FileKind::Source)?;
+        match parse(&text) {
+            Ok(content) => Some(Parsed { path, content }),
+            Err(too_deep) => {
+                let location = Location::new(&path, too_deep.line, too_deep.column);
+                self.problem(FileKind::Source, location, too_deep.to_string());
+                None
+            }
+        }
+    }
+
     fn read_manifest<T>(
         &mut self,
         path: &Path,
@@ -2098,11 +2117,9 @@ impl Reader {
         match file.kind {
             Kind::LanguageMarker(language) => context.languages.push((language, display)),
             Kind::Python => {
-                context.python.extend(self.read_parsed(
-                    &file.path,
-                    FileKind::Source,
-                    python::parse,
-                ));
+                context
+                    .python
+                    .extend(self.read_source(&file.path, python::parse));
             }
             Kind::Requirements => context.requirements.extend(self.read_parsed(
                 &file.path,
@@ -2149,11 +2166,9 @@ impl Reader {
                     ));
                 }
             }
-            Kind::JavaScript => context.javascript.extend(self.read_parsed(
-                &file.path,
-                FileKind::Source,
-                javascript::parse,
-            )),
+            Kind::JavaScript => context
+                .javascript
+                .extend(self.read_source(&file.path, javascript::parse)),
             Kind::PackageJson => {
                 context
                     .languages

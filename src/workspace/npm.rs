@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::source::line_column;
+use crate::source::Positions;
 use crate::workspace::manifest::ManifestError;
 
 /// A dependency or script as `package.json` writes it.
@@ -69,19 +69,20 @@ pub fn parse_package_json(text: &str) -> Result<PackageJson, ManifestError> {
         });
     };
     let keys = json_keys(text);
+    let positions = Positions::new(text);
     let entries = |section: &str| -> Vec<Entry> {
         keys.iter()
             .filter(|k| k.path.len() == 2 && k.path[0] == section)
             .filter_map(|k| {
                 let value = object.get(section)?.get(&k.path[1])?.as_str()?;
-                Some(entry(text, k, value))
+                Some(entry(&positions, k, value))
             })
             .collect()
     };
     let module_type = keys
         .iter()
         .find(|k| k.path.len() == 1 && k.path[0] == "type")
-        .and_then(|k| Some(entry(text, k, object.get("type")?.as_str()?)));
+        .and_then(|k| Some(entry(&positions, k, object.get("type")?.as_str()?)));
     Ok(PackageJson {
         module_type,
         main: object
@@ -95,9 +96,9 @@ pub fn parse_package_json(text: &str) -> Result<PackageJson, ManifestError> {
     })
 }
 
-fn entry(text: &str, key: &JsonKey, value: &str) -> Entry {
-    let (line, column) = line_column(text, key.offset);
-    let (value_line, value_column) = line_column(text, key.value_offset + 1);
+fn entry(positions: &Positions, key: &JsonKey, value: &str) -> Entry {
+    let (line, column) = positions.of(key.offset);
+    let (value_line, value_column) = positions.of(key.value_offset + 1);
     Entry {
         name: key.path.last().cloned().unwrap_or_default(),
         value: value.to_string(),
@@ -110,15 +111,15 @@ fn entry(text: &str, key: &JsonKey, value: &str) -> Entry {
 
 /// A key of a JSON document: its path from the root, where its quote is, and where its value
 /// starts.
-struct JsonKey {
-    path: Vec<String>,
-    offset: usize,
+pub(super) struct JsonKey {
+    pub path: Vec<String>,
+    pub offset: usize,
     value_offset: usize,
 }
 
 /// The keys of the first two levels of a JSON object, with their byte offsets. The text has
 /// already been validated by serde_json, which keeps no positions.
-fn json_keys(text: &str) -> Vec<JsonKey> {
+pub(super) fn json_keys(text: &str) -> Vec<JsonKey> {
     const MAX_DEPTH: usize = 2;
     let bytes = text.as_bytes();
     let mut keys = Vec::new();

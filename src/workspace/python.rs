@@ -3,7 +3,9 @@
 //! `trace.set_tracer_provider(...)` and builds `OTLPSpanExporter(endpoint="...")`, and never
 //! fooled by strings or comments. Garbage in gives best effort out, never a panic.
 
-use std::borrow::Borrow;
+use std::sync::Arc;
+
+use super::nesting::{Bracket, Brackets, TooDeep};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PythonSource {
@@ -119,8 +121,9 @@ pub enum ArgValue {
     Number(String),
     /// A dotted name such as `app` or `os.environ`.
     Name(String),
-    /// A call with a dotted callee: `os.getenv("X", "d")`.
-    Call(String, Vec<Arg>),
+    /// A call with a dotted callee: `os.getenv("X", "d")`. Its arguments are shared with the
+    /// call's own entry in `calls`: a call nested `n` deep is read once, not `n` times.
+    Call(String, Arc<[Arg]>),
     /// A subscript with a dotted base: `os.environ["X"]`.
     Subscript(String, Box<ArgValue>),
     /// A tuple or list: `(("k", v),)`, `[a, b]`.
@@ -132,18 +135,71 @@ pub enum ArgValue {
     Other,
 }
 
-pub fn parse(source: &str) -> PythonSource {
+/// Reads a Python file; `Err` when its brackets nest deeper than any person's code (Python
+/// itself refuses it), which also bounds every recursion below.
+pub fn parse(source: &str) -> Result<PythonSource, TooDeep> {
     let tokens = tokenize(source);
-    let closing = matching_parens(&tokens);
+    let brackets = Brackets::match_up(
+        tokens
+            .iter()
+            .map(|token| (bracket(&token.kind), token.line, token.column)),
+    )?;
+    let call_args = call_arguments(&tokens, &brackets);
+    let file = File {
+        tokens: &tokens,
+        brackets: &brackets,
+        call_args: &call_args,
+    };
     let imports = imports(&tokens);
-    let rebound = rebound(&tokens, &imports);
-    PythonSource {
+    let rebound = rebound(&file, &imports);
+    Ok(PythonSource {
         imports,
-        calls: calls(&tokens, &closing),
-        assignments: assignments(&tokens),
-        item_assignments: item_assignments(&tokens),
-        classes: classes(&tokens),
+        calls: calls(&file),
+        assignments: assignments(&file),
+        item_assignments: item_assignments(&file),
+        classes: classes(&file),
         rebound,
+    })
+}
+
+/// The tokens of a file, their brackets' partners, and the arguments of the calls read so far.
+struct File<'a> {
+    tokens: &'a [Token],
+    brackets: &'a Brackets,
+    /// By the index of a call's `(`.
+    call_args: &'a [Option<Arc<[Arg]>>],
+}
+
+/// The arguments of every `name(...)`, by the index of its `(`: read innermost first (in the
+/// order the calls close), so that a call inside an argument is taken as read, not read again.
+/// Every token is read once, however deep calls nest.
+fn call_arguments(tokens: &[Token], brackets: &Brackets) -> Vec<Option<Arc<[Arg]>>> {
+    let mut call_args: Vec<Option<Arc<[Arg]>>> = vec![None; tokens.len()];
+    for close in 0..tokens.len() {
+        let Some(open) = brackets.opening(close) else {
+            continue;
+        };
+        if !is_op(tokens.get(open), '(') || open == 0 || name(tokens.get(open - 1)).is_none() {
+            continue;
+        }
+        let file = File {
+            tokens,
+            brackets,
+            call_args: &call_args,
+        };
+        let args = arguments(&file, open + 1, close);
+        call_args[open] = Some(args.into());
+    }
+    call_args
+}
+
+fn bracket(kind: &Kind) -> Option<Bracket> {
+    match kind {
+        Kind::Op(open @ ('(' | '[' | '{')) => Some(Bracket::Open(*open)),
+        Kind::Op(')') => Some(Bracket::Close('(')),
+        Kind::Op(']') => Some(Bracket::Close('[')),
+        Kind::Op('}') => Some(Bracket::Close('{')),
+        _ => None,
     }
 }
 
@@ -501,7 +557,8 @@ fn from_import(tokens: &[Token], keyword: usize) -> Option<Import> {
 /// The names imports bind that something else binds too, scope-blind: a name rebound
 /// anywhere counts. Each place an imported name is written is judged from the tokens around
 /// it, so that the rest of the file costs a bit test per name.
-fn rebound(tokens: &[Token], imports: &[Import]) -> Vec<String> {
+fn rebound(file: &File, imports: &[Import]) -> Vec<String> {
+    let tokens = file.tokens;
     let mut imported: Vec<&str> = Vec::new();
     for import in imports {
         match (&import.names, &import.alias) {
@@ -520,13 +577,18 @@ fn rebound(tokens: &[Token], imports: &[Import]) -> Vec<String> {
     };
     let imported_sketch = imported.iter().fold(0, |mask, name| mask | sketch(name));
     let mut names: Vec<String> = Vec::new();
+    // Where the statement holding the current token starts.
+    let mut statement = 0;
     for (index, token) in tokens.iter().enumerate() {
+        if starts_statement(tokens, index) {
+            statement = index;
+        }
         let Kind::Name(word) = &token.kind else {
             continue;
         };
         if imported_sketch & sketch(word) != 0
             && imported.contains(&word.as_str())
-            && binds(tokens, index)
+            && binds(file, index, statement)
         {
             names.push(word.clone());
         }
@@ -536,15 +598,17 @@ fn rebound(tokens: &[Token], imports: &[Import]) -> Vec<String> {
     names
 }
 
-/// Whether the name at `index` is bound there: an assignment or annotation target, a walrus,
-/// a parameter, a loop or `lambda` target, `as` outside an import, a function or a class.
-fn binds(tokens: &[Token], index: usize) -> bool {
+/// Whether the name at `index`, in the statement starting at `statement`, is bound there: an
+/// assignment or annotation target, a walrus, a parameter, a loop or `lambda` target, `as`
+/// outside an import, a function or a class.
+fn binds(file: &File, index: usize, statement: usize) -> bool {
+    let tokens = file.tokens;
     let previous = index.checked_sub(1).map(|p| &tokens[p]);
     let next = tokens.get(index + 1);
     let after = tokens.get(index + 2);
     match previous.and_then(|p| name(Some(p))) {
         Some("def" | "class" | "for" | "lambda") => return true,
-        Some("as") => return !in_import(tokens, index),
+        Some("as") => return !matches!(name(tokens.get(statement)), Some("import" | "from")),
         _ => {}
     }
     if is_op(next, ':') && is_op(after, '=') {
@@ -555,38 +619,35 @@ fn binds(tokens: &[Token], index: usize) -> bool {
         return (is_op(next, '=') && !is_op(after, '=')) || is_op(next, ':');
     }
     (is_op(previous, ',') || is_op(previous, '(') || is_op(previous, '*'))
-        && in_targets(tokens, index)
-}
-
-/// Whether the statement holding `index` is an import.
-fn in_import(tokens: &[Token], index: usize) -> bool {
-    let start = (0..=index)
-        .rev()
-        .find(|&i| starts_statement(tokens, i))
-        .unwrap_or(0);
-    matches!(name(tokens.get(start)), Some("import" | "from"))
+        && in_targets(file, index)
 }
 
 /// Whether a name after `(`, `,` or `*` is among a `def`'s parameters or the targets of a
-/// `for` or `lambda`: looking back, out of the brackets that hold it, to the statement's start.
-fn in_targets(tokens: &[Token], index: usize) -> bool {
-    let mut depth = 0usize;
-    for i in (0..index).rev() {
+/// `for` or `lambda`: looking back, over bracketed groups and out of the brackets that hold it,
+/// to the statement's start. Parameter lists and loop targets are short: the look stops after
+/// `LOOKBACK` steps, so that a statement of a million names costs no more than a short one.
+fn in_targets(file: &File, index: usize) -> bool {
+    const LOOKBACK: usize = 256;
+    let tokens = file.tokens;
+    let mut i = index;
+    for _ in 0..LOOKBACK {
+        let Some(back) = i.checked_sub(1) else {
+            return false;
+        };
+        i = file.brackets.opening(back).unwrap_or(back);
         match &tokens[i].kind {
-            Kind::Op(')' | ']' | '}') => depth += 1,
-            // The bracket that holds the name: a `def`'s parameters, or a tuple among targets.
-            Kind::Op('(') if depth == 0 && i >= 2 && name(tokens.get(i - 2)) == Some("def") => {
+            // A bracket that holds the name: a `def`'s parameters, or a tuple among targets.
+            Kind::Op('(') if i == back && i >= 2 && name(tokens.get(i - 2)) == Some("def") => {
                 return true;
             }
-            Kind::Op('(' | '[' | '{') => depth = depth.saturating_sub(1),
-            Kind::Name(word) if depth == 0 => match word.as_str() {
+            Kind::Name(word) => match word.as_str() {
                 "for" | "lambda" => return true,
                 "in" => return false,
                 _ => {}
             },
             _ => {}
         }
-        if depth == 0 && starts_statement(tokens, i) {
+        if starts_statement(tokens, i) {
             return false;
         }
     }
@@ -599,7 +660,8 @@ const KEYWORDS: [&str; 19] = [
     "del", "with", "as", "lambda", "await", "else", "except",
 ];
 
-fn calls(tokens: &[Token], closing: &[Option<usize>]) -> Vec<Call> {
+fn calls(file: &File) -> Vec<Call> {
+    let tokens = file.tokens;
     // The callee of the call each `)` closes, for chains like `A().b()`.
     let mut callee_at_close: Vec<Option<usize>> = vec![None; tokens.len()];
     let mut calls: Vec<Call> = Vec::new();
@@ -613,8 +675,8 @@ fn calls(tokens: &[Token], closing: &[Option<usize>]) -> Vec<Call> {
             continue;
         };
         firsts.push(first);
-        let close = closing[open].unwrap_or(tokens.len());
-        if close < tokens.len() {
+        let close = file.brackets.closing(open);
+        if let Some(close) = close {
             callee_at_close[close] = Some(calls.len());
         }
         calls.push(Call {
@@ -623,15 +685,22 @@ fn calls(tokens: &[Token], closing: &[Option<usize>]) -> Vec<Call> {
             column: tokens[first].column,
             name_line: tokens[open - 1].line,
             name_column: tokens[open - 1].column,
-            args: arguments(&tokens[open + 1..close.min(tokens.len())]),
+            // A call never closed has no arguments to tell.
+            args: file.call_args[open]
+                .as_deref()
+                .map_or_else(Vec::new, <[Arg]>::to_vec),
         });
     }
     calls
 }
 
 /// `target = value` at the start of a statement (not `==`, not augmented, not unpacking).
-fn assignments(tokens: &[Token]) -> Vec<Assignment> {
+fn assignments(file: &File) -> Vec<Assignment> {
+    let tokens = file.tokens;
     let mut found = Vec::new();
+    // The end of the statement after the latest `=`: statements are met in order, so this
+    // only moves forward.
+    let mut end = 0;
     for start in 0..tokens.len() {
         if !starts_statement(tokens, start) || name(tokens.get(start)).is_none() {
             continue;
@@ -651,17 +720,16 @@ fn assignments(tokens: &[Token]) -> Vec<Assignment> {
         if !is_op(tokens.get(equals), '=') || is_op(tokens.get(equals + 1), '=') {
             continue;
         }
-        let end = tokens[equals + 1..]
-            .iter()
-            .position(|t| t.kind == Kind::Newline || t.kind == Kind::Op(';'))
-            .map_or(tokens.len(), |offset| equals + 1 + offset);
-        let value: Vec<&Token> = tokens[equals + 1..end].iter().collect();
-        if value.is_empty() {
+        end = end.max(equals + 1);
+        while end < tokens.len() && !matches!(tokens[end].kind, Kind::Newline | Kind::Op(';')) {
+            end += 1;
+        }
+        if end == equals + 1 {
             continue;
         }
         found.push(Assignment {
             target,
-            value: classify(&value),
+            value: classify(file, equals + 1, end),
             line: tokens[start].line,
             column: tokens[start].column,
         });
@@ -678,7 +746,8 @@ fn statement_end(tokens: &[Token], start: usize) -> usize {
 }
 
 /// `base[key] = value` at the start of a statement, with a dotted base (not `==`).
-fn item_assignments(tokens: &[Token]) -> Vec<ItemAssignment> {
+fn item_assignments(file: &File) -> Vec<ItemAssignment> {
+    let tokens = file.tokens;
     let mut found = Vec::new();
     for start in 0..tokens.len() {
         if name(tokens.get(start)).is_none()
@@ -698,30 +767,20 @@ fn item_assignments(tokens: &[Token]) -> Vec<ItemAssignment> {
         let (base, _) = dotted(tokens, start);
         let end = statement_end(tokens, start);
         // The `]` that closes the subscript, then `=`.
-        let mut depth = 0usize;
-        let Some(close) = (open..end).find(|&i| {
-            match tokens[i].kind {
-                Kind::Op('(' | '[' | '{') => depth += 1,
-                Kind::Op(')' | ']' | '}') => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-            depth == 0
-        }) else {
+        let Some(close) = file.brackets.closing(open).filter(|&close| close < end) else {
             continue;
         };
         let equals = close + 1;
         if !is_op(tokens.get(equals), '=') || is_op(tokens.get(equals + 1), '=') {
             continue;
         }
-        let key: Vec<&Token> = tokens[open + 1..close].iter().collect();
-        let value: Vec<&Token> = tokens[equals + 1..end].iter().collect();
-        if key.is_empty() || value.is_empty() {
+        if close == open + 1 || equals + 1 >= end {
             continue;
         }
         found.push(ItemAssignment {
             base,
-            key: classify(&key),
-            value: classify(&value),
+            key: classify(file, open + 1, close),
+            value: classify(file, equals + 1, end),
             line: tokens[start].line,
             column: tokens[start].column,
         });
@@ -740,7 +799,8 @@ fn follows_annotation_colon(tokens: &[Token], index: usize) -> bool {
 
 /// Every `class` statement, with the fields its body binds at its own indentation. A body
 /// runs to the next statement indented no deeper than the `class` keyword.
-fn classes(tokens: &[Token]) -> Vec<ClassDef> {
+fn classes(file: &File) -> Vec<ClassDef> {
+    let tokens = file.tokens;
     let mut found: Vec<ClassDef> = Vec::new();
     // The classes whose bodies hold the current statement: (index in `found`, the column of
     // its `class`, the column of its body's statements once the first is seen).
@@ -769,7 +829,7 @@ fn classes(tokens: &[Token]) -> Vec<ClassDef> {
             // Only statements at the body's own indentation are the class's fields.
             let body_column = *body_column.get_or_insert(token.column);
             if token.column == body_column
-                && let Some(field) = class_field(tokens, start)
+                && let Some(field) = class_field(file, start)
             {
                 found[*class].fields.push(field);
             }
@@ -823,7 +883,8 @@ fn classes(tokens: &[Token]) -> Vec<ClassDef> {
 }
 
 /// `name (: annotation)? (= value)?` starting a statement in a class body.
-fn class_field(tokens: &[Token], start: usize) -> Option<ClassField> {
+fn class_field(file: &File, start: usize) -> Option<ClassField> {
+    let tokens = file.tokens;
     let field = name(tokens.get(start))?;
     if matches!(
         field,
@@ -850,11 +911,10 @@ fn class_field(tokens: &[Token], start: usize) -> Option<ClassField> {
         _ => return None,
     };
     let value = equals.and_then(|equals| {
-        let value: Vec<&Token> = tokens[equals + 1..end].iter().collect();
-        let first = value.first()?;
+        let first = tokens[equals + 1..end].first()?;
         Some(Arg {
             keyword: None,
-            value: classify(&value),
+            value: classify(file, equals + 1, end),
             line: first.line,
             column: first.column,
         })
@@ -866,24 +926,6 @@ fn class_field(tokens: &[Token], start: usize) -> Option<ClassField> {
         line: at.line,
         column: at.column,
     })
-}
-
-/// For every `(`, the index of its `)`.
-fn matching_parens(tokens: &[Token]) -> Vec<Option<usize>> {
-    let mut closing = vec![None; tokens.len()];
-    let mut stack = Vec::new();
-    for (index, token) in tokens.iter().enumerate() {
-        match token.kind {
-            Kind::Op('(') => stack.push(index),
-            Kind::Op(')') => {
-                if let Some(open) = stack.pop() {
-                    closing[open] = Some(index);
-                }
-            }
-            _ => {}
-        }
-    }
-    closing
 }
 
 /// The dotted callee before the `(` at `open`, and the index of its first token.
@@ -921,75 +963,87 @@ fn callee(
     Some((parts.join("."), first))
 }
 
-/// Splits the tokens between a call's parentheses into arguments (the tokens of a call's own
-/// arguments, or references to those of a call inside an argument).
-fn arguments<T: Borrow<Token>>(tokens: &[T]) -> Vec<Arg> {
+/// The arguments in `tokens[start..end]` (between a call's parentheses), split at the commas
+/// of this depth, bracketed groups skipped whole.
+fn arguments(file: &File, start: usize, end: usize) -> Vec<Arg> {
     let mut ends = Vec::new();
-    let mut depth = 0usize;
-    for (index, token) in tokens.iter().enumerate() {
-        match token.borrow().kind {
-            Kind::Op('(' | '[' | '{') => depth += 1,
-            Kind::Op(')' | ']' | '}') => depth = depth.saturating_sub(1),
-            Kind::Op(',') if depth == 0 => ends.push(index),
-            _ => {}
+    let mut at = start;
+    while at < end {
+        if is_op(file.tokens.get(at), ',') {
+            ends.push(at);
+            at += 1;
+            continue;
+        }
+        match (bracket(&file.tokens[at].kind), file.brackets.closing(at)) {
+            (_, Some(close)) if close < end => at = close + 1,
+            // A bracket never closed: the rest is one argument, which reads as `Other`.
+            (Some(Bracket::Open(_)), _) => break,
+            _ => at += 1,
         }
     }
-    ends.push(tokens.len());
+    ends.push(end);
     // Sized exactly: every call of every file keeps its arguments until the services are
     // resolved, and a grown vector's spare room was half the memory of a large monorepo.
     let mut args = Vec::with_capacity(ends.len());
-    let mut start = 0;
-    for end in ends {
-        args.extend(argument(&tokens[start..end]));
-        start = end + 1;
+    let mut from = start;
+    for to in ends {
+        args.extend(argument(file, from, to));
+        from = to + 1;
     }
     args
 }
 
-fn argument<T: Borrow<Token>>(tokens: &[T]) -> Option<Arg> {
-    let tokens: Vec<&Token> = tokens
-        .iter()
-        .map(Borrow::borrow)
-        .filter(|t| t.kind != Kind::Newline)
-        .collect();
-    let first = tokens.first()?;
-    let is_keyword = tokens.len() > 2
-        && name(Some(first)).is_some()
-        && is_op(tokens.get(1).copied(), '=')
-        && !is_op(tokens.get(2).copied(), '=');
-    let (keyword, value) = if is_keyword {
-        (name(Some(first)).map(String::from), &tokens[2..])
+fn argument(file: &File, start: usize, end: usize) -> Option<Arg> {
+    let tokens = file.tokens;
+    if start >= end {
+        return None;
+    }
+    let is_keyword = end - start > 2
+        && name(tokens.get(start)).is_some()
+        && is_op(tokens.get(start + 1), '=')
+        && !is_op(tokens.get(start + 2), '=');
+    let (keyword, value_start) = if is_keyword {
+        (name(tokens.get(start)).map(String::from), start + 2)
     } else {
-        (None, &tokens[..])
+        (None, start)
     };
-    let start = value.first()?;
+    let first = &tokens[value_start];
     Some(Arg {
         keyword,
-        value: classify(value),
-        line: start.line,
-        column: start.column,
+        value: classify(file, value_start, end),
+        line: first.line,
+        column: first.column,
     })
 }
 
-/// The value of an argument: literals, dotted names, calls, subscripts, tuples, lists, dicts
-/// and `+`; anything else is `Other`. Enough to follow `endpoint=os.getenv("X", "d")` and
-/// `headers=(("x-honeycomb-team", key),)` without evaluating Python.
-fn classify(tokens: &[&Token]) -> ArgValue {
-    let mut reader = Expression { tokens, at: 0 };
+/// The value of the expression `tokens[start..end]`: literals, dotted names, calls,
+/// subscripts, tuples, lists, dicts and `+`; anything else is `Other`. Enough to follow
+/// `endpoint=os.getenv("X", "d")` and `headers=(("x-honeycomb-team", key),)` without
+/// evaluating Python.
+fn classify(file: &File, start: usize, end: usize) -> ArgValue {
+    let mut reader = Expression {
+        file,
+        at: start,
+        end,
+    };
     match reader.sum() {
-        Some(value) if reader.at == tokens.len() => value,
+        Some(value) if reader.at == end => value,
         _ => ArgValue::Other,
     }
 }
 
+/// Reads `tokens[at..end]`; a bracketed group is read by a reader of its own, which stops at
+/// the group's closing bracket. Recursion follows the brackets, which nest `MAX_NESTING` deep
+/// at most.
 struct Expression<'a, 'b> {
-    tokens: &'a [&'b Token],
+    file: &'a File<'b>,
     at: usize,
+    end: usize,
 }
 
 impl Expression<'_, '_> {
     fn peek(&self) -> Option<&Kind> {
-        self.tokens.get(self.at).map(|t| &t.kind)
+        (self.at < self.end).then(|| &self.file.tokens[self.at].kind)
     }
 
     fn eat(&mut self, op: char) -> bool {
@@ -1010,6 +1064,40 @@ impl Expression<'_, '_> {
         })
     }
 
+    /// The bracketed group opening at the current token, read by `read` (`None` when it does
+    /// not close within this reader).
+    fn group(
+        &mut self,
+        read: impl FnOnce(&mut Expression) -> Option<ArgValue>,
+    ) -> Option<ArgValue> {
+        let close = self
+            .file
+            .brackets
+            .closing(self.at)
+            .filter(|&close| close < self.end)?;
+        let mut inner = Expression {
+            file: self.file,
+            at: self.at + 1,
+            end: close,
+        };
+        self.at = close + 1;
+        read(&mut inner)
+    }
+
+    /// Items separated by commas up to the reader's end; whether a comma ended the last.
+    fn items(&mut self) -> Option<(Vec<ArgValue>, bool)> {
+        let mut items = Vec::new();
+        let mut trailing_comma = false;
+        while self.at < self.end {
+            items.push(self.sum()?);
+            trailing_comma = self.eat(',');
+            if !trailing_comma && self.at < self.end {
+                return None;
+            }
+        }
+        Some((items, trailing_comma))
+    }
+
     fn atom(&mut self) -> Option<ArgValue> {
         match self.peek()? {
             Kind::Str(Some(_)) => {
@@ -1027,41 +1115,31 @@ impl Expression<'_, '_> {
             }
             Kind::Name(_) => self.named(),
             Kind::Op(open @ ('(' | '[')) => {
-                let open = *open;
-                self.at += 1;
-                let close = if open == '(' { ')' } else { ']' };
-                let mut items = Vec::new();
-                while !self.eat(close) {
-                    items.push(self.sum()?);
-                    if !self.eat(',') && self.peek() != Some(&Kind::Op(close)) {
-                        return None;
-                    }
-                }
-                // `(x)` is x; `(x,)` is a tuple.
-                let single = open == '('
-                    && items.len() == 1
-                    && self.tokens.get(self.at - 2).map(|t| &t.kind) != Some(&Kind::Op(','));
-                Some(if single {
-                    items.pop()?
-                } else {
-                    ArgValue::Sequence(items)
+                let parenthesized = *open == '(';
+                self.group(|inner| {
+                    let (mut items, trailing_comma) = inner.items()?;
+                    // `(x)` is x; `(x,)` is a tuple.
+                    Some(if parenthesized && items.len() == 1 && !trailing_comma {
+                        items.pop()?
+                    } else {
+                        ArgValue::Sequence(items)
+                    })
                 })
             }
-            Kind::Op('{') => {
-                self.at += 1;
+            Kind::Op('{') => self.group(|inner| {
                 let mut pairs = Vec::new();
-                while !self.eat('}') {
-                    let key = self.sum()?;
-                    if !self.eat(':') {
+                while inner.at < inner.end {
+                    let key = inner.sum()?;
+                    if !inner.eat(':') {
                         return None;
                     }
-                    pairs.push((key, self.sum()?));
-                    if !self.eat(',') && self.peek() != Some(&Kind::Op('}')) {
+                    pairs.push((key, inner.sum()?));
+                    if !inner.eat(',') && inner.at < inner.end {
                         return None;
                     }
                 }
                 Some(ArgValue::Dict(pairs))
-            }
+            }),
             _ => None,
         }
     }
@@ -1073,10 +1151,8 @@ impl Expression<'_, '_> {
             dotted.push_str(part);
             self.at += 1;
             if !(self.peek() == Some(&Kind::Op('.'))
-                && matches!(
-                    self.tokens.get(self.at + 1).map(|t| &t.kind),
-                    Some(Kind::Name(_))
-                ))
+                && self.at + 1 < self.end
+                && matches!(self.file.tokens[self.at + 1].kind, Kind::Name(_)))
             {
                 break;
             }
@@ -1089,33 +1165,27 @@ impl Expression<'_, '_> {
             "None" => return Some(ArgValue::None),
             _ => {}
         }
-        if self.eat('(') {
-            let start = self.at;
-            let mut depth = 1usize;
-            while depth > 0 {
-                match self.peek()? {
-                    Kind::Op('(' | '[' | '{') => depth += 1,
-                    Kind::Op(')' | ']' | '}') => depth -= 1,
-                    _ => {}
-                }
-                self.at += 1;
+        match self.peek() {
+            Some(Kind::Op('(')) => {
+                let args = self.file.call_args[self.at].clone()?;
+                let close = self.file.brackets.closing(self.at)?;
+                (close < self.end).then_some(())?;
+                self.at = close + 1;
+                Some(ArgValue::Call(dotted, args))
             }
-            let inner = arguments(&self.tokens[start..self.at - 1]);
-            return Some(ArgValue::Call(dotted, inner));
+            Some(Kind::Op('[')) => self.group(|inner| {
+                let key = inner.sum()?;
+                (inner.at == inner.end).then(|| ArgValue::Subscript(dotted, Box::new(key)))
+            }),
+            _ => Some(ArgValue::Name(dotted)),
         }
-        if self.eat('[') {
-            let key = self.sum()?;
-            return self
-                .eat(']')
-                .then(|| ArgValue::Subscript(dotted, Box::new(key)));
-        }
-        Some(ArgValue::Name(dotted))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workspace::nesting::MAX_NESTING;
 
     const CRUDDUR: &str = r#"from flask import Flask
 from flask_cors import CORS, cross_origin
@@ -1150,7 +1220,8 @@ if __name__ == "__main__":
     fn item_assignments_and_settings_classes() {
         let parsed = parse(
             "import os\nos.environ[\"OTEL_SERVICE_NAME\"] = \"api\"\nx[0] == 1\n\nclass Settings(BaseSettings, metaclass=M):\n    \"\"\"Settings.\"\"\"\n    model_config = SettingsConfigDict(env_prefix=\"APP_\")\n    otel_endpoint: str = \"http://localhost:4318\"\n    key: Optional[str] = Field(default=None, alias=\"HONEYCOMB_API_KEY\")\n    debug: bool\n\n    class Config:\n        env_prefix = \"OLD_\"\n\n    def url(self):\n        inner = 1\n        return inner\n\nclass Other: pass\nsettings = Settings()\n",
-        );
+        )
+        .unwrap();
         assert_eq!(parsed.item_assignments.len(), 1);
         let item = &parsed.item_assignments[0];
         assert_eq!(
@@ -1194,7 +1265,7 @@ if __name__ == "__main__":
 
     #[test]
     fn imports_with_positions() {
-        let parsed = parse(CRUDDUR);
+        let parsed = parse(CRUDDUR).unwrap();
         let modules: Vec<(&str, u32, u32)> = parsed
             .imports
             .iter()
@@ -1235,7 +1306,7 @@ if __name__ == "__main__":
 
     #[test]
     fn calls_with_callees_positions_and_arguments() {
-        let parsed = parse(CRUDDUR);
+        let parsed = parse(CRUDDUR).unwrap();
         let callees: Vec<(&str, u32, u32)> = parsed
             .calls
             .iter()
@@ -1277,7 +1348,7 @@ if __name__ == "__main__":
         );
         assert_eq!(
             parsed.calls[1].args[0].value,
-            ArgValue::Call("OTLPSpanExporter".into(), Vec::new())
+            ArgValue::Call("OTLPSpanExporter".into(), Vec::new().into())
         );
     }
 
@@ -1285,7 +1356,8 @@ if __name__ == "__main__":
     fn assignments_bind_names_to_values() {
         let parsed = parse(
             "headers = ((\"x-honeycomb-team\", os.environ.get(\"K\")),)\nif a == b: pass\nself.endpoint = os.getenv(\"E\", \"http://d\")\nx += 1\n",
-        );
+        )
+        .unwrap();
         let targets: Vec<(&str, u32)> = parsed
             .assignments
             .iter()
@@ -1299,7 +1371,8 @@ if __name__ == "__main__":
     fn argument_expressions_that_read_the_environment() {
         let parsed = parse(
             "OTLPSpanExporter(endpoint=os.getenv(\"OTLP_HOST\", \"http://collector:4317\") + \"/v1\", headers=((\"x-honeycomb-team\", os.environ[\"KEY\"]),), other={\"a\": 1})\n",
-        );
+        )
+        .unwrap();
         let args = &parsed.calls[0].args;
         let lookup = ArgValue::Call(
             "os.getenv".into(),
@@ -1316,7 +1389,8 @@ if __name__ == "__main__":
                     line: 1,
                     column: 50,
                 },
-            ],
+            ]
+            .into(),
         );
         assert_eq!(
             args[0].value,
@@ -1342,7 +1416,8 @@ if __name__ == "__main__":
     fn positions_of_module_names_and_called_names() {
         let parsed = parse(
             "import os, opentelemetry.trace as t\nfrom  opentelemetry.sdk.trace import TracerProvider\nFlaskInstrumentor(a=(1, 2)).instrument_app(app)\nt.get_tracer(\n  __name__).start_span(\"x\")\n",
-        );
+        )
+        .unwrap();
         let modules: Vec<(u32, u32)> = parsed
             .imports
             .iter()
@@ -1369,7 +1444,8 @@ if __name__ == "__main__":
     fn names_rebound_other_than_by_imports() {
         let parsed = parse(
             "from opentelemetry import context, trace as t, baggage\nimport a as b, C, f, fh, gh, i, j, k, kw, u, v, w, handler, args, event, obj\ndef handler(event, context=None, *args, **kw):\n    return f(trace=1, x == y)\nfor i, (j, k) in x: pass\nwith open(p) as fh, g() as gh: pass\nclass C: pass\nf = lambda u, v: u\nif (w := 2): pass\nobj.attr = 1\nt.get_tracer(name=baggage)\n",
-        );
+        )
+        .unwrap();
         assert_eq!(
             parsed.rebound,
             [
@@ -1383,7 +1459,8 @@ if __name__ == "__main__":
     fn strings_and_comments_hide_code() {
         let parsed = parse(
             "x = \"import opentelemetry\"  # import opentelemetry\n'''\ntrace.set_tracer_provider(x)\n'''\ndef f(a): pass\nclass C(Base): pass\nif (a): pass\n",
-        );
+        )
+        .unwrap();
         assert!(parsed.imports.is_empty());
         assert!(parsed.calls.is_empty(), "{:?}", parsed.calls);
     }
@@ -1392,7 +1469,8 @@ if __name__ == "__main__":
     fn import_forms() {
         let parsed = parse(
             "import a.b as c, d\nfrom . import x\nfrom .m import (\n    y as z,\n    w,\n)\ntry: import e\nexcept ImportError: pass\n",
-        );
+        )
+        .unwrap();
         let modules: Vec<(&str, Option<&str>)> = parsed
             .imports
             .iter()
@@ -1423,7 +1501,8 @@ if __name__ == "__main__":
     fn literal_arguments() {
         let parsed = parse(
             "OTLPSpanExporter(\n    endpoint=\"http://a\" \"/v1/traces\",\n    timeout=10, insecure=None, headers=h.x, *rest)\nf(f\"{x}\", r\"\\n\", 'it\\'s')\n",
-        );
+        )
+        .unwrap();
         let args = &parsed.calls[0].args;
         assert_eq!(args[0].value, ArgValue::Str("http://a/v1/traces".into()));
         assert_eq!((args[0].line, args[0].column), (2, 14));
@@ -1441,9 +1520,65 @@ if __name__ == "__main__":
     fn crlf_tabs_unicode_and_unterminated_strings() {
         let parsed = parse(
             "from opentelemetry import trace\r\n\tgrüße = trace.get_tracer(\"é\")\r\nx = 'never closed\n",
-        );
+        )
+        .unwrap();
         assert_eq!(parsed.imports.len(), 1);
         assert_eq!((parsed.calls[0].line, parsed.calls[0].column), (2, 10));
+    }
+
+    #[test]
+    fn brackets_deeper_than_python_allows_are_refused_where_they_go_too_deep() {
+        // Once a stack overflow that ended the whole run with no report.
+        let text = format!(
+            "import os\nx = {}",
+            "(".repeat(100_000) + &")".repeat(100_000)
+        );
+        let error = parse(&text).unwrap_err();
+        assert_eq!((error.line, error.column), (2, 5 + MAX_NESTING as u32));
+        let list = format!(
+            "x = f({}1{})\n",
+            "[".repeat(MAX_NESTING - 1),
+            "]".repeat(MAX_NESTING - 1)
+        );
+        assert_eq!(parse(&list).unwrap().calls.len(), 1);
+    }
+
+    #[test]
+    fn nested_calls_are_read_once_and_shared() {
+        // Each call once read the calls inside it again: 4,000 deep ran for over a minute.
+        let line = format!("x = {}1{}\n", "f(".repeat(150), ")".repeat(150));
+        let parsed = parse(&line.repeat(200)).unwrap();
+        assert_eq!(parsed.calls.len(), 150 * 200);
+        let mut value = &parsed.calls[0].args[0].value;
+        let mut nested = 0;
+        while let ArgValue::Call(_, args) = value {
+            value = &args[0].value;
+            nested += 1;
+        }
+        assert_eq!((nested, value), (149, &ArgValue::Number("1".into())));
+        let ArgValue::Call(_, second) = &parsed.calls[0].args[0].value else {
+            unreachable!()
+        };
+        assert_eq!(second[..], parsed.calls[1].args[..]);
+    }
+
+    #[test]
+    fn long_statements_are_judged_without_rescanning_them() {
+        // Each `trace` once looked back to the statement's start, and each `as` as well.
+        let names = "trace, ".repeat(100_000);
+        let parsed = parse(&format!(
+            "from opentelemetry import trace\nprint({names})\n"
+        ))
+        .unwrap();
+        assert!(parsed.rebound.is_empty());
+        let aliases = "a as trace, ".repeat(50_000);
+        let parsed = parse(&format!(
+            "from opentelemetry import trace\nwith {aliases}b: pass\n"
+        ))
+        .unwrap();
+        assert_eq!(parsed.rebound, ["trace"]);
+        let parameters = format!("from opentelemetry import trace\ndef f(a, {names}): pass\n");
+        assert_eq!(parse(&parameters).unwrap().rebound, ["trace"]);
     }
 
     #[test]

@@ -15,8 +15,10 @@ pub mod tree;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
@@ -47,6 +49,8 @@ pub enum Mode {
     BlackHole,
     /// Reads the request and closes the connection without a word.
     Close,
+    /// Answers this status with a body that never ends.
+    Endless(u16),
 }
 
 /// What `/1/auth` answers.
@@ -54,6 +58,8 @@ pub enum Mode {
 pub struct Auth {
     pub status: u16,
     pub body: String,
+    /// The body goes on forever after `body`.
+    pub endless: bool,
 }
 
 impl Auth {
@@ -63,6 +69,16 @@ impl Auth {
             body: format!(
                 r#"{{"id":"hcaik_01","type":"ingest","api_key_access":{{"events":{events},"markers":false,"createDatasets":{create_datasets}}},"environment":{{"name":"Dev","slug":"dev"}},"team":{{"name":"Cruddur","slug":"cruddur"}}}}"#
             ),
+            endless: false,
+        }
+    }
+
+    /// 200 and JSON that never ends: whoever reads it all never gets to an answer.
+    pub fn endless() -> Self {
+        Auth {
+            status: 200,
+            body: r#"{"team": {"name": "Cruddur", "slug": "cruddur"}, "padding": ""#.into(),
+            endless: true,
         }
     }
 
@@ -70,6 +86,7 @@ impl Auth {
         Auth {
             status: 401,
             body: r#"{"error":"unknown API key - check your credentials"}"#.into(),
+            endless: false,
         }
     }
 }
@@ -234,12 +251,16 @@ fn serve<S: Read + Write>(stream: S, state: &Arc<Mutex<Shared>>) {
     };
     let mut stream = reader.into_inner();
     if path == "/1/auth" {
-        respond(
-            &mut stream,
-            auth.status,
-            "application/json",
-            auth.body.as_bytes(),
-        );
+        if auth.endless {
+            respond_endless(&mut stream, auth.status, "application/json", &auth.body);
+        } else {
+            respond(
+                &mut stream,
+                auth.status,
+                "application/json",
+                auth.body.as_bytes(),
+            );
+        }
         return;
     }
     let json = content_type.contains("json");
@@ -286,7 +307,22 @@ fn serve<S: Read + Write>(stream: S, state: &Arc<Mutex<Shared>>) {
         }
         Mode::BlackHole => std::thread::sleep(Duration::from_secs(120)),
         Mode::Close => {}
+        Mode::Endless(status) => respond_endless(&mut stream, status, "text/plain", "refused: "),
     }
+}
+
+/// `start`, then spaces in chunks until the client hangs up.
+pub fn respond_endless<S: Write>(stream: &mut S, status: u16, content_type: &str, start: &str) {
+    let head = format!(
+        "HTTP/1.1 {status} {}\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{start}\r\n",
+        reason(status),
+        start.len()
+    );
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+    while stream.write_all(chunk.as_bytes()).is_ok() {}
 }
 
 fn respond<S: Write>(stream: &mut S, status: u16, content_type: &str, body: &[u8]) {
@@ -461,4 +497,56 @@ impl FakeGrpc {
 pub fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
+}
+
+/// `otel-doctor lint WORKSPACE ARGS` with an empty environment, failing the test when it runs
+/// longer than `bound` (a hang would stall CI for its whole budget). Its output is read as it
+/// comes, so that a large report cannot block it on a full pipe.
+pub fn lint_within(workspace: &Path, args: &[&str], bound: Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_otel-doctor"))
+        .arg("lint")
+        .arg(workspace)
+        .args(args)
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = read(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = read(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > bound {
+            let _ = child.kill();
+            panic!("otel-doctor did not finish within {bound:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
 }

@@ -2,6 +2,8 @@
 //! rules need — where the OTLP receiver listens, where each exporter sends and with which
 //! headers — each with the position of the setting that decides it.
 
+use std::collections::HashMap;
+
 use super::expand::{Expanded, expand};
 use crate::knowledge::collector::{
     self as knowledge, ExporterKind, Kind, OTLP_GRPC_PORT, OTLP_HTTP_PORT,
@@ -63,6 +65,10 @@ pub struct StructureProblem {
 pub struct Model {
     pub root: ConfigNode,
     pub components: Vec<Component>,
+    /// Where each component is in `components`, by kind and id (the first, if a merge left two):
+    /// rules look a component up for every exporter and every name a pipeline lists, which a
+    /// search through `components` made quadratic on a config of thousands of components.
+    by_id: HashMap<(Kind, String), usize>,
     pub pipelines: Vec<Pipeline>,
     /// `service.extensions`.
     pub extensions: Vec<Reference>,
@@ -186,9 +192,16 @@ impl Model {
             "extensions",
             &mut problems,
         );
+        let mut by_id = HashMap::new();
+        for (index, component) in components.iter().enumerate() {
+            by_id
+                .entry((component.kind, component.id.clone()))
+                .or_insert(index);
+        }
         Model {
             root,
             components,
+            by_id,
             pipelines,
             extensions,
             pipelines_location,
@@ -197,9 +210,8 @@ impl Model {
     }
 
     pub fn component(&self, kind: Kind, id: &str) -> Option<&Component> {
-        self.components
-            .iter()
-            .find(|c| c.kind == kind && c.id == id)
+        let index = *self.by_id.get(&(kind, id.to_string()))?;
+        self.components.get(index)
     }
 
     pub fn traces_pipelines(&self) -> impl Iterator<Item = &Pipeline> {

@@ -7,7 +7,7 @@
 pub mod files;
 mod made;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::environment::{EnvOrigin, EnvVar};
@@ -512,8 +512,8 @@ fn parent_stage(dockerfile: &Dockerfile, stage: usize) -> Option<usize> {
 #[derive(Debug, Clone)]
 struct StageState {
     workdir: String,
-    /// `ARG` and `ENV` values in scope, and tool settings commands made, latest last.
-    vars: Vec<(String, String)>,
+    /// `ARG` and `ENV` values in scope, and tool settings commands made: the latest of each.
+    vars: HashMap<String, String>,
     files: CopiedFiles,
     installed: Vec<InstalledPackage>,
     install_locations: Vec<Location>,
@@ -534,13 +534,13 @@ impl StageState {
     fn new(context_dir: &Arc<str>) -> Self {
         StageState {
             workdir: "/".into(),
-            vars: vec![
+            vars: HashMap::from([
                 ("HOME".into(), "/root".into()),
                 (
                     "PATH".into(),
                     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
                 ),
-            ],
+            ]),
             files: CopiedFiles::new(context_dir),
             installed: Vec::new(),
             install_locations: Vec::new(),
@@ -556,11 +556,7 @@ impl StageState {
     }
 
     fn var(&self, name: &str) -> Option<String> {
-        self.vars
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
+        self.vars.get(name).cloned()
     }
 
     /// `$VAR`/`${VAR}` from the stage's `ARG`/`ENV`, as Docker substitutes them in
@@ -811,21 +807,19 @@ fn manifests_of(context: &BuildContext, own_folders: &[&str], state: &StageState
 /// does at build time; and its `ARG`s, with whether an `ENV` uses each.
 fn image_env(build: &Build) -> (Vec<EnvVar>, Vec<ImageArg>) {
     let source = build.path;
-    let mut known: Vec<(String, String)> = Vec::new();
-    let mut env: Vec<EnvVar> = Vec::new();
-    let mut args: Vec<ImageArg> = Vec::new();
+    // The latest value of each name, and where each `ENV` variable and `ARG` is: a lookup per
+    // variable, not a search (a Dockerfile may set thousands).
+    let mut known: HashMap<String, String> = HashMap::new();
+    let mut env: Vec<Option<EnvVar>> = Vec::new();
+    let mut env_at: HashMap<String, usize> = HashMap::new();
+    let mut args: Vec<Option<ImageArg>> = Vec::new();
+    let mut args_at: HashMap<String, usize> = HashMap::new();
     for instruction in build.instructions() {
         if instruction.keyword != "ENV" && instruction.keyword != "ARG" {
             continue;
         }
         for pair in instruction.env_pairs() {
-            let lookup = |name: &str| {
-                known
-                    .iter()
-                    .rev()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone())
-            };
+            let lookup = |name: &str| known.get(name).cloned();
             let raw = pair.value.clone().unwrap_or_default();
             let interpolated = interpolate(&raw, &lookup);
             let value = interpolated
@@ -835,27 +829,33 @@ fn image_env(build: &Build) -> (Vec<EnvVar>, Vec<ImageArg>) {
                 .args
                 .iter()
                 .find(|(name, _)| instruction.keyword == "ARG" && *name == pair.name);
-            known.push((
+            known.insert(
                 pair.name.clone(),
                 given.map_or_else(|| value.clone(), |(_, v)| v.clone()),
-            ));
+            );
             if instruction.keyword == "ARG" {
-                args.retain(|a| a.name != pair.name);
-                args.push(ImageArg {
+                // An `ARG` declared again moves to where it was declared last.
+                if let Some(earlier) = args_at.insert(pair.name.clone(), args.len()) {
+                    args[earlier] = None;
+                }
+                args.push(Some(ImageArg {
                     name: pair.name.clone(),
                     location: Location::new(source, pair.line, pair.column),
                     default: pair.value.clone(),
                     in_env: false,
-                });
+                }));
             }
             if instruction.keyword == "ENV" {
                 for used in interpolated.iter().flat_map(|i| &i.uses) {
-                    if let Some(arg) = args.iter_mut().find(|a| a.name == used.name) {
+                    if let Some(arg) = args_at.get(&used.name).and_then(|&at| args[at].as_mut()) {
                         arg.in_env = true;
                     }
                 }
-                env.retain(|v| v.name != pair.name);
-                env.push(EnvVar {
+                // A variable set again moves to where it was set last.
+                if let Some(earlier) = env_at.insert(pair.name.clone(), env.len()) {
+                    env[earlier] = None;
+                }
+                env.push(Some(EnvVar {
                     name: pair.name.clone(),
                     value,
                     raw,
@@ -864,11 +864,14 @@ fn image_env(build: &Build) -> (Vec<EnvVar>, Vec<ImageArg>) {
                     uses: Vec::new(),
                     merged_at: None,
                     resolved: true,
-                });
+                }));
             }
         }
     }
-    (env, args)
+    (
+        env.into_iter().flatten().collect(),
+        args.into_iter().flatten().collect(),
+    )
 }
 
 /// An `ARG` of the final image: a variable while the image builds, which the running container
@@ -905,7 +908,7 @@ impl StageReader<'_> {
                 "ENV" => {
                     for pair in instruction.env_pairs() {
                         let value = state.substitute(pair.value.as_deref().unwrap_or_default());
-                        state.vars.push((pair.name.clone(), value));
+                        state.vars.insert(pair.name.clone(), value);
                     }
                 }
                 "COPY" | "ADD" => self.copy(instruction, &mut state),
@@ -937,7 +940,7 @@ impl StageReader<'_> {
                     .and_then(|global| global.value.clone()),
             };
             if let Some(value) = value {
-                state.vars.push((pair.name.clone(), value));
+                state.vars.insert(pair.name.clone(), value);
             }
         }
     }
@@ -1250,7 +1253,9 @@ fn apply(effects: Vec<Effect>, location: &Location, state: &mut StageState, run:
             Effect::Generated { path, packages } => state.generated.push((path, packages)),
             Effect::VenvCreated(dir) => state.venvs.push(dir),
             Effect::VenvActivated(dir) => run.activated = Some(dir),
-            Effect::Setting(name, value) => state.vars.push((name, value)),
+            Effect::Setting(name, value) => {
+                state.vars.insert(name, value);
+            }
             Effect::Bootstrap => state.bootstrap = Some(location.clone()),
             Effect::Unknown => state.has_unknown_installs = true,
             Effect::NodeInstall(install) => state.node_installs.push(install),
@@ -1310,11 +1315,13 @@ fn skip_prefixes<'a, 'b>(words: &'b [&'a str], state: &mut StageState) -> &'b [&
             !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         });
         if let Some((name, value)) = assignment {
-            state.vars.push((name.to_string(), state.substitute(value)));
+            let value = state.substitute(value);
+            state.vars.insert(name.to_string(), value);
         } else if *first == "export" {
             for pair in rest {
                 if let Some((name, value)) = pair.split_once('=') {
-                    state.vars.push((name.to_string(), state.substitute(value)));
+                    let value = state.substitute(value);
+                    state.vars.insert(name.to_string(), value);
                 }
             }
             return &[];

@@ -6,7 +6,7 @@
 //! writes into its own environment (`process.env.X ??= ...`); and, per file, where the SDK is
 //! set up and where instrumentation starts patching.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::knowledge::node::{self, Symbol};
@@ -387,11 +387,14 @@ fn read_file(
             _ => {}
         }
     }
-    for (exporter, name) in exporters {
-        if is_used(&file.content, &exporter, name) {
-            facts.exporters.push(exporter);
-        } else {
-            facts.unattached.push(exporter);
+    if !exporters.is_empty() {
+        let uses = ArgumentUses::of(&file.content);
+        for (exporter, name) in exporters {
+            if uses.reach(&exporter, name) {
+                facts.exporters.push(exporter);
+            } else {
+                facts.unattached.push(exporter);
+            }
         }
     }
     if let Some((location, order)) = registers.filter(|_| started.is_none()) {
@@ -413,56 +416,76 @@ fn read_file(
 /// `const exporter = new OTLPTraceExporter(...)`: the name the call's result is bound to.
 fn declared_name<'a>(source: &'a JsSource, call: &JsCall) -> Option<&'a str> {
     const MAX_DISTANCE: usize = 16;
-    source
+    // Declarations are in the order written: those just before the call, found by halving.
+    let before = source
         .declarations
+        .partition_point(|d| d.order < call.order);
+    source.declarations[..before]
         .iter()
-        .filter(|d| d.order < call.order && call.order - d.order <= MAX_DISTANCE)
-        .filter(|d| matches!(&d.value, JsValue::Call { callee, new: true, .. } if *callee == call.callee))
-        .max_by_key(|d| d.order)
+        .rev()
+        .take_while(|d| call.order - d.order <= MAX_DISTANCE)
+        .find(|d| matches!(&d.value, JsValue::Call { callee, new: true, .. } if *callee == call.callee))
         .map(|d| d.name.as_str())
 }
 
-/// Whether an exporter reaches the SDK: built inside another call's arguments
-/// (`new BatchSpanProcessor(new OTLPTraceExporter())`), or bound to a name that another
-/// call's arguments use (`traceExporter: exporter`).
-fn is_used(source: &JsSource, exporter: &CodeExporter, name: Option<&str>) -> bool {
-    let at = (exporter.location.line, exporter.location.column);
-    let inline = source
-        .calls
-        .iter()
-        .any(|call| call.args.iter().any(|arg| has_arg_at(arg, at)));
-    inline
-        || name.is_some_and(|name| {
-            source
-                .calls
-                .iter()
-                .any(|call| call.args.iter().any(|arg| mentions(&arg.value, name)))
-        })
+/// What the calls of a file take as arguments, gathered once: a file of thousands of exporters
+/// asks for each, and walking every call for each was quadratic.
+struct ArgumentUses<'a> {
+    /// Where each argument starts, nested ones too (in calls, arrays and objects).
+    positions: HashSet<(u32, u32)>,
+    /// The names the arguments mention, at any depth.
+    names: HashSet<&'a str>,
 }
 
-/// Whether an argument, or one nested in it, starts at `at`.
-fn has_arg_at(arg: &Arg, at: (u32, u32)) -> bool {
-    (arg.line, arg.column) == at
-        || match &arg.value {
-            JsValue::Call { args, .. } | JsValue::Array(args) => {
-                args.iter().any(|a| has_arg_at(a, at))
+impl<'a> ArgumentUses<'a> {
+    fn of(source: &'a JsSource) -> Self {
+        let mut uses = ArgumentUses {
+            positions: HashSet::new(),
+            names: HashSet::new(),
+        };
+        for call in &source.calls {
+            for arg in &call.args {
+                uses.position(arg);
+                uses.mention(&arg.value);
             }
-            JsValue::Object(entries) => entries.iter().any(|(_, a)| has_arg_at(a, at)),
-            _ => false,
         }
-}
+        uses
+    }
 
-fn mentions(value: &JsValue, name: &str) -> bool {
-    match value {
-        JsValue::Name(n) => n == name,
-        JsValue::Call { args, .. } | JsValue::Array(args) => {
-            args.iter().any(|a| mentions(&a.value, name))
+    fn position(&mut self, arg: &Arg) {
+        self.positions.insert((arg.line, arg.column));
+        match &arg.value {
+            JsValue::Call { args, .. } | JsValue::Array(args) => {
+                args.iter().for_each(|a| self.position(a));
+            }
+            JsValue::Object(entries) => entries.iter().for_each(|(_, a)| self.position(a)),
+            _ => {}
         }
-        JsValue::Object(entries) => entries.iter().any(|(_, a)| mentions(&a.value, name)),
-        JsValue::Or(parts) | JsValue::Concat(parts) | JsValue::Template(parts) => {
-            parts.iter().any(|p| mentions(p, name))
+    }
+
+    fn mention(&mut self, value: &'a JsValue) {
+        match value {
+            JsValue::Name(name) => {
+                self.names.insert(name);
+            }
+            JsValue::Call { args, .. } | JsValue::Array(args) => {
+                args.iter().for_each(|a| self.mention(&a.value));
+            }
+            JsValue::Object(entries) => entries.iter().for_each(|(_, a)| self.mention(&a.value)),
+            JsValue::Or(parts) | JsValue::Concat(parts) | JsValue::Template(parts) => {
+                parts.iter().for_each(|p| self.mention(p));
+            }
+            _ => {}
         }
-        _ => false,
+    }
+
+    /// Whether an exporter reaches the SDK: built inside another call's arguments
+    /// (`new BatchSpanProcessor(new OTLPTraceExporter())`), or bound to a name that another
+    /// call's arguments use (`traceExporter: exporter`).
+    fn reach(&self, exporter: &CodeExporter, name: Option<&str>) -> bool {
+        self.positions
+            .contains(&(exporter.location.line, exporter.location.column))
+            || name.is_some_and(|name| self.names.contains(name))
     }
 }
 

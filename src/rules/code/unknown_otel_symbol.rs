@@ -466,7 +466,7 @@ mod tests {
             let mut files = Vec::new();
             javascript_files(dir, &mut files);
             for file in files {
-                let source = javascript::parse(&std::fs::read_to_string(&file).unwrap());
+                let source = javascript::parse(&std::fs::read_to_string(&file).unwrap()).unwrap();
                 for import in &source.imports {
                     let Some(release) = manifest
                         .dependencies
@@ -509,7 +509,7 @@ mod tests {
             let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
             let parsed = Parsed {
                 path: Arc::from(file.display().to_string()),
-                content: python::parse(&text),
+                content: python::parse(&text).unwrap(),
             };
             for reference in references_in(&parsed) {
                 let names: Vec<&str> = reference.names.iter().map(|n| n.name.as_str()).collect();
