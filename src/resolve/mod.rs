@@ -13,6 +13,7 @@ mod image;
 mod image_path;
 mod installers;
 mod jvm;
+pub mod kubernetes;
 mod network;
 mod node;
 pub mod route;
@@ -84,6 +85,8 @@ pub struct Project {
     pub notes: Vec<String>,
     /// The services that run an OpenTelemetry Collector.
     pub collectors: Vec<collector::Collector>,
+    /// The objects of the workspace's Kubernetes manifests.
+    pub kubernetes: Arc<crate::workspace::kubernetes::Manifests>,
     /// What compose interpolates with: the shell over the project `.env`.
     pub variables: Variables,
     /// Workloads left out of this project mean to send to Honeycomb (a project of the workloads
@@ -237,6 +240,8 @@ pub struct Workload {
     pub image: Option<String>,
     pub dockerfile: Option<Arc<str>>,
     pub network_mode_host: bool,
+    /// The Kubernetes namespace a pod's container runs in; `None` outside a cluster.
+    pub namespace: Option<String>,
     /// Every variable the container receives, in the order first defined.
     pub env: Vec<EnvVar>,
     pub missing_env_files: Vec<MissingEnvFile>,
@@ -775,6 +780,11 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 .network_mode
                 .as_ref()
                 .is_some_and(|m| m.value == "host"),
+            namespace: workspace
+                .kubernetes
+                .container_of(&spec.name)
+                .filter(|_| spec.launcher == Launcher::Kubernetes)
+                .map(|(pod, _)| pod.object.namespace.clone()),
             env,
             missing_env_files,
             unset_passthrough,
@@ -854,6 +864,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         variant: None,
         notes: workspace.notes.clone(),
         collectors,
+        kubernetes: Arc::new(workspace.kubernetes.clone()),
         variables: workspace.variables.clone(),
         honeycomb_elsewhere: false,
         names: OnceLock::new(),

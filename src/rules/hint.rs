@@ -20,6 +20,19 @@ pub fn set_variables(service: &Workload, variables: &[(&str, &str)]) -> String {
             flags.join(" ")
         );
     }
+    if service.launcher == Launcher::Kubernetes {
+        // `env` is a list of `name`/`value` pairs; quoted, so `true` or `4318` stay strings.
+        let entries: Vec<String> = variables
+            .iter()
+            .map(|(name, value)| format!("\n  - name: {name}\n    value: \"{value}\""))
+            .collect();
+        return format!(
+            "add to the env of container {} ({}):{}",
+            service.name,
+            service.location,
+            entries.concat()
+        );
+    }
     match variables {
         [(name, value)] => format!(
             "add to services.{}.environment: {name}: {value}",
@@ -43,7 +56,7 @@ pub fn set_variables(service: &Workload, variables: &[(&str, &str)]) -> String {
 /// never an anchor other services share), or, for an
 /// image run by hand (no compose file to edit), left to the user with where to set it.
 pub fn add_variable(service: &Workload, name: &str, value: &str) -> Remedy {
-    if service.launcher == Launcher::Image {
+    if matches!(service.launcher, Launcher::Image | Launcher::Kubernetes) {
         Remedy::manual(set_variables(service, &[(name, value)]))
     } else {
         Remedy::edit(Edit::AddVariable {

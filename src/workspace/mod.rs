@@ -11,6 +11,7 @@ pub mod dotenv;
 mod generated;
 pub mod interpolate;
 pub mod javascript;
+pub mod kubernetes;
 pub mod lines;
 pub mod manifest;
 pub mod npm;
@@ -63,6 +64,8 @@ pub enum FileKind {
     Dockerfile,
     Manifest,
     Source,
+    /// A Kubernetes manifest.
+    Kubernetes,
 }
 
 /// A file that could not be read or parsed. The run goes on with the other files.
@@ -203,6 +206,11 @@ pub struct Workspace {
     /// What collector services mount or copy into their image: candidate config files and
     /// directories, by display path.
     pub collector_files: HashMap<Arc<str>, collector::CollectorFile>,
+    /// The Kubernetes objects of the workspace's manifests (their containers are in
+    /// `services`).
+    pub kubernetes: kubernetes::Manifests,
+    /// The manifests read.
+    pub manifest_files: Vec<Arc<str>>,
 }
 
 /// A compose file beside the project's own, such as `docker-compose.prod.yml`, checked as the
@@ -264,12 +272,23 @@ const OVERRIDE_NAMES: [&str; 4] = [
 
 /// Reads the workspace. Fails only when there is nothing to read at all (a missing path).
 pub fn load(options: &Options) -> Result<Workspace, LoadError> {
-    let (root, named, dockerfile) = locate(options)?;
+    let (root, mut named, dockerfile) = locate(options)?;
     let mut loader = Loader::new(root.clone(), options.shell.clone());
+    // `otel-doctor lint deploy.yaml`: a file of Kubernetes manifests, not a compose file.
+    let manifest = named
+        .first()
+        .filter(|_| options.compose_files.is_empty() && options.path.is_file())
+        .filter(|path| {
+            source::read_text(path).is_ok_and(|text| kubernetes::looks_like_manifest(&text))
+        })
+        .cloned();
+    if manifest.is_some() {
+        named.clear();
+    }
     // Without `-f`, compose reads the working directory's `.env` before it knows the compose
     // files, so that `.env` can name them (`COMPOSE_FILE`); then the project directory's
     // (docker/compose `toProjectOptions`).
-    let compose_paths = if dockerfile.is_some() {
+    let compose_paths = if dockerfile.is_some() || manifest.is_some() {
         // `otel-doctor lint api/Dockerfile`: that Dockerfile, whatever compose files are near.
         Vec::new()
     } else if named.is_empty() {
@@ -308,7 +327,15 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     if named.is_empty() && dockerfile.is_none() {
         loader.find_variants(&compose_paths);
     }
-    if compose_paths.is_empty() && loader.workspace.variants.is_empty() {
+    match manifest {
+        Some(file) => loader.read_manifests(&[file]),
+        None if dockerfile.is_none() && options.path.is_dir() => {
+            loader.read_manifests(&walk::yaml_files(&root));
+        }
+        None => {}
+    }
+    let has_manifests = !loader.workspace.manifest_files.is_empty();
+    if compose_paths.is_empty() && loader.workspace.variants.is_empty() && !has_manifests {
         loader.synthesize_service(dockerfile.as_deref().unwrap_or("Dockerfile"));
     }
     loader.read_service_files();
@@ -925,6 +952,52 @@ impl Loader {
         document.services.into_iter().find(|s| s.name == name)
     }
 
+    /// Reads the Kubernetes manifests among `paths` (YAML files with `apiVersion` and `kind`;
+    /// compose files already read are not), and adds their containers to the workloads.
+    /// Helm templates are not YAML before they are rendered: they are left out, and said so.
+    fn read_manifests(&mut self, paths: &[PathBuf]) {
+        let mut templates = 0;
+        for path in paths {
+            let display = self.display(path);
+            if self.workspace.compose_files.contains(&display) {
+                continue;
+            }
+            let Ok(text) = source::read_text(path) else {
+                continue;
+            };
+            if !kubernetes::looks_like_manifest(&text) {
+                continue;
+            }
+            if text.contains("{{") {
+                templates += 1;
+                continue;
+            }
+            self.reader.record(&display, &text);
+            match kubernetes::read(&display, &text, kubernetes::DEFAULT_NAMESPACE) {
+                Ok(file) if file.is_manifest => {
+                    self.workspace.kubernetes.extend(file.manifests);
+                    self.workspace.services.extend(file.workloads);
+                    self.workspace.manifest_files.push(Arc::clone(&display));
+                    self.workspace
+                        .sources
+                        .insert(display, SourceText::new(text));
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    let location = Location::new(&display, error.line, error.column);
+                    self.problem(FileKind::Kubernetes, location, error.message);
+                    self.workspace.manifest_files.push(display);
+                }
+            }
+        }
+        if templates > 0 {
+            self.workspace.notes.push(format!(
+                "{templates} manifest file{} with Go templates ({{{{ }}}}) not read: render them (`helm template`, `kustomize build`) into a file and lint that file",
+                if templates == 1 { "" } else { "s" }
+            ));
+        }
+    }
+
     /// Without a compose file, a Dockerfile at the root (`Dockerfile`, or the one PATH names)
     /// is one service named after the folder.
     fn synthesize_service(&mut self, dockerfile: &str) {
@@ -1226,9 +1299,7 @@ impl Reader {
         let display = self.display(path);
         match source::read_text(path) {
             Ok(text) => {
-                self.files.push(Arc::clone(&display));
-                let index = lines::LineIndex::scan(&display, &text);
-                self.lines.insert(Arc::clone(&display), index);
+                self.record(&display, &text);
                 Some((display, text))
             }
             Err(error) => {
@@ -1236,6 +1307,13 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// A file read: listed in the report, its ignore pragmas and line digests kept.
+    fn record(&mut self, display: &Arc<str>, text: &str) {
+        self.files.push(Arc::clone(display));
+        let index = lines::LineIndex::scan(display, text);
+        self.lines.insert(Arc::clone(display), index);
     }
 
     fn report_unreadable(&mut self, display: &Arc<str>, kind: FileKind, error: &ReadError) {

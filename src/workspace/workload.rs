@@ -15,6 +15,9 @@ pub enum Launcher {
     /// An image built from a Dockerfile that nothing in the workspace runs: started by hand
     /// (`docker run`), so its variables are set where it runs.
     Image,
+    /// A container of a Kubernetes pod template (a Pod, Deployment, StatefulSet, DaemonSet,
+    /// ReplicaSet, Job or CronJob).
+    Kubernetes,
 }
 
 /// A scalar after interpolation, with the text as written and the variables it used.
