@@ -7,6 +7,7 @@ pub mod collector;
 pub mod ecosystems;
 pub mod honeycomb;
 pub mod java;
+pub mod kubernetes;
 pub mod languages;
 pub mod node;
 pub mod otel;

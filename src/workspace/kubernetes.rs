@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::knowledge::kubernetes;
 use crate::source::Location;
 
 use super::workload::{CommandLine, EnvEntry, Launcher, Port, Text, Topology, WorkloadSpec};
@@ -14,10 +15,6 @@ use super::yaml::{self, Node, NodeKind, YamlError};
 
 /// The namespace of an object that names none (`kubectl apply` without `-n`).
 pub const DEFAULT_NAMESPACE: &str = "default";
-
-/// The annotation prefix of the OpenTelemetry Operator's injection
-/// (`instrumentation.opentelemetry.io/inject-python`, ...).
-pub const INJECT_PREFIX: &str = "instrumentation.opentelemetry.io/inject-";
 
 /// The kinds whose `spec.template` is a pod template; `CronJob` nests one level deeper
 /// (`spec.jobTemplate.spec.template`), and a `Pod` is its own template.
@@ -78,12 +75,20 @@ pub struct PodTemplate {
 }
 
 impl PodTemplate {
-    /// The operator's injection annotations on the pod.
-    pub fn injections(&self) -> impl Iterator<Item = &Annotation> {
+    /// The operator's injection annotations on the pod, with what each injects.
+    pub fn injections(&self) -> impl Iterator<Item = (&Annotation, &'static str)> {
         self.annotations
             .iter()
-            .filter(|a| a.name.starts_with(INJECT_PREFIX))
+            .filter_map(|a| Some((a, injected(&a.name)?)))
     }
+}
+
+/// What an annotation makes the operator inject (`python`), if it is an injection one.
+pub fn injected(annotation: &str) -> Option<&'static str> {
+    let what = annotation.strip_prefix(kubernetes::INJECT_PREFIX)?;
+    kubernetes::INJECTED
+        .into_iter()
+        .find(|known| *known == what)
 }
 
 /// `metadata.annotations` entry.
@@ -322,7 +327,7 @@ impl Reader<'_> {
                 namespace: object.name.clone(),
                 ..object
             }),
-            "Instrumentation" if operator => manifests.instrumentations.push(object),
+            kubernetes::INSTRUMENTATION_KIND if operator => manifests.instrumentations.push(object),
             "OpenTelemetryCollector" if operator => manifests.collectors.push(object),
             _ => {}
         }
@@ -678,7 +683,7 @@ impl Manifests {
             .chain(
                 self.collectors
                     .iter()
-                    .map(|c| (format!("{}-collector", c.name), c)),
+                    .map(|c| (kubernetes::collector_service(&c.name), c)),
             )
             .collect()
     }
