@@ -162,6 +162,81 @@ pub fn collector_image(image: &str) -> Option<CollectorImage> {
     })
 }
 
+/// Vendors' distributions of the OpenTelemetry Collector, by their image's repository name
+/// (under any registry). They read the same config, but ship their own component set and
+/// number their own releases: neither is judged against the official ones.
+const VENDOR_DISTRIBUTIONS: &[(&str, &str)] = &[
+    (
+        "aws-otel-collector",
+        "the AWS Distro for OpenTelemetry Collector",
+    ),
+    (
+        "splunk-otel-collector",
+        "the Splunk Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "elastic-otel-collector",
+        "the Elastic Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "sumologic-otel-collector",
+        "the Sumo Logic Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "dynatrace-otel-collector",
+        "the Dynatrace Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "observiq-otel-collector",
+        "observIQ's Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "bindplane-agent",
+        "the BindPlane Distribution of the OpenTelemetry Collector",
+    ),
+    (
+        "nrdot-collector",
+        "the New Relic Distribution of the OpenTelemetry Collector",
+    ),
+];
+
+/// A collector known by its image: an official distribution, a vendor's, or a custom build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KnownCollector {
+    Official(CollectorImage),
+    /// A vendor's distribution, by name.
+    Vendor(&'static str),
+    /// A build of its own (`ocb`'s `otelcol-custom`, `acme/otel-collector`).
+    Custom,
+}
+
+/// The collector an image runs, if it runs one. Other images that take a `--config` flag
+/// (Prometheus, Grafana, Tempo, Loki, Jaeger, `grafana/otel-lgtm`) are not collectors.
+pub fn known_collector(image: &str) -> Option<KnownCollector> {
+    if let Some(official) = collector_image(image) {
+        return Some(KnownCollector::Official(official));
+    }
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let name_start = without_digest.rfind('/').map_or(0, |i| i + 1);
+    let repository = without_digest[name_start..]
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if let Some((_, vendor)) = VENDOR_DISTRIBUTIONS
+        .iter()
+        .find(|(name, _)| repository.starts_with(name))
+    {
+        return Some(KnownCollector::Vendor(vendor));
+    }
+    // The builder (`otel/opentelemetry-collector-builder`) builds collectors, it is not one.
+    let custom = (repository.starts_with("otelcol")
+        || repository.contains("otel-collector")
+        || repository.contains("opentelemetry-collector"))
+        && !repository.contains("builder");
+    custom.then_some(KnownCollector::Custom)
+}
+
 /// Whether a program is a collector binary (`/otelcol-contrib`, `otelcol`, a custom
 /// `otelcol-custom` built with ocb).
 pub fn is_collector_binary(program: &str) -> bool {
@@ -907,6 +982,150 @@ pub fn component_type(id: &str) -> &str {
     id.split('/').next().unwrap_or(id).trim()
 }
 
+/// A check a component's `Validate()` makes on its own settings: the collector runs every
+/// component's check at start, and a refusal stops it (`Error: invalid configuration:
+/// exporters::otlp/honeycomb: ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// `endpoint` is set and not empty once `http://`, `https://` and `dns://` are stripped.
+    Endpoint,
+    /// `endpoint`, when set, is `host:port` (Go's `net.SplitHostPort`) once `http://`,
+    /// `https://` and `dns://` are stripped; `{}` in the message is that address.
+    EndpointPort,
+    /// `endpoint`'s port is a number; `{}` in the message is the port.
+    EndpointPortNumeric,
+    /// At least one of these keys is set.
+    AnyOf(&'static [&'static str]),
+    /// At least one of these keys is set under `parent` (`null` counts: `grpc:`).
+    AnyUnder {
+        parent: &'static str,
+        keys: &'static [&'static str],
+    },
+    /// At least one of these keys holds a number or duration above zero.
+    Positive(&'static [&'static str]),
+    /// `larger`, when above zero, is at least `smaller` (`smaller_default` when unset).
+    AtLeast {
+        larger: &'static str,
+        smaller: &'static str,
+        smaller_default: u64,
+    },
+}
+
+/// A refusal of a component's `Validate()`, from the release that makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validation {
+    pub kind: Kind,
+    /// The component types it checks (compared without underscores: `otlp_grpc` is `otlpgrpc`).
+    pub types: &'static [&'static str],
+    pub requirement: Requirement,
+    /// The first release that refuses to start on it.
+    pub since: Version,
+    /// What the collector says, `{}` standing for the value involved.
+    pub message: &'static str,
+    /// What goes wrong in earlier releases, which start anyway; `None`: nothing.
+    pub before: Option<&'static str>,
+}
+
+/// The `Validate()` refusals of the components most configs use, from the core collector's
+/// source (open-telemetry/opentelemetry-collector, each component's `config.go` at every
+/// `v0.x.0` tag; the CHANGELOG entry where there is one).
+pub const VALIDATIONS: &[Validation] = &[
+    // exporter/otlpexporter/config.go since v0.95.0.
+    Validation {
+        kind: Kind::Exporter,
+        types: &["otlp", "otlp_grpc"],
+        requirement: Requirement::Endpoint,
+        since: v(95),
+        message: "requires a non-empty \"endpoint\"",
+        before: None,
+    },
+    // v0.98.0: "otlpexporter: Checks for port in the config validation" (#9505); moved to
+    // configgrpc's ClientConfig.Validate in v0.142.0 (#14221), same check and message.
+    Validation {
+        kind: Kind::Exporter,
+        types: &["otlp", "otlp_grpc"],
+        requirement: Requirement::EndpointPort,
+        since: v(98),
+        message: "address {}: missing port in address",
+        before: Some(
+            "gRPC cannot dial an address without a port: every export fails with \"missing port in address\"",
+        ),
+    },
+    Validation {
+        kind: Kind::Exporter,
+        types: &["otlp", "otlp_grpc"],
+        requirement: Requirement::EndpointPortNumeric,
+        since: v(98),
+        message: "invalid port \"{}\"",
+        before: Some("gRPC cannot dial a port that is not a number: every export fails"),
+    },
+    // exporter/otlphttpexporter/config.go since v0.46.0.
+    Validation {
+        kind: Kind::Exporter,
+        types: &["otlphttp", "otlp_http"],
+        requirement: Requirement::AnyOf(&[
+            "endpoint",
+            "traces_endpoint",
+            "metrics_endpoint",
+            "logs_endpoint",
+            "profiles_endpoint",
+        ]),
+        since: v(46),
+        message: "at least one endpoint must be specified",
+        before: None,
+    },
+    // receiver/otlpreceiver/config.go since v0.25.0: a protocol key present, even empty.
+    Validation {
+        kind: Kind::Receiver,
+        types: &["otlp"],
+        requirement: Requirement::AnyUnder {
+            parent: "protocols",
+            keys: &["grpc", "http"],
+        },
+        since: v(25),
+        message: "must specify at least one protocol when using the OTLP receiver",
+        before: None,
+    },
+    // processor/batchprocessor/config.go since v0.27.0 (send_batch_size defaults to 8192).
+    Validation {
+        kind: Kind::Processor,
+        types: &["batch"],
+        requirement: Requirement::AtLeast {
+            larger: "send_batch_max_size",
+            smaller: "send_batch_size",
+            smaller_default: 8192,
+        },
+        since: v(27),
+        message: "send_batch_max_size must be greater or equal to send_batch_size",
+        before: None,
+    },
+    // processor/memorylimiterprocessor since v0.36.0 (internal/memorylimiter/config.go since
+    // v0.93.0, with these words); both default to zero.
+    Validation {
+        kind: Kind::Processor,
+        types: &["memory_limiter"],
+        requirement: Requirement::Positive(&["check_interval"]),
+        since: v(36),
+        message: "'check_interval' must be greater than zero",
+        before: None,
+    },
+    Validation {
+        kind: Kind::Processor,
+        types: &["memory_limiter"],
+        requirement: Requirement::Positive(&["limit_mib", "limit_percentage"]),
+        since: v(36),
+        message: "'limit_mib' or 'limit_percentage' must be greater than zero",
+        before: None,
+    },
+];
+
+/// The checks a component type's `Validate()` makes.
+pub fn validations(kind: Kind, type_name: &str) -> impl Iterator<Item = &'static Validation> {
+    VALIDATIONS
+        .iter()
+        .filter(move |v| v.kind == kind && v.types.iter().any(|t| same_type(t, type_name)))
+}
+
 /// Where an exporter type sends what it receives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExporterKind {
@@ -1047,6 +1266,49 @@ mod tests {
         );
         assert!(collector_image("jaegertracing/all-in-one:1.57").is_none());
         assert!(collector_image("localhost:5000/opentelemetry-collector-contribx").is_none());
+    }
+
+    #[test]
+    fn collectors_known_by_their_image() {
+        let vendor = |image| match known_collector(image) {
+            Some(KnownCollector::Vendor(name)) => name,
+            other => panic!("{image}: {other:?}"),
+        };
+        assert!(
+            vendor("public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0").contains("AWS")
+        );
+        assert!(vendor("amazon/aws-otel-collector:latest").contains("AWS"));
+        assert!(vendor("quay.io/signalfx/splunk-otel-collector:0.104.0").contains("Splunk"));
+        assert!(
+            vendor("docker.elastic.co/elastic-agent/elastic-otel-collector:9.0.0")
+                .contains("Elastic")
+        );
+        assert!(matches!(
+            known_collector("otel/opentelemetry-collector-contrib:0.114.0"),
+            Some(KnownCollector::Official(_))
+        ));
+        for custom in [
+            "ghcr.io/acme/otelcol-acme:1.2.0",
+            "acme/otel-collector:latest",
+        ] {
+            assert_eq!(
+                known_collector(custom),
+                Some(KnownCollector::Custom),
+                "{custom}"
+            );
+        }
+        for other in [
+            "prom/prometheus:v2.53.0",
+            "grafana/tempo:2.5.0",
+            "grafana/loki:3.1.0",
+            "grafana/grafana:11.1.0",
+            "grafana/otel-lgtm:0.7.1",
+            "jaegertracing/jaeger:2.0.0",
+            "openzipkin/zipkin:3",
+            "otel/opentelemetry-collector-builder:0.114.0",
+        ] {
+            assert_eq!(known_collector(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -123,6 +123,30 @@ const IMAGES: &[(Language, &[&str])] = &[
     ),
 ];
 
+/// How a write to the process environment in the app's own code treats a variable that is
+/// already set. Python's `os.environ.setdefault` and Ruby's `ENV["X"] ||=` (an empty string
+/// is set: it is truthy in Ruby) fill only an unset variable; JavaScript's `process.env.X ??=`
+/// too, and its `||=` (or `process.env.X = process.env.X || v`) also an empty one; Python's
+/// `os.environ["X"] =`, JavaScript's `process.env.X =`, Go's `os.Setenv` and Java's
+/// `System.setProperty` overwrite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvWriteMode {
+    Overwrite,
+    IfUnset,
+    IfUnsetOrEmpty,
+}
+
+impl EnvWriteMode {
+    /// Whether the write changes a variable that holds `current` (`None`: unset).
+    pub fn applies_to(self, current: Option<&str>) -> bool {
+        match self {
+            EnvWriteMode::Overwrite => true,
+            EnvWriteMode::IfUnset => current.is_none(),
+            EnvWriteMode::IfUnsetOrEmpty => current.is_none_or(str::is_empty),
+        }
+    }
+}
+
 /// Languages whose installed packages the tool reads from the image (the installers of
 /// `resolve/installers`): for the others, only their manifests are known.
 pub fn knows_installed_packages(language: Language) -> bool {

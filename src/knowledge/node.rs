@@ -336,6 +336,18 @@ pub const EPHEMERAL_HOSTS: &[(&str, &str)] = &[
     (".loca.lt", "a localtunnel"),
 ];
 
+/// The variables a development platform sets in each environment to name its host (Gitpod's
+/// `https://4318-${GITPOD_WORKSPACE_ID}.${GITPOD_WORKSPACE_CLUSTER_HOST}`, a Codespace's
+/// `https://${CODESPACE_NAME}-4318.${GITHUB_CODESPACES_PORT_FORWARDING_DOMAIN}`): a URL built
+/// from them is rebuilt for every workspace, not one workspace's host.
+pub const PLATFORM_HOST_VARIABLES: &[&str] = &[
+    "GITPOD_WORKSPACE_ID",
+    "GITPOD_WORKSPACE_URL",
+    "GITPOD_WORKSPACE_CLUSTER_HOST",
+    "CODESPACE_NAME",
+    "GITHUB_CODESPACES_PORT_FORWARDING_DOMAIN",
+];
+
 /// What kind of short-lived environment a host belongs to.
 pub fn ephemeral_host(host: &str) -> Option<&'static str> {
     EPHEMERAL_HOSTS

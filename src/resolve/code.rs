@@ -1,15 +1,18 @@
 //! What a service's Python code does with OpenTelemetry: which modules it imports, whether it
 //! sets a TracerProvider (itself, through Honeycomb's distro, or not at all), creates spans,
 //! which exporters it builds (with what endpoint and headers, evaluated against the
-//! container's environment), which instrumentors it calls, whether it sends with Honeycomb's
-//! classic SDK, and whether it runs Flask's debug reloader.
+//! container's environment and the settings objects the code defines), which instrumentors it
+//! calls, whether it sends with Honeycomb's classic SDK, whether it runs Flask's debug
+//! reloader, and what it writes into its own environment (`os.environ.setdefault`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::code_setting::{CodeSetting, Evaluator};
-use super::environment::EnvVar;
+use super::environment::{CodeEnvWrite, EnvVar};
 use super::image::ImageContents;
+use super::python_settings::SettingsObjects;
+use crate::knowledge::languages::EnvWriteMode;
 use crate::knowledge::otel::Protocol;
 use crate::knowledge::python;
 use crate::resolve::image_path::is_within;
@@ -140,6 +143,8 @@ pub struct CodeFacts {
     pub unattached: Vec<CodeExporter>,
     pub honeycomb_distro: Option<DistroSetup>,
     pub classic_sdk: Option<ClassicSdk>,
+    /// What the code writes into its own environment, in order.
+    pub env_writes: Vec<CodeEnvWrite>,
 }
 
 impl CodeFacts {
@@ -214,9 +219,10 @@ pub fn resolve(
         }
         None => context.python.iter().collect(),
     };
+    let settings = SettingsObjects::of(&in_image);
     for file in in_image {
         facts.files.push(Arc::clone(&file.path));
-        read_file(file, env, &mut facts);
+        read_file(file, env, &settings, &mut facts);
     }
     if !facts.attached.is_empty() && !facts.attached_unknown {
         let attached = std::mem::take(&mut facts.attached);
@@ -251,7 +257,7 @@ fn exporter_kind(qualified: &str) -> Option<ExporterKind> {
 #[cfg(test)]
 pub(crate) fn references_in(file: &Parsed<PythonSource>) -> Vec<OtelReference> {
     let mut facts = CodeFacts::default();
-    read_file(file, &[], &mut facts);
+    read_file(file, &[], &SettingsObjects::default(), &mut facts);
     facts.otel_references
 }
 
@@ -259,7 +265,12 @@ fn same_kind(a: &ExporterKind, b: &ExporterKind) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
-fn read_file(file: &Parsed<PythonSource>, env: &[EnvVar], facts: &mut CodeFacts) {
+fn read_file(
+    file: &Parsed<PythonSource>,
+    env: &[EnvVar],
+    settings: &SettingsObjects,
+    facts: &mut CodeFacts,
+) {
     let at = |line: u32, column: u32| Location::new(&file.path, line, column);
     let names = imported_names(&file.content);
     let assigned: HashMap<String, ArgValue> = file
@@ -273,7 +284,9 @@ fn read_file(file: &Parsed<PythonSource>, env: &[EnvVar], facts: &mut CodeFacts)
         assigned: &assigned,
         env,
         file: &file.path,
+        settings,
     };
+    environment_writes(file, &names, &evaluator, &mut facts.env_writes);
     let keyword_setting = |call: &Call, keyword: &str| {
         call.args
             .iter()
@@ -421,6 +434,94 @@ fn read_file(file: &Parsed<PythonSource>, env: &[EnvVar], facts: &mut CodeFacts)
     {
         setup.options = options;
     }
+}
+
+/// `os.environ.setdefault("X", v)` (only when unset), `os.environ["X"] = v` and
+/// `os.environ.update({"X": v})` / `update(X=v)` (always), in the order written.
+fn environment_writes(
+    file: &Parsed<PythonSource>,
+    names: &HashMap<String, String>,
+    evaluator: &Evaluator,
+    out: &mut Vec<CodeEnvWrite>,
+) {
+    let environ = |dotted: &str| qualify(dotted, names) == "os.environ";
+    let mut writes: Vec<(u32, u32, CodeEnvWrite)> = Vec::new();
+    let mut write = |name: &str, value: &ArgValue, at: (u32, u32), mode: EnvWriteMode| {
+        let setting = evaluator.value_setting(value, at.0, at.1);
+        writes.push((
+            at.0,
+            at.1,
+            CodeEnvWrite {
+                name: name.to_string(),
+                value: setting.text().map(str::to_string),
+                mode,
+                reads: setting.variable,
+                location: Location::new(&file.path, at.0, at.1),
+            },
+        ));
+    };
+    for call in &file.content.calls {
+        let Some((object, method)) = call.callee.rsplit_once('.') else {
+            continue;
+        };
+        // Most calls are not on `environ`: told apart without qualifying them.
+        if !matches!(method, "setdefault" | "update") || !object.ends_with("environ") {
+            continue;
+        }
+        if !environ(object) {
+            continue;
+        }
+        match (method, call.args.as_slice()) {
+            ("setdefault", [name, value, ..]) => {
+                if let ArgValue::Str(variable) = &name.value {
+                    write(
+                        variable,
+                        &value.value,
+                        (name.line, name.column),
+                        EnvWriteMode::IfUnset,
+                    );
+                }
+            }
+            ("update", args) => {
+                for arg in args {
+                    match (&arg.keyword, &arg.value) {
+                        (Some(variable), value) => write(
+                            variable,
+                            value,
+                            (arg.line, arg.column),
+                            EnvWriteMode::Overwrite,
+                        ),
+                        (None, ArgValue::Dict(pairs)) => {
+                            for (key, value) in pairs {
+                                if let ArgValue::Str(variable) = key {
+                                    write(
+                                        variable,
+                                        value,
+                                        (arg.line, arg.column),
+                                        EnvWriteMode::Overwrite,
+                                    );
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for item in &file.content.item_assignments {
+        if let (true, ArgValue::Str(variable)) = (environ(&item.base), &item.key) {
+            write(
+                variable,
+                &item.value,
+                (item.line, item.column),
+                EnvWriteMode::Overwrite,
+            );
+        }
+    }
+    writes.sort_by_key(|(line, column, _)| (*line, *column));
+    out.extend(writes.into_iter().map(|(_, _, write)| write));
 }
 
 /// Local names bound by imports, mapped to what they stand for: `from opentelemetry import

@@ -1,11 +1,13 @@
 //! Values the code hands the SDK, evaluated the way they will be in the container: string
-//! literals, `os.getenv("X", "default")`, `os.environ.get(...)`, `os.environ["X"]`, and `+`
-//! of those, against the service's own environment. Anything else (a variable, an f-string)
-//! is left unknown rather than guessed.
+//! literals, `os.getenv("X", "default")`, `os.environ.get(...)`, `os.environ["X"]`, a
+//! pydantic settings field (`settings.otel_endpoint`: its variable, else its default), and
+//! `+` of those, against the service's own environment. Anything else (a variable, an
+//! f-string) is left unknown rather than guessed.
 
 use std::collections::HashMap;
 
 use super::environment::EnvVar;
+use super::python_settings::{SettingsField, SettingsObjects};
 use crate::source::Location;
 use crate::workspace::python::{Arg, ArgValue};
 
@@ -44,6 +46,8 @@ pub struct Evaluator<'a> {
     pub assigned: &'a HashMap<String, ArgValue>,
     pub env: &'a [EnvVar],
     pub file: &'a std::sync::Arc<str>,
+    /// The settings objects of the service's code.
+    pub settings: &'a SettingsObjects,
 }
 
 enum Outcome {
@@ -57,9 +61,21 @@ impl Evaluator<'_> {
         self.setting_of(&arg.value, Location::new(self.file, arg.line, arg.column))
     }
 
+    /// A value written at `line:column` of the file.
+    pub fn value_setting(&self, value: &ArgValue, line: u32, column: u32) -> CodeSetting {
+        self.setting_of(value, Location::new(self.file, line, column))
+    }
+
     fn setting_of(&self, value: &ArgValue, location: Location) -> CodeSetting {
         let mut variable = None;
         let outcome = self.evaluate(value, &mut variable);
+        // A settings field left to its default is written where the default is.
+        let location = match self.settings_field(value) {
+            Some(field) if self.field_variable(field).is_none() => {
+                field.default_location().unwrap_or(location)
+            }
+            _ => location,
+        };
         CodeSetting {
             known: !matches!(outcome, Outcome::Unknown),
             value: match outcome {
@@ -141,6 +157,25 @@ impl Evaluator<'_> {
                     },
                 }
             }
+            ArgValue::Name(dotted) if self.settings_field(value).is_some() => {
+                let Some(field) = self.settings.field(dotted) else {
+                    return Outcome::Unknown;
+                };
+                match self.field_variable(field) {
+                    Some(set) => {
+                        variable.get_or_insert_with(|| set.name.clone());
+                        Outcome::Text(set.value.clone())
+                    }
+                    None => {
+                        variable.get_or_insert_with(|| display_name(field));
+                        match &field.default {
+                            Some(default) => self.evaluate(&default.value, variable),
+                            // pydantic refuses to build the settings without it.
+                            None => Outcome::Unknown,
+                        }
+                    }
+                }
+            }
             ArgValue::Subscript(base, key) if self.qualify(base) == "os.environ" => {
                 let ArgValue::Str(name) = key.as_ref() else {
                     return Outcome::Unknown;
@@ -151,6 +186,26 @@ impl Evaluator<'_> {
             }
             _ => Outcome::Unknown,
         }
+    }
+
+    /// The settings field a value names, through the file's assignments.
+    fn settings_field(&self, value: &ArgValue) -> Option<&SettingsField> {
+        match self.resolve(value) {
+            ArgValue::Name(dotted) if !self.settings.is_empty() => self.settings.field(dotted),
+            _ => None,
+        }
+    }
+
+    /// The container's variable a settings field reads, when it has one (pydantic matches
+    /// names regardless of case unless told otherwise).
+    fn field_variable(&self, field: &SettingsField) -> Option<&EnvVar> {
+        self.env.iter().filter(|v| v.resolved).find(|v| {
+            if field.case_sensitive {
+                v.name == field.variable
+            } else {
+                v.name.eq_ignore_ascii_case(&field.variable)
+            }
+        })
     }
 
     fn lookup(&self, name: &str) -> Option<String> {
@@ -174,6 +229,16 @@ impl Evaluator<'_> {
             self.qualify(callee).as_str(),
             "os.getenv" | "os.environ.get"
         )
+    }
+}
+
+/// How the variable a settings field reads is set: as written when names are compared with
+/// their case, else in capitals, as environments spell them.
+fn display_name(field: &SettingsField) -> String {
+    if field.case_sensitive {
+        field.variable.clone()
+    } else {
+        field.variable.to_ascii_uppercase()
     }
 }
 
@@ -206,11 +271,13 @@ mod tests {
         .into();
         let file = Arc::from("app.py");
         let assigned = HashMap::new();
+        let settings = SettingsObjects::default();
         let evaluator = Evaluator {
             names: &names,
             assigned: &assigned,
             env,
             file: &file,
+            settings: &settings,
         };
         parsed.calls[0]
             .args
@@ -253,11 +320,13 @@ mod tests {
         let names: HashMap<String, String> = [("os".to_string(), "os".to_string())].into();
         let file = Arc::from("app.py");
         let assigned = HashMap::new();
+        let settings = SettingsObjects::default();
         let evaluator = Evaluator {
             names: &names,
             assigned: &assigned,
             env: &env,
             file: &file,
+            settings: &settings,
         };
         let tuples = evaluator.pairs(&parsed.calls[0].args[0]).unwrap();
         assert_eq!(tuples[0].0, "x-honeycomb-team");

@@ -1,8 +1,10 @@
 //! A service's environment as the container receives it: the image's `ENV`, then each
-//! `env_file`, then `environment` (compose's precedence), every value with its origin.
+//! `env_file`, then `environment` (compose's precedence), every value with its origin; and,
+//! over those, what the app's own code writes into its environment before the SDK reads it.
 
 use std::sync::Arc;
 
+use crate::knowledge::languages::EnvWriteMode;
 use crate::source::Location;
 use crate::workspace::interpolate::{VarOutcome, VarUse};
 use crate::workspace::workload::{EnvEntry, Text, WorkloadSpec};
@@ -16,6 +18,8 @@ pub enum EnvOrigin {
     Dockerfile,
     /// A `${VAR:-default}` default was used.
     Default,
+    /// The app's code sets it (`os.environ.setdefault`, `process.env.X ??=`).
+    Code,
 }
 
 impl EnvOrigin {
@@ -25,6 +29,7 @@ impl EnvOrigin {
             EnvOrigin::EnvFile => "env_file",
             EnvOrigin::Dockerfile => "dockerfile",
             EnvOrigin::Default => "default",
+            EnvOrigin::Code => "code",
         }
     }
 }
@@ -58,6 +63,60 @@ impl EnvVar {
     pub fn unset_references(&self) -> impl Iterator<Item = &VarRef> {
         self.uses.iter().filter(|r| r.outcome == VarOutcome::Unset)
     }
+}
+
+/// A write to the process environment in the app's own code: `os.environ.setdefault("X",
+/// "v")`, `process.env.X ??= "v"`, Ruby's `ENV["X"] ||= "v"`, Go's `os.Setenv`. Each
+/// language's code facts record the writes they find; resolution layers them over what the
+/// container receives, unless an agent sets the SDK up before the code runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeEnvWrite {
+    pub name: String,
+    /// `None` when the code computes it in a way not followed here.
+    pub value: Option<String>,
+    pub mode: EnvWriteMode,
+    /// The container's variable the value reads (`"x-honeycomb-team=" +
+    /// os.getenv("HONEYCOMB_API_KEY")`): its value inherits where that one came from.
+    pub reads: Option<String>,
+    /// Where the write is.
+    pub location: Location,
+}
+
+/// The environment once the code's writes have run, in order: a write that applies replaces
+/// the variable (its origin is then the code, at the write's file and line); a value not known
+/// here makes the variable unknown rather than guessed.
+pub fn with_code_writes(env: &[EnvVar], writes: &[CodeEnvWrite]) -> Vec<EnvVar> {
+    let mut env = env.to_vec();
+    for write in writes {
+        let current = env
+            .iter()
+            .find(|v| v.name == write.name)
+            .map(|v| v.value.as_str());
+        if !write.mode.applies_to(current) {
+            continue;
+        }
+        let value = write.value.clone().unwrap_or_default();
+        let uses = write
+            .reads
+            .as_deref()
+            .and_then(|read| env.iter().find(|v| v.name == read))
+            .map(|read| read.uses.clone())
+            .unwrap_or_default();
+        set(
+            &mut env,
+            EnvVar {
+                name: write.name.clone(),
+                raw: value.clone(),
+                value,
+                location: write.location.clone(),
+                origin: EnvOrigin::Code,
+                uses,
+                merged_at: None,
+                resolved: write.value.is_some(),
+            },
+        );
+    }
+    env
 }
 
 /// `- NAME` / `NAME:` in `environment`: passed from the shell (or `.env`), where it is not set,

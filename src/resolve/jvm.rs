@@ -1,22 +1,21 @@
-//! The Java agent of a JVM service: where `-javaagent:` is passed (the command,
-//! `JAVA_TOOL_OPTIONS`, launch-script variables), whether the final image really has the jar
-//! at that path (an `ADD` of its URL, a `COPY`, a `RUN curl -o`), whether the user the
-//! container runs as can read it (`ADD <url>` writes mode 600, owned by root), and which agent
-//! and version it is (which decides its default protocol).
-
-use std::collections::HashMap;
+//! The Java agent of a JVM service: where `-javaagent:` is passed (the command, or
+//! `JAVA_TOOL_OPTIONS` and launch-script variables from any layer of the environment: the
+//! image's `ENV`, compose `environment` or an `env_file`), whether the final image really has
+//! the jar at that path (an `ADD` of its URL, a `COPY`, a `RUN curl -o`, followed through
+//! `COPY --from`) or a volume mounts one there, whether the user the container runs as can
+//! read it (`ADD <url>` writes mode 600, owned by root), and which agent and version it is
+//! (which decides its default protocol).
 
 use super::command::{Command, basename};
 use super::environment::EnvVar;
-use super::image::{Build, ImageContents};
+use super::image::{FileAt, ImageContents};
 use crate::knowledge::java::{self, Agent, OptionsReader};
 use crate::knowledge::languages;
-use crate::resolve::image_path::join_image_path;
+use crate::resolve::image_path::{is_within, join_image_path};
 use crate::shell;
 use crate::source::Location;
 use crate::workspace::Language;
-use crate::workspace::dockerfile::{Args, Instruction};
-use crate::workspace::interpolate::interpolate;
+use crate::workspace::workload::Volume;
 
 /// How the jar gets to the path the JVM loads it from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,12 +62,13 @@ impl JvmFacts {
 }
 
 pub struct Inputs<'a> {
-    pub build: Option<&'a Build<'a>>,
     pub image: Option<&'a ImageContents>,
     pub command: Option<&'a Command>,
     pub env: &'a [EnvVar],
-    /// The compose files' text: a jar may be mounted as a volume.
-    pub compose_sources: Vec<&'a str>,
+    /// The workload's volumes: a jar may be mounted over the image's files.
+    pub volumes: &'a [Volume],
+    /// `volumes_from`: another container's volumes are mounted too.
+    pub shares_volumes: bool,
     /// The agent's version from the build's dependencies (`opentelemetry-javaagent:2.5.0`).
     pub declared_agent: Option<Agent>,
 }
@@ -121,9 +121,10 @@ pub fn resolve(inputs: &Inputs) -> Option<JvmFacts> {
     }
     for (path, location, variable) in found {
         let image_path = join_image_path(workdir, &path);
-        let (presence, source) = match inputs.build {
-            Some(build) => presence(build, &image_path, &inputs.compose_sources),
-            None => (Presence::Unknown, None),
+        // Another container may fill a shared volume (`volumes_from`).
+        let (presence, source) = match inputs.image {
+            Some(image) if !inputs.shares_volumes => presence(image, &image_path, inputs.volumes),
+            _ => (Presence::Unknown, None),
         };
         let agent = source
             .as_deref()
@@ -145,145 +146,34 @@ pub fn resolve(inputs: &Inputs) -> Option<JvmFacts> {
 }
 
 /// Whether the final image has a file at `image_path`, what put it there (and from which
-/// URL or file, which names the agent's version), and whether its user can read it.
+/// URL or file, which names the agent's version), and whether its user can read it. A volume
+/// mounted over the path decides instead of the image.
 fn presence(
-    build: &Build,
+    image: &ImageContents,
     image_path: &str,
-    compose_sources: &[&str],
+    volumes: &[Volume],
 ) -> (Presence, Option<String>) {
-    let name = image_path.rsplit('/').next().unwrap_or(image_path);
-    let mounted = compose_sources.iter().any(|text| text.contains(name));
-    let mut vars: HashMap<String, String> = HashMap::new();
-    for &index in &build.dockerfile.global_args {
-        for pair in build.dockerfile.instructions[index].env_pairs() {
-            if let Some(value) = &pair.value {
-                vars.insert(pair.name.clone(), value.clone());
-            }
-        }
+    if volumes.iter().any(|v| is_within(image_path, &v.target)) {
+        return (Presence::Unknown, None);
     }
-    let substitute = |text: &str, vars: &HashMap<String, String>| {
-        interpolate(text, &|n| vars.get(n).cloned()).map_or_else(|_| text.to_string(), |i| i.value)
-    };
-    let mut workdir = "/".to_string();
-    let mut user: Option<(String, Location)> = None;
-    let mut provided: Option<(Location, Option<String>, bool)> = None;
-    let mut unsure = false;
-    let at = |i: &Instruction| Location::new(build.path, i.line, i.column);
-    for instruction in build.instructions() {
-        match instruction.keyword.as_str() {
-            "ARG" | "ENV" => {
-                for pair in instruction.env_pairs() {
-                    if let Some(value) = &pair.value {
-                        let value = substitute(value, &vars);
-                        vars.insert(pair.name.clone(), value);
-                    }
-                }
-            }
-            "WORKDIR" => {
-                if let Args::Shell(dir) = &instruction.args {
-                    workdir = join_image_path(&workdir, &substitute(dir.trim(), &vars));
-                }
-            }
-            "USER" => {
-                if let Args::Shell(name) = &instruction.args {
-                    user = Some((substitute(name.trim(), &vars), at(instruction)));
-                }
-            }
-            "COPY" | "ADD" => {
-                let mut words: Vec<String> = match &instruction.args {
-                    Args::Exec(items) => items.clone(),
-                    Args::Shell(text) => shell::split(text).into_iter().map(|w| w.text).collect(),
-                };
-                words.iter_mut().for_each(|w| *w = substitute(w, &vars));
-                let Some(destination) = words.pop() else {
-                    continue;
-                };
-                let destination_path = join_image_path(&workdir, &destination);
-                let into_folder = destination.ends_with('/') || words.len() > 1;
-                for source in &words {
-                    let source_name = source.rsplit('/').next().unwrap_or(source);
-                    let lands = if into_folder {
-                        format!("{}/{source_name}", destination_path.trim_end_matches('/'))
-                    } else {
-                        destination_path.clone()
-                    };
-                    let is_url = source.starts_with("http://") || source.starts_with("https://");
-                    let looks_like_file = !source.contains(['*', '?'])
-                        && !source.ends_with('/')
-                        && source_name
-                            .rsplit_once('.')
-                            .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty());
-                    let under_destination = image_path
-                        .starts_with(&format!("{}/", destination_path.trim_end_matches('/')));
-                    if lands == image_path {
-                        // `ADD <url>` writes mode 600 owned by root, unless told otherwise.
-                        let private = instruction.keyword == "ADD"
-                            && is_url
-                            && instruction.flag("chmod").is_none()
-                            && instruction.flag("chown").is_none();
-                        provided = Some((at(instruction), Some(source.clone()), private));
-                    } else if under_destination && !looks_like_file && !is_url {
-                        // A folder (or a pattern) copied over the agent's folder may hold it.
-                        unsure = true;
-                    }
-                }
-            }
-            "RUN" => {
-                let text = match &instruction.args {
-                    Args::Exec(items) => items.join(" "),
-                    Args::Shell(text) => text.clone(),
-                };
-                let text = substitute(&text, &vars);
-                let bodies: String = instruction
-                    .heredocs
-                    .iter()
-                    .map(|h| h.body.as_str())
-                    .collect();
-                let text = format!("{text}\n{bodies}");
-                if text.contains(name) || text.contains(image_path) {
-                    let changes_mode = text.contains("chmod") || text.contains("chown");
-                    match &mut provided {
-                        Some((_, _, private)) if changes_mode => *private = false,
-                        _ => {
-                            let url = text
-                                .split_whitespace()
-                                .find(|w| w.starts_with("http://") || w.starts_with("https://"))
-                                .map(|u| u.trim_matches(['"', '\'']).to_string());
-                            provided = Some((at(instruction), url, false));
-                        }
-                    }
-                } else if (text.contains("chmod -R") || text.contains("chown -R"))
-                    && let Some((_, _, private)) = &mut provided
-                {
-                    *private = false;
-                }
-            }
-            _ => {}
+    match image.file_at(image_path) {
+        FileAt::Made {
+            by,
+            origin,
+            private,
+        } => {
+            let unreadable_for = image
+                .user
+                .clone()
+                .filter(|(name, _)| private && !is_root(name));
+            (Presence::Provided { by, unreadable_for }, origin)
         }
-    }
-    match provided {
-        Some((by, source, private)) => {
-            let unreadable_for = user.filter(|(name, _)| private && !is_root(name));
-            (Presence::Provided { by, unreadable_for }, source)
-        }
-        None if unsure || mounted || !known_base(build) => (Presence::Unknown, None),
-        None => (Presence::Missing, None),
+        FileAt::Absent if image.starts_clean() => (Presence::Missing, None),
+        FileAt::Absent | FileAt::Maybe => (Presence::Unknown, None),
     }
 }
 
 fn is_root(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or(user);
     matches!(name, "root" | "0")
-}
-
-/// Whether the image starts from a public Java image, which has no agent of its own.
-fn known_base(build: &Build) -> bool {
-    let Some(&first) = build.chain.first() else {
-        return false;
-    };
-    let base = &build.dockerfile.stages[first].base;
-    matches!(
-        languages::of_image(base),
-        Some(Language::Java) | Some(Language::Python) | Some(Language::Node)
-    ) || base == "scratch"
 }

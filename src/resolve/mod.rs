@@ -16,6 +16,7 @@ mod jvm;
 pub mod kubernetes;
 mod network;
 mod node;
+mod python_settings;
 pub mod route;
 mod treatment;
 mod variant;
@@ -34,7 +35,7 @@ pub use code::{
 pub use code_setting::CodeSetting;
 pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
 pub use ecosystem::{Declared, DeclaredPackage};
-pub use environment::{EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRef};
+pub use environment::{CodeEnvWrite, EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRef};
 pub use export::{ConfiguredEndpoint, EndpointSource, ExportPlan, ProtocolSource, Sdk};
 pub use image::{DEV_DEPENDENCIES, ImageContents, Listed, LostInstall, Manifest};
 pub use installers::{InstalledPackage, NodeInstall};
@@ -268,6 +269,9 @@ pub struct Workload {
     /// The OpenTelemetry packages other ecosystems' manifests declare (Go, Ruby, Java, .NET,
     /// PHP).
     pub declared: Declared,
+    /// Writes of the code to its own environment that run after an agent set the SDK up from
+    /// the environment: the SDK never sees them (the others are layered into `env`).
+    pub late_env_writes: Vec<CodeEnvWrite>,
 }
 
 /// A configuration value the SDK will read: an environment variable, or the
@@ -622,6 +626,57 @@ impl Workload {
             || self.jvm.as_ref().is_some_and(|j| !j.agents.is_empty())
     }
 
+    /// What sets the SDK up from the environment before the app's code runs, and where it is
+    /// turned on: `opentelemetry-instrument`, a Java agent, a Node.js preload that starts the
+    /// SDK.
+    pub fn sdk_set_up_first(&self) -> Option<(String, &Location)> {
+        if let Some(instrument) = &self.instrument {
+            return Some(("opentelemetry-instrument".to_string(), &instrument.location));
+        }
+        if let Some(agent) = self.jvm.as_ref().and_then(|j| j.agent()) {
+            let name = format!("the Java agent (-javaagent:{})", agent.path);
+            return Some((name, &agent.location));
+        }
+        self.sdk_preloads()
+            .first()
+            .map(|preload| (preload.describe(), &preload.location))
+    }
+
+    /// The Node.js preloads that start the SDK: the auto-instrumentation's `register`, or a
+    /// file of the app that sets the SDK up.
+    fn sdk_preloads(&self) -> Vec<&Preload> {
+        let Some(node) = &self.node else {
+            return Vec::new();
+        };
+        node.preloads
+            .iter()
+            .enumerate()
+            .filter(|(index, preload)| {
+                preload.registers_auto_instrumentation()
+                    || node
+                        .setups
+                        .iter()
+                        .any(|s| s.loaded_by == Some(LoadedBy::Preload(*index)))
+            })
+            .map(|(_, preload)| preload)
+            .collect()
+    }
+
+    /// Whether a write of the app's code to its environment runs before the SDK reads the
+    /// environment: not when something sets the SDK up before the app's code runs
+    /// (`sdk_set_up_first`), unless the write is in the preloaded file itself.
+    pub fn write_precedes_sdk(&self, write: &CodeEnvWrite) -> bool {
+        if self.sdk_set_up_first().is_none() {
+            return true;
+        }
+        self.instrument.is_none()
+            && self.jvm.as_ref().is_none_or(|j| j.agents.is_empty())
+            && self
+                .sdk_preloads()
+                .iter()
+                .any(|p| p.file.as_deref() == Some(&*write.location.file))
+    }
+
     /// Who sets tracing up in the service.
     pub fn sdk(&self) -> Sdk {
         export::sdk_of(self)
@@ -702,13 +757,10 @@ pub fn resolve(workspace: &Workspace) -> Project {
             .as_ref()
             .zip(image_contents.as_ref())
             .map(|(c, i)| command::code_root(&c.runs, &i.workdir));
-        let python_code = code::resolve(
-            workspace,
-            spec,
-            image_contents.as_ref(),
-            code_root.as_deref(),
-            &env,
-        );
+        let python_code_with = |env: &[EnvVar], image: Option<&ImageContents>| {
+            code::resolve(workspace, spec, image, code_root.as_deref(), env)
+        };
+        let python_code = python_code_with(&env, image_contents.as_ref());
         let context = build.as_ref().and_then(|b| b.context);
         let context_dir = build.as_ref().map(|b| Arc::clone(&b.context_dir));
         let dockerfile_dir = build.as_ref().map(|b| {
@@ -719,15 +771,19 @@ pub fn resolve(workspace: &Workspace) -> Project {
         });
         // An image run as it is has no context, but its command may still preload the SDK.
         let no_context = BuildContext::default();
-        let node = node::resolve(&node::Inputs {
-            context: context.unwrap_or(&no_context),
-            image: image_contents.as_ref(),
-            context_dir: context_dir.as_deref().unwrap_or("."),
-            dockerfile_dir: dockerfile_dir.as_deref(),
-            command: command.as_ref(),
-            env: &env,
-            dev_environment: &dev_environment,
-        });
+        let node_with =
+            |env: &[EnvVar], image: Option<&ImageContents>, command: Option<&Command>| {
+                node::resolve(&node::Inputs {
+                    context: context.unwrap_or(&no_context),
+                    image,
+                    context_dir: context_dir.as_deref().unwrap_or("."),
+                    dockerfile_dir: dockerfile_dir.as_deref(),
+                    command,
+                    env,
+                    dev_environment: &dev_environment,
+                })
+            };
+        let node = node_with(&env, image_contents.as_ref(), command.as_ref());
         let mut declared = context
             .zip(context_dir.as_deref())
             .map(|(context, dir)| ecosystem::resolve(context, dir, dockerfile_dir.as_deref()))
@@ -736,15 +792,11 @@ pub fn resolve(workspace: &Workspace) -> Project {
             .as_ref()
             .and_then(ecosystem::image_mentions_opentelemetry);
         let jvm = jvm::resolve(&jvm::Inputs {
-            build: build.as_ref(),
             image: image_contents.as_ref(),
             command: command.as_ref(),
             env: &env,
-            compose_sources: workspace
-                .compose_files
-                .iter()
-                .filter_map(|f| workspace.source(f).map(|s| s.text()))
-                .collect(),
+            volumes: &spec.volumes,
+            shares_volumes: !spec.topology.volumes_from.is_empty(),
             declared_agent: declared
                 .packages
                 .iter()
@@ -797,6 +849,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             node,
             jvm,
             declared,
+            late_env_writes: Vec::new(),
             route: None,
         };
         service.language = language(workspace, spec, &service);
@@ -817,6 +870,30 @@ pub fn resolve(workspace: &Workspace) -> Project {
                 browser,
                 ..NodeFacts::default()
             };
+        }
+        if !service.code.env_writes.is_empty() {
+            // The code reads what it writes: what it hands the SDK is evaluated again.
+            let seen_by_code =
+                environment::with_code_writes(&service.env, &service.code.env_writes);
+            let image = service.image_contents.as_ref();
+            let code = match service.language {
+                Some(Language::Python) => Some(python_code_with(&seen_by_code, image)),
+                Some(Language::Node) => {
+                    node_with(&seen_by_code, image, service.command.as_ref()).map(|(_, code)| code)
+                }
+                _ => None,
+            };
+            if let Some(code) = code {
+                service.code = code;
+            }
+            let (first, late): (Vec<CodeEnvWrite>, Vec<CodeEnvWrite>) = service
+                .code
+                .env_writes
+                .iter()
+                .cloned()
+                .partition(|write| service.write_precedes_sdk(write));
+            service.env = environment::with_code_writes(&service.env, &first);
+            service.late_env_writes = late;
         }
         let collector = collector::resolve(workspace, spec, build.as_ref(), &service);
         (service, collector, started.elapsed())

@@ -954,6 +954,25 @@ impl Walk<'_> {
                 | ExporterKind::OtlpHttp
                 | ExporterKind::LegacyHoneycomb),
             ) => {
+                // A release older than its own check starts with a setting that fails every
+                // export (an endpoint without a port).
+                let failing = collector
+                    .invalid()
+                    .iter()
+                    .find(|i| i.starts_anyway && i.kind == Kind::Exporter && i.component == id);
+                if let Some(invalid) = failing {
+                    let destination = honeycomb::region(&exporter)
+                        .map_or(Destination::Unknown, Destination::Honeycomb);
+                    self.end(
+                        destination,
+                        endpoint,
+                        Some(invalid.location.clone()),
+                        HopStatus::Broken,
+                        Some(invalid.message.clone()),
+                        owner,
+                    );
+                    return;
+                }
                 // The collector refuses an OTLP exporter without an endpoint; a value another
                 // provider supplies is not known here.
                 let Some((host, port)) = exporter.host_port() else {

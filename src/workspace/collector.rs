@@ -151,14 +151,15 @@ pub enum CollectorFile {
     Broken(YamlError),
 }
 
-/// Whether a compose service may run a collector: an official image, a collector binary as
-/// its command, a command that starts with `--config` (the image's entrypoint is the
-/// collector), or a Dockerfile built on a collector image. Its mounted YAML is read.
+/// Whether a compose service may run a collector: a collector's image (an official, vendor
+/// or custom distribution), a collector binary as its command, or a Dockerfile built on a
+/// collector's image. Its mounted YAML is read. Other programs that take a `--config` flag
+/// (Prometheus, Tempo, Loki) are not collectors.
 pub fn may_run_collector(service: &WorkloadSpec, dockerfile: Option<&Dockerfile>) -> bool {
     let image = service
         .image
         .as_ref()
-        .is_some_and(|image| knowledge::collector_image(&image.value).is_some());
+        .is_some_and(|image| knowledge::known_collector(&image.value).is_some());
     let command = [&service.entrypoint, &service.command]
         .into_iter()
         .flatten()
@@ -168,7 +169,7 @@ pub fn may_run_collector(service: &WorkloadSpec, dockerfile: Option<&Dockerfile>
         dockerfile
             .stages
             .iter()
-            .any(|stage| knowledge::collector_image(&stage.base).is_some())
+            .any(|stage| knowledge::known_collector(&stage.base).is_some())
             || dockerfile
                 .instructions
                 .iter()
@@ -182,10 +183,9 @@ pub fn may_run_collector(service: &WorkloadSpec, dockerfile: Option<&Dockerfile>
     image || command || built
 }
 
-/// A command's first word: the collector binary, or `--config` handed to the image's
-/// entrypoint.
+/// A command's first word is the collector binary.
 pub fn starts_collector(word: &str) -> bool {
-    knowledge::is_collector_binary(word) || word.starts_with("--config")
+    knowledge::is_collector_binary(word)
 }
 
 fn first_word(line: &CommandLine) -> Option<String> {
@@ -245,13 +245,13 @@ mod tests {
             super::super::compose::read(&Arc::from("c.yml"), text, &lookup).services
         };
         let services = read(
-            "services:\n  a:\n    image: otel/opentelemetry-collector:0.98.0\n  b:\n    image: my/collector\n    command: [\"--config=/etc/c.yaml\"]\n  c:\n    image: python\n    command: gunicorn --config g.py app\n  d:\n    build: .\n",
+            "services:\n  a:\n    image: otel/opentelemetry-collector:0.98.0\n  b:\n    image: my/otelcol-custom\n    command: [\"--config=/etc/c.yaml\"]\n  c:\n    image: python\n    command: gunicorn --config g.py app\n  d:\n    build: .\n  e:\n    image: prom/prometheus\n    command: [\"--config.file=/etc/prometheus.yml\"]\n  f:\n    image: busybox\n    command: [\"/otelcol\", \"--config=/c.yaml\"]\n",
         );
         let flags: Vec<bool> = services
             .iter()
             .map(|s| may_run_collector(s, None))
             .collect();
-        assert_eq!(flags, [true, true, false, false]);
+        assert_eq!(flags, [true, true, false, false, false, true]);
         let dockerfile = crate::workspace::dockerfile::parse(
             "FROM otel/opentelemetry-collector-contrib:0.114.0\n",
         )

@@ -5,6 +5,7 @@
 //! (whose `${...}` hold code), comments and regular expression literals. TypeScript's type
 //! syntax is mostly skipped over. Garbage in gives best effort out, never a panic.
 
+pub use crate::knowledge::languages::EnvWriteMode;
 pub use crate::knowledge::node::EnvSyntax;
 
 /// What a file does, in the order written.
@@ -16,6 +17,8 @@ pub struct JsSource {
     pub declarations: Vec<Declaration>,
     /// `process.env.X` and `import.meta.env.X`, wherever they are read.
     pub env_reads: Vec<EnvRead>,
+    /// `process.env.X = v`, `??= v`, `||= v`: the code sets its own environment.
+    pub env_writes: Vec<EnvWrite>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +81,19 @@ pub struct EnvRead {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvWrite {
+    pub name: String,
+    pub value: JsValue,
+    pub mode: EnvWriteMode,
+    /// Position of `process`.
+    pub line: u32,
+    pub column: u32,
+    /// Position of the value.
+    pub value_line: u32,
+    pub value_column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Declaration {
     pub name: String,
     pub value: JsValue,
@@ -129,9 +145,17 @@ impl JsValue {
 pub const MAX_SOURCE_BYTES: usize = 512 * 1024;
 
 /// Words without which a file's calls, declarations and variables do not matter here: it
-/// neither sets up OpenTelemetry nor configures the bundler's variables. Of other files only
-/// the imports are read, which tell what loads what.
-const SETUP_MARKERS: [&str; 4] = ["opentelemetry", "honeycomb", "@vercel/otel", "envPrefix"];
+/// neither sets up OpenTelemetry, nor configures the bundler's variables, nor sets an
+/// OpenTelemetry or Honeycomb variable. Of other files only the imports are read, which tell
+/// what loads what.
+const SETUP_MARKERS: [&str; 6] = [
+    "opentelemetry",
+    "honeycomb",
+    "@vercel/otel",
+    "envPrefix",
+    "OTEL_",
+    "HONEYCOMB_",
+];
 
 pub fn parse(source: &str) -> JsSource {
     read_source(source, !SETUP_MARKERS.iter().any(|m| source.contains(m)))
@@ -878,20 +902,56 @@ impl Reader<'_> {
         if !(self.is(index + 1, ".") && self.ident(index + 2) == Some("env")) {
             return;
         }
-        let name = match self.punct(index + 3) {
-            Some(".") => self.ident(index + 4),
-            Some("[") if self.is(index + 5, "]") => self.string(index + 4),
+        let (name, after) = match self.punct(index + 3) {
+            Some(".") => (self.ident(index + 4), index + 5),
+            Some("[") if self.is(index + 5, "]") => (self.string(index + 4), index + 6),
+            _ => (None, index),
+        };
+        let Some(name) = name else {
+            return;
+        };
+        let (line, column) = self.position(index);
+        let mode = match self.punct(after) {
+            Some("=") => Some(EnvWriteMode::Overwrite),
+            Some("??=") => Some(EnvWriteMode::IfUnset),
+            Some("||=") => Some(EnvWriteMode::IfUnsetOrEmpty),
             _ => None,
         };
-        if let Some(name) = name {
-            let (line, column) = self.position(index);
+        let Some(mode) = mode else {
             source.env_reads.push(EnvRead {
                 name: name.to_string(),
                 syntax: EnvSyntax::ProcessEnv,
                 line,
                 column,
             });
+            return;
+        };
+        let start = after + 1;
+        let mut value = self.value(start, self.expression_end(start));
+        let mut mode = mode;
+        // `process.env.X = process.env.X || 'v'` fills X only when it is unset or empty.
+        if let JsValue::Or(parts) = &value
+            && mode == EnvWriteMode::Overwrite
+            && matches!(parts.first(), Some(JsValue::Env(read, EnvSyntax::ProcessEnv)) if read == name)
+        {
+            let mut rest: Vec<JsValue> = parts[1..].to_vec();
+            value = if rest.len() == 1 {
+                rest.remove(0)
+            } else {
+                JsValue::Or(rest)
+            };
+            mode = EnvWriteMode::IfUnsetOrEmpty;
         }
+        let (value_line, value_column) = self.position(start);
+        source.env_writes.push(EnvWrite {
+            name: name.to_string(),
+            value,
+            mode,
+            line,
+            column,
+            value_line,
+            value_column,
+        });
     }
 
     /// `name (: Type)? = value` starting at the name.
@@ -1489,6 +1549,43 @@ mod tests {
             "const { NodeSDK } = require('@opentelemetry/sdk-node');\nnew NodeSDK().start();\n",
         );
         assert_eq!(source.calls.len(), 2);
+    }
+
+    #[test]
+    fn environment_writes_and_their_modes() {
+        let parsed = parse(
+            "process.env.OTEL_SERVICE_NAME ??= 'api';\nprocess.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ||= `http://${host}:4318`\nprocess.env.OTEL_TRACES_EXPORTER = 'otlp'\nprocess.env.OTEL_EXPORTER_OTLP_PROTOCOL = process.env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf'\nif (process.env.OTEL_SDK_DISABLED === 'true') {}\n",
+        );
+        let writes: Vec<(&str, EnvWriteMode, u32, u32)> = parsed
+            .env_writes
+            .iter()
+            .map(|w| (w.name.as_str(), w.mode, w.line, w.value_column))
+            .collect();
+        assert_eq!(
+            writes,
+            [
+                ("OTEL_SERVICE_NAME", EnvWriteMode::IfUnset, 1, 35),
+                (
+                    "OTEL_EXPORTER_OTLP_ENDPOINT",
+                    EnvWriteMode::IfUnsetOrEmpty,
+                    2,
+                    48
+                ),
+                ("OTEL_TRACES_EXPORTER", EnvWriteMode::Overwrite, 3, 36),
+                (
+                    "OTEL_EXPORTER_OTLP_PROTOCOL",
+                    EnvWriteMode::IfUnsetOrEmpty,
+                    4,
+                    43
+                ),
+            ]
+        );
+        assert_eq!(
+            parsed.env_writes[3].value,
+            JsValue::Str("http/protobuf".into())
+        );
+        let reads: Vec<&str> = parsed.env_reads.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(reads, ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SDK_DISABLED"]);
     }
 
     #[test]

@@ -11,6 +11,10 @@ pub struct PythonSource {
     pub calls: Vec<Call>,
     /// `name = value` statements (plain and dotted targets), in order.
     pub assignments: Vec<Assignment>,
+    /// `base[key] = value` statements (`os.environ["X"] = "v"`), in order.
+    pub item_assignments: Vec<ItemAssignment>,
+    /// `class Name(Base, ...):` definitions, with the names their bodies bind.
+    pub classes: Vec<ClassDef>,
     /// Names an import binds that the file also binds otherwise, sorted: as assignment, loop
     /// or `as` targets, parameters, functions or classes. In `def handler(event, context):`
     /// the name `context` is not what `from opentelemetry import context` bound.
@@ -22,6 +26,38 @@ pub struct PythonSource {
 pub struct Assignment {
     pub target: String,
     pub value: ArgValue,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// `os.environ["X"] = value`: an item of a dotted name set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemAssignment {
+    pub base: String,
+    pub key: ArgValue,
+    pub value: ArgValue,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A class definition: its bases as written, and the names its body binds at its own level
+/// (`field: str = "x"`, `field: int`, `model_config = ...`). A class nested in another names
+/// its enclosing class (`class Config:` inside a settings class).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassDef {
+    pub name: String,
+    pub bases: Vec<String>,
+    pub enclosing: Option<String>,
+    pub fields: Vec<ClassField>,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// `name: annotation = value` (or without annotation, or without value) in a class body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassField {
+    pub name: String,
+    pub value: Option<Arg>,
     pub line: u32,
     pub column: u32,
 }
@@ -105,6 +141,8 @@ pub fn parse(source: &str) -> PythonSource {
         imports,
         calls: calls(&tokens, &closing),
         assignments: assignments(&tokens),
+        item_assignments: item_assignments(&tokens),
+        classes: classes(&tokens),
         rebound,
     }
 }
@@ -631,6 +669,205 @@ fn assignments(tokens: &[Token]) -> Vec<Assignment> {
     found
 }
 
+/// The end of the statement that starts at `start`: its newline or `;`.
+fn statement_end(tokens: &[Token], start: usize) -> usize {
+    tokens[start..]
+        .iter()
+        .position(|t| t.kind == Kind::Newline || t.kind == Kind::Op(';'))
+        .map_or(tokens.len(), |offset| start + offset)
+}
+
+/// `base[key] = value` at the start of a statement, with a dotted base (not `==`).
+fn item_assignments(tokens: &[Token]) -> Vec<ItemAssignment> {
+    let mut found = Vec::new();
+    for start in 0..tokens.len() {
+        if name(tokens.get(start)).is_none()
+            || !starts_statement(tokens, start)
+            || follows_annotation_colon(tokens, start)
+        {
+            continue;
+        }
+        // `a.b.c[`: told without building the name, which most statements do not need.
+        let mut open = start + 1;
+        while is_op(tokens.get(open), '.') && name(tokens.get(open + 1)).is_some() {
+            open += 2;
+        }
+        if !is_op(tokens.get(open), '[') {
+            continue;
+        }
+        let (base, _) = dotted(tokens, start);
+        let end = statement_end(tokens, start);
+        // The `]` that closes the subscript, then `=`.
+        let mut depth = 0usize;
+        let Some(close) = (open..end).find(|&i| {
+            match tokens[i].kind {
+                Kind::Op('(' | '[' | '{') => depth += 1,
+                Kind::Op(')' | ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            depth == 0
+        }) else {
+            continue;
+        };
+        let equals = close + 1;
+        if !is_op(tokens.get(equals), '=') || is_op(tokens.get(equals + 1), '=') {
+            continue;
+        }
+        let key: Vec<&Token> = tokens[open + 1..close].iter().collect();
+        let value: Vec<&Token> = tokens[equals + 1..end].iter().collect();
+        if key.is_empty() || value.is_empty() {
+            continue;
+        }
+        found.push(ItemAssignment {
+            base,
+            key: classify(&key),
+            value: classify(&value),
+            line: tokens[start].line,
+            column: tokens[start].column,
+        });
+    }
+    found
+}
+
+/// Whether the token at `index` comes right after an annotation's colon (`key: Optional[str]
+/// = ...`), not after a block's (`else: ...`).
+fn follows_annotation_colon(tokens: &[Token], index: usize) -> bool {
+    index >= 2
+        && is_op(tokens.get(index - 1), ':')
+        && starts_statement(tokens, index - 2)
+        && name(tokens.get(index - 2)).is_some_and(|n| !matches!(n, "else" | "try" | "finally"))
+}
+
+/// Every `class` statement, with the fields its body binds at its own indentation. A body
+/// runs to the next statement indented no deeper than the `class` keyword.
+fn classes(tokens: &[Token]) -> Vec<ClassDef> {
+    let mut found: Vec<ClassDef> = Vec::new();
+    // The classes whose bodies hold the current statement: (index in `found`, the column of
+    // its `class`, the column of its body's statements once the first is seen).
+    let mut open: Vec<(usize, u32, Option<u32>)> = Vec::new();
+    let mut after_header: Option<usize> = None;
+    for start in 0..tokens.len() {
+        let token = &tokens[start];
+        if !starts_statement(tokens, start) || token.kind == Kind::Newline {
+            continue;
+        }
+        // Outside classes, only a `class` statement matters.
+        if open.is_empty() && name(Some(token)) != Some("class") {
+            continue;
+        }
+        let same_line_body = after_header == Some(start);
+        if !same_line_body {
+            while open
+                .last()
+                .is_some_and(|&(_, column, _)| token.column <= column)
+            {
+                open.pop();
+            }
+        }
+        after_header = None;
+        if let Some((class, _, body_column)) = open.last_mut() {
+            // Only statements at the body's own indentation are the class's fields.
+            let body_column = *body_column.get_or_insert(token.column);
+            if token.column == body_column
+                && let Some(field) = class_field(tokens, start)
+            {
+                found[*class].fields.push(field);
+            }
+        }
+        if name(Some(token)) != Some("class") {
+            continue;
+        }
+        let Some(class_name) = name(tokens.get(start + 1)) else {
+            continue;
+        };
+        let mut at = start + 2;
+        let mut bases = Vec::new();
+        if is_op(tokens.get(at), '(') {
+            at += 1;
+            while at < tokens.len() && !is_op(tokens.get(at), ')') {
+                let (base, next) = dotted(tokens, at);
+                // `metaclass=X` and other keywords are not bases.
+                if !base.is_empty() && !is_op(tokens.get(next), '=') {
+                    bases.push(base);
+                }
+                at = if next > at { next } else { at + 1 };
+                while at < tokens.len()
+                    && !is_op(tokens.get(at), ',')
+                    && !is_op(tokens.get(at), ')')
+                {
+                    at += 1;
+                }
+                if is_op(tokens.get(at), ',') {
+                    at += 1;
+                }
+            }
+            at += 1;
+        }
+        if !is_op(tokens.get(at), ':') {
+            continue;
+        }
+        if tokens.get(at + 1).is_some_and(|t| t.kind != Kind::Newline) {
+            after_header = Some(at + 1);
+        }
+        found.push(ClassDef {
+            name: class_name.to_string(),
+            bases,
+            enclosing: open.last().map(|&(class, _, _)| found[class].name.clone()),
+            fields: Vec::new(),
+            line: token.line,
+            column: token.column,
+        });
+        open.push((found.len() - 1, token.column, None));
+    }
+    found
+}
+
+/// `name (: annotation)? (= value)?` starting a statement in a class body.
+fn class_field(tokens: &[Token], start: usize) -> Option<ClassField> {
+    let field = name(tokens.get(start))?;
+    if matches!(
+        field,
+        "def" | "class" | "async" | "if" | "for" | "return" | "pass"
+    ) {
+        return None;
+    }
+    let end = statement_end(tokens, start);
+    let next = tokens.get(start + 1)?;
+    let equals = match next.kind {
+        Kind::Op('=') if !is_op(tokens.get(start + 2), '=') => Some(start + 1),
+        Kind::Op(':') => {
+            // The annotation runs to an `=` outside brackets, if any.
+            let mut depth = 0usize;
+            (start + 2..end).find(|&i| {
+                match tokens[i].kind {
+                    Kind::Op('(' | '[' | '{') => depth += 1,
+                    Kind::Op(')' | ']' | '}') => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                depth == 0 && is_op(tokens.get(i), '=') && !is_op(tokens.get(i + 1), '=')
+            })
+        }
+        _ => return None,
+    };
+    let value = equals.and_then(|equals| {
+        let value: Vec<&Token> = tokens[equals + 1..end].iter().collect();
+        let first = value.first()?;
+        Some(Arg {
+            keyword: None,
+            value: classify(&value),
+            line: first.line,
+            column: first.column,
+        })
+    });
+    let at = &tokens[start];
+    Some(ClassField {
+        name: field.to_string(),
+        value,
+        line: at.line,
+        column: at.column,
+    })
+}
+
 /// For every `(`, the index of its `)`.
 fn matching_parens(tokens: &[Token]) -> Vec<Option<usize>> {
     let mut closing = vec![None; tokens.len()];
@@ -908,6 +1145,52 @@ def data_home():
 if __name__ == "__main__":
   app.run(debug=True)
 "#;
+
+    #[test]
+    fn item_assignments_and_settings_classes() {
+        let parsed = parse(
+            "import os\nos.environ[\"OTEL_SERVICE_NAME\"] = \"api\"\nx[0] == 1\n\nclass Settings(BaseSettings, metaclass=M):\n    \"\"\"Settings.\"\"\"\n    model_config = SettingsConfigDict(env_prefix=\"APP_\")\n    otel_endpoint: str = \"http://localhost:4318\"\n    key: Optional[str] = Field(default=None, alias=\"HONEYCOMB_API_KEY\")\n    debug: bool\n\n    class Config:\n        env_prefix = \"OLD_\"\n\n    def url(self):\n        inner = 1\n        return inner\n\nclass Other: pass\nsettings = Settings()\n",
+        );
+        assert_eq!(parsed.item_assignments.len(), 1);
+        let item = &parsed.item_assignments[0];
+        assert_eq!(
+            (item.base.as_str(), &item.key, &item.value, item.line),
+            (
+                "os.environ",
+                &ArgValue::Str("OTEL_SERVICE_NAME".into()),
+                &ArgValue::Str("api".into()),
+                2
+            )
+        );
+        let classes: Vec<String> = parsed
+            .classes
+            .iter()
+            .map(|c| {
+                let fields: Vec<&str> = c.fields.iter().map(|f| f.name.as_str()).collect();
+                format!(
+                    "{}({}) in {:?}: {}",
+                    c.name,
+                    c.bases.join(", "),
+                    c.enclosing,
+                    fields.join(" ")
+                )
+            })
+            .collect();
+        assert_eq!(
+            classes,
+            [
+                "Settings(BaseSettings) in None: model_config otel_endpoint key debug",
+                "Config() in Some(\"Settings\"): env_prefix",
+                "Other() in None: ",
+            ]
+        );
+        let endpoint = parsed.classes[0].fields[1].value.as_ref().unwrap();
+        assert_eq!(
+            (&endpoint.value, endpoint.line, endpoint.column),
+            (&ArgValue::Str("http://localhost:4318".into()), 8, 26)
+        );
+        assert!(parsed.classes[0].fields[3].value.is_none());
+    }
 
     #[test]
     fn imports_with_positions() {

@@ -7,6 +7,7 @@
 mod expand;
 pub mod honeycomb;
 mod model;
+mod validate;
 
 use std::sync::Arc;
 
@@ -15,10 +16,11 @@ pub use model::{
     Component, Exporter, ExporterHeader, Listener, ListenerMatch, ListenerProtocol, Model,
     Pipeline, Reference, StructureProblem, Undefined, match_listener, otlp_listeners,
 };
+pub use validate::Invalid;
 
 use super::image::Build;
 use super::{Command, EnvVar, Workload};
-use crate::knowledge::collector::{self as knowledge, Distribution, Version};
+use crate::knowledge::collector::{self as knowledge, Distribution, KnownCollector, Version};
 use crate::source::Location;
 use crate::workspace::collector::{
     CollectorFile, ConfigEntry, ConfigKind, ConfigNode, merge, parse, starts_collector,
@@ -32,8 +34,10 @@ pub struct Collector {
     /// The compose service.
     pub service: String,
     pub location: Location,
-    /// `None` for a custom build whose components are not known.
+    /// `None` for a custom build or a vendor's distribution, whose components are not known.
     pub distribution: Option<Distribution>,
+    /// The vendor whose distribution it is (`the AWS Distro for OpenTelemetry Collector`).
+    pub vendor: Option<&'static str>,
     /// `None`: `latest`, no tag, or not known — the newest behaviour.
     pub version: Option<Version>,
     /// The image as written, and where (compose `image:` or the Dockerfile's `FROM`).
@@ -50,6 +54,8 @@ pub struct Collector {
     pub network_mode_host: bool,
     /// Where its OTLP receivers listen (computed once: every route through it asks).
     listeners: Vec<Listener>,
+    /// The components whose settings their own `Validate()` refuses, in this release.
+    invalid: Vec<Invalid>,
     /// Why it refuses the config it reads, if it does.
     refusal: Option<(String, Location)>,
 }
@@ -141,10 +147,11 @@ impl Collector {
 
     /// How reports name it: `otel-collector (otelcol-contrib 0.114.0)`.
     pub fn describe(&self) -> String {
-        match (self.distribution, self.version) {
-            (Some(d), Some(v)) => format!("{} {v}", d.binary()),
-            (Some(d), None) => format!("{} (latest)", d.binary()),
-            (None, _) => "a custom collector build".to_string(),
+        match (self.distribution, self.version, self.vendor) {
+            (Some(d), Some(v), _) => format!("{} {v}", d.binary()),
+            (Some(d), None, _) => format!("{} (latest)", d.binary()),
+            (None, _, Some(vendor)) => vendor.to_string(),
+            (None, _, None) => "a custom collector build".to_string(),
         }
     }
 
@@ -152,6 +159,12 @@ impl Collector {
     /// not have, or a name a pipeline lists that nothing defines.
     pub fn refusal(&self) -> Option<&(String, Location)> {
         self.refusal.as_ref()
+    }
+
+    /// The components whose settings their own `Validate()` refuses (or, in a release before
+    /// the check, that start and then fail).
+    pub fn invalid(&self) -> &[Invalid] {
+        &self.invalid
     }
 
     fn find_refusal(&self) -> Option<(String, Location)> {
@@ -177,6 +190,10 @@ impl Collector {
                     component.location.clone(),
                 ));
             }
+        }
+        // Components are validated before pipelines.
+        if let Some(invalid) = self.invalid.iter().find(|i| !i.starts_anyway) {
+            return Some((invalid.refusal(), invalid.location.clone()));
         }
         model.undefined().first().map(|undefined| {
             (
@@ -221,11 +238,16 @@ impl Collector {
     }
 
     /// What the config and the environment decide, computed once: where the receivers
-    /// listen, and why the collector refuses its config.
+    /// listen, which components' settings their own `Validate()` refuses, and why the collector
+    /// refuses its config.
     fn settle(&mut self) {
         self.listeners = self
             .model()
             .map(|model| otlp_listeners(model, &self.env, self.version))
+            .unwrap_or_default();
+        self.invalid = self
+            .model()
+            .map(|model| validate::invalid(model, &self.env, self.version))
             .unwrap_or_default();
         self.refusal = self.find_refusal();
     }
@@ -345,7 +367,7 @@ pub fn resolve(
         return None;
     }
     let from_image = spec.image.as_ref().and_then(|image| {
-        knowledge::collector_image(&image.value)
+        knowledge::known_collector(&image.value)
             .map(|known| (known, (image.value.clone(), image.location.clone())))
     });
     let from_build = build.and_then(base_image);
@@ -363,20 +385,25 @@ pub fn resolve(
     if known.is_none() && !runs_collector {
         return None;
     }
-    let (distribution, version, image) = match known {
-        Some((image, written)) => (Some(image.distribution), image.version, Some(written)),
-        None => (
-            None,
-            None,
-            spec.image
-                .as_ref()
-                .map(|i| (i.value.clone(), i.location.clone())),
-        ),
+    let written = spec
+        .image
+        .as_ref()
+        .map(|i| (i.value.clone(), i.location.clone()));
+    let (distribution, version, vendor, image) = match known {
+        Some((KnownCollector::Official(image), written)) => {
+            (Some(image.distribution), image.version, None, Some(written))
+        }
+        Some((KnownCollector::Vendor(vendor), written)) => {
+            (None, None, Some(vendor), Some(written))
+        }
+        Some((KnownCollector::Custom, written)) => (None, None, None, Some(written)),
+        None => (None, None, None, written),
     };
     let mut collector = Collector {
         service: service.name.clone(),
         location: service.location.clone(),
         distribution,
+        vendor,
         version,
         image,
         sources: Vec::new(),
@@ -392,6 +419,7 @@ pub fn resolve(
         ports: spec.ports.clone(),
         network_mode_host: service.network_mode_host,
         listeners: Vec::new(),
+        invalid: Vec::new(),
         refusal: None,
     };
     collector.config = read_config(workspace, spec, build, service, &mut collector);
@@ -399,12 +427,12 @@ pub fn resolve(
     Some(collector)
 }
 
-/// The official image a Dockerfile builds on (its first ancestor's `FROM`), if it does.
-fn base_image(build: &Build) -> Option<(knowledge::CollectorImage, (String, Location))> {
+/// The collector image a Dockerfile builds on (its first ancestor's `FROM`), if it does.
+fn base_image(build: &Build) -> Option<(KnownCollector, (String, Location))> {
     let first = *build.chain.first()?;
     let stage = build.dockerfile.stages.get(first)?;
     let from = build.dockerfile.instructions.get(stage.from)?;
-    let known = knowledge::collector_image(&stage.base)?;
+    let known = knowledge::known_collector(&stage.base)?;
     Some((
         known,
         (
@@ -781,6 +809,7 @@ mod tests {
             service: "c".into(),
             location: Location::new(&Arc::from("c.yml"), 1, 1),
             distribution: None,
+            vendor: None,
             version: None,
             image: None,
             sources: Vec::new(),
@@ -791,6 +820,7 @@ mod tests {
             ports,
             network_mode_host: false,
             listeners: Vec::new(),
+            invalid: Vec::new(),
             refusal: None,
         }
     }

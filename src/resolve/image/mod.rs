@@ -5,6 +5,7 @@
 //! installers (`super::installers`, one module per tool) to say.
 
 pub mod files;
+mod made;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -24,6 +25,8 @@ use crate::workspace::npm::{LockKind, Lockfile, PackageJson};
 use crate::workspace::workload::WorkloadSpec;
 use crate::workspace::{BuildContext, Workspace, display_path, folder_of};
 use files::CopiedFiles;
+pub use made::FileAt;
+use made::{CopySource, FileEvent, Stages};
 
 /// OpenTelemetry packages installed in a stage whose files never reach the final image.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +100,15 @@ pub struct ImageContents {
     build_images: Vec<String>,
     /// The final stage's `WORKDIR`: where the command runs.
     pub workdir: String,
+    /// The final stage's `USER`, and where it is set.
+    pub user: Option<(String, Location)>,
     files: CopiedFiles,
+    /// What each stage's instructions did to its files, for `file_at`.
+    histories: Vec<Vec<FileEvent>>,
+    /// The final stage's index in `histories`.
+    final_index: usize,
+    /// Which stages start from an image that brings none of the app's files.
+    clean_starts: Vec<bool>,
     /// Something was installed that cannot be read here (`pip install -r $FILE`, a wheel, a
     /// `node_modules` copied from the build context).
     pub has_unknown_installs: bool,
@@ -175,6 +186,22 @@ impl ImageContents {
             })
     }
 
+    /// What the final image has at `image_path`, and what put it there: a download, a `COPY`,
+    /// a file moved there, followed through `COPY --from` into other stages.
+    pub fn file_at(&self, image_path: &str) -> FileAt {
+        let history = self
+            .histories
+            .get(self.final_index)
+            .map_or(&[][..], Vec::as_slice);
+        made::file_at(history, image_path, self)
+    }
+
+    /// Whether the final image starts from an image that brings none of the app's files (a
+    /// public language image, `scratch`): what its Dockerfile does not make, it does not have.
+    pub fn starts_clean(&self) -> bool {
+        Stages::starts_clean(self, self.final_index)
+    }
+
     /// Whether files of the build context are copied into this image folder.
     pub fn copies_into(&self, image_dir: &str) -> bool {
         self.files.copies_into(image_dir)
@@ -223,6 +250,16 @@ impl ImageContents {
                 .lost
                 .iter()
                 .any(|l| l.packages.iter().any(|p| p == package))
+    }
+}
+
+impl Stages for ImageContents {
+    fn history(&self, stage: usize) -> &[FileEvent] {
+        self.histories.get(stage).map_or(&[], Vec::as_slice)
+    }
+
+    fn starts_clean(&self, stage: usize) -> bool {
+        self.clean_starts.get(stage).copied().unwrap_or(false)
     }
 }
 
@@ -338,6 +375,10 @@ struct StageState {
     installed_manifests: Vec<Arc<str>>,
     has_unknown_installs: bool,
     node_installs: Vec<NodeInstall>,
+    /// What its instructions did to files, in order (a stage built on another starts with
+    /// that one's).
+    history: Vec<FileEvent>,
+    user: Option<(String, Location)>,
 }
 
 impl StageState {
@@ -360,6 +401,8 @@ impl StageState {
             installed_manifests: Vec::new(),
             has_unknown_installs: false,
             node_installs: Vec::new(),
+            history: Vec::new(),
+            user: None,
         }
     }
 
@@ -417,10 +460,27 @@ pub fn contents(build: &Build) -> ImageContents {
             .map(|(_, stage)| stage.base.clone())
             .collect(),
         workdir: state.workdir,
+        user: state.user,
         files: state.files,
         has_unknown_installs: state.has_unknown_installs,
         node_installs: state.node_installs,
+        histories: states
+            .into_iter()
+            .map(|s| s.map(|s| s.history).unwrap_or_default())
+            .collect(),
+        final_index,
+        clean_starts: (0..build.dockerfile.stages.len())
+            .map(|stage| starts_clean(build.dockerfile, stage))
+            .collect(),
     }
+}
+
+/// Whether a stage's chain starts from a public image of a language (or `scratch`), which
+/// holds none of the app's files.
+fn starts_clean(dockerfile: &Dockerfile, stage: usize) -> bool {
+    let first = stage_chain(dockerfile, stage)[0];
+    let base = &dockerfile.stages[first].base;
+    base == "scratch" || crate::knowledge::languages::of_image(base).is_some()
 }
 
 fn lost_installs(
@@ -649,6 +709,12 @@ impl StageReader<'_> {
                 }
                 "COPY" | "ADD" => self.copy(instruction, &mut state),
                 "RUN" => self.run(instruction, &mut state),
+                "USER" => {
+                    if let Args::Shell(name) = &instruction.args {
+                        let name = state.substitute(name.trim());
+                        state.user = Some((name, self.at(instruction)));
+                    }
+                }
                 _ => {}
             }
         }
@@ -684,7 +750,17 @@ impl StageReader<'_> {
         let Some(destination) = paths.pop() else {
             return;
         };
-        let destination = join_image_path(&state.workdir, &destination);
+        let written = destination;
+        let destination = join_image_path(&state.workdir, &written);
+        // A folder: written as one (`/app/`, `.`), the working directory, or where several
+        // sources go. Docker copies into an existing folder under the source's own name.
+        let into_folder = written.ends_with('/')
+            || written.ends_with("/.")
+            || matches!(written.as_str(), "." | "..")
+            || destination == state.workdir
+            || destination == "/"
+            || paths.len() > 1;
+        self.record_copy(instruction, &paths, &destination, into_folder, state);
         match instruction.flag("from") {
             Some(from) => self.copy_from_stage(from, &paths, &destination, instruction, state),
             None => {
@@ -692,6 +768,76 @@ impl StageReader<'_> {
                 state.files.add(&paths, destination);
             }
         }
+    }
+
+    fn at(&self, instruction: &Instruction) -> Location {
+        Location::new(self.build.path, instruction.line, instruction.column)
+    }
+
+    /// What a `COPY`/`ADD` does to the stage's files: `ADD <url>` downloads one (mode 600,
+    /// owned by root, unless `--chmod`/`--chown` say otherwise), `ADD` of a local archive
+    /// unpacks it, and a copy brings what its sources hold.
+    fn record_copy(
+        &self,
+        instruction: &Instruction,
+        sources: &[String],
+        destination: &str,
+        into_folder: bool,
+        state: &mut StageState,
+    ) {
+        let by = self.at(instruction);
+        let add = instruction.keyword == "ADD";
+        let from = instruction.flag("from");
+        let mut copied = Vec::new();
+        for source in sources {
+            let name = source.rsplit('/').next().unwrap_or(source);
+            let lands = if into_folder {
+                format!("{}/{name}", destination.trim_end_matches('/'))
+            } else {
+                destination.to_string()
+            };
+            let is_url = source.starts_with("http://") || source.starts_with("https://");
+            if add && is_url {
+                state.history.push(FileEvent::Made {
+                    path: lands,
+                    origin: Some(source.clone()),
+                    by: by.clone(),
+                    private: instruction.flag("chmod").is_none()
+                        && instruction.flag("chown").is_none(),
+                });
+            } else if add && from.is_none() && is_local_archive(source) {
+                // `ADD agent.tar.gz /opt/` unpacks the archive there.
+                state.history.push(FileEvent::Unpacked {
+                    folder: destination.to_string(),
+                    by: by.clone(),
+                });
+            } else {
+                copied.push(source.clone());
+            }
+        }
+        if copied.is_empty() {
+            return;
+        }
+        let from = match from {
+            None => CopySource::Context,
+            Some(name) => {
+                let name = name.to_ascii_lowercase();
+                self.build
+                    .dockerfile
+                    .stages
+                    .iter()
+                    .position(|s| s.name.as_deref() == Some(name.as_str()))
+                    .or_else(|| name.parse::<usize>().ok())
+                    .map_or(CopySource::Image, CopySource::Stage)
+            }
+        };
+        state.history.push(FileEvent::Copied {
+            from,
+            sources: copied,
+            destination: destination.to_string(),
+            into_folder,
+            by,
+        });
     }
 
     /// Whether a `COPY` from the context brings a `node_modules` folder along (one that
@@ -862,6 +1008,18 @@ impl StageReader<'_> {
                         build: self.build,
                     },
                 );
+                if effects.is_empty() {
+                    // What an installer does not install, it may make files with.
+                    let substituted: Vec<String> =
+                        args.iter().map(|a| state.substitute(a)).collect();
+                    state.history.extend(made::effects(
+                        program,
+                        &substituted,
+                        &run.cwd,
+                        stdout.as_deref(),
+                        &location,
+                    ));
+                }
                 apply(effects, &location, state, &mut run);
                 after_bootstrap_requirements = is_bootstrap_requirements;
             }
@@ -1080,6 +1238,16 @@ impl Image for ImageView<'_> {
                 |(line, column)| Location::new(&run.file, line, column),
             )
     }
+}
+
+/// A local archive that `ADD` unpacks (Docker recognises tar, gzip, bzip2 and xz).
+fn is_local_archive(source: &str) -> bool {
+    let lower = source.to_ascii_lowercase();
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz",
+    ]
+    .iter()
+    .any(|extension| lower.ends_with(extension))
 }
 
 fn shell_quote_join(items: &[String]) -> String {

@@ -61,6 +61,9 @@ pub struct BrowserTracing {
     pub bundler: Option<Bundler>,
     pub unexposed: Vec<Unexposed>,
     pub ephemeral: Option<Ephemeral>,
+    /// The exporter's URL is assembled from the variables a development platform sets per
+    /// workspace: rebuilt in every workspace, so its host is not one workspace's.
+    pub platform_built: bool,
     /// Where browsers load the frontend from, when the service publishes it
     /// (`http://localhost:3000`): the origin a collector's CORS must allow.
     pub origins: Vec<String>,
@@ -127,6 +130,7 @@ pub fn resolve(
                 bundler,
                 unexposed: Vec::new(),
                 ephemeral: None,
+                platform_built: false,
                 origins: Vec::new(),
             });
             let (url, key) = match symbol {
@@ -154,6 +158,9 @@ pub fn resolve(
                 }
             }
             if let Some(url) = url {
+                if found.exporter.is_none() {
+                    found.platform_built = built_from_platform(&env_reads(&scope, &url.value), env);
+                }
                 found
                     .exporter
                     .get_or_insert_with(|| evaluator.setting(&scope, url));
@@ -165,7 +172,7 @@ pub fn resolve(
             }
         }
     }
-    if let Some(tracing) = &mut tracing {
+    if let Some(tracing) = tracing.as_mut().filter(|t| !t.platform_built) {
         tracing.ephemeral = tracing
             .exporter
             .as_ref()
@@ -211,6 +218,19 @@ fn env_reads(scope: &Scope, value: &JsValue) -> Vec<(String, EnvSyntax)> {
     let mut out = Vec::new();
     walk(scope, value, &mut out, 0);
     out
+}
+
+/// Whether a value reads a platform's per-workspace variables, itself or through a variable
+/// compose assembled from them (`REACT_APP_OTEL_URL: https://4318-${GITPOD_WORKSPACE_ID}...`).
+fn built_from_platform(reads: &[(String, EnvSyntax)], env: &[EnvVar]) -> bool {
+    let platform = |name: &str| node::PLATFORM_HOST_VARIABLES.contains(&name);
+    reads.iter().any(|(name, _)| {
+        platform(name)
+            || env
+                .iter()
+                .find(|v| v.name == *name)
+                .is_some_and(|v| v.uses.iter().any(|used| platform(&used.name)))
+    })
 }
 
 /// Whether the bundler puts a variable in the browser bundle. Vite never defines

@@ -2,15 +2,16 @@
 //! `CodeFacts`: which packages it imports, whether it starts an SDK (`new NodeSDK(...).start()`,
 //! `provider.register()`, Honeycomb's `new HoneycombSDK(...)`), creates spans, which exporters
 //! it builds (their protocol from the package they come from, their `url` and `headers`
-//! evaluated against the container's environment) and whether they reach the SDK; and, per
-//! file, where the SDK is set up and where instrumentation starts patching.
+//! evaluated against the container's environment) and whether they reach the SDK, what it
+//! writes into its own environment (`process.env.X ??= ...`); and, per file, where the SDK is
+//! set up and where instrumentation starts patching.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::knowledge::node::{self, Symbol};
 use crate::resolve::code::OtelImport;
-use crate::resolve::environment::EnvVar;
+use crate::resolve::environment::{CodeEnvWrite, EnvVar};
 use crate::resolve::{
     CodeExporter, CodeFacts, CodeHeaders, CodeSetting, DistroSetup, ExporterKind,
 };
@@ -249,6 +250,21 @@ fn read_file(
 ) {
     let file = scope.file;
     let at = |line: u32, column: u32| Location::new(&file.path, line, column);
+    for write in &file.content.env_writes {
+        let value = Arg {
+            value: write.value.clone(),
+            line: write.value_line,
+            column: write.value_column,
+        };
+        let setting = evaluator.setting(scope, &value);
+        facts.env_writes.push(CodeEnvWrite {
+            name: write.name.clone(),
+            value: setting.text().map(str::to_string),
+            mode: write.mode,
+            reads: setting.variable,
+            location: at(write.line, write.column),
+        });
+    }
     let mut imports_otel = false;
     // `import '@opentelemetry/auto-instrumentations-node/register'` starts the SDK as it loads.
     let mut registers: Option<(Location, usize)> = None;

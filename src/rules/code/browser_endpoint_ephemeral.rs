@@ -7,6 +7,9 @@ declare_rule! {
     /// Checks that the browser's exporter (a `WebTracerProvider`'s `OTLPTraceExporter`, or
     /// Honeycomb's web SDK) does not send to a host that exists only while one development
     /// environment runs: a Gitpod workspace URL, a Codespace's `*.app.github.dev`, a tunnel.
+    /// A URL assembled from the variables the platform sets in each workspace (Gitpod's
+    /// `${GITPOD_WORKSPACE_ID}` and `${GITPOD_WORKSPACE_CLUSTER_HOST}`, a Codespace's
+    /// `${CODESPACE_NAME}`) is rebuilt in every workspace: that is not one workspace's host.
     ///
     /// ## Why is this bad?
     /// The URL works for its author, in that workspace, today. Every other developer, the next

@@ -6,6 +6,7 @@ mod classic_key_dataset;
 mod component_deprecated;
 mod component_undefined;
 mod component_unused;
+mod config_invalid;
 mod config_missing;
 mod cors_missing;
 mod exporter_unknown_host;
@@ -38,6 +39,7 @@ pub const RULES: &[&dyn Rule] = &[
     &parse_error::ParseError,
     &unknown_component::UnknownComponent,
     &component_undefined::ComponentUndefined,
+    &config_invalid::ConfigInvalid,
     &receiver_localhost::ReceiverLocalhost,
     &receiver_protocol_mismatch::ReceiverProtocolMismatch,
     &cors_missing::CorsMissing,
