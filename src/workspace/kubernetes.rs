@@ -10,7 +10,9 @@ use std::sync::Arc;
 use crate::knowledge::kubernetes;
 use crate::source::Location;
 
-use super::workload::{CommandLine, EnvEntry, Launcher, Port, Text, Topology, WorkloadSpec};
+use super::workload::{
+    CommandLine, EnvEntry, Launcher, Port, Text, Topology, Volume, WorkloadSpec,
+};
 use super::yaml::{self, Node, NodeKind, YamlError};
 
 /// The namespace of an object that names none (`kubectl apply` without `-n`).
@@ -360,6 +362,7 @@ impl Reader<'_> {
             .and_then(|s| s.get("hostNetwork"))
             .and_then(Node::as_scalar)
             == Some("true");
+        let config_maps = self.config_map_volumes(spec, &object.namespace);
         let mut containers = Vec::new();
         for container in items(spec.and_then(|s| s.get("containers"))) {
             let Some(name_node) = container.get("name") else {
@@ -369,7 +372,8 @@ impl Reader<'_> {
                 continue;
             };
             let workload = format!("{}/{name}", object.reference());
-            let (spec, env) = self.container(&workload, name_node, container, host_network);
+            let (mut spec, env) = self.container(&workload, name_node, container, host_network);
+            spec.volumes = self.config_map_mounts(container, &config_maps);
             out.workloads.push(spec);
             containers.push(Container {
                 name: name.to_string(),
@@ -386,6 +390,84 @@ impl Reader<'_> {
             template_at,
             containers,
         });
+    }
+
+    /// The pod's `configMap` volumes: volume name, the prefix of its files' workspace names,
+    /// and its `items` (path in the volume, workspace name of the key).
+    fn config_map_volumes(&self, spec: Option<&Node>, namespace: &str) -> ConfigMapVolumes {
+        items(spec.and_then(|s| s.get("volumes")))
+            .filter_map(|volume| {
+                let name = volume.get("name")?.as_scalar()?.to_string();
+                let config_map = volume.get("configMap")?;
+                let map = config_map.get("name")?.as_scalar()?;
+                let files = items(config_map.get("items"))
+                    .filter_map(|item| {
+                        let key = item.get("key")?.as_scalar()?;
+                        let path = item.get("path")?.as_scalar()?;
+                        Some((path.to_string(), config_map_file(namespace, map, key)))
+                    })
+                    .collect();
+                Some((name, (config_map_file(namespace, map, ""), files)))
+            })
+            .collect()
+    }
+
+    /// A container's `volumeMounts` of ConfigMap volumes, as mounts of each file: a ConfigMap
+    /// key `K` mounted at `M` is the file `M/K` (or `M` itself with `subPath: K`).
+    fn config_map_mounts(&self, container: &Node, volumes: &ConfigMapVolumes) -> Vec<Volume> {
+        let mut mounts = Vec::new();
+        for mount in items(container.get("volumeMounts")) {
+            let (Some(name), Some(target)) = (
+                mount.get("name").and_then(Node::as_scalar),
+                mount.get("mountPath"),
+            ) else {
+                continue;
+            };
+            let Some(((prefix, files), mount_path)) = volumes
+                .iter()
+                .find(|(volume, _)| volume == name)
+                .map(|(_, files)| files)
+                .zip(target.as_scalar())
+            else {
+                continue;
+            };
+            let sub_path = mount.get("subPath").and_then(Node::as_scalar);
+            let volume = |target_path: String, file: String| Volume {
+                source: Some(Text {
+                    value: file.clone(),
+                    raw: file,
+                    location: self.location(target),
+                    uses: Vec::new(),
+                    interpolated: true,
+                }),
+                target: target_path,
+                bind: true,
+                long_syntax: false,
+                location: self.location(target),
+            };
+            // Without `items`, every key is a file of its own name in the mounted folder.
+            match (sub_path, files.is_empty()) {
+                (Some(sub), true) => {
+                    mounts.push(volume(mount_path.to_string(), format!("{prefix}{sub}")));
+                }
+                (Some(sub), false) => {
+                    if let Some((_, file)) = files.iter().find(|(path, _)| path == sub) {
+                        mounts.push(volume(mount_path.to_string(), file.clone()));
+                    }
+                }
+                (None, true) => mounts.push(volume(
+                    mount_path.to_string(),
+                    prefix.trim_end_matches('/').to_string(),
+                )),
+                (None, false) => {
+                    for (path, file) in files {
+                        let target = format!("{}/{path}", mount_path.trim_end_matches('/'));
+                        mounts.push(volume(target, file.clone()));
+                    }
+                }
+            }
+        }
+        mounts
     }
 
     fn annotations(&self, metadata: Option<&Node>) -> Vec<Annotation> {
@@ -606,6 +688,16 @@ fn expand(raw: &str, known: &HashMap<String, Option<String>>) -> Option<String> 
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// A pod's ConfigMap volumes by name: the prefix of their files' workspace names, and
+/// `items`' paths with the workspace name of their key.
+type ConfigMapVolumes = Vec<(String, (String, Vec<(String, String)>))>;
+
+/// The workspace name of a ConfigMap key mounted as a file: collector configs are read from
+/// it as from a file of the workspace.
+pub fn config_map_file(namespace: &str, name: &str, key: &str) -> String {
+    format!("configmap/{namespace}/{name}/{key}")
 }
 
 fn items(node: Option<&Node>) -> impl Iterator<Item = &Node> {

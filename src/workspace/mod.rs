@@ -405,6 +405,22 @@ fn default_files(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Where the text of a YAML value starts: a block scalar (`key: |`) on the next line, at its
+/// indentation (returned as the columns to add); a scalar on the key's line where it is.
+fn block_start(text: &str, value: &Location) -> (u32, u32) {
+    let line_text = |line: u32| text.lines().nth(line.saturating_sub(1) as usize);
+    let header = line_text(value.line).unwrap_or_default().trim_end();
+    let block =
+        header.ends_with(['|', '>', '-', '+']) || header.ends_with(|c: char| c.is_ascii_digit());
+    match line_text(value.line + 1).filter(|_| block) {
+        Some(first) => {
+            let indent = first.len() - first.trim_start_matches(' ').len();
+            (value.line + 1, u32::try_from(indent).unwrap_or(0))
+        }
+        None => (value.line, value.column.saturating_sub(1)),
+    }
+}
+
 /// Whether a file name is a compose file of its own beside the main one
 /// (`docker-compose.prod.yml`, `compose.dev.yaml`, `docker-compose-local.yml`), not an
 /// override (`*.override.*`, which compose merges by itself).
@@ -990,11 +1006,65 @@ impl Loader {
                 }
             }
         }
+        self.read_mounted_config_maps();
         if templates > 0 {
             self.workspace.notes.push(format!(
                 "{templates} manifest file{} with Go templates ({{{{ }}}}) not read: render them (`helm template`, `kustomize build`) into a file and lint that file",
                 if templates == 1 { "" } else { "s" }
             ));
+        }
+    }
+
+    /// The ConfigMap keys that pods mount as files are read as collector configs, at their
+    /// lines in the manifest: a collector reads its `--config` from one.
+    fn read_mounted_config_maps(&mut self) {
+        let mounted: HashSet<String> = self
+            .workspace
+            .services
+            .iter()
+            .filter(|s| s.launcher == Launcher::Kubernetes)
+            .flat_map(|s| &s.volumes)
+            .filter_map(|v| v.source.as_ref().map(|s| s.value.clone()))
+            .collect();
+        let mut configs = Vec::new();
+        let mut known: HashSet<String> = HashSet::new();
+        for map in &self.workspace.kubernetes.config_maps {
+            let object = &map.object;
+            let folder = kubernetes::config_map_file(&object.namespace, &object.name, "");
+            let folder = folder.trim_end_matches('/');
+            known.insert(folder.to_string());
+            if mounted.contains(folder) {
+                configs.push((Arc::from(folder), collector::CollectorFile::Directory));
+            }
+            for (key, value, location) in &map.data {
+                let file = kubernetes::config_map_file(&object.namespace, &object.name, key);
+                known.insert(file.clone());
+                if !mounted.contains(&file) && !mounted.contains(folder) {
+                    continue;
+                }
+                let text = self.workspace.source(&location.file).map(SourceText::text);
+                let (first_line, indent) = block_start(text.unwrap_or_default(), location);
+                let state =
+                    match collector::parse_embedded(&location.file, value, first_line, indent) {
+                        Ok(node) => collector::CollectorFile::Loaded(node),
+                        Err(error) => collector::CollectorFile::Broken(error),
+                    };
+                configs.push((Arc::from(file.as_str()), state));
+            }
+        }
+        self.workspace.collector_files.extend(configs);
+        // A ConfigMap that is not in the input is applied from elsewhere: what it holds is not
+        // known, as for a named volume.
+        let volumes = self
+            .workspace
+            .services
+            .iter_mut()
+            .flat_map(|s| &mut s.volumes);
+        for volume in volumes {
+            let source = volume.source.as_ref().map(|s| s.value.as_str());
+            if source.is_some_and(|s| s.starts_with("configmap/") && !known.contains(s)) {
+                volume.bind = false;
+            }
         }
     }
 
