@@ -17,6 +17,9 @@ pub const INJECTED: [&str; 8] = [
     "sdk",
 ];
 
+/// The annotation that names the containers to inject (else the first one is).
+pub const CONTAINER_NAMES: &str = "instrumentation.opentelemetry.io/container-names";
+
 /// The kind of the operator's resource that an injection annotation selects.
 pub const INSTRUMENTATION_KIND: &str = "Instrumentation";
 

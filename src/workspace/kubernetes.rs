@@ -36,7 +36,7 @@ pub struct Manifests {
     pub config_maps: Vec<ConfigMap>,
     pub secrets: Vec<Secret>,
     pub namespaces: Vec<Object>,
-    pub instrumentations: Vec<Object>,
+    pub instrumentations: Vec<Instrumentation>,
     /// The operator's `OpenTelemetryCollector` resources: each gets a `<name>-collector`
     /// Service.
     pub collectors: Vec<Object>,
@@ -55,6 +55,35 @@ impl Object {
     /// `deployment/api`, as `kubectl` names it.
     pub fn reference(&self) -> String {
         format!("{}/{}", self.kind.to_ascii_lowercase(), self.name)
+    }
+}
+
+/// The operator's `Instrumentation`: what it sets in the containers it injects (the
+/// operator never overrides a variable the container sets itself).
+#[derive(Debug, Clone)]
+pub struct Instrumentation {
+    pub object: Object,
+    /// `spec.exporter.endpoint`, which becomes `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    pub endpoint: Option<EnvEntry>,
+    /// `spec.env`, then each language's `spec.<language>.env`, by language.
+    pub env: Vec<EnvEntry>,
+    pub language_env: Vec<(String, Vec<EnvEntry>)>,
+}
+
+impl Instrumentation {
+    /// The variables it gives a container injected with `language`, in order.
+    pub fn environment(&self, language: &str) -> Vec<EnvEntry> {
+        self.endpoint
+            .iter()
+            .chain(&self.env)
+            .chain(
+                self.language_env
+                    .iter()
+                    .filter(|(l, _)| l == language)
+                    .flat_map(|(_, env)| env),
+            )
+            .cloned()
+            .collect()
     }
 }
 
@@ -248,14 +277,19 @@ impl Reader<'_> {
             return;
         };
         let operator = api_version.starts_with("opentelemetry.io/");
+        // Kubernetes' own kinds, not a CRD's of the same name (Knative's `Service`).
+        let core = api_version == "v1";
+        let workloads = ["apps/", "batch/", "extensions/"]
+            .iter()
+            .any(|group| api_version.starts_with(group));
         let manifests = &mut out.manifests;
         match kind {
-            "Pod" => self.pod(object, document, None, out),
-            kind if TEMPLATE_KINDS.contains(&kind) => {
+            "Pod" if core => self.pod(object, document, None, out),
+            kind if workloads && TEMPLATE_KINDS.contains(&kind) => {
                 let template = document.get("spec").and_then(|s| s.get("template"));
                 self.pod(object, document, template, out);
             }
-            "CronJob" => {
+            "CronJob" if workloads => {
                 let template = document
                     .get("spec")
                     .and_then(|s| s.get("jobTemplate"))
@@ -263,7 +297,7 @@ impl Reader<'_> {
                     .and_then(|s| s.get("template"));
                 self.pod(object, document, template, out);
             }
-            "Service" => {
+            "Service" if core => {
                 let spec = document.get("spec");
                 manifests.services.push(Service {
                     object,
@@ -273,7 +307,7 @@ impl Reader<'_> {
                         .collect(),
                 });
             }
-            "ConfigMap" => {
+            "ConfigMap" if core => {
                 let data = document
                     .get("data")
                     .and_then(Node::entries)
@@ -289,7 +323,7 @@ impl Reader<'_> {
                     .collect();
                 manifests.config_maps.push(ConfigMap { object, data });
             }
-            "Secret" => {
+            "Secret" if core => {
                 let keys = ["data", "stringData"]
                     .iter()
                     .flat_map(|field| keys_of(document.get(field)))
@@ -325,11 +359,37 @@ impl Reader<'_> {
                     keys,
                 });
             }
-            "Namespace" => manifests.namespaces.push(Object {
+            "Namespace" if core => manifests.namespaces.push(Object {
                 namespace: object.name.clone(),
                 ..object
             }),
-            kubernetes::INSTRUMENTATION_KIND if operator => manifests.instrumentations.push(object),
+            kubernetes::INSTRUMENTATION_KIND if operator => {
+                let spec = document.get("spec");
+                let endpoint = spec
+                    .and_then(|s| s.get("exporter"))
+                    .and_then(|e| e.get("endpoint"))
+                    .and_then(|node| self.literal(crate::knowledge::otel::ENDPOINT, node));
+                let env = self.literal_env(spec.and_then(|s| s.get("env")));
+                let language_env = kubernetes::INJECTED
+                    .iter()
+                    .filter_map(|language| {
+                        // The spec's keys are camel case (`apacheHttpd`).
+                        let key = if *language == "apache-httpd" {
+                            "apacheHttpd"
+                        } else {
+                            language
+                        };
+                        let env = self.literal_env(spec?.get(key)?.get("env"));
+                        Some((language.to_string(), env))
+                    })
+                    .collect();
+                manifests.instrumentations.push(Instrumentation {
+                    object,
+                    endpoint,
+                    env,
+                    language_env,
+                });
+            }
             "OpenTelemetryCollector" if operator => manifests.collectors.push(object),
             _ => {}
         }
@@ -635,6 +695,33 @@ impl Reader<'_> {
         (spec, written)
     }
 
+    /// A variable with a literal value, at the value's position.
+    fn literal(&self, name: &str, node: &Node) -> Option<EnvEntry> {
+        let value = node.as_scalar()?;
+        Some(EnvEntry {
+            name: name.to_string(),
+            location: self.location(node),
+            value: Some(Text {
+                value: value.to_string(),
+                raw: value.to_string(),
+                location: self.location(node),
+                uses: Vec::new(),
+                interpolated: true,
+            }),
+            merged_at: None,
+        })
+    }
+
+    /// An `env` list's entries with a literal `value`.
+    fn literal_env(&self, env: Option<&Node>) -> Vec<EnvEntry> {
+        items(env)
+            .filter_map(|entry| {
+                let name = entry.get("name")?.as_scalar()?;
+                self.literal(name, entry.get("value")?)
+            })
+            .collect()
+    }
+
     fn key_ref(&self, node: &Node) -> Option<KeyRef> {
         let name = node.get("name").and_then(Node::as_scalar)?;
         let key = node.get("key").and_then(Node::as_scalar)?;
@@ -690,6 +777,56 @@ fn expand(raw: &str, known: &HashMap<String, Option<String>>) -> Option<String> 
     Some(out)
 }
 
+/// What the operator's injection adds to a container's environment: the selected
+/// Instrumentation's endpoint and variables, and `OTEL_SERVICE_NAME` from the workload's name,
+/// under what the container sets itself. Injected are the containers
+/// `instrumentation.opentelemetry.io/container-names` lists, else the first one.
+pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
+    for pod in &manifests.pods {
+        for (annotation, language) in pod.injections() {
+            let namespace = &pod.object.namespace;
+            let Some(instrumentation) =
+                manifests.selected_instrumentation(namespace, &annotation.value)
+            else {
+                continue;
+            };
+            let listed = pod
+                .annotations
+                .iter()
+                .find(|a| a.name == kubernetes::CONTAINER_NAMES)
+                .map(|a| a.value.split(',').map(str::trim).collect::<Vec<_>>());
+            let injected = pod
+                .containers
+                .iter()
+                .enumerate()
+                .filter(|(at, c)| match &listed {
+                    Some(names) => names.contains(&c.name.as_str()),
+                    None => *at == 0,
+                });
+            for (_, container) in injected {
+                let Some(spec) = specs.iter_mut().find(|s| s.name == container.workload) else {
+                    continue;
+                };
+                let mut added = instrumentation.environment(language);
+                added.push(EnvEntry {
+                    name: crate::knowledge::otel::SERVICE_NAME.to_string(),
+                    location: annotation.location.clone(),
+                    value: Some(Text {
+                        value: pod.object.name.clone(),
+                        raw: pod.object.name.clone(),
+                        location: annotation.location.clone(),
+                        uses: Vec::new(),
+                        interpolated: true,
+                    }),
+                    merged_at: None,
+                });
+                added.retain(|entry| !spec.environment.iter().any(|e| e.name == entry.name));
+                spec.environment.splice(0..0, added);
+            }
+        }
+    }
+}
+
 /// A pod's ConfigMap volumes by name: the prefix of their files' workspace names, and
 /// `items`' paths with the workspace name of their key.
 type ConfigMapVolumes = Vec<(String, (String, Vec<(String, String)>))>;
@@ -743,6 +880,35 @@ impl Manifests {
         self.namespaces.extend(other.namespaces);
         self.instrumentations.extend(other.instrumentations);
         self.collectors.extend(other.collectors);
+    }
+
+    /// The Instrumentation an injection annotation's value selects for a pod of `namespace`:
+    /// `"true"` the only one of the namespace, else `name` in the namespace or `ns/name`
+    /// (opentelemetry-operator, `getInstrumentationInstance`).
+    pub fn selected_instrumentation(
+        &self,
+        namespace: &str,
+        value: &str,
+    ) -> Option<&Instrumentation> {
+        let in_namespace = |ns: &str| -> Vec<&Instrumentation> {
+            self.instrumentations
+                .iter()
+                .filter(|i| i.object.namespace == ns)
+                .collect()
+        };
+        match value.trim() {
+            "false" => None,
+            "true" => {
+                let found = in_namespace(namespace);
+                let mut found = found.into_iter();
+                let only = found.next()?;
+                found.next().is_none().then_some(only)
+            }
+            reference => {
+                let (ns, name) = reference.split_once('/').unwrap_or((namespace, reference));
+                in_namespace(ns).into_iter().find(|i| i.object.name == name)
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -1,6 +1,6 @@
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
-use crate::workspace::kubernetes::Object;
+use crate::workspace::kubernetes::{Instrumentation, Object};
 
 declare_rule! {
     /// ## What it does
@@ -34,6 +34,7 @@ impl Check for InstrumentationMissing {
                 let in_namespace = |ns: &str| -> Vec<&Object> {
                     instrumentations
                         .iter()
+                        .map(|i| &i.object)
                         .filter(|i| i.namespace == ns)
                         .collect()
                 };
@@ -57,7 +58,7 @@ impl Check for InstrumentationMissing {
                             .unwrap_or((namespace.as_str(), reference));
                         let found = instrumentations
                             .iter()
-                            .any(|i| i.namespace == ns && i.name == name);
+                            .any(|i| i.object.namespace == ns && i.object.name == name);
                         (!found).then(|| {
                             format!(
                                 "no Instrumentation `{name}` in namespace `{ns}` in these manifests{}",
@@ -75,11 +76,11 @@ impl Check for InstrumentationMissing {
                     ),
                     [only] => format!(
                         "select it: {}: \"{}/{}\"",
-                        annotation.name, only.namespace, only.name
+                        annotation.name, only.object.namespace, only.object.name
                     ),
                     several => format!(
                         "name one as \"namespace/name\": {}",
-                        names(&several.iter().collect::<Vec<_>>())
+                        names(&several.iter().map(|i| &i.object).collect::<Vec<_>>())
                     ),
                 };
                 super::on_pod(
@@ -109,10 +110,10 @@ fn names(objects: &[&Object]) -> String {
 }
 
 /// The Instrumentations the manifests do have, as a clause.
-fn elsewhere(instrumentations: &[Object]) -> String {
+fn elsewhere(instrumentations: &[Instrumentation]) -> String {
     if instrumentations.is_empty() {
         return String::new();
     }
-    let all: Vec<&Object> = instrumentations.iter().collect();
+    let all: Vec<&Object> = instrumentations.iter().map(|i| &i.object).collect();
     format!(" (they have {})", names(&all))
 }
