@@ -339,6 +339,8 @@ fn read_projects(
         env_files: options.env_files.clone(),
         shell: shell_environment(),
         services: options.services.clone(),
+        compose_only: false,
+        devcontainer: None,
     };
     let loaded = workspace::load(&load_options)?;
     let load_time = started.elapsed();
@@ -606,6 +608,8 @@ fn load_variants(
         .map(|variant| {
             let workspace = workspace::load(&workspace::Options {
                 compose_files: variant.files.clone(),
+                compose_only: true,
+                devcontainer: variant.devcontainer.clone(),
                 ..options.clone()
             })?;
             Ok(resolve::resolve_variant(&workspace, variant, project))
@@ -680,8 +684,15 @@ fn run_listen(args: &ListenArgs) -> Result<ExitCode, AppError> {
             color_choice(&options),
         )),
     };
-    let verdict = listen::run(&settings, duration, style, &mut out, &mut std::io::stderr())
-        .map_err(AppError)?;
+    let verdict = listen::run(
+        &settings,
+        duration,
+        style,
+        args.verbose,
+        &mut out,
+        &mut std::io::stderr(),
+    )
+    .map_err(AppError)?;
     // Nothing received counts only when the run had a length: Ctrl-C is the user's own stop.
     let nothing = verdict.nothing && duration.is_some();
     let failed = match args.fail_on {

@@ -368,6 +368,7 @@ fn summary<'a>(
         variant: service.variant.clone(),
         language,
         dockerfile: service.dockerfile.clone(),
+        launcher: service.launcher,
         uses_opentelemetry: service.uses_opentelemetry()
             || service.browser_tracing_only().is_some(),
         command: service.command.as_ref().map(|c| c.text()),

@@ -185,6 +185,9 @@ pub struct ListenArgs {
     /// every batch would be refused by Honeycomb), `warning` (any batch with a problem), `never`
     #[arg(long, value_enum, default_value_t = ListenFailOn::Problem)]
     pub fail_on: ListenFailOn,
+    /// Show what each batch holds (span names, trace ids, resource, headers) under its line
+    #[arg(short, long)]
+    pub verbose: bool,
     #[command(flatten)]
     pub text: TextOptions,
 }

@@ -193,7 +193,7 @@ const CASES: &[Case] = &[
         file: "api/requirements.txt",
         expected: |t| {
             format!(
-                "{t}opentelemetry-api\nopentelemetry-sdk\nopentelemetry-exporter-otlp-proto-http\n"
+                "{t}opentelemetry-api==1.45.0\nopentelemetry-sdk==1.45.0\nopentelemetry-exporter-otlp-proto-http==1.45.0\n"
             )
         },
     },
@@ -203,7 +203,7 @@ const CASES: &[Case] = &[
         file: "api/requirements.txt",
         expected: |t| {
             format!(
-                "{t}opentelemetry-distro\nopentelemetry-exporter-otlp\nopentelemetry-instrumentation-flask\n"
+                "{t}opentelemetry-distro==0.66b0\nopentelemetry-exporter-otlp==1.45.0\nopentelemetry-instrumentation-flask==0.66b0\n"
             )
         },
     },
@@ -211,13 +211,13 @@ const CASES: &[Case] = &[
         fixture: "rules/deps/exporter-missing/fires",
         rule: "deps/exporter-missing",
         file: "api/requirements.txt",
-        expected: |t| format!("{t}opentelemetry-exporter-otlp\n"),
+        expected: |t| format!("{t}opentelemetry-exporter-otlp==1.45.0\n"),
     },
     Case {
         fixture: "rules/deps/instrumentation-missing/fires",
         rule: "deps/instrumentation-missing",
         file: "api/requirements.txt",
-        expected: |t| format!("{t}opentelemetry-instrumentation-flask\n"),
+        expected: |t| format!("{t}opentelemetry-instrumentation-flask==0.66b1\n"),
     },
 ];
 

@@ -897,7 +897,7 @@ fn no_key_is_ever_printed() {
             support::Auth::accepted(true, true),
         );
         let mut listening = listen_with(
-            &["--format", format],
+            &["--format", format, "-v"],
             &["--duration", "30", "--forward", &upstream.url()],
         );
         if format == "human" {
@@ -1288,4 +1288,48 @@ fn oversized_grpc_messages_are_refused_and_receiving_goes_on() {
     let finished = listening.interrupt();
     assert_eq!(finished.summary()["spans"], 2);
     assert_eq!(finished.summary()["batches"], 1);
+}
+
+/// A human `listen` prints one line a batch; a remark is spelled out under the first batch that
+/// has it, and later batches count it on their line.
+#[test]
+fn each_batch_is_one_line_and_repeated_remarks_fold_into_a_count() {
+    let mut listening = listen_with(&["--format", "human"], &["--duration", "30"]);
+    let mut banner = String::new();
+    while !banner.contains("OTLP/HTTP") {
+        banner = listening.next_line(Duration::from_secs(10));
+    }
+    listening.http = banner.split_whitespace().nth(1).unwrap().to_string();
+    let client = client();
+    for n in 0..3 {
+        let body = request("shop", 2, n).encode_to_vec();
+        assert_eq!(
+            post(&client, &listening.url("/v1/traces"), &protobuf(&[]), body).0,
+            200
+        );
+    }
+    let finished = listening.interrupt();
+    let text = finished.lines.join("\n");
+    let batches: Vec<&str> = text.lines().filter(|l| l.contains(" traces ")).collect();
+    assert_eq!(batches.len(), 3, "{text}");
+    let remark_lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("! Honeycomb:"))
+        .collect();
+    assert!(!remark_lines.is_empty(), "the first batch says why: {text}");
+    let first_batch = text.find(batches[0]).unwrap();
+    let second_batch = text.find(batches[1]).unwrap();
+    for remark in &remark_lines {
+        let at = text.find(remark).unwrap();
+        assert!(first_batch < at && at < second_batch, "{text}");
+    }
+    let count = match remark_lines.len() {
+        1 => "1 remark as above".to_string(),
+        n => format!("{n} remarks as above"),
+    };
+    assert!(
+        batches[1].contains(&count) && batches[2].contains(&count),
+        "{text}"
+    );
+    assert!(!text.contains("trace ids"), "details are for -v: {text}");
 }

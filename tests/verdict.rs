@@ -111,3 +111,39 @@ fn a_silenced_blocker_still_means_nothing_arrives() {
     );
     assert_eq!(silenced.status.code(), Some(0));
 }
+
+fn header(output: &Output) -> String {
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines().next().unwrap_or_default().to_string()
+}
+
+/// The header counts workloads by what starts them, collectors apart; Dockerfiles in
+/// subfolders, without a compose file, are images to judge, never "nothing to check".
+#[test]
+fn the_header_names_the_launchers_that_contributed_workloads() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/launchers");
+    let cases = [
+        (
+            "host/apps-beside-a-compose-collector",
+            "· 1 compose collector, 2 host apps (2 instrumented)",
+        ),
+        (
+            "docker-run/collector-from-a-script",
+            "· 1 compose service, 1 `docker run` collector (1 instrumented)",
+        ),
+        (
+            "devcontainer/key-from-an-unset-local-variable",
+            "· 1 devcontainer app (1 instrumented)",
+        ),
+        (
+            "image/dockerfiles-in-subfolders",
+            "· 2 images run by hand (1 instrumented)",
+        ),
+    ];
+    for (fixture, expected) in cases {
+        let output = doctor(&fixtures.join(fixture), &["lint", "."]);
+        let line = header(&output);
+        assert!(line.ends_with(expected), "{fixture}: {line}");
+        assert!(!verdict(&output).contains("no compose file"), "{fixture}");
+    }
+}

@@ -9,6 +9,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use super::text::{Change, Source, indentation};
+use crate::knowledge::python::companion_version;
 use crate::workspace::manifest::{normalize_name, parse_pyproject, parse_requirements};
 
 /// What kind of manifest a file is, by its name.
@@ -44,6 +45,63 @@ pub fn missing<'p>(kind: Kind, text: &str, packages: &'p [String]) -> Vec<&'p St
         .iter()
         .filter(|p| !listed.contains(&normalize_name(p)))
         .collect()
+}
+
+/// The packages as the manifest will list them, pinned the way it pins: `==` the version its
+/// other OpenTelemetry pins were released with, or the newest release known when the
+/// requirements file pins every line but has no OpenTelemetry pin; as a bare name otherwise.
+pub fn pinned(kind: Kind, text: &str, packages: &[&String]) -> Vec<String> {
+    let pins = exact_pins(kind, text);
+    let pin_anyway = kind == Kind::Requirements && pins_every_line(text);
+    packages
+        .iter()
+        .map(
+            |package| match companion_version(&normalize_name(package), &pins, pin_anyway) {
+                Some(version) => format!("{package}=={version}"),
+                None => package.to_string(),
+            },
+        )
+        .collect()
+}
+
+/// `name==version` pairs: a requirements file's lines, or the quoted requirements of a
+/// `pyproject.toml` (Poetry's tables pin otherwise, and are left unpinned).
+fn exact_pins(kind: Kind, text: &str) -> Vec<(String, String)> {
+    let requirements: Vec<&str> = match kind {
+        Kind::Requirements => text.lines().map(without_comment).collect(),
+        Kind::Pyproject => text.split(['"', '\'']).skip(1).step_by(2).collect(),
+    };
+    requirements
+        .into_iter()
+        .filter_map(|requirement| {
+            let (name, version) = requirement.split_once("==")?;
+            let name = name.split('[').next()?.trim();
+            let version: String = version
+                .trim_start_matches('=')
+                .trim()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '!'))
+                .collect();
+            (!name.is_empty() && !version.is_empty()).then(|| (normalize_name(name), version))
+        })
+        .collect()
+}
+
+fn pins_every_line(text: &str) -> bool {
+    let mut lines = text
+        .lines()
+        .map(|line| without_comment(line).trim())
+        .filter(|line| !line.is_empty() && !line.starts_with('-'))
+        .peekable();
+    lines.peek().is_some() && lines.all(|line| line.contains("=="))
+}
+
+fn without_comment(line: &str) -> &str {
+    match line.find(" #") {
+        Some(at) => &line[..at],
+        None if line.trim_start().starts_with('#') => "",
+        None => line,
+    }
 }
 
 pub fn add(kind: Kind, source: &Source, packages: &[&String]) -> Result<Vec<Change>, String> {
@@ -210,7 +268,10 @@ fn add_to_table(
     let indent = " ".repeat(indentation(source.line(key_line).unwrap_or_default()));
     let lines: Vec<String> = packages
         .iter()
-        .map(|p| format!("{indent}{p} = {quote}*{quote}"))
+        .map(|p| {
+            let (name, version) = p.split_once("==").unwrap_or((p, "*"));
+            format!("{indent}{name} = {quote}{version}{quote}")
+        })
         .collect();
     let last_line = source.line_of(value.span().end.saturating_sub(1));
     Ok(source
@@ -248,6 +309,36 @@ mod tests {
         assert_eq!(
             add_all(Kind::Requirements, "", &both[..1]).unwrap(),
             "opentelemetry-sdk\n"
+        );
+    }
+
+    #[test]
+    fn added_packages_are_pinned_the_way_the_file_pins() {
+        let http = String::from("opentelemetry-exporter-otlp-proto-http");
+        let flask = String::from("opentelemetry-instrumentation-flask");
+        let both = [&http, &flask];
+        let pinned_sdk = "flask==3.1.0\nopentelemetry-sdk==1.27.0  # tracing\n";
+        assert_eq!(
+            pinned(Kind::Requirements, pinned_sdk, &both),
+            [
+                "opentelemetry-exporter-otlp-proto-http==1.27.0",
+                "opentelemetry-instrumentation-flask==0.48b0"
+            ]
+        );
+        let ranged = "flask>=3\nopentelemetry-sdk>=1.20\n";
+        assert_eq!(
+            pinned(Kind::Requirements, ranged, &both),
+            [http.clone(), flask.clone()]
+        );
+        let all_pinned = "# web\nflask==3.1.0\ngunicorn==23.0.0\n";
+        assert_eq!(
+            pinned(Kind::Requirements, all_pinned, &[&http]),
+            ["opentelemetry-exporter-otlp-proto-http==1.45.0"]
+        );
+        let pyproject = "[project]\ndependencies = [\n  \"opentelemetry-distro==0.48b0\",\n]\n";
+        assert_eq!(
+            pinned(Kind::Pyproject, pyproject, &[&http]),
+            ["opentelemetry-exporter-otlp-proto-http==1.27.0"]
         );
     }
 

@@ -299,7 +299,8 @@ fn changes_for(source: &Source, file: &str, edits: &[&Edit]) -> Result<Vec<Chang
             if missing.is_empty() {
                 return Err(format!("{file} already lists {}", packages.join(", ")));
             }
-            manifest::add(kind, source, &missing)
+            let pinned = manifest::pinned(kind, source.text, &missing);
+            manifest::add(kind, source, &pinned.iter().collect::<Vec<_>>())
         }
         [Edit::AddListItem { at, after, item }] => {
             yaml_list::add_item(source, at.line as usize, at.column as usize, after, item)
@@ -532,7 +533,9 @@ mod tests {
         assert!(
             outcome
                 .diff
-                .ends_with(" flask==3.1.3\n+opentelemetry-sdk\n")
+                .ends_with(" flask==3.1.3\n+opentelemetry-sdk==1.45.0\n"),
+            "a file that pins every line gets a pinned package: {}",
+            outcome.diff
         );
     }
 

@@ -172,7 +172,8 @@ pub fn reads_code(language: Language) -> bool {
 pub struct CodeTerms {
     /// Setting up a provider with an OTLP exporter.
     pub provider_setup: &'static str,
-    /// Building the OTLP exporter (and the package it comes from).
+    /// Building the OTLP exporter, with its imports, as lines to paste (and the package it
+    /// comes from).
     pub otlp_exporter: &'static str,
     /// The exporter's option that overrides the environment's endpoint.
     pub endpoint_option: &'static str,
@@ -184,15 +185,15 @@ pub struct CodeTerms {
 pub fn code_terms(language: Language) -> CodeTerms {
     match language {
         Language::Node => CodeTerms {
-            provider_setup: "start an SDK before the app loads: new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start() in a file run with node --require, or NODE_OPTIONS=\"--require @opentelemetry/auto-instrumentations-node/register\"",
-            otlp_exporter: "new OTLPTraceExporter() from @opentelemetry/exporter-trace-otlp-proto, handed to the SDK (traceExporter: ...)",
+            provider_setup: "start an SDK before the app loads, in a file run with node --require:\n  const { NodeSDK } = require('@opentelemetry/sdk-node');\n  const { getNodeAutoInstrumentations } = require('@opentelemetry/auto-instrumentations-node');\n  new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start();\n(or NODE_OPTIONS=\"--require @opentelemetry/auto-instrumentations-node/register\")",
+            otlp_exporter: "  import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';\n  const sdk = new NodeSDK({ traceExporter: new OTLPTraceExporter() });\n(or new BatchSpanProcessor(new OTLPTraceExporter()) among your provider's spanProcessors)",
             endpoint_option: "url:",
             otlp_package: crate::knowledge::node::EXPORTER_PROTO,
             otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,
         },
         _ => CodeTerms {
-            provider_setup: "set one up at start-up: provider = TracerProvider(); provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",
-            otlp_exporter: "provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())) with opentelemetry-exporter-otlp-proto-http installed",
+            provider_setup: "set one up at start-up:\n  from opentelemetry import trace\n  from opentelemetry.sdk.trace import TracerProvider\n  from opentelemetry.sdk.trace.export import BatchSpanProcessor\n  from opentelemetry.exporter.otlp.proto.http.trace_exporter import (\n      OTLPSpanExporter,\n  )\n  provider = TracerProvider()\n  provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\n  trace.set_tracer_provider(provider)\n(or start the service with opentelemetry-instrument and opentelemetry-distro)",
+            otlp_exporter: "  from opentelemetry.exporter.otlp.proto.http.trace_exporter import (\n      OTLPSpanExporter,\n  )\n  from opentelemetry.sdk.trace.export import BatchSpanProcessor\n  provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\n(with opentelemetry-exporter-otlp-proto-http installed)",
             endpoint_option: "endpoint=",
             otlp_package: crate::knowledge::python::EXPORTER_HTTP,
             otlp_protocol: crate::knowledge::otel::Protocol::HttpProtobuf,

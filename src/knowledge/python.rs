@@ -191,6 +191,65 @@ pub fn is_otel_package(name: &str) -> bool {
     name.starts_with("opentelemetry-") || name == HONEYCOMB_DISTRO
 }
 
+/// The two version series opentelemetry-python releases together: the API, the SDK, the
+/// protocol and the OTLP exporters as `1.N.P`; the instrumentations, the distro and the
+/// semantic conventions as `0.(N+21)bP` (1.45.0 with 0.66b0; the offset has held since 1.12.0
+/// with 0.33b0, per the CHANGELOGs of opentelemetry-python and opentelemetry-python-contrib).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Series {
+    Stable,
+    Beta,
+}
+
+const BETA_OFFSET: u32 = 21;
+
+/// The newest release this table knows, for a manifest that pins everything but OpenTelemetry.
+const NEWEST_STABLE: &str = "1.45.0";
+
+fn series(package: &str) -> Option<Series> {
+    match package {
+        API | SDK | "opentelemetry-proto" => Some(Series::Stable),
+        _ if package.starts_with(EXPORTER_OTLP) => Some(Series::Stable),
+        DISTRO | "opentelemetry-semantic-conventions" => Some(Series::Beta),
+        _ if package.starts_with(INSTRUMENTATION) => Some(Series::Beta),
+        _ => None,
+    }
+}
+
+/// The version of `package` released with the pinned `(package, version)` pairs: a pin of its
+/// own series as written, else the other series' pin translated; with no OpenTelemetry pin, the
+/// newest release known here when `pin_anyway`.
+pub fn companion_version(
+    package: &str,
+    pins: &[(String, String)],
+    pin_anyway: bool,
+) -> Option<String> {
+    let wanted = series(package)?;
+    let known: Vec<(Series, &str)> = pins
+        .iter()
+        .filter_map(|(name, version)| Some((series(name)?, version.as_str())))
+        .collect();
+    if let Some((_, version)) = known.iter().find(|(s, _)| *s == wanted) {
+        return Some(version.to_string());
+    }
+    let stable_minor = match known.first() {
+        Some((Series::Stable, version)) => minor_of(version, "1.")?,
+        Some((Series::Beta, version)) => minor_of(version, "0.")?.checked_sub(BETA_OFFSET)?,
+        None if pin_anyway => minor_of(NEWEST_STABLE, "1.")?,
+        None => return None,
+    };
+    Some(match wanted {
+        Series::Stable => format!("1.{stable_minor}.0"),
+        Series::Beta => format!("0.{}b0", stable_minor + BETA_OFFSET),
+    })
+}
+
+fn minor_of(version: &str, major: &str) -> Option<u32> {
+    let rest = version.strip_prefix(major)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,5 +305,34 @@ mod tests {
         assert!(closure.contains(EXPORTER_HTTP) && closure.contains(EXPORTER_GRPC));
         let closure = installed_closure([("opentelemetry-instrumentation-flask", none)]);
         assert!(closure.contains(INSTRUMENTATION) && !closure.contains(SDK));
+    }
+
+    #[test]
+    fn companion_versions_follow_the_release_series() {
+        let pins = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect()
+        };
+        let stable = pins(&[("flask", "3.1.0"), (SDK, "1.27.0")]);
+        assert_eq!(
+            companion_version(EXPORTER_HTTP, &stable, false).as_deref(),
+            Some("1.27.0")
+        );
+        assert_eq!(
+            companion_version("opentelemetry-instrumentation-flask", &stable, false).as_deref(),
+            Some("0.48b0")
+        );
+        let beta = pins(&[(DISTRO, "0.66b1")]);
+        assert_eq!(
+            companion_version(EXPORTER_HTTP, &beta, false).as_deref(),
+            Some("1.45.0")
+        );
+        assert_eq!(companion_version(EXPORTER_HTTP, &[], false), None);
+        assert_eq!(
+            companion_version(EXPORTER_HTTP, &[], true).as_deref(),
+            Some(NEWEST_STABLE)
+        );
+        assert_eq!(companion_version("requests", &stable, true), None);
     }
 }

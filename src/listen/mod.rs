@@ -420,6 +420,7 @@ pub fn run(
     settings: &Settings,
     duration: Option<Duration>,
     style: Style,
+    detailed: bool,
     out: &mut dyn Write,
     warnings: &mut dyn Write,
 ) -> Result<render::Verdict, String> {
@@ -441,7 +442,7 @@ pub fn run(
             upstream.base()
         );
     }
-    let mut printer = render::Printer::new(style, out);
+    let mut printer = render::Printer::new(style, detailed, out);
     match print_until_stopped(receiver, duration, &mut printer) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("cannot write: {error}"))

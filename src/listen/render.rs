@@ -3,7 +3,7 @@
 //! scripts); at the end, a summary. Human lines follow the checklist's look (`[✓]`, `[!]`,
 //! `[✗]`, details indented under the title).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -39,8 +39,12 @@ pub enum Style {
 /// Prints events as they come and keeps the tally for the summary.
 pub struct Printer<'a> {
     style: Style,
+    /// Each batch's spans, trace ids, resource and headers under its line (`-v`).
+    detailed: bool,
     out: &'a mut dyn Write,
     tally: Tally,
+    /// Remarks already printed under a batch: later batches count them instead of repeating.
+    remarked: BTreeSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -62,11 +66,13 @@ struct Tally {
 }
 
 impl<'a> Printer<'a> {
-    pub fn new(style: Style, out: &'a mut dyn Write) -> Self {
+    pub fn new(style: Style, detailed: bool, out: &'a mut dyn Write) -> Self {
         Printer {
             style,
+            detailed,
             out,
             tally: Tally::default(),
+            remarked: BTreeSet::new(),
         }
     }
 
@@ -93,7 +99,7 @@ impl<'a> Printer<'a> {
                 self.tally.count(batch);
                 match self.style {
                     Style::Json => json_line(batch_json(batch, self.tally.batches)),
-                    Style::Human => batch_lines(batch),
+                    Style::Human => batch_lines(batch, self.detailed, &mut self.remarked),
                 }
             }
             Event::Refused(refusal) => {
@@ -242,7 +248,9 @@ fn listing(items: &[String], total: usize) -> String {
     }
 }
 
-fn batch_lines(batch: &Batch) -> String {
+/// One line per batch; under it, each remark the first time it is made (later batches count
+/// it on their line) and, when `detailed`, what the batch holds.
+fn batch_lines(batch: &Batch, detailed: bool, remarked: &mut BTreeSet<String>) -> String {
     let arrival = &batch.arrival;
     let services: Vec<String> = batch
         .resources
@@ -270,12 +278,43 @@ fn batch_lines(batch: &Batch) -> String {
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ");
+    let remarks: Vec<String> = batch
+        .honeycomb
+        .iter()
+        .map(|problem| format!("Honeycomb: {problem}"))
+        .chain(batch.notes.iter().cloned())
+        .collect();
+    let (new, repeated): (Vec<String>, Vec<String>) = remarks
+        .into_iter()
+        .partition(|remark| remarked.insert(remark.clone()));
+    let repeated = match repeated.len() {
+        0 => String::new(),
+        1 => " · 1 remark as above".to_string(),
+        n => format!(" · {n} remarks as above"),
+    };
+    let forward = match (&batch.forward, detailed) {
+        (Some(forwarded), false) => format!("  {}", forward_line(forwarded)),
+        _ => String::new(),
+    };
     let mut out = format!(
-        "{} {:<9} {who}  {DIM}{how} · +{:.1} s{DIM:#}\n",
+        "{} {:<9} {who}  {DIM}{how} · +{:.1} s{repeated}{DIM:#}{forward}\n",
         marker(batch),
         batch.signal.as_str(),
         arrival.at.as_secs_f64()
     );
+    for remark in &new {
+        out.push_str(&format!("{INDENT}{YELLOW}!{YELLOW:#} {remark}\n"));
+    }
+    if detailed {
+        out.push_str(&details(batch));
+    }
+    out
+}
+
+/// What a batch holds: each resource's span names, trace ids and attributes, the headers and
+/// the relay's answer.
+fn details(batch: &Batch) -> String {
+    let mut out = String::new();
     let several = batch.resources.len() > 1;
     for resource in &batch.resources {
         if several {
@@ -323,14 +362,6 @@ fn batch_lines(batch: &Batch) -> String {
             "{INDENT}{DIM}headers  {DIM:#} {}\n",
             headers.join(", ")
         ));
-    }
-    for problem in &batch.honeycomb {
-        out.push_str(&format!(
-            "{INDENT}{YELLOW}!{YELLOW:#} Honeycomb: {problem}\n"
-        ));
-    }
-    for note in &batch.notes {
-        out.push_str(&format!("{INDENT}{YELLOW}!{YELLOW:#} {note}\n"));
     }
     if let Some(forwarded) = &batch.forward {
         out.push_str(&format!("{INDENT}{}\n", forward_line(forwarded)));

@@ -5,7 +5,7 @@ use super::collector;
 use super::target::{Key, Overrides, Skipped, Target};
 use crate::knowledge::honeycomb::{self, Region};
 use crate::knowledge::otel::{self, Header, Protocol};
-use crate::resolve::{EndpointSource, HostKind, Project, Workload};
+use crate::resolve::{EndpointSource, HostKind, HostLookup, Project, Workload};
 
 pub fn plan(
     project: &Project,
@@ -163,11 +163,15 @@ fn unreachable_from_here(
     port: u16,
 ) -> Option<String> {
     if otel::is_loopback_host(host) {
-        return (!service.network_mode_host).then(|| {
+        return (!service.network.is_host()).then(|| {
             format!("{host} is the container's own localhost (config/endpoint-localhost)")
         });
     }
-    if let Some(name) = project.compose_host(service, host) {
+    let known = match project.lookup_host(service, host) {
+        HostLookup::Resolves(name) | HostLookup::OtherNetwork(name) => Some(name),
+        HostLookup::Unknown => None,
+    };
+    if let Some(name) = known {
         return Some(match &name.kind {
             HostKind::ExtraHost { address } if address == "host-gateway" => format!(
                 "{host} is this machine as the container sees it (extra_hosts {host}:host-gateway): from here, run otel-doctor canary --endpoint {scheme}://localhost:{port}"
@@ -178,11 +182,13 @@ fn unreachable_from_here(
                 bracketed(address)
             ),
             HostKind::Service => format!(
-                "{host} resolves only inside the compose network: run otel-doctor from a container on that network, or publish the port"
+                "{host} resolves only inside {}: run otel-doctor from a container on that network, or publish the port",
+                name.network.name()
             ),
             _ => format!(
-                "{host} ({}) resolves only inside the compose network: run otel-doctor from a container on that network, or publish the port",
-                name.describe()
+                "{host} ({}) resolves only inside {}: run otel-doctor from a container on that network, or publish the port",
+                name.describe(),
+                name.network.name()
             ),
         });
     }

@@ -13,6 +13,7 @@ use super::{
     inactive_summary,
 };
 use crate::finding::{Finding, FindingIndex, Severity, name_services, step_variant};
+use crate::resolve::Launcher;
 
 const TITLE_WIDTH: usize = 14;
 /// Where a step's summary and detail lines start: after `[✓] ` and the title column.
@@ -90,16 +91,51 @@ fn header(report: &Report, out: &mut String) {
         .iter()
         .filter(|s| s.uses_opentelemetry)
         .count();
-    let services = report.services.len();
     let line = format!(
-        "{BOLD}{TOOL_NAME} {TOOL_VERSION}{BOLD:#} · workspace {} · {services} service{} ({instrumented} instrumented)",
+        "{BOLD}{TOOL_NAME} {TOOL_VERSION}{BOLD:#} · workspace {} · {} ({instrumented} instrumented)",
         report.root,
-        plural(services),
+        workloads(&report.services),
     );
     for line in fit(&line, report.width, 2) {
         let _ = writeln!(out, "{line}");
     }
     out.push('\n');
+}
+
+/// The workloads by what starts them, collectors apart, in the order first met: `3 compose
+/// services, 1 `docker run` collector, 1 host app`.
+fn workloads(services: &[ServiceSummary]) -> String {
+    let mut kinds: Vec<(Launcher, bool, usize)> = Vec::new();
+    for service in services {
+        let kind = (service.launcher, service.collector.is_some());
+        match kinds.iter_mut().find(|(l, c, _)| (*l, *c) == kind) {
+            Some((_, _, count)) => *count += 1,
+            None => kinds.push((kind.0, kind.1, 1)),
+        }
+    }
+    if kinds.is_empty() {
+        return "0 services".into();
+    }
+    let said: Vec<String> = kinds
+        .iter()
+        .map(|&(launcher, collector, count)| {
+            let (what, noun) = match launcher {
+                Launcher::Compose => ("compose ", "service"),
+                Launcher::DockerRun => ("`docker run` ", "container"),
+                Launcher::Devcontainer => ("devcontainer ", "app"),
+                Launcher::Host => ("host ", "app"),
+                Launcher::Image => ("", "image run by hand"),
+                Launcher::Kubernetes => ("Kubernetes ", "container"),
+            };
+            let noun = if collector { "collector" } else { noun };
+            let noun = match noun.split_once(' ') {
+                Some((first, rest)) => format!("{first}{} {rest}", plural(count)),
+                None => format!("{noun}{}", plural(count)),
+            };
+            format!("{count} {what}{noun}")
+        })
+        .collect();
+    said.join(", ")
 }
 
 fn step_lines(report: &Report, lookup: &Lookup, step: &Step, out: &mut String) {

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use crate::cli::Format;
 use crate::finding::{Finding, Severity};
-use crate::resolve::{EnvOrigin, Route};
+use crate::resolve::{EnvOrigin, Launcher, Route};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -85,6 +85,8 @@ pub struct ServiceSummary {
     pub variant: Option<Arc<str>>,
     pub language: Option<&'static str>,
     pub dockerfile: Option<Arc<str>>,
+    /// What starts it: the header counts workloads by launcher.
+    pub launcher: Launcher,
     pub uses_opentelemetry: bool,
     pub environment: Vec<EnvironmentEntry>,
     /// The command the container starts with, as words joined by spaces.

@@ -186,10 +186,10 @@ pub fn resolve(
     env: &[EnvVar],
 ) -> CodeFacts {
     let mut facts = CodeFacts::default();
-    let Some(build) = &service.build else {
+    let Some(source_dir) = service.source_dir() else {
         return facts;
     };
-    let context_dir = workspace.project_display(&build.context.value);
+    let context_dir = workspace.project_display(&source_dir.value);
     let Some(context) = workspace.contexts.get(&context_dir) else {
         return facts;
     };

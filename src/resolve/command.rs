@@ -16,7 +16,7 @@ use crate::source::{Locate, Location};
 use crate::workspace::dockerfile::{Args, Instruction};
 use crate::workspace::npm::PackageJson;
 use crate::workspace::workload::{CommandLine, WorkloadSpec};
-use crate::workspace::{Parsed, Workspace};
+use crate::workspace::{BuildContext, Parsed, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandWord {
@@ -68,13 +68,18 @@ pub struct Instrument {
     pub program: Vec<CommandWord>,
 }
 
+/// `context` holds the start scripts and `package.json` files a command may go through: the
+/// build context, or the folder the workload runs from.
 pub fn resolve(
     workspace: &Workspace,
     service: &WorkloadSpec,
     build: Option<&Build>,
     image: Option<&ImageContents>,
+    context: Option<&BuildContext>,
 ) -> (Option<Command>, Option<Instrument>) {
-    let Some((mut command, has_entrypoint)) = effective_command(workspace, service, build) else {
+    let Some((mut command, has_entrypoint)) =
+        effective_command(workspace, service, build).or_else(|| manifest_start(service, context))
+    else {
         return (None, None);
     };
     if let Some(image) = image
@@ -88,7 +93,6 @@ pub fn resolve(
         });
         command.words.splice(0..0, implicit);
     }
-    let context = build.and_then(|b| b.context);
     let start = StartScripts {
         scripts: context.map_or(&[][..], |c| &c.scripts[..]),
         package_jsons: context.map_or(&[][..], |c| &c.package_jsons[..]),
@@ -101,6 +105,38 @@ pub fn resolve(
     command.scripts = followed.files;
     command.assignments = followed.assignments;
     (Some(command), instrument)
+}
+
+/// A workload that runs from a workspace folder and says no command of its own (the app in a
+/// devcontainer) starts as the folder's manifest says: `npm start`.
+fn manifest_start(
+    service: &WorkloadSpec,
+    context: Option<&BuildContext>,
+) -> Option<(Command, bool)> {
+    let folder = &service.code_dir.as_ref()?.value;
+    let manifest = match folder.as_str() {
+        "." => "package.json".to_string(),
+        folder => format!("{folder}/package.json"),
+    };
+    let package = context?
+        .package_jsons
+        .iter()
+        .find(|p| *p.path == *manifest)?;
+    let start = package.content.script("start")?;
+    let location = Location::new(&package.path, start.line, start.column);
+    let word = |text: &str| CommandWord {
+        text: text.to_string(),
+        location: location.clone(),
+    };
+    let command = Command {
+        words: vec![word("npm"), word("start")],
+        location: location.clone(),
+        from_compose: false,
+        runs: Vec::new(),
+        scripts: Vec::new(),
+        assignments: Vec::new(),
+    };
+    Some((command, false))
 }
 
 /// What following a command passed through on the way to the program it runs.

@@ -8,7 +8,7 @@ use crate::knowledge::languages::EnvWriteMode;
 use crate::source::Location;
 use crate::workspace::interpolate::{VarOutcome, VarUse};
 use crate::workspace::workload::{EnvEntry, Text, WorkloadSpec};
-use crate::workspace::{EnvFileState, MissingGenerator, VarSource, Workspace};
+use crate::workspace::{BuildContext, EnvFileState, MissingGenerator, VarSource, Workspace};
 
 /// Which layer supplied the winning value (`from` in the JSON report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,8 @@ pub enum EnvOrigin {
     Dockerfile,
     /// A `${VAR:-default}` default was used.
     Default,
+    /// The shell that starts a process on this machine passes it on.
+    Shell,
     /// The app's code sets it (`os.environ.setdefault`, `process.env.X ??=`).
     Code,
 }
@@ -29,6 +31,7 @@ impl EnvOrigin {
             EnvOrigin::EnvFile => "env_file",
             EnvOrigin::Dockerfile => "dockerfile",
             EnvOrigin::Default => "default",
+            EnvOrigin::Shell => "shell",
             EnvOrigin::Code => "code",
         }
     }
@@ -144,10 +147,21 @@ pub struct Resolved {
     pub unset_passthrough: Vec<UnsetPassthrough>,
 }
 
-pub fn resolve(workspace: &Workspace, service: &WorkloadSpec, image_env: &[EnvVar]) -> Resolved {
+/// `code_loads_dotenv`: the code loads `.env` itself (`load_dotenv()`, `dotenv.config()`),
+/// so the env files only it reads count.
+pub fn resolve(
+    workspace: &Workspace,
+    service: &WorkloadSpec,
+    image_env: &[EnvVar],
+    code_loads_dotenv: bool,
+) -> Resolved {
     let mut env: Vec<EnvVar> = image_env.to_vec();
     let mut missing = Vec::new();
-    for env_file in &service.env_files {
+    for env_file in service
+        .env_files
+        .iter()
+        .filter(|file| code_loads_dotenv || !file.loaded_by_code)
+    {
         let path = workspace.project_display(&env_file.path.value);
         match workspace.env_files.get(&path) {
             Some(EnvFileState::Loaded(lines)) => {
@@ -193,6 +207,17 @@ pub fn resolve(workspace: &Workspace, service: &WorkloadSpec, image_env: &[EnvVa
     }
 }
 
+/// The build arguments a launcher passes to the workload's image build (`build.args`,
+/// `--build-arg`), as interpolated.
+pub fn build_args(workspace: &Workspace, service: &WorkloadSpec) -> Vec<EnvVar> {
+    service
+        .build
+        .iter()
+        .flat_map(|build| &build.args)
+        .filter_map(|arg| from_entry(workspace, arg))
+        .collect()
+}
+
 fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
     let variables = workspace.variables_for(&entry.location.file);
     let var = match &entry.value {
@@ -228,6 +253,17 @@ fn from_entry(workspace: &Workspace, entry: &EnvEntry) -> Option<EnvVar> {
             resolved: true,
         },
     };
+    if entry.inherited {
+        return Some(EnvVar {
+            origin: EnvOrigin::Shell,
+            uses: vec![VarRef {
+                name: entry.name.clone(),
+                outcome: VarOutcome::Value,
+                source: Some(VarSource::Shell),
+            }],
+            ..var
+        });
+    }
     Some(with_default_origin(var))
 }
 
@@ -249,6 +285,24 @@ fn references(workspace: &Workspace, file: &str, uses: &[VarUse]) -> Vec<VarRef>
             source: variables.source(&u.name),
         })
         .collect()
+}
+
+/// Whether the code of a context loads `.env` into its environment: python-dotenv's
+/// `load_dotenv()`, Node's `dotenv` (`import 'dotenv/config'`, `require('dotenv').config()`).
+pub fn code_loads_dotenv(context: &BuildContext) -> bool {
+    let python = context.python.iter().any(|file| {
+        file.content
+            .calls
+            .iter()
+            .any(|call| call.callee.rsplit('.').next() == Some("load_dotenv"))
+    });
+    let javascript = context.javascript.iter().any(|file| {
+        file.content
+            .imports
+            .iter()
+            .any(|import| matches!(import.specifier.as_str(), "dotenv" | "dotenv/config"))
+    });
+    python || javascript
 }
 
 /// Later layers win; the variable keeps the position it was first defined at.

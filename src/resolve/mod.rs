@@ -37,10 +37,10 @@ pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
 pub use ecosystem::{Declared, DeclaredPackage};
 pub use environment::{CodeEnvWrite, EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRef};
 pub use export::{ConfiguredEndpoint, EndpointSource, ExportPlan, ProtocolSource, Sdk};
-pub use image::{DEV_DEPENDENCIES, ImageContents, Listed, LostInstall, Manifest};
+pub use image::{DEV_DEPENDENCIES, ImageArg, ImageContents, Listed, LostInstall, Manifest};
 pub use installers::{InstalledPackage, NodeInstall};
 pub use jvm::{JavaAgent, JvmFacts, Presence};
-pub use network::{HostKind, HostName};
+pub use network::{HostKind, HostName, Network};
 pub use node::browser::{Bundler, Ephemeral, Unexposed};
 pub use node::{BrowserTracing, EarlyLoad, LoadedBy, NodeFacts, Preload, PreloadFlag, Setup};
 pub use route::Route;
@@ -53,6 +53,7 @@ use crate::source::Location;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
 pub use crate::workspace::workload::Launcher;
+use crate::workspace::workload::Port;
 use crate::workspace::{
     BuildContext, FileProblem, Language, VarSource, Variables, Workspace, folder_of,
 };
@@ -73,8 +74,9 @@ pub struct Project {
     pub lines: HashMap<Arc<str>, LineIndex>,
     /// An `include:` could not be read: services may exist that were not read.
     pub includes_unread: bool,
-    /// The names every container of the project resolves: services, `container_name`s,
-    /// network aliases.
+    /// The names the networks of the workspace resolve: compose services, `container_name`s,
+    /// network aliases, the `--name`s of containers on a docker network; each knows its
+    /// network.
     pub network_hosts: Vec<HostName>,
     /// Services compose does not start: none of their profiles is enabled.
     pub inactive: Vec<InactiveService>,
@@ -93,6 +95,9 @@ pub struct Project {
     /// Workloads left out of this project mean to send to Honeycomb (a project of the workloads
     /// as their fixes will leave them holds only those that change).
     honeycomb_elsewhere: bool,
+    /// The Docker names of the compose project's networks (`myapp_default`), which a
+    /// `docker run --network` joins.
+    pub compose_networks: Vec<String>,
     /// The services and network hosts by name, built on first use (the names do not change
     /// once resolved): rules look names up for every service.
     names: OnceLock<Names>,
@@ -101,8 +106,8 @@ pub struct Project {
 #[derive(Debug, Clone, Default)]
 struct Names {
     services: HashMap<String, usize>,
-    /// By lower-case name: DNS names are case-insensitive.
-    hosts: HashMap<String, usize>,
+    /// By lower-case name (DNS names are case-insensitive), on every network that has it.
+    hosts: HashMap<String, Vec<usize>>,
 }
 
 impl Names {
@@ -115,10 +120,22 @@ impl Names {
             names
                 .hosts
                 .entry(host.name.to_ascii_lowercase())
-                .or_insert(at);
+                .or_default()
+                .push(at);
         }
         names
     }
+}
+
+/// What a host name is to a workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostLookup<'a> {
+    /// It resolves where the workload runs: on its network, or in its own `/etc/hosts`.
+    Resolves(&'a HostName),
+    /// Only a network the workload is not on answers to it (a compose service's name, seen
+    /// from this machine).
+    OtherNetwork(&'a HostName),
+    Unknown,
 }
 
 /// A service that compose does not start, and the names it would answer to.
@@ -158,17 +175,36 @@ impl Project {
         self.services.get(at)
     }
 
-    /// What `host` names inside `service`'s container, when compose's network (or the
-    /// container's own `/etc/hosts`) resolves it.
-    pub fn compose_host<'a>(&'a self, service: &'a Workload, host: &str) -> Option<&'a HostName> {
-        service
-            .own_hosts
+    /// What `host` is to `service`: a name its own container resolves, a name of its network,
+    /// or a name only another network answers.
+    pub fn lookup_host<'a>(&'a self, service: &'a Workload, host: &str) -> HostLookup<'a> {
+        if let Some(own) = service.own_hosts.iter().find(|name| name.is(host)) {
+            return HostLookup::Resolves(own);
+        }
+        let candidates = self
+            .names()
+            .hosts
+            .get(&host.to_ascii_lowercase())
+            .map_or(&[][..], Vec::as_slice);
+        let mut names = candidates
             .iter()
-            .find(|name| name.is(host))
-            .or_else(|| {
-                let at = *self.names().hosts.get(&host.to_ascii_lowercase())?;
-                self.network_hosts.get(at)
-            })
+            .filter_map(|&at| self.network_hosts.get(at));
+        let first = names.clone().next();
+        match names.find(|name| name.network == service.network && name.network.resolves_names()) {
+            Some(name) => HostLookup::Resolves(name),
+            None => first.map_or(HostLookup::Unknown, HostLookup::OtherNetwork),
+        }
+    }
+
+    /// Whether the names of some network of the workspace are all known: the compose
+    /// project's (unless an `include:` could not be read), or a docker network that
+    /// containers of the workspace join. Elsewhere a bare name may be anything.
+    pub fn knows_names(&self) -> bool {
+        (!self.compose_files.is_empty() && !self.includes_unread)
+            || self
+                .services
+                .iter()
+                .any(|s| matches!(s.network, Network::Docker(_)))
     }
 
     /// The service compose does not start that would answer to `host`.
@@ -240,11 +276,16 @@ pub struct Workload {
     pub language: Option<Language>,
     pub image: Option<String>,
     pub dockerfile: Option<Arc<str>>,
-    pub network_mode_host: bool,
+    /// The network it runs on, which decides the names it resolves and what `localhost` is.
+    pub network: Network,
+    /// The ports it publishes on this machine.
+    pub ports: Vec<Port>,
     /// The Kubernetes namespace a pod's container runs in; `None` outside a cluster.
     pub namespace: Option<String>,
     /// Every variable the container receives, in the order first defined.
     pub env: Vec<EnvVar>,
+    /// The build arguments its launcher passes to its image build (`build.args`).
+    pub build_args: Vec<EnvVar>,
     pub missing_env_files: Vec<MissingEnvFile>,
     /// Variables `environment` passes from a shell that does not have them.
     pub unset_passthrough: Vec<UnsetPassthrough>,
@@ -743,16 +784,50 @@ pub fn resolve(workspace: &Workspace) -> Project {
         .collect();
     let resolved = workspace.services.par_map(|spec| {
         let started = Instant::now();
+        let network = Network::of(spec, &workspace.compose_networks);
         let build = image::build_of(workspace, spec);
-        let image_contents = build.as_ref().map(|b| image::contents(b));
+        // A workload may run from a folder of the workspace as it is (on this machine, or
+        // mounted in a devcontainer): its code and packages are that folder's, on its image.
+        let code_dir = spec
+            .code_dir
+            .as_ref()
+            .map(|dir| workspace.project_display(&dir.value))
+            .filter(|dir| workspace.contexts.contains_key(dir));
+        let context = match &code_dir {
+            Some(dir) => workspace.contexts.get(dir),
+            None => build.as_ref().and_then(|b| b.context),
+        };
+        let context_dir = code_dir
+            .clone()
+            .or_else(|| build.as_ref().map(|b| Arc::clone(&b.context_dir)));
+        let built = build.as_ref().map(|b| image::contents(b));
+        let image_contents = match (context, &code_dir) {
+            (Some(context), Some(dir)) => Some(image::installed_in_place(
+                workspace,
+                context,
+                dir,
+                built.as_ref(),
+            )),
+            _ => built,
+        };
         let image_env = image_contents.as_ref().map_or(&[][..], |i| &i.env);
         let environment::Resolved {
             env,
             missing_env_files,
             unset_passthrough,
-        } = environment::resolve(workspace, spec, image_env);
-        let (command, instrument) =
-            command::resolve(workspace, spec, build.as_ref(), image_contents.as_ref());
+        } = environment::resolve(
+            workspace,
+            spec,
+            image_env,
+            context.is_some_and(environment::code_loads_dotenv),
+        );
+        let (command, instrument) = command::resolve(
+            workspace,
+            spec,
+            build.as_ref(),
+            image_contents.as_ref(),
+            context,
+        );
         let code_root = command
             .as_ref()
             .zip(image_contents.as_ref())
@@ -761,13 +836,13 @@ pub fn resolve(workspace: &Workspace) -> Project {
             code::resolve(workspace, spec, image, code_root.as_deref(), env)
         };
         let python_code = python_code_with(&env, image_contents.as_ref());
-        let context = build.as_ref().and_then(|b| b.context);
-        let context_dir = build.as_ref().map(|b| Arc::clone(&b.context_dir));
-        let dockerfile_dir = build.as_ref().map(|b| {
-            b.path
-                .rsplit_once('/')
-                .map_or(".", |(dir, _)| dir)
-                .to_string()
+        let dockerfile_dir = code_dir.as_deref().map(str::to_string).or_else(|| {
+            build.as_ref().map(|b| {
+                b.path
+                    .rsplit_once('/')
+                    .map_or(".", |(dir, _)| dir)
+                    .to_string()
+            })
         });
         // An image run as it is has no context, but its command may still preload the SDK.
         let no_context = BuildContext::default();
@@ -806,7 +881,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                     crate::knowledge::java::agent_of(&format!("{}-{version}.jar", p.name))
                 }),
         });
-        let dockerfile = image_contents.as_ref().map(|i| Arc::clone(&i.dockerfile));
+        let dockerfile = build.as_ref().map(|b| Arc::clone(b.path));
         let (mut node, node_code) = match node {
             Some((facts, code)) => (Some(facts), Some(code)),
             None => (None, None),
@@ -828,10 +903,9 @@ pub fn resolve(workspace: &Workspace) -> Project {
             language: None,
             image: spec.image.as_ref().map(|i| i.value.clone()),
             dockerfile,
-            network_mode_host: spec
-                .network_mode
-                .as_ref()
-                .is_some_and(|m| m.value == "host"),
+            network: network.clone(),
+            ports: spec.ports.clone(),
+            build_args: environment::build_args(workspace, spec),
             namespace: workspace
                 .kubernetes
                 .container_of(&spec.name)
@@ -843,7 +917,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             command,
             instrument,
             image_contents,
-            own_hosts: network::own_names(spec),
+            own_hosts: network::own_names(spec, &network),
             variant: None,
             code: python_code,
             node,
@@ -852,7 +926,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             late_env_writes: Vec::new(),
             route: None,
         };
-        service.language = language(workspace, spec, &service);
+        service.language = language(context, dockerfile_dir.as_deref(), &service);
         if service.language == Some(Language::Node)
             && let Some(code) = node_code
         {
@@ -920,7 +994,9 @@ pub fn resolve(workspace: &Workspace) -> Project {
         network_hosts: workspace
             .services
             .iter()
-            .flat_map(network::network_names)
+            .flat_map(|spec| {
+                network::network_names(spec, &Network::of(spec, &workspace.compose_networks))
+            })
             .collect(),
         inactive: workspace
             .inactive_services
@@ -934,7 +1010,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
                     .iter()
                     .map(|p| p.value.clone())
                     .collect(),
-                hosts: network::network_names(service),
+                hosts: network::network_names(service, &Network::Compose),
             })
             .collect(),
         profiles: workspace.profiles.clone(),
@@ -944,6 +1020,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         kubernetes: Arc::new(workspace.kubernetes.clone()),
         variables: workspace.variables.clone(),
         honeycomb_elsewhere: false,
+        compose_networks: workspace.compose_networks.clone(),
         names: OnceLock::new(),
     };
     let routes = route::resolve(&project);
@@ -958,8 +1035,8 @@ pub fn resolve(workspace: &Workspace) -> Project {
 /// beside its Dockerfile, and last what its image installs. A shared build context holds
 /// other services' files, so they do not count.
 fn language(
-    workspace: &Workspace,
-    spec: &crate::workspace::workload::WorkloadSpec,
+    context: Option<&BuildContext>,
+    own_folder: Option<&str>,
     service: &Workload,
 ) -> Option<Language> {
     use crate::knowledge::languages;
@@ -974,15 +1051,11 @@ fn language(
         .or_else(|| service.image.as_deref().and_then(languages::of_image));
     let build_stage = image.and_then(|i| i.build_images().find_map(languages::of_image));
     let markers = || {
-        let build = spec.build.as_ref()?;
-        let context = workspace
-            .contexts
-            .get(&workspace.project_display(&build.context.value))?;
-        let dockerfile_dir = service.dockerfile.as_deref().map_or(".", folder_of);
-        context
+        let own_folder = own_folder.unwrap_or(".");
+        context?
             .languages
             .iter()
-            .filter(|(_, file)| folder_of(file) == dockerfile_dir)
+            .filter(|(_, file)| folder_of(file) == own_folder)
             .map(|(language, _)| *language)
             .min()
     };

@@ -7,7 +7,7 @@ use super::collector::{
     Collector, CollectorConfig, ListenerMatch, ListenerProtocol, honeycomb, match_listener,
 };
 use super::kubernetes::ClusterHost;
-use super::{EndpointSource, Project, Workload};
+use super::{EndpointSource, HostName, Network, Project, Workload};
 use crate::knowledge::collector::{self as knowledge, ExporterKind, Kind};
 use crate::knowledge::honeycomb::{Region, region_of_host};
 use crate::knowledge::otel::{self, Protocol};
@@ -291,7 +291,7 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         Some(format!("{host}:{port}")),
         Some(protocol.to_string()),
     ));
-    if plan.endpoint == EndpointSource::Default && !service.network_mode_host {
+    if plan.endpoint == EndpointSource::Default && !service.network.is_host() {
         // Broken when an SDK is known to export; else whatever reads OTEL_* would.
         let (status, note) = if service.exports_over_otlp() {
             (
@@ -315,7 +315,7 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         return Some(walk.route);
     }
     let from = Sender {
-        in_container: !service.network_mode_host,
+        network: service.network.clone(),
         location: anchor,
         collector: None,
         namespace: service.namespace.clone(),
@@ -351,7 +351,7 @@ fn browser_route(
         collector: None,
     });
     let from = Sender {
-        in_container: false,
+        network: Network::Host,
         location: exporter.location.clone(),
         collector: None,
         namespace: None,
@@ -402,9 +402,10 @@ fn settle(route: &mut Route, honeycomb_intended: bool) {
     }
 }
 
-/// Where the spans leave from: an app container, or a collector's exporter.
+/// Where the spans leave from: an app (in a container or on this machine), or a collector's
+/// exporter.
 struct Sender {
-    in_container: bool,
+    network: Network,
     location: Location,
     /// The collector whose exporter sends them.
     collector: Option<String>,
@@ -485,7 +486,7 @@ impl Walk<'_> {
             );
             return;
         }
-        if otel::is_loopback_host(host) && from.in_container {
+        if otel::is_loopback_host(host) && !from.network.is_host() {
             let note = format!("{host} is the container itself");
             self.end_from(
                 from,
@@ -498,7 +499,7 @@ impl Walk<'_> {
         }
         // The machine itself (from the host's network, or `host.docker.internal` from a
         // container) reaches a collector through the port it publishes.
-        let the_machine = (otel::is_loopback_host(host) && !from.in_container)
+        let the_machine = (otel::is_loopback_host(host) && from.network.is_host())
             || matches!(host, "host.docker.internal" | "gateway.docker.internal");
         if the_machine {
             let publishing = self
@@ -525,13 +526,41 @@ impl Walk<'_> {
         {
             return;
         }
-        // A service answers to its name, its `container_name` and its network aliases.
+        // A service answers to its name, its `container_name` and its network aliases, on
+        // its network only.
+        let on_network = |name: &&HostName| {
+            name.is(host) && name.network == from.network && name.network.resolves_names()
+        };
         let target = self
             .project
             .network_hosts
             .iter()
-            .find(|name| name.is(host) && name.kind.is_network_name())
+            .find(on_network)
             .map(|name| name.service.as_str());
+        if target.is_none()
+            && let Some(elsewhere) = self.project.network_hosts.iter().find(|n| n.is(host))
+        {
+            let note = if elsewhere.network.resolves_names() {
+                format!(
+                    "`{host}` resolves only {}, and the sender runs {}",
+                    elsewhere.network.describe(),
+                    from.network.describe()
+                )
+            } else {
+                format!(
+                    "`{host}` is a container on {}, where names do not resolve",
+                    elsewhere.network.name()
+                )
+            };
+            self.end_from(
+                from,
+                Destination::UnknownHost(host.to_string()),
+                endpoint,
+                HopStatus::Broken,
+                Some(note),
+            );
+            return;
+        }
         if let Some(collector) = target.and_then(|name| self.project.collector(name)) {
             self.through(collector, port, protocol);
             return;
@@ -563,9 +592,8 @@ impl Walk<'_> {
             );
             return;
         }
-        let known_services = !self.project.compose_files.is_empty()
-            && !self.project.includes_unread
-            && self.project.inactive_host(host).is_none();
+        let known_services =
+            self.project.knows_names() && self.project.inactive_host(host).is_none();
         if !host.contains('.') && known_services && host.parse::<std::net::IpAddr>().is_err() {
             let note = format!("`{host}` is not a service of the project");
             self.end_from(
@@ -798,7 +826,7 @@ impl Walk<'_> {
                 return;
             }
         };
-        if !listener.reachable_from_other_containers() && !collector.network_mode_host {
+        if !listener.reachable_from_other_containers() && !collector.network.is_host() {
             let note = format!(
                 "receiver {} listens on {} only",
                 listener.receiver,
@@ -1024,7 +1052,7 @@ impl Walk<'_> {
                     Protocol::HttpProtobuf
                 };
                 let from = Sender {
-                    in_container: !collector.network_mode_host,
+                    network: collector.network.clone(),
                     location,
                     collector: Some(collector.service.clone()),
                     namespace: self

@@ -94,6 +94,7 @@ pub fn treat(project: &Project, cures: &[Cure]) -> Option<Project> {
         kubernetes: Arc::clone(&project.kubernetes),
         variables: project.variables.clone(),
         honeycomb_elsewhere: project.mentions_honeycomb(),
+        compose_networks: project.compose_networks.clone(),
         names: OnceLock::new(),
     };
     let routes = route::resolve(&treated);

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::finding::Finding;
-use crate::finding::Remedy;
+use crate::finding::{Cure, Finding, Remedy};
+use crate::knowledge::otel;
 use crate::source::Location;
 
 /// One finding per root cause: the same rule at the same place with the same fix (a shared
@@ -48,7 +48,83 @@ const EXPLAINED_BY_MISSING_ENV_FILE: [(&str, &str); 3] = [
     ("config/service-name-missing", "no OTEL_SERVICE_NAME"),
 ];
 
+/// Findings that a variable given to the image build only explains, by the variables whose
+/// absence they report: the container lacks what the build argument meant to set.
+const EXPLAINED_BY_BUILD_ARGUMENT: [(&str, &[&str], &str); 3] = [
+    (
+        "config/endpoint-missing",
+        &[otel::ENDPOINT, otel::TRACES_ENDPOINT],
+        "no OTLP endpoint",
+    ),
+    (
+        "honeycomb/key-header-missing",
+        &[otel::HEADERS, otel::TRACES_HEADERS],
+        "no x-honeycomb-team header",
+    ),
+    (
+        "config/service-name-missing",
+        &[otel::SERVICE_NAME],
+        "no OTEL_SERVICE_NAME",
+    ),
+];
+
 pub fn consequences(findings: Vec<Finding>) -> Vec<Finding> {
+    build_argument_consequences(env_file_consequences(findings))
+}
+
+/// What a variable given to the image build only leaves missing is said with it.
+fn build_argument_consequences(findings: Vec<Finding>) -> Vec<Finding> {
+    let build_only = super::config::BuildArgOnly::META.id;
+    // The variables each service gets only as build arguments, from their findings' cures.
+    let given: Vec<(String, String, usize)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule == build_only)
+        .flat_map(|(at, f)| {
+            f.cures.iter().filter_map(move |cure| match cure {
+                Cure::SetVariable { workload, name, .. } => {
+                    Some((workload.clone(), name.clone(), at))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    if given.is_empty() {
+        return findings;
+    }
+    let mut notes: HashMap<usize, Vec<&'static str>> = HashMap::new();
+    let mut dropped = Vec::new();
+    for (index, finding) in findings.iter().enumerate() {
+        let Some((_, variables, what)) = EXPLAINED_BY_BUILD_ARGUMENT
+            .iter()
+            .find(|(rule, _, _)| *rule == finding.rule)
+        else {
+            continue;
+        };
+        let cause = given.iter().find(|(workload, name, _)| {
+            finding.service.as_ref() == Some(workload) && variables.contains(&name.as_str())
+        });
+        if let Some((_, _, at)) = cause {
+            notes.entry(*at).or_default().push(what);
+            dropped.push(index);
+        }
+    }
+    let mut kept = Vec::with_capacity(findings.len());
+    for (index, mut finding) in findings.into_iter().enumerate() {
+        if dropped.contains(&index) {
+            continue;
+        }
+        if let Some(what) = notes.remove(&index) {
+            finding
+                .message
+                .push_str(&format!(" Without it the service has {}.", what.join(", ")));
+        }
+        kept.push(finding);
+    }
+    kept
+}
+
+fn env_file_consequences(findings: Vec<Finding>) -> Vec<Finding> {
     let services_missing_a_file: Vec<String> = findings
         .iter()
         .filter(|f| f.rule == super::compose::EnvFileMissing::META.id)

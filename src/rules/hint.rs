@@ -6,65 +6,91 @@ use crate::knowledge::otel::{self, Protocol};
 use crate::resolve::collector::ListenerProtocol;
 use crate::resolve::{ImageContents, Launcher, Project, Workload};
 
-/// How to give `service` these variables: in compose's `environment:` when compose runs it;
-/// an image run by hand gets them where its container runs (`docker run -e`), since an `ENV`
-/// would bake a key into the image.
+/// How to give `service` these variables, where its launcher sets them: compose's
+/// `environment:`; `-e` on the `docker run` line; the devcontainer's `remoteEnv`; the
+/// environment of the process started on this machine. An image run by hand gets them where
+/// its container runs (`docker run -e`), since an `ENV` would bake a key into the image.
 pub fn set_variables(service: &Workload, variables: &[(&str, &str)]) -> String {
-    if service.launcher == Launcher::Image {
-        let flags: Vec<String> = variables
+    let pairs = |separator: &str| -> Vec<String> {
+        variables
             .iter()
-            .map(|(name, value)| format!("-e {name}={value}"))
-            .collect();
-        return format!(
+            .map(|(name, value)| format!("{name}{separator}{value}"))
+            .collect()
+    };
+    let flags = || -> Vec<String> { pairs("=").iter().map(|p| format!("-e {p}")).collect() };
+    match service.launcher {
+        Launcher::Compose => match variables {
+            [(name, value)] => format!(
+                "add to services.{}.environment: {name}: {value}",
+                service.name
+            ),
+            _ => {
+                let lines: Vec<String> = variables
+                    .iter()
+                    .map(|(name, value)| format!("\n  {name}: {value}"))
+                    .collect();
+                format!(
+                    "add to services.{}.environment:{}",
+                    service.name,
+                    lines.concat()
+                )
+            }
+        },
+        Launcher::Image => format!(
             "set where the container runs: docker run {} ... (or in your deployment's environment)",
-            flags.join(" ")
-        );
-    }
-    if service.launcher == Launcher::Kubernetes {
-        // `env` is a list of `name`/`value` pairs; quoted, so `true` or `4318` stay strings.
-        let entries: Vec<String> = variables
-            .iter()
-            .map(|(name, value)| format!("\n  - name: {name}\n    value: \"{value}\""))
-            .collect();
-        return format!(
-            "add to the env of container {} ({}):{}",
-            service.name,
-            service.location,
-            entries.concat()
-        );
-    }
-    match variables {
-        [(name, value)] => format!(
-            "add to services.{}.environment: {name}: {value}",
-            service.name
+            flags().join(" ")
         ),
-        _ => {
-            let lines: Vec<String> = variables
+        Launcher::Kubernetes => {
+            // `env` is a list of `name`/`value` pairs; quoted, so `true` or `4318` stay strings.
+            let entries: Vec<String> = variables
                 .iter()
-                .map(|(name, value)| format!("\n  {name}: {value}"))
+                .map(|(name, value)| format!("\n  - name: {name}\n    value: \"{value}\""))
                 .collect();
             format!(
-                "add to services.{}.environment:{}",
+                "add to the env of container {} ({}):{}",
                 service.name,
-                lines.concat()
+                service.location,
+                entries.concat()
             )
         }
+        Launcher::DockerRun => format!(
+            "add to the `docker run` line ({}): {}",
+            service.location,
+            flags().join(" ")
+        ),
+        Launcher::Devcontainer => {
+            let entries: Vec<String> = variables
+                .iter()
+                .map(|(name, value)| format!("\"{name}\": \"{value}\""))
+                .collect();
+            format!(
+                "add to \"remoteEnv\" in {}: {}",
+                service.location.file,
+                entries.join(", ")
+            )
+        }
+        Launcher::Host => format!(
+            "set it where `{}` starts ({}): {} <command>, or export it in that shell",
+            service.name,
+            service.location,
+            pairs("=").join(" ")
+        ),
     }
 }
 
-/// The fix that gives `service` a variable: added to its compose `environment:` (its own block,
-/// never an anchor other services share), or, for an
-/// image run by hand (no compose file to edit), left to the user with where to set it.
+/// The fix that gives `service` a variable: added to its compose `environment:` (its own
+/// block, never an anchor other services share); for the other launchers, left to the user
+/// with where to set it (a `docker run` line, a devcontainer or a shell is not edited).
 pub fn add_variable(service: &Workload, name: &str, value: &str) -> Remedy {
-    if matches!(service.launcher, Launcher::Image | Launcher::Kubernetes) {
-        Remedy::manual(set_variables(service, &[(name, value)]))
-    } else {
+    if service.launcher == Launcher::Compose {
         Remedy::edit(Edit::AddVariable {
             service: service.name.clone(),
             at: service.location.clone(),
             name: name.to_string(),
             value: value.to_string(),
         })
+    } else {
+        Remedy::manual(set_variables(service, &[(name, value)]))
     }
 }
 

@@ -460,6 +460,7 @@ mod tests {
                 "config/protocol-port-mismatch",
                 "config/service-name-missing",
                 "config/variable-misspelled",
+                "config/build-arg-only",
                 "honeycomb/key-header-missing",
                 "dockerfile/esm-needs-import",
                 "dockerfile/javaagent-unreadable",

@@ -37,6 +37,10 @@ pub struct ComposeDocument {
     /// Nothing but comments: fine on top of other files (a fork's extension point), an
     /// error when it is the project's only file.
     pub empty: bool,
+    /// The top-level `name:`: the project's name, which names its networks.
+    pub project_name: Option<String>,
+    /// The top-level `networks:` by key, each with the Docker name it sets (`name:`), if any.
+    pub networks: Vec<(String, Option<String>)>,
 }
 
 type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -78,6 +82,19 @@ impl Reader<'_> {
         if let Some((_, include)) = entries.iter().find(|(key, _)| key.name == "include") {
             self.document.includes = self.includes(include);
         }
+        self.document.project_name = root
+            .get("name")
+            .and_then(|name| self.text(name))
+            .map(|name| name.value);
+        if let Some(NodeKind::Map(networks)) = root.get("networks").map(|n| &n.kind) {
+            for (key, body) in networks {
+                let name = body
+                    .get("name")
+                    .and_then(|name| self.text(name))
+                    .map(|name| name.value);
+                self.document.networks.push((key.name.clone(), name));
+            }
+        }
         let Some((_, services)) = entries.iter().find(|(key, _)| key.name == "services") else {
             return self.problem(root, "no `services` section".into());
         };
@@ -116,6 +133,7 @@ impl Reader<'_> {
             topology: Topology::default(),
             volumes: Vec::new(),
             ports: Vec::new(),
+            code_dir: None,
         };
         let entries = match &body.kind {
             NodeKind::Map(entries) => entries,
@@ -157,6 +175,7 @@ impl Reader<'_> {
                 context: self.text(node)?,
                 dockerfile: None,
                 target: None,
+                args: Vec::new(),
             }),
             NodeKind::Map(_) => {
                 let context = match node.get("context") {
@@ -178,6 +197,10 @@ impl Reader<'_> {
                     target: node
                         .get("target")
                         .and_then(|t| self.scalar("build.target", t)),
+                    args: node
+                        .get("args")
+                        .map(|args| self.environment(args))
+                        .unwrap_or_default(),
                 })
             }
             _ => {
@@ -325,6 +348,7 @@ impl Reader<'_> {
                         _ => self.scalar(&key.name, value),
                     },
                     merged_at: (key.used_line != key.line).then_some(key.used_line),
+                    inherited: false,
                 })
                 .collect(),
             NodeKind::Seq(items) => items
@@ -361,6 +385,7 @@ impl Reader<'_> {
                 interpolated: text.interpolated,
             }),
             merged_at: None,
+            inherited: false,
         })
     }
 
@@ -379,11 +404,16 @@ impl Reader<'_> {
                         .get("required")
                         .and_then(Node::as_scalar)
                         .is_none_or(|required| required != "false");
-                    Some(EnvFileRef { path, required })
+                    Some(EnvFileRef {
+                        path,
+                        required,
+                        loaded_by_code: false,
+                    })
                 }
                 _ => Some(EnvFileRef {
                     path: self.scalar("env_file", item)?,
                     required: true,
+                    loaded_by_code: false,
                 }),
             })
             .collect()
@@ -522,6 +552,17 @@ fn merge_volumes(base: &mut Vec<Volume>, later: Vec<Volume>) {
 }
 
 /// compose merges `ports` as a set: the same mapping twice is one.
+/// Build arguments of an override: by name, the later file's value wins.
+fn merge_args(mut base: Vec<EnvEntry>, over: Vec<EnvEntry>) -> Vec<EnvEntry> {
+    for arg in over {
+        match base.iter_mut().find(|a| a.name == arg.name) {
+            Some(existing) => *existing = arg,
+            None => base.push(arg),
+        }
+    }
+    base
+}
+
 fn merge_ports(base: &mut Vec<Port>, later: Vec<Port>) {
     for port in later {
         let same = |p: &Port| {
@@ -573,6 +614,7 @@ fn override_service(base: &mut WorkloadSpec, service: WorkloadSpec) {
             context: new.context,
             dockerfile: new.dockerfile.or(old.dockerfile),
             target: new.target.or(old.target),
+            args: merge_args(old.args, new.args),
         }),
         (old, new) => new.or(old),
     };

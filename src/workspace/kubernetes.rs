@@ -616,6 +616,7 @@ impl Reader<'_> {
                 location: location.clone(),
                 value: Some(text),
                 merged_at: None,
+                inherited: false,
             });
             written.push(ContainerEnv {
                 name: name.to_string(),
@@ -691,6 +692,7 @@ impl Reader<'_> {
             topology: Topology::default(),
             volumes: Vec::new(),
             ports,
+            code_dir: None,
         };
         (spec, written)
     }
@@ -709,6 +711,7 @@ impl Reader<'_> {
                 interpolated: true,
             }),
             merged_at: None,
+            inherited: false,
         })
     }
 
@@ -819,6 +822,7 @@ pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
                         interpolated: true,
                     }),
                     merged_at: None,
+                    inherited: false,
                 });
                 added.retain(|entry| !spec.environment.iter().any(|e| e.name == entry.name));
                 spec.environment.splice(0..0, added);

@@ -6,12 +6,16 @@
 pub mod collector;
 pub mod compose;
 pub mod dependencies;
+pub mod devcontainer;
+pub mod docker_run;
 pub mod dockerfile;
 pub mod dotenv;
 mod generated;
+pub mod host;
 pub mod interpolate;
 pub mod javascript;
 pub mod kubernetes;
+pub mod launch;
 pub mod lines;
 pub mod manifest;
 pub mod npm;
@@ -45,6 +49,11 @@ pub struct Options {
     /// `--service`: these start even when none of their profiles is enabled, as
     /// `docker compose up NAME` starts them.
     pub services: Vec<String>,
+    /// Only the compose project (a variant compose file): scripts, devcontainers and
+    /// processes on this machine belong to the main project.
+    pub compose_only: bool,
+    /// A devcontainer runs in this compose project, in the service it names.
+    pub devcontainer: Option<devcontainer::ComposeApp>,
 }
 
 /// The tool cannot run at all (exit code 2).
@@ -66,6 +75,7 @@ pub enum FileKind {
     Source,
     /// A Kubernetes manifest.
     Kubernetes,
+    Devcontainer,
 }
 
 /// A file that could not be read or parsed. The run goes on with the other files.
@@ -107,6 +117,34 @@ impl Variables {
         self.dotenv
             .get(name)
             .map(|(_, location)| VarSource::DotEnv(location.clone()))
+    }
+
+    /// The variables of a launcher file's commands: what the file sets (each at its line),
+    /// then what the files it loads set (`source .env`), over the shell's.
+    fn of_launch(
+        shell: &HashMap<String, String>,
+        assigned: &[launch::Assigned],
+        loaded: HashMap<String, (String, Location)>,
+    ) -> Variables {
+        let mut dotenv: HashMap<String, (String, Location)> = loaded;
+        for assigned in assigned {
+            if let Some(value) = &assigned.value {
+                dotenv.insert(
+                    assigned.name.clone(),
+                    (value.clone(), assigned.location.clone()),
+                );
+            }
+        }
+        let shell = shell
+            .iter()
+            .filter(|(name, _)| !dotenv.contains_key(*name))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        Variables {
+            shell,
+            dotenv,
+            dotenv_files: Vec::new(),
+        }
     }
 
     /// Adds an env file's variables under the ones already known: compose merges each later
@@ -165,6 +203,11 @@ pub struct BuildContext {
     pub ruby: Vec<Parsed<ruby::RubySource>>,
     /// Shell scripts, as text: a container may start through one.
     pub scripts: Vec<Parsed<String>>,
+    /// Makefiles, Justfiles, Taskfiles and Procfiles, as text, not yet recorded as read:
+    /// they count when they start something.
+    pub launch_files: Vec<(launch::LaunchKind, Parsed<String>)>,
+    /// devcontainer.json files, as text, not yet recorded as read.
+    pub devcontainers: Vec<Parsed<String>>,
     /// Marker files of languages (`package.json`, `go.mod`, ...), Python's included.
     pub languages: Vec<(Language, Arc<str>)>,
 }
@@ -211,6 +254,9 @@ pub struct Workspace {
     pub kubernetes: kubernetes::Manifests,
     /// The manifests read.
     pub manifest_files: Vec<Arc<str>>,
+    /// The Docker names of the compose project's networks (`myapp_default`): a container that
+    /// `docker run --network` attaches to one of them is on the compose network.
+    pub compose_networks: Vec<String>,
 }
 
 /// A compose file beside the project's own, such as `docker-compose.prod.yml`, checked as the
@@ -221,6 +267,8 @@ pub struct VariantFile {
     /// What `docker compose -f` takes: the file alone, or the main file and then this one.
     pub files: Vec<PathBuf>,
     pub kind: VariantKind,
+    /// A devcontainer's compose project: the app that runs in one of its services.
+    pub devcontainer: Option<devcontainer::ComposeApp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,24 +369,33 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
             "empty compose file".into(),
         );
     }
+    loader.workspace.compose_networks = compose_networks(&documents, &loader.workspace);
     loader.workspace.services = compose::merge(documents);
     loader.apply_extends();
     loader.apply_profiles(&options.services);
+    if let Some(app) = &options.devcontainer {
+        loader.join_devcontainer(app, &options.shell);
+    }
     if named.is_empty() && dockerfile.is_none() {
         loader.find_variants(&compose_paths);
     }
-    match manifest {
-        Some(file) => loader.read_manifests(&[file]),
-        None if dockerfile.is_none() && options.path.is_dir() => {
+    match &manifest {
+        Some(file) => loader.read_manifests(std::slice::from_ref(file)),
+        None if dockerfile.is_none() && options.path.is_dir() && !options.compose_only => {
             loader.read_manifests(&walk::yaml_files(&root));
         }
         None => {}
     }
-    let has_manifests = !loader.workspace.manifest_files.is_empty();
-    if compose_paths.is_empty() && loader.workspace.variants.is_empty() && !has_manifests {
-        loader.synthesize_service(dockerfile.as_deref().unwrap_or("Dockerfile"));
+    if let Some(file) = &dockerfile {
+        // `otel-doctor lint api/Dockerfile`: that image alone, run by hand.
+        loader.image_workloads(&[root.join(file)], &mut HashSet::new());
     }
-    loader.read_service_files();
+    loader.read_service_files(0);
+    if !options.compose_only && dockerfile.is_none() && manifest.is_none() {
+        let first = loader.workspace.services.len();
+        loader.read_launchers(&options.shell);
+        loader.read_service_files(first);
+    }
     Ok(loader.finish())
 }
 
@@ -467,6 +524,43 @@ fn variant_kind(document: &compose::ComposeDocument, main_services: &[&str]) -> 
     } else {
         VariantKind::Standalone
     }
+}
+
+/// The Docker names compose gives the project's networks: `<project>_default`, and
+/// `<project>_<key>` for each network the files declare, unless it sets its own `name:`
+/// (compose-go `loader.go`). The project's name is `COMPOSE_PROJECT_NAME`, else the files'
+/// `name:` (the last one wins), else the project directory's name, normalized as compose does
+/// (`NormalizeProjectName`: lower case, only `a-z`, `0-9`, `_` and `-`).
+fn compose_networks(documents: &[compose::ComposeDocument], workspace: &Workspace) -> Vec<String> {
+    if documents.is_empty() {
+        return Vec::new();
+    }
+    let directory = || {
+        canonical(&workspace.project_dir)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    let name = workspace
+        .variables
+        .lookup("COMPOSE_PROJECT_NAME")
+        .filter(|n| !n.is_empty())
+        .or_else(|| documents.iter().rev().find_map(|d| d.project_name.clone()))
+        .or_else(directory)
+        .unwrap_or_default();
+    let project: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        .skip_while(|c| !c.is_ascii_alphanumeric())
+        .collect();
+    let mut networks = vec![format!("{project}_default")];
+    for (key, name) in documents.iter().flat_map(|d| &d.networks) {
+        let docker_name = name.clone().unwrap_or_else(|| format!("{project}_{key}"));
+        if !networks.contains(&docker_name) {
+            networks.push(docker_name);
+        }
+    }
+    networks
 }
 
 /// A remote `include:` (git or OCI), which cannot be read offline.
@@ -916,6 +1010,7 @@ impl Loader {
                 display,
                 files,
                 kind,
+                devcontainer: None,
             });
         }
         self.workspace.variants = variants;
@@ -1069,55 +1164,467 @@ impl Loader {
         }
     }
 
-    /// Without a compose file, a Dockerfile at the root (`Dockerfile`, or the one PATH names)
-    /// is one service named after the folder.
-    fn synthesize_service(&mut self, dockerfile: &str) {
-        let root = self.workspace.root.clone();
-        if !root.join(dockerfile).is_file() {
+    /// Without a compose file, each Dockerfile of the workspace that nothing else builds is
+    /// an image run by hand, named after its folder (`api` for `api/Dockerfile`,
+    /// `api-worker` for `api/Dockerfile.worker`; the workspace's name at its root). Those of a
+    /// devcontainer are the devcontainer's.
+    fn image_workloads(&mut self, dockerfiles: &[PathBuf], names: &mut HashSet<String>) {
+        let built: HashSet<Arc<str>> = self
+            .workspace
+            .services
+            .iter()
+            .filter_map(|s| {
+                let build = s.build.as_ref()?;
+                let context = self.workspace.project_path(&build.context.value);
+                let file = build.dockerfile.as_ref().map_or("Dockerfile", |d| &d.value);
+                Some(self.display(&context.join(file)))
+            })
+            .collect();
+        for path in dockerfiles {
+            let display = self.display(path);
+            if built.contains(&display) || display.contains(".devcontainer") {
+                continue;
+            }
+            let folder = folder_of(&display).to_string();
+            let file = display.rsplit('/').next().unwrap_or(&display).to_string();
+            let folder_name = match folder.as_str() {
+                "." => canonical(&self.workspace.root)
+                    .file_name()
+                    .map_or_else(|| "app".to_string(), |n| n.to_string_lossy().into_owned()),
+                folder => folder.rsplit('/').next().unwrap_or(folder).to_string(),
+            };
+            let name = if let Some(suffix) = file.strip_prefix("Dockerfile.") {
+                format!("{folder_name}-{suffix}")
+            } else if let Some(prefix) = file
+                .strip_suffix(".Dockerfile")
+                .or_else(|| file.strip_suffix(".dockerfile"))
+            {
+                prefix.to_string()
+            } else {
+                folder_name
+            };
+            let location = Location::file_start(&display);
+            let text = |value: &str| workload::Text {
+                value: value.into(),
+                raw: value.into(),
+                location: location.clone(),
+                uses: Vec::new(),
+                interpolated: true,
+            };
+            let project_dir = self.display(&self.workspace.project_dir.clone());
+            self.workspace.services.push(WorkloadSpec {
+                name: unique_name(&name, names),
+                location: location.clone(),
+                launcher: Launcher::Image,
+                image: None,
+                build: Some(workload::Build {
+                    context: text(&workload::relative_path(&project_dir, &folder)),
+                    dockerfile: (file != "Dockerfile").then(|| text(&file)),
+                    target: None,
+                    args: Vec::new(),
+                }),
+                environment: Vec::new(),
+                env_files: Vec::new(),
+                command: None,
+                entrypoint: None,
+                // `docker run` without `--network`.
+                network_mode: Some(text("bridge")),
+                extends: None,
+                topology: workload::Topology::default(),
+                volumes: Vec::new(),
+                ports: Vec::new(),
+                code_dir: None,
+            });
+        }
+    }
+
+    /// The launcher files of the workspace, as text: those the build contexts already listed
+    /// (scripts, Makefiles, ...; `package.json` files read again only when a script of theirs
+    /// runs a container), and those of the folders no context holds, at most
+    /// `LAUNCHER_DEPTH` folders down.
+    fn launcher_sources(&self) -> LauncherSources {
+        use launch::LaunchKind;
+        let near = |file: &str| {
+            !file.starts_with("..") && file.matches('/').count() <= walk::LAUNCHER_DEPTH
+        };
+        let mut sources: Vec<(Arc<str>, String, LaunchKind)> = Vec::new();
+        let mut devcontainers: Vec<(Arc<str>, String)> = Vec::new();
+        let mut dockerfiles: Vec<PathBuf> = Vec::new();
+        let mut contexts: Vec<(&Arc<str>, &BuildContext)> =
+            self.workspace.contexts.iter().collect();
+        contexts.sort_by(|a, b| a.0.cmp(b.0));
+        for (_, context) in contexts {
+            for script in context.scripts.iter().filter(|s| near(&s.path)) {
+                sources.push((
+                    Arc::clone(&script.path),
+                    script.content.clone(),
+                    LaunchKind::Script,
+                ));
+            }
+            for (kind, file) in context.launch_files.iter().filter(|(_, f)| near(&f.path)) {
+                sources.push((Arc::clone(&file.path), file.content.clone(), *kind));
+            }
+            for file in context.devcontainers.iter().filter(|f| near(&f.path)) {
+                devcontainers.push((Arc::clone(&file.path), file.content.clone()));
+            }
+            for package in context.package_jsons.iter().filter(|p| near(&p.path)) {
+                let starts_containers = package.content.scripts.iter().any(|script| {
+                    ["docker ", "podman ", "nerdctl "]
+                        .iter()
+                        .any(|tool| script.value.contains(tool))
+                });
+                if starts_containers
+                    && let Ok(text) = source::read_text(&self.workspace.root.join(&*package.path))
+                {
+                    sources.push((Arc::clone(&package.path), text, LaunchKind::PackageJson));
+                }
+            }
+        }
+        let root = &self.workspace.root;
+        let walked = |dir: &Path| self.workspace.contexts.contains_key(&self.display(dir));
+        for (path, kind) in walk::launcher_files(root, &walked) {
+            let display = self.display(&path);
+            match kind {
+                walk::WorkspaceFile::Launch(kind) => {
+                    if sources.iter().any(|(file, _, _)| *file == display) {
+                        continue;
+                    }
+                    if let Ok(text) = source::read_text(&path) {
+                        sources.push((display, text, kind));
+                    }
+                }
+                walk::WorkspaceFile::Devcontainer => {
+                    if devcontainers.iter().any(|(file, _)| *file == display) {
+                        continue;
+                    }
+                    if let Ok(text) = source::read_text(&path) {
+                        devcontainers.push((display, text));
+                    }
+                }
+                walk::WorkspaceFile::Dockerfile => dockerfiles.push(path),
+            }
+        }
+        LauncherSources {
+            scripts: sources,
+            devcontainers,
+            dockerfiles,
+        }
+    }
+
+    /// The workloads the workspace's other launchers start: `docker run` lines of scripts,
+    /// Makefile, Justfile and Taskfile targets and `package.json` scripts. A file that starts
+    /// one is a file of the workspace (its lines may hold ignores); its variables are what
+    /// its workloads' values were expanded with.
+    fn read_launchers(&mut self, shell: &HashMap<String, String>) {
+        let LauncherSources {
+            scripts: sources,
+            devcontainers,
+            dockerfiles,
+        } = self.launcher_sources();
+        let scripts: Vec<(Arc<str>, String, launch::LaunchScript)> =
+            sources.par_map(|(file, text, kind)| {
+                let script = launch::read(file, text, *kind, shell);
+                (Arc::clone(file), text.clone(), script)
+            });
+        let builds: Vec<docker_run::ImageBuild> = scripts
+            .iter()
+            .flat_map(|(_, _, script)| script.commands.iter().filter_map(docker_run::image_build))
+            .collect();
+        let project_dir = self.display(&self.workspace.project_dir.clone());
+        let first_service = self.workspace.services.len();
+        let mut containers = self.read_devcontainers(devcontainers, shell, &project_dir);
+        let mut hosts = self.host_apps(&scripts, &builds, shell, &project_dir);
+        // The workspace a devcontainer mounts runs there, not on this machine; how the app
+        // starts on this machine is how it starts there, when the devcontainer does not say.
+        let in_devcontainers = self.workspace.services[..first_service]
+            .iter_mut()
+            .filter(|s| s.launcher == Launcher::Compose && s.code_dir.is_some())
+            .chain(containers.iter_mut());
+        for container in in_devcontainers {
+            let folder = container.code_dir.as_ref().map(|d| d.value.clone());
+            let Some(at) = hosts
+                .iter()
+                .position(|h| h.code_dir.as_ref().map(|d| &d.value) == folder.as_ref())
+            else {
+                continue;
+            };
+            let host = hosts.remove(at);
+            if container.command.is_none() {
+                container.command = host.command;
+            }
+        }
+        let mut names: HashSet<String> = self
+            .workspace
+            .services
+            .iter()
+            .chain(&self.workspace.inactive_services)
+            .map(|s| s.name.clone())
+            .collect();
+        for mut spec in containers {
+            spec.name = unique_name(&spec.name, &mut names);
+            self.workspace.services.push(spec);
+        }
+        for (file, text, script) in scripts {
+            let mut specs: Vec<WorkloadSpec> = hosts
+                .iter()
+                .filter(|spec| spec.location.file == file)
+                .cloned()
+                .collect();
+            specs.extend({
+                let root = &self.workspace.root;
+                let exists = |path: &str| root.join(path).exists();
+                let paths = docker_run::Paths {
+                    project_dir: &project_dir,
+                    exists: &exists,
+                };
+                script
+                    .commands
+                    .iter()
+                    .filter_map(|command| docker_run::workload(command, &builds, &paths))
+                    .collect::<Vec<_>>()
+            });
+            if specs.is_empty() {
+                continue;
+            }
+            self.record_launcher(&file, text, shell, &script);
+            for mut spec in specs {
+                let duplicate = spec.launcher == Launcher::DockerRun
+                    && self.workspace.services.iter().any(|s| {
+                        s.launcher == spec.launcher
+                            && s.image.as_ref().map(|i| &i.value)
+                                == spec.image.as_ref().map(|i| &i.value)
+                            && s.topology.container_name.as_ref().map(|c| &c.value)
+                                == spec.topology.container_name.as_ref().map(|c| &c.value)
+                    });
+                if duplicate {
+                    continue;
+                }
+                spec.name = unique_name(&spec.name, &mut names);
+                self.workspace.services.push(spec);
+            }
+        }
+        if self.workspace.compose_files.is_empty() && self.workspace.variants.is_empty() {
+            self.image_workloads(&dockerfiles, &mut names);
+        }
+    }
+
+    /// The devcontainers of the workspace: each image or Dockerfile one is a workload (its
+    /// app's), returned; a Docker Compose one joins its `remoteEnv` to the compose service it
+    /// names, of the main project or of a compose project of its own (checked as a variant).
+    fn read_devcontainers(
+        &mut self,
+        files: Vec<(Arc<str>, String)>,
+        shell: &HashMap<String, String>,
+        project_dir: &str,
+    ) -> Vec<WorkloadSpec> {
+        let root_name = canonical(&self.workspace.root)
+            .file_name()
+            .map_or_else(|| "app".to_string(), |n| n.to_string_lossy().into_owned());
+        let paths = devcontainer::Paths {
+            project_dir,
+            root_name: &root_name,
+        };
+        let mut containers = Vec::new();
+        for (file, text) in files {
+            let read = devcontainer::read(&file, &text, shell, &paths);
+            let devcontainer = match read {
+                Ok(Some(devcontainer)) => devcontainer,
+                Ok(None) => continue,
+                Err(error) => {
+                    self.reader.files.push(Arc::clone(&file));
+                    let location = Location::new(&file, error.line, error.column);
+                    self.problem(FileKind::Devcontainer, location, error.message);
+                    continue;
+                }
+            };
+            self.record_launcher(&file, text, shell, &launch::LaunchScript::default());
+            match devcontainer {
+                devcontainer::Devcontainer::Container(spec) => containers.push(*spec),
+                devcontainer::Devcontainer::Compose { files, app } => {
+                    self.join_compose_service(&files, *app);
+                }
+            }
+        }
+        containers
+    }
+
+    /// The `remoteEnv` of a devcontainer that runs in this compose project joins the service
+    /// it names; its `${localEnv:X}` were this machine's.
+    fn join_devcontainer(
+        &mut self,
+        app: &devcontainer::ComposeApp,
+        shell: &HashMap<String, String>,
+    ) {
+        let files: HashSet<Arc<str>> = app
+            .environment
+            .iter()
+            .map(|e| Arc::clone(&e.location.file))
+            .collect();
+        for file in files {
+            let variables = Variables::of_launch(shell, &[], HashMap::new());
+            self.workspace
+                .included_variables
+                .insert(file, Arc::new(variables));
+        }
+        let project_dir = self.display(&self.workspace.project_dir.clone());
+        if let Some(spec) = self
+            .workspace
+            .services
+            .iter_mut()
+            .find(|s| s.name == app.service.value)
+        {
+            app.apply(spec, &project_dir);
+        }
+    }
+
+    /// A compose devcontainer's `remoteEnv` joins the service it names: in the main project
+    /// when its compose files are among the project's, else in a project of its own.
+    fn join_compose_service(&mut self, files: &[String], app: devcontainer::ComposeApp) {
+        let service = &app.service;
+        let in_project = files
+            .iter()
+            .any(|f| self.workspace.compose_files.iter().any(|c| **c == **f));
+        if in_project {
+            let project_dir = self.display(&self.workspace.project_dir.clone());
+            match self
+                .workspace
+                .services
+                .iter_mut()
+                .find(|s| s.name == service.value)
+            {
+                Some(spec) => app.apply(spec, &project_dir),
+                None => {
+                    let message = format!(
+                        "`service` names {}, which the compose files do not define",
+                        service.value
+                    );
+                    self.problem(FileKind::Devcontainer, service.location.clone(), message);
+                }
+            }
             return;
         }
-        let name = std::fs::canonicalize(&root)
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "app".into());
-        let location = Location::file_start(&self.display(&root.join(dockerfile)));
-        let text = |value: &str| workload::Text {
-            value: value.into(),
-            raw: value.into(),
-            location: location.clone(),
-            uses: Vec::new(),
-            interpolated: true,
+        let paths: Vec<PathBuf> = files.iter().map(|f| self.workspace.root.join(f)).collect();
+        let Some(first) = files.first() else {
+            return;
         };
-        self.workspace.services.push(WorkloadSpec {
-            name,
-            location: location.clone(),
-            launcher: Launcher::Image,
-            image: None,
-            build: Some(workload::Build {
-                context: text("."),
-                dockerfile: (dockerfile != "Dockerfile").then(|| text(dockerfile)),
-                target: None,
-            }),
-            environment: Vec::new(),
-            env_files: Vec::new(),
-            command: None,
-            entrypoint: None,
-            network_mode: None,
-            extends: None,
-            topology: workload::Topology::default(),
-            volumes: Vec::new(),
-            ports: Vec::new(),
+        if paths.iter().any(|p| !p.is_file()) {
+            let message = format!(
+                "`dockerComposeFile` names {}, which does not exist",
+                files.join(", ")
+            );
+            self.problem(FileKind::Devcontainer, service.location.clone(), message);
+            return;
+        }
+        self.workspace.variants.retain(|v| *v.display != **first);
+        self.workspace.variants.push(VariantFile {
+            display: Arc::from(first.as_str()),
+            files: paths,
+            kind: VariantKind::Standalone,
+            devcontainer: Some(app),
         });
+    }
+
+    /// The apps the launcher files start on this machine, one per app folder: the one whose
+    /// launcher says most (a Procfile entry, then `npm start`, ...).
+    fn host_apps(
+        &self,
+        scripts: &[(Arc<str>, String, launch::LaunchScript)],
+        builds: &[docker_run::ImageBuild],
+        shell: &HashMap<String, String>,
+        project_dir: &str,
+    ) -> Vec<WorkloadSpec> {
+        let root = &self.workspace.root;
+        let exists = |path: &str| root.join(path).is_file();
+        let built_folders: HashSet<Arc<str>> = self
+            .workspace
+            .services
+            .iter()
+            .filter_map(|s| s.build.as_ref())
+            .map(|b| self.workspace.project_display(&b.context.value))
+            .chain(builds.iter().map(|b| Arc::from(b.context.as_str())))
+            .collect();
+        let built = |folder: &str| built_folders.contains(folder);
+        let root_name = canonical(root)
+            .file_name()
+            .map_or_else(|| "app".to_string(), |n| n.to_string_lossy().into_owned());
+        let paths = host::Paths {
+            project_dir,
+            exists: &exists,
+            built: &built,
+            root_name: &root_name,
+        };
+        let mut apps: Vec<(WorkloadSpec, host::Authority)> = Vec::new();
+        for (_, _, script) in scripts {
+            for command in &script.commands {
+                let Some((spec, authority)) = host::workload(command, script, shell, &paths) else {
+                    continue;
+                };
+                let folder = spec.code_dir.as_ref().map(|d| d.value.clone());
+                match apps
+                    .iter_mut()
+                    .find(|(s, _)| s.code_dir.as_ref().map(|d| &d.value) == folder.as_ref())
+                {
+                    Some(existing) if existing.1 > authority => *existing = (spec, authority),
+                    Some(_) => {}
+                    None => apps.push((spec, authority)),
+                }
+            }
+        }
+        apps.into_iter().map(|(spec, _)| spec).collect()
+    }
+
+    /// A launcher file that starts something: read, with its line index (for ignores), its
+    /// text (to point inside a value), and the variables its values were expanded with.
+    fn record_launcher(
+        &mut self,
+        file: &Arc<str>,
+        text: String,
+        shell: &HashMap<String, String>,
+        script: &launch::LaunchScript,
+    ) {
+        let mut loaded = HashMap::new();
+        for (env_file, _) in &script.env_files {
+            let path = self.workspace.root.join(env_file);
+            if !path.is_file() {
+                continue;
+            }
+            let display = self.display(&path);
+            for line in self.read_env_file(&path, None).unwrap_or_default() {
+                if let Some(value) = line.value {
+                    let location = Location::new(&display, line.line, line.column);
+                    loaded.insert(line.name, (value, location));
+                }
+            }
+        }
+        let variables = Variables::of_launch(shell, &script.assigned, loaded);
+        self.workspace
+            .included_variables
+            .insert(Arc::clone(file), Arc::new(variables));
+        self.reader.files.push(Arc::clone(file));
+        self.reader
+            .lines
+            .insert(Arc::clone(file), lines::LineIndex::scan(file, &text));
+        self.workspace
+            .sources
+            .insert(Arc::clone(file), SourceText::new(text));
     }
 
     /// Reads the env files, Dockerfiles and build contexts the services name, each once, on
     /// every core; what they hold joins the workspace in the order the services name them,
     /// whatever the number of threads.
-    fn read_service_files(&mut self) {
+    fn read_service_files(&mut self, first: usize) {
         let mut wanted = Vec::new();
         // Files and folders apart: a folder and a file never share a path, but be plain.
-        let mut seen: HashSet<(Arc<str>, bool)> = HashSet::new();
-        for service in &self.workspace.services {
+        // What earlier services named is already read.
+        let workspace = &self.workspace;
+        let mut seen: HashSet<(Arc<str>, bool)> = workspace
+            .env_files
+            .keys()
+            .chain(workspace.dockerfiles.keys())
+            .map(|file| (Arc::clone(file), false))
+            .chain(workspace.contexts.keys().map(|dir| (Arc::clone(dir), true)))
+            .collect();
+        for service in &self.workspace.services[first..] {
             for env_file in &service.env_files {
                 let path = self.workspace.project_path(&env_file.path.value);
                 let display = self.display(&path);
@@ -1159,6 +1666,12 @@ impl Loader {
                         display,
                     });
                 }
+            } else if let Some(code_dir) = &service.code_dir {
+                let dir = self.workspace.project_path(&code_dir.value);
+                let display = self.display(&dir);
+                if seen.insert((Arc::clone(&display), true)) {
+                    wanted.push(ServiceFile::Context { dir, display });
+                }
             }
         }
         let workspace = &self.workspace;
@@ -1184,13 +1697,13 @@ impl Loader {
                     workspace.sources.insert(display, source);
                 }
                 (ServiceFile::Context { display, .. }, ServiceFileContent::Context(context)) => {
-                    workspace.contexts.insert(display, context);
+                    workspace.contexts.insert(display, *context);
                 }
                 _ => {}
             }
         }
         // Collectors are few, and their configs are found from the Dockerfiles just read.
-        for index in 0..self.workspace.services.len() {
+        for index in first..self.workspace.services.len() {
             let service = &self.workspace.services[index];
             if collector::may_run_collector(service, self.dockerfile_of(service)) {
                 let (copied, mounted) =
@@ -1329,7 +1842,7 @@ enum ServiceFile {
 enum ServiceFileContent {
     EnvFile(EnvFileState),
     Dockerfile(Option<(dockerfile::Dockerfile, SourceText)>),
-    Context(BuildContext),
+    Context(Box<BuildContext>),
     None,
 }
 
@@ -1423,7 +1936,9 @@ impl Reader {
             ServiceFile::Dockerfile { path, .. } => {
                 ServiceFileContent::Dockerfile(self.read_dockerfile(path))
             }
-            ServiceFile::Context { dir, .. } => ServiceFileContent::Context(self.read_context(dir)),
+            ServiceFile::Context { dir, .. } => {
+                ServiceFileContent::Context(Box::new(self.read_context(dir)))
+            }
             ServiceFile::Problem(kind, location, message) => {
                 self.problem(*kind, location.clone(), message.clone());
                 ServiceFileContent::None
@@ -1547,6 +2062,25 @@ impl Reader {
                     context.scripts.push(Parsed { path, content });
                 }
             }
+            Kind::Devcontainer => {
+                if let Ok(content) = source::read_text(&file.path) {
+                    context.devcontainers.push(Parsed {
+                        path: display,
+                        content,
+                    });
+                }
+            }
+            Kind::Launch(kind) => {
+                if let Ok(content) = source::read_text(&file.path) {
+                    context.launch_files.push((
+                        kind,
+                        Parsed {
+                            path: display,
+                            content,
+                        },
+                    ));
+                }
+            }
             Kind::JavaScript => context.javascript.extend(self.read_parsed(
                 &file.path,
                 FileKind::Source,
@@ -1592,6 +2126,26 @@ impl Reader {
             }
         }
     }
+}
+
+/// The files of the workspace that may start things, found in one walk.
+struct LauncherSources {
+    /// Scripts, Makefiles, Justfiles, Taskfiles, `package.json` files, Procfiles.
+    scripts: Vec<(Arc<str>, String, launch::LaunchKind)>,
+    devcontainers: Vec<(Arc<str>, String)>,
+    /// Outside the build contexts.
+    dockerfiles: Vec<PathBuf>,
+}
+
+/// `name`, or `name-2`, `name-3`... when a workload of the workspace already has it.
+fn unique_name(name: &str, taken: &mut HashSet<String>) -> String {
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    while !taken.insert(candidate.clone()) {
+        n += 1;
+        candidate = format!("{name}-{n}");
+    }
+    candidate
 }
 
 /// The folder of a workspace path as findings show it (`.` for a file at the root).

@@ -7,6 +7,7 @@ use walkdir::{DirEntry, WalkDir};
 
 use super::Language;
 use super::dependencies::Ecosystem;
+use super::launch::LaunchKind;
 use super::npm::LockKind;
 
 /// Directories that never hold the service's own code: VCS data, dependency caches, virtualenvs
@@ -63,6 +64,10 @@ pub enum ContextFileKind {
     Ruby,
     /// A shell script, which a container may start through (`./run.sh`, `entrypoint.sh`).
     Script,
+    /// A Makefile, Justfile, Taskfile or Procfile, which may start things.
+    Launch(LaunchKind),
+    /// A devcontainer.json.
+    Devcontainer,
     LanguageMarker(Language),
 }
 
@@ -124,6 +129,78 @@ pub fn context_files(dir: &Path) -> Vec<ContextFile> {
     kept
 }
 
+/// A file of the workspace that may start something, outside the build contexts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkspaceFile {
+    Launch(LaunchKind),
+    /// `devcontainer.json` in `.devcontainer/` (or a folder of it), or `.devcontainer.json`.
+    Devcontainer,
+    /// A `Dockerfile` (`Dockerfile.dev`, `api.Dockerfile`, `Containerfile`).
+    Dockerfile,
+}
+
+/// How deep launcher files are looked for: `scripts/run.sh`, `deploy/docker/run.sh`,
+/// `services/api/package.json`. Deeper ones are an app's own tooling, not how the workspace
+/// is started.
+pub const LAUNCHER_DEPTH: usize = 3;
+
+/// The files of the workspace that may start something, at most `LAUNCHER_DEPTH` folders
+/// down, in a stable order. `walked` says which folders were already listed as build contexts:
+/// they are not listed again (their launcher files come with the context).
+pub fn launcher_files(
+    root: &Path,
+    walked: &dyn Fn(&Path) -> bool,
+) -> Vec<(PathBuf, WorkspaceFile)> {
+    let mut files: Vec<(PathBuf, WorkspaceFile)> = WalkDir::new(root)
+        .follow_links(false)
+        .max_depth(LAUNCHER_DEPTH + 1)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(entry.file_type().is_dir()
+                    && (is_skipped_dir(entry)
+                        || walked(entry.path())
+                        || hidden_but_not_devcontainer(entry)))
+        })
+        .take(MAX_ENTRIES)
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let kind = workspace_file_kind(entry.path())?;
+            Some((entry.into_path(), kind))
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+fn hidden_but_not_devcontainer(entry: &DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    name.starts_with('.') && name != ".devcontainer"
+}
+
+/// What a workspace file is, by its name and folder.
+pub fn workspace_file_kind(path: &Path) -> Option<WorkspaceFile> {
+    let name = path.file_name()?.to_str()?;
+    let in_devcontainer_folder = path
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .any(|dir| dir.file_name().is_some_and(|n| n == ".devcontainer"));
+    if (name == "devcontainer.json" && in_devcontainer_folder) || name == ".devcontainer.json" {
+        return Some(WorkspaceFile::Devcontainer);
+    }
+    if name == "Dockerfile"
+        || name == "Containerfile"
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".Dockerfile")
+        || name.ends_with(".dockerfile")
+    {
+        return Some(WorkspaceFile::Dockerfile);
+    }
+    LaunchKind::of_file(name).map(WorkspaceFile::Launch)
+}
+
 /// `tracing.js`, `instrumentation.ts`, `otel.mjs`, `telemetry/index.js`.
 fn names_setup(path: &Path) -> bool {
     let text = path.to_string_lossy().to_ascii_lowercase();
@@ -174,6 +251,14 @@ fn classify(path: &Path) -> Option<ContextFileKind> {
         .is_some_and(|dir| dir == "requirements");
     if let Some(ecosystem) = Ecosystem::of_file(name) {
         return Some(ContextFileKind::Dependencies(ecosystem));
+    }
+    if let Some(kind) = LaunchKind::of_file(name)
+        .filter(|k| !matches!(k, LaunchKind::Script | LaunchKind::PackageJson))
+    {
+        return Some(ContextFileKind::Launch(kind));
+    }
+    if workspace_file_kind(path) == Some(WorkspaceFile::Devcontainer) {
+        return Some(ContextFileKind::Devcontainer);
     }
     let kind = match name {
         "pyproject.toml" => ContextFileKind::Pyproject,

@@ -15,6 +15,14 @@ pub enum Launcher {
     /// An image built from a Dockerfile that nothing in the workspace runs: started by hand
     /// (`docker run`), so its variables are set where it runs.
     Image,
+    /// A `docker run` (or `podman run`) line of a script, a Makefile, Justfile or Taskfile
+    /// target, or a `package.json` script.
+    DockerRun,
+    /// A development container (`.devcontainer/devcontainer.json`).
+    Devcontainer,
+    /// A process started on this machine (a `package.json` script, a Procfile entry, a
+    /// Makefile target, a script): no container, the host's network and environment.
+    Host,
     /// A container of a Kubernetes pod template (a Pod, Deployment, StatefulSet, DaemonSet,
     /// ReplicaSet, Job or CronJob).
     Kubernetes,
@@ -49,6 +57,9 @@ pub struct WorkloadSpec {
     pub topology: Topology,
     pub volumes: Vec<Volume>,
     pub ports: Vec<Port>,
+    /// The workspace folder it runs from when no image build copies it (a process on this
+    /// machine, the workspace a devcontainer mounts): its code, manifests and `.env`.
+    pub code_dir: Option<Text>,
 }
 
 /// A `volumes` entry: `./otel.yaml:/etc/otelcol/config.yaml:ro` or its long form.
@@ -103,6 +114,9 @@ pub struct EnvEntry {
     pub value: Option<Text>,
     /// The line of the `<<` merge that pulled this entry in from an anchor, if it did.
     pub merged_at: Option<u32>,
+    /// The shell that starts a process on this machine passes it on (its value is the
+    /// shell's); `location` is where the process is started.
+    pub inherited: bool,
 }
 
 /// `command` / `entrypoint`: a string compose splits into words, or a list of words.
@@ -117,12 +131,17 @@ pub struct Build {
     pub context: Text,
     pub dockerfile: Option<Text>,
     pub target: Option<Text>,
+    /// Build arguments (`build.args`, `--build-arg`): the Dockerfile's `ARG`s at build time.
+    pub args: Vec<EnvEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvFileRef {
     pub path: Text,
     pub required: bool,
+    /// Read only when the code loads it (`load_dotenv()`, `dotenv.config()`): python-dotenv
+    /// and dotenv never override what the environment already has, so it lies under the rest.
+    pub loaded_by_code: bool,
 }
 
 /// How a service relates to the rest of the project: the names other containers reach it by,
@@ -188,6 +207,15 @@ impl Topology {
 }
 
 impl WorkloadSpec {
+    /// The folder whose files the workload runs: its build context, or the folder it runs
+    /// from without one.
+    pub fn source_dir(&self) -> Option<&Text> {
+        self.build
+            .as_ref()
+            .map(|b| &b.context)
+            .or(self.code_dir.as_ref())
+    }
+
     /// The services this one cannot start without, as compose checks them: `depends_on`,
     /// `links`, `volumes_from`, `network_mode: service:NAME`, and `extends` within the project.
     pub fn needed_services(&self) -> Vec<(&str, &Location)> {
@@ -220,6 +248,25 @@ impl WorkloadSpec {
             needed.push((&extends.service, &extends.location));
         }
         needed
+    }
+}
+
+/// `path` as seen from `folder`, both workspace paths (`a/b`, `.`): `../x/y` from `a` to `x/y`.
+pub fn relative_path(folder: &str, path: &str) -> String {
+    let parts = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .map(str::to_string)
+            .collect()
+    };
+    let (from, to) = (parts(folder), parts(path));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut relative: Vec<String> = vec!["..".to_string(); from.len() - common];
+    relative.extend(to[common..].iter().cloned());
+    if relative.is_empty() {
+        ".".to_string()
+    } else {
+        relative.join("/")
     }
 }
 

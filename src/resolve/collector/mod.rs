@@ -19,7 +19,7 @@ pub use model::{
 pub use validate::Invalid;
 
 use super::image::Build;
-use super::{Command, EnvVar, Workload};
+use super::{Command, EnvVar, Network, Workload};
 use crate::knowledge::collector::{self as knowledge, Distribution, KnownCollector, Version};
 use crate::source::Location;
 use crate::workspace::collector::{
@@ -51,7 +51,7 @@ pub struct Collector {
     /// from the shell or `.env`, or leaves them out when unset there.
     pub passed_through: Vec<(String, Location)>,
     pub ports: Vec<Port>,
-    pub network_mode_host: bool,
+    pub network: Network,
     /// Where its OTLP receivers listen (computed once: every route through it asks).
     listeners: Vec<Listener>,
     /// The components whose settings their own `Validate()` refuses, in this release.
@@ -417,7 +417,7 @@ pub fn resolve(
             .map(|entry| (entry.name.clone(), entry.location.clone()))
             .collect(),
         ports: spec.ports.clone(),
-        network_mode_host: service.network_mode_host,
+        network: service.network.clone(),
         listeners: Vec::new(),
         invalid: Vec::new(),
         refusal: None,
@@ -818,7 +818,7 @@ mod tests {
             env: Vec::new(),
             passed_through: Vec::new(),
             ports,
-            network_mode_host: false,
+            network: Network::Compose,
             listeners: Vec::new(),
             invalid: Vec::new(),
             refusal: None,

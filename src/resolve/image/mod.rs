@@ -28,6 +28,114 @@ use files::CopiedFiles;
 pub use made::FileAt;
 use made::{CopySource, FileEvent, Stages};
 
+/// What a workload that runs from a workspace folder, without an image build, has: the
+/// folder's files where they are, and its manifests installed the usual way (`npm install`,
+/// `pip install -r requirements.txt`, `pip install .`, `pipenv install --dev`), development
+/// dependencies included. `dockerfile` names the manifest that says what is installed;
+/// `base` is the image it runs on, if it runs in a container (its `ENV` applies).
+pub fn installed_in_place(
+    workspace: &Workspace,
+    context: &BuildContext,
+    folder: &Arc<str>,
+    base: Option<&ImageContents>,
+) -> ImageContents {
+    let image_dir = join_image_path("/", folder);
+    let mut state = StageState::new(folder);
+    state.files.add(&[".".to_string()], image_dir.clone());
+    state.workdir = image_dir.clone();
+    let own = |name: &str| -> Arc<str> {
+        match &**folder {
+            "." => Arc::from(name),
+            dir => Arc::from(format!("{dir}/{name}")),
+        }
+    };
+    let has = |paths: Vec<&Arc<str>>, name: &str| {
+        let wanted = own(name);
+        paths.iter().any(|p| **p == wanted)
+    };
+    let mut installs: Vec<(&str, Vec<&str>, Arc<str>)> = Vec::new();
+    if has(
+        context.package_jsons.iter().map(|p| &p.path).collect(),
+        "package.json",
+    ) {
+        installs.push(("npm", vec!["install"], own("package.json")));
+    }
+    if has(
+        context.requirements.iter().map(|r| &r.path).collect(),
+        "requirements.txt",
+    ) {
+        installs.push((
+            "pip",
+            vec!["install", "-r", "requirements.txt"],
+            own("requirements.txt"),
+        ));
+    } else if has(
+        context.pyprojects.iter().map(|p| &p.path).collect(),
+        "pyproject.toml",
+    ) {
+        installs.push(("pip", vec!["install", "."], own("pyproject.toml")));
+    } else if has(
+        context.pipfiles.iter().map(|p| &p.path).collect(),
+        "Pipfile",
+    ) {
+        installs.push(("pipenv", vec!["install", "--dev"], own("Pipfile")));
+    }
+    let described = installs
+        .first()
+        .map_or_else(|| own("."), |(_, _, manifest)| Arc::clone(manifest));
+    for (program, args, manifest) in &installs {
+        let location = Location::file_start(manifest);
+        let run = RunState {
+            cwd: image_dir.clone(),
+            activated: None,
+        };
+        let command = installers::Command {
+            program,
+            args,
+            cwd: &image_dir,
+            location: &location,
+            stdin_is_bootstrap: false,
+            stdout: None,
+        };
+        let effects = installers::run(
+            &command,
+            &ImageView {
+                state: &state,
+                run: &run,
+                context: Some(context),
+                workspace,
+            },
+        );
+        let mut run = run;
+        apply(effects, &location, &mut state, &mut run);
+    }
+    let closure = closure_of(&state.installed);
+    let final_stage = Location::file_start(&described);
+    ImageContents {
+        manifests: manifests_of(context, &[&**folder], &state),
+        dockerfile: described,
+        final_stage,
+        base_image: base.map_or_else(|| "this machine".to_string(), |b| b.base_image.clone()),
+        installed: state.installed,
+        closure,
+        bootstrap: state.bootstrap,
+        lost: Vec::new(),
+        env: base.map(|b| b.env.clone()).unwrap_or_default(),
+        args: base.map(|b| b.args.clone()).unwrap_or_default(),
+        build_images: base.map(|b| b.build_images.clone()).unwrap_or_default(),
+        workdir: state.workdir,
+        user: base.and_then(|b| b.user.clone()),
+        files: state.files,
+        // What the image's own stages made is still there; the folder run in place (this
+        // machine's, or mounted) has files no Dockerfile made: it never starts clean.
+        histories: base.map(|b| b.histories.clone()).unwrap_or_default(),
+        final_index: base.map_or(0, |b| b.final_index),
+        clean_starts: Vec::new(),
+        has_unknown_installs: state.has_unknown_installs,
+        node_installs: state.node_installs,
+    }
+}
+
 /// OpenTelemetry packages installed in a stage whose files never reach the final image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LostInstall {
@@ -96,6 +204,8 @@ pub struct ImageContents {
     pub manifests: Vec<Manifest>,
     /// The final stage's `ENV`, in order.
     pub env: Vec<EnvVar>,
+    /// The final image's `ARG`s.
+    pub args: Vec<ImageArg>,
     /// The base images of the other stages (where a binary copied into `scratch` was built).
     build_images: Vec<String>,
     /// The final stage's `WORKDIR`: where the command runs.
@@ -279,6 +389,8 @@ pub struct Build<'a> {
     pub chain: Vec<usize>,
     pub context_dir: Arc<str>,
     pub context: Option<&'a BuildContext>,
+    /// The build arguments the launcher passes (`build.args`, `--build-arg`), by name.
+    pub args: Vec<(String, String)>,
     workspace: &'a Workspace,
 }
 
@@ -327,12 +439,27 @@ pub fn build_of<'a>(workspace: &'a Workspace, service: &WorkloadSpec) -> Option<
         })
         .or_else(|| dockerfile.stages.len().checked_sub(1))?;
     let context_dir = display_path(&workspace.root, &context_path);
+    let args = build
+        .args
+        .iter()
+        .filter_map(|arg| {
+            let value = match &arg.value {
+                Some(text) => text.value.clone(),
+                // `- NAME`: from the environment compose (or docker) runs in.
+                None => workspace
+                    .variables_for(&arg.location.file)
+                    .lookup(&arg.name)?,
+            };
+            Some((arg.name.clone(), value))
+        })
+        .collect();
     Some(Build {
         path,
         dockerfile,
         chain: stage_chain(dockerfile, final_stage),
         context: workspace.contexts.get(&context_dir),
         context_dir,
+        args,
         workspace,
     })
 }
@@ -382,7 +509,7 @@ struct StageState {
 }
 
 impl StageState {
-    fn new(build: &Build) -> Self {
+    fn new(context_dir: &Arc<str>) -> Self {
         StageState {
             workdir: "/".into(),
             vars: vec![
@@ -392,7 +519,7 @@ impl StageState {
                     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
                 ),
             ],
-            files: CopiedFiles::new(&build.context_dir),
+            files: CopiedFiles::new(context_dir),
             installed: Vec::new(),
             install_locations: Vec::new(),
             venvs: Vec::new(),
@@ -437,10 +564,11 @@ pub fn contents(build: &Build) -> ImageContents {
     let final_index = *build.chain.last().unwrap_or(&0);
     let state = states[final_index]
         .clone()
-        .unwrap_or_else(|| StageState::new(build));
+        .unwrap_or_else(|| StageState::new(&build.context_dir));
     let closure = closure_of(&state.installed);
     let lost = lost_installs(build, &states, &closure);
     let from = &build.dockerfile.instructions[build.dockerfile.stages[final_index].from];
+    let (env, args) = image_env(build);
     ImageContents {
         dockerfile: Arc::clone(build.path),
         final_stage: Location::new(build.path, from.line, from.column),
@@ -450,7 +578,8 @@ pub fn contents(build: &Build) -> ImageContents {
         closure,
         bootstrap: state.bootstrap,
         lost,
-        env: image_env(build),
+        env,
+        args,
         build_images: build
             .dockerfile
             .stages
@@ -550,7 +679,15 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
     let Some(context) = build.context else {
         return Vec::new();
     };
-    let own_folders = [build.dockerfile_dir(), build.context_dir.as_ref()];
+    manifests_of(
+        context,
+        &[build.dockerfile_dir(), build.context_dir.as_ref()],
+        state,
+    )
+}
+
+/// The manifests of a context in these folders, and those the image installs.
+fn manifests_of(context: &BuildContext, own_folders: &[&str], state: &StageState) -> Vec<Manifest> {
     let is_own = |path: &str| {
         let folder = folder_of(path);
         own_folders.contains(&folder) || state.installed_manifests.iter().any(|m| &**m == path)
@@ -643,12 +780,14 @@ fn manifests(build: &Build, state: &StageState) -> Vec<Manifest> {
         .collect()
 }
 
-/// The final image's `ENV`, with `$VAR` references expanded from earlier `ARG` defaults and
-/// `ENV` values of the same stages, as Docker does at build time.
-fn image_env(build: &Build) -> Vec<EnvVar> {
+/// The final image's `ENV`, with `$VAR` references expanded from earlier `ARG`s (the
+/// launcher's build argument, else the default) and `ENV` values of the same stages, as Docker
+/// does at build time; and its `ARG`s, with whether an `ENV` uses each.
+fn image_env(build: &Build) -> (Vec<EnvVar>, Vec<ImageArg>) {
     let source = build.path;
     let mut known: Vec<(String, String)> = Vec::new();
     let mut env: Vec<EnvVar> = Vec::new();
+    let mut args: Vec<ImageArg> = Vec::new();
     for instruction in build.instructions() {
         if instruction.keyword != "ENV" && instruction.keyword != "ARG" {
             continue;
@@ -662,9 +801,33 @@ fn image_env(build: &Build) -> Vec<EnvVar> {
                     .map(|(_, v)| v.clone())
             };
             let raw = pair.value.clone().unwrap_or_default();
-            let value = interpolate(&raw, &lookup).map_or_else(|_| raw.clone(), |i| i.value);
-            known.push((pair.name.clone(), value.clone()));
+            let interpolated = interpolate(&raw, &lookup);
+            let value = interpolated
+                .as_ref()
+                .map_or_else(|_| raw.clone(), |i| i.value.clone());
+            let given = build
+                .args
+                .iter()
+                .find(|(name, _)| instruction.keyword == "ARG" && *name == pair.name);
+            known.push((
+                pair.name.clone(),
+                given.map_or_else(|| value.clone(), |(_, v)| v.clone()),
+            ));
+            if instruction.keyword == "ARG" {
+                args.retain(|a| a.name != pair.name);
+                args.push(ImageArg {
+                    name: pair.name.clone(),
+                    location: Location::new(source, pair.line, pair.column),
+                    default: pair.value.clone(),
+                    in_env: false,
+                });
+            }
             if instruction.keyword == "ENV" {
+                for used in interpolated.iter().flat_map(|i| &i.uses) {
+                    if let Some(arg) = args.iter_mut().find(|a| a.name == used.name) {
+                        arg.in_env = true;
+                    }
+                }
                 env.retain(|v| v.name != pair.name);
                 env.push(EnvVar {
                     name: pair.name.clone(),
@@ -679,7 +842,19 @@ fn image_env(build: &Build) -> Vec<EnvVar> {
             }
         }
     }
-    env
+    (env, args)
+}
+
+/// An `ARG` of the final image: a variable while the image builds, which the running container
+/// gets only through an `ENV` that uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageArg {
+    pub name: String,
+    pub location: Location,
+    /// `ARG NAME=default`, as written.
+    pub default: Option<String>,
+    /// An `ENV` of the final image uses it (`ENV NAME=$NAME`).
+    pub in_env: bool,
 }
 
 struct StageReader<'a> {
@@ -691,7 +866,7 @@ impl StageReader<'_> {
     fn read(&self, stage: usize) -> StageState {
         let mut state = parent_stage(self.build.dockerfile, stage)
             .and_then(|parent| self.states[parent].clone())
-            .unwrap_or_else(|| StageState::new(self.build));
+            .unwrap_or_else(|| StageState::new(&self.build.context_dir));
         for instruction in self.build.stage_instructions(stage) {
             match instruction.keyword.as_str() {
                 "WORKDIR" => {
@@ -1005,7 +1180,8 @@ impl StageReader<'_> {
                     &ImageView {
                         state,
                         run: &run,
-                        build: self.build,
+                        context: self.build.context,
+                        workspace: self.build.workspace,
                     },
                 );
                 if effects.is_empty() {
@@ -1128,12 +1304,13 @@ fn skip_prefixes<'a, 'b>(words: &'b [&'a str], state: &mut StageState) -> &'b [&
 struct ImageView<'a> {
     state: &'a StageState,
     run: &'a RunState,
-    build: &'a Build<'a>,
+    context: Option<&'a BuildContext>,
+    workspace: &'a Workspace,
 }
 
 impl ImageView<'_> {
     fn context_file(&self, image_path: &str) -> Option<Arc<str>> {
-        let context = self.build.context?;
+        let context = self.context?;
         self.state.files.source_of(image_path, |path| {
             context.requirements.iter().any(|r| &*r.path == path)
                 || context.pyprojects.iter().any(|p| &*p.path == path)
@@ -1151,34 +1328,19 @@ impl Image for ImageView<'_> {
 
     fn requirements_at(&self, image_path: &str) -> Option<(Arc<str>, &RequirementsFile)> {
         let file = self.context_file(image_path)?;
-        let parsed = self
-            .build
-            .context?
-            .requirements
-            .iter()
-            .find(|r| r.path == file)?;
+        let parsed = self.context?.requirements.iter().find(|r| r.path == file)?;
         Some((file, &parsed.content))
     }
 
     fn pyproject_in(&self, image_dir: &str) -> Option<(Arc<str>, &Pyproject)> {
         let file = self.context_file(&join_image_path(image_dir, "pyproject.toml"))?;
-        let parsed = self
-            .build
-            .context?
-            .pyprojects
-            .iter()
-            .find(|p| p.path == file)?;
+        let parsed = self.context?.pyprojects.iter().find(|p| p.path == file)?;
         Some((file, &parsed.content))
     }
 
     fn pipfile_in(&self, image_dir: &str) -> Option<(Arc<str>, &Pipfile)> {
         let file = self.context_file(&join_image_path(image_dir, "Pipfile"))?;
-        let parsed = self
-            .build
-            .context?
-            .pipfiles
-            .iter()
-            .find(|p| p.path == file)?;
+        let parsed = self.context?.pipfiles.iter().find(|p| p.path == file)?;
         Some((file, &parsed.content))
     }
 
@@ -1209,7 +1371,6 @@ impl Image for ImageView<'_> {
     fn package_json_in(&self, image_dir: &str) -> Option<(Arc<str>, &PackageJson)> {
         let file = self.context_file(&join_image_path(image_dir, "package.json"))?;
         let parsed = self
-            .build
             .context?
             .package_jsons
             .iter()
@@ -1219,18 +1380,12 @@ impl Image for ImageView<'_> {
 
     fn lockfile_in(&self, image_dir: &str, kind: LockKind) -> Option<(Arc<str>, &Lockfile)> {
         let file = self.context_file(&join_image_path(image_dir, Lockfile::file_name(kind)))?;
-        let parsed = self
-            .build
-            .context?
-            .lockfiles
-            .iter()
-            .find(|p| p.path == file)?;
+        let parsed = self.context?.lockfiles.iter().find(|p| p.path == file)?;
         Some((file, &parsed.content))
     }
 
     fn locate(&self, word: &str, run: &Location) -> Location {
-        self.build
-            .workspace
+        self.workspace
             .source(&run.file)
             .and_then(|source| source.find_from(run.line, run.column, word))
             .map_or_else(

@@ -64,7 +64,7 @@ impl Check for ConsoleExporter {
                         console.location.file, otlp.location
                     ),
                     format!(
-                        "pass the OTLP exporter to the SDK instead: {}",
+                        "pass the OTLP exporter to the SDK instead:\n{}",
                         languages::code_terms(language).otlp_exporter
                     ),
                 ),
@@ -74,7 +74,7 @@ impl Check for ConsoleExporter {
                         console.location.file
                     ),
                     format!(
-                        "add an OTLP exporter: {}",
+                        "add an OTLP exporter:\n{}",
                         languages::code_terms(language).otlp_exporter
                     ),
                 ),

@@ -32,7 +32,7 @@ declare_rule! {
 
 impl Check for ReceiverLocalhost {
     fn check(&self, project: &Project, out: &mut Findings) {
-        for collector in project.collectors.iter().filter(|c| !c.network_mode_host) {
+        for collector in project.collectors.iter().filter(|c| !c.network.is_host()) {
             let Some(model) = collector.model() else {
                 continue;
             };

@@ -6,7 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a compose file, `.env` or `env_file` that docker compose cannot read: YAML
     /// syntax, a duplicate key, a field of the wrong shape, a malformed env file, a file that
-    /// is binary, empty, too large or unreadable.
+    /// is binary, empty, too large or unreadable. Also a `devcontainer.json` that is not JSON
+    /// (with comments), or whose compose `service` or `dockerComposeFile` does not exist.
     ///
     /// ## Why is this bad?
     /// docker compose refuses the whole project, so no service starts at all. The rest of this
@@ -30,13 +31,17 @@ impl Check for ParseError {
             let what = match problem.kind {
                 FileKind::Compose => "docker compose cannot read this file",
                 FileKind::EnvFile => "docker compose cannot read this env file",
+                FileKind::Devcontainer => "the dev container cannot be created from this file",
                 _ => continue,
             };
             out.workspace(
                 &Self::META,
                 &problem.location,
                 format!("{what}: {}.", problem.message),
-                "fix it at this line; `docker compose config` reports the same problem".to_string(),
+                match problem.kind {
+                    FileKind::Devcontainer => "fix it at this line; `devcontainer read-configuration` (or VS Code's Rebuild Container) reports the same problem".to_string(),
+                    _ => "fix it at this line; `docker compose config` reports the same problem".to_string(),
+                },
             );
         }
     }

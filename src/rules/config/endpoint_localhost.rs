@@ -29,7 +29,7 @@ impl Check for EndpointLocalhost {
         let collector = project
             .service_names()
             .find(|n| n.contains("collector") || n.contains("otel") || n.contains("agent"));
-        for service in project.services.iter().filter(|s| !s.network_mode_host) {
+        for service in project.services.iter().filter(|s| !s.network.is_host()) {
             let plan = service.export_plan();
             let Some(endpoint) = plan.configured_endpoint() else {
                 continue;

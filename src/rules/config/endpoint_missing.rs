@@ -44,7 +44,7 @@ impl Check for EndpointMissing {
             let plan = service.export_plan();
             if plan.endpoint != EndpointSource::Default
                 || service.unresolved(&[otel::ENDPOINT, otel::TRACES_ENDPOINT])
-                || service.network_mode_host
+                || service.network.is_host()
                 || !service.exports_over_otlp()
             {
                 continue;

@@ -1,6 +1,6 @@
 use crate::knowledge::honeycomb::{TEAM_HEADER, distro};
 use crate::knowledge::languages::knows_installed_packages;
-use crate::resolve::{Project, Sdk};
+use crate::resolve::{EnvOrigin, Project, Sdk};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -47,10 +47,12 @@ impl Check for HoneycombDistroVars {
                 continue;
             }
             let has_team_header = service.export_plan().header(TEAM_HEADER).is_some();
+            // What the shell that starts a process on this machine holds (for compose, say)
+            // is not a setting of the workspace.
             for var in service
                 .env
                 .iter()
-                .filter(|v| v.name.starts_with("HONEYCOMB_"))
+                .filter(|v| v.name.starts_with("HONEYCOMB_") && v.origin != EnvOrigin::Shell)
             {
                 if var.name == "HONEYCOMB_API_KEY" && has_team_header
                     || service.code.env_reads.iter().any(|read| read == &var.name)

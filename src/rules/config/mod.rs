@@ -1,5 +1,6 @@
 //! `config/`: the `OTEL_*` environment the SDK reads.
 
+mod build_arg_only;
 mod endpoint_invalid;
 mod endpoint_localhost;
 mod endpoint_missing;
@@ -18,6 +19,8 @@ mod sdk_disabled;
 mod service_name_missing;
 mod variable_misspelled;
 
+pub use build_arg_only::BuildArgOnly;
+
 use super::Rule;
 
 pub const RULES: &[&dyn Rule] = &[
@@ -35,6 +38,7 @@ pub const RULES: &[&dyn Rule] = &[
     &sampler_drops_all::SamplerDropsAll,
     &service_name_missing::ServiceNameMissing,
     &variable_misspelled::VariableMisspelled,
+    &build_arg_only::BuildArgOnly,
     &honeycomb_distro_vars::HoneycombDistroVars,
     &otel_vars_unused::OtelVarsUnused,
     &otel_on_static_site::OtelOnStaticSite,

@@ -1,4 +1,4 @@
-use crate::resolve::{KeyUse, Project, Workload, describe_source};
+use crate::resolve::{KeyUse, Launcher, Project, Workload, describe_source};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::source::Location;
 
@@ -81,6 +81,15 @@ impl Cause {
 
 fn cause(service: &Workload, key: &KeyUse, dotenv: &str) -> Cause {
     let subject = format!("{} is \"{}\"", key.setting.describe(), key.setting.value);
+    // Where the variable would come from is the launcher's: compose's shell and `.env`, the
+    // shell that runs a script or starts a process, the machine VS Code runs on.
+    let launched = &service.location.file;
+    // A devcontainer's `${localEnv:X}` joins the compose service it runs in: its file says.
+    let launcher = if key.setting.location.file.ends_with("devcontainer.json") {
+        Launcher::Devcontainer
+    } else {
+        service.launcher
+    };
     // Gitpod's paragraph only for a service that runs there: one whose settings read
     // Gitpod's own variables (`GITPOD_WORKSPACE_ID`, ...).
     let on_gitpod = service
@@ -88,16 +97,43 @@ fn cause(service: &Workload, key: &KeyUse, dotenv: &str) -> Cause {
         .iter()
         .flat_map(|var| &var.uses)
         .any(|used| used.name.starts_with("GITPOD_"));
-    let export = |variable: &str| {
-        let mut hint = format!(
-            "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)"
-        );
-        if on_gitpod {
-            hint.push_str(&format!(
-                "\n(Gitpod: gp env {variable}=<key> only reaches new workspaces; in this one run: eval $(gp env -e))"
-            ));
+    let export = |variable: &str| match launcher {
+        Launcher::Devcontainer => format!(
+            "export {variable}=<ingest key> where VS Code starts (${{localEnv:{variable}}} reads its environment), then reopen VS Code and rebuild the container\n(Codespaces: add {variable} as a Codespaces secret)"
+        ),
+        Launcher::DockerRun => {
+            format!("export {variable}=<ingest key> in the shell that runs {launched}")
         }
-        hint
+        Launcher::Host => format!(
+            "export {variable}=<ingest key> in the shell that starts {} ({launched})",
+            service.name
+        ),
+        Launcher::Kubernetes => format!(
+            "set {variable} in the env of container {} ({launched}), from a Secret: valueFrom.secretKeyRef",
+            service.name
+        ),
+        Launcher::Compose | Launcher::Image => {
+            let mut hint = format!(
+                "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)"
+            );
+            if on_gitpod {
+                hint.push_str(&format!(
+                    "\n(Gitpod: gp env {variable}=<key> only reaches new workspaces; in this one run: eval $(gp env -e))"
+                ));
+            }
+            hint
+        }
+    };
+    let not_set = |variable: &str| match launcher {
+        Launcher::Compose | Launcher::Image => {
+            format!("{variable} is not set in the shell and {dotenv}")
+        }
+        Launcher::Devcontainer => format!(
+            "{variable} is not set on this machine, and VS Code substitutes an empty string for ${{localEnv:{variable}}}"
+        ),
+        Launcher::DockerRun | Launcher::Host | Launcher::Kubernetes => {
+            format!("{variable} is not set in the shell and nothing in {launched} sets it")
+        }
     };
     let references = key
         .setting
@@ -112,7 +148,7 @@ fn cause(service: &Workload, key: &KeyUse, dotenv: &str) -> Cause {
         hint,
     };
     if let Some(unset) = references.iter().find(|r| r.source.is_none()) {
-        let why = format!("{} is not set in the shell and {dotenv}", unset.name);
+        let why = not_set(&unset.name);
         return found(&unset.name, why, key.setting.location, export(&unset.name));
     }
     if let Some(reference) = references.first() {
