@@ -11,6 +11,7 @@ pub mod go;
 pub mod honeycomb;
 pub mod java;
 pub mod js_symbols;
+pub mod kubernetes;
 pub mod languages;
 pub mod node;
 pub mod otel;

@@ -126,6 +126,7 @@ fn workloads(services: &[ServiceSummary]) -> String {
                 Launcher::Devcontainer => ("devcontainer ", "app"),
                 Launcher::Host => ("host ", "app"),
                 Launcher::Image => ("", "image run by hand"),
+                Launcher::Kubernetes => ("Kubernetes ", "container"),
             };
             let noun = if collector { "collector" } else { noun };
             let noun = match noun.split_once(' ') {

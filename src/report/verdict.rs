@@ -109,7 +109,10 @@ impl Verdict {
                 silenced.map(|why| format!(" ({why})")).unwrap_or_default()
             ),
             Verdict::Errors => "fix the errors before anything can be checked further.".into(),
-            Verdict::Empty => "nothing to check here: no compose file, no Dockerfile.".into(),
+            Verdict::Empty => {
+                "nothing to check here: no compose file, no Dockerfile, no Kubernetes manifest."
+                    .into()
+            }
             Verdict::Uninstrumented => {
                 "no service uses OpenTelemetry, so nothing will reach Honeycomb.".into()
             }

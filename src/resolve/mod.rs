@@ -19,6 +19,7 @@ mod image_path;
 mod installers;
 mod java_code;
 mod jvm;
+pub mod kubernetes;
 mod network;
 mod node;
 mod python_settings;
@@ -101,6 +102,8 @@ pub struct Project {
     pub notes: Vec<String>,
     /// The services that run an OpenTelemetry Collector.
     pub collectors: Vec<collector::Collector>,
+    /// The objects of the workspace's Kubernetes manifests.
+    pub kubernetes: Arc<crate::workspace::kubernetes::Manifests>,
     /// What compose interpolates with: the shell over the project `.env`.
     pub variables: Variables,
     /// Workloads left out of this project mean to send to Honeycomb (a project of the workloads
@@ -296,6 +299,8 @@ pub struct Workload {
     pub network: Network,
     /// The ports it publishes on this machine.
     pub ports: Vec<Port>,
+    /// The Kubernetes namespace a pod's container runs in; `None` outside a cluster.
+    pub namespace: Option<String>,
     /// Every variable the container receives, in the order first defined.
     pub env: Vec<EnvVar>,
     /// The build arguments its launcher passes to its image build (`build.args`).
@@ -1046,6 +1051,11 @@ pub fn resolve(workspace: &Workspace) -> Project {
             network: network.clone(),
             ports: spec.ports.clone(),
             build_args: environment::build_args(workspace, spec),
+            namespace: workspace
+                .kubernetes
+                .container_of(&spec.name)
+                .filter(|_| spec.launcher == Launcher::Kubernetes)
+                .map(|(pod, _)| pod.object.namespace.clone()),
             env,
             missing_env_files,
             unset_passthrough,
@@ -1254,6 +1264,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         variant: None,
         notes: workspace.notes.clone(),
         collectors,
+        kubernetes: Arc::new(workspace.kubernetes.clone()),
         variables: workspace.variables.clone(),
         honeycomb_elsewhere: false,
         compose_networks: workspace.compose_networks.clone(),

@@ -6,6 +6,7 @@
 use super::collector::{
     Collector, CollectorConfig, ListenerMatch, ListenerProtocol, honeycomb, match_listener,
 };
+use super::kubernetes::ClusterHost;
 use super::{EndpointSource, HostName, Network, Project, Workload};
 use crate::knowledge::collector::{self as knowledge, ExporterKind, Kind};
 use crate::knowledge::honeycomb::{Region, region_of_host};
@@ -331,6 +332,7 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         network: service.network.clone(),
         location: anchor,
         collector: None,
+        namespace: service.namespace.clone(),
     };
     walk.sender_tls = Some(url.scheme() == "https");
     walk.follow(&host, port, protocol, &from);
@@ -369,6 +371,7 @@ fn other_backends(walk: &mut Walk, service: &Workload) {
         });
         let from = Sender {
             network: service.network.clone(),
+            namespace: service.namespace.clone(),
             location: endpoint.location.clone(),
             collector: None,
         };
@@ -420,6 +423,7 @@ fn browser_route(
         network: Network::Host,
         location: exporter.location.clone(),
         collector: None,
+        namespace: None,
     };
     walk.follow(&host, port, protocol, &from);
     let mut route = walk.route;
@@ -474,6 +478,8 @@ struct Sender {
     location: Location,
     /// The collector whose exporter sends them.
     collector: Option<String>,
+    /// The Kubernetes namespace of the pod it leaves from: names resolve on the cluster.
+    namespace: Option<String>,
 }
 
 struct Walk<'a> {
@@ -586,6 +592,11 @@ impl Walk<'_> {
             }
             return;
         }
+        if let Some(namespace) = &from.namespace
+            && self.follow_in_cluster(host, port, protocol, from, namespace)
+        {
+            return;
+        }
         // A service answers to its name, its `container_name` and its network aliases, on
         // its network only.
         let on_network = |name: &&HostName| {
@@ -672,6 +683,51 @@ impl Walk<'_> {
             HopStatus::Unknown,
             None,
         );
+    }
+
+    /// Spans sent from a pod: to a Service of the cluster (a collector behind it, or another
+    /// workload), or to a cluster name no Service answers. False when the host is not a
+    /// cluster name.
+    fn follow_in_cluster(
+        &mut self,
+        host: &str,
+        port: u16,
+        protocol: Protocol,
+        from: &Sender,
+        namespace: &str,
+    ) -> bool {
+        let endpoint = format!("{host}:{port}");
+        match super::kubernetes::lookup(&self.project.kubernetes, namespace, host) {
+            ClusterHost::Service {
+                name, workloads, ..
+            } => {
+                let collector = workloads
+                    .iter()
+                    .find_map(|workload| self.project.collector(workload));
+                match collector {
+                    Some(collector) => self.through(collector, port, protocol),
+                    None => self.end_from(
+                        from,
+                        Destination::Backend(format!("the `{name}` Service")),
+                        endpoint,
+                        HopStatus::Unknown,
+                        None,
+                    ),
+                }
+            }
+            ClusterHost::Unknown { service, namespace } => {
+                let note = format!("no Service `{service}` in namespace `{namespace}`");
+                self.end_from(
+                    from,
+                    Destination::UnknownHost(host.to_string()),
+                    endpoint,
+                    HopStatus::Broken,
+                    Some(note),
+                );
+            }
+            ClusterHost::Outside => return false,
+        }
+        true
     }
 
     fn hop(
@@ -1093,6 +1149,10 @@ impl Walk<'_> {
                     network: collector.network.clone(),
                     location,
                     collector: Some(collector.service.clone()),
+                    namespace: self
+                        .project
+                        .service(&collector.service)
+                        .and_then(|s| s.namespace.clone()),
                 };
                 self.follow(
                     &host,

@@ -91,6 +91,7 @@ pub fn treat(project: &Project, cures: &[Cure]) -> Option<Project> {
         variant: project.variant.clone(),
         notes: Vec::new(),
         collectors,
+        kubernetes: Arc::clone(&project.kubernetes),
         variables: project.variables.clone(),
         honeycomb_elsewhere: project.mentions_honeycomb(),
         compose_networks: project.compose_networks.clone(),

@@ -40,6 +40,19 @@ pub fn set_variables(service: &Workload, variables: &[(&str, &str)]) -> String {
             "set where the container runs: docker run {} ... (or in your deployment's environment)",
             flags().join(" ")
         ),
+        Launcher::Kubernetes => {
+            // `env` is a list of `name`/`value` pairs; quoted, so `true` or `4318` stay strings.
+            let entries: Vec<String> = variables
+                .iter()
+                .map(|(name, value)| format!("\n  - name: {name}\n    value: \"{value}\""))
+                .collect();
+            format!(
+                "add to the env of container {} ({}):{}",
+                service.name,
+                service.location,
+                entries.concat()
+            )
+        }
         Launcher::DockerRun => format!(
             "add to the `docker run` line ({}): {}",
             service.location,

@@ -13,6 +13,7 @@ pub mod dockerfile;
 mod fold;
 mod hint;
 pub mod honeycomb;
+pub mod k8s;
 mod latent;
 pub mod listen;
 pub mod meta;
@@ -185,6 +186,7 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
         deps::RULES,
         code::RULES,
         collector::RULES,
+        k8s::RULES,
         network::RULES,
         canary::RULES,
         listen::RULES,
@@ -404,8 +406,10 @@ mod tests {
             let (area, name) = id.split_once('/').expect(id);
             assert!(!area.is_empty() && !name.is_empty(), "{id}");
             assert!(
-                id.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'/'),
+                id.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'-'
+                    || b == b'/'),
                 "{id}"
             );
         }

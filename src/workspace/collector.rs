@@ -94,6 +94,43 @@ pub fn parse(file: &Arc<str>, text: &str) -> Result<ConfigNode, YamlError> {
     yaml::parse(text).map(|root| convert(file, root))
 }
 
+/// Parses a config embedded in another file (a ConfigMap's block scalar): its positions are
+/// moved to where its text starts, `first_line` and `indent` columns in.
+pub fn parse_embedded(
+    file: &Arc<str>,
+    text: &str,
+    first_line: u32,
+    indent: u32,
+) -> Result<ConfigNode, YamlError> {
+    fn shift(node: &mut ConfigNode, lines: u32, columns: u32) {
+        node.location.line += lines;
+        node.location.column += columns;
+        match &mut node.kind {
+            ConfigKind::Seq(items) => items.iter_mut().for_each(|i| shift(i, lines, columns)),
+            ConfigKind::Map(entries) => {
+                for entry in entries {
+                    entry.location.line += lines;
+                    entry.location.column += columns;
+                    shift(&mut entry.value, lines, columns);
+                }
+            }
+            _ => {}
+        }
+    }
+    let lines = first_line.saturating_sub(1);
+    match parse(file, text) {
+        Ok(mut node) => {
+            shift(&mut node, lines, indent);
+            Ok(node)
+        }
+        Err(error) => Err(YamlError {
+            line: error.line + lines,
+            column: error.column + indent,
+            ..error
+        }),
+    }
+}
+
 fn convert(file: &Arc<str>, node: Node) -> ConfigNode {
     let location = Location::new(file, node.line, node.column);
     let kind = match node.kind {

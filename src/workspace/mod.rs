@@ -17,6 +17,7 @@ pub mod go;
 pub mod host;
 pub mod interpolate;
 pub mod javascript;
+pub mod kubernetes;
 pub mod launch;
 mod lexer;
 pub mod lines;
@@ -104,6 +105,8 @@ pub enum FileKind {
     /// A settings file an SDK or its framework reads (`application.yml`, `appsettings.json`,
     /// a declarative configuration file).
     Settings,
+    /// A Kubernetes manifest.
+    Kubernetes,
     Devcontainer,
 }
 
@@ -304,6 +307,11 @@ pub struct Workspace {
     /// What services pointed at a declarative configuration file (`OTEL_CONFIG_FILE`) mount
     /// or copy into their image: candidate YAML files and directories, by display path.
     pub sdk_config_files: HashMap<Arc<str>, collector::CollectorFile>,
+    /// The Kubernetes objects of the workspace's manifests (their containers are in
+    /// `services`).
+    pub kubernetes: kubernetes::Manifests,
+    /// The manifests read.
+    pub manifest_files: Vec<Arc<str>>,
     /// The Docker names of the compose project's networks (`myapp_default`): a container that
     /// `docker run --network` attaches to one of them is on the compose network.
     pub compose_networks: Vec<String>,
@@ -374,12 +382,23 @@ const OVERRIDE_NAMES: [&str; 4] = [
 
 /// Reads the workspace. Fails only when there is nothing to read at all (a missing path).
 pub fn load(options: &Options) -> Result<Workspace, LoadError> {
-    let (root, named, dockerfile) = locate(options)?;
+    let (root, mut named, dockerfile) = locate(options)?;
     let mut loader = Loader::new(root.clone(), options.shell.clone(), options.boundary());
+    // `otel-doctor lint deploy.yaml`: a file of Kubernetes manifests, not a compose file.
+    let manifest = named
+        .first()
+        .filter(|_| options.compose_files.is_empty() && options.path.is_file())
+        .filter(|path| {
+            source::read_text(path).is_ok_and(|text| kubernetes::looks_like_manifest(&text))
+        })
+        .cloned();
+    if manifest.is_some() {
+        named.clear();
+    }
     // Without `-f`, compose reads the working directory's `.env` before it knows the compose
     // files, so that `.env` can name them (`COMPOSE_FILE`); then the project directory's
     // (docker/compose `toProjectOptions`).
-    let compose_paths = if dockerfile.is_some() {
+    let compose_paths = if dockerfile.is_some() || manifest.is_some() {
         // `otel-doctor lint api/Dockerfile`: that Dockerfile, whatever compose files are near.
         Vec::new()
     } else if named.is_empty() {
@@ -425,12 +444,19 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     if named.is_empty() && dockerfile.is_none() {
         loader.find_variants(&compose_paths);
     }
+    match &manifest {
+        Some(file) => loader.read_manifests(std::slice::from_ref(file)),
+        None if dockerfile.is_none() && options.path.is_dir() && !options.compose_only => {
+            loader.read_manifests(&walk::yaml_files(&root));
+        }
+        None => {}
+    }
     if let Some(file) = &dockerfile {
         // `otel-doctor lint api/Dockerfile`: that image alone, run by hand.
         loader.image_workloads(&[root.join(file)], &mut HashSet::new());
     }
     loader.read_service_files(0);
-    if !options.compose_only && dockerfile.is_none() {
+    if !options.compose_only && dockerfile.is_none() && manifest.is_none() {
         let first = loader.workspace.services.len();
         loader.read_launchers(&options.shell);
         loader.read_service_files(first);
@@ -499,6 +525,22 @@ fn default_files(root: &Path) -> Vec<PathBuf> {
     std::iter::once(main)
         .chain(first(&OVERRIDE_NAMES))
         .collect()
+}
+
+/// Where the text of a YAML value starts: a block scalar (`key: |`) on the next line, at its
+/// indentation (returned as the columns to add); a scalar on the key's line where it is.
+fn block_start(text: &str, value: &Location) -> (u32, u32) {
+    let line_text = |line: u32| text.lines().nth(line.saturating_sub(1) as usize);
+    let header = line_text(value.line).unwrap_or_default().trim_end();
+    let block =
+        header.ends_with(['|', '>', '-', '+']) || header.ends_with(|c: char| c.is_ascii_digit());
+    match line_text(value.line + 1).filter(|_| block) {
+        Some(first) => {
+            let indent = first.len() - first.trim_start_matches(' ').len();
+            (value.line + 1, u32::try_from(indent).unwrap_or(0))
+        }
+        None => (value.line, value.column.saturating_sub(1)),
+    }
 }
 
 /// Whether a file name is a compose file of its own beside the main one
@@ -1130,6 +1172,107 @@ impl Loader {
             .sources
             .insert(display, SourceText::new(text));
         document.services.into_iter().find(|s| s.name == name)
+    }
+
+    /// Reads the Kubernetes manifests among `paths` (YAML files with `apiVersion` and `kind`;
+    /// compose files already read are not), and adds their containers to the workloads.
+    /// Helm templates are not YAML before they are rendered: they are left out, and said so.
+    fn read_manifests(&mut self, paths: &[PathBuf]) {
+        let mut templates = 0;
+        for path in paths {
+            let display = self.display(path);
+            if self.workspace.compose_files.contains(&display) {
+                continue;
+            }
+            let Ok(text) = source::read_text(path) else {
+                continue;
+            };
+            if !kubernetes::looks_like_manifest(&text) {
+                continue;
+            }
+            if text.contains("{{") {
+                templates += 1;
+                continue;
+            }
+            self.reader.record(&display, &text);
+            match kubernetes::read(&display, &text, kubernetes::DEFAULT_NAMESPACE) {
+                Ok(file) if file.is_manifest => {
+                    self.workspace.kubernetes.extend(file.manifests);
+                    self.workspace.services.extend(file.workloads);
+                    self.workspace.manifest_files.push(Arc::clone(&display));
+                    self.workspace
+                        .sources
+                        .insert(display, SourceText::new(text));
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    let location = Location::new(&display, error.line, error.column);
+                    self.problem(FileKind::Kubernetes, location, error.message);
+                    self.workspace.manifest_files.push(display);
+                }
+            }
+        }
+        self.read_mounted_config_maps();
+        kubernetes::inject(&self.workspace.kubernetes, &mut self.workspace.services);
+        if templates > 0 {
+            self.workspace.notes.push(format!(
+                "{templates} manifest file{} with Go templates ({{{{ }}}}) not read: render them (`helm template`, `kustomize build`) into a file and lint that file",
+                if templates == 1 { "" } else { "s" }
+            ));
+        }
+    }
+
+    /// The ConfigMap keys that pods mount as files are read as collector configs, at their
+    /// lines in the manifest: a collector reads its `--config` from one.
+    fn read_mounted_config_maps(&mut self) {
+        let mounted: HashSet<String> = self
+            .workspace
+            .services
+            .iter()
+            .filter(|s| s.launcher == Launcher::Kubernetes)
+            .flat_map(|s| &s.volumes)
+            .filter_map(|v| v.source.as_ref().map(|s| s.value.clone()))
+            .collect();
+        let mut configs = Vec::new();
+        let mut known: HashSet<String> = HashSet::new();
+        for map in &self.workspace.kubernetes.config_maps {
+            let object = &map.object;
+            let folder = kubernetes::config_map_file(&object.namespace, &object.name, "");
+            let folder = folder.trim_end_matches('/');
+            known.insert(folder.to_string());
+            if mounted.contains(folder) {
+                configs.push((Arc::from(folder), collector::CollectorFile::Directory));
+            }
+            for (key, value, location) in &map.data {
+                let file = kubernetes::config_map_file(&object.namespace, &object.name, key);
+                known.insert(file.clone());
+                if !mounted.contains(&file) && !mounted.contains(folder) {
+                    continue;
+                }
+                let text = self.workspace.source(&location.file).map(SourceText::text);
+                let (first_line, indent) = block_start(text.unwrap_or_default(), location);
+                let state =
+                    match collector::parse_embedded(&location.file, value, first_line, indent) {
+                        Ok(node) => collector::CollectorFile::Loaded(node),
+                        Err(error) => collector::CollectorFile::Broken(error),
+                    };
+                configs.push((Arc::from(file.as_str()), state));
+            }
+        }
+        self.workspace.collector_files.extend(configs);
+        // A ConfigMap that is not in the input is applied from elsewhere: what it holds is not
+        // known, as for a named volume.
+        let volumes = self
+            .workspace
+            .services
+            .iter_mut()
+            .flat_map(|s| &mut s.volumes);
+        for volume in volumes {
+            let source = volume.source.as_ref().map(|s| s.value.as_str());
+            if source.is_some_and(|s| s.starts_with("configmap/") && !known.contains(s)) {
+                volume.bind = false;
+            }
+        }
     }
 
     /// Without a compose file, each Dockerfile of the workspace that nothing else builds is
@@ -1951,9 +2094,7 @@ impl Reader {
         let display = self.display(path);
         match source::read_text(path) {
             Ok(text) => {
-                self.files.push(Arc::clone(&display));
-                let index = lines::LineIndex::scan(&display, &text);
-                self.lines.insert(Arc::clone(&display), index);
+                self.record(&display, &text);
                 Some((display, text))
             }
             Err(error) => {
@@ -1961,6 +2102,13 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// A file read: listed in the report, its ignore pragmas and line digests kept.
+    fn record(&mut self, display: &Arc<str>, text: &str) {
+        self.files.push(Arc::clone(display));
+        let index = lines::LineIndex::scan(display, text);
+        self.lines.insert(Arc::clone(display), index);
     }
 
     fn report_unreadable(&mut self, display: &Arc<str>, kind: FileKind, error: &ReadError) {

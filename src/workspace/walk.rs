@@ -250,6 +250,26 @@ fn names_setup(path: &Path) -> bool {
     .any(|word| text.contains(word))
 }
 
+/// The YAML files of the workspace, in a stable order, for the Kubernetes manifests among them.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = WalkDir::new(dir)
+        .follow_links(false)
+        .max_depth(MAX_DEPTH)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_skipped_dir(entry))
+        .take(MAX_ENTRIES)
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(DirEntry::into_path)
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 fn is_skipped_dir(entry: &DirEntry) -> bool {
     entry.file_type().is_dir()
         && (SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())

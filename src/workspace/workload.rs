@@ -23,6 +23,9 @@ pub enum Launcher {
     /// A process started on this machine (a `package.json` script, a Procfile entry, a
     /// Makefile target, a script): no container, the host's network and environment.
     Host,
+    /// A container of a Kubernetes pod template (a Pod, Deployment, StatefulSet, DaemonSet,
+    /// ReplicaSet, Job or CronJob).
+    Kubernetes,
 }
 
 /// A scalar after interpolation, with the text as written and the variables it used.

@@ -96,6 +96,22 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     }
 }
 
+/// Parses a stream of documents (`---`), as Kubernetes manifests come: lines stay absolute in
+/// the file, and empty documents are left out. The document budget is raised from
+/// serde-saphyr's 1,024: a rendered chart or `kustomize build` output holds thousands.
+pub fn parse_stream(text: &str) -> Result<Vec<Node>, YamlError> {
+    const MAX_DOCUMENTS: usize = 100_000;
+    let mut options = Options::default();
+    options.with_snippet = false;
+    let mut budget = serde_saphyr::budget::Budget::default();
+    budget.max_documents = MAX_DOCUMENTS;
+    options.budget = Some(budget);
+    match serde_saphyr::from_multiple_with_options::<Option<Spanned<RawNode>>>(text, options) {
+        Ok(documents) => Ok(documents.into_iter().flatten().map(convert).collect()),
+        Err(error) => Err(to_yaml_error(&error)),
+    }
+}
+
 fn to_yaml_error(error: &serde_saphyr::Error) -> YamlError {
     let (line, column) = error
         .location()

@@ -46,7 +46,8 @@ pub enum RefState {
     Kept,
     /// `$VAR` makes the collector refuse its config (v0.104 to v0.106).
     Refused,
-    /// `${file:...}`, `${http:...}`: another provider, not known here.
+    /// `${file:...}`, `${http:...}`: another provider; or a variable the container receives
+    /// with a value the files do not hold (from a Kubernetes Secret). Not known here.
     OtherProvider,
 }
 
@@ -139,6 +140,11 @@ pub fn expand(raw: &str, env: &[EnvVar], version: Option<Version>) -> Expanded {
 }
 
 fn lookup(env: &[EnvVar], name: &str, default: Option<&str>) -> (String, RefState) {
+    // Received, but with a value the files do not hold (a Kubernetes Secret's, or one compose
+    // cannot interpolate): not known here.
+    if env.iter().any(|v| v.name == name && !v.resolved) {
+        return (String::new(), RefState::OtherProvider);
+    }
     match env.iter().find(|v| v.name == name && v.resolved) {
         Some(var) => (
             var.value.clone(),

@@ -158,7 +158,7 @@ fn report(
         _ if !build_argument => "",
         Launcher::DockerRun => " and drop its --build-arg",
         Launcher::Compose | Launcher::Devcontainer => " and remove it from build.args",
-        Launcher::Image | Launcher::Host => "",
+        Launcher::Image | Launcher::Host | Launcher::Kubernetes => "",
     };
     let finding = out.service(
         &BuildArgOnly::META,

@@ -108,6 +108,10 @@ fn cause(service: &Workload, key: &KeyUse, dotenv: &str) -> Cause {
             "export {variable}=<ingest key> in the shell that starts {} ({launched})",
             service.name
         ),
+        Launcher::Kubernetes => format!(
+            "set {variable} in the env of container {} ({launched}), from a Secret: valueFrom.secretKeyRef",
+            service.name
+        ),
         Launcher::Compose | Launcher::Image => {
             let mut hint = format!(
                 "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)"
@@ -127,7 +131,7 @@ fn cause(service: &Workload, key: &KeyUse, dotenv: &str) -> Cause {
         Launcher::Devcontainer => format!(
             "{variable} is not set on this machine, and VS Code substitutes an empty string for ${{localEnv:{variable}}}"
         ),
-        Launcher::DockerRun | Launcher::Host => {
+        Launcher::DockerRun | Launcher::Host | Launcher::Kubernetes => {
             format!("{variable} is not set in the shell and nothing in {launched} sets it")
         }
     };

@@ -1,0 +1,115 @@
+//! The cluster's network, from its manifests: which Service a host name reaches from a pod
+//! of a namespace, and the workloads behind it. Kubernetes DNS answers `svc` in the pod's own
+//! namespace, `svc.ns`, `svc.ns.svc` and `svc.ns.svc.cluster.local` (Kubernetes, "DNS for
+//! Services and Pods").
+
+use crate::workspace::kubernetes::{Manifests, Object};
+
+/// What a host name is on the cluster's network, seen from a pod of `namespace`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClusterHost<'a> {
+    /// A Service of the input (or the operator's Service of an OpenTelemetryCollector), and
+    /// the containers (workload names) it selects.
+    Service {
+        object: &'a Object,
+        name: String,
+        workloads: Vec<String>,
+    },
+    /// A cluster name (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`) that no Service of the
+    /// input answers.
+    Unknown { service: String, namespace: String },
+    /// Not a cluster name: a public host, an IP address.
+    Outside,
+}
+
+/// The Service `host` reaches from a pod of `namespace`.
+pub fn lookup<'a>(manifests: &'a Manifests, namespace: &str, host: &str) -> ClusterHost<'a> {
+    let host = host.to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    let trimmed = host
+        .strip_suffix(".svc.cluster.local")
+        .or_else(|| host.strip_suffix(".svc"));
+    let labels: Vec<&str> = trimmed.unwrap_or(host).split('.').collect();
+    let (service, namespace) = match labels.as_slice() {
+        [service] if trimmed.is_none() => (*service, namespace),
+        [service, namespace] if trimmed.is_some() || is_namespace(manifests, namespace) => {
+            (*service, *namespace)
+        }
+        _ => return ClusterHost::Outside,
+    };
+    if service.parse::<std::net::Ipv4Addr>().is_ok() || service.is_empty() {
+        return ClusterHost::Outside;
+    }
+    let found = manifests
+        .service_names()
+        .into_iter()
+        .find(|(name, object)| name == service && object.namespace == namespace);
+    match found {
+        Some((name, object)) => {
+            let workloads = manifests
+                .services
+                .iter()
+                .filter(|s| std::ptr::eq(&s.object, object))
+                .flat_map(|s| manifests.selected(s))
+                .flat_map(|pod| pod.containers.iter().map(|c| c.workload.clone()))
+                .collect();
+            ClusterHost::Service {
+                object,
+                name,
+                workloads,
+            }
+        }
+        None => ClusterHost::Unknown {
+            service: service.to_string(),
+            namespace: namespace.to_string(),
+        },
+    }
+}
+
+/// Whether the input declares or uses the namespace: `svc.ns` is then a cluster name.
+fn is_namespace(manifests: &Manifests, namespace: &str) -> bool {
+    manifests
+        .namespaces
+        .iter()
+        .chain(manifests.services.iter().map(|s| &s.object))
+        .chain(manifests.pods.iter().map(|p| &p.object))
+        .chain(&manifests.collectors)
+        .any(|o| o.namespace == namespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::kubernetes;
+
+    fn manifests() -> Manifests {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: otel-collector\n  namespace: obs\nspec:\n  selector: {app: otelcol}\n---\napiVersion: opentelemetry.io/v1beta1\nkind: OpenTelemetryCollector\nmetadata:\n  name: gateway\n";
+        kubernetes::read(&"k.yaml".into(), text, "default")
+            .unwrap()
+            .manifests
+    }
+
+    #[test]
+    fn names_resolve_by_namespace() {
+        let manifests = manifests();
+        let found = |ns: &str, host: &str| {
+            matches!(lookup(&manifests, ns, host), ClusterHost::Service { .. })
+        };
+        assert!(found("obs", "otel-collector"));
+        assert!(!found("default", "otel-collector"));
+        assert!(found("default", "otel-collector.obs"));
+        assert!(found("default", "otel-collector.obs.svc.cluster.local"));
+        assert!(found("default", "gateway-collector"));
+        assert_eq!(
+            lookup(&manifests, "default", "otel-colector.obs.svc"),
+            ClusterHost::Unknown {
+                service: "otel-colector".into(),
+                namespace: "obs".into()
+            }
+        );
+        assert_eq!(
+            lookup(&manifests, "default", "api.honeycomb.io"),
+            ClusterHost::Outside
+        );
+    }
+}

@@ -1,0 +1,1006 @@
+//! Kubernetes manifests: every YAML stream (`---` documents) whose documents have `apiVersion`
+//! and `kind`. A pod template's containers are workloads (`deployment/api/app`); a Service is a
+//! name on the cluster's network; ConfigMaps, Secrets (names and keys only: a Secret's values
+//! are never read), Namespaces and the OpenTelemetry Operator's Instrumentation and
+//! OpenTelemetryCollector resources are kept for the rules that relate them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::knowledge::kubernetes;
+use crate::source::Location;
+
+use super::workload::{
+    CommandLine, EnvEntry, Launcher, Port, Text, Topology, Volume, WorkloadSpec,
+};
+use super::yaml::{self, Node, NodeKind, YamlError};
+
+/// The namespace of an object that names none (`kubectl apply` without `-n`).
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// The kinds whose `spec.template` is a pod template; `CronJob` nests one level deeper
+/// (`spec.jobTemplate.spec.template`), and a `Pod` is its own template.
+const TEMPLATE_KINDS: [&str; 5] = [
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+];
+
+/// The resources read from the workspace's manifests, in the order they were found.
+#[derive(Debug, Clone, Default)]
+pub struct Manifests {
+    pub pods: Vec<PodTemplate>,
+    pub services: Vec<Service>,
+    pub config_maps: Vec<ConfigMap>,
+    pub secrets: Vec<Secret>,
+    pub namespaces: Vec<Object>,
+    pub instrumentations: Vec<Instrumentation>,
+    /// The operator's `OpenTelemetryCollector` resources: each gets a `<name>-collector`
+    /// Service.
+    pub collectors: Vec<Object>,
+}
+
+/// What names an object: its kind, name and namespace, and where its document starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+    pub location: Location,
+}
+
+impl Object {
+    /// `deployment/api`, as `kubectl` names it.
+    pub fn reference(&self) -> String {
+        format!("{}/{}", self.kind.to_ascii_lowercase(), self.name)
+    }
+}
+
+/// The operator's `Instrumentation`: what it sets in the containers it injects (the
+/// operator never overrides a variable the container sets itself).
+#[derive(Debug, Clone)]
+pub struct Instrumentation {
+    pub object: Object,
+    /// `spec.exporter.endpoint`, which becomes `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    pub endpoint: Option<EnvEntry>,
+    /// `spec.env`, then each language's `spec.<language>.env`, by language.
+    pub env: Vec<EnvEntry>,
+    pub language_env: Vec<(String, Vec<EnvEntry>)>,
+}
+
+impl Instrumentation {
+    /// The variables it gives a container injected with `language`, in order.
+    pub fn environment(&self, language: &str) -> Vec<EnvEntry> {
+        self.endpoint
+            .iter()
+            .chain(&self.env)
+            .chain(
+                self.language_env
+                    .iter()
+                    .filter(|(l, _)| l == language)
+                    .flat_map(|(_, env)| env),
+            )
+            .cloned()
+            .collect()
+    }
+}
+
+/// A pod template: a Pod, or the template of a Deployment, StatefulSet, DaemonSet, ReplicaSet,
+/// Job or CronJob.
+#[derive(Debug, Clone)]
+pub struct PodTemplate {
+    pub object: Object,
+    /// The pod's labels, which Services select.
+    pub labels: Vec<(String, String)>,
+    /// The pod's annotations (for a Pod, its own `metadata.annotations`).
+    pub annotations: Vec<Annotation>,
+    /// The workload's own `metadata.annotations` (none for a Pod): the operator's webhook
+    /// sees only the pod's.
+    pub workload_annotations: Vec<Annotation>,
+    /// The pod template's `metadata:` key, or its `template:` key when it has none: where
+    /// annotations belong.
+    pub template_at: Location,
+    pub containers: Vec<Container>,
+}
+
+impl PodTemplate {
+    /// The operator's injection annotations on the pod, with what each injects.
+    pub fn injections(&self) -> impl Iterator<Item = (&Annotation, &'static str)> {
+        self.annotations
+            .iter()
+            .filter_map(|a| Some((a, injected(&a.name)?)))
+    }
+}
+
+/// What an annotation makes the operator inject (`python`), if it is an injection one.
+pub fn injected(annotation: &str) -> Option<&'static str> {
+    let what = annotation.strip_prefix(kubernetes::INJECT_PREFIX)?;
+    kubernetes::INJECTED
+        .into_iter()
+        .find(|known| *known == what)
+}
+
+/// `metadata.annotations` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    pub name: String,
+    pub value: String,
+    pub location: Location,
+    pub value_location: Location,
+}
+
+/// A container of a pod template: the workload it becomes, and the references its
+/// environment makes to other objects.
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub name: String,
+    /// The workload's name: `<kind>/<object>/<container>`.
+    pub workload: String,
+    pub location: Location,
+    pub env: Vec<ContainerEnv>,
+}
+
+/// One `env` entry as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerEnv {
+    pub name: String,
+    pub location: Location,
+    /// `value:`, with the position of the value.
+    pub value: Option<(String, Location)>,
+    /// `valueFrom.secretKeyRef`.
+    pub secret: Option<KeyRef>,
+}
+
+/// `secretKeyRef` / `configMapKeyRef`: an object's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRef {
+    pub name: String,
+    pub key: String,
+    pub optional: bool,
+    pub location: Location,
+    /// The `optional: true` entry, when there is one.
+    pub optional_at: Option<Location>,
+}
+
+/// A Service: the names it answers to (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`) and the
+/// pods it selects.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub object: Object,
+    pub selector: Vec<(String, String)>,
+    pub ports: Vec<u16>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConfigMap {
+    pub object: Object,
+    /// `data` entries: key, value, where the value is written.
+    pub data: Vec<(String, String, Location)>,
+}
+
+/// A Secret, a SealedSecret or an ExternalSecret, by the Secret it makes and its keys: values
+/// are never read.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub object: Object,
+    pub keys: Vec<String>,
+}
+
+/// One file's objects and the workloads its containers become.
+#[derive(Debug, Default)]
+pub struct ManifestFile {
+    pub manifests: Manifests,
+    pub workloads: Vec<WorkloadSpec>,
+    /// Whether any document has `apiVersion` and `kind`: otherwise it is no manifest.
+    pub is_manifest: bool,
+}
+
+/// Whether a YAML file is worth parsing as manifests: it names an `apiVersion` and a `kind`
+/// at the start of a line.
+pub fn looks_like_manifest(text: &str) -> bool {
+    let starts = |key: &str| text.lines().any(|line| line.starts_with(key));
+    starts("apiVersion:") && starts("kind:")
+}
+
+/// Reads one file's documents; `default_namespace` is the namespace of objects that name none.
+pub fn read(
+    file: &Arc<str>,
+    text: &str,
+    default_namespace: &str,
+) -> Result<ManifestFile, YamlError> {
+    let documents = yaml::parse_stream(text)?;
+    let mut out = ManifestFile::default();
+    for document in &documents {
+        let (Some(api_version), Some(kind)) = (
+            document.get("apiVersion").and_then(Node::as_scalar),
+            document.get("kind").and_then(Node::as_scalar),
+        ) else {
+            continue;
+        };
+        out.is_manifest = true;
+        let reader = Reader {
+            file,
+            default_namespace,
+        };
+        reader.object(document, api_version, kind, &mut out);
+    }
+    Ok(out)
+}
+
+struct Reader<'a> {
+    file: &'a Arc<str>,
+    default_namespace: &'a str,
+}
+
+impl Reader<'_> {
+    fn location(&self, node: &Node) -> Location {
+        Location::new(self.file, node.line, node.column)
+    }
+
+    fn key_location(&self, key: &yaml::Key) -> Location {
+        Location::new(self.file, key.line, key.column)
+    }
+
+    fn object_of(&self, document: &Node, kind: &str) -> Option<Object> {
+        let metadata = document.get("metadata");
+        let name_node = metadata.and_then(|m| m.get("name"));
+        let name = name_node.and_then(Node::as_scalar)?.to_string();
+        let namespace = metadata
+            .and_then(|m| m.get("namespace"))
+            .and_then(Node::as_scalar)
+            .unwrap_or(self.default_namespace)
+            .to_string();
+        Some(Object {
+            kind: kind.to_string(),
+            name,
+            namespace,
+            location: self.location(name_node.unwrap_or(document)),
+        })
+    }
+
+    fn object(&self, document: &Node, api_version: &str, kind: &str, out: &mut ManifestFile) {
+        if kind == "List" {
+            // `kubectl get -o yaml` wraps objects in a List.
+            for item in items(document.get("items")) {
+                if let (Some(api_version), Some(kind)) = (
+                    item.get("apiVersion").and_then(Node::as_scalar),
+                    item.get("kind").and_then(Node::as_scalar),
+                ) {
+                    self.object(item, api_version, kind, out);
+                }
+            }
+            return;
+        }
+        let Some(object) = self.object_of(document, kind) else {
+            return;
+        };
+        let operator = api_version.starts_with("opentelemetry.io/");
+        // Kubernetes' own kinds, not a CRD's of the same name (Knative's `Service`).
+        let core = api_version == "v1";
+        let workloads = ["apps/", "batch/", "extensions/"]
+            .iter()
+            .any(|group| api_version.starts_with(group));
+        let manifests = &mut out.manifests;
+        match kind {
+            "Pod" if core => self.pod(object, document, None, out),
+            kind if workloads && TEMPLATE_KINDS.contains(&kind) => {
+                let template = document.get("spec").and_then(|s| s.get("template"));
+                self.pod(object, document, template, out);
+            }
+            "CronJob" if workloads => {
+                let template = document
+                    .get("spec")
+                    .and_then(|s| s.get("jobTemplate"))
+                    .and_then(|j| j.get("spec"))
+                    .and_then(|s| s.get("template"));
+                self.pod(object, document, template, out);
+            }
+            "Service" if core => {
+                let spec = document.get("spec");
+                manifests.services.push(Service {
+                    object,
+                    selector: string_map(spec.and_then(|s| s.get("selector"))),
+                    ports: items(spec.and_then(|s| s.get("ports")))
+                        .filter_map(|p| p.get("port")?.as_scalar()?.parse().ok())
+                        .collect(),
+                });
+            }
+            "ConfigMap" if core => {
+                let data = document
+                    .get("data")
+                    .and_then(Node::entries)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|(key, value)| {
+                        Some((
+                            key.name.clone(),
+                            value.as_scalar()?.to_string(),
+                            self.location(value),
+                        ))
+                    })
+                    .collect();
+                manifests.config_maps.push(ConfigMap { object, data });
+            }
+            "Secret" if core => {
+                let keys = ["data", "stringData"]
+                    .iter()
+                    .flat_map(|field| keys_of(document.get(field)))
+                    .collect();
+                manifests.secrets.push(Secret { object, keys });
+            }
+            "SealedSecret" => {
+                let spec = document.get("spec");
+                let keys = keys_of(spec.and_then(|s| s.get("encryptedData")));
+                let name = spec
+                    .and_then(|s| s.get("template"))
+                    .and_then(|t| t.get("metadata"))
+                    .and_then(|m| m.get("name"))
+                    .and_then(Node::as_scalar);
+                manifests.secrets.push(Secret {
+                    object: renamed(object, name),
+                    keys,
+                });
+            }
+            "ExternalSecret" => {
+                // The Secret it makes is `spec.target.name`, else its own name (External
+                // Secrets Operator, ExternalSecret spec).
+                let spec = document.get("spec");
+                let name = spec
+                    .and_then(|s| s.get("target"))
+                    .and_then(|t| t.get("name"))
+                    .and_then(Node::as_scalar);
+                let keys = items(spec.and_then(|s| s.get("data")))
+                    .filter_map(|d| d.get("secretKey")?.as_scalar().map(str::to_string))
+                    .collect();
+                manifests.secrets.push(Secret {
+                    object: renamed(object, name),
+                    keys,
+                });
+            }
+            "Namespace" if core => manifests.namespaces.push(Object {
+                namespace: object.name.clone(),
+                ..object
+            }),
+            kubernetes::INSTRUMENTATION_KIND if operator => {
+                let spec = document.get("spec");
+                let endpoint = spec
+                    .and_then(|s| s.get("exporter"))
+                    .and_then(|e| e.get("endpoint"))
+                    .and_then(|node| self.literal(crate::knowledge::otel::ENDPOINT, node));
+                let env = self.literal_env(spec.and_then(|s| s.get("env")));
+                let language_env = kubernetes::INJECTED
+                    .iter()
+                    .filter_map(|language| {
+                        // The spec's keys are camel case (`apacheHttpd`).
+                        let key = if *language == "apache-httpd" {
+                            "apacheHttpd"
+                        } else {
+                            language
+                        };
+                        let env = self.literal_env(spec?.get(key)?.get("env"));
+                        Some((language.to_string(), env))
+                    })
+                    .collect();
+                manifests.instrumentations.push(Instrumentation {
+                    object,
+                    endpoint,
+                    env,
+                    language_env,
+                });
+            }
+            "OpenTelemetryCollector" if operator => manifests.collectors.push(object),
+            _ => {}
+        }
+    }
+
+    /// A pod template (`template` of a workload, or the Pod itself) and its containers.
+    fn pod(
+        &self,
+        object: Object,
+        document: &Node,
+        template: Option<&Node>,
+        out: &mut ManifestFile,
+    ) {
+        let own_metadata = document.get("metadata");
+        let (pod, workload_annotations) = match template {
+            Some(template) => (template, self.annotations(own_metadata)),
+            None if object.kind == "Pod" => (document, Vec::new()),
+            None => return,
+        };
+        let metadata = pod.get("metadata");
+        let template_at = match template {
+            Some(template) => template
+                .entries()
+                .and_then(|e| e.iter().find(|(k, _)| k.name == "metadata"))
+                .map_or_else(|| self.location(template), |(k, _)| self.key_location(k)),
+            None => self.location(document),
+        };
+        let spec = pod.get("spec");
+        let host_network = spec
+            .and_then(|s| s.get("hostNetwork"))
+            .and_then(Node::as_scalar)
+            == Some("true");
+        let config_maps = self.config_map_volumes(spec, &object.namespace);
+        let mut containers = Vec::new();
+        for container in items(spec.and_then(|s| s.get("containers"))) {
+            let Some(name_node) = container.get("name") else {
+                continue;
+            };
+            let Some(name) = name_node.as_scalar() else {
+                continue;
+            };
+            let workload = format!("{}/{name}", object.reference());
+            let (mut spec, env) = self.container(&workload, name_node, container, host_network);
+            spec.volumes = self.config_map_mounts(container, &config_maps);
+            out.workloads.push(spec);
+            containers.push(Container {
+                name: name.to_string(),
+                workload,
+                location: self.location(name_node),
+                env,
+            });
+        }
+        out.manifests.pods.push(PodTemplate {
+            object,
+            labels: string_map(metadata.and_then(|m| m.get("labels"))),
+            annotations: self.annotations(metadata),
+            workload_annotations,
+            template_at,
+            containers,
+        });
+    }
+
+    /// The pod's `configMap` volumes: volume name, the prefix of its files' workspace names,
+    /// and its `items` (path in the volume, workspace name of the key).
+    fn config_map_volumes(&self, spec: Option<&Node>, namespace: &str) -> ConfigMapVolumes {
+        items(spec.and_then(|s| s.get("volumes")))
+            .filter_map(|volume| {
+                let name = volume.get("name")?.as_scalar()?.to_string();
+                let config_map = volume.get("configMap")?;
+                let map = config_map.get("name")?.as_scalar()?;
+                let files = items(config_map.get("items"))
+                    .filter_map(|item| {
+                        let key = item.get("key")?.as_scalar()?;
+                        let path = item.get("path")?.as_scalar()?;
+                        Some((path.to_string(), config_map_file(namespace, map, key)))
+                    })
+                    .collect();
+                Some((name, (config_map_file(namespace, map, ""), files)))
+            })
+            .collect()
+    }
+
+    /// A container's `volumeMounts` of ConfigMap volumes, as mounts of each file: a ConfigMap
+    /// key `K` mounted at `M` is the file `M/K` (or `M` itself with `subPath: K`).
+    fn config_map_mounts(&self, container: &Node, volumes: &ConfigMapVolumes) -> Vec<Volume> {
+        let mut mounts = Vec::new();
+        for mount in items(container.get("volumeMounts")) {
+            let (Some(name), Some(target)) = (
+                mount.get("name").and_then(Node::as_scalar),
+                mount.get("mountPath"),
+            ) else {
+                continue;
+            };
+            let Some(((prefix, files), mount_path)) = volumes
+                .iter()
+                .find(|(volume, _)| volume == name)
+                .map(|(_, files)| files)
+                .zip(target.as_scalar())
+            else {
+                continue;
+            };
+            let sub_path = mount.get("subPath").and_then(Node::as_scalar);
+            let volume = |target_path: String, file: String| Volume {
+                source: Some(Text {
+                    value: file.clone(),
+                    raw: file,
+                    location: self.location(target),
+                    uses: Vec::new(),
+                    interpolated: true,
+                }),
+                target: target_path,
+                bind: true,
+                long_syntax: false,
+                location: self.location(target),
+            };
+            // Without `items`, every key is a file of its own name in the mounted folder.
+            match (sub_path, files.is_empty()) {
+                (Some(sub), true) => {
+                    mounts.push(volume(mount_path.to_string(), format!("{prefix}{sub}")));
+                }
+                (Some(sub), false) => {
+                    if let Some((_, file)) = files.iter().find(|(path, _)| path == sub) {
+                        mounts.push(volume(mount_path.to_string(), file.clone()));
+                    }
+                }
+                (None, true) => mounts.push(volume(
+                    mount_path.to_string(),
+                    prefix.trim_end_matches('/').to_string(),
+                )),
+                (None, false) => {
+                    for (path, file) in files {
+                        let target = format!("{}/{path}", mount_path.trim_end_matches('/'));
+                        mounts.push(volume(target, file.clone()));
+                    }
+                }
+            }
+        }
+        mounts
+    }
+
+    fn annotations(&self, metadata: Option<&Node>) -> Vec<Annotation> {
+        metadata
+            .and_then(|m| m.get("annotations"))
+            .and_then(Node::entries)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|(key, value)| {
+                Some(Annotation {
+                    name: key.name.clone(),
+                    value: value.as_scalar()?.to_string(),
+                    location: self.key_location(key),
+                    value_location: self.location(value),
+                })
+            })
+            .collect()
+    }
+
+    /// A container as a workload: its image, command, ports and environment. Kubernetes
+    /// expands `$(VAR)` in `value`, `command` and `args` from the variables defined before it
+    /// in the same container (Kubernetes docs, "Define dependent environment variables"); a
+    /// value from a Secret or the downward API is not known here.
+    fn container(
+        &self,
+        workload: &str,
+        name_node: &Node,
+        container: &Node,
+        host_network: bool,
+    ) -> (WorkloadSpec, Vec<ContainerEnv>) {
+        let mut known: HashMap<String, Option<String>> = HashMap::new();
+        let mut environment = Vec::new();
+        let mut written = Vec::new();
+        for entry in items(container.get("env")) {
+            let Some(name_node) = entry.get("name") else {
+                continue;
+            };
+            let Some(name) = name_node.as_scalar() else {
+                continue;
+            };
+            let location = self.location(name_node);
+            let value_node = entry.get("value");
+            let value =
+                value_node.and_then(|v| v.as_scalar().map(|s| (s.to_string(), self.location(v))));
+            let secret = entry
+                .get("valueFrom")
+                .and_then(|v| v.get("secretKeyRef"))
+                .and_then(|r| self.key_ref(r));
+            let text = match &value {
+                Some((raw, at)) => {
+                    let expanded = expand(raw, &known);
+                    known.insert(name.to_string(), expanded.clone());
+                    Text {
+                        value: expanded.clone().unwrap_or_else(|| raw.clone()),
+                        raw: raw.clone(),
+                        location: at.clone(),
+                        uses: Vec::new(),
+                        interpolated: expanded.is_some(),
+                    }
+                }
+                None if entry.get("valueFrom").is_some() => {
+                    known.insert(name.to_string(), None);
+                    // Filled in the cluster: the value is not in the files.
+                    Text {
+                        value: String::new(),
+                        raw: String::new(),
+                        location: location.clone(),
+                        uses: Vec::new(),
+                        interpolated: false,
+                    }
+                }
+                // `name` alone sets the variable to the empty string.
+                None => {
+                    known.insert(name.to_string(), Some(String::new()));
+                    Text {
+                        value: String::new(),
+                        raw: String::new(),
+                        location: location.clone(),
+                        uses: Vec::new(),
+                        interpolated: true,
+                    }
+                }
+            };
+            environment.push(EnvEntry {
+                name: name.to_string(),
+                location: location.clone(),
+                value: Some(text),
+                merged_at: None,
+                inherited: false,
+            });
+            written.push(ContainerEnv {
+                name: name.to_string(),
+                location,
+                value,
+                secret,
+            });
+        }
+        let words = |field: &str| -> Option<CommandLine> {
+            let list = container.get(field)?;
+            let words = items(Some(list))
+                .filter_map(|word| {
+                    let raw = word.as_scalar()?;
+                    let expanded = expand(raw, &known);
+                    Some(Text {
+                        value: expanded.clone().unwrap_or_else(|| raw.to_string()),
+                        raw: raw.to_string(),
+                        location: self.location(word),
+                        uses: Vec::new(),
+                        interpolated: expanded.is_some(),
+                    })
+                })
+                .collect();
+            Some(CommandLine::Exec(words))
+        };
+        let image = container.get("image").and_then(|image| {
+            Some(Text {
+                value: image.as_scalar()?.to_string(),
+                raw: image.as_scalar()?.to_string(),
+                location: self.location(image),
+                uses: Vec::new(),
+                interpolated: true,
+            })
+        });
+        let ports = items(container.get("ports"))
+            .filter_map(|port| {
+                let target = port.get("containerPort")?;
+                Some(Port {
+                    host_ip: None,
+                    published: port
+                        .get("hostPort")
+                        .and_then(Node::as_scalar)
+                        .map(str::to_string),
+                    target: target.as_scalar()?.to_string(),
+                    protocol: port
+                        .get("protocol")
+                        .and_then(Node::as_scalar)
+                        .map(str::to_ascii_lowercase),
+                    location: self.location(target),
+                })
+            })
+            .collect();
+        let network_mode = host_network.then(|| Text {
+            value: "host".into(),
+            raw: "true".into(),
+            location: self.location(container),
+            uses: Vec::new(),
+            interpolated: true,
+        });
+        let spec = WorkloadSpec {
+            name: workload.to_string(),
+            location: self.location(name_node),
+            launcher: Launcher::Kubernetes,
+            image,
+            build: None,
+            environment,
+            env_files: Vec::new(),
+            // `command` replaces the image's ENTRYPOINT, `args` its CMD.
+            command: words("args"),
+            entrypoint: words("command"),
+            network_mode,
+            extends: None,
+            topology: Topology::default(),
+            volumes: Vec::new(),
+            ports,
+            code_dir: None,
+        };
+        (spec, written)
+    }
+
+    /// A variable with a literal value, at the value's position.
+    fn literal(&self, name: &str, node: &Node) -> Option<EnvEntry> {
+        let value = node.as_scalar()?;
+        Some(EnvEntry {
+            name: name.to_string(),
+            location: self.location(node),
+            value: Some(Text {
+                value: value.to_string(),
+                raw: value.to_string(),
+                location: self.location(node),
+                uses: Vec::new(),
+                interpolated: true,
+            }),
+            merged_at: None,
+            inherited: false,
+        })
+    }
+
+    /// An `env` list's entries with a literal `value`.
+    fn literal_env(&self, env: Option<&Node>) -> Vec<EnvEntry> {
+        items(env)
+            .filter_map(|entry| {
+                let name = entry.get("name")?.as_scalar()?;
+                self.literal(name, entry.get("value")?)
+            })
+            .collect()
+    }
+
+    fn key_ref(&self, node: &Node) -> Option<KeyRef> {
+        let name = node.get("name").and_then(Node::as_scalar)?;
+        let key = node.get("key").and_then(Node::as_scalar)?;
+        let optional_node = node.get("optional");
+        let optional = optional_node.and_then(Node::as_scalar) == Some("true");
+        Some(KeyRef {
+            name: name.to_string(),
+            key: key.to_string(),
+            optional,
+            location: self.location(node.get("name")?),
+            optional_at: optional_node.filter(|_| optional).map(|n| self.location(n)),
+        })
+    }
+}
+
+/// `$(VAR)` references expanded from the variables defined before; `$$(VAR)` is a literal
+/// `$(VAR)`, and a reference to a variable not defined before stays as written (Kubernetes,
+/// `EnvVar.value`). `None` when a referenced variable's value is not in the files.
+fn expand(raw: &str, known: &HashMap<String, Option<String>>) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if let Some(escaped) = after.strip_prefix('$') {
+            out.push('$');
+            rest = escaped;
+            continue;
+        }
+        let reference = after
+            .strip_prefix('(')
+            .and_then(|inner| inner.split_once(')'));
+        match reference {
+            Some((name, tail)) => {
+                match known.get(name) {
+                    Some(Some(value)) => out.push_str(value),
+                    Some(None) => return None,
+                    None => {
+                        out.push_str("$(");
+                        out.push_str(name);
+                        out.push(')');
+                    }
+                }
+                rest = tail;
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// What the operator's injection adds to a container's environment: the selected
+/// Instrumentation's endpoint and variables, and `OTEL_SERVICE_NAME` from the workload's name,
+/// under what the container sets itself. Injected are the containers
+/// `instrumentation.opentelemetry.io/container-names` lists, else the first one.
+pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
+    for pod in &manifests.pods {
+        for (annotation, language) in pod.injections() {
+            let namespace = &pod.object.namespace;
+            let Some(instrumentation) =
+                manifests.selected_instrumentation(namespace, &annotation.value)
+            else {
+                continue;
+            };
+            let listed = pod
+                .annotations
+                .iter()
+                .find(|a| a.name == kubernetes::CONTAINER_NAMES)
+                .map(|a| a.value.split(',').map(str::trim).collect::<Vec<_>>());
+            let injected = pod
+                .containers
+                .iter()
+                .enumerate()
+                .filter(|(at, c)| match &listed {
+                    Some(names) => names.contains(&c.name.as_str()),
+                    None => *at == 0,
+                });
+            for (_, container) in injected {
+                let Some(spec) = specs.iter_mut().find(|s| s.name == container.workload) else {
+                    continue;
+                };
+                let mut added = instrumentation.environment(language);
+                added.push(EnvEntry {
+                    name: crate::knowledge::otel::SERVICE_NAME.to_string(),
+                    location: annotation.location.clone(),
+                    value: Some(Text {
+                        value: pod.object.name.clone(),
+                        raw: pod.object.name.clone(),
+                        location: annotation.location.clone(),
+                        uses: Vec::new(),
+                        interpolated: true,
+                    }),
+                    merged_at: None,
+                    inherited: false,
+                });
+                added.retain(|entry| !spec.environment.iter().any(|e| e.name == entry.name));
+                spec.environment.splice(0..0, added);
+            }
+        }
+    }
+}
+
+/// A pod's ConfigMap volumes by name: the prefix of their files' workspace names, and
+/// `items`' paths with the workspace name of their key.
+type ConfigMapVolumes = Vec<(String, (String, Vec<(String, String)>))>;
+
+/// The workspace name of a ConfigMap key mounted as a file: collector configs are read from
+/// it as from a file of the workspace.
+pub fn config_map_file(namespace: &str, name: &str, key: &str) -> String {
+    format!("configmap/{namespace}/{name}/{key}")
+}
+
+fn items(node: Option<&Node>) -> impl Iterator<Item = &Node> {
+    let items: &[Node] = match node.map(|n| &n.kind) {
+        Some(NodeKind::Seq(items)) => items,
+        _ => &[],
+    };
+    items.iter()
+}
+
+fn string_map(node: Option<&Node>) -> Vec<(String, String)> {
+    node.and_then(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(key, value)| Some((key.name.clone(), value.as_scalar()?.to_string())))
+        .collect()
+}
+
+fn keys_of(node: Option<&Node>) -> Vec<String> {
+    node.and_then(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .map(|(key, _)| key.name.clone())
+        .collect()
+}
+
+fn renamed(object: Object, name: Option<&str>) -> Object {
+    match name {
+        Some(name) => Object {
+            name: name.to_string(),
+            ..object
+        },
+        None => object,
+    }
+}
+
+impl Manifests {
+    pub fn extend(&mut self, other: Manifests) {
+        self.pods.extend(other.pods);
+        self.services.extend(other.services);
+        self.config_maps.extend(other.config_maps);
+        self.secrets.extend(other.secrets);
+        self.namespaces.extend(other.namespaces);
+        self.instrumentations.extend(other.instrumentations);
+        self.collectors.extend(other.collectors);
+    }
+
+    /// The Instrumentation an injection annotation's value selects for a pod of `namespace`:
+    /// `"true"` the only one of the namespace, else `name` in the namespace or `ns/name`
+    /// (opentelemetry-operator, `getInstrumentationInstance`).
+    pub fn selected_instrumentation(
+        &self,
+        namespace: &str,
+        value: &str,
+    ) -> Option<&Instrumentation> {
+        let in_namespace = |ns: &str| -> Vec<&Instrumentation> {
+            self.instrumentations
+                .iter()
+                .filter(|i| i.object.namespace == ns)
+                .collect()
+        };
+        match value.trim() {
+            "false" => None,
+            "true" => {
+                let found = in_namespace(namespace);
+                let mut found = found.into_iter();
+                let only = found.next()?;
+                found.next().is_none().then_some(only)
+            }
+            reference => {
+                let (ns, name) = reference.split_once('/').unwrap_or((namespace, reference));
+                in_namespace(ns).into_iter().find(|i| i.object.name == name)
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pods.is_empty()
+            && self.services.is_empty()
+            && self.config_maps.is_empty()
+            && self.secrets.is_empty()
+            && self.namespaces.is_empty()
+            && self.instrumentations.is_empty()
+            && self.collectors.is_empty()
+    }
+
+    /// The pod template and container a workload comes from.
+    pub fn container_of(&self, workload: &str) -> Option<(&PodTemplate, &Container)> {
+        self.pods.iter().find_map(|pod| {
+            pod.containers
+                .iter()
+                .find(|c| c.workload == workload)
+                .map(|c| (pod, c))
+        })
+    }
+
+    /// The names Services answer to, with the namespace each is in: the Services of the
+    /// input, and the `<name>-collector` Service the operator makes for each
+    /// OpenTelemetryCollector (opentelemetry-operator, `naming.Service`).
+    pub fn service_names(&self) -> Vec<(String, &Object)> {
+        self.services
+            .iter()
+            .map(|s| (s.object.name.clone(), &s.object))
+            .chain(
+                self.collectors
+                    .iter()
+                    .map(|c| (kubernetes::collector_service(&c.name), c)),
+            )
+            .collect()
+    }
+
+    /// The workloads a Service's selector picks: pods of its namespace whose labels hold
+    /// every selector entry.
+    pub fn selected(&self, service: &Service) -> impl Iterator<Item = &PodTemplate> {
+        self.pods.iter().filter(move |pod| {
+            !service.selector.is_empty()
+                && pod.object.namespace == service.object.namespace
+                && service
+                    .selector
+                    .iter()
+                    .all(|entry| pod.labels.contains(entry))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(pairs: &[(&str, Option<&str>)]) -> HashMap<String, Option<String>> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+            .collect()
+    }
+
+    #[test]
+    fn dependent_variables_expand_only_from_earlier_ones() {
+        let env = known(&[("HOST", Some("collector")), ("KEY", None)]);
+        assert_eq!(
+            expand("http://$(HOST):4318", &env).as_deref(),
+            Some("http://collector:4318")
+        );
+        assert_eq!(expand("$(LATER)", &env).as_deref(), Some("$(LATER)"));
+        assert_eq!(expand("$$(HOST)", &env).as_deref(), Some("$(HOST)"));
+        assert_eq!(expand("${HOST}", &env).as_deref(), Some("${HOST}"));
+        assert_eq!(expand("x-honeycomb-team=$(KEY)", &env), None);
+    }
+
+    #[test]
+    fn a_stream_of_documents_keeps_absolute_lines() {
+        let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: obs\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: obs\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: app\n          image: python:3.12\n          env:\n            - name: OTEL_SERVICE_NAME\n              value: api\n";
+        let file: Arc<str> = "k8s.yaml".into();
+        let read = read(&file, text, DEFAULT_NAMESPACE).unwrap();
+        assert!(read.is_manifest);
+        assert_eq!(read.manifests.namespaces[0].name, "obs");
+        let spec = &read.workloads[0];
+        assert_eq!(spec.name, "deployment/api/app");
+        assert_eq!(spec.environment[0].location.line, 20);
+        let pod = &read.manifests.pods[0];
+        assert_eq!(pod.object.namespace, "obs");
+        assert_eq!(pod.template_at.line, 13);
+        assert_eq!(pod.labels, vec![("app".to_string(), "api".to_string())]);
+    }
+}
