@@ -5,11 +5,13 @@
 use otel_doctor::config::EndpointPattern;
 use otel_doctor::shell;
 use otel_doctor::source::Location;
+use otel_doctor::workspace::clike::{self, Dialect};
 use otel_doctor::workspace::dependencies::{self, Ecosystem};
 use otel_doctor::workspace::nesting::MAX_NESTING;
 use otel_doctor::workspace::npm::{self, LockKind};
 use otel_doctor::workspace::{
-    compose, dockerfile, dotenv, go, interpolate, javascript, manifest, python, ruby, yaml,
+    compose, dockerfile, dotenv, go, interpolate, javascript, kubernetes, manifest, properties,
+    python, ruby, settings, yaml,
 };
 use proptest::prelude::*;
 
@@ -151,6 +153,51 @@ const TOML: &[&str] = &[
     "{",
     "}",
     "[tool.poetry.dependencies]",
+];
+
+/// Java, Kotlin and C# setup code.
+const CLIKE: &[&str] = &[
+    "import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;\n",
+    "using OpenTelemetry.Trace;\n",
+    "OtlpHttpSpanExporter.builder()",
+    ".setEndpoint(",
+    "builder.Services.AddOpenTelemetry()",
+    ".WithTracing(t => t.AddOtlpExporter(o => { o.Endpoint = new Uri(",
+    "System.setProperty(",
+    "\"http://collector:4318\"",
+    "@\"verbatim\"",
+    "$\"{x}\"",
+    "\"\"\"text block\"\"\"",
+    "/* ",
+    " */",
+    "// ",
+    "(",
+    ")",
+    "{",
+    "}",
+    ";",
+    "\n",
+];
+
+/// Kubernetes manifests, Java properties and SDK settings files.
+const KUBERNETES: &[&str] = &[
+    "apiVersion: apps/v1\n",
+    "kind: Deployment\n",
+    "kind: Service\n",
+    "kind: ConfigMap\n",
+    "metadata:\n  name: api\n  namespace: shop\n",
+    "spec:\n  template:\n    spec:\n      containers:\n",
+    "      - name: app\n        env:\n",
+    "        - name: OTEL_EXPORTER_OTLP_ENDPOINT\n          value: http://otel:4318\n",
+    "          valueFrom:\n            secretKeyRef:\n              name: hc\n              key: k\n",
+    "data:\n  config.yaml: |\n    receivers:\n",
+    "otel.exporter.otlp.endpoint=http://x:4318\n",
+    "\"OpenTelemetry\": { \"Endpoint\": ",
+    "---\n",
+    "- ",
+    ": ",
+    "\\\n",
+    "\n",
 ];
 
 const GO: &[&str] = &[
@@ -400,6 +447,22 @@ proptest! {
     fn manifests(text in prop_oneof![any_text(), tokens(REQUIREMENTS), tokens(TOML)]) {
         let _ = manifest::parse_requirements(&text);
         let _ = manifest::parse_pyproject(&text);
+    }
+
+    #[test]
+    fn java_and_dotnet_sources(text in prop_oneof![any_text(), tokens(CLIKE)]) {
+        for dialect in [Dialect::Java, Dialect::Kotlin, Dialect::CSharp] {
+            let _ = clike::parse(&text, dialect);
+        }
+    }
+
+    #[test]
+    fn kubernetes_manifests_and_settings(text in prop_oneof![any_text(), tokens(KUBERNETES)]) {
+        let file: std::sync::Arc<str> = std::sync::Arc::from("x.yaml");
+        let _ = kubernetes::read(&file, &text, "default");
+        let _ = properties::parse(&text);
+        let _ = settings::parse_yaml(&file, &text);
+        let _ = settings::parse_json(&file, &text);
     }
 
     #[test]
