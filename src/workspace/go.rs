@@ -6,6 +6,7 @@
 //! panic; values nest only so deep.
 
 use super::lexer::{Cursor, Token, match_brackets};
+use super::nesting::Depth;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GoSource {
@@ -131,7 +132,7 @@ pub struct Wait {
 
 /// How deep values may nest (calls in calls, composites in composites) before the rest is
 /// left unread: real setup code nests a handful of levels.
-const MAX_NESTING: usize = 64;
+const MAX_VALUE_DEPTH: usize = 64;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
@@ -163,7 +164,7 @@ pub fn parse(source: &str) -> GoSource {
     let reader = Reader {
         tokens: &tokens,
         matching: &matching,
-        depth: std::cell::Cell::new(0),
+        depth: Depth::new(MAX_VALUE_DEPTH),
     };
     reader.read()
 }
@@ -306,7 +307,7 @@ const KEYWORDS: [&str; 25] = [
 struct Reader<'a> {
     tokens: &'a [Token<Kind>],
     matching: &'a [Option<usize>],
-    depth: std::cell::Cell<usize>,
+    depth: Depth,
 }
 
 impl Reader<'_> {
@@ -668,14 +669,10 @@ impl Reader<'_> {
 
     /// The value written in `start..end`.
     fn value(&self, start: usize, end: usize) -> GoValue {
-        let depth = self.depth.get();
-        if depth >= MAX_NESTING || start >= end {
-            return GoValue::Other;
+        match self.depth.enter() {
+            Some(_level) if start < end => self.value_inner(start, end),
+            _ => GoValue::Other,
         }
-        self.depth.set(depth + 1);
-        let value = self.value_inner(start, end);
-        self.depth.set(depth);
-        value
     }
 
     fn value_inner(&self, start: usize, end: usize) -> GoValue {

@@ -6,6 +6,7 @@
 //! gives best effort out, never a panic; values nest only so deep.
 
 use super::lexer::{Cursor, Token, match_brackets};
+use super::nesting::Depth;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RubySource {
@@ -133,7 +134,7 @@ pub struct EnvWrite {
 }
 
 /// How deep values may nest before the rest is left unread.
-const MAX_NESTING: usize = 64;
+const MAX_VALUE_DEPTH: usize = 64;
 
 const CONFIGURE: &str = "OpenTelemetry::SDK";
 
@@ -176,7 +177,7 @@ pub fn parse(source: &str) -> RubySource {
         tokens: &tokens,
         matching: &matching,
         ends: &ends,
-        depth: std::cell::Cell::new(0),
+        depth: Depth::new(MAX_VALUE_DEPTH),
     };
     let mut source = reader.read();
     source.configures_sdk = source
@@ -548,7 +549,7 @@ struct Reader<'a> {
     tokens: &'a [Token<Kind>],
     matching: &'a [Option<usize>],
     ends: &'a [Option<usize>],
-    depth: std::cell::Cell<usize>,
+    depth: Depth,
 }
 
 /// Keywords that look like names but call nothing.
@@ -989,14 +990,10 @@ impl Reader<'_> {
     }
 
     fn value(&self, start: usize, end: usize) -> RubyValue {
-        let depth = self.depth.get();
-        if depth >= MAX_NESTING || start >= end {
-            return RubyValue::Other;
+        match self.depth.enter() {
+            Some(_level) if start < end => self.value_inner(start, end),
+            _ => RubyValue::Other,
         }
-        self.depth.set(depth + 1);
-        let value = self.value_inner(start, end);
-        self.depth.set(depth);
-        value
     }
 
     fn value_inner(&self, start: usize, end: usize) -> RubyValue {
