@@ -10,7 +10,9 @@ use toml::de::{DeTable, DeValue};
 
 use super::text::{Change, Source, indentation};
 use crate::knowledge::python::companion_version;
-use crate::workspace::manifest::{normalize_name, parse_pyproject, parse_requirements};
+use crate::workspace::manifest::{
+    normalize_name, parse_pyproject, parse_requirements, strip_comment,
+};
 
 /// What kind of manifest a file is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +70,7 @@ pub fn pinned(kind: Kind, text: &str, packages: &[&String]) -> Vec<String> {
 /// `pyproject.toml` (Poetry's tables pin otherwise, and are left unpinned).
 fn exact_pins(kind: Kind, text: &str) -> Vec<(String, String)> {
     let requirements: Vec<&str> = match kind {
-        Kind::Requirements => text.lines().map(without_comment).collect(),
+        Kind::Requirements => text.lines().map(strip_comment).collect(),
         Kind::Pyproject => text.split(['"', '\'']).skip(1).step_by(2).collect(),
     };
     requirements
@@ -90,18 +92,10 @@ fn exact_pins(kind: Kind, text: &str) -> Vec<(String, String)> {
 fn pins_every_line(text: &str) -> bool {
     let mut lines = text
         .lines()
-        .map(|line| without_comment(line).trim())
+        .map(|line| strip_comment(line).trim())
         .filter(|line| !line.is_empty() && !line.starts_with('-'))
         .peekable();
     lines.peek().is_some() && lines.all(|line| line.contains("=="))
-}
-
-fn without_comment(line: &str) -> &str {
-    match line.find(" #") {
-        Some(at) => &line[..at],
-        None if line.trim_start().starts_with('#') => "",
-        None => line,
-    }
 }
 
 pub fn add(kind: Kind, source: &Source, packages: &[&String]) -> Result<Vec<Change>, String> {

@@ -124,7 +124,7 @@ fn logical_lines(text: &str) -> Vec<(u32, String)> {
 }
 
 /// pip: `#` starts a comment at the start of a line or after whitespace.
-fn strip_comment(line: &str) -> &str {
+pub fn strip_comment(line: &str) -> &str {
     if line.trim_start().starts_with('#') {
         return "";
     }
