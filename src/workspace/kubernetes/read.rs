@@ -1,8 +1,5 @@
-//! Kubernetes manifests: every YAML stream (`---` documents) whose documents have `apiVersion`
-//! and `kind`. A pod template's containers are workloads (`deployment/api/app`); a Service is a
-//! name on the cluster's network; ConfigMaps, Secrets (names and keys only: a Secret's values
-//! are never read), Namespaces and the OpenTelemetry Operator's Instrumentation and
-//! OpenTelemetryCollector resources are kept for the rules that relate them.
+//! Reading one manifest document into the objects, pod templates and workloads of [`Manifests`],
+//! with every value's position.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,228 +7,19 @@ use std::sync::Arc;
 use crate::knowledge::kubernetes;
 use crate::source::Location;
 
-use super::workload::{
+use super::super::workload::{
     CommandLine, EnvEntry, Launcher, Port, Text, Topology, Volume, WorkloadSpec,
 };
-use super::yaml::{self, Node, NodeKind, YamlError};
+use super::super::yaml::{self, Node, NodeKind};
+use super::*;
 
-/// The namespace of an object that names none (`kubectl apply` without `-n`).
-pub const DEFAULT_NAMESPACE: &str = "default";
+/// A pod's ConfigMap volumes by name: the prefix of their files' workspace names, and
+/// `items`' paths with the workspace name of their key.
+type ConfigMapVolumes = Vec<(String, (String, Vec<(String, String)>))>;
 
-/// The kinds whose `spec.template` is a pod template; `CronJob` nests one level deeper
-/// (`spec.jobTemplate.spec.template`), and a `Pod` is its own template.
-const TEMPLATE_KINDS: [&str; 5] = [
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Job",
-];
-
-/// The resources read from the workspace's manifests, in the order they were found.
-#[derive(Debug, Clone, Default)]
-pub struct Manifests {
-    pub pods: Vec<PodTemplate>,
-    pub services: Vec<Service>,
-    pub config_maps: Vec<ConfigMap>,
-    pub secrets: Vec<Secret>,
-    pub namespaces: Vec<Object>,
-    pub instrumentations: Vec<Instrumentation>,
-    /// The operator's `OpenTelemetryCollector` resources: each gets a `<name>-collector`
-    /// Service.
-    pub collectors: Vec<Object>,
-}
-
-/// What names an object: its kind, name and namespace, and where its document starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Object {
-    pub kind: String,
-    pub name: String,
-    pub namespace: String,
-    pub location: Location,
-}
-
-impl Object {
-    /// `deployment/api`, as `kubectl` names it.
-    pub fn reference(&self) -> String {
-        format!("{}/{}", self.kind.to_ascii_lowercase(), self.name)
-    }
-}
-
-/// The operator's `Instrumentation`: what it sets in the containers it injects (the
-/// operator never overrides a variable the container sets itself).
-#[derive(Debug, Clone)]
-pub struct Instrumentation {
-    pub object: Object,
-    /// `spec.exporter.endpoint`, which becomes `OTEL_EXPORTER_OTLP_ENDPOINT`.
-    pub endpoint: Option<EnvEntry>,
-    /// `spec.env`, then each language's `spec.<language>.env`, by language.
-    pub env: Vec<EnvEntry>,
-    pub language_env: Vec<(String, Vec<EnvEntry>)>,
-}
-
-impl Instrumentation {
-    /// The variables it gives a container injected with `language`, in order.
-    pub fn environment(&self, language: &str) -> Vec<EnvEntry> {
-        self.endpoint
-            .iter()
-            .chain(&self.env)
-            .chain(
-                self.language_env
-                    .iter()
-                    .filter(|(l, _)| l == language)
-                    .flat_map(|(_, env)| env),
-            )
-            .cloned()
-            .collect()
-    }
-}
-
-/// A pod template: a Pod, or the template of a Deployment, StatefulSet, DaemonSet, ReplicaSet,
-/// Job or CronJob.
-#[derive(Debug, Clone)]
-pub struct PodTemplate {
-    pub object: Object,
-    /// The pod's labels, which Services select.
-    pub labels: Vec<(String, String)>,
-    /// The pod's annotations (for a Pod, its own `metadata.annotations`).
-    pub annotations: Vec<Annotation>,
-    /// The workload's own `metadata.annotations` (none for a Pod): the operator's webhook
-    /// sees only the pod's.
-    pub workload_annotations: Vec<Annotation>,
-    /// The pod template's `metadata:` key, or its `template:` key when it has none: where
-    /// annotations belong.
-    pub template_at: Location,
-    pub containers: Vec<Container>,
-}
-
-impl PodTemplate {
-    /// The operator's injection annotations on the pod, with what each injects.
-    pub fn injections(&self) -> impl Iterator<Item = (&Annotation, &'static str)> {
-        self.annotations
-            .iter()
-            .filter_map(|a| Some((a, injected(&a.name)?)))
-    }
-}
-
-/// What an annotation makes the operator inject (`python`), if it is an injection one.
-pub fn injected(annotation: &str) -> Option<&'static str> {
-    let what = annotation.strip_prefix(kubernetes::INJECT_PREFIX)?;
-    kubernetes::INJECTED
-        .into_iter()
-        .find(|known| *known == what)
-}
-
-/// `metadata.annotations` entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Annotation {
-    pub name: String,
-    pub value: String,
-    pub location: Location,
-    pub value_location: Location,
-}
-
-/// A container of a pod template: the workload it becomes, and the references its
-/// environment makes to other objects.
-#[derive(Debug, Clone)]
-pub struct Container {
-    pub name: String,
-    /// The workload's name: `<kind>/<object>/<container>`.
-    pub workload: String,
-    pub location: Location,
-    pub env: Vec<ContainerEnv>,
-}
-
-/// One `env` entry as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerEnv {
-    pub name: String,
-    pub location: Location,
-    /// `value:`, with the position of the value.
-    pub value: Option<(String, Location)>,
-    /// `valueFrom.secretKeyRef`.
-    pub secret: Option<KeyRef>,
-}
-
-/// `secretKeyRef` / `configMapKeyRef`: an object's key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyRef {
-    pub name: String,
-    pub key: String,
-    pub optional: bool,
-    pub location: Location,
-    /// The `optional: true` entry, when there is one.
-    pub optional_at: Option<Location>,
-}
-
-/// A Service: the names it answers to (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`) and the
-/// pods it selects.
-#[derive(Debug, Clone)]
-pub struct Service {
-    pub object: Object,
-    pub selector: Vec<(String, String)>,
-    pub ports: Vec<u16>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ConfigMap {
-    pub object: Object,
-    /// `data` entries: key, value, where the value is written.
-    pub data: Vec<(String, String, Location)>,
-}
-
-/// A Secret, a SealedSecret or an ExternalSecret, by the Secret it makes and its keys: values
-/// are never read.
-#[derive(Debug, Clone)]
-pub struct Secret {
-    pub object: Object,
-    pub keys: Vec<String>,
-}
-
-/// One file's objects and the workloads its containers become.
-#[derive(Debug, Default)]
-pub struct ManifestFile {
-    pub manifests: Manifests,
-    pub workloads: Vec<WorkloadSpec>,
-    /// Whether any document has `apiVersion` and `kind`: otherwise it is no manifest.
-    pub is_manifest: bool,
-}
-
-/// Whether a YAML file is worth parsing as manifests: it names an `apiVersion` and a `kind`
-/// at the start of a line.
-pub fn looks_like_manifest(text: &str) -> bool {
-    let starts = |key: &str| text.lines().any(|line| line.starts_with(key));
-    starts("apiVersion:") && starts("kind:")
-}
-
-/// Reads one file's documents; `default_namespace` is the namespace of objects that name none.
-pub fn read(
-    file: &Arc<str>,
-    text: &str,
-    default_namespace: &str,
-) -> Result<ManifestFile, YamlError> {
-    let documents = yaml::parse_stream(text)?;
-    let mut out = ManifestFile::default();
-    for document in &documents {
-        let (Some(api_version), Some(kind)) = (
-            document.get("apiVersion").and_then(Node::as_scalar),
-            document.get("kind").and_then(Node::as_scalar),
-        ) else {
-            continue;
-        };
-        out.is_manifest = true;
-        let reader = Reader {
-            file,
-            default_namespace,
-        };
-        reader.object(document, api_version, kind, &mut out);
-    }
-    Ok(out)
-}
-
-struct Reader<'a> {
-    file: &'a Arc<str>,
-    default_namespace: &'a str,
+pub(super) struct Reader<'a> {
+    pub(super) file: &'a Arc<str>,
+    pub(super) default_namespace: &'a str,
 }
 
 impl Reader<'_> {
@@ -260,7 +48,13 @@ impl Reader<'_> {
         })
     }
 
-    fn object(&self, document: &Node, api_version: &str, kind: &str, out: &mut ManifestFile) {
+    pub(super) fn object(
+        &self,
+        document: &Node,
+        api_version: &str,
+        kind: &str,
+        out: &mut ManifestFile,
+    ) {
         if kind == "List" {
             // `kubectl get -o yaml` wraps objects in a List.
             for item in items(document.get("items")) {
@@ -779,68 +573,6 @@ fn expand(raw: &str, known: &HashMap<String, Option<String>>) -> Option<String> 
     out.push_str(rest);
     Some(out)
 }
-
-/// What the operator's injection adds to a container's environment: the selected
-/// Instrumentation's endpoint and variables, and `OTEL_SERVICE_NAME` from the workload's name,
-/// under what the container sets itself. Injected are the containers
-/// `instrumentation.opentelemetry.io/container-names` lists, else the first one.
-pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
-    for pod in &manifests.pods {
-        for (annotation, language) in pod.injections() {
-            let namespace = &pod.object.namespace;
-            let Some(instrumentation) =
-                manifests.selected_instrumentation(namespace, &annotation.value)
-            else {
-                continue;
-            };
-            let listed = pod
-                .annotations
-                .iter()
-                .find(|a| a.name == kubernetes::CONTAINER_NAMES)
-                .map(|a| a.value.split(',').map(str::trim).collect::<Vec<_>>());
-            let injected = pod
-                .containers
-                .iter()
-                .enumerate()
-                .filter(|(at, c)| match &listed {
-                    Some(names) => names.contains(&c.name.as_str()),
-                    None => *at == 0,
-                });
-            for (_, container) in injected {
-                let Some(spec) = specs.iter_mut().find(|s| s.name == container.workload) else {
-                    continue;
-                };
-                let mut added = instrumentation.environment(language);
-                added.push(EnvEntry {
-                    name: crate::knowledge::otel::SERVICE_NAME.to_string(),
-                    location: annotation.location.clone(),
-                    value: Some(Text {
-                        value: pod.object.name.clone(),
-                        raw: pod.object.name.clone(),
-                        location: annotation.location.clone(),
-                        uses: Vec::new(),
-                        interpolated: true,
-                    }),
-                    merged_at: None,
-                    inherited: false,
-                });
-                added.retain(|entry| !spec.environment.iter().any(|e| e.name == entry.name));
-                spec.environment.splice(0..0, added);
-            }
-        }
-    }
-}
-
-/// A pod's ConfigMap volumes by name: the prefix of their files' workspace names, and
-/// `items`' paths with the workspace name of their key.
-type ConfigMapVolumes = Vec<(String, (String, Vec<(String, String)>))>;
-
-/// The workspace name of a ConfigMap key mounted as a file: collector configs are read from
-/// it as from a file of the workspace.
-pub fn config_map_file(namespace: &str, name: &str, key: &str) -> String {
-    format!("configmap/{namespace}/{name}/{key}")
-}
-
 fn items(node: Option<&Node>) -> impl Iterator<Item = &Node> {
     let items: &[Node] = match node.map(|n| &n.kind) {
         Some(NodeKind::Seq(items)) => items,
@@ -875,95 +607,6 @@ fn renamed(object: Object, name: Option<&str>) -> Object {
     }
 }
 
-impl Manifests {
-    pub fn extend(&mut self, other: Manifests) {
-        self.pods.extend(other.pods);
-        self.services.extend(other.services);
-        self.config_maps.extend(other.config_maps);
-        self.secrets.extend(other.secrets);
-        self.namespaces.extend(other.namespaces);
-        self.instrumentations.extend(other.instrumentations);
-        self.collectors.extend(other.collectors);
-    }
-
-    /// The Instrumentation an injection annotation's value selects for a pod of `namespace`:
-    /// `"true"` the only one of the namespace, else `name` in the namespace or `ns/name`
-    /// (opentelemetry-operator, `getInstrumentationInstance`).
-    pub fn selected_instrumentation(
-        &self,
-        namespace: &str,
-        value: &str,
-    ) -> Option<&Instrumentation> {
-        let in_namespace = |ns: &str| -> Vec<&Instrumentation> {
-            self.instrumentations
-                .iter()
-                .filter(|i| i.object.namespace == ns)
-                .collect()
-        };
-        match value.trim() {
-            "false" => None,
-            "true" => {
-                let found = in_namespace(namespace);
-                let mut found = found.into_iter();
-                let only = found.next()?;
-                found.next().is_none().then_some(only)
-            }
-            reference => {
-                let (ns, name) = reference.split_once('/').unwrap_or((namespace, reference));
-                in_namespace(ns).into_iter().find(|i| i.object.name == name)
-            }
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pods.is_empty()
-            && self.services.is_empty()
-            && self.config_maps.is_empty()
-            && self.secrets.is_empty()
-            && self.namespaces.is_empty()
-            && self.instrumentations.is_empty()
-            && self.collectors.is_empty()
-    }
-
-    /// The pod template and container a workload comes from.
-    pub fn container_of(&self, workload: &str) -> Option<(&PodTemplate, &Container)> {
-        self.pods.iter().find_map(|pod| {
-            pod.containers
-                .iter()
-                .find(|c| c.workload == workload)
-                .map(|c| (pod, c))
-        })
-    }
-
-    /// The names Services answer to, with the namespace each is in: the Services of the
-    /// input, and the `<name>-collector` Service the operator makes for each
-    /// OpenTelemetryCollector (opentelemetry-operator, `naming.Service`).
-    pub fn service_names(&self) -> Vec<(String, &Object)> {
-        self.services
-            .iter()
-            .map(|s| (s.object.name.clone(), &s.object))
-            .chain(
-                self.collectors
-                    .iter()
-                    .map(|c| (kubernetes::collector_service(&c.name), c)),
-            )
-            .collect()
-    }
-
-    /// The workloads a Service's selector picks: pods of its namespace whose labels hold
-    /// every selector entry.
-    pub fn selected(&self, service: &Service) -> impl Iterator<Item = &PodTemplate> {
-        self.pods.iter().filter(move |pod| {
-            !service.selector.is_empty()
-                && pod.object.namespace == service.object.namespace
-                && service
-                    .selector
-                    .iter()
-                    .all(|entry| pod.labels.contains(entry))
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -986,21 +629,5 @@ mod tests {
         assert_eq!(expand("$$(HOST)", &env).as_deref(), Some("$(HOST)"));
         assert_eq!(expand("${HOST}", &env).as_deref(), Some("${HOST}"));
         assert_eq!(expand("x-honeycomb-team=$(KEY)", &env), None);
-    }
-
-    #[test]
-    fn a_stream_of_documents_keeps_absolute_lines() {
-        let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: obs\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: obs\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: app\n          image: python:3.12\n          env:\n            - name: OTEL_SERVICE_NAME\n              value: api\n";
-        let file: Arc<str> = "k8s.yaml".into();
-        let read = read(&file, text, DEFAULT_NAMESPACE).unwrap();
-        assert!(read.is_manifest);
-        assert_eq!(read.manifests.namespaces[0].name, "obs");
-        let spec = &read.workloads[0];
-        assert_eq!(spec.name, "deployment/api/app");
-        assert_eq!(spec.environment[0].location.line, 20);
-        let pod = &read.manifests.pods[0];
-        assert_eq!(pod.object.namespace, "obs");
-        assert_eq!(pod.template_at.line, 13);
-        assert_eq!(pod.labels, vec![("app".to_string(), "api".to_string())]);
     }
 }
