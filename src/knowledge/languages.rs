@@ -276,6 +276,7 @@ pub fn is_analysed(language: Language) -> bool {
             | Language::Go
             | Language::Ruby
             | Language::DotNet
+            | Language::Php
     )
 }
 

@@ -15,6 +15,7 @@ pub mod kubernetes;
 pub mod languages;
 pub mod node;
 pub mod otel;
+pub mod php;
 pub mod python;
 pub mod python_symbols;
 pub mod ruby;
