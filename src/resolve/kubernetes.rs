@@ -51,7 +51,8 @@ pub fn lookup<'a>(manifests: &'a Manifests, namespace: &str, host: &str) -> Clus
                 .iter()
                 .filter(|s| std::ptr::eq(&s.object, object))
                 .flat_map(|s| manifests.selected(s))
-                .flat_map(|pod| pod.containers.iter().map(|c| c.workload.clone()))
+                .flat_map(|pod| pod.containers.iter().filter(|c| !c.init))
+                .map(|c| c.workload.clone())
                 .collect();
             ClusterHost::Service {
                 object,

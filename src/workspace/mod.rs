@@ -1214,6 +1214,7 @@ impl Loader {
         }
         self.read_mounted_config_maps();
         kubernetes::inject(&self.workspace.kubernetes, &mut self.workspace.services);
+        kubernetes::apply_env_from(&self.workspace.kubernetes, &mut self.workspace.services);
         if templates > 0 {
             self.workspace.notes.push(format!(
                 "{templates} manifest file{} with Go templates ({{{{ }}}}) not read: render them (`helm template`, `kustomize build`) into a file and lint that file",
