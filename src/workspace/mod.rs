@@ -24,6 +24,7 @@ pub mod lines;
 pub mod manifest;
 pub mod nesting;
 pub mod npm;
+pub mod ottl;
 pub mod properties;
 pub mod python;
 pub mod ruby;
