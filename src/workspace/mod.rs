@@ -28,6 +28,7 @@ pub mod ottl;
 pub mod properties;
 pub mod python;
 pub mod ruby;
+pub mod scalar;
 pub mod settings;
 mod walk;
 pub mod workload;
