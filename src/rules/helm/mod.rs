@@ -79,7 +79,7 @@ pub fn mark_chart_defaults(project: &Project, findings: &mut Vec<Finding>) {
             continue;
         };
         finding.message.push_str(&format!(
-            " (This is the chart's default, from opentelemetry-collector {}'s values.yaml: {} does not write it.)",
+            " (This is the chart's default, from its values.yaml as of opentelemetry-collector {}: {} does not write it.)",
             release.defaults_from, release.file
         ));
     }

@@ -233,7 +233,11 @@ fn scalar_at<'n>(node: &'n Node, path: &[&str]) -> Option<&'n str> {
 /// `HelmRelease.GetReleaseName`).
 fn helm_release(document: &Node, at: &dyn Fn(u32, u32) -> Location) -> Option<ChartValues> {
     let spec = document.get("spec")?;
-    if scalar_at(spec, &["chart", "spec", "chart"])? != chart::CHART {
+    // Values from ConfigMaps or Secrets (`valuesFrom`) are not in the files: the merged
+    // values would be a guess.
+    if scalar_at(spec, &["chart", "spec", "chart"])? != chart::CHART
+        || spec.get("valuesFrom").is_some()
+    {
         return None;
     }
     let name = scalar_at(document, &["metadata", "name"])?;
@@ -285,6 +289,18 @@ fn application(
     sources
         .into_iter()
         .filter(|source| source.get("chart").and_then(Node::as_scalar) == Some(chart::CHART))
+        // Values from files of another source (`valueFiles`) or `parameters` are not read
+        // here: the merged values would be a guess.
+        .filter(|source| {
+            let given = |key: &str| {
+                let value = source.get("helm").and_then(|h| h.get(key));
+                value.is_some_and(|v| match &v.kind {
+                    NodeKind::Seq(items) => !items.is_empty(),
+                    kind => *kind != NodeKind::Null,
+                })
+            };
+            !given("valueFiles") && !given("parameters")
+        })
         .map(|source| {
             let helm = source.get("helm");
             let object = helm.and_then(|h| entry(h, "valuesObject"));
@@ -1195,5 +1211,12 @@ mod tests {
         let values = argo[0].values.as_ref().unwrap();
         assert_eq!(values.get("mode").unwrap().line, 13);
         assert!(find(&file, "mode: deployment\nreplicas: 2\n", None).is_empty());
+        // Values from files of another source are not read: no guess at the merged values.
+        let elsewhere = find(
+            &file,
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: otel\nspec:\n  sources:\n    - chart: opentelemetry-collector\n      helm:\n        valueFiles: [$values/otel.yaml]\n        valuesObject:\n          nodeSelector: {}\n",
+            None,
+        );
+        assert!(elsewhere.is_empty());
     }
 }
