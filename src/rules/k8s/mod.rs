@@ -4,6 +4,7 @@
 
 mod annotation_on_workload;
 mod compose_style_variable;
+mod configmap_missing;
 mod endpoint_unknown_service;
 mod instrumentation_missing;
 mod parse_error;
@@ -12,7 +13,7 @@ mod secret_missing;
 use super::{Findings, Rule, RuleMeta};
 use crate::resolve::{Project, Workload};
 use crate::source::Location;
-use crate::workspace::kubernetes::PodTemplate;
+use crate::workspace::kubernetes::{EnvSource, PodTemplate};
 
 pub const RULES: &[&dyn Rule] = &[
     &parse_error::ParseError,
@@ -21,6 +22,7 @@ pub const RULES: &[&dyn Rule] = &[
     &endpoint_unknown_service::EndpointUnknownService,
     &compose_style_variable::ComposeStyleVariable,
     &secret_missing::SecretMissing,
+    &configmap_missing::ConfigMapMissing,
 ];
 
 /// Reports a finding about a pod template on the workloads of its containers (or on the
@@ -47,4 +49,44 @@ fn on_pod(
     finding
         .services
         .extend(others.iter().map(|w| w.name.clone()));
+}
+
+/// Reports each `envFrom` reference to an object of kind `source` that is not in the pod's
+/// namespace, when the input has objects of that kind (else they are applied from elsewhere).
+fn env_from_missing(project: &Project, out: &mut Findings, rule: &RuleMeta, source: EnvSource) {
+    let manifests = &project.kubernetes;
+    for pod in &manifests.pods {
+        let namespace = &pod.object.namespace;
+        for container in &pod.containers {
+            let Some(workload) = project.service(&container.workload) else {
+                continue;
+            };
+            let references = container.env_from.iter().filter(|r| r.source == source);
+            for reference in references {
+                let (found, any) = manifests.has_source(source, namespace, &reference.name);
+                if found || !any {
+                    continue;
+                }
+                let kind = source.kind();
+                let outcome = if reference.optional {
+                    "the container starts without its variables (optional: true)"
+                } else {
+                    "the pod does not start (CreateContainerConfigError)"
+                };
+                out.service(
+                    rule,
+                    workload,
+                    &reference.location,
+                    format!(
+                        "envFrom reads {kind} `{}`, but no {kind} `{}` is in namespace `{namespace}` in these manifests: {outcome}.",
+                        reference.name, reference.name
+                    ),
+                    format!(
+                        "name a {kind} of namespace `{namespace}`, or add `{}` to it ({kind}s are not shared across namespaces)",
+                        reference.name
+                    ),
+                );
+            }
+        }
+    }
 }
