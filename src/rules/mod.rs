@@ -479,6 +479,7 @@ mod tests {
                 "code/console-exporter",
                 "collector/exporters-not-honeycomb",
                 "collector/key-variable-missing",
+                "collector/variable-unset",
                 "helm/pipeline-replaced",
             ]
         );
