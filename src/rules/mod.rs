@@ -379,7 +379,7 @@ impl Findings {
         location: &Location,
         message: String,
         hint: String,
-    ) {
+    ) -> &mut Finding {
         let finding = rule.finding(
             WORKSPACE_STEP.to_string(),
             None,
@@ -388,6 +388,8 @@ impl Findings {
             hint,
         );
         self.findings.push(finding);
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
     }
 }
 
