@@ -13,6 +13,7 @@ use crate::source::Location;
 use super::workload::{EnvEntry, Text, WorkloadSpec};
 use super::yaml::{self, Node, YamlError};
 
+pub mod helm;
 mod read;
 pub mod render;
 
@@ -45,6 +46,9 @@ pub struct Manifests {
     pub collectors: Vec<Object>,
     /// The kustomizations and charts of the workspace, and what became of rendering each.
     pub renderings: Vec<Rendering>,
+    /// Releases of the OpenTelemetry Collector Helm chart, rendered from their values (their
+    /// pod templates and Services are among the others).
+    pub charts: Vec<helm::ChartRelease>,
 }
 
 /// A kustomization or chart folder, and what became of rendering it.
@@ -217,6 +221,8 @@ pub struct ContainerEnv {
     pub value: Option<(String, Location)>,
     /// `valueFrom.secretKeyRef`.
     pub secret: Option<KeyRef>,
+    /// `valueFrom.fieldRef.fieldPath` (the downward API: `status.hostIP`).
+    pub field_path: Option<String>,
 }
 
 /// `secretKeyRef` / `configMapKeyRef`: an object's key.
@@ -417,6 +423,7 @@ impl Manifests {
         self.instrumentations.extend(other.instrumentations);
         self.collectors.extend(other.collectors);
         self.renderings.extend(other.renderings);
+        self.charts.extend(other.charts);
     }
 
     /// The variables one `envFrom` entry gives a container of `namespace`: none when its
@@ -521,6 +528,13 @@ impl Manifests {
             && self.namespaces.is_empty()
             && self.instrumentations.is_empty()
             && self.collectors.is_empty()
+            && self.charts.is_empty()
+    }
+
+    /// The chart release whose defaults were placed at `location`, when one was: a finding
+    /// there is about a value of the chart's, not one the user wrote.
+    pub fn chart_default_at(&self, location: &Location) -> Option<&helm::ChartRelease> {
+        self.charts.iter().find(|c| c.is_default_at(location))
     }
 
     /// The pod template and container a workload comes from.
