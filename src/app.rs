@@ -196,7 +196,11 @@ fn diagnose_with(
         // `key` and `canary` list no service's lint findings.
         .filter(|f| matches!(steps, Steps::Lint | Steps::Check) || !f.step.starts_with("service:"))
         .collect();
-    let root = path.display().to_string();
+    let root = if path == Path::new(STDIN_PATH) {
+        workspace::STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    };
     let wanted = |name: &str| in_scope(Some(name));
     let mut report = checklist::report(root, &project, &variants, &wanted, findings, load_time);
     report.verbose = options.verbose;
@@ -333,8 +337,16 @@ fn read_projects(
     options: &Options,
 ) -> Result<(Project, Vec<Project>, Duration), AppError> {
     let started = Instant::now();
+    // `lint -`: manifests on standard input, in the current folder.
+    let stdin = (path == Path::new(STDIN_PATH))
+        .then(read_stdin)
+        .transpose()?;
     let load_options = workspace::Options {
-        path: path.to_path_buf(),
+        path: if stdin.is_some() {
+            PathBuf::from(".")
+        } else {
+            path.to_path_buf()
+        },
         compose_files: options.files.clone(),
         env_files: options.env_files.clone(),
         shell: shell_environment(),
@@ -342,6 +354,8 @@ fn read_projects(
         compose_only: false,
         devcontainer: None,
         boundary: None,
+        namespace: options.namespace.clone(),
+        stdin,
     };
     // Fixed once: the variant compose files found beside the project are not the user's.
     let load_options = workspace::Options {
@@ -358,6 +372,31 @@ fn read_projects(
     Ok((project, variants, load_time))
 }
 
+/// The path that names standard input.
+const STDIN_PATH: &str = "-";
+
+/// How much of standard input is read: a rendered stream of manifests, not a disk.
+const MAX_STDIN_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Standard input, whole (up to [`MAX_STDIN_BYTES`]).
+fn read_stdin() -> Result<String, AppError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_STDIN_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| AppError(format!("cannot read standard input: {error}")))?;
+    if bytes.len() as u64 > MAX_STDIN_BYTES {
+        return Err(AppError(format!(
+            "standard input is over {} MiB: write the manifests to a folder and lint that",
+            MAX_STDIN_BYTES / 1024 / 1024
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| AppError("standard input is not UTF-8 text: manifests are YAML".into()))
+}
+
 /// Whether a finding of `service` (none: the workspace's) is in the run: `--service` names it
 /// (or names none) and the configuration does not exclude it.
 fn in_scope(service: Option<&str>, options: &Options, settings: &Settings) -> bool {
@@ -371,6 +410,11 @@ fn in_scope(service: Option<&str>, options: &Options, settings: &Settings) -> bo
 /// fixed where their rule knows how. Exit 2 when a file could not be read or written.
 fn run_fix(args: &FixArgs, options: &Options) -> Result<ExitCode, AppError> {
     let path = &args.path.path;
+    if path == Path::new(STDIN_PATH) {
+        return Err(AppError(
+            "fix edits files, and standard input is none: run `otel-doctor fix` on the folder of the manifests".into(),
+        ));
+    }
     let settings = Settings::load(path, options)?;
     let (project, variants, _) = read_projects(path, options)?;
     let findings: Vec<Finding> = policy::apply(

@@ -68,7 +68,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct PathArg {
-    /// The workspace folder, a compose file, or a Dockerfile
+    /// The workspace folder, a compose file, a Dockerfile, or - for Kubernetes manifests on
+    /// standard input
     #[arg(default_value = ".")]
     pub path: PathBuf,
 }
@@ -231,6 +232,9 @@ pub struct WorkspaceOptions {
     /// Env file used for interpolation instead of the project `.env` (repeatable)
     #[arg(long = "env-file", value_name = "FILE")]
     pub env_files: Vec<PathBuf>,
+    /// Namespace of the Kubernetes objects that name none [default: default]
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
 }
 
 /// How a report of findings is written.
@@ -518,6 +522,7 @@ pub struct Options {
     pub services: Vec<String>,
     pub files: Vec<PathBuf>,
     pub env_files: Vec<PathBuf>,
+    pub namespace: Option<String>,
     pub offline: bool,
     pub timeout: Option<f64>,
     pub endpoint: Option<String>,
@@ -549,6 +554,7 @@ impl Default for Options {
             services: Vec::new(),
             files: Vec::new(),
             env_files: Vec::new(),
+            namespace: None,
             offline: false,
             timeout: None,
             endpoint: None,
@@ -581,6 +587,7 @@ impl Options {
         self.services.clone_from(&workspace.services);
         self.files.clone_from(&workspace.files);
         self.env_files.clone_from(&workspace.env_files);
+        self.namespace.clone_from(&workspace.namespace);
         self
     }
 

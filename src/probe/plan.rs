@@ -6,6 +6,7 @@ use super::target::{Key, Overrides, Skipped, Target};
 use super::trust::{self, EnvironmentValue, KeyPolicy};
 use crate::knowledge::honeycomb::{self, Region};
 use crate::knowledge::otel::{self, Header, Protocol};
+use crate::resolve::kubernetes::{self, ClusterHost};
 use crate::resolve::{EndpointSource, HostKind, HostLookup, Project, Workload};
 
 /// Where the key may go, and what of this machine's environment no other endpoint may get.
@@ -182,6 +183,9 @@ fn unreachable_from_here(
             format!("{host} is the container's own localhost (config/endpoint-localhost)")
         });
     }
+    if let Some(reason) = in_cluster(project, service, host, scheme, port) {
+        return Some(reason);
+    }
     let known = match project.lookup_host(service, host) {
         HostLookup::Resolves(name) | HostLookup::OtherNetwork(name) => Some(name),
         HostLookup::Unknown => None,
@@ -213,6 +217,49 @@ fn unreachable_from_here(
             "{host} is a bare name that no service of the project answers to: only a compose network could resolve it"
         )
     })
+}
+
+/// Why a cluster name (`svc` or `svc.ns` from a pod, any `*.svc` or `*.svc.cluster.local`) is
+/// not reached from here: only the cluster's DNS answers it (Kubernetes, "DNS for Services and
+/// Pods"). `kubectl port-forward` is the road from this machine to the same Service.
+fn in_cluster(
+    project: &Project,
+    service: &Workload,
+    host: &str,
+    scheme: &str,
+    port: u16,
+) -> Option<String> {
+    let lower = host.trim_end_matches('.').to_ascii_lowercase();
+    let cluster_suffix = lower.ends_with(".svc.cluster.local") || lower.ends_with(".svc");
+    let found = service
+        .namespace
+        .as_deref()
+        .map(|namespace| kubernetes::lookup(&project.kubernetes, namespace, host));
+    let forward = |namespace: &str, name: &str| {
+        format!(
+            "from here, run kubectl port-forward --namespace {namespace} service/{name} {port}:{port} and otel-doctor canary --endpoint {scheme}://localhost:{port}"
+        )
+    };
+    match found {
+        Some(ClusterHost::Service { object, name, .. }) => Some(format!(
+            "{host} is the `{name}` Service of namespace `{}`, which only the cluster's DNS resolves: {}",
+            object.namespace,
+            forward(&object.namespace, &name)
+        )),
+        Some(ClusterHost::Unknown { service, namespace }) => Some(format!(
+            "{host} is a cluster name, which only the cluster's DNS resolves (and no Service `{service}` of namespace `{namespace}` is in these manifests)"
+        )),
+        _ if cluster_suffix => {
+            let mut labels = lower.split('.');
+            let name = labels.next().unwrap_or_default();
+            let namespace = labels.next().filter(|ns| *ns != "svc").unwrap_or("default");
+            Some(format!(
+                "{host} is a cluster name, which only the cluster's DNS resolves: {}",
+                forward(namespace, name)
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// An address as a URL host: IPv6 in brackets.

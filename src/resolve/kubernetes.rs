@@ -37,7 +37,10 @@ pub fn lookup<'a>(manifests: &'a Manifests, namespace: &str, host: &str) -> Clus
         }
         _ => return ClusterHost::Outside,
     };
-    if service.parse::<std::net::Ipv4Addr>().is_ok() || service.is_empty() {
+    if service.parse::<std::net::Ipv4Addr>().is_ok()
+        || service.is_empty()
+        || crate::knowledge::otel::is_loopback_host(service)
+    {
         return ClusterHost::Outside;
     }
     let found = manifests
@@ -136,6 +139,10 @@ mod tests {
         );
         assert_eq!(
             lookup(&manifests, "default", "api.honeycomb.io"),
+            ClusterHost::Outside
+        );
+        assert_eq!(
+            lookup(&manifests, "default", "localhost"),
             ClusterHost::Outside
         );
     }

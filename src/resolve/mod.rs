@@ -66,7 +66,7 @@ use crate::workspace::boundary::Boundary;
 use crate::workspace::compose::InterpolationFailure;
 use crate::workspace::lines::LineIndex;
 pub use crate::workspace::workload::Launcher;
-use crate::workspace::workload::Port;
+use crate::workspace::workload::{Port, WorkloadSpec};
 use crate::workspace::{
     BuildContext, FileProblem, Language, OutsideReference, VarSource, Variables, Workspace,
     folder_of,
@@ -236,6 +236,14 @@ impl Project {
     /// The collector a compose service runs, by service name.
     pub fn collector(&self, service: &str) -> Option<&collector::Collector> {
         self.collectors.iter().find(|c| c.service == service)
+    }
+
+    /// The collector running in the pod whose network this is (a sidecar), if one does.
+    pub fn collector_in_pod(&self, network: &Network) -> Option<&collector::Collector> {
+        if !matches!(network, Network::Kubernetes { .. }) {
+            return None;
+        }
+        self.collectors.iter().find(|c| &c.network == network)
     }
 
     /// The collectors the spans of the services named pass through.
@@ -905,6 +913,28 @@ impl Workload {
     }
 }
 
+/// The pod template a Kubernetes container comes from.
+fn pod_of<'a>(
+    workspace: &'a Workspace,
+    spec: &WorkloadSpec,
+) -> Option<&'a crate::workspace::kubernetes::PodTemplate> {
+    (spec.launcher == Launcher::Kubernetes)
+        .then(|| workspace.kubernetes.container_of(&spec.name))
+        .flatten()
+        .map(|(pod, _)| pod)
+}
+
+/// The network a workload runs on: a pod's own (unless `hostNetwork` puts it on the node's),
+/// else the one its launcher declares.
+fn network_of(workspace: &Workspace, spec: &WorkloadSpec) -> Network {
+    match pod_of(workspace, spec) {
+        Some(pod) if spec.network_mode.is_none() => {
+            Network::of_pod(&pod.object.namespace, &pod.object.reference())
+        }
+        _ => Network::of(spec, &workspace.compose_networks),
+    }
+}
+
 /// Resolves every service of a loaded workspace, on every core: each is independent of the
 /// others.
 pub fn resolve(workspace: &Workspace) -> Project {
@@ -914,7 +944,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         .collect();
     let resolved = workspace.services.par_map(|spec| {
         let started = Instant::now();
-        let network = Network::of(spec, &workspace.compose_networks);
+        let network = network_of(workspace, spec);
         let build = image::build_of(workspace, spec);
         // A workload may run from a folder of the workspace as it is (on this machine, or
         // mounted in a devcontainer): its code and packages are that folder's, on its image.
@@ -1055,11 +1085,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             network: network.clone(),
             ports: spec.ports.clone(),
             build_args: environment::build_args(workspace, spec),
-            namespace: workspace
-                .kubernetes
-                .container_of(&spec.name)
-                .filter(|_| spec.launcher == Launcher::Kubernetes)
-                .map(|(pod, _)| pod.object.namespace.clone()),
+            namespace: pod_of(workspace, spec).map(|pod| pod.object.namespace.clone()),
             env,
             missing_env_files,
             unset_passthrough,
@@ -1245,9 +1271,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         network_hosts: workspace
             .services
             .iter()
-            .flat_map(|spec| {
-                network::network_names(spec, &Network::of(spec, &workspace.compose_networks))
-            })
+            .flat_map(|spec| network::network_names(spec, &network_of(workspace, spec)))
             .collect(),
         inactive: workspace
             .inactive_services

@@ -32,6 +32,11 @@ pub enum Network {
     Host,
     /// `network_mode: none`: no network at all.
     Isolated,
+    /// A Kubernetes pod of `namespace` (`pod` is its workload, `deployment/api`): the
+    /// cluster's DNS answers Services (`svc` in the namespace, `svc.ns` anywhere), not
+    /// containers, and `localhost` is the pod, which its containers share (a sidecar
+    /// collector) (Kubernetes, "Pods": containers of a pod share its network namespace).
+    Kubernetes { namespace: String, pod: String },
 }
 
 impl Network {
@@ -57,6 +62,22 @@ impl Network {
         }
     }
 
+    /// A pod's network: its namespace and workload (`deployment/api`).
+    pub fn of_pod(namespace: &str, pod: &str) -> Network {
+        Network::Kubernetes {
+            namespace: namespace.to_string(),
+            pod: pod.to_string(),
+        }
+    }
+
+    /// The namespace of a pod's network.
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            Network::Kubernetes { namespace, .. } => Some(namespace),
+            _ => None,
+        }
+    }
+
     /// Whether Docker's DNS answers the names of the containers on it.
     pub fn resolves_names(&self) -> bool {
         matches!(self, Network::Compose | Network::Docker(_))
@@ -75,6 +96,9 @@ impl Network {
             Network::Bridge => "docker's default bridge network".to_string(),
             Network::Host => "this machine's network".to_string(),
             Network::Isolated => "no network (network_mode: none)".to_string(),
+            Network::Kubernetes { namespace, pod } => {
+                format!("the network of pod {pod} (namespace `{namespace}`)")
+            }
         }
     }
 
@@ -158,7 +182,8 @@ pub fn network_names(service: &WorkloadSpec, network: &Network) -> Vec<HostName>
     let own_name = match network {
         Network::Compose => Some(name(&service.name, HostKind::Service, &service.location)),
         Network::Docker(_) | Network::Bridge => None,
-        Network::Host | Network::Isolated => return Vec::new(),
+        // A pod answers to the Services that select it (`resolve::kubernetes`).
+        Network::Host | Network::Isolated | Network::Kubernetes { .. } => return Vec::new(),
     };
     own_name
         .into_iter()

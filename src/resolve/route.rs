@@ -332,7 +332,6 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         network: service.network.clone(),
         location: anchor,
         collector: None,
-        namespace: service.namespace.clone(),
     };
     walk.sender_tls = Some(url.scheme() == "https");
     walk.follow(&host, port, protocol, &from);
@@ -371,7 +370,6 @@ fn other_backends(walk: &mut Walk, service: &Workload) {
         });
         let from = Sender {
             network: service.network.clone(),
-            namespace: service.namespace.clone(),
             location: endpoint.location.clone(),
             collector: None,
         };
@@ -423,7 +421,6 @@ fn browser_route(
         network: Network::Host,
         location: exporter.location.clone(),
         collector: None,
-        namespace: None,
     };
     walk.follow(&host, port, protocol, &from);
     let mut route = walk.route;
@@ -478,8 +475,6 @@ struct Sender {
     location: Location,
     /// The collector whose exporter sends them.
     collector: Option<String>,
-    /// The Kubernetes namespace of the pod it leaves from: names resolve on the cluster.
-    namespace: Option<String>,
 }
 
 struct Walk<'a> {
@@ -557,8 +552,21 @@ impl Walk<'_> {
             );
             return;
         }
+        // `localhost` in a pod is the pod: a collector among its containers (a sidecar)
+        // receives what the others send there.
+        if otel::is_loopback_host(host)
+            && let Some(sidecar) = self.project.collector_in_pod(&from.network)
+        {
+            self.through(sidecar, port, protocol);
+            return;
+        }
         if otel::is_loopback_host(host) && !from.network.is_host() {
-            let note = format!("{host} is the container itself");
+            let note = match from.network {
+                Network::Kubernetes { .. } => {
+                    format!("{host} is the pod itself, and no container of it is a collector")
+                }
+                _ => format!("{host} is the container itself"),
+            };
             self.end_from(
                 from,
                 Destination::Nowhere,
@@ -592,7 +600,7 @@ impl Walk<'_> {
             }
             return;
         }
-        if let Some(namespace) = &from.namespace
+        if let Some(namespace) = from.network.namespace()
             && self.follow_in_cluster(host, port, protocol, from, namespace)
         {
             return;
@@ -1149,10 +1157,6 @@ impl Walk<'_> {
                     network: collector.network.clone(),
                     location,
                     collector: Some(collector.service.clone()),
-                    namespace: self
-                        .project
-                        .service(&collector.service)
-                        .and_then(|s| s.namespace.clone()),
                 };
                 self.follow(
                     &host,

@@ -382,7 +382,7 @@ impl Findings {
         location: &Location,
         message: String,
         hint: String,
-    ) {
+    ) -> &mut Finding {
         let finding = rule.finding(
             WORKSPACE_STEP.to_string(),
             None,
@@ -391,6 +391,8 @@ impl Findings {
             hint,
         );
         self.findings.push(finding);
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
     }
 }
 
@@ -479,6 +481,7 @@ mod tests {
                 "code/console-exporter",
                 "collector/exporters-not-honeycomb",
                 "collector/key-variable-missing",
+                "collector/variable-unset",
                 "helm/pipeline-replaced",
             ]
         );

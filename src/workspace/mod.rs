@@ -67,6 +67,11 @@ pub struct Options {
     /// Where files may be read: by default the workspace root of `path` and of the files named
     /// here (`-f`, `--env-file`).
     pub boundary: Option<Arc<Boundary>>,
+    /// `--namespace`: the namespace of Kubernetes objects that name none (else `default`).
+    pub namespace: Option<String>,
+    /// `lint -`: manifests read from standard input, linted as the file `<stdin>`; no file
+    /// of `path` is read.
+    pub stdin: Option<String>,
 }
 
 impl Options {
@@ -382,10 +387,25 @@ const OVERRIDE_NAMES: [&str; 4] = [
     "docker-compose.override.yaml",
 ];
 
+/// The name findings give the manifests read from standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// Reads the workspace. Fails only when there is nothing to read at all (a missing path).
 pub fn load(options: &Options) -> Result<Workspace, LoadError> {
+    if let Some(text) = &options.stdin {
+        let mut loader = Loader::new(
+            options.path.clone(),
+            options.shell.clone(),
+            options.boundary(),
+        );
+        loader.namespace = namespace_of(options);
+        loader.read_manifest_text(Arc::from(STDIN_NAME), text.clone());
+        loader.after_manifests(Vec::new());
+        return Ok(loader.finish());
+    }
     let (root, mut named, dockerfile) = locate(options)?;
     let mut loader = Loader::new(root.clone(), options.shell.clone(), options.boundary());
+    loader.namespace = namespace_of(options);
     // `otel-doctor lint deploy.yaml`: a file of Kubernetes manifests, not a compose file.
     let manifest = named
         .first()
@@ -449,7 +469,7 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
     match &manifest {
         Some(file) => loader.read_manifests(std::slice::from_ref(file)),
         None if dockerfile.is_none() && options.path.is_dir() && !options.compose_only => {
-            loader.read_manifests(&walk::yaml_files(&root));
+            loader.read_folder_manifests(&root);
         }
         None => {}
     }
@@ -464,6 +484,13 @@ pub fn load(options: &Options) -> Result<Workspace, LoadError> {
         loader.read_service_files(first);
     }
     Ok(loader.finish())
+}
+
+fn namespace_of(options: &Options) -> String {
+    options
+        .namespace
+        .clone()
+        .unwrap_or_else(|| kubernetes::DEFAULT_NAMESPACE.to_string())
 }
 
 /// The workspace root, the compose files named on the command line (`-f`, or PATH itself),
@@ -707,6 +734,8 @@ struct Loader {
     reader: Reader,
     /// `.env` files already read (each is read once, though compose looks twice).
     dotenv_read: Vec<PathBuf>,
+    /// The namespace of Kubernetes objects that name none.
+    namespace: String,
 }
 
 impl Loader {
@@ -720,6 +749,7 @@ impl Loader {
             workspace,
             reader: Reader::new(root, boundary),
             dotenv_read: Vec::new(),
+            namespace: kubernetes::DEFAULT_NAMESPACE.to_string(),
         }
     }
 
@@ -1234,33 +1264,97 @@ impl Loader {
                 templates += 1;
                 continue;
             }
-            self.reader.record(&display, &text);
-            match kubernetes::read(&display, &text, kubernetes::DEFAULT_NAMESPACE) {
-                Ok(file) if file.is_manifest => {
-                    self.workspace.kubernetes.extend(file.manifests);
-                    self.workspace.services.extend(file.workloads);
-                    self.workspace.manifest_files.push(Arc::clone(&display));
-                    self.workspace
-                        .sources
-                        .insert(display, SourceText::new(text));
-                }
-                Ok(_) => {}
-                Err(error) => {
-                    let location = Location::new(&display, error.line, error.column);
-                    self.problem(FileKind::Kubernetes, location, error.message);
-                    self.workspace.manifest_files.push(display);
-                }
-            }
+            self.read_manifest_text(display, text);
         }
-        self.read_mounted_config_maps();
-        self.render_charts(chart_values);
-        kubernetes::inject(&self.workspace.kubernetes, &mut self.workspace.services);
-        kubernetes::apply_env_from(&self.workspace.kubernetes, &mut self.workspace.services);
+        self.after_manifests(chart_values);
         if templates > 0 {
             self.workspace.notes.push(format!(
                 "{templates} manifest file{} with Go templates ({{{{ }}}}) not read: render them (`helm template`, `kustomize build`) into a file and lint that file",
                 if templates == 1 { "" } else { "s" }
             ));
+        }
+    }
+
+    /// The manifests of the workspace's folders: a kustomization or a chart rendered by its
+    /// tool when that is on PATH, else its files as plain manifests (never its patches nor its
+    /// templates); every other manifest file as it is.
+    fn read_folder_manifests(&mut self, root: &Path) {
+        let mut files = walk::yaml_files(root);
+        let path = self
+            .workspace
+            .variables
+            .shell
+            .get("PATH")
+            .map(std::ffi::OsString::from);
+        let mut rendered = Vec::new();
+        for source in kubernetes::render::sources(root, &self.reader.boundary) {
+            let folder = self.display(&source.dir);
+            let folder = if folder.is_empty() {
+                Arc::from(".")
+            } else {
+                folder
+            };
+            let tool = source.renderer.name();
+            let executable = kubernetes::render::executable(source.renderer, path.as_deref());
+            let outcome = match (&source.refused, executable) {
+                (Some(reason), _) => kubernetes::RenderOutcome::Failed {
+                    reason: format!("not rendered: {reason}"),
+                },
+                (None, None) => kubernetes::RenderOutcome::NotOnPath,
+                (None, Some((exe, subcommand))) => {
+                    match kubernetes::render::render(&source, &exe, &subcommand, path.as_deref()) {
+                        Ok(text) => {
+                            // `<kustomize build overlays/prod>`, `<kubectl kustomize ...>`.
+                            let program = exe
+                                .file_name()
+                                .map_or_else(|| tool.into(), |name| name.to_string_lossy());
+                            let file: Arc<str> =
+                                Arc::from(format!("<{program} {} {folder}>", subcommand.join(" ")));
+                            rendered.push((Arc::clone(&file), text));
+                            files.retain(|f| !source.covers(f));
+                            kubernetes::RenderOutcome::Rendered { file }
+                        }
+                        Err(reason) => kubernetes::RenderOutcome::Failed { reason },
+                    }
+                }
+            };
+            files.retain(|f| !source.is_partial(f));
+            self.workspace
+                .kubernetes
+                .renderings
+                .push(kubernetes::Rendering {
+                    tool,
+                    command: kubernetes::render::command_line(&source, &folder),
+                    folder: folder.to_string(),
+                    location: Location::file_start(&self.display(&source.file)),
+                    applies: source.applies,
+                    outcome,
+                });
+        }
+        for (file, text) in rendered {
+            self.read_manifest_text(file, text);
+        }
+        self.read_manifests(&files);
+    }
+
+    /// One stream of manifests, named `display` in findings.
+    fn read_manifest_text(&mut self, display: Arc<str>, text: String) {
+        self.reader.record(&display, &text);
+        match kubernetes::read(&display, &text, &self.namespace) {
+            Ok(file) if file.is_manifest => {
+                self.workspace.kubernetes.extend(file.manifests);
+                self.workspace.services.extend(file.workloads);
+                self.workspace.manifest_files.push(Arc::clone(&display));
+                self.workspace
+                    .sources
+                    .insert(display, SourceText::new(text));
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let location = Location::new(&display, error.line, error.column);
+                self.problem(FileKind::Kubernetes, location, error.message);
+                self.workspace.manifest_files.push(display);
+            }
         }
     }
 
@@ -1270,8 +1364,8 @@ impl Loader {
         for values in found {
             let file = Arc::clone(&values.origin.file);
             let mut out = kubernetes::ManifestFile::default();
-            let rendered =
-                kubernetes::helm::render(&file, values, kubernetes::DEFAULT_NAMESPACE, &mut out);
+            let namespace = self.namespace.clone();
+            let rendered = kubernetes::helm::render(&file, values, &namespace, &mut out);
             out.manifests.charts.push(rendered.release);
             self.workspace.kubernetes.extend(out.manifests);
             self.workspace.services.extend(out.workloads);
@@ -1282,6 +1376,15 @@ impl Loader {
                 );
             }
         }
+    }
+
+    /// What relates the objects of every manifest read: mounted ConfigMaps as collector
+    /// configs, the collector chart's releases, the operator's injection, `envFrom`.
+    fn after_manifests(&mut self, chart_values: Vec<kubernetes::helm::ChartValues>) {
+        self.read_mounted_config_maps();
+        self.render_charts(chart_values);
+        kubernetes::inject(&self.workspace.kubernetes, &mut self.workspace.services);
+        kubernetes::apply_env_from(&self.workspace.kubernetes, &mut self.workspace.services);
     }
 
     /// The ConfigMap keys that pods mount as files are read as collector configs, at their

@@ -270,6 +270,23 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The folders under `dir` (itself first), in a stable order, with the bounds of
+/// [`yaml_files`].
+pub fn folders(dir: &Path) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = WalkDir::new(dir)
+        .follow_links(false)
+        .max_depth(MAX_DEPTH)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_skipped_dir(entry))
+        .take(MAX_ENTRIES)
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_dir())
+        .map(DirEntry::into_path)
+        .collect();
+    folders.sort();
+    folders
+}
+
 fn is_skipped_dir(entry: &DirEntry) -> bool {
     entry.file_type().is_dir()
         && (SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())

@@ -7,6 +7,7 @@
 use crate::knowledge::collector::{BARE_VARIABLES_KEPT, BARE_VARIABLES_REFUSED, Version};
 use crate::resolve::EnvVar;
 use crate::source::Location;
+use crate::workspace::collector::{ConfigKind, ConfigNode};
 
 /// A config value after expansion, and the variables it used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +140,64 @@ pub fn expand(raw: &str, env: &[EnvVar], version: Option<Version>) -> Expanded {
     }
 }
 
+/// A `${env:X}` (or `${X}`) in a config value whose variable the container does not receive:
+/// the collector puts an empty string there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsetReference {
+    pub name: String,
+    /// As written: `${env:DEPLOY_ENV}`.
+    pub text: String,
+    /// Where in the config: `processors.resource.attributes[0].value`.
+    pub path: String,
+    pub location: Location,
+}
+
+/// Every reference of every value under `root` that expands to nothing, in the file's order.
+pub fn unset_references(
+    root: &ConfigNode,
+    env: &[EnvVar],
+    version: Option<Version>,
+) -> Vec<UnsetReference> {
+    let mut found = Vec::new();
+    // Depth first with a stack of its own: a config is a workspace file, of any depth.
+    let mut stack: Vec<(&ConfigNode, String)> = vec![(root, String::new())];
+    while let Some((node, path)) = stack.pop() {
+        match &node.kind {
+            ConfigKind::Scalar(raw) if raw.contains('$') => {
+                let expanded = expand(raw, env, version);
+                found.extend(
+                    expanded
+                        .refs
+                        .into_iter()
+                        .filter(|r| r.state == RefState::Unset)
+                        .map(|r| UnsetReference {
+                            name: r.name,
+                            text: r.text,
+                            path: path.clone(),
+                            location: node.location.clone(),
+                        }),
+                );
+            }
+            ConfigKind::Map(entries) => stack.extend(entries.iter().rev().map(|entry| {
+                let path = match path.as_str() {
+                    "" => entry.key.clone(),
+                    _ => format!("{path}.{}", entry.key),
+                };
+                (&entry.value, path)
+            })),
+            ConfigKind::Seq(items) => stack.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(index, item)| (item, format!("{path}[{index}]"))),
+            ),
+            _ => {}
+        }
+    }
+    found
+}
+
 fn lookup(env: &[EnvVar], name: &str, default: Option<&str>) -> (String, RefState) {
     // Received, but with a value the files do not hold (a Kubernetes Secret's, or one compose
     // cannot interpolate): not known here.
@@ -222,6 +281,26 @@ mod tests {
         assert_eq!(kept.value, "x=$KEY");
         assert_eq!(kept.refs[0].state, RefState::Kept);
         assert_eq!(expand("$KEY", &env, None).refs[0].state, RefState::Kept);
+    }
+
+    #[test]
+    fn references_the_container_does_not_receive() {
+        let root = crate::workspace::collector::parse(
+            &Arc::from("otel.yaml"),
+            "processors:\n  resource:\n    attributes:\n      - key: deployment.environment\n        value: ${env:DEPLOY_ENV}\n        action: upsert\nexporters:\n  otlp:\n    endpoint: ${env:GATEWAY:-gateway:4317}\n    headers:\n      x-tenant: ${TENANT}-${env:KEY}\n",
+        )
+        .unwrap();
+        let unset: Vec<String> = unset_references(&root, &env(&[("KEY", "k")]), None)
+            .iter()
+            .map(|r| format!("{} {} {}", r.location, r.path, r.text))
+            .collect();
+        assert_eq!(
+            unset,
+            [
+                "otel.yaml:5:16 processors.resource.attributes[0].value ${env:DEPLOY_ENV}",
+                "otel.yaml:11:17 exporters.otlp.headers.x-tenant ${TENANT}",
+            ]
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod validate;
 
 use std::sync::Arc;
 
-pub use expand::{EnvRef, Expanded, RefState, expand};
+pub use expand::{EnvRef, Expanded, RefState, UnsetReference, expand};
 pub use model::{
     Component, Exporter, ExporterHeader, Listener, ListenerMatch, ListenerProtocol, Model,
     Pipeline, Reference, StructureProblem, Undefined, match_listener, otlp_listeners,
@@ -267,6 +267,13 @@ impl Collector {
             .unwrap_or_default();
         self.ottl_invalid = ottl::invalid(&self.ottl, &self.env, self.version);
         self.refusal = self.find_refusal();
+    }
+
+    /// The `${env:X}` of its config whose variable its container does not receive.
+    pub fn unset_references(&self) -> Vec<UnsetReference> {
+        self.model()
+            .map(|model| expand::unset_references(&model.root, &self.env, self.version))
+            .unwrap_or_default()
     }
 
     pub fn listeners(&self) -> &[Listener] {

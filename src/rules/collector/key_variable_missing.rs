@@ -1,8 +1,7 @@
-use super::{Problem, report_honeycomb_problems};
+use super::{Problem, not_received, report_honeycomb_problems};
 use crate::resolve::Project;
 use crate::resolve::collector::RefState;
 use crate::resolve::collector::honeycomb::HoneycombProblem;
-use crate::rules::hint::{add_variable, set};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -70,33 +69,14 @@ impl Check for KeyVariableMissing {
                     ),
                     format!("write ${{env:{variable}}}"),
                 ),
-                _ => match collector.passed_through.iter().find(|(n, _)| n == variable) {
-                    Some((_, location)) => (
-                        format!(
-                            "compose passes {variable} to `{name}` from the shell ({location}), and it is set neither there nor in .env, so the header is empty"
-                        ),
-                        format!(
-                            "export {variable}=<ingest key> in the shell that runs docker compose, or add {variable}=<ingest key> to .env (and keep .env out of git)"
-                        ),
-                    ),
-                    None => {
-                        let reference = format!("${{{variable}}}");
-                        if let Some(service) = project.service(name) {
-                            fix = Some((
-                                add_variable(service, variable, &reference),
-                                set(service, &[(variable, &reference)]),
-                            ));
-                        }
-                        (
-                            format!(
-                                "the `{name}` container does not receive {variable}, so the header is empty"
-                            ),
-                            format!(
-                                "pass it to the container:\n  {name}:\n    environment:\n      {variable}: {reference}\n(.env and the shell only feed compose's own interpolation)"
-                            ),
-                        )
-                    }
-                },
+                _ => {
+                    let missing = not_received(project, collector, variable, "<ingest key>");
+                    fix = missing.fix;
+                    (
+                        format!("{}, so the header is empty", missing.cause),
+                        missing.hint,
+                    )
+                }
             };
             let (fix, cures) = fix.unzip();
             Some(Problem {

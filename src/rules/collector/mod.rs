@@ -23,6 +23,7 @@ mod receiver_protocol_mismatch;
 mod tls_insecure;
 mod traces_elsewhere;
 mod unknown_component;
+mod variable_unset;
 
 use std::collections::HashSet;
 
@@ -32,7 +33,8 @@ use crate::finding::{Cure, Finding, Remedy};
 use crate::resolve::collector::honeycomb::{self, HoneycombProblem};
 use crate::resolve::collector::{Collector, Exporter};
 use crate::resolve::route::Route;
-use crate::resolve::{Project, Workload};
+use crate::resolve::{Launcher, Project, Workload};
+use crate::rules::hint::{add_variable, set, set_variables};
 use crate::source::Location;
 
 pub const RULES: &[&dyn Rule] = &[
@@ -52,6 +54,7 @@ pub const RULES: &[&dyn Rule] = &[
     &tls_insecure::TlsInsecure,
     &key_header_missing::KeyHeaderMissing,
     &key_variable_missing::KeyVariableMissing,
+    &variable_unset::VariableUnset,
     &key_invalid::KeyInvalid,
     &classic_key_dataset::ClassicKeyDataset,
     &component_unused::ComponentUnused,
@@ -197,4 +200,59 @@ fn honeycomb_exporters(collector: &Collector) -> Vec<(Exporter, Vec<honeycomb::H
             (exporter, problems)
         })
         .collect()
+}
+
+/// Why a variable the config expands does not reach the collector's container, how to pass
+/// it, and the fix that does (compose: a reference in its `environment`, which compose fills
+/// from the shell or `.env`; never a value).
+struct NotReceived {
+    cause: String,
+    hint: String,
+    fix: Option<(Remedy, Vec<Cure>)>,
+}
+
+fn not_received(
+    project: &Project,
+    collector: &Collector,
+    variable: &str,
+    placeholder: &str,
+) -> NotReceived {
+    let name = &collector.service;
+    if let Some((_, location)) = collector.passed_through.iter().find(|(n, _)| n == variable) {
+        return NotReceived {
+            cause: format!(
+                "compose passes {variable} to `{name}` from the shell ({location}), and it is set neither there nor in .env"
+            ),
+            hint: format!(
+                "export {variable}={placeholder} in the shell that runs docker compose, or add {variable}={placeholder} to .env (and keep .env out of git)"
+            ),
+            fix: None,
+        };
+    }
+    let cause = format!("the `{name}` container does not receive {variable}");
+    let Some(service) = project.service(name) else {
+        return NotReceived {
+            cause,
+            hint: format!("give the collector's container {variable}"),
+            fix: None,
+        };
+    };
+    if service.launcher != Launcher::Compose {
+        return NotReceived {
+            cause,
+            hint: set_variables(service, &[(variable, placeholder)]),
+            fix: None,
+        };
+    }
+    let reference = format!("${{{variable}}}");
+    NotReceived {
+        cause,
+        hint: format!(
+            "pass it to the container:\n  {name}:\n    environment:\n      {variable}: {reference}\n(.env and the shell only feed compose's own interpolation)"
+        ),
+        fix: Some((
+            add_variable(service, variable, &reference),
+            set(service, &[(variable, &reference)]),
+        )),
+    }
 }

@@ -31,6 +31,10 @@ declare_rule! {
     /// ```yaml
     ///       - set(attributes["env"], "prod") where name == "checkout"
     /// ```
+    ///
+    /// ## Fix
+    /// Not fixed automatically: what the statement meant is the author's; the hint names the
+    /// usual mistake (quotes, `&&`, `=`, a function's case) when the parser's words show it.
     pub struct OttlInvalid => "collector/ottl-invalid", Error;
 }
 

@@ -1,6 +1,6 @@
 use crate::finding::Cure;
 use crate::knowledge::otel;
-use crate::resolve::{ConfiguredEndpoint, Project};
+use crate::resolve::{ConfiguredEndpoint, Network, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
 declare_rule! {
@@ -29,7 +29,13 @@ impl Check for EndpointLocalhost {
         let collector = project
             .service_names()
             .find(|n| n.contains("collector") || n.contains("otel") || n.contains("agent"));
-        for service in project.services.iter().filter(|s| !s.network.is_host()) {
+        // In a pod with a collector among its containers (a sidecar), localhost is that
+        // collector.
+        let services = project
+            .services
+            .iter()
+            .filter(|s| !s.network.is_host() && project.collector_in_pod(&s.network).is_none());
+        for service in services {
             let plan = service.export_plan();
             let Some(endpoint) = plan.configured_endpoint() else {
                 continue;
@@ -46,6 +52,21 @@ impl Check for EndpointLocalhost {
             let port = url
                 .port_or_known_default()
                 .unwrap_or(plan.protocol.default_port());
+            if let Network::Kubernetes { pod, .. } = &service.network {
+                out.service(
+                    &Self::META,
+                    service,
+                    location,
+                    format!(
+                        "{name} is \"{value}\": in pod {pod}, {host} is the pod itself, and none of its containers is a collector, so nothing receives the spans."
+                    ),
+                    format!(
+                        "send to your collector's Service ({}://SERVICE.NAMESPACE:{port}), or run the collector in this pod as a sidecar container",
+                        url.scheme()
+                    ),
+                );
+                continue;
+            }
             let target = match collector {
                 Some(collector) => format!("{}://{collector}:{port}", url.scheme()),
                 None => format!("{}://host.docker.internal:{port}", url.scheme()),

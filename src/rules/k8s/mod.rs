@@ -7,6 +7,7 @@ mod compose_style_variable;
 mod configmap_missing;
 mod endpoint_unknown_service;
 mod instrumentation_missing;
+mod not_rendered;
 mod parse_error;
 mod secret_missing;
 
@@ -23,6 +24,7 @@ pub const RULES: &[&dyn Rule] = &[
     &compose_style_variable::ComposeStyleVariable,
     &secret_missing::SecretMissing,
     &configmap_missing::ConfigMapMissing,
+    &not_rendered::NotRendered,
 ];
 
 /// Reports a finding about a pod template on the workloads of its containers (or on the

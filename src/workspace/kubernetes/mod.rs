@@ -15,6 +15,7 @@ use super::yaml::{self, Node, YamlError};
 
 pub mod helm;
 mod read;
+pub mod render;
 
 use read::Reader;
 
@@ -43,9 +44,38 @@ pub struct Manifests {
     /// The operator's `OpenTelemetryCollector` resources: each gets a `<name>-collector`
     /// Service.
     pub collectors: Vec<Object>,
+    /// The kustomizations and charts of the workspace, and what became of rendering each.
+    pub renderings: Vec<Rendering>,
     /// Releases of the OpenTelemetry Collector Helm chart, rendered from their values (their
     /// pod templates and Services are among the others).
     pub charts: Vec<helm::ChartRelease>,
+}
+
+/// A kustomization or chart folder, and what became of rendering it.
+#[derive(Debug, Clone)]
+pub struct Rendering {
+    /// `kustomize` or `helm`.
+    pub tool: &'static str,
+    /// The folder, as findings name files.
+    pub folder: String,
+    /// Its kustomization file or `Chart.yaml`.
+    pub location: Location,
+    /// What rendering applies that the files alone do not (`patches`, `namespace: prod`).
+    pub applies: Vec<String>,
+    /// How to render it by hand and lint the result.
+    pub command: String,
+    pub outcome: RenderOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenderOutcome {
+    /// Its manifests are the renderer's output, named `file` in findings.
+    Rendered { file: Arc<str> },
+    /// The renderer is not on PATH: its files were read as plain manifests.
+    NotOnPath,
+    /// The renderer failed, or must not run on it (`reason`): its files were read as plain
+    /// manifests.
+    Failed { reason: String },
 }
 
 /// What names an object: its kind, name and namespace, and where its document starts.
@@ -392,6 +422,7 @@ impl Manifests {
         self.namespaces.extend(other.namespaces);
         self.instrumentations.extend(other.instrumentations);
         self.collectors.extend(other.collectors);
+        self.renderings.extend(other.renderings);
         self.charts.extend(other.charts);
     }
 
