@@ -210,14 +210,15 @@ fn remove_temporary_files_on_interrupt() {
                         for path in pending.drain(..) {
                             let _ = std::fs::remove_file(path);
                         }
-                        break;
+                        // Exit with the list still held: released, the main thread could
+                        // stage one more file before the process ends.
+                        std::process::exit(code);
                     }
                     if std::time::Instant::now() > deadline {
-                        break;
+                        std::process::exit(code);
                     }
                     std::thread::sleep(std::time::Duration::from_millis(10));
                 }
-                std::process::exit(code);
             });
         }
     });

@@ -8,6 +8,7 @@ pub mod collector;
 pub mod dotnet;
 pub mod ecosystems;
 pub mod go;
+pub mod helm_collector;
 pub mod honeycomb;
 pub mod java;
 pub mod js_symbols;

@@ -13,6 +13,7 @@ use crate::source::Location;
 use super::workload::{EnvEntry, Text, WorkloadSpec};
 use super::yaml::{self, Node, YamlError};
 
+pub mod helm;
 mod read;
 
 use read::Reader;
@@ -42,6 +43,9 @@ pub struct Manifests {
     /// The operator's `OpenTelemetryCollector` resources: each gets a `<name>-collector`
     /// Service.
     pub collectors: Vec<Object>,
+    /// Releases of the OpenTelemetry Collector Helm chart, rendered from their values (their
+    /// pod templates and Services are among the others).
+    pub charts: Vec<helm::ChartRelease>,
 }
 
 /// What names an object: its kind, name and namespace, and where its document starts.
@@ -187,6 +191,8 @@ pub struct ContainerEnv {
     pub value: Option<(String, Location)>,
     /// `valueFrom.secretKeyRef`.
     pub secret: Option<KeyRef>,
+    /// `valueFrom.fieldRef.fieldPath` (the downward API: `status.hostIP`).
+    pub field_path: Option<String>,
 }
 
 /// `secretKeyRef` / `configMapKeyRef`: an object's key.
@@ -386,6 +392,7 @@ impl Manifests {
         self.namespaces.extend(other.namespaces);
         self.instrumentations.extend(other.instrumentations);
         self.collectors.extend(other.collectors);
+        self.charts.extend(other.charts);
     }
 
     /// The variables one `envFrom` entry gives a container of `namespace`: none when its
@@ -490,6 +497,13 @@ impl Manifests {
             && self.namespaces.is_empty()
             && self.instrumentations.is_empty()
             && self.collectors.is_empty()
+            && self.charts.is_empty()
+    }
+
+    /// The chart release whose defaults were placed at `location`, when one was: a finding
+    /// there is about a value of the chart's, not one the user wrote.
+    pub fn chart_default_at(&self, location: &Location) -> Option<&helm::ChartRelease> {
+        self.charts.iter().find(|c| c.is_default_at(location))
     }
 
     /// The pod template and container a workload comes from.

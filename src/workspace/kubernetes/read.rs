@@ -190,7 +190,7 @@ impl Reader<'_> {
     }
 
     /// A pod template (`template` of a workload, or the Pod itself) and its containers.
-    fn pod(
+    pub(super) fn pod(
         &self,
         object: Object,
         document: &Node,
@@ -426,6 +426,12 @@ impl Reader<'_> {
                 location,
                 value,
                 secret,
+                field_path: entry
+                    .get("valueFrom")
+                    .and_then(|v| v.get("fieldRef"))
+                    .and_then(|r| r.get("fieldPath"))
+                    .and_then(Node::as_scalar)
+                    .map(str::to_string),
             });
         }
         let words = |field: &str| -> Option<CommandLine> {
