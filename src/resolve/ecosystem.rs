@@ -73,6 +73,13 @@ impl Declared {
             .find(|p| p.ecosystem == Ecosystem::Composer && p.name == name)
     }
 
+    /// PHP: the first OpenTelemetry auto-instrumentation package (`opentelemetry-auto-*`).
+    pub fn php_auto_instrumentation(&self) -> Option<&DeclaredPackage> {
+        self.packages.iter().find(|p| {
+            p.ecosystem == Ecosystem::Composer && p.name.starts_with(php::AUTO_PACKAGE_PREFIX)
+        })
+    }
+
     /// PHP: whether the image installs this extension.
     pub fn has_php_extension(&self, extension: &str) -> bool {
         self.php_extensions.iter().any(|(e, _)| *e == extension)

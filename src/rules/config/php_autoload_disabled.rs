@@ -1,7 +1,6 @@
 use crate::knowledge::php;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
-use crate::workspace::dependencies::Ecosystem;
 
 declare_rule! {
     /// ## What it does
@@ -32,9 +31,7 @@ declare_rule! {
 impl Check for PhpAutoloadDisabled {
     fn check(&self, project: &Project, out: &mut Findings) {
         for service in &project.services {
-            let Some(auto) = service.declared.packages.iter().find(|p| {
-                p.ecosystem == Ecosystem::Composer && p.name.starts_with(php::AUTO_PACKAGE_PREFIX)
-            }) else {
+            let Some(auto) = service.declared.php_auto_instrumentation() else {
                 continue;
             };
             let variable = service.env_var(php::AUTOLOAD_ENABLED);

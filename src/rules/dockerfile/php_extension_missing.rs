@@ -1,7 +1,6 @@
 use crate::knowledge::php;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
-use crate::workspace::dependencies::Ecosystem;
 
 declare_rule! {
     /// ## What it does
@@ -38,9 +37,7 @@ impl Check for PhpExtensionMissing {
             let Some(dockerfile) = &service.dockerfile else {
                 continue;
             };
-            let Some(auto) = declared.packages.iter().find(|p| {
-                p.ecosystem == Ecosystem::Composer && p.name.starts_with(php::AUTO_PACKAGE_PREFIX)
-            }) else {
+            let Some(auto) = declared.php_auto_instrumentation() else {
                 continue;
             };
             if declared.has_php_extension(php::EXTENSION) {
