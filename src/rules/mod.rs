@@ -476,6 +476,8 @@ mod tests {
                 "code/console-exporter",
                 "collector/exporters-not-honeycomb",
                 "collector/key-variable-missing",
+                "k8s/annotation-on-workload",
+                "k8s/compose-style-variable",
             ]
         );
     }

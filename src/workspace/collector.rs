@@ -131,7 +131,9 @@ pub fn parse_embedded(
     }
 }
 
-fn convert(file: &Arc<str>, node: Node) -> ConfigNode {
+/// A config already read as part of another YAML document (a v1beta1 OpenTelemetryCollector's
+/// `spec.config`), at its positions in that file.
+pub fn convert(file: &Arc<str>, node: Node) -> ConfigNode {
     let location = Location::new(file, node.line, node.column);
     let kind = match node.kind {
         NodeKind::Null => ConfigKind::Null,

@@ -1213,6 +1213,7 @@ impl Loader {
             }
         }
         self.read_mounted_config_maps();
+        self.read_collector_resources();
         kubernetes::inject(&self.workspace.kubernetes, &mut self.workspace.services);
         if templates > 0 {
             self.workspace.notes.push(format!(
@@ -1220,6 +1221,39 @@ impl Loader {
                 if templates == 1 { "" } else { "s" }
             ));
         }
+    }
+
+    /// A collector config written as a YAML string inside a manifest (a ConfigMap's value, a
+    /// v1alpha1 OpenTelemetryCollector's `spec.config`), at its lines in the manifest: a block
+    /// scalar's text starts on the line after `key: |`.
+    fn embedded_config(&self, text: &str, location: &Location) -> collector::CollectorFile {
+        let source = self.workspace.source(&location.file).map(SourceText::text);
+        let (first_line, indent) = block_start(source.unwrap_or_default(), location);
+        match collector::parse_embedded(&location.file, text, first_line, indent) {
+            Ok(node) => collector::CollectorFile::Loaded(node),
+            Err(error) => collector::CollectorFile::Broken(error),
+        }
+    }
+
+    /// An OpenTelemetryCollector's `spec.config` is read as the config file its container
+    /// mounts, at its lines in the manifest (a v1alpha1 string from the line after `config: |`).
+    fn read_collector_resources(&mut self) {
+        let mut configs = Vec::new();
+        for resource in &self.workspace.kubernetes.collectors {
+            let Some(config) = &resource.config else {
+                continue;
+            };
+            let state = match config {
+                kubernetes::ResourceConfig::Tree(node) => {
+                    collector::CollectorFile::Loaded(node.clone())
+                }
+                kubernetes::ResourceConfig::Text { text, location } => {
+                    self.embedded_config(text, location)
+                }
+            };
+            configs.push((Arc::from(resource.config_file()), state));
+        }
+        self.workspace.collector_files.extend(configs);
     }
 
     /// The ConfigMap keys that pods mount as files are read as collector configs, at their
@@ -1249,13 +1283,7 @@ impl Loader {
                 if !mounted.contains(&file) && !mounted.contains(folder) {
                     continue;
                 }
-                let text = self.workspace.source(&location.file).map(SourceText::text);
-                let (first_line, indent) = block_start(text.unwrap_or_default(), location);
-                let state =
-                    match collector::parse_embedded(&location.file, value, first_line, indent) {
-                        Ok(node) => collector::CollectorFile::Loaded(node),
-                        Err(error) => collector::CollectorFile::Broken(error),
-                    };
+                let state = self.embedded_config(value, location);
                 configs.push((Arc::from(file.as_str()), state));
             }
         }

@@ -9,9 +9,11 @@ use std::sync::Arc;
 use crate::knowledge::kubernetes;
 use crate::source::Location;
 
+use super::collector::ConfigNode;
 use super::workload::{EnvEntry, Text, WorkloadSpec};
 use super::yaml::{self, Node, YamlError};
 
+mod operator;
 mod read;
 
 use read::Reader;
@@ -38,9 +40,46 @@ pub struct Manifests {
     pub secrets: Vec<Secret>,
     pub namespaces: Vec<Object>,
     pub instrumentations: Vec<Instrumentation>,
-    /// The operator's `OpenTelemetryCollector` resources: each gets a `<name>-collector`
+    /// The operator's `OpenTelemetryCollector` resources: each is also a pod template (its
+    /// collector container) and, unless it runs as a sidecar, gets a `<name>-collector`
     /// Service.
-    pub collectors: Vec<Object>,
+    pub collectors: Vec<CollectorResource>,
+}
+
+/// The operator's `OpenTelemetryCollector`: a collector whose config is in the resource.
+#[derive(Debug, Clone)]
+pub struct CollectorResource {
+    pub object: Object,
+    /// `spec.mode`: `deployment` (the default), `daemonset`, `statefulset` or `sidecar`.
+    pub mode: String,
+    /// `spec.config`, when it has one.
+    pub config: Option<ResourceConfig>,
+}
+
+impl CollectorResource {
+    pub fn is_sidecar(&self) -> bool {
+        self.mode == kubernetes::SIDECAR_MODE
+    }
+
+    /// The workspace name its config is read under, as the file its container mounts.
+    pub fn config_file(&self) -> String {
+        let object = &self.object;
+        format!(
+            "{}/{}/{}/collector.yaml",
+            object.kind.to_ascii_lowercase(),
+            object.namespace,
+            object.name
+        )
+    }
+}
+
+/// An `OpenTelemetryCollector`'s `spec.config`.
+#[derive(Debug, Clone)]
+pub enum ResourceConfig {
+    /// `opentelemetry.io/v1alpha1`: a YAML string, at the `config:` value's position.
+    Text { text: String, location: Location },
+    /// `opentelemetry.io/v1beta1`: a mapping, already read with its positions.
+    Tree(ConfigNode),
 }
 
 /// What names an object: its kind, name and namespace, and where its document starts.
@@ -115,6 +154,31 @@ impl PodTemplate {
     }
 }
 
+impl PodTemplate {
+    /// The `instrumentation.opentelemetry.io/container-names` annotation, if the pod has one.
+    pub fn container_names(&self) -> Option<&Annotation> {
+        self.annotations
+            .iter()
+            .find(|a| a.name == kubernetes::CONTAINER_NAMES)
+    }
+
+    /// The containers the operator injects: those `container-names` lists, else the first one
+    /// (opentelemetry-operator, `ensureContainer`).
+    pub fn injected_containers(&self) -> impl Iterator<Item = &Container> {
+        let listed: Option<Vec<&str>> = self
+            .container_names()
+            .map(|a| a.value.split(',').map(str::trim).collect());
+        self.containers
+            .iter()
+            .enumerate()
+            .filter(move |(at, c)| match &listed {
+                Some(names) => names.contains(&c.name.as_str()),
+                None => *at == 0,
+            })
+            .map(|(_, c)| c)
+    }
+}
+
 /// What an annotation makes the operator inject (`python`), if it is an injection one.
 pub fn injected(annotation: &str) -> Option<&'static str> {
     let what = annotation.strip_prefix(kubernetes::INJECT_PREFIX)?;
@@ -152,6 +216,8 @@ pub struct ContainerEnv {
     pub value: Option<(String, Location)>,
     /// `valueFrom.secretKeyRef`.
     pub secret: Option<KeyRef>,
+    /// Whether the value comes from `valueFrom` (a Secret, a ConfigMap, the downward API).
+    pub value_from: bool,
 }
 
 /// `secretKeyRef` / `configMapKeyRef`: an object's key.
@@ -243,20 +309,7 @@ pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
             else {
                 continue;
             };
-            let listed = pod
-                .annotations
-                .iter()
-                .find(|a| a.name == kubernetes::CONTAINER_NAMES)
-                .map(|a| a.value.split(',').map(str::trim).collect::<Vec<_>>());
-            let injected = pod
-                .containers
-                .iter()
-                .enumerate()
-                .filter(|(at, c)| match &listed {
-                    Some(names) => names.contains(&c.name.as_str()),
-                    None => *at == 0,
-                });
-            for (_, container) in injected {
+            for container in pod.injected_containers() {
                 let Some(spec) = specs.iter_mut().find(|s| s.name == container.workload) else {
                     continue;
                 };
@@ -348,7 +401,7 @@ impl Manifests {
 
     /// The names Services answer to, with the namespace each is in: the Services of the
     /// input, and the `<name>-collector` Service the operator makes for each
-    /// OpenTelemetryCollector (opentelemetry-operator, `naming.Service`).
+    /// OpenTelemetryCollector that is not a sidecar (opentelemetry-operator, `naming.Service`).
     pub fn service_names(&self) -> Vec<(String, &Object)> {
         self.services
             .iter()
@@ -356,7 +409,8 @@ impl Manifests {
             .chain(
                 self.collectors
                     .iter()
-                    .map(|c| (kubernetes::collector_service(&c.name), c)),
+                    .filter(|c| !c.is_sidecar())
+                    .map(|c| (kubernetes::collector_service(&c.object.name), &c.object)),
             )
             .collect()
     }
