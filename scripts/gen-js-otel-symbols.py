@@ -24,6 +24,12 @@ Output format, one package version per block:
 A name is a value (function, constant); `Class:m1,m2` a class with its public methods and
 properties (static ones too); `~Name` a type only (an interface or a type alias): TypeScript
 may import it, but it does not exist at run time. Names are sorted.
+
+One line maps every published 0.x line of the experimental packages to the major version of
+the stable SDK packages it was released with (read from each version's dependencies on them),
+so that a 0.x line the table has no release of is judged by its stable sibling:
+
+    > 0.25:1 0.26:1 ... 0.57:1 0.200:2 ... 0.300:3
 """
 
 import argparse
@@ -67,6 +73,7 @@ def main():
         "# Every package version below, from its type declarations. See the script for the",
         "# format.",
     ]
+    out.append("> " + " ".join(f"0.{minor}:{major}" for minor, major in experimental_lines()))
     with tempfile.TemporaryDirectory(prefix="otel-js-symbols-") as scratch:
         reader = Packages(Path(scratch))
         for package, lines in LINES.items():
@@ -108,6 +115,57 @@ def newest_of_lines(package, lines):
             if newest not in chosen:
                 chosen.append(newest)
     return sorted(chosen, key=key)
+
+
+# The stable packages an experimental version depends on: their major version is its SDK line.
+# (`@opentelemetry/api` is left out: every SDK line so far uses the 1.x API.)
+STABLE_SIBLINGS = [
+    "@opentelemetry/core",
+    "@opentelemetry/resources",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/sdk-trace",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/sdk-metrics",
+]
+
+
+def experimental_lines():
+    """(0.x minor, stable major) for every published 0.x line of the experimental packages of
+    LINES, from the dependencies of each version (one `npm view` per package). The
+    experimental packages are released together, so a line one of them cannot place (it has
+    no stable dependency) takes what another says; two that disagree stop the script."""
+    lines = {}
+    for package, chosen in LINES.items():
+        if chosen != EXPERIMENTAL:
+            continue
+        fields = ["version"] + [f"dependencies.{s}" for s in STABLE_SIBLINGS]
+        published = json.loads(
+            subprocess.run(
+                ["npm", "view", f"{package}@>=0.1.0 <1", *fields, "--json"],
+                check=True, stdout=subprocess.PIPE, text=True,
+            ).stdout
+        )
+        for entry in published if isinstance(published, list) else [published]:
+            # A version with none of the fields asked for but its own comes as a bare string.
+            if not isinstance(entry, dict):
+                continue
+            version = entry.get("version", "")
+            if not re.fullmatch(r"0\.\d+\.\d+", version):
+                continue
+            majors = {
+                int(m.group(1))
+                for key, spec in entry.items()
+                if key != "version" and (m := re.match(r"[\^~=v]*(\d+)\.", spec))
+            }
+            majors.discard(0)
+            if not majors:
+                continue
+            if len(majors) > 1:
+                raise SystemExit(f"{package}@{version} depends on stable lines {sorted(majors)}")
+            minor, major = int(version.split(".")[1]), majors.pop()
+            if lines.setdefault(minor, major) != major:
+                raise SystemExit(f"0.{minor} is on the {lines[minor]}.x line and {package}@{version} on {major}.x")
+    return sorted(lines.items())
 
 
 class Packages:

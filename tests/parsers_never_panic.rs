@@ -10,8 +10,8 @@ use otel_doctor::workspace::dependencies::{self, Ecosystem};
 use otel_doctor::workspace::nesting::MAX_NESTING;
 use otel_doctor::workspace::npm::{self, LockKind};
 use otel_doctor::workspace::{
-    compose, dockerfile, dotenv, go, interpolate, javascript, kubernetes, manifest, properties,
-    python, ruby, settings, yaml,
+    compose, dockerfile, dotenv, go, interpolate, javascript, kubernetes, manifest, ottl,
+    properties, python, ruby, settings, yaml,
 };
 use proptest::prelude::*;
 
@@ -56,6 +56,47 @@ const YAML: &[&str] = &[
     "build",
     "env_file",
     "\t",
+];
+const OTTL: &[&str] = &[
+    "set",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ".",
+    ":",
+    "=",
+    "==",
+    "!=",
+    "<",
+    ">=",
+    "+",
+    "-",
+    "*",
+    "/",
+    " ",
+    "\"a\"",
+    "\"\\\"",
+    "\"",
+    "1",
+    "-2",
+    "3.5",
+    "0xff",
+    "true",
+    "nil",
+    "not ",
+    " and ",
+    " or ",
+    " where ",
+    "attributes",
+    "IsMatch",
+    "SPAN_KIND",
+    " for x in ",
+    " if ",
+    "'",
 ];
 const DOCKERFILE: &[&str] = &[
     "FROM ",
@@ -421,6 +462,12 @@ proptest! {
     fn yaml_and_compose(text in prop_oneof![any_text(), tokens(YAML)]) {
         let _ = yaml::parse(&text);
         let _ = compose::read(&std::sync::Arc::from("docker-compose.yml"), &text, &lookup);
+    }
+
+    #[test]
+    fn ottl_statements_and_conditions(text in prop_oneof![any_text(), tokens(OTTL)]) {
+        let _ = ottl::parse(&text, ottl::Form::Statement);
+        let _ = ottl::parse(&text, ottl::Form::Condition);
     }
 
     #[test]

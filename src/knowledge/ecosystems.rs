@@ -38,7 +38,7 @@ impl Ecosystem {
             "Gemfile" => Some(Ecosystem::Ruby),
             "pom.xml" => Some(Ecosystem::Maven),
             "build.gradle" | "build.gradle.kts" => Some(Ecosystem::Gradle),
-            "composer.json" => Some(Ecosystem::Composer),
+            "composer.json" | "composer.lock" => Some(Ecosystem::Composer),
             _ if name.ends_with(".csproj") => Some(Ecosystem::NuGet),
             _ => None,
         }

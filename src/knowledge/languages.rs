@@ -218,7 +218,7 @@ pub fn code_terms(language: Language) -> CodeTerms {
         // in code, or the SDK built by the autoconfigure module.
         Language::Java => CodeTerms {
             provider_setup: "add the Java agent to the image (-javaagent:), or build the SDK at start-up: AutoConfiguredOpenTelemetrySdk.initialize() (io.opentelemetry:opentelemetry-sdk-extension-autoconfigure), which reads OTEL_EXPORTER_OTLP_ENDPOINT",
-            otlp_exporter: "  import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;\n  import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;\n  SdkTracerProvider.builder()\n      .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().build()).build())\n(with io.opentelemetry:opentelemetry-exporter-otlp on the classpath)",
+            otlp_exporter: "  import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;\n  import io.opentelemetry.sdk.trace.SdkTracerProvider;\n  import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;\n  SdkTracerProvider tracerProvider = SdkTracerProvider.builder()\n      .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().build()).build())\n      .build();\n(with io.opentelemetry:opentelemetry-exporter-otlp on the classpath)",
             endpoint_option: ".setEndpoint(\"{}\")",
             endpoint_from_environment: "read it from the environment: .setEndpoint(System.getenv(\"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\")), or build the SDK with AutoConfiguredOpenTelemetrySdk, which reads OTEL_EXPORTER_OTLP_ENDPOINT",
             console_exporter: "LoggingSpanExporter",
@@ -227,7 +227,7 @@ pub fn code_terms(language: Language) -> CodeTerms {
         },
         Language::DotNet => CodeTerms {
             provider_setup: "builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter()) (packages OpenTelemetry.Extensions.Hosting and OpenTelemetry.Exporter.OpenTelemetryProtocol)",
-            otlp_exporter: "  builder.Services.AddOpenTelemetry()\n      .WithTracing(tracing => tracing.AddOtlpExporter());\n(with the OpenTelemetry.Exporter.OpenTelemetryProtocol package)",
+            otlp_exporter: "  using OpenTelemetry.Trace;\n  builder.Services.AddOpenTelemetry()\n      .WithTracing(tracing => tracing.AddOtlpExporter());\n(with the OpenTelemetry.Exporter.OpenTelemetryProtocol package)",
             endpoint_option: "o.Endpoint = new Uri(\"{}\")",
             endpoint_from_environment: "drop o.Endpoint = ... and set OTEL_EXPORTER_OTLP_ENDPOINT in the service's environment (AddOtlpExporter reads it, and appends /v1/traces over HTTP)",
             console_exporter: "AddConsoleExporter()",
@@ -276,6 +276,7 @@ pub fn is_analysed(language: Language) -> bool {
             | Language::Go
             | Language::Ruby
             | Language::DotNet
+            | Language::Php
     )
 }
 

@@ -52,6 +52,9 @@ struct Tool {
 struct ServiceView<'a> {
     /// Its name (the compose service's).
     name: &'a str,
+    /// What starts it: `compose`, `image` (a Dockerfile nothing in the workspace runs),
+    /// `docker-run`, `devcontainer`, `host` (a process on this machine) or `kubernetes`.
+    launcher: &'static str,
     /// The language of its app (`python`, `node`, ...), when told.
     language: Option<&'static str>,
     /// The Dockerfile its image is built from, from the workspace root.
@@ -204,6 +207,7 @@ pub fn render(report: &Report) -> String {
             .iter()
             .map(|service| ServiceView {
                 name: &service.name,
+                launcher: service.launcher.id(),
                 language: service.language,
                 dockerfile: service.dockerfile.as_deref(),
                 opentelemetry: service.uses_opentelemetry,

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::code_setting::CodeSetting;
-use super::environment::EnvVar;
+use super::code_setting::{CodeSetting, Evaluated};
+use super::environment::{EnvVar, resolved};
 use crate::knowledge::clike::Readers;
 use crate::source::Location;
 use crate::workspace::clike::{Arg, ClikeSource, Value};
@@ -32,12 +32,6 @@ pub struct Evaluator<'a> {
     /// A key of the application's configuration (`Otlp:Endpoint`), as read.
     pub configuration: &'a dyn Fn(&str) -> KeyRead,
     pub file: &'a Arc<str>,
-}
-
-enum Outcome {
-    Text(String),
-    Null,
-    Unknown,
 }
 
 /// What evaluating a value read: the first environment variable (or configuration key, by
@@ -72,16 +66,8 @@ impl Evaluator<'_> {
     pub fn setting_of(&self, value: &Value, location: Location) -> CodeSetting {
         let mut read = Read::default();
         let outcome = self.evaluate(value, &mut read, 0);
-        CodeSetting {
-            known: !matches!(outcome, Outcome::Unknown),
-            value: match outcome {
-                Outcome::Text(text) => Some(text),
-                _ => None,
-            },
-            // A value a settings file gives is written there.
-            location: read.written.unwrap_or(location),
-            variable: read.variable,
-        }
+        // A value a settings file gives is written there.
+        outcome.into_setting(read.written.unwrap_or(location), read.variable)
     }
 
     /// What a name stands for, through the file's assignments.
@@ -100,36 +86,28 @@ impl Evaluator<'_> {
         value
     }
 
-    fn evaluate(&self, value: &Value, read: &mut Read, depth: usize) -> Outcome {
+    fn evaluate(&self, value: &Value, read: &mut Read, depth: usize) -> Evaluated {
         const MAX_DEPTH: usize = 16;
         if depth > MAX_DEPTH {
-            return Outcome::Unknown;
+            return Evaluated::Unknown;
         }
         match self.resolve(value) {
-            Value::Str(text) => Outcome::Text(text.clone()),
-            Value::Null => Outcome::Null,
-            Value::Concat(parts) => {
-                let mut joined = String::new();
-                for part in parts {
-                    match self.evaluate(part, read, depth + 1) {
-                        Outcome::Text(text) => joined.push_str(&text),
-                        // Java and C# write `null` into a concatenation: not a value the SDK
-                        // can use either.
-                        _ => return Outcome::Unknown,
-                    }
-                }
-                Outcome::Text(joined)
-            }
+            Value::Str(text) => Evaluated::Text(text.clone()),
+            Value::Null => Evaluated::Absent,
+            // Java and C# write `null` into a concatenation: not a value the SDK can use.
+            Value::Concat(parts) => Evaluated::concat(
+                parts
+                    .iter()
+                    .map(|part| self.evaluate(part, read, depth + 1)),
+            ),
             Value::Coalesce(parts) => self.first_set(parts.iter(), read, depth),
             Value::Call { callee, args, .. } if self.readers.env.contains(&callee.as_str()) => {
                 let Some(Value::Str(name)) = args.first().map(|a| &a.value) else {
-                    return Outcome::Unknown;
+                    return Evaluated::Unknown;
                 };
                 read.variable.get_or_insert_with(|| name.clone());
-                self.env
-                    .iter()
-                    .find(|v| v.name == *name && v.resolved)
-                    .map_or(Outcome::Null, |v| Outcome::Text(v.value.clone()))
+                resolved(self.env, name)
+                    .map_or(Evaluated::Absent, |v| Evaluated::Text(v.value.clone()))
             }
             Value::Call { callee, args, .. }
                 if self.readers.coalesce.contains(&callee.as_str()) =>
@@ -143,11 +121,11 @@ impl Evaluator<'_> {
             }
             Value::Index { base, key } if self.is_configuration(base) => match key.as_ref() {
                 Value::Str(key) => self.configuration_key(key, read),
-                _ => Outcome::Unknown,
+                _ => Evaluated::Unknown,
             },
             Value::Call { callee, args, .. } => {
                 let Some((base, method)) = callee.rsplit_once('.') else {
-                    return Outcome::Unknown;
+                    return Evaluated::Unknown;
                 };
                 let reads = self
                     .readers
@@ -157,10 +135,10 @@ impl Evaluator<'_> {
                     Some(Value::Str(key)) if reads && self.is_configuration(base) => {
                         self.configuration_key(key, read)
                     }
-                    _ => Outcome::Unknown,
+                    _ => Evaluated::Unknown,
                 }
             }
-            _ => Outcome::Unknown,
+            _ => Evaluated::Unknown,
         }
     }
 
@@ -170,14 +148,8 @@ impl Evaluator<'_> {
         values: impl Iterator<Item = &'v Value>,
         read: &mut Read,
         depth: usize,
-    ) -> Outcome {
-        for value in values {
-            match self.evaluate(value, read, depth + 1) {
-                Outcome::Null => continue,
-                known => return known,
-            }
-        }
-        Outcome::Null
+    ) -> Evaluated {
+        Evaluated::first_set(values.map(|value| self.evaluate(value, read, depth + 1)))
     }
 
     fn is_configuration(&self, base: &str) -> bool {
@@ -187,7 +159,7 @@ impl Evaluator<'_> {
             .is_some_and(|(name, _)| last.eq_ignore_ascii_case(name))
     }
 
-    fn configuration_key(&self, key: &str, read: &mut Read) -> Outcome {
+    fn configuration_key(&self, key: &str, read: &mut Read) -> Evaluated {
         let key = (self.configuration)(key);
         read.variable.get_or_insert(key.variable);
         match key.value {
@@ -195,9 +167,9 @@ impl Evaluator<'_> {
                 if read.written.is_none() {
                     read.written = key.written;
                 }
-                Outcome::Text(text)
+                Evaluated::Text(text)
             }
-            None => Outcome::Null,
+            None => Evaluated::Absent,
         }
     }
 }

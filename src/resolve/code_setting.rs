@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::environment::EnvVar;
+use super::environment::{EnvVar, resolved};
 use super::python_settings::{SettingsField, SettingsObjects};
 use crate::source::Location;
 use crate::workspace::python::{Arg, ArgValue};
@@ -37,6 +37,54 @@ impl CodeSetting {
     }
 }
 
+/// What a value of the app's code evaluates to, in whichever language it is written.
+pub(crate) enum Evaluated {
+    Text(String),
+    /// The language's "no value" (`None`, `nil`, `undefined`, `null`): the SDK falls back to
+    /// its environment and defaults.
+    Absent,
+    /// Computed in a way not followed here.
+    Unknown,
+}
+
+impl Evaluated {
+    /// The setting a value written at `location` makes, `variable` being the first
+    /// environment variable it read.
+    pub fn into_setting(self, location: Location, variable: Option<String>) -> CodeSetting {
+        CodeSetting {
+            known: !matches!(self, Evaluated::Unknown),
+            value: match self {
+                Evaluated::Text(text) => Some(text),
+                _ => None,
+            },
+            location,
+            variable,
+        }
+    }
+
+    /// Parts joined into one text. Any part that is not a text makes the whole unknown: a
+    /// `None + "x"` raises, `null`/`undefined` in a concatenation is not a URL either.
+    pub fn concat(parts: impl IntoIterator<Item = Evaluated>) -> Evaluated {
+        let mut joined = String::new();
+        for part in parts {
+            match part {
+                Evaluated::Text(text) => joined.push_str(&text),
+                _ => return Evaluated::Unknown,
+            }
+        }
+        Evaluated::Text(joined)
+    }
+
+    /// The first of `values` that is not absent (Ruby's `||`, Java's and C#'s coalescing): an
+    /// empty text counts as set.
+    pub fn first_set(values: impl IntoIterator<Item = Evaluated>) -> Evaluated {
+        values
+            .into_iter()
+            .find(|value| !matches!(value, Evaluated::Absent))
+            .unwrap_or(Evaluated::Absent)
+    }
+}
+
 /// Evaluates arguments in the context of one file (its imports) and one container (its
 /// environment).
 pub struct Evaluator<'a> {
@@ -48,12 +96,6 @@ pub struct Evaluator<'a> {
     pub file: &'a std::sync::Arc<str>,
     /// The settings objects of the service's code.
     pub settings: &'a SettingsObjects,
-}
-
-enum Outcome {
-    Text(String),
-    PyNone,
-    Unknown,
 }
 
 impl Evaluator<'_> {
@@ -76,15 +118,7 @@ impl Evaluator<'_> {
             }
             _ => location,
         };
-        CodeSetting {
-            known: !matches!(outcome, Outcome::Unknown),
-            value: match outcome {
-                Outcome::Text(text) => Some(text),
-                _ => None,
-            },
-            location,
-            variable,
-        }
+        outcome.into_setting(location, variable)
     }
 
     /// What a name stands for, through the file's assignments.
@@ -129,62 +163,55 @@ impl Evaluator<'_> {
             .collect()
     }
 
-    fn evaluate(&self, value: &ArgValue, variable: &mut Option<String>) -> Outcome {
+    fn evaluate(&self, value: &ArgValue, variable: &mut Option<String>) -> Evaluated {
         match self.resolve(value) {
-            ArgValue::Str(text) => Outcome::Text(text.clone()),
-            ArgValue::None => Outcome::PyNone,
+            ArgValue::Str(text) => Evaluated::Text(text.clone()),
+            ArgValue::None => Evaluated::Absent,
             ArgValue::Concat(parts) => {
-                let mut joined = String::new();
-                for part in parts {
-                    match self.evaluate(part, variable) {
-                        Outcome::Text(text) => joined.push_str(&text),
-                        // `None + "x"` raises: the exporter is never built.
-                        _ => return Outcome::Unknown,
-                    }
-                }
-                Outcome::Text(joined)
+                Evaluated::concat(parts.iter().map(|part| self.evaluate(part, variable)))
             }
             ArgValue::Call(callee, args) if self.reads_environment(callee) => {
                 let Some(ArgValue::Str(name)) = args.first().map(|a| &a.value) else {
-                    return Outcome::Unknown;
+                    return Evaluated::Unknown;
                 };
                 variable.get_or_insert_with(|| name.clone());
-                match self.lookup(name) {
-                    Some(value) => Outcome::Text(value),
+                match resolved(self.env, name) {
+                    Some(var) => Evaluated::Text(var.value.clone()),
                     None => match args.get(1).map(|a| &a.value) {
                         Some(default) => self.evaluate(default, variable),
-                        None => Outcome::PyNone,
+                        None => Evaluated::Absent,
                     },
                 }
             }
             ArgValue::Name(dotted) if self.settings_field(value).is_some() => {
                 let Some(field) = self.settings.field(dotted) else {
-                    return Outcome::Unknown;
+                    return Evaluated::Unknown;
                 };
                 match self.field_variable(field) {
                     Some(set) => {
                         variable.get_or_insert_with(|| set.name.clone());
-                        Outcome::Text(set.value.clone())
+                        Evaluated::Text(set.value.clone())
                     }
                     None => {
                         variable.get_or_insert_with(|| display_name(field));
                         match &field.default {
                             Some(default) => self.evaluate(&default.value, variable),
                             // pydantic refuses to build the settings without it.
-                            None => Outcome::Unknown,
+                            None => Evaluated::Unknown,
                         }
                     }
                 }
             }
             ArgValue::Subscript(base, key) if self.qualify(base) == "os.environ" => {
                 let ArgValue::Str(name) = key.as_ref() else {
-                    return Outcome::Unknown;
+                    return Evaluated::Unknown;
                 };
                 variable.get_or_insert_with(|| name.clone());
                 // An unset key raises KeyError at start-up: not a value the SDK gets.
-                self.lookup(name).map_or(Outcome::Unknown, Outcome::Text)
+                resolved(self.env, name)
+                    .map_or(Evaluated::Unknown, |var| Evaluated::Text(var.value.clone()))
             }
-            _ => Outcome::Unknown,
+            _ => Evaluated::Unknown,
         }
     }
 
@@ -206,13 +233,6 @@ impl Evaluator<'_> {
                 v.name.eq_ignore_ascii_case(&field.variable)
             }
         })
-    }
-
-    fn lookup(&self, name: &str) -> Option<String> {
-        self.env
-            .iter()
-            .find(|v| v.name == name && v.resolved)
-            .map(|v| v.value.clone())
     }
 
     fn qualify(&self, dotted: &str) -> String {

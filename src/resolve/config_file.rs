@@ -539,11 +539,7 @@ impl Reader<'_> {
 /// whether anything was substituted, and the variables read; the malformed reference as the
 /// error.
 fn substitute(text: &str, env: &[super::EnvVar]) -> Result<(String, bool, Vec<String>), String> {
-    let lookup = |name: &str| {
-        env.iter()
-            .find(|v| v.name == name && v.resolved)
-            .map(|v| v.value.as_str())
-    };
+    let lookup = |name: &str| super::environment::resolved(env, name).map(|v| v.value.as_str());
     let mut out = String::new();
     let mut reads = Vec::new();
     let mut substituted = false;

@@ -71,7 +71,7 @@ pub fn resolve(inputs: &Inputs) -> DotnetCode {
         |path: &str| inputs.folder == "." || path.starts_with(&format!("{}/", inputs.folder));
     let environment = dotnet::ENVIRONMENT_VARIABLES
         .iter()
-        .find_map(|name| inputs.env.iter().find(|v| v.name == *name && v.resolved))
+        .find_map(|name| super::environment::resolved(inputs.env, name))
         .map_or(dotnet::DEFAULT_ENVIRONMENT, |v| v.value.trim());
     let settings_file = |name: &str| {
         let mut files = inputs.context.settings.iter().filter(|f| {
@@ -139,7 +139,7 @@ pub fn auto_instrumentation<'a>(
     env: &'a [EnvVar],
     command: Option<&'a super::Command>,
 ) -> Option<&'a Location> {
-    let var = |name: &str| env.iter().find(|v| v.name == name && v.resolved);
+    let var = |name: &str| super::environment::resolved(env, name);
     let profiler = var("CORECLR_PROFILER")
         .filter(|p| {
             p.value

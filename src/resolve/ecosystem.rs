@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::knowledge::ecosystems::{self, Role};
 use crate::knowledge::otel::Protocol;
+use crate::knowledge::php;
 use crate::source::Location;
 use crate::workspace::dockerfile::Args;
 use crate::workspace::{BuildContext, Language};
@@ -41,6 +42,9 @@ pub struct Declared {
     /// opentelemetry`, the .NET auto-instrumentation's installer, an agent download): it may
     /// install what the manifests do not list.
     pub image_mentions_opentelemetry: Option<Location>,
+    /// PHP: the extensions OpenTelemetry needs (`opentelemetry`, `grpc`) that the image
+    /// installs, each with the `RUN` that does.
+    pub php_extensions: Vec<(&'static str, Location)>,
 }
 
 impl Declared {
@@ -60,6 +64,18 @@ impl Declared {
     /// The Gemfile read, as a message names it.
     pub fn gemfile(&self) -> Option<&Arc<str>> {
         self.manifests.iter().find(|m| m.ends_with("Gemfile"))
+    }
+
+    /// PHP: the declared (or locked) Composer package of this name.
+    pub fn composer_package(&self, name: &str) -> Option<&DeclaredPackage> {
+        self.packages
+            .iter()
+            .find(|p| p.ecosystem == Ecosystem::Composer && p.name == name)
+    }
+
+    /// PHP: whether the image installs this extension.
+    pub fn has_php_extension(&self, extension: &str) -> bool {
+        self.php_extensions.iter().any(|(e, _)| *e == extension)
     }
 
     pub fn with_role(&self, wanted: impl Fn(Role) -> bool) -> Option<&DeclaredPackage> {
@@ -128,6 +144,24 @@ pub fn image_mentions_opentelemetry(build: &Build) -> Option<Location> {
         .map(|i| Location::new(build.path, i.line, i.column))
 }
 
+/// The PHP extensions OpenTelemetry needs that the final image's `RUN`s install.
+pub fn php_extensions(build: &Build) -> Vec<(&'static str, Location)> {
+    let wanted = [php::EXTENSION, php::GRPC_EXTENSION];
+    let mut found: Vec<(&'static str, Location)> = Vec::new();
+    for run in build.instructions().filter(|i| i.keyword == "RUN") {
+        let text = match &run.args {
+            Args::Exec(items) => items.join(" "),
+            Args::Shell(text) => text.clone(),
+        };
+        for extension in php::extensions_installed(&text, &wanted) {
+            if !found.iter().any(|(e, _)| *e == extension) {
+                found.push((extension, Location::new(build.path, run.line, run.column)));
+            }
+        }
+    }
+    found
+}
+
 /// The service's own dependency lists: beside its Dockerfile or at the root of its build
 /// context (other folders of a shared context belong to other services).
 pub fn resolve(
@@ -145,11 +179,29 @@ pub fn resolve(
         folder == context_dir || dockerfile_dir == Some(folder.as_str())
     };
     let mut declared = Declared::default();
-    for list in context.dependency_lists.iter().filter(|l| own(&l.path)) {
+    // `composer.lock` after `composer.json`: it says which version each listed package is at,
+    // and what else is installed.
+    let mut lists: Vec<_> = context
+        .dependency_lists
+        .iter()
+        .filter(|l| own(&l.path))
+        .collect();
+    lists.sort_by_key(|l| l.path.ends_with("composer.lock"));
+    for list in lists {
         declared.manifests.push(Arc::clone(&list.path));
+        let is_lock = list.path.ends_with("composer.lock");
         for dependency in list.content.dependencies.iter().filter(|d| !d.secondary) {
             let ecosystem = list.content.ecosystem;
             if !ecosystems::is_otel_package(ecosystem, &dependency.name) {
+                continue;
+            }
+            let listed = declared.packages.iter_mut().find(|p| {
+                p.ecosystem == ecosystem
+                    && p.name == dependency.name
+                    && folder_of(&p.location.file) == folder_of(&list.path)
+            });
+            if let (true, Some(listed)) = (is_lock, listed) {
+                listed.version.clone_from(&dependency.version);
                 continue;
             }
             declared.packages.push(DeclaredPackage {

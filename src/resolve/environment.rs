@@ -87,6 +87,11 @@ pub struct CodeEnvWrite {
     pub location: Location,
 }
 
+/// The variable `name` of an environment, when its value is known here.
+pub fn resolved<'a>(env: &'a [EnvVar], name: &str) -> Option<&'a EnvVar> {
+    env.iter().find(|v| v.name == name && v.resolved)
+}
+
 /// The environment once the code's writes have run, in order: a write that applies replaces
 /// the variable (its origin is then the code, at the write's file and line); a value not known
 /// here makes the variable unknown rather than guessed.

@@ -512,7 +512,7 @@ struct Evaluator<'a> {
 
 impl Evaluator<'_> {
     fn lookup(&self, name: &str) -> Option<&EnvVar> {
-        self.env.iter().find(|v| v.name == name && v.resolved)
+        super::environment::resolved(self.env, name)
     }
 
     fn setting(&self, scope: &Scope, arg: &Arg, at: &GoCall) -> CodeSetting {

@@ -96,7 +96,7 @@ fn options(inputs: &Inputs) -> (Vec<JvmOption>, Vec<(String, Location)>) {
     let mut found = Vec::new();
     let mut ignored = Vec::new();
     for (name, reader) in java::OPTION_VARIABLES {
-        let Some(var) = inputs.env.iter().find(|v| v.name == *name && v.resolved) else {
+        let Some(var) = super::environment::resolved(inputs.env, name) else {
             continue;
         };
         let words = shell::split(&var.value);

@@ -53,7 +53,8 @@ pub fn lookup<'a>(manifests: &'a Manifests, namespace: &str, host: &str) -> Clus
                 .flat_map(|s| manifests.selected(s))
                 // An OpenTelemetryCollector's Service reaches its own collector container.
                 .chain(manifests.pods.iter().filter(|pod| pod.object == *object))
-                .flat_map(|pod| pod.containers.iter().map(|c| c.workload.clone()))
+                .flat_map(|pod| pod.containers.iter().filter(|c| !c.init))
+                .map(|c| c.workload.clone())
                 .collect();
             ClusterHost::Service {
                 object,
@@ -61,11 +62,33 @@ pub fn lookup<'a>(manifests: &'a Manifests, namespace: &str, host: &str) -> Clus
                 workloads,
             }
         }
-        None => ClusterHost::Unknown {
-            service: service.to_string(),
-            namespace: namespace.to_string(),
+        None => match chart_release(manifests, service, namespace) {
+            Some(release) => release,
+            None => ClusterHost::Unknown {
+                service: service.to_string(),
+                namespace: namespace.to_string(),
+            },
         },
     }
+}
+
+/// A release of the collector chart whose release name (and so Service name) or namespace
+/// the files do not give, that may be the Service `service` of `namespace`.
+fn chart_release<'a>(
+    manifests: &'a Manifests,
+    service: &str,
+    namespace: &str,
+) -> Option<ClusterHost<'a>> {
+    let release = manifests
+        .charts
+        .iter()
+        .find(|c| c.answers(service, namespace))?;
+    let (pod, _) = manifests.container_of(&release.workload)?;
+    Some(ClusterHost::Service {
+        object: &pod.object,
+        name: service.to_string(),
+        workloads: vec![release.workload.clone()],
+    })
 }
 
 /// Whether the input declares or uses the namespace: `svc.ns` is then a cluster name.
@@ -77,6 +100,10 @@ fn is_namespace(manifests: &Manifests, namespace: &str) -> bool {
         .chain(manifests.pods.iter().map(|p| &p.object))
         .chain(manifests.collectors.iter().map(|c| &c.object))
         .any(|o| o.namespace == namespace)
+        || manifests
+            .charts
+            .iter()
+            .any(|c| c.namespace.as_deref() == Some(namespace))
 }
 
 #[cfg(test)]

@@ -996,6 +996,10 @@ pub fn resolve(workspace: &Workspace) -> Project {
         declared.image_mentions_opentelemetry = build
             .as_ref()
             .and_then(ecosystem::image_mentions_opentelemetry);
+        declared.php_extensions = build
+            .as_ref()
+            .map(ecosystem::php_extensions)
+            .unwrap_or_default();
         // The code of the languages read only from their own files (Go, Ruby), against an
         // environment.
         let read_code = |language: Option<Language>, command: Option<&Command>, env: &[EnvVar]| {

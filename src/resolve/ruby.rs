@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::code::{CodeExporter, CodeFacts, CodeHeaders, ExporterKind, OtelImport, UnreachedSetup};
-use super::code_setting::CodeSetting;
+use super::code_setting::{CodeSetting, Evaluated};
 use super::command::{Command, basename};
-use super::environment::{CodeEnvWrite, EnvVar};
+use super::environment::{CodeEnvWrite, EnvVar, resolved};
 use super::image::Build;
 use crate::knowledge::languages::EnvWriteMode;
 use crate::knowledge::ruby::{self as knowledge, Exporter};
@@ -121,26 +121,11 @@ struct Evaluator<'a> {
     env: &'a [EnvVar],
 }
 
-enum Outcome {
-    Text(String),
-    /// `nil`: the exporter falls back to the environment.
-    Nil,
-    Unknown,
-}
-
 impl Evaluator<'_> {
     fn setting(&self, scope: &Scope, arg: &Arg) -> CodeSetting {
         let mut variable = None;
         let outcome = self.evaluate(scope, &arg.value, &mut variable, 0);
-        CodeSetting {
-            known: !matches!(outcome, Outcome::Unknown),
-            value: match outcome {
-                Outcome::Text(text) => Some(text),
-                _ => None,
-            },
-            location: scope.at(arg.line, arg.column),
-            variable,
-        }
+        outcome.into_setting(scope.at(arg.line, arg.column), variable)
     }
 
     fn evaluate(
@@ -149,48 +134,34 @@ impl Evaluator<'_> {
         value: &RubyValue,
         variable: &mut Option<String>,
         depth: usize,
-    ) -> Outcome {
+    ) -> Evaluated {
         const MAX_DEPTH: usize = 16;
         if depth > MAX_DEPTH {
-            return Outcome::Unknown;
+            return Evaluated::Unknown;
         }
         match scope.resolve(value) {
-            RubyValue::Str(text) => Outcome::Text(text.clone()),
-            RubyValue::Nil => Outcome::Nil,
+            RubyValue::Str(text) => Evaluated::Text(text.clone()),
+            RubyValue::Nil => Evaluated::Absent,
             RubyValue::Env { name, default } => {
                 variable.get_or_insert_with(|| name.clone());
-                let set = self
-                    .env
-                    .iter()
-                    .find(|v| v.name == *name && v.resolved)
-                    .map(|v| v.value.clone());
-                match (set, default) {
-                    (Some(value), _) => Outcome::Text(value),
+                match (resolved(self.env, name), default) {
+                    (Some(var), _) => Evaluated::Text(var.value.clone()),
                     (None, Some(default)) => self.evaluate(scope, default, variable, depth + 1),
-                    (None, None) => Outcome::Nil,
+                    (None, None) => Evaluated::Absent,
                 }
             }
             // Ruby's `||`: the first that is not nil (an empty string is kept).
-            RubyValue::Or(parts) => {
-                for part in parts {
-                    match self.evaluate(scope, part, variable, depth + 1) {
-                        Outcome::Nil => {}
-                        other => return other,
-                    }
-                }
-                Outcome::Nil
-            }
-            RubyValue::Concat(parts) => {
-                let mut joined = String::new();
-                for part in parts {
-                    match self.evaluate(scope, part, variable, depth + 1) {
-                        Outcome::Text(text) => joined.push_str(&text),
-                        _ => return Outcome::Unknown,
-                    }
-                }
-                Outcome::Text(joined)
-            }
-            _ => Outcome::Unknown,
+            RubyValue::Or(parts) => Evaluated::first_set(
+                parts
+                    .iter()
+                    .map(|part| self.evaluate(scope, part, variable, depth + 1)),
+            ),
+            RubyValue::Concat(parts) => Evaluated::concat(
+                parts
+                    .iter()
+                    .map(|part| self.evaluate(scope, part, variable, depth + 1)),
+            ),
+            _ => Evaluated::Unknown,
         }
     }
 
@@ -232,7 +203,7 @@ fn facts(files: &[&Parsed<RubySource>], env: &[EnvVar]) -> CodeFacts {
         {
             let mut variable = None;
             let value = match evaluator.evaluate(&scope, &write.value, &mut variable, 0) {
-                Outcome::Text(value) => Some(value),
+                Evaluated::Text(value) => Some(value),
                 _ => None,
             };
             // `||=` assigns when the value is nil: an empty string is set (and true).

@@ -11,6 +11,7 @@ pub mod config;
 pub mod deps;
 pub mod dockerfile;
 mod fold;
+pub mod helm;
 mod hint;
 pub mod honeycomb;
 pub mod k8s;
@@ -187,6 +188,7 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
         code::RULES,
         collector::RULES,
         k8s::RULES,
+        helm::RULES,
         network::RULES,
         canary::RULES,
         listen::RULES,
@@ -289,6 +291,7 @@ fn lint_once(project: &Project, rules: &[&dyn Rule]) -> Vec<Finding> {
     });
     let mut own = fold::shared_causes(fold::consequences(by_rule.concat()));
     compose::drop_explained(&mut own);
+    helm::mark_chart_defaults(project, &mut own);
     own
 }
 
@@ -478,6 +481,7 @@ mod tests {
                 "collector/key-variable-missing",
                 "k8s/annotation-on-workload",
                 "k8s/compose-style-variable",
+                "helm/pipeline-replaced",
             ]
         );
     }

@@ -131,9 +131,13 @@ pub fn parse_embedded(
     }
 }
 
-/// A config already read as part of another YAML document (a v1beta1 OpenTelemetryCollector's
-/// `spec.config`), at its positions in that file.
-pub fn convert(file: &Arc<str>, node: Node) -> ConfigNode {
+/// A config built from YAML read elsewhere (a Helm chart's values merged over its defaults),
+/// at the positions its nodes carry.
+pub fn from_yaml(file: &Arc<str>, node: Node) -> ConfigNode {
+    convert(file, node)
+}
+
+fn convert(file: &Arc<str>, node: Node) -> ConfigNode {
     let location = Location::new(file, node.line, node.column);
     let kind = match node.kind {
         NodeKind::Null => ConfigKind::Null,

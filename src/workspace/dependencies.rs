@@ -1,6 +1,6 @@
 //! The dependency lists of the ecosystems read only for which packages they name: Go's
 //! `go.mod`, Ruby's `Gemfile`, Maven's `pom.xml`, Gradle's `build.gradle(.kts)`, .NET's
-//! `*.csproj` and PHP's `composer.json`. Each is a list of names with positions; what the
+//! `*.csproj` and PHP's `composer.json` and `composer.lock`. Each is a list of names with positions; what the
 //! names mean is for `crate::knowledge` to say.
 
 use crate::source::Positions;
@@ -259,11 +259,18 @@ fn csproj(text: &str) -> Vec<Dependency> {
     dependencies
 }
 
-/// `require` and `require-dev` of `composer.json`.
+/// `require` and `require-dev` of `composer.json`; or, for `composer.lock`, every package
+/// it installs (`packages`, and `packages-dev` as secondary) with its locked version.
 fn composer(text: &str) -> Vec<Dependency> {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
     };
+    if value
+        .get("packages")
+        .is_some_and(serde_json::Value::is_array)
+    {
+        return composer_lock(text, &value);
+    }
     // Each name where the document writes it, from one pass over its keys.
     let keys = super::npm::json_keys(text);
     let positions = Positions::new(text);
@@ -283,6 +290,36 @@ fn composer(text: &str) -> Vec<Dependency> {
             dependencies.push(Dependency {
                 name: key.path[1].clone(),
                 version: version.as_str().map(String::from),
+                line,
+                column,
+                secondary,
+            });
+        }
+    }
+    dependencies
+}
+
+/// `composer.lock`'s packages, each at the line of its `"name"`.
+fn composer_lock(text: &str, value: &serde_json::Value) -> Vec<Dependency> {
+    let positions = Positions::new(text);
+    let mut dependencies = Vec::new();
+    for (section, secondary) in [("packages", false), ("packages-dev", true)] {
+        let Some(packages) = value.get(section).and_then(|s| s.as_array()) else {
+            continue;
+        };
+        for package in packages {
+            let Some(name) = package.get("name").and_then(|n| n.as_str()) else {
+                continue;
+            };
+            let (line, column) = text
+                .find(&format!("\"name\": \"{name}\""))
+                .map_or((1, 1), |offset| positions.of(offset));
+            dependencies.push(Dependency {
+                name: name.to_string(),
+                version: package
+                    .get("version")
+                    .and_then(|v| v.as_str())
+                    .map(String::from),
                 line,
                 column,
                 secondary,
@@ -370,6 +407,20 @@ mod tests {
             ]
         );
         assert_eq!(list.dependencies[1].version.as_deref(), Some("2.24.0"));
+    }
+
+    #[test]
+    fn composer_lock_packages_with_their_versions() {
+        let lock = "{\n    \"content-hash\": \"0\",\n    \"packages\": [\n        {\n            \"name\": \"open-telemetry/sdk\",\n            \"version\": \"1.2.0\"\n        }\n    ],\n    \"packages-dev\": [\n        {\n            \"name\": \"phpunit/phpunit\",\n            \"version\": \"10.5.0\"\n        }\n    ]\n}\n";
+        let list = parse(Ecosystem::Composer, lock);
+        assert_eq!(
+            names(&list),
+            [
+                ("open-telemetry/sdk", 5, 13, false),
+                ("phpunit/phpunit", 11, 13, true)
+            ]
+        );
+        assert_eq!(list.dependencies[0].version.as_deref(), Some("1.2.0"));
     }
 
     #[test]

@@ -24,9 +24,11 @@ pub mod lines;
 pub mod manifest;
 pub mod nesting;
 pub mod npm;
+pub mod ottl;
 pub mod properties;
 pub mod python;
 pub mod ruby;
+pub mod scalar;
 pub mod settings;
 mod walk;
 pub mod workload;
@@ -541,6 +543,32 @@ fn block_start(text: &str, value: &Location) -> (u32, u32) {
         }
         None => (value.line, value.column.saturating_sub(1)),
     }
+}
+
+/// Values for the collector's Helm chart in a file: under the dependency's key in a values
+/// file of a chart that depends on it, inline in a HelmRelease or an Application, or a values
+/// file of its own.
+fn chart_values_in(
+    path: &Path,
+    display: &Arc<str>,
+    text: &str,
+) -> Vec<kubernetes::helm::ChartValues> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let parent = kubernetes::helm::is_values_name(name)
+        .then(|| path.with_file_name("Chart.yaml"))
+        .and_then(|chart| source::read_text(&chart).ok())
+        .and_then(|chart| kubernetes::helm::dependency(&chart));
+    let worth_reading = parent.is_some()
+        || text.contains("kind: HelmRelease")
+        || text.contains("kind: Application")
+        || text.lines().any(|line| line.starts_with("mode:"));
+    if !worth_reading {
+        return Vec::new();
+    }
+    kubernetes::helm::find(display, text, parent.as_ref())
 }
 
 /// Whether a file name is a compose file of its own beside the main one
@@ -1179,6 +1207,7 @@ impl Loader {
     /// Helm templates are not YAML before they are rendered: they are left out, and said so.
     fn read_manifests(&mut self, paths: &[PathBuf]) {
         let mut templates = 0;
+        let mut chart_values = Vec::new();
         for path in paths {
             let display = self.display(path);
             if self.workspace.compose_files.contains(&display) {
@@ -1187,6 +1216,17 @@ impl Loader {
             let Ok(text) = source::read_text(path) else {
                 continue;
             };
+            let found = chart_values_in(path, &display, &text);
+            if !found.is_empty() && !kubernetes::looks_like_manifest(&text) {
+                self.reader.record(&display, &text);
+                self.workspace
+                    .sources
+                    .insert(Arc::clone(&display), SourceText::new(text));
+                self.workspace.manifest_files.push(display);
+                chart_values.extend(found);
+                continue;
+            }
+            chart_values.extend(found);
             if !kubernetes::looks_like_manifest(&text) {
                 continue;
             }
@@ -1214,7 +1254,9 @@ impl Loader {
         }
         self.read_mounted_config_maps();
         self.read_collector_resources();
+        self.render_charts(chart_values);
         kubernetes::inject(&self.workspace.kubernetes, &mut self.workspace.services);
+        kubernetes::apply_env_from(&self.workspace.kubernetes, &mut self.workspace.services);
         if templates > 0 {
             self.workspace.notes.push(format!(
                 "{templates} manifest file{} with Go templates ({{{{ }}}}) not read: render them (`helm template`, `kustomize build`) into a file and lint that file",
@@ -1254,6 +1296,26 @@ impl Loader {
             configs.push((Arc::from(resource.config_file()), state));
         }
         self.workspace.collector_files.extend(configs);
+    }
+
+    /// Releases of the collector's Helm chart: each adds its collector's workload, Service and
+    /// config file (its values merged over the chart's defaults, at their lines in the values).
+    fn render_charts(&mut self, found: Vec<kubernetes::helm::ChartValues>) {
+        for values in found {
+            let file = Arc::clone(&values.origin.file);
+            let mut out = kubernetes::ManifestFile::default();
+            let rendered =
+                kubernetes::helm::render(&file, values, kubernetes::DEFAULT_NAMESPACE, &mut out);
+            out.manifests.charts.push(rendered.release);
+            self.workspace.kubernetes.extend(out.manifests);
+            self.workspace.services.extend(out.workloads);
+            if let Some((name, config)) = rendered.config {
+                self.workspace.collector_files.insert(
+                    Arc::from(name.as_str()),
+                    collector::CollectorFile::Loaded(config),
+                );
+            }
+        }
     }
 
     /// The ConfigMap keys that pods mount as files are read as collector configs, at their

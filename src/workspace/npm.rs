@@ -1,6 +1,7 @@
 //! npm's manifests: `package.json` (dependencies, devDependencies, scripts, `type`, with
 //! positions) and the lockfiles of npm, Yarn and pnpm, read only for what they say is
-//! installed: package names, and whether each is only a development dependency.
+//! installed: package names, whether each is only a development dependency, and the version
+//! each pins for the project's own dependencies.
 
 use std::collections::BTreeMap;
 
@@ -198,6 +199,17 @@ pub struct Lockfile {
     /// Whether the lockfile says which packages are for development only (npm's and pnpm's
     /// do; Yarn's does not).
     pub marks_dev: bool,
+    /// The versions it pins for the project's own dependencies, by package name.
+    pub pins: BTreeMap<String, Vec<Pin>>,
+}
+
+/// A version a lockfile resolved for a dependency of the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    /// The range it was resolved for, when the lockfile records it (Yarn's `name@^1.0.0`,
+    /// pnpm's `specifier`); npm's lockfile keeps the one version `node_modules/name` holds.
+    pub range: Option<String>,
+    pub version: String,
 }
 
 impl Lockfile {
@@ -216,6 +228,38 @@ impl Lockfile {
         let entry = self.packages.entry(name.to_string()).or_insert(dev);
         *entry &= dev;
     }
+
+    fn pin(&mut self, name: &str, range: Option<&str>, version: &str) {
+        // pnpm writes a version's peers after it: `1.30.1(@opentelemetry/api@1.9.0)`.
+        let version = version.split('(').next().unwrap_or(version);
+        let version = version.trim().trim_matches(['"', '\'']);
+        if name.is_empty() || version.is_empty() {
+            return;
+        }
+        self.pins.entry(name.to_string()).or_default().push(Pin {
+            range: range.map(|r| r.trim_start_matches("npm:").to_string()),
+            version: version.to_string(),
+        });
+    }
+
+    /// The version installed for the project's dependency `name` that `package.json` asks
+    /// for with `range`: the one resolved for that range, else the one the project's
+    /// `node_modules` holds, else the only version the lockfile has. What the lockfile says
+    /// wins over the range: a lockfile not updated since `package.json` changed still
+    /// installs what it pins (`npm ci`).
+    pub fn pinned(&self, name: &str, range: &str) -> Option<&str> {
+        let pins = self.pins.get(name)?;
+        pins.iter()
+            .find(|p| p.range.as_deref() == Some(range))
+            .or_else(|| pins.iter().find(|p| p.range.is_none()))
+            .map(|pin| pin.version.as_str())
+            .or_else(|| {
+                let first = pins.first()?;
+                pins.iter()
+                    .all(|p| p.version == first.version)
+                    .then_some(first.version.as_str())
+            })
+    }
 }
 
 #[derive(Deserialize)]
@@ -229,6 +273,8 @@ struct NpmLock {
 #[derive(Deserialize)]
 struct NpmLockEntry {
     #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
     dev: bool,
     #[serde(default, rename = "devOptional")]
     dev_optional: bool,
@@ -236,6 +282,8 @@ struct NpmLockEntry {
 
 #[derive(Deserialize)]
 struct NpmLockV1Entry {
+    #[serde(default)]
+    version: Option<String>,
     #[serde(default)]
     dev: bool,
     #[serde(default)]
@@ -247,11 +295,15 @@ pub fn parse_lockfile(kind: LockKind, text: &str) -> Result<Lockfile, ManifestEr
         kind,
         packages: BTreeMap::new(),
         marks_dev: kind != LockKind::Yarn,
+        pins: BTreeMap::new(),
     };
     match kind {
         LockKind::Npm => read_npm_lock(text, &mut lockfile)?,
         LockKind::Yarn => read_yarn_lock(text, &mut lockfile),
-        LockKind::Pnpm => read_pnpm_lock(text, &mut lockfile),
+        LockKind::Pnpm => {
+            read_pnpm_lock(text, &mut lockfile);
+            read_pnpm_pins(text, &mut lockfile);
+        }
     }
     Ok(lockfile)
 }
@@ -268,6 +320,12 @@ fn read_npm_lock(text: &str, lockfile: &mut Lockfile) -> Result<(), ManifestErro
             continue;
         };
         lockfile.add(name, entry.dev || entry.dev_optional);
+        // `node_modules/name` (not nested under another package) is what the project loads.
+        if let (Some(top), Some(version)) = (path.strip_prefix("node_modules/"), &entry.version)
+            && !top.contains("/node_modules/")
+        {
+            lockfile.pin(top, None, version);
+        }
     }
     fn v1(entries: &BTreeMap<String, NpmLockV1Entry>, lockfile: &mut Lockfile, depth: usize) {
         const MAX_DEPTH: usize = 32;
@@ -280,20 +338,43 @@ fn read_npm_lock(text: &str, lockfile: &mut Lockfile) -> Result<(), ManifestErro
     }
     if lock.packages.is_empty() {
         v1(&lock.dependencies, lockfile, 0);
+        for (name, entry) in &lock.dependencies {
+            if let Some(version) = &entry.version {
+                lockfile.pin(name, None, version);
+            }
+        }
     }
     Ok(())
 }
 
-/// `"@scope/name@^1.0.0", name@npm:^2:` → the names before each range.
+/// `"@scope/name@^1.0.0", name@npm:^2:` → the names before each range; the block's
+/// `version "1.2.3"` (Yarn 1) or `version: 1.2.3` (Yarn 2+) is what each range resolved to.
 fn read_yarn_lock(text: &str, lockfile: &mut Lockfile) {
+    let mut specs: Vec<&str> = Vec::new();
     for line in text.lines() {
-        if line.starts_with([' ', '#']) || !line.trim_end().ends_with(':') {
+        if line.starts_with(' ') {
+            let body = line.trim();
+            let version = body
+                .strip_prefix("version ")
+                .or_else(|| body.strip_prefix("version:"));
+            if let Some(version) = version {
+                for spec in specs.drain(..) {
+                    let name = package_of_spec(spec);
+                    let range = spec.get(name.len() + 1..);
+                    lockfile.pin(name, range, version);
+                }
+            }
             continue;
         }
-        let specs = line.trim_end().trim_end_matches(':');
-        for spec in specs.split(',') {
+        specs.clear();
+        if line.starts_with('#') || !line.trim_end().ends_with(':') {
+            continue;
+        }
+        let header = line.trim_end().trim_end_matches(':').trim_matches('"');
+        for spec in header.split(',') {
             let spec = spec.trim().trim_matches('"');
             lockfile.add(package_of_spec(spec), false);
+            specs.push(spec);
         }
     }
 }
@@ -344,6 +425,70 @@ fn read_pnpm_lock(text: &str, lockfile: &mut Lockfile) {
         }
     }
     finish(&mut current, false, lockfile);
+}
+
+/// pnpm: the versions of the root project's own dependencies, from the top-level
+/// `dependencies:` (and dev, optional) sections, or those of the importer `.` (pnpm 9,
+/// workspaces): `name: 1.0.0` (lockfile v5), or `name:` with `specifier:` and `version:`.
+fn read_pnpm_pins(text: &str, lockfile: &mut Lockfile) {
+    let is_section = |key: &str| {
+        matches!(
+            key,
+            "dependencies" | "devDependencies" | "optionalDependencies"
+        )
+    };
+    let mut in_importers = false;
+    let mut in_root_importer = false;
+    // The indent of the entries of the dependency section being read.
+    let mut entries: Option<usize> = None;
+    let mut current: Option<(String, Option<String>)> = None;
+    for line in text.lines() {
+        let body = line.trim();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let (key, value) = match body.split_once(": ") {
+            Some((key, value)) => (key, value.trim()),
+            None => (body.trim_end_matches(':'), ""),
+        };
+        let key = key.trim_matches(['\'', '"']);
+        match indent {
+            0 => {
+                in_importers = key == "importers";
+                entries = is_section(key).then_some(2);
+            }
+            2 if in_importers => {
+                in_root_importer = key == ".";
+                entries = None;
+            }
+            4 if in_importers => {
+                entries = (in_root_importer && is_section(key)).then_some(6);
+            }
+            _ => {}
+        }
+        let Some(entry_indent) = entries else {
+            continue;
+        };
+        if indent == entry_indent {
+            if !value.is_empty() {
+                lockfile.pin(key, None, value);
+            }
+            current = Some((key.to_string(), None));
+        } else if indent == entry_indent + 2
+            && let Some((name, specifier)) = &mut current
+        {
+            match key {
+                "specifier" => *specifier = Some(value.trim_matches(['\'', '"']).to_string()),
+                "version" => {
+                    let name = name.clone();
+                    let specifier = specifier.clone();
+                    lockfile.pin(&name, specifier.as_deref(), value);
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -402,5 +547,55 @@ mod tests {
         assert_eq!(lock.packages.get("@opentelemetry/sdk-node"), Some(&false));
         assert_eq!(lock.packages.get("@scope/old"), Some(&false));
         assert!(!lock.packages.contains_key("express"));
+    }
+
+    #[test]
+    fn lockfiles_pin_the_versions_of_the_project_dependencies() {
+        let v3 = "{\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"x\"},\"node_modules/@opentelemetry/resources\":{\"version\":\"2.0.1\"},\"node_modules/a/node_modules/@opentelemetry/resources\":{\"version\":\"1.30.1\"}}}";
+        let lock = parse_lockfile(LockKind::Npm, v3).unwrap();
+        assert_eq!(
+            lock.pinned("@opentelemetry/resources", "^1.30.0"),
+            Some("2.0.1")
+        );
+        let v1 = "{\"lockfileVersion\":1,\"dependencies\":{\"@opentelemetry/resources\":{\"version\":\"1.30.1\",\"dependencies\":{\"x\":{\"version\":\"3.0.0\"}}}}}";
+        let lock = parse_lockfile(LockKind::Npm, v1).unwrap();
+        assert_eq!(
+            lock.pinned("@opentelemetry/resources", "^1"),
+            Some("1.30.1")
+        );
+        assert_eq!(lock.pinned("x", "^3"), None);
+
+        let yarn = "# yarn lockfile v1\n\n\"@opentelemetry/resources@^1.30.0\":\n  version \"1.30.1\"\n\n\"@opentelemetry/resources@^2.0.0\", \"@opentelemetry/resources@~2.0.1\":\n  version \"2.0.1\"\n";
+        let lock = parse_lockfile(LockKind::Yarn, yarn).unwrap();
+        assert_eq!(
+            lock.pinned("@opentelemetry/resources", "~2.0.1"),
+            Some("2.0.1")
+        );
+        assert_eq!(
+            lock.pinned("@opentelemetry/resources", "^1.30.0"),
+            Some("1.30.1")
+        );
+        // Several versions, none for this range: not known.
+        assert_eq!(lock.pinned("@opentelemetry/resources", "^1.0.0"), None);
+        let berry = "__metadata:\n  version: 8\n\n\"@opentelemetry/api@npm:^1.9.0\":\n  version: 1.9.0\n  resolution: \"@opentelemetry/api@npm:1.9.0\"\n";
+        let lock = parse_lockfile(LockKind::Yarn, berry).unwrap();
+        assert_eq!(lock.pinned("@opentelemetry/api", "^1.9.0"), Some("1.9.0"));
+
+        let pnpm9 = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      '@opentelemetry/resources':\n        specifier: ^1.30.0\n        version: 2.0.1(@opentelemetry/api@1.9.0)\n  packages/other:\n    dependencies:\n      '@opentelemetry/api':\n        specifier: ^1.8.0\n        version: 1.8.0\npackages:\n  '@opentelemetry/resources@2.0.1':\n    resolution: {integrity: x}\n";
+        let lock = parse_lockfile(LockKind::Pnpm, pnpm9).unwrap();
+        assert_eq!(
+            lock.pinned("@opentelemetry/resources", "^1.30.0"),
+            Some("2.0.1")
+        );
+        assert_eq!(lock.pinned("@opentelemetry/api", "^1.8.0"), None);
+        let pnpm6 = "lockfileVersion: '6.0'\ndependencies:\n  '@opentelemetry/sdk-node':\n    specifier: ^0.52.0\n    version: 0.52.1\n";
+        let lock = parse_lockfile(LockKind::Pnpm, pnpm6).unwrap();
+        assert_eq!(
+            lock.pinned("@opentelemetry/sdk-node", "^0.52.0"),
+            Some("0.52.1")
+        );
+        let pnpm5 = "lockfileVersion: 5.4\nspecifiers:\n  '@opentelemetry/api': ^1.4.0\ndependencies:\n  '@opentelemetry/api': 1.4.1\n";
+        let lock = parse_lockfile(LockKind::Pnpm, pnpm5).unwrap();
+        assert_eq!(lock.pinned("@opentelemetry/api", "^1.4.0"), Some("1.4.1"));
     }
 }

@@ -28,6 +28,20 @@ pub enum Launcher {
     Kubernetes,
 }
 
+impl Launcher {
+    /// Its stable name in machine-readable reports.
+    pub fn id(self) -> &'static str {
+        match self {
+            Launcher::Compose => "compose",
+            Launcher::Image => "image",
+            Launcher::DockerRun => "docker-run",
+            Launcher::Devcontainer => "devcontainer",
+            Launcher::Host => "host",
+            Launcher::Kubernetes => "kubernetes",
+        }
+    }
+}
+
 /// A scalar after interpolation, with the text as written and the variables it used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {

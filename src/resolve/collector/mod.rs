@@ -7,6 +7,7 @@
 mod expand;
 pub mod honeycomb;
 mod model;
+mod ottl;
 mod validate;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ pub use model::{
     Component, Exporter, ExporterHeader, Listener, ListenerMatch, ListenerProtocol, Model,
     Pipeline, Reference, StructureProblem, Undefined, match_listener, otlp_listeners,
 };
+pub use ottl::OttlInvalid;
 pub use validate::Invalid;
 
 use super::image::Build;
@@ -58,6 +60,10 @@ pub struct Collector {
     listeners: Vec<Listener>,
     /// The components whose settings their own `Validate()` refuses, in this release.
     invalid: Vec<Invalid>,
+    /// The OTTL statements and conditions of its config.
+    ottl: Vec<ottl::OttlText>,
+    /// Those it cannot parse.
+    ottl_invalid: Vec<OttlInvalid>,
     /// Why it refuses the config it reads, if it does.
     refusal: Option<(String, Location)>,
 }
@@ -169,6 +175,11 @@ impl Collector {
         &self.invalid
     }
 
+    /// The OTTL statements and conditions it cannot parse, and so refuses its config.
+    pub fn ottl_invalid(&self) -> &[OttlInvalid] {
+        &self.ottl_invalid
+    }
+
     fn find_refusal(&self) -> Option<(String, Location)> {
         let model = self.model()?;
         if let Some(distribution) = self.distribution {
@@ -195,6 +206,9 @@ impl Collector {
         }
         // Components are validated before pipelines.
         if let Some(invalid) = self.invalid.iter().find(|i| !i.starts_anyway) {
+            return Some((invalid.refusal(), invalid.location.clone()));
+        }
+        if let Some(invalid) = self.ottl_invalid.first() {
             return Some((invalid.refusal(), invalid.location.clone()));
         }
         model.undefined().first().map(|undefined| {
@@ -251,6 +265,7 @@ impl Collector {
             .model()
             .map(|model| validate::invalid(model, &self.env, self.version))
             .unwrap_or_default();
+        self.ottl_invalid = ottl::invalid(&self.ottl, &self.env, self.version);
         self.refusal = self.find_refusal();
     }
 
@@ -423,9 +438,15 @@ pub fn resolve(
         network: service.network.clone(),
         listeners: Vec::new(),
         invalid: Vec::new(),
+        ottl: Vec::new(),
+        ottl_invalid: Vec::new(),
         refusal: None,
     };
     collector.config = read_config(workspace, spec, build, service, &mut collector);
+    collector.ottl = collector
+        .model()
+        .map(|model| ottl::texts(model, |file| workspace.source(file)))
+        .unwrap_or_default();
     collector.settle();
     Some(collector)
 }
@@ -874,6 +895,8 @@ mod tests {
             network: Network::Compose,
             listeners: Vec::new(),
             invalid: Vec::new(),
+            ottl: Vec::new(),
+            ottl_invalid: Vec::new(),
             refusal: None,
         }
     }

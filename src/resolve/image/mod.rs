@@ -165,6 +165,15 @@ pub struct Listed {
     pub part: Option<String>,
     /// The version range as written (`^2.0.0`): `package.json` entries only.
     pub range: Option<String>,
+    /// The version the lockfile beside `package.json` pins for it, if it has one.
+    pub locked: Option<Locked>,
+}
+
+/// A version a lockfile pins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locked {
+    pub version: String,
+    pub lockfile: Arc<str>,
 }
 
 impl Manifest {
@@ -719,6 +728,7 @@ fn manifests_of(context: &BuildContext, own_folders: &[&str], state: &StageState
                 location: Location::new(path, r.line, r.column),
                 part,
                 range: None,
+                locked: None,
             })
             .collect(),
         path: Arc::clone(path),
@@ -789,7 +799,20 @@ fn manifests_of(context: &BuildContext, own_folders: &[&str], state: &StageState
                 .map(|(r, part, _)| (r, part.clone()))
                 .collect(),
         );
+        let lockfile = context
+            .lockfiles
+            .iter()
+            .find(|l| folder_of(&l.path) == folder_of(path));
         for (listed, (_, _, range)) in manifest.requirements.iter_mut().zip(requirements) {
+            listed.locked = lockfile.and_then(|l| {
+                Some(Locked {
+                    version: l
+                        .content
+                        .pinned(&listed.requirement.name, range)?
+                        .to_string(),
+                    lockfile: Arc::clone(&l.path),
+                })
+            });
             listed.range = Some(range.clone());
         }
         manifest

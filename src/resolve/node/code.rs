@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use crate::knowledge::node::{self, Symbol};
 use crate::resolve::code::{OtelImport, OtelReference, ReferenceKind, ReferenceName};
-use crate::resolve::environment::{CodeEnvWrite, EnvVar};
+use crate::resolve::code_setting::Evaluated;
+use crate::resolve::environment::{CodeEnvWrite, EnvVar, resolved};
 use crate::resolve::{
     CodeExporter, CodeFacts, CodeHeaders, CodeSetting, DistroSetup, ExporterKind,
 };
@@ -143,33 +144,14 @@ pub struct Evaluator<'a> {
     pub env: &'a [EnvVar],
 }
 
-enum Outcome {
-    Text(String),
-    /// `undefined`: the SDK falls back to its environment and defaults.
-    Undefined,
-    Unknown,
-}
-
 impl Evaluator<'_> {
     pub fn setting(&self, scope: &Scope, arg: &Arg) -> CodeSetting {
         let mut variable = None;
         let outcome = self.evaluate(scope, &arg.value, &mut variable, 0);
-        CodeSetting {
-            known: !matches!(outcome, Outcome::Unknown),
-            value: match outcome {
-                Outcome::Text(text) => Some(text),
-                _ => None,
-            },
-            location: Location::new(&scope.file.path, arg.line, arg.column),
+        outcome.into_setting(
+            Location::new(&scope.file.path, arg.line, arg.column),
             variable,
-        }
-    }
-
-    fn lookup(&self, name: &str) -> Option<String> {
-        self.env
-            .iter()
-            .find(|v| v.name == name && v.resolved)
-            .map(|v| v.value.clone())
+        )
     }
 
     fn evaluate(
@@ -178,40 +160,36 @@ impl Evaluator<'_> {
         value: &JsValue,
         variable: &mut Option<String>,
         depth: usize,
-    ) -> Outcome {
+    ) -> Evaluated {
         const MAX_DEPTH: usize = 16;
         if depth > MAX_DEPTH {
-            return Outcome::Unknown;
+            return Evaluated::Unknown;
         }
         match scope.value_of(value) {
-            JsValue::Str(text) => Outcome::Text(text.clone()),
-            JsValue::Undefined | JsValue::Null => Outcome::Undefined,
+            JsValue::Str(text) => Evaluated::Text(text.clone()),
+            JsValue::Undefined | JsValue::Null => Evaluated::Absent,
             JsValue::Env(name, _) => {
                 variable.get_or_insert_with(|| name.clone());
-                self.lookup(name).map_or(Outcome::Undefined, Outcome::Text)
+                resolved(self.env, name)
+                    .map_or(Evaluated::Absent, |var| Evaluated::Text(var.value.clone()))
             }
             JsValue::Or(parts) => {
                 for part in parts {
                     match self.evaluate(scope, part, variable, depth + 1) {
-                        Outcome::Text(text) if !text.is_empty() => return Outcome::Text(text),
-                        Outcome::Unknown => return Outcome::Unknown,
+                        Evaluated::Text(text) if !text.is_empty() => return Evaluated::Text(text),
+                        Evaluated::Unknown => return Evaluated::Unknown,
                         _ => {}
                     }
                 }
-                Outcome::Undefined
+                Evaluated::Absent
             }
-            JsValue::Concat(parts) | JsValue::Template(parts) => {
-                let mut joined = String::new();
-                for part in parts {
-                    match self.evaluate(scope, part, variable, depth + 1) {
-                        Outcome::Text(text) => joined.push_str(&text),
-                        // `undefined` in a template is the text "undefined": not a URL.
-                        _ => return Outcome::Unknown,
-                    }
-                }
-                Outcome::Text(joined)
-            }
-            _ => Outcome::Unknown,
+            // `undefined` in a template is the text "undefined": not a URL.
+            JsValue::Concat(parts) | JsValue::Template(parts) => Evaluated::concat(
+                parts
+                    .iter()
+                    .map(|part| self.evaluate(scope, part, variable, depth + 1)),
+            ),
+            _ => Evaluated::Unknown,
         }
     }
 

@@ -11,8 +11,9 @@ declare_rule! {
     /// them exist: `TraceProvider`, `trace.set_tacer_provider(...)`, or an exporter imported
     /// from `opentelemetry.exporter.otlp.http.trace_exporter`. In JavaScript and TypeScript,
     /// that the names the code imports from `@opentelemetry/*` packages, the classes it
-    /// builds and the methods it calls on them exist in the release line `package.json` asks
-    /// for: the 2.x SDKs removed `new Resource(...)` (now `resourceFromAttributes`) and
+    /// builds and the methods it calls on them exist in the release line the lockfile pins
+    /// (else the one `package.json` asks for; an experimental 0.x line is judged by the
+    /// stable SDK line it was published with): the 2.x SDKs removed `new Resource(...)` (now `resourceFromAttributes`) and
     /// `provider.addSpanProcessor(...)` (now `spanProcessors` in the constructor).
     ///
     /// ## Why is this bad?
@@ -71,12 +72,12 @@ impl Check for UnknownOtelSymbol {
     }
 }
 
-/// JavaScript: each reference against the release of its package that `package.json` asks
-/// for. A package the manifest does not list, or a range the table has no release for, is
-/// not judged.
+/// JavaScript: each reference against the release of its package that the lockfile pins, else
+/// that `package.json` asks for. A package the manifest does not list, or a version the table
+/// has no release for, is not judged.
 fn check_js(service: &Workload, out: &mut Findings) {
     for reference in &service.code.otel_references {
-        let Some((release, range)) = js_release(service, &reference.base) else {
+        let Some((release, judged)) = js_release(service, &reference.base) else {
             continue;
         };
         let Some(export) = reference.names.first() else {
@@ -88,13 +89,13 @@ fn check_js(service: &Workload, out: &mut Findings) {
             .rsplit('/')
             .next()
             .unwrap_or(&export.location.file);
-        let (package, version) = (release.package, release.version);
+        let package = release.package;
         let found = release.export(&export.name);
         let (location, message, replaced) = match (reference.kind, found, reference.names.get(1)) {
             (ReferenceKind::Import, None, _) => (
                 &export.location,
                 format!(
-                    "{file} imports {name} from {package}, which does not export it in {version} (the newest of the line {range} in package.json): with `import` the app stops at start with SyntaxError (no export named '{name}'); with `require` it is undefined and throws TypeError when used.",
+                    "{file} imports {name} from {package}, which does not export it in {judged}: with `import` the app stops at start with SyntaxError (no export named '{name}'); with `require` it is undefined and throws TypeError when used.",
                     name = export.name
                 ),
                 &export.name,
@@ -102,7 +103,7 @@ fn check_js(service: &Workload, out: &mut Findings) {
             (ReferenceKind::Call, Some(Export::Type), _) => (
                 &export.location,
                 format!(
-                    "{file} uses {name} from {package} as a value, but in {version} (the newest of the line {range} in package.json) it is only a TypeScript type: the app throws TypeError ({name} is not a constructor) when it runs this line.",
+                    "{file} uses {name} from {package} as a value, but in {judged} it is only a TypeScript type: the app throws TypeError ({name} is not a constructor) when it runs this line.",
                     name = export.name
                 ),
                 &export.name,
@@ -113,7 +114,7 @@ fn check_js(service: &Workload, out: &mut Findings) {
                 (
                     &member.location,
                     format!(
-                        "{file} calls {member} on a {class_name} from {package}, which has no such method in {version} (the newest of the line {range} in package.json): the app throws TypeError ({member} is not a function) when it runs this line.",
+                        "{file} calls {member} on a {class_name} from {package}, which has no such method in {judged}: the app throws TypeError ({member} is not a function) when it runs this line.",
                         member = member.name,
                         class_name = export.name
                     ),
@@ -127,19 +128,43 @@ fn check_js(service: &Workload, out: &mut Findings) {
     }
 }
 
-/// The table's release of a package on the line the service's `package.json` asks for, with
-/// that range.
-fn js_release<'a>(service: &'a Workload, package: &str) -> Option<(&'static Release, &'a str)> {
-    let range = service
+/// The table's release of a package for the version the service installs (the one its
+/// lockfile pins, else the range its `package.json` asks for), with how it was chosen as a
+/// message says it: `2.0.1 (the newest of the line of ^2.0.0 in package.json)`.
+fn js_release(service: &Workload, package: &str) -> Option<(&'static Release, String)> {
+    let listed = service
         .image_contents
         .as_ref()?
         .manifests
         .iter()
         .flat_map(|m| &m.requirements)
-        .find(|l| l.requirement.name == package)?
-        .range
-        .as_deref()?;
-    Some((js_symbols::release_for(package, range)?, range))
+        .find(|l| l.requirement.name == package)?;
+    // What asked for the version, and how a message says it.
+    let (asked, source, pinned_by) = match &listed.locked {
+        Some(locked) => (
+            locked.version.as_str(),
+            format!("{}, which {} pins", locked.version, locked.lockfile),
+            format!("which {} pins", locked.lockfile),
+        ),
+        None => {
+            let range = listed.range.as_deref()?;
+            let source = format!("{range} in package.json");
+            (range, source, "as package.json asks".to_string())
+        }
+    };
+    let release = js_symbols::release_for(package, asked)?;
+    let version = release.version;
+    let judged = if version == asked {
+        format!("{version} ({pinned_by})")
+    } else if release.is_on_line_of(asked) {
+        format!("{version} (the newest of the line of {source})")
+    } else {
+        let stable = release.stable_line()?;
+        format!(
+            "{version} (the table's release of the {stable}.x SDK line, which {source} belongs to)"
+        )
+    };
+    Some((release, judged))
 }
 
 /// What to write instead: the upgrade guide's replacement, else the closest name the release
@@ -424,14 +449,24 @@ mod tests {
         }
     }
 
-    /// The folders of the correct fixtures with a `package.json`, and its dependencies.
+    /// The folders of the correct fixtures with a `package.json`, and its dependencies, each
+    /// at the version its `package-lock.json` pins when it has one (as the rule reads them).
     fn correct_node_projects(dir: &Path, correct: bool, out: &mut Vec<(PathBuf, PackageJson)>) {
         let correct = match std::fs::read_to_string(dir.join("expected.json")) {
             Ok(text) => !text.contains(UnknownOtelSymbol::META.id),
             Err(_) => correct,
         };
         if correct && let Ok(text) = std::fs::read_to_string(dir.join("package.json")) {
-            out.push((dir.to_path_buf(), npm::parse_package_json(&text).unwrap()));
+            let mut manifest = npm::parse_package_json(&text).unwrap();
+            if let Ok(lock) = std::fs::read_to_string(dir.join("package-lock.json")) {
+                let lock = npm::parse_lockfile(npm::LockKind::Npm, &lock).unwrap();
+                for dependency in &mut manifest.dependencies {
+                    if let Some(pinned) = lock.pinned(&dependency.name, &dependency.value) {
+                        dependency.value = pinned.to_string();
+                    }
+                }
+            }
+            out.push((dir.to_path_buf(), manifest));
         }
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -457,7 +492,7 @@ mod tests {
     }
 
     #[test]
-    fn every_otel_name_the_correct_node_fixtures_import_exists_in_the_release_they_ask_for() {
+    fn every_otel_name_the_correct_node_fixtures_import_exists_in_the_release_they_install() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut projects = Vec::new();
         correct_node_projects(&root, false, &mut projects);

@@ -48,7 +48,8 @@ impl Check for ExportersNotHoneycomb {
         for collector in &project.collectors {
             let senders = senders(project, collector);
             let sending: HashSet<&str> = senders.iter().copied().collect();
-            if senders.is_empty() {
+            // A chart's values that define the exporter: helm/pipeline-replaced says why.
+            if senders.is_empty() || crate::rules::helm::reports_pipeline(project, collector) {
                 continue;
             }
             let routes: Vec<&crate::resolve::Route> = project

@@ -16,6 +16,7 @@ mod key_header_missing;
 mod key_invalid;
 mod key_variable_missing;
 mod no_traces_pipeline;
+mod ottl_invalid;
 mod parse_error;
 mod receiver_localhost;
 mod receiver_protocol_mismatch;
@@ -40,6 +41,7 @@ pub const RULES: &[&dyn Rule] = &[
     &unknown_component::UnknownComponent,
     &component_undefined::ComponentUndefined,
     &config_invalid::ConfigInvalid,
+    &ottl_invalid::OttlInvalid,
     &receiver_localhost::ReceiverLocalhost,
     &receiver_protocol_mismatch::ReceiverProtocolMismatch,
     &cors_missing::CorsMissing,

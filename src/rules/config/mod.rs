@@ -13,6 +13,7 @@ mod headers_malformed;
 mod honeycomb_distro_vars;
 mod otel_on_static_site;
 mod otel_vars_unused;
+mod php_autoload_disabled;
 mod protocol_ignored;
 mod protocol_invalid;
 mod protocol_port_mismatch;
@@ -29,6 +30,7 @@ use super::Rule;
 pub const RULES: &[&dyn Rule] = &[
     &exporter_not_otlp::ExporterNotOtlp,
     &sdk_disabled::SdkDisabled,
+    &php_autoload_disabled::PhpAutoloadDisabled,
     &endpoint_missing::EndpointMissing,
     &endpoint_invalid::EndpointInvalid,
     &endpoint_path::EndpointPath,

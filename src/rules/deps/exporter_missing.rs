@@ -1,4 +1,5 @@
 use crate::knowledge::ecosystems::Role;
+use crate::knowledge::php;
 use crate::knowledge::python::{EXPORTER_GRPC, EXPORTER_HTTP, EXPORTER_OTLP};
 use crate::resolve::Project;
 use crate::rules::hint::{add_packages, install};
@@ -9,7 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Checks that a service auto-configured by `opentelemetry-instrument` has an OTLP
     /// exporter package installed (Ruby: that a service calling
-    /// `OpenTelemetry::SDK.configure` has `opentelemetry-exporter-otlp` in its Gemfile).
+    /// `OpenTelemetry::SDK.configure` has `opentelemetry-exporter-otlp` in its Gemfile; PHP:
+    /// that a service whose SDK builds itself, `OTEL_PHP_AUTOLOAD_ENABLED=true`, has
+    /// `open-telemetry/exporter-otlp` in its Composer packages).
     ///
     /// ## Why is this bad?
     /// opentelemetry-distro selects the `otlp` exporter by name; without
@@ -39,6 +42,7 @@ declare_rule! {
 impl Check for ExporterMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
         check_gems(project, out);
+        check_composer(project, out);
         for service in project.services.iter().filter(|s| s.is_python()) {
             let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
             else {
@@ -111,6 +115,44 @@ fn check_gems(project: &Project, out: &mut Findings) {
                 "the code calls OpenTelemetry::SDK.configure, which sets up the otlp exporter, but {gemfile} has no opentelemetry-exporter-otlp: the SDK logs that it cannot load the exporter and exports nothing."
             ),
             format!("add to {gemfile}: gem \"opentelemetry-exporter-otlp\""),
+        );
+    }
+}
+
+/// PHP: with `OTEL_PHP_AUTOLOAD_ENABLED=true` the SDK builds the exporter `OTEL_TRACES_EXPORTER`
+/// names (`otlp` by default) from the factory `open-telemetry/exporter-otlp` registers;
+/// without that package it has no factory for `otlp` and sets up no exporter.
+fn check_composer(project: &Project, out: &mut Findings) {
+    for service in &project.services {
+        let declared = &service.declared;
+        let Some(sdk) = declared.composer_package(php::SDK) else {
+            continue;
+        };
+        let autoloads = service
+            .env_var(php::AUTOLOAD_ENABLED)
+            .is_some_and(|v| v.value.trim() == "true");
+        let exports_otlp = service
+            .traces_exporters()
+            .is_none_or(|(_, exporters)| exporters.contains(&"otlp"));
+        if !autoloads || !exports_otlp || declared.composer_package(php::EXPORTER_OTLP).is_some() {
+            continue;
+        }
+        out.service(
+            &ExporterMissing::META,
+            service,
+            &sdk.location,
+            format!(
+                "{} sets the SDK up from the environment ({}=true), which builds the otlp exporter, but {} has no {}: the SDK finds no exporter factory for `otlp` and exports nothing.",
+                service.name,
+                php::AUTOLOAD_ENABLED,
+                sdk.location.file,
+                php::EXPORTER_OTLP
+            ),
+            format!(
+                "composer require {} php-http/guzzle7-adapter (beside {})",
+                php::EXPORTER_OTLP,
+                sdk.location.file
+            ),
         );
     }
 }

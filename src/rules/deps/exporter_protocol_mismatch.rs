@@ -1,4 +1,5 @@
 use crate::knowledge::otel::Protocol;
+use crate::knowledge::php;
 use crate::knowledge::python::{self, EXPORTER_GRPC, EXPORTER_HTTP};
 use crate::resolve::{Project, ProtocolSource};
 use crate::rules::{Check, Findings, declare_rule};
@@ -13,7 +14,9 @@ declare_rule! {
     /// `opentelemetry-exporter-otlp-proto-http` cannot send gRPC and `-proto-grpc` cannot send
     /// HTTP: the SDK fails to load the exporter and sends nothing. Python has no `http/json`
     /// exporter at all: with that protocol the app runs uninstrumented. Nor has the Java
-    /// agent: it fails to configure its exporter and exports nothing.
+    /// agent: it fails to configure its exporter and exports nothing. PHP's
+    /// `open-telemetry/exporter-otlp` speaks gRPC only with `open-telemetry/transport-grpc`
+    /// and the `grpc` extension.
     ///
     /// ## Example
     /// ```yaml
@@ -30,6 +33,7 @@ declare_rule! {
 impl Check for ExporterProtocolMismatch {
     fn check(&self, project: &Project, out: &mut Findings) {
         check_java_agents(project, out);
+        check_php_grpc(project, out);
         for service in project.services.iter().filter(|s| s.is_python()) {
             let (Some(instrument), Some(image)) = (&service.instrument, &service.image_contents)
             else {
@@ -116,6 +120,55 @@ fn check_java_agents(project: &Project, out: &mut Findings) {
                 setting.value
             ),
             format!("set {}=http/protobuf (port 4318) or grpc (port 4317)", setting.name),
+        );
+    }
+}
+
+/// PHP: `open-telemetry/exporter-otlp` sends gRPC through `open-telemetry/transport-grpc`,
+/// which needs the `grpc` extension; without either, the exporter cannot be built for grpc.
+fn check_php_grpc(project: &Project, out: &mut Findings) {
+    for service in &project.services {
+        let declared = &service.declared;
+        if declared.composer_package(php::EXPORTER_OTLP).is_none() {
+            continue;
+        }
+        let plan = service.export_plan();
+        let ProtocolSource::Setting(setting) = &plan.protocol_source else {
+            continue;
+        };
+        if plan.protocol != Protocol::Grpc {
+            continue;
+        }
+        let manifest = declared
+            .composer_package(php::EXPORTER_OTLP)
+            .map_or("composer.json", |p| &p.location.file);
+        let missing = if declared.composer_package(php::TRANSPORT_GRPC).is_none() {
+            format!("{manifest} has no {}", php::TRANSPORT_GRPC)
+        } else if service.dockerfile.is_some() && !declared.has_php_extension(php::GRPC_EXTENSION) {
+            format!(
+                "the image never installs the `{}` PHP extension {} needs",
+                php::GRPC_EXTENSION,
+                php::TRANSPORT_GRPC
+            )
+        } else {
+            continue;
+        };
+        out.service(
+            &ExporterProtocolMismatch::META,
+            service,
+            setting.location,
+            format!(
+                "{} is {}, but {missing}: {} cannot send gRPC without it, and the SDK sets up no exporter.",
+                setting.describe(),
+                setting.value,
+                php::EXPORTER_OTLP
+            ),
+            format!(
+                "set {}=http/protobuf (port 4318), or `composer require {}` and `install-php-extensions {}` in the image",
+                setting.name,
+                php::TRANSPORT_GRPC,
+                php::GRPC_EXTENSION
+            ),
         );
     }
 }

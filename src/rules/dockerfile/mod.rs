@@ -8,6 +8,7 @@ mod javaagent_missing;
 mod javaagent_unreadable;
 mod not_instrumented;
 mod parse_error;
+mod php_extension_missing;
 mod requirements_not_installed;
 
 use super::Rule;
@@ -22,4 +23,5 @@ pub const RULES: &[&dyn Rule] = &[
     &esm_needs_import::EsmNeedsImport,
     &javaagent_missing::JavaagentMissing,
     &javaagent_unreadable::JavaagentUnreadable,
+    &php_extension_missing::PhpExtensionMissing,
 ];

@@ -2,15 +2,16 @@ use crate::finding::Severity;
 use crate::knowledge::honeycomb::TEAM_HEADER;
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
-use crate::workspace::kubernetes::{Container, ContainerEnv, KeyRef, Secret};
+use crate::workspace::kubernetes::{Container, ContainerEnv, EnvSource, KeyRef, Secret};
 
 declare_rule! {
     /// ## What it does
     /// Checks each `valueFrom.secretKeyRef` against the Secrets of the manifests (Secret,
     /// SealedSecret, ExternalSecret; names and keys only, values are never read): the Secret
     /// must be in the pod's own namespace and hold the key. A Honeycomb key marked
-    /// `optional: true` is reported too. When the manifests hold no Secret at all, a note
-    /// gives the `kubectl create secret` command for the Honeycomb key.
+    /// `optional: true` is reported too. An `envFrom.secretRef` must name a Secret of the
+    /// pod's namespace. When the manifests hold no Secret at all, a note gives the
+    /// `kubectl create secret` command for the Honeycomb key.
     ///
     /// ## Why is this bad?
     /// A pod cannot read a Secret of another namespace. A missing Secret or key keeps the pod
@@ -29,6 +30,7 @@ declare_rule! {
 
 impl Check for SecretMissing {
     fn check(&self, project: &Project, out: &mut Findings) {
+        super::env_from_missing(project, out, &Self::META, EnvSource::Secret);
         let secrets = &project.kubernetes.secrets;
         for pod in &project.kubernetes.pods {
             let namespace = &pod.object.namespace;

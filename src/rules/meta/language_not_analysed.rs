@@ -6,7 +6,7 @@ use crate::workspace::Language;
 declare_rule! {
     /// ## What it does
     /// Notes a service that uses OpenTelemetry in a language whose packages, command and code
-    /// otel-doctor does not read (PHP, Elixir, Rust, C++, or a prebuilt image it cannot see
+    /// otel-doctor does not read (Elixir, Rust, C++, or a prebuilt image it cannot see
     /// into): only its environment was checked.
     ///
     /// ## Why is this bad?
@@ -27,7 +27,7 @@ declare_rule! {
 
 impl Check for LanguageNotAnalysed {
     fn check(&self, project: &Project, out: &mut Findings) {
-        // One note per kind of service: four PHP services are one thing the tool did not do.
+        // One note per kind of service: four Rust services are one thing the tool did not do.
         let mut groups: Vec<(Kind, Vec<&Workload>)> = Vec::new();
         for service in project.services.iter().filter(|s| s.uses_opentelemetry()) {
             let Some(kind) = kind(service) else {

@@ -4,6 +4,7 @@
 //! are never read), Namespaces and the OpenTelemetry Operator's Instrumentation and
 //! OpenTelemetryCollector resources are kept for the rules that relate them.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::knowledge::kubernetes;
@@ -13,6 +14,7 @@ use super::collector::ConfigNode;
 use super::workload::{EnvEntry, Text, WorkloadSpec};
 use super::yaml::{self, Node, YamlError};
 
+pub mod helm;
 mod operator;
 mod read;
 
@@ -44,6 +46,9 @@ pub struct Manifests {
     /// collector container) and, unless it runs as a sidecar, gets a `<name>-collector`
     /// Service.
     pub collectors: Vec<CollectorResource>,
+    /// Releases of the OpenTelemetry Collector Helm chart, rendered from their values (their
+    /// pod templates and Services are among the others).
+    pub charts: Vec<helm::ChartRelease>,
 }
 
 /// The operator's `OpenTelemetryCollector`: a collector whose config is in the resource.
@@ -163,13 +168,14 @@ impl PodTemplate {
     }
 
     /// The containers the operator injects: those `container-names` lists, else the first one
-    /// (opentelemetry-operator, `ensureContainer`).
+    /// (opentelemetry-operator, `ensureContainer`); never an init container.
     pub fn injected_containers(&self) -> impl Iterator<Item = &Container> {
         let listed: Option<Vec<&str>> = self
             .container_names()
             .map(|a| a.value.split(',').map(str::trim).collect());
         self.containers
             .iter()
+            .filter(|c| !c.init)
             .enumerate()
             .filter(move |(at, c)| match &listed {
                 Some(names) => names.contains(&c.name.as_str()),
@@ -201,10 +207,44 @@ pub struct Annotation {
 #[derive(Debug, Clone)]
 pub struct Container {
     pub name: String,
-    /// The workload's name: `<kind>/<object>/<container>`.
+    /// The workload's name: `<kind>/<object>/<container>`, `<kind>/<object>/init:<container>`
+    /// for an init container.
     pub workload: String,
     pub location: Location,
     pub env: Vec<ContainerEnv>,
+    /// `envFrom`, in order.
+    pub env_from: Vec<EnvFrom>,
+    /// An `initContainers` entry: it runs to completion before the pod's containers start,
+    /// the operator never injects it, and no Service sends it traffic.
+    pub init: bool,
+}
+
+/// The kind of object an `envFrom` entry or a key reference reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvSource {
+    ConfigMap,
+    Secret,
+}
+
+impl EnvSource {
+    pub fn kind(self) -> &'static str {
+        match self {
+            EnvSource::ConfigMap => "ConfigMap",
+            EnvSource::Secret => "Secret",
+        }
+    }
+}
+
+/// An `envFrom` entry: every key of a ConfigMap (`configMapRef`) or a Secret (`secretRef`)
+/// becomes a variable, its name after `prefix`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvFrom {
+    pub source: EnvSource,
+    pub name: String,
+    pub prefix: String,
+    pub optional: bool,
+    /// The reference's `name:` value.
+    pub location: Location,
 }
 
 /// One `env` entry as written.
@@ -218,6 +258,8 @@ pub struct ContainerEnv {
     pub secret: Option<KeyRef>,
     /// Whether the value comes from `valueFrom` (a Secret, a ConfigMap, the downward API).
     pub value_from: bool,
+    /// `valueFrom.fieldRef.fieldPath` (the downward API: `status.hostIP`).
+    pub field_path: Option<String>,
 }
 
 /// `secretKeyRef` / `configMapKeyRef`: an object's key.
@@ -333,6 +375,60 @@ pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
         }
     }
 }
+/// What `envFrom` adds to each container's environment, under its `env` (and what the operator
+/// injects, which goes into `env`): a ConfigMap's keys with their values, at the values' lines;
+/// a Secret's keys as set but unknown (values are never read). A later `envFrom` entry wins
+/// over an earlier one, `env` over all of them, and `$(VAR)` in `env` expands from them
+/// (Kubernetes docs, "Configure all key-value pairs in a ConfigMap as container environment
+/// variables"; kubelet `makeEnvironmentVariables`). Run after [`inject`].
+pub fn apply_env_from(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
+    for pod in &manifests.pods {
+        let namespace = &pod.object.namespace;
+        for container in pod.containers.iter().filter(|c| !c.env_from.is_empty()) {
+            let Some(spec) = specs.iter_mut().find(|s| s.name == container.workload) else {
+                continue;
+            };
+            let mut from: Vec<EnvEntry> = Vec::new();
+            for reference in &container.env_from {
+                for entry in manifests.env_from_entries(namespace, reference) {
+                    from.retain(|e| e.name != entry.name);
+                    from.push(entry);
+                }
+            }
+            let known_value = |entry: &EnvEntry| {
+                entry
+                    .value
+                    .as_ref()
+                    .filter(|text| text.interpolated)
+                    .map(|text| text.value.clone())
+            };
+            let mut known: HashMap<String, Option<String>> = from
+                .iter()
+                .map(|entry| (entry.name.clone(), known_value(entry)))
+                .collect();
+            for written in &container.env {
+                let Some(entry) = spec
+                    .environment
+                    .iter_mut()
+                    .find(|e| e.location == written.location)
+                else {
+                    continue;
+                };
+                if let (Some((raw, _)), Some(text)) = (&written.value, entry.value.as_mut())
+                    && raw.contains("$(")
+                {
+                    let expanded = read::expand(raw, &known);
+                    text.value = expanded.clone().unwrap_or_else(|| raw.clone());
+                    text.interpolated = expanded.is_some();
+                }
+                known.insert(written.name.clone(), known_value(entry));
+            }
+            from.retain(|entry| !spec.environment.iter().any(|e| e.name == entry.name));
+            spec.environment.splice(0..0, from);
+        }
+    }
+}
+
 /// The workspace name of a ConfigMap key mounted as a file: collector configs are read from
 /// it as from a file of the workspace.
 pub fn config_map_file(namespace: &str, name: &str, key: &str) -> String {
@@ -348,6 +444,72 @@ impl Manifests {
         self.namespaces.extend(other.namespaces);
         self.instrumentations.extend(other.instrumentations);
         self.collectors.extend(other.collectors);
+        self.charts.extend(other.charts);
+    }
+
+    /// The variables one `envFrom` entry gives a container of `namespace`: none when its
+    /// object is not in the input.
+    fn env_from_entries(&self, namespace: &str, reference: &EnvFrom) -> Vec<EnvEntry> {
+        let entry = |key: &str, value: Text| EnvEntry {
+            name: format!("{}{key}", reference.prefix),
+            location: value.location.clone(),
+            value: Some(value),
+            merged_at: None,
+            inherited: false,
+        };
+        let own = |object: &Object| object.name == reference.name && object.namespace == namespace;
+        match reference.source {
+            EnvSource::ConfigMap => self
+                .config_maps
+                .iter()
+                .filter(|map| own(&map.object))
+                .flat_map(|map| &map.data)
+                .map(|(key, value, location)| {
+                    entry(
+                        key,
+                        Text {
+                            value: value.clone(),
+                            raw: value.clone(),
+                            location: location.clone(),
+                            uses: Vec::new(),
+                            interpolated: true,
+                        },
+                    )
+                })
+                .collect(),
+            // Filled in the cluster: set, with a value that is not in the files.
+            EnvSource::Secret => self
+                .secrets
+                .iter()
+                .filter(|secret| own(&secret.object))
+                .flat_map(|secret| &secret.keys)
+                .map(|key| {
+                    entry(
+                        key,
+                        Text {
+                            value: String::new(),
+                            raw: String::new(),
+                            location: reference.location.clone(),
+                            uses: Vec::new(),
+                            interpolated: false,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether an object of the kind `source` names is in the input under `name` in
+    /// `namespace`, and whether the input has any object of that kind at all.
+    pub fn has_source(&self, source: EnvSource, namespace: &str, name: &str) -> (bool, bool) {
+        let objects: Vec<&Object> = match source {
+            EnvSource::ConfigMap => self.config_maps.iter().map(|m| &m.object).collect(),
+            EnvSource::Secret => self.secrets.iter().map(|s| &s.object).collect(),
+        };
+        let found = objects
+            .iter()
+            .any(|o| o.name == name && o.namespace == namespace);
+        (found, !objects.is_empty())
     }
 
     /// The Instrumentation an injection annotation's value selects for a pod of `namespace`:
@@ -387,6 +549,13 @@ impl Manifests {
             && self.namespaces.is_empty()
             && self.instrumentations.is_empty()
             && self.collectors.is_empty()
+            && self.charts.is_empty()
+    }
+
+    /// The chart release whose defaults were placed at `location`, when one was: a finding
+    /// there is about a value of the chart's, not one the user wrote.
+    pub fn chart_default_at(&self, location: &Location) -> Option<&helm::ChartRelease> {
+        self.charts.iter().find(|c| c.is_default_at(location))
     }
 
     /// The pod template and container a workload comes from.
@@ -447,5 +616,20 @@ mod tests {
         assert_eq!(pod.object.namespace, "obs");
         assert_eq!(pod.template_at.line, 13);
         assert_eq!(pod.labels, vec![("app".to_string(), "api".to_string())]);
+    }
+
+    #[test]
+    fn init_containers_are_workloads_the_operator_never_injects() {
+        let text = "apiVersion: opentelemetry.io/v1alpha1\nkind: Instrumentation\nmetadata:\n  name: otel\nspec:\n  exporter:\n    endpoint: http://collector:4318\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  annotations:\n    instrumentation.opentelemetry.io/inject-python: \"true\"\nspec:\n  initContainers:\n    - name: migrate\n      image: python:3.12\n  containers:\n    - name: app\n      image: python:3.12\n";
+        let file: Arc<str> = "k8s.yaml".into();
+        let mut read = read(&file, text, DEFAULT_NAMESPACE).unwrap();
+        let names: Vec<&str> = read.workloads.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["pod/api/init:migrate", "pod/api/app"]);
+        inject(&read.manifests, &mut read.workloads);
+        assert!(read.workloads[0].environment.is_empty());
+        assert_eq!(
+            read.workloads[1].environment[0].name,
+            crate::knowledge::otel::ENDPOINT
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The OpenTelemetry Operator's `OpenTelemetryCollector` as the collector it deploys: one
 //! container, `otc-container`, running `spec.image` (else the operator's default image) with
-//! `--config=/conf/collector.yaml`, where the operator mounts `spec.config`; `spec.env` as its
-//! environment (opentelemetry-operator, `internal/manifests/collector/container.go`).
+//! `--config=/conf/collector.yaml`, where the operator mounts `spec.config`; `spec.env` and
+//! `spec.envFrom` as its environment (opentelemetry-operator, `internal/manifests/collector/container.go`).
 
 use crate::knowledge::kubernetes;
 use crate::workspace::collector;
@@ -27,7 +27,7 @@ impl Reader<'_> {
                 text: text.clone(),
                 location: self.location(node),
             }),
-            NodeKind::Map(_) => Some(ResourceConfig::Tree(collector::convert(
+            NodeKind::Map(_) => Some(ResourceConfig::Tree(collector::from_yaml(
                 self.file,
                 node.clone(),
             ))),
@@ -107,6 +107,8 @@ impl Reader<'_> {
                 workload,
                 location: self.location(name_node),
                 env,
+                env_from: self.env_from(spec),
+                init: false,
             }],
         });
         out.manifests.collectors.push(resource);

@@ -185,7 +185,7 @@ impl Reader<'_> {
     }
 
     /// A pod template (`template` of a workload, or the Pod itself) and its containers.
-    fn pod(
+    pub(super) fn pod(
         &self,
         object: Object,
         document: &Node,
@@ -213,14 +213,21 @@ impl Reader<'_> {
             == Some("true");
         let config_maps = self.config_map_volumes(spec, &object.namespace);
         let mut containers = Vec::new();
-        for container in items(spec.and_then(|s| s.get("containers"))) {
+        let listed = items(spec.and_then(|s| s.get("initContainers")))
+            .map(|c| (c, true))
+            .chain(items(spec.and_then(|s| s.get("containers"))).map(|c| (c, false)));
+        for (container, init) in listed {
             let Some(name_node) = container.get("name") else {
                 continue;
             };
             let Some(name) = name_node.as_scalar() else {
                 continue;
             };
-            let workload = format!("{}/{name}", object.reference());
+            let workload = if init {
+                format!("{}/init:{name}", object.reference())
+            } else {
+                format!("{}/{name}", object.reference())
+            };
             let (mut spec, env) = self.container(&workload, name_node, container, host_network);
             spec.volumes = self.config_map_mounts(container, &config_maps);
             out.workloads.push(spec);
@@ -229,6 +236,8 @@ impl Reader<'_> {
                 workload,
                 location: self.location(name_node),
                 env,
+                env_from: self.env_from(container),
+                init,
             });
         }
         out.manifests.pods.push(PodTemplate {
@@ -413,6 +422,12 @@ impl Reader<'_> {
                 value,
                 secret,
                 value_from: entry.get("valueFrom").is_some(),
+                field_path: entry
+                    .get("valueFrom")
+                    .and_then(|v| v.get("fieldRef"))
+                    .and_then(|r| r.get("fieldPath"))
+                    .and_then(Node::as_scalar)
+                    .map(str::to_string),
             });
         }
         let words = |field: &str| -> Option<CommandLine> {
@@ -515,6 +530,32 @@ impl Reader<'_> {
             .collect()
     }
 
+    /// A container's `envFrom` entries (`configMapRef` / `secretRef`, with `prefix`).
+    pub(super) fn env_from(&self, container: &Node) -> Vec<EnvFrom> {
+        items(container.get("envFrom"))
+            .filter_map(|entry| {
+                let (source, reference) = [
+                    (EnvSource::ConfigMap, "configMapRef"),
+                    (EnvSource::Secret, "secretRef"),
+                ]
+                .into_iter()
+                .find_map(|(source, key)| Some((source, entry.get(key)?)))?;
+                let name = reference.get("name")?;
+                Some(EnvFrom {
+                    source,
+                    name: name.as_scalar()?.to_string(),
+                    prefix: entry
+                        .get("prefix")
+                        .and_then(Node::as_scalar)
+                        .unwrap_or_default()
+                        .to_string(),
+                    optional: reference.get("optional").and_then(Node::as_scalar) == Some("true"),
+                    location: self.location(name),
+                })
+            })
+            .collect()
+    }
+
     fn key_ref(&self, node: &Node) -> Option<KeyRef> {
         let name = node.get("name").and_then(Node::as_scalar)?;
         let key = node.get("key").and_then(Node::as_scalar)?;
@@ -533,7 +574,7 @@ impl Reader<'_> {
 /// `$(VAR)` references expanded from the variables defined before; `$$(VAR)` is a literal
 /// `$(VAR)`, and a reference to a variable not defined before stays as written (Kubernetes,
 /// `EnvVar.value`). `None` when a referenced variable's value is not in the files.
-fn expand(raw: &str, known: &HashMap<String, Option<String>>) -> Option<String> {
+pub(super) fn expand(raw: &str, known: &HashMap<String, Option<String>>) -> Option<String> {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(at) = rest.find('$') {

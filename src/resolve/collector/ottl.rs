@@ -1,0 +1,286 @@
+//! The OTTL statements and conditions of a collector's config, and those that do not parse.
+//!
+//! Where a config holds OTTL (opentelemetry-collector-contrib, each component's `config.go` and
+//! README): the `transform` processor's `trace_statements`, `metric_statements`,
+//! `log_statements` and `profile_statements` (a flat list, context inferred, or groups with
+//! `context:`, `statements:` and `conditions:`); the `filter` processor's `traces.span`,
+//! `traces.spanevent`, `metrics.metric`, `metrics.datapoint`, `logs.log_record`,
+//! `profiles.profile` and the newer `trace_conditions`, `metric_conditions`, `log_conditions`,
+//! `profile_conditions`; the `routing` connector's and the `routing` processor's `table` (each
+//! route's `statement` or `condition`). Each component's `Validate()` parses them all and the
+//! collector exits at start on the first that does not parse (`unable to parse OTTL statement
+//! "...": ...`). Values are expanded first, as the collector expands `${env:X}` before parsing.
+
+use super::expand::expand;
+use super::model::Model;
+use crate::knowledge::collector::{Kind, Version};
+use crate::resolve::EnvVar;
+use crate::source::{Location, SourceText};
+use crate::workspace::collector::ConfigNode;
+use crate::workspace::ottl::{self, Form};
+use crate::workspace::scalar::char_positions;
+
+/// One statement or condition as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OttlText {
+    pub kind: Kind,
+    /// The component's id (`transform/redact`).
+    pub component: String,
+    /// Where in the component: `trace_statements`, `traces.span`, `table`.
+    pub field: String,
+    pub form: Form,
+    pub raw: String,
+    pub location: Location,
+    /// Where each character of `raw` is written, when known.
+    positions: Option<Vec<(u32, u32)>>,
+}
+
+/// A statement or condition the collector cannot parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OttlInvalid {
+    pub kind: Kind,
+    pub component: String,
+    pub field: String,
+    pub form: Form,
+    /// As the collector parses it (expanded).
+    pub statement: String,
+    /// The parser's words.
+    pub message: String,
+    /// Where the error is: the token, or the statement when its position is not known.
+    pub location: Location,
+}
+
+impl OttlInvalid {
+    /// How the collector words it: `processors::transform: unable to parse OTTL statement ...`.
+    pub fn refusal(&self) -> String {
+        let what = match self.form {
+            Form::Statement => "statement",
+            Form::Condition => "condition",
+        };
+        format!(
+            "{}::{}: unable to parse OTTL {what} {:?}: {}",
+            self.kind.section(),
+            self.component,
+            self.statement,
+            self.message
+        )
+    }
+}
+
+/// Every OTTL text of the config, with where its characters are in `source` (the file's text,
+/// by file name).
+pub fn texts<'a>(model: &Model, source: impl Fn(&str) -> Option<&'a SourceText>) -> Vec<OttlText> {
+    let mut found = Vec::new();
+    for component in &model.components {
+        let mut add = |field: &str, form: Form, node: &ConfigNode| {
+            let Some(raw) = node.as_scalar() else {
+                return;
+            };
+            let positions = source(&node.location.file).and_then(|text| {
+                char_positions(text.text(), node.location.line, node.location.column, raw)
+            });
+            found.push(OttlText {
+                kind: component.kind,
+                component: component.id.clone(),
+                field: field.to_string(),
+                form,
+                raw: raw.to_string(),
+                location: node.location.clone(),
+                positions,
+            });
+        };
+        let body = &component.body;
+        match (component.kind, component.type_name.as_str()) {
+            (Kind::Processor, "transform") => {
+                for field in [
+                    "trace_statements",
+                    "metric_statements",
+                    "log_statements",
+                    "profile_statements",
+                ] {
+                    grouped(body.get(field), "statements", |form, node| {
+                        add(field, form, node)
+                    });
+                }
+            }
+            (Kind::Processor, "filter") => {
+                for (signal, contexts) in [
+                    ("traces", &["span", "spanevent"][..]),
+                    ("metrics", &["metric", "datapoint"]),
+                    ("logs", &["log_record"]),
+                    ("profiles", &["profile"]),
+                ] {
+                    for context in contexts {
+                        let list = body.get(signal).and_then(|s| s.get(context));
+                        for item in list.map(ConfigNode::items).unwrap_or_default() {
+                            add(&format!("{signal}.{context}"), Form::Condition, item);
+                        }
+                    }
+                }
+                for field in [
+                    "trace_conditions",
+                    "metric_conditions",
+                    "log_conditions",
+                    "profile_conditions",
+                ] {
+                    grouped(body.get(field), "conditions", |_, node| {
+                        add(field, Form::Condition, node)
+                    });
+                }
+            }
+            (Kind::Connector | Kind::Processor, "routing") => {
+                for route in body.get("table").map(ConfigNode::items).unwrap_or_default() {
+                    if let Some(statement) = route.get("statement") {
+                        add("table", Form::Statement, statement);
+                    }
+                    if let Some(condition) = route.get("condition") {
+                        add("table", Form::Condition, condition);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A list of texts, or of groups (`context:`, `statements:`, `conditions:`): the texts of
+/// `main` are statements in a transform, conditions in a filter; a group's `conditions` are
+/// conditions.
+fn grouped(list: Option<&ConfigNode>, main: &str, mut each: impl FnMut(Form, &ConfigNode)) {
+    let main_form = if main == "statements" {
+        Form::Statement
+    } else {
+        Form::Condition
+    };
+    for item in list.map(ConfigNode::items).unwrap_or_default() {
+        if item.as_scalar().is_some() {
+            each(main_form, item);
+            continue;
+        }
+        for text in item.get(main).map(ConfigNode::items).unwrap_or_default() {
+            each(main_form, text);
+        }
+        if main != "conditions" {
+            for text in item
+                .get("conditions")
+                .map(ConfigNode::items)
+                .unwrap_or_default()
+            {
+                each(Form::Condition, text);
+            }
+        }
+    }
+}
+
+/// The texts that do not parse once expanded with the container's environment; a text whose
+/// value is not known here is not judged.
+pub fn invalid(texts: &[OttlText], env: &[EnvVar], version: Option<Version>) -> Vec<OttlInvalid> {
+    texts
+        .iter()
+        .filter_map(|text| {
+            let expanded = expand(&text.raw, env, version);
+            if !expanded.is_known() {
+                return None;
+            }
+            let error = ottl::parse(&expanded.value, text.form).err()?;
+            // Offsets past a `${...}` moved with its expansion: point at the text then.
+            let unchanged = expanded.value == text.raw
+                || text.raw.chars().take_while(|c| *c != '$').count() > error.offset;
+            let position = text
+                .positions
+                .as_ref()
+                .filter(|_| unchanged)
+                .and_then(|positions| {
+                    // The end of the text is just after its last character.
+                    let end = || positions.last().map(|(line, column)| (*line, column + 1));
+                    positions.get(error.offset).copied().or_else(end)
+                });
+            let location = match position {
+                Some((line, column)) => Location::new(&text.location.file, line, column),
+                None => text.location.clone(),
+            };
+            Some(OttlInvalid {
+                kind: text.kind,
+                component: text.component.clone(),
+                field: text.field.clone(),
+                form: text.form,
+                statement: expanded.value,
+                message: error.message,
+                location,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::collector::parse;
+    use std::sync::Arc;
+
+    fn problems(text: &str) -> Vec<String> {
+        let file: Arc<str> = Arc::from("otel.yaml");
+        let model = Model::read(parse(&file, text).unwrap());
+        let source = SourceText::new(text.to_string());
+        let texts = texts(&model, |name| (name == "otel.yaml").then_some(&source));
+        invalid(&texts, &[], None)
+            .iter()
+            .map(|i| format!("{} {} {}", i.location, i.field, i.message))
+            .collect()
+    }
+
+    #[test]
+    fn every_place_a_config_holds_ottl() {
+        let config = r#"processors:
+  transform:
+    error_mode: ignore
+    trace_statements:
+      - context: span
+        statements:
+          - set(attributes["a"], "b") where name = "x"
+        conditions:
+          - 'name == "x" &&'
+      - set(span.attributes["c"], 'd')
+    log_statements:
+      - "Set(log.body, \"x\")"
+  filter:
+    traces:
+      span:
+        - attributes["x"] == "y"
+        - |
+          IsMatch(name, ".*health.*") or
+            attributes["http.route"] = "/ready"
+    metrics:
+      include:
+        match_type: strict
+    log_conditions:
+      - log.severity_number < SEVERITY_NUMBER_WARN and
+connectors:
+  routing:
+    table:
+      - statement: route() where resource.attributes["tenant"] == acme"
+        pipelines: [traces/acme]
+      - condition: resource.attributes["tenant"] == "b"
+        pipelines: [traces/b]
+"#;
+        assert_eq!(
+            problems(config),
+            [
+                "otel.yaml:7:50 trace_statements unexpected \"=\" (expected \"(\" or \"[\" or a comparison operator)",
+                "otel.yaml:9:26 trace_statements invalid input text \"&&\"",
+                "otel.yaml:10:35 trace_statements invalid input text \"'d')\"",
+                "otel.yaml:12:10 log_statements editor names must start with a lowercase letter but got 'Set'",
+                "otel.yaml:19:38 traces.span unexpected \"=\" (expected \"[\" or a comparison operator)",
+                "otel.yaml:24:55 log_conditions unexpected end of statement (expected a condition)",
+                "otel.yaml:28:71 table invalid input text \"\\\"\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn expanded_first_and_unknown_values_not_judged() {
+        let config = "processors:\n  transform:\n    trace_statements:\n      - set(attributes[\"env\"], \"${env:DEPLOY}\")\n      - set(attributes[\"k\"], ${file:/x})\n";
+        assert_eq!(problems(config), [] as [String; 0]);
+    }
+}
