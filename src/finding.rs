@@ -350,6 +350,14 @@ pub enum Edit {
     /// Python: the span processor statement whose `ConsoleSpanExporter(...)` is at `at` gets
     /// a twin that hands an `OTLPSpanExporter()` to a `BatchSpanProcessor`, with its imports.
     AddOtlpExporter { at: Location },
+    /// Kubernetes: the annotation whose key is at `at` (a workload's own metadata) moves to the
+    /// pod template whose `metadata:` (or `template:`) key is at `template`.
+    MoveAnnotation {
+        at: Location,
+        template: Location,
+        name: String,
+        value: String,
+    },
 }
 
 impl Edit {
@@ -359,7 +367,8 @@ impl Edit {
             | Edit::RemoveFlag { at, .. }
             | Edit::AddVariable { at, .. }
             | Edit::AddListItem { at, .. }
-            | Edit::AddOtlpExporter { at } => &at.file,
+            | Edit::AddOtlpExporter { at }
+            | Edit::MoveAnnotation { at, .. } => &at.file,
             Edit::AddPackages { manifest, .. } => manifest,
         }
     }
@@ -389,6 +398,9 @@ impl Edit {
             Edit::AddOtlpExporter { at } => format!(
                 "handed an OTLPSpanExporter to a BatchSpanProcessor beside the console exporter ({at})"
             ),
+            Edit::MoveAnnotation { name, template, .. } => {
+                format!("moved `{name}` to the pod template's annotations ({template})")
+            }
         }
     }
 }

@@ -199,6 +199,35 @@ const CASES: &[Case] = &[
         expected: |t| format!("{t}opentelemetry-exporter-otlp==1.45.0\n"),
     },
     Case {
+        fixture: "rules/k8s/annotation-on-workload/fires",
+        rule: "k8s/annotation-on-workload",
+        file: "deploy.yaml",
+        expected: |t| {
+            let moved = replaced(
+                t,
+                "  annotations:\n    instrumentation.opentelemetry.io/inject-python: \"true\"\n",
+                "",
+            );
+            replaced(
+                &moved,
+                "    metadata:\n      labels: {app: api}\n",
+                "    metadata:\n      annotations:\n        instrumentation.opentelemetry.io/inject-python: \"true\"\n      labels: {app: api}\n",
+            )
+        },
+    },
+    Case {
+        fixture: "rules/k8s/compose-style-variable/fires-defined-earlier",
+        rule: "k8s/compose-style-variable",
+        file: "deploy.yaml",
+        expected: |t| {
+            replaced(
+                t,
+                "http://${COLLECTOR_HOST}:4318",
+                "http://$(COLLECTOR_HOST):4318",
+            )
+        },
+    },
+    Case {
         fixture: "rules/deps/instrumentation-missing/fires",
         rule: "deps/instrumentation-missing",
         file: "api/requirements.txt",

@@ -12,6 +12,7 @@
 
 mod command;
 mod compose;
+mod kubernetes;
 mod manifest;
 mod python;
 mod summary;
@@ -396,6 +397,20 @@ fn changes_for(source: &Source, file: &str, edits: &[&Edit]) -> Result<Vec<Chang
                 .map(|change| vec![change])
         }
         [Edit::AddOtlpExporter { at }] => python::add_otlp_exporter(source, at.line as usize),
+        [
+            Edit::MoveAnnotation {
+                at,
+                template,
+                name,
+                value,
+            },
+        ] => kubernetes::move_annotation(
+            source,
+            at.line as usize,
+            template.line as usize,
+            name,
+            value,
+        ),
         _ => Err("these edits do not go together".into()),
     }
 }
@@ -439,6 +454,10 @@ fn check(file: &str, fixed: &str, applied: &[&Edit]) -> Result<(), String> {
                 _ => None,
             })
             .collect();
+        if added.is_empty() {
+            // A stream of documents (Kubernetes manifests) is checked document by document.
+            return kubernetes::check(fixed);
+        }
         return compose::check(fixed, &added);
     }
     Ok(())

@@ -54,6 +54,8 @@ pub fn lookup<'a>(manifests: &'a Manifests, namespace: &str, host: &str) -> Clus
                 .iter()
                 .filter(|s| std::ptr::eq(&s.object, object))
                 .flat_map(|s| manifests.selected(s))
+                // An OpenTelemetryCollector's Service reaches its own collector container.
+                .chain(manifests.pods.iter().filter(|pod| pod.object == *object))
                 .flat_map(|pod| pod.containers.iter().filter(|c| !c.init))
                 .map(|c| c.workload.clone())
                 .collect();
@@ -99,7 +101,7 @@ fn is_namespace(manifests: &Manifests, namespace: &str) -> bool {
         .iter()
         .chain(manifests.services.iter().map(|s| &s.object))
         .chain(manifests.pods.iter().map(|p| &p.object))
-        .chain(&manifests.collectors)
+        .chain(manifests.collectors.iter().map(|c| &c.object))
         .any(|o| o.namespace == namespace)
         || manifests
             .charts

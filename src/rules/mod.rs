@@ -482,6 +482,8 @@ mod tests {
                 "collector/exporters-not-honeycomb",
                 "collector/key-variable-missing",
                 "collector/variable-unset",
+                "k8s/annotation-on-workload",
+                "k8s/compose-style-variable",
                 "helm/pipeline-replaced",
             ]
         );

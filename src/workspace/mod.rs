@@ -1358,6 +1358,39 @@ impl Loader {
         }
     }
 
+    /// A collector config written as a YAML string inside a manifest (a ConfigMap's value, a
+    /// v1alpha1 OpenTelemetryCollector's `spec.config`), at its lines in the manifest: a block
+    /// scalar's text starts on the line after `key: |`.
+    fn embedded_config(&self, text: &str, location: &Location) -> collector::CollectorFile {
+        let source = self.workspace.source(&location.file).map(SourceText::text);
+        let (first_line, indent) = block_start(source.unwrap_or_default(), location);
+        match collector::parse_embedded(&location.file, text, first_line, indent) {
+            Ok(node) => collector::CollectorFile::Loaded(node),
+            Err(error) => collector::CollectorFile::Broken(error),
+        }
+    }
+
+    /// An OpenTelemetryCollector's `spec.config` is read as the config file its container
+    /// mounts, at its lines in the manifest (a v1alpha1 string from the line after `config: |`).
+    fn read_collector_resources(&mut self) {
+        let mut configs = Vec::new();
+        for resource in &self.workspace.kubernetes.collectors {
+            let Some(config) = &resource.config else {
+                continue;
+            };
+            let state = match config {
+                kubernetes::ResourceConfig::Tree(node) => {
+                    collector::CollectorFile::Loaded(node.clone())
+                }
+                kubernetes::ResourceConfig::Text { text, location } => {
+                    self.embedded_config(text, location)
+                }
+            };
+            configs.push((Arc::from(resource.config_file()), state));
+        }
+        self.workspace.collector_files.extend(configs);
+    }
+
     /// Releases of the collector's Helm chart: each adds its collector's workload, Service and
     /// config file (its values merged over the chart's defaults, at their lines in the values).
     fn render_charts(&mut self, found: Vec<kubernetes::helm::ChartValues>) {
@@ -1382,6 +1415,7 @@ impl Loader {
     /// configs, the collector chart's releases, the operator's injection, `envFrom`.
     fn after_manifests(&mut self, chart_values: Vec<kubernetes::helm::ChartValues>) {
         self.read_mounted_config_maps();
+        self.read_collector_resources();
         self.render_charts(chart_values);
         kubernetes::inject(&self.workspace.kubernetes, &mut self.workspace.services);
         kubernetes::apply_env_from(&self.workspace.kubernetes, &mut self.workspace.services);
@@ -1414,13 +1448,7 @@ impl Loader {
                 if !mounted.contains(&file) && !mounted.contains(folder) {
                     continue;
                 }
-                let text = self.workspace.source(&location.file).map(SourceText::text);
-                let (first_line, indent) = block_start(text.unwrap_or_default(), location);
-                let state =
-                    match collector::parse_embedded(&location.file, value, first_line, indent) {
-                        Ok(node) => collector::CollectorFile::Loaded(node),
-                        Err(error) => collector::CollectorFile::Broken(error),
-                    };
+                let state = self.embedded_config(value, location);
                 configs.push((Arc::from(file.as_str()), state));
             }
         }

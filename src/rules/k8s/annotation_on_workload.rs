@@ -1,3 +1,4 @@
+use crate::finding::{Edit, Remedy};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 use crate::workspace::kubernetes::injected;
@@ -30,6 +31,12 @@ declare_rule! {
     ///       annotations:
     ///         instrumentation.opentelemetry.io/inject-python: "true"
     /// ```
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: the line leaves the workload's annotations (and
+    /// `annotations:` with it when it was the only one) and joins the pod template's, which are
+    /// created when the template has none. Flow-style maps (`annotations: {...}`) are left to
+    /// you.
     pub struct AnnotationOnWorkload => "k8s/annotation-on-workload", Error;
 }
 
@@ -39,7 +46,7 @@ impl Check for AnnotationOnWorkload {
             for annotation in pod.workload_annotations.iter().filter(|a| {
                 injected(&a.name).is_some() && !pod.annotations.iter().any(|p| p.name == a.name)
             }) {
-                super::on_pod(
+                let finding = super::on_pod(
                     project,
                     out,
                     &Self::META,
@@ -56,6 +63,14 @@ impl Check for AnnotationOnWorkload {
                         pod.template_at, annotation.name, annotation.value
                     ),
                 );
+                if let Some(finding) = finding {
+                    finding.fix = Some(Remedy::edit(Edit::MoveAnnotation {
+                        at: annotation.location.clone(),
+                        template: pod.template_at.clone(),
+                        name: annotation.name.clone(),
+                        value: annotation.value.clone(),
+                    }));
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+use crate::finding::{Edit, Remedy};
 use crate::resolve::Project;
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -21,6 +22,10 @@ declare_rule! {
     ///     value: x-honeycomb-team=${HONEYCOMB_API_KEY}
     /// ```
     /// Use instead: `value: x-honeycomb-team=$(HONEYCOMB_API_KEY)`.
+    ///
+    /// ## Fix
+    /// `otel-doctor fix` applies it: `${X}` becomes `$(X)` when X is defined earlier in the same
+    /// container's `env`; otherwise X must be defined first, which is left to you.
     pub struct ComposeStyleVariable => "k8s/compose-style-variable", Error;
 }
 
@@ -47,7 +52,7 @@ impl Check for ComposeStyleVariable {
                                 "define {name} earlier in this container's env (a `value`, or `valueFrom.secretKeyRef`), then write $({name})"
                             )
                         };
-                        out.service(
+                        let finding = out.service(
                             &Self::META,
                             workload,
                             at,
@@ -57,6 +62,18 @@ impl Check for ComposeStyleVariable {
                             ),
                             hint,
                         );
+                        let braced = format!("${{{name}}}");
+                        finding.fix = Some(if defined_before && value.contains(&braced) {
+                            Remedy::edit(Edit::Replace {
+                                at: at.clone(),
+                                old: braced,
+                                new: format!("$({name})"),
+                            })
+                        } else {
+                            Remedy::manual(format!(
+                                "{name} is not defined earlier in this container: define it, then write $({name})"
+                            ))
+                        });
                     }
                 }
             }
@@ -64,7 +81,7 @@ impl Check for ComposeStyleVariable {
     }
 }
 
-/// The names of the `${NAME}` and `${NAME:-default}` references of a value.
+/// The names of the `${NAME}` and `${NAME:-default}` references of a value, each once.
 fn braced_references(value: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut from = 0;
@@ -75,7 +92,10 @@ fn braced_references(value: &str) -> Vec<String> {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
+        if !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && !found.contains(&name)
+        {
             found.push(name);
         }
         from = start + 2;

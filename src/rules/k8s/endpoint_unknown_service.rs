@@ -43,6 +43,10 @@ impl Check for EndpointUnknownService {
             let Some(url::Host::Domain(host)) = url.host() else {
                 continue;
             };
+            // `${VAR}` that Kubernetes leaves as written: k8s/compose-style-variable's cause.
+            if value.contains("${") {
+                continue;
+            }
             let ClusterHost::Unknown {
                 service: wanted,
                 namespace: in_namespace,

@@ -6,12 +6,15 @@ mod annotation_on_workload;
 mod compose_style_variable;
 mod configmap_missing;
 mod endpoint_unknown_service;
+mod injection_not_applied;
 mod instrumentation_missing;
+mod instrumentation_protocol;
 mod not_rendered;
 mod parse_error;
 mod secret_missing;
 
 use super::{Findings, Rule, RuleMeta};
+use crate::finding::Finding;
 use crate::resolve::{Project, Workload};
 use crate::source::Location;
 use crate::workspace::kubernetes::{EnvSource, PodTemplate};
@@ -20,7 +23,9 @@ pub const RULES: &[&dyn Rule] = &[
     &parse_error::ParseError,
     &annotation_on_workload::AnnotationOnWorkload,
     &instrumentation_missing::InstrumentationMissing,
+    &instrumentation_protocol::InstrumentationProtocol,
     &endpoint_unknown_service::EndpointUnknownService,
+    &injection_not_applied::InjectionNotApplied,
     &compose_style_variable::ComposeStyleVariable,
     &secret_missing::SecretMissing,
     &configmap_missing::ConfigMapMissing,
@@ -28,16 +33,16 @@ pub const RULES: &[&dyn Rule] = &[
 ];
 
 /// Reports a finding about a pod template on the workloads of its containers (or on the
-/// workspace when it has none).
-fn on_pod(
+/// workspace when it has none): the finding, when it is a workload's.
+fn on_pod<'a>(
     project: &Project,
-    out: &mut Findings,
+    out: &'a mut Findings,
     rule: &RuleMeta,
     pod: &PodTemplate,
     location: &Location,
     message: String,
     hint: String,
-) {
+) -> Option<&'a mut Finding> {
     let workloads: Vec<&Workload> = pod
         .containers
         .iter()
@@ -45,12 +50,13 @@ fn on_pod(
         .collect();
     let Some((first, others)) = workloads.split_first() else {
         out.workspace(rule, location, message, hint);
-        return;
+        return None;
     };
     let finding = out.service(rule, first, location, message, hint);
     finding
         .services
         .extend(others.iter().map(|w| w.name.clone()));
+    Some(finding)
 }
 
 /// Reports each `envFrom` reference to an object of kind `source` that is not in the pod's

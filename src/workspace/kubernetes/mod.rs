@@ -10,10 +10,12 @@ use std::sync::Arc;
 use crate::knowledge::kubernetes;
 use crate::source::Location;
 
+use super::collector::ConfigNode;
 use super::workload::{EnvEntry, Text, WorkloadSpec};
 use super::yaml::{self, Node, YamlError};
 
 pub mod helm;
+mod operator;
 mod read;
 pub mod render;
 
@@ -41,9 +43,10 @@ pub struct Manifests {
     pub secrets: Vec<Secret>,
     pub namespaces: Vec<Object>,
     pub instrumentations: Vec<Instrumentation>,
-    /// The operator's `OpenTelemetryCollector` resources: each gets a `<name>-collector`
+    /// The operator's `OpenTelemetryCollector` resources: each is also a pod template (its
+    /// collector container) and, unless it runs as a sidecar, gets a `<name>-collector`
     /// Service.
-    pub collectors: Vec<Object>,
+    pub collectors: Vec<CollectorResource>,
     /// The kustomizations and charts of the workspace, and what became of rendering each.
     pub renderings: Vec<Rendering>,
     /// Releases of the OpenTelemetry Collector Helm chart, rendered from their values (their
@@ -76,6 +79,42 @@ pub enum RenderOutcome {
     /// The renderer failed, or must not run on it (`reason`): its files were read as plain
     /// manifests.
     Failed { reason: String },
+}
+
+/// The operator's `OpenTelemetryCollector`: a collector whose config is in the resource.
+#[derive(Debug, Clone)]
+pub struct CollectorResource {
+    pub object: Object,
+    /// `spec.mode`: `deployment` (the default), `daemonset`, `statefulset` or `sidecar`.
+    pub mode: String,
+    /// `spec.config`, when it has one.
+    pub config: Option<ResourceConfig>,
+}
+
+impl CollectorResource {
+    pub fn is_sidecar(&self) -> bool {
+        self.mode == kubernetes::SIDECAR_MODE
+    }
+
+    /// The workspace name its config is read under, as the file its container mounts.
+    pub fn config_file(&self) -> String {
+        let object = &self.object;
+        format!(
+            "{}/{}/{}/collector.yaml",
+            object.kind.to_ascii_lowercase(),
+            object.namespace,
+            object.name
+        )
+    }
+}
+
+/// An `OpenTelemetryCollector`'s `spec.config`.
+#[derive(Debug, Clone)]
+pub enum ResourceConfig {
+    /// `opentelemetry.io/v1alpha1`: a YAML string, at the `config:` value's position.
+    Text { text: String, location: Location },
+    /// `opentelemetry.io/v1beta1`: a mapping, already read with its positions.
+    Tree(ConfigNode),
 }
 
 /// What names an object: its kind, name and namespace, and where its document starts.
@@ -150,6 +189,32 @@ impl PodTemplate {
     }
 }
 
+impl PodTemplate {
+    /// The `instrumentation.opentelemetry.io/container-names` annotation, if the pod has one.
+    pub fn container_names(&self) -> Option<&Annotation> {
+        self.annotations
+            .iter()
+            .find(|a| a.name == kubernetes::CONTAINER_NAMES)
+    }
+
+    /// The containers the operator injects: those `container-names` lists, else the first one
+    /// (opentelemetry-operator, `ensureContainer`); never an init container.
+    pub fn injected_containers(&self) -> impl Iterator<Item = &Container> {
+        let listed: Option<Vec<&str>> = self
+            .container_names()
+            .map(|a| a.value.split(',').map(str::trim).collect());
+        self.containers
+            .iter()
+            .filter(|c| !c.init)
+            .enumerate()
+            .filter(move |(at, c)| match &listed {
+                Some(names) => names.contains(&c.name.as_str()),
+                None => *at == 0,
+            })
+            .map(|(_, c)| c)
+    }
+}
+
 /// What an annotation makes the operator inject (`python`), if it is an injection one.
 pub fn injected(annotation: &str) -> Option<&'static str> {
     let what = annotation.strip_prefix(kubernetes::INJECT_PREFIX)?;
@@ -221,6 +286,8 @@ pub struct ContainerEnv {
     pub value: Option<(String, Location)>,
     /// `valueFrom.secretKeyRef`.
     pub secret: Option<KeyRef>,
+    /// Whether the value comes from `valueFrom` (a Secret, a ConfigMap, the downward API).
+    pub value_from: bool,
     /// `valueFrom.fieldRef.fieldPath` (the downward API: `status.hostIP`).
     pub field_path: Option<String>,
 }
@@ -314,22 +381,7 @@ pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
             else {
                 continue;
             };
-            let listed = pod
-                .annotations
-                .iter()
-                .find(|a| a.name == kubernetes::CONTAINER_NAMES)
-                .map(|a| a.value.split(',').map(str::trim).collect::<Vec<_>>());
-            // The operator injects the pod's containers, never its init containers.
-            let injected = pod
-                .containers
-                .iter()
-                .filter(|c| !c.init)
-                .enumerate()
-                .filter(|(at, c)| match &listed {
-                    Some(names) => names.contains(&c.name.as_str()),
-                    None => *at == 0,
-                });
-            for (_, container) in injected {
+            for container in pod.injected_containers() {
                 let Some(spec) = specs.iter_mut().find(|s| s.name == container.workload) else {
                     continue;
                 };
@@ -549,7 +601,7 @@ impl Manifests {
 
     /// The names Services answer to, with the namespace each is in: the Services of the
     /// input, and the `<name>-collector` Service the operator makes for each
-    /// OpenTelemetryCollector (opentelemetry-operator, `naming.Service`).
+    /// OpenTelemetryCollector that is not a sidecar (opentelemetry-operator, `naming.Service`).
     pub fn service_names(&self) -> Vec<(String, &Object)> {
         self.services
             .iter()
@@ -557,7 +609,8 @@ impl Manifests {
             .chain(
                 self.collectors
                     .iter()
-                    .map(|c| (kubernetes::collector_service(&c.name), c)),
+                    .filter(|c| !c.is_sidecar())
+                    .map(|c| (kubernetes::collector_service(&c.object.name), &c.object)),
             )
             .collect()
     }

@@ -23,11 +23,11 @@ pub(super) struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn location(&self, node: &Node) -> Location {
+    pub(super) fn location(&self, node: &Node) -> Location {
         Location::new(self.file, node.line, node.column)
     }
 
-    fn key_location(&self, key: &yaml::Key) -> Location {
+    pub(super) fn key_location(&self, key: &yaml::Key) -> Location {
         Location::new(self.file, key.line, key.column)
     }
 
@@ -167,12 +167,7 @@ impl Reader<'_> {
                 let language_env = kubernetes::INJECTED
                     .iter()
                     .filter_map(|language| {
-                        // The spec's keys are camel case (`apacheHttpd`).
-                        let key = if *language == "apache-httpd" {
-                            "apacheHttpd"
-                        } else {
-                            language
-                        };
+                        let key = kubernetes::instrumentation_key(language);
                         let env = self.literal_env(spec?.get(key)?.get("env"));
                         Some((language.to_string(), env))
                     })
@@ -184,7 +179,7 @@ impl Reader<'_> {
                     language_env,
                 });
             }
-            "OpenTelemetryCollector" if operator => manifests.collectors.push(object),
+            kubernetes::COLLECTOR_KIND if operator => self.collector(object, document, out),
             _ => {}
         }
     }
@@ -333,7 +328,7 @@ impl Reader<'_> {
         mounts
     }
 
-    fn annotations(&self, metadata: Option<&Node>) -> Vec<Annotation> {
+    pub(super) fn annotations(&self, metadata: Option<&Node>) -> Vec<Annotation> {
         metadata
             .and_then(|m| m.get("annotations"))
             .and_then(Node::entries)
@@ -354,7 +349,7 @@ impl Reader<'_> {
     /// expands `$(VAR)` in `value`, `command` and `args` from the variables defined before it
     /// in the same container (Kubernetes docs, "Define dependent environment variables"); a
     /// value from a Secret or the downward API is not known here.
-    fn container(
+    pub(super) fn container(
         &self,
         workload: &str,
         name_node: &Node,
@@ -426,6 +421,7 @@ impl Reader<'_> {
                 location,
                 value,
                 secret,
+                value_from: entry.get("valueFrom").is_some(),
                 field_path: entry
                     .get("valueFrom")
                     .and_then(|v| v.get("fieldRef"))
@@ -507,7 +503,7 @@ impl Reader<'_> {
     }
 
     /// A variable with a literal value, at the value's position.
-    fn literal(&self, name: &str, node: &Node) -> Option<EnvEntry> {
+    pub(super) fn literal(&self, name: &str, node: &Node) -> Option<EnvEntry> {
         let value = node.as_scalar()?;
         Some(EnvEntry {
             name: name.to_string(),
@@ -525,7 +521,7 @@ impl Reader<'_> {
     }
 
     /// An `env` list's entries with a literal `value`.
-    fn literal_env(&self, env: Option<&Node>) -> Vec<EnvEntry> {
+    pub(super) fn literal_env(&self, env: Option<&Node>) -> Vec<EnvEntry> {
         items(env)
             .filter_map(|entry| {
                 let name = entry.get("name")?.as_scalar()?;
@@ -535,7 +531,7 @@ impl Reader<'_> {
     }
 
     /// A container's `envFrom` entries (`configMapRef` / `secretRef`, with `prefix`).
-    fn env_from(&self, container: &Node) -> Vec<EnvFrom> {
+    pub(super) fn env_from(&self, container: &Node) -> Vec<EnvFrom> {
         items(container.get("envFrom"))
             .filter_map(|entry| {
                 let (source, reference) = [
