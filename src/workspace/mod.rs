@@ -1378,7 +1378,7 @@ impl Loader {
             let Some(config) = &resource.config else {
                 continue;
             };
-            let state = match config {
+            let mut state = match config {
                 kubernetes::ResourceConfig::Tree(node) => {
                     collector::CollectorFile::Loaded(node.clone())
                 }
@@ -1386,6 +1386,9 @@ impl Loader {
                     self.embedded_config(text, location)
                 }
             };
+            if let collector::CollectorFile::Loaded(node) = &mut state {
+                kubernetes::apply_webhook_defaults(node);
+            }
             configs.push((Arc::from(resource.config_file()), state));
         }
         self.workspace.collector_files.extend(configs);

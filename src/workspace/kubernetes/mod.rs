@@ -16,6 +16,8 @@ use super::yaml::{self, Node, YamlError};
 
 pub mod helm;
 mod operator;
+
+pub use operator::apply_webhook_defaults;
 mod read;
 pub mod render;
 

@@ -4,7 +4,7 @@
 //! `spec.envFrom` as its environment (opentelemetry-operator, `internal/manifests/collector/container.go`).
 
 use crate::knowledge::kubernetes;
-use crate::workspace::collector;
+use crate::workspace::collector::{self, ConfigEntry, ConfigKind, ConfigNode};
 use crate::workspace::workload::{CommandLine, Text, Volume};
 use crate::workspace::yaml::{Node, NodeKind};
 
@@ -112,5 +112,89 @@ impl Reader<'_> {
             }],
         });
         out.manifests.collectors.push(resource);
+    }
+}
+
+/// The listen address the operator's webhook gives a receiver protocol that names none
+/// (`internal/components/single_endpoint.go`, `DefaultRecAddress`).
+const DEFAULT_RECEIVER_ADDRESS: &str = "0.0.0.0";
+
+/// The OTLP receiver's protocols and their ports, as the operator's parser knows them
+/// (`internal/components/receivers/helpers.go`).
+const OTLP_PROTOCOLS: [(&str, u16); 2] = [("grpc", 4317), ("http", 4318)];
+
+/// The config as the collector receives it: the operator's defaulting webhook has written a
+/// listen address into every OTLP protocol that names none, and completed a bare `:port`
+/// (`AddressDefaulter`: an empty endpoint becomes `0.0.0.0:<port>`, one without a host
+/// `0.0.0.0:<its port>`). The collector's own `localhost` default never applies there.
+pub fn apply_webhook_defaults(config: &mut ConfigNode) {
+    let ConfigKind::Map(sections) = &mut config.kind else {
+        return;
+    };
+    let receivers = sections
+        .iter_mut()
+        .filter(|section| section.key == "receivers")
+        .filter_map(|section| match &mut section.value.kind {
+            ConfigKind::Map(receivers) => Some(receivers),
+            _ => None,
+        })
+        .flatten()
+        .filter(|receiver| receiver.key.split('/').next() == Some("otlp"));
+    for receiver in receivers {
+        let ConfigKind::Map(settings) = &mut receiver.value.kind else {
+            continue;
+        };
+        let protocols = settings
+            .iter_mut()
+            .filter(|entry| entry.key == "protocols")
+            .filter_map(|entry| match &mut entry.value.kind {
+                ConfigKind::Map(protocols) => Some(protocols),
+                _ => None,
+            })
+            .flatten();
+        for protocol in protocols {
+            let Some((_, port)) = OTLP_PROTOCOLS
+                .iter()
+                .find(|(name, _)| *name == protocol.key)
+            else {
+                continue;
+            };
+            default_endpoint(protocol, *port);
+        }
+    }
+}
+
+fn default_endpoint(protocol: &mut ConfigEntry, port: u16) {
+    let at = protocol.location.clone();
+    let scalar = |text: String| ConfigNode {
+        kind: ConfigKind::Scalar(text),
+        location: at.clone(),
+    };
+    match &mut protocol.value.kind {
+        ConfigKind::Null => {
+            protocol.value.kind = ConfigKind::Map(vec![ConfigEntry {
+                key: "endpoint".into(),
+                location: at.clone(),
+                value: scalar(format!("{DEFAULT_RECEIVER_ADDRESS}:{port}")),
+            }]);
+        }
+        ConfigKind::Map(settings) => match settings.iter_mut().find(|e| e.key == "endpoint") {
+            None => settings.push(ConfigEntry {
+                key: "endpoint".into(),
+                location: at.clone(),
+                value: scalar(format!("{DEFAULT_RECEIVER_ADDRESS}:{port}")),
+            }),
+            Some(endpoint) => {
+                if let ConfigKind::Scalar(text) = &mut endpoint.value.kind {
+                    let parts: Vec<&str> = text.split(':').collect();
+                    if text.is_empty() {
+                        *text = format!("{DEFAULT_RECEIVER_ADDRESS}:{port}");
+                    } else if parts.len() < 2 || parts[0].is_empty() {
+                        *text = format!("{DEFAULT_RECEIVER_ADDRESS}:{}", parts[parts.len() - 1]);
+                    }
+                }
+            }
+        },
+        _ => {}
     }
 }
