@@ -43,11 +43,11 @@ impl Check for InstrumentationMissing {
                     "true" => match in_namespace(namespace).as_slice() {
                         [_] => None,
                         [] => Some(format!(
-                            "no Instrumentation in namespace `{namespace}` in these manifests{}",
+                            "there is no Instrumentation in namespace `{namespace}` in these manifests{}",
                             elsewhere(instrumentations)
                         )),
                         several => Some(format!(
-                            "{} Instrumentations in namespace `{namespace}` ({}): the operator will not choose one",
+                            "there are {} Instrumentations in namespace `{namespace}` ({}): the operator will not choose one",
                             several.len(),
                             names(several)
                         )),
@@ -61,7 +61,7 @@ impl Check for InstrumentationMissing {
                             .any(|i| i.object.namespace == ns && i.object.name == name);
                         (!found).then(|| {
                             format!(
-                                "no Instrumentation `{name}` in namespace `{ns}` in these manifests{}",
+                                "there is no Instrumentation `{name}` in namespace `{ns}` in these manifests{}",
                                 elsewhere(instrumentations)
                             )
                         })
@@ -90,7 +90,7 @@ impl Check for InstrumentationMissing {
                     pod,
                     &annotation.value_location,
                     format!(
-                        "{} of {} is \"{value}\", but there is {problem}: the operator injects nothing.",
+                        "{} of {} is \"{value}\", but {problem}: the operator injects nothing.",
                         annotation.name,
                         pod.object.reference()
                     ),
