@@ -177,7 +177,6 @@ impl Evaluator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::environment::EnvOrigin;
     use crate::workspace::clike::{Dialect, parse};
 
     const JAVA: Readers = Readers {
@@ -194,18 +193,7 @@ mod tests {
         configuration: Some(("Configuration", &["GetValue"])),
     };
 
-    fn var(name: &str, value: &str) -> EnvVar {
-        EnvVar {
-            name: name.into(),
-            value: value.into(),
-            raw: value.into(),
-            location: Location::file_start(&Arc::from("docker-compose.yml")),
-            origin: EnvOrigin::Environment,
-            uses: Vec::new(),
-            merged_at: None,
-            resolved: true,
-        }
-    }
+    use crate::resolve::environment::compose_variable as var;
 
     fn evaluated(
         text: &str,

@@ -265,22 +265,10 @@ fn display_name(field: &SettingsField) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::environment::EnvOrigin;
     use crate::workspace::python::parse;
     use std::sync::Arc;
 
-    fn var(name: &str, value: &str) -> EnvVar {
-        EnvVar {
-            name: name.into(),
-            value: value.into(),
-            raw: value.into(),
-            location: Location::file_start(&Arc::from("docker-compose.yml")),
-            origin: EnvOrigin::Environment,
-            uses: Vec::new(),
-            merged_at: None,
-            resolved: true,
-        }
-    }
+    use crate::resolve::environment::compose_variable as var;
 
     fn settings(code: &str, env: &[EnvVar]) -> Vec<CodeSetting> {
         let parsed = parse(code).unwrap();

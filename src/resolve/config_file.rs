@@ -590,21 +590,10 @@ fn substitute(text: &str, env: &[super::EnvVar]) -> Result<(String, bool, Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::environment::{EnvOrigin, EnvVar};
+    use crate::resolve::environment::EnvVar;
     use crate::workspace::collector;
 
-    fn var(name: &str, value: &str) -> EnvVar {
-        EnvVar {
-            name: name.into(),
-            value: value.into(),
-            raw: value.into(),
-            location: Location::file_start(&Arc::from("docker-compose.yml")),
-            origin: EnvOrigin::Environment,
-            uses: Vec::new(),
-            merged_at: None,
-            resolved: true,
-        }
-    }
+    use crate::resolve::environment::compose_variable as var;
 
     #[test]
     fn substitution_follows_the_data_model() {

@@ -87,6 +87,22 @@ pub struct CodeEnvWrite {
     pub location: Location,
 }
 
+/// A variable set in a compose file's `environment`, known here: what the evaluators' tests
+/// give the code they read.
+#[cfg(test)]
+pub fn compose_variable(name: &str, value: &str) -> EnvVar {
+    EnvVar {
+        name: name.into(),
+        value: value.into(),
+        raw: value.into(),
+        location: Location::file_start(&std::sync::Arc::from("docker-compose.yml")),
+        origin: EnvOrigin::Environment,
+        uses: Vec::new(),
+        merged_at: None,
+        resolved: true,
+    }
+}
+
 /// The variable `name` of an environment, when its value is known here.
 pub fn resolved<'a>(env: &'a [EnvVar], name: &str) -> Option<&'a EnvVar> {
     env.iter().find(|v| v.name == name && v.resolved)

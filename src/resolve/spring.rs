@@ -473,7 +473,6 @@ pub fn micrometer_config(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::environment::EnvOrigin;
     use crate::workspace::properties;
 
     fn context(files: &[(&str, &str)]) -> BuildContext {
@@ -493,18 +492,7 @@ mod tests {
         context
     }
 
-    fn var(name: &str, value: &str) -> EnvVar {
-        EnvVar {
-            name: name.into(),
-            value: value.into(),
-            raw: value.into(),
-            location: Location::file_start(&Arc::from("docker-compose.yml")),
-            origin: EnvOrigin::Environment,
-            uses: Vec::new(),
-            merged_at: None,
-            resolved: true,
-        }
-    }
+    use crate::resolve::environment::compose_variable as var;
 
     #[test]
     fn profiles_files_and_the_environment_in_spring_order() {
