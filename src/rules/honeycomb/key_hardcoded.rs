@@ -61,13 +61,9 @@ impl Check for KeyHardcoded {
             }
         }
         for collector in &project.collectors {
-            let (Some(model), Some(service)) = (
-                collector.model(),
-                project
-                    .services
-                    .iter()
-                    .find(|s| s.name == collector.service),
-            ) else {
+            let (Some(model), Some(service)) =
+                (collector.model(), project.service(&collector.service))
+            else {
                 continue;
             };
             let exporters = model

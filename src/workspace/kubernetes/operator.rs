@@ -165,36 +165,33 @@ pub fn apply_webhook_defaults(config: &mut ConfigNode) {
 }
 
 fn default_endpoint(protocol: &mut ConfigEntry, port: u16) {
-    let at = protocol.location.clone();
-    let scalar = |text: String| ConfigNode {
-        kind: ConfigKind::Scalar(text),
-        location: at.clone(),
+    if protocol.value.kind == ConfigKind::Null {
+        protocol.value.kind = ConfigKind::Map(Vec::new());
+    }
+    let ConfigKind::Map(settings) = &mut protocol.value.kind else {
+        return;
     };
-    match &mut protocol.value.kind {
-        ConfigKind::Null => {
-            protocol.value.kind = ConfigKind::Map(vec![ConfigEntry {
+    match settings.iter_mut().find(|e| e.key == "endpoint") {
+        None => {
+            let at = protocol.location.clone();
+            settings.push(ConfigEntry {
                 key: "endpoint".into(),
                 location: at.clone(),
-                value: scalar(format!("{DEFAULT_RECEIVER_ADDRESS}:{port}")),
-            }]);
+                value: ConfigNode {
+                    kind: ConfigKind::Scalar(format!("{DEFAULT_RECEIVER_ADDRESS}:{port}")),
+                    location: at,
+                },
+            });
         }
-        ConfigKind::Map(settings) => match settings.iter_mut().find(|e| e.key == "endpoint") {
-            None => settings.push(ConfigEntry {
-                key: "endpoint".into(),
-                location: at.clone(),
-                value: scalar(format!("{DEFAULT_RECEIVER_ADDRESS}:{port}")),
-            }),
-            Some(endpoint) => {
-                if let ConfigKind::Scalar(text) = &mut endpoint.value.kind {
-                    let parts: Vec<&str> = text.split(':').collect();
-                    if text.is_empty() {
-                        *text = format!("{DEFAULT_RECEIVER_ADDRESS}:{port}");
-                    } else if parts.len() < 2 || parts[0].is_empty() {
-                        *text = format!("{DEFAULT_RECEIVER_ADDRESS}:{}", parts[parts.len() - 1]);
-                    }
+        Some(endpoint) => {
+            if let ConfigKind::Scalar(text) = &mut endpoint.value.kind {
+                let parts: Vec<&str> = text.split(':').collect();
+                if text.is_empty() {
+                    *text = format!("{DEFAULT_RECEIVER_ADDRESS}:{port}");
+                } else if parts.len() < 2 || parts[0].is_empty() {
+                    *text = format!("{DEFAULT_RECEIVER_ADDRESS}:{}", parts[parts.len() - 1]);
                 }
             }
-        },
-        _ => {}
+        }
     }
 }
