@@ -18,7 +18,7 @@ use super::super::collector::{self, ConfigNode};
 use super::super::workload::{Text, Volume};
 use super::super::yaml::{self, Key, Node, NodeKind};
 use super::read::Reader;
-use super::{ManifestFile, Object, config_map_file};
+use super::{ManifestFile, Object, Origins, config_map_file};
 
 /// Values for the chart, as found: the values node and what the file says of the release.
 #[derive(Debug, Clone)]
@@ -661,6 +661,7 @@ pub fn render(
     let reader = Reader {
         file,
         default_namespace,
+        origins: &Origins::default(),
     };
     let before = out.workloads.len();
     reader.pod(
