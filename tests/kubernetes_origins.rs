@@ -4,8 +4,12 @@
 //! on PATH that print what the real ones print (`fixtures/kubernetes/rendered/`, made with
 //! `kubectl kustomize` 1.32 / kustomize 5.5.0), and the real `kubectl` when it is installed.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use support::report;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,21 +17,21 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A folder holding a fake `program` that prints a committed rendering: PATH for a run that
-/// finds it first.
-fn fake(program: &str, rendering: &str) -> (tempfile::TempDir, String) {
+/// A folder holding a fake `program` that runs `script`: PATH for a run that finds it first.
+fn fake_program(program: &str, script: &str) -> (tempfile::TempDir, String) {
     use std::os::unix::fs::PermissionsExt;
     let bin = tempfile::tempdir().unwrap();
     let path = bin.path().join(program);
-    let rendered = fixture("rendered").join(rendering);
-    std::fs::write(
-        &path,
-        format!("#!/bin/sh\nexec cat '{}'\n", rendered.display()),
-    )
-    .unwrap();
+    std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     let search = format!("{}:/usr/bin:/bin", bin.path().display());
     (bin, search)
+}
+
+/// A fake `program` that prints a committed rendering.
+fn fake(program: &str, rendering: &str) -> (tempfile::TempDir, String) {
+    let rendered = fixture("rendered").join(rendering);
+    fake_program(program, &format!("exec cat '{}'", rendered.display()))
 }
 
 fn otel_doctor(args: &[&str], workspace: &Path, path: &str) -> Output {
@@ -40,29 +44,9 @@ fn otel_doctor(args: &[&str], workspace: &Path, path: &str) -> Output {
         .unwrap()
 }
 
-/// `rule file:line:column` of each finding.
+/// `rule file:line:column` of each finding of a `--format json` run.
 fn findings(output: &Output) -> Vec<String> {
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}:{}",
-                f["rule"].as_str().unwrap(),
-                f["file"].as_str().unwrap(),
-                f["line"],
-                f["column"]
-            )
-        })
-        .collect()
+    report::locations(&report::json(output))
 }
 
 /// What `kustomize build overlays/prod` of `kustomize-mapped` is found to say: the endpoint
@@ -77,39 +61,35 @@ const KUSTOMIZE_MAPPED: [&str; 5] = [
     "k8s/compose-style-variable overlays/prod/kustomization.yaml:16:18",
 ];
 
-#[test]
-fn kustomize_findings_point_at_the_base_the_patch_and_the_generated_file() {
-    let (_bin, path) = fake("kustomize", "kustomize-mapped.yaml");
-    let output = otel_doctor(
+/// `lint --format json` of `kustomize-mapped` with a fake `kustomize` printing `rendering`.
+fn lint_mapped(rendering: &str) -> Output {
+    let (_bin, path) = fake("kustomize", rendering);
+    otel_doctor(
         &["lint", "--format", "json"],
         &fixture("kustomize-mapped"),
         &path,
+    )
+}
+
+#[test]
+fn kustomize_findings_point_at_the_base_the_patch_and_the_generated_file() {
+    assert_eq!(
+        findings(&lint_mapped("kustomize-mapped.yaml")),
+        KUSTOMIZE_MAPPED
     );
-    assert_eq!(findings(&output), KUSTOMIZE_MAPPED);
 }
 
 #[test]
 fn origin_annotations_name_the_file_each_object_comes_from() {
     // The same overlay with `buildMetadata: [originAnnotations]`.
-    let (_bin, path) = fake("kustomize", "kustomize-mapped-origins.yaml");
-    let output = otel_doctor(
-        &["lint", "--format", "json"],
-        &fixture("kustomize-mapped"),
-        &path,
-    );
+    let output = lint_mapped("kustomize-mapped-origins.yaml");
     assert_eq!(findings(&output), KUSTOMIZE_MAPPED);
 }
 
 #[test]
 fn the_patch_that_sets_a_value_is_where_it_is_written() {
     // The overlay's patch sets the protocol: a finding about the protocol's value is there.
-    let (_bin, path) = fake("kustomize", "kustomize-mapped.yaml");
-    let output = otel_doctor(
-        &["lint", "--format", "json"],
-        &fixture("kustomize-mapped"),
-        &path,
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = report::json(&lint_mapped("kustomize-mapped.yaml"));
     let service = report["services"]
         .as_array()
         .unwrap()
@@ -140,22 +120,15 @@ fn fix_edits_the_file_the_value_is_written_in() {
 
 /// A fake `kustomize` that prints each overlay's committed rendering.
 fn fake_overlays() -> (tempfile::TempDir, String) {
-    use std::os::unix::fs::PermissionsExt;
-    let bin = tempfile::tempdir().unwrap();
-    let path = bin.path().join("kustomize");
     let rendered = fixture("rendered");
-    std::fs::write(
-        &path,
-        format!(
-            "#!/bin/sh\ncase \"$2\" in\n  */overlays/dev) exec cat '{}';;\n  *) exec cat '{}';;\nesac\n",
+    fake_program(
+        "kustomize",
+        &format!(
+            "case \"$2\" in\n  */overlays/dev) exec cat '{}';;\n  *) exec cat '{}';;\nesac",
             rendered.join("two-overlays-dev.yaml").display(),
             rendered.join("kustomize-mapped.yaml").display()
         ),
     )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let search = format!("{}:/usr/bin:/bin", bin.path().display());
-    (bin, search)
 }
 
 #[test]
@@ -163,7 +136,7 @@ fn overlays_of_one_base_name_their_workloads_by_folder_and_leave_the_base_to_the
     let (_bin, path) = fake_overlays();
     let workspace = fixture("kustomize-two-overlays");
     let output = otel_doctor(&["lint", "--format", "json"], &workspace, &path);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = report::json(&output);
     let services: Vec<&str> = report["services"]
         .as_array()
         .unwrap()

@@ -173,7 +173,7 @@ fn kustomize(
         .map(|patch| {
             let mut documents = yaml::parse_stream(&patch.text).unwrap_or_default();
             for document in &mut documents {
-                shift(document, patch.first_line - 1, patch.indent);
+                document.shift(patch.first_line - 1, patch.indent);
             }
             (patch, documents)
         })
@@ -748,27 +748,6 @@ impl Tracer<'_> {
                 Location::new(kustomization.file, written_name.line, written_name.column),
             );
         }
-    }
-}
-
-/// Moves a tree parsed from a text that starts at line `lines + 1`, column `columns + 1`.
-fn shift(node: &mut Node, lines: u32, columns: u32) {
-    node.line += lines;
-    node.used_line += lines;
-    node.column += columns;
-    match &mut node.kind {
-        NodeKind::Seq(items) => items
-            .iter_mut()
-            .for_each(|item| shift(item, lines, columns)),
-        NodeKind::Map(entries) => {
-            for (key, value) in entries {
-                key.line += lines;
-                key.used_line += lines;
-                key.column += columns;
-                shift(value, lines, columns);
-            }
-        }
-        _ => {}
     }
 }
 
