@@ -1,6 +1,6 @@
 use super::{report, senders, stops};
 use crate::resolve::Project;
-use crate::resolve::collector;
+use crate::resolve::collector::{self, Checked};
 use crate::rules::{Check, Findings, declare_rule};
 use crate::workspace::ottl::Form;
 
@@ -9,14 +9,18 @@ declare_rule! {
     /// Parses every OTTL statement and condition of a collector's `transform` processor
     /// (`trace_statements`, `log_statements`, `metric_statements`: flat lists and
     /// `context:`/`statements:` groups), `filter` processor (`traces.span`, `traces.spanevent`,
-    /// `metrics.metric`, `metrics.datapoint`, `logs.log_record`, `trace_conditions`, ...) and
-    /// `routing` connector or processor (`table[].statement`, `table[].condition`) with the
-    /// language's own grammar, and points at the token it stops at.
+    /// `metrics.metric`, `metrics.datapoint`, `logs.log_record`, `trace_conditions`, ...),
+    /// `routing` connector or processor (`table[].statement`, `table[].condition`),
+    /// `tail_sampling` processor (`ottl_condition` policies' `span` and `spanevent`, also in
+    /// `and`, `composite` and `drop` sub-policies), `count` and `sum` connectors (each metric's
+    /// `conditions`, per signal) and `logdedup` processor (`conditions`) with the language's own
+    /// grammar, and points at the token it stops at.
     ///
     /// ## Why is this bad?
     /// The collector parses every statement when it starts and refuses its whole config on the
     /// first one that does not parse (`Error: invalid configuration: processors::transform:
-    /// unable to parse OTTL statement "...": ...`), whatever `error_mode` says (it governs
+    /// unable to parse OTTL statement "...": ...`; tail_sampling and logdedup parse theirs when
+    /// the pipelines are built, with the same effect), whatever `error_mode` says (it governs
     /// errors while processing data, not parsing): the collector exits and every service
     /// that sends to it loses its spans.
     ///
@@ -44,8 +48,16 @@ impl Check for OttlInvalid {
             let affected = senders(project, collector);
             let who = stops(&affected);
             for invalid in collector.ottl_invalid() {
+                let refuses = match invalid.checked {
+                    Checked::Validate => {
+                        "refuses its config and exits at start (`Error: invalid configuration: "
+                    }
+                    Checked::Create => {
+                        "cannot build its pipelines and exits at start (`Error: failed to build pipelines: "
+                    }
+                };
                 let message = format!(
-                    "the {} {} of `{}` has OTTL the collector cannot parse: {} refuses its config and exits at start (`Error: invalid configuration: {}`).{who}",
+                    "the {} {} of `{}` has OTTL the collector cannot parse: {} {refuses}{}`).{who}",
                     invalid.kind.name(),
                     invalid.component,
                     collector.service,
