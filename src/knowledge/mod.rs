@@ -5,6 +5,7 @@
 
 pub mod clike;
 pub mod collector;
+pub mod collector_manifests;
 pub mod dotnet;
 pub mod ecosystems;
 pub mod go;
