@@ -17,6 +17,7 @@ pub mod kubernetes;
 pub mod languages;
 pub mod node;
 pub mod otel;
+pub mod ottl_functions;
 pub mod php;
 pub mod python;
 pub mod python_symbols;

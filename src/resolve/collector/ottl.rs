@@ -14,6 +14,7 @@
 use super::expand::expand;
 use super::model::Model;
 use crate::knowledge::collector::{Kind, Version};
+use crate::knowledge::ottl_functions::{self, FunctionAvailability};
 use crate::resolve::EnvVar;
 use crate::source::{Location, SourceText};
 use crate::workspace::collector::ConfigNode;
@@ -59,6 +60,9 @@ pub struct OttlInvalid {
     pub statement: String,
     /// The parser's words.
     pub message: String,
+    /// When it parses but calls a function the collector does not have: its name and what
+    /// the release makes of it.
+    pub undefined: Option<(String, FunctionAvailability)>,
     /// Where the error is: the token, or the statement when its position is not known.
     pub location: Location,
 }
@@ -257,8 +261,9 @@ fn grouped(list: Option<&ConfigNode>, main: &str, mut each: impl FnMut(Form, &Co
     }
 }
 
-/// The texts that do not parse once expanded with the container's environment; a text whose
-/// value is not known here is not judged.
+/// The texts that do not parse once expanded with the container's environment, or that call
+/// a function the collector's release (`version`, contrib's numbering) does not have; a text
+/// whose value is not known here is not judged.
 pub fn invalid(texts: &[OttlText], env: &[EnvVar], version: Option<Version>) -> Vec<OttlInvalid> {
     texts
         .iter()
@@ -267,35 +272,58 @@ pub fn invalid(texts: &[OttlText], env: &[EnvVar], version: Option<Version>) -> 
             if !expanded.is_known() {
                 return None;
             }
-            let error = ottl::parse(&expanded.value, text.form).err()?;
-            // Offsets past a `${...}` moved with its expansion: point at the text then.
-            let unchanged = expanded.value == text.raw
-                || text.raw.chars().take_while(|c| *c != '$').count() > error.offset;
-            let position = text
-                .positions
-                .as_ref()
-                .filter(|_| unchanged)
-                .and_then(|positions| {
-                    // The end of the text is just after its last character.
-                    let end = || positions.last().map(|(line, column)| (*line, column + 1));
-                    positions.get(error.offset).copied().or_else(end)
-                });
-            let location = match position {
-                Some((line, column)) => Location::new(&text.location.file, line, column),
-                None => text.location.clone(),
-            };
+            let (offset, message, undefined) =
+                match ottl::parse(&expanded.value, text.form) {
+                    Err(error) => (error.offset, error.message, None),
+                    // The parser looks every function up as it builds the statement: the first
+                    // one missing stops it (pkg/ottl `undefined function %q`).
+                    Ok(calls) => calls.into_iter().find_map(|call| {
+                        match ottl_functions::availability(&call.name, version) {
+                            FunctionAvailability::Known => None,
+                            judged => Some((
+                                call.offset,
+                                format!("undefined function {:?}", call.name),
+                                Some((call.name, judged)),
+                            )),
+                        }
+                    })?,
+                };
             Some(OttlInvalid {
                 kind: text.kind,
                 component: text.component.clone(),
                 field: text.field.clone(),
                 form: text.form,
                 checked: text.checked,
+                location: text.location_of(offset, &expanded.value),
                 statement: expanded.value,
-                message: error.message,
-                location,
+                message,
+                undefined,
             })
         })
         .collect()
+}
+
+impl OttlText {
+    /// Where the character at `offset` of the expanded text is written; the text's own
+    /// location when an expansion moved it or its characters' places are not known.
+    fn location_of(&self, offset: usize, expanded: &str) -> Location {
+        // Offsets past a `${...}` moved with its expansion: point at the text then.
+        let unchanged =
+            expanded == self.raw || self.raw.chars().take_while(|c| *c != '$').count() > offset;
+        let position = self
+            .positions
+            .as_ref()
+            .filter(|_| unchanged)
+            .and_then(|positions| {
+                // The end of the text is just after its last character.
+                let end = || positions.last().map(|(line, column)| (*line, column + 1));
+                positions.get(offset).copied().or_else(end)
+            });
+        match position {
+            Some((line, column)) => Location::new(&self.location.file, line, column),
+            None => self.location.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
