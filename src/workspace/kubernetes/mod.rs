@@ -20,6 +20,7 @@ mod operator;
 pub use operator::apply_webhook_defaults;
 mod read;
 pub mod render;
+pub mod values_schema;
 
 use read::Reader;
 
