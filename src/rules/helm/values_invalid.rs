@@ -121,9 +121,9 @@ fn schema_finding(release: &ChartRelease, violation: &Violation) -> (String, Str
             written, got, want, ..
         } => format!(
             "`{path}: {written}` is {}, and {schema} wants {} there",
-            article(got.name()),
+            values_schema::article(got.name()),
             want.iter()
-                .map(|w| article(w))
+                .map(|w| values_schema::article(w))
                 .collect::<Vec<_>>()
                 .join(" or ")
         ),
@@ -132,19 +132,28 @@ fn schema_finding(release: &ChartRelease, violation: &Violation) -> (String, Str
             shown(allowed)
         ),
         Problem::Missing { keys } => format!(
-            "`{path}` has no `{}`, which {schema} requires",
+            "{} no `{}`, which {schema} requires",
+            if path.is_empty() {
+                "the values have".to_string()
+            } else {
+                format!("`{path}` has")
+            },
             keys.join("`, `")
         ),
         Problem::Alternatives {
-            exactly_one,
-            matched,
+            exactly_one: false,
             asked,
+            ..
         } => format!(
-            "`{path}` matches {matched} of what {schema} accepts there, {} {}",
-            if *exactly_one {
-                "which wants exactly one of"
+            "`{path}` is none of what {schema} accepts there: {}",
+            asked.join(" or ")
+        ),
+        Problem::Alternatives { matched, asked, .. } => format!(
+            "`{path}` has {} of {}, and {schema} wants exactly one",
+            if *matched == 0 {
+                "none"
             } else {
-                "which wants one of"
+                "more than one"
             },
             asked.join(", ")
         ),
@@ -157,7 +166,12 @@ fn schema_finding(release: &ChartRelease, violation: &Violation) -> (String, Str
 }
 
 fn schema_hint(release: &ChartRelease, violation: &Violation) -> String {
+    // The setting to write: `key: value`, or a list item's value and where it goes.
     let key = violation.path.last().map_or("", String::as_str);
+    let setting = |value: &str| match key.parse::<usize>() {
+        Ok(_) => format!("{value}   (at `{}`)", violation.dotted()),
+        Err(_) => format!("{key}: {value}"),
+    };
     match &violation.problem {
         Problem::UnknownKey { key, known } => {
             let newest = &chart_schema::SCHEMAS[0];
@@ -194,19 +208,22 @@ fn schema_hint(release: &ChartRelease, violation: &Violation) -> String {
                     w == as_plain.name() || (w == "number" && as_plain == JsonType::Integer)
                 })
             {
-                format!("remove the quotes: {key}: {unquoted}")
+                format!("remove the quotes: {}", setting(unquoted))
             } else if wants(JsonType::String)
                 && matches!(
                     got,
                     JsonType::Integer | JsonType::Number | JsonType::Boolean
                 )
             {
-                format!("quote it, so it stays text: {key}: \"{written}\"")
+                format!(
+                    "quote it, so it stays text: {}",
+                    setting(&format!("\"{written}\""))
+                )
             } else {
                 format!(
                     "write {} at `{}`",
                     want.iter()
-                        .map(|w| article(w))
+                        .map(|w| values_schema::article(w))
                         .collect::<Vec<_>>()
                         .join(" or "),
                     violation.dotted()
@@ -215,7 +232,7 @@ fn schema_hint(release: &ChartRelease, violation: &Violation) -> String {
         }
         Problem::NotAllowed { written, allowed } => {
             match closest(written.trim_matches('"'), allowed) {
-                Some(close) => format!("did you mean `{close}`? {key}: {close}"),
+                Some(close) => format!("did you mean `{close}`? {}", setting(close)),
                 None => format!("use one of: {}", shown(allowed)),
             }
         }
@@ -227,6 +244,11 @@ fn schema_hint(release: &ChartRelease, violation: &Violation) -> String {
                 .join(", "),
             violation.dotted()
         ),
+        Problem::Alternatives {
+            exactly_one: false,
+            asked,
+            ..
+        } => format!("write {} at `{}`", asked.join(" or "), violation.dotted()),
         Problem::Alternatives { asked, .. } => format!(
             "keep exactly one of {} under `{}`",
             asked.join(", "),
@@ -250,24 +272,41 @@ fn shown(values: &[String]) -> String {
         .join(", ")
 }
 
-fn article(type_name: &str) -> String {
-    match type_name {
-        "integer" | "array" | "object" => format!("an {type_name}"),
-        other => format!("a {other}"),
-    }
-}
-
-/// The known name closest to `written`, if it is a likely typo of it.
+/// The known name closest to `written`, if it is a likely slip of it: the same but for case
+/// (`always` for `Always`), one or two edits away (fewer for short names, so `tag` is not
+/// taken for `tags`' neighbour `tls`), or cut short (`deploy` for `deployment`).
 fn closest<'k>(written: &str, known: &'k [String]) -> Option<&'k str> {
-    let lowered = written.to_lowercase();
+    let written = written.to_lowercase();
     known
         .iter()
         .filter(|k| !k.is_empty())
-        .map(|k| (edit_distance(&lowered, &k.to_lowercase()), k))
-        .filter(|(distance, k)| {
-            *distance <= 2.min(k.chars().count() / 3).max(1)
-                || k.to_lowercase().starts_with(&lowered) && lowered.len() >= 3
+        .filter_map(|k| {
+            let candidate = k.to_lowercase();
+            let allowed = (candidate.chars().count() / 3).clamp(1, 2);
+            let distance = edit_distance(&written, &candidate);
+            let cut_short = written.chars().count() >= 3 && candidate.starts_with(&written);
+            (distance <= allowed || cut_short).then_some((distance, k.as_str()))
         })
         .min()
-        .map(|(_, k)| k.as_str())
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_names_a_likely_slip_only() {
+        let known = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let keys = known(&["config", "image", "presets", "replicaCount", "mode"]);
+        assert_eq!(closest("confg", &keys), Some("config"));
+        assert_eq!(closest("prests", &keys), Some("presets"));
+        assert_eq!(closest("resources", &keys), None);
+        let modes = known(&["daemonset", "deployment", "statefulset", ""]);
+        assert_eq!(closest("deploy", &modes), Some("deployment"));
+        assert_eq!(
+            closest("always", &known(&["IfNotPresent", "Always", "Never"])),
+            Some("Always")
+        );
+    }
 }

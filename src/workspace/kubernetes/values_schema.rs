@@ -33,35 +33,62 @@ pub enum ScalarStyle {
 /// scalar's text but not its quotes, so they are read back from the file at the scalar's
 /// position (serde-saphyr places a quoted scalar at its quote, a block scalar at its first
 /// content line, a tagged one after its tag).
+/// Also the source text of a plain scalar the parser rewrote (`1.10` read as `1.1`, `yes` as
+/// `true`), to quote the user's own text.
 #[derive(Debug, Clone, Default)]
-pub struct ScalarStyles(BTreeMap<(u32, u32), ScalarStyle>);
+pub struct ScalarStyles {
+    styles: BTreeMap<(u32, u32), ScalarStyle>,
+    written: BTreeMap<(u32, u32), String>,
+}
 
 impl ScalarStyles {
     pub fn of(text: &str, node: &Node) -> Self {
         let lines: Vec<&str> = text.lines().collect();
-        let mut styles = BTreeMap::new();
-        collect_styles(&lines, node, &mut styles);
-        ScalarStyles(styles)
+        let mut styles = ScalarStyles::default();
+        styles.collect(&lines, node);
+        styles
     }
 
     fn get(&self, node: &Node) -> Option<ScalarStyle> {
-        self.0.get(&(node.line, node.column)).copied()
+        self.styles.get(&(node.line, node.column)).copied()
+    }
+
+    fn collect(&mut self, lines: &[&str], node: &Node) {
+        match &node.kind {
+            NodeKind::Scalar(parsed) => {
+                let at = (node.line, node.column);
+                match style_at(lines, node.line, node.column) {
+                    Some(style) => {
+                        self.styles.insert(at, style);
+                    }
+                    None => {
+                        if let Some(token) = plain_token(lines, node.line, node.column)
+                            .filter(|t| t != parsed && plain_type(t) == plain_type(parsed))
+                        {
+                            self.written.insert(at, token);
+                        }
+                    }
+                }
+            }
+            NodeKind::Seq(items) => items.iter().for_each(|i| self.collect(lines, i)),
+            NodeKind::Map(entries) => entries.iter().for_each(|(_, v)| self.collect(lines, v)),
+            NodeKind::Null => {}
+        }
     }
 }
 
-fn collect_styles(lines: &[&str], node: &Node, styles: &mut BTreeMap<(u32, u32), ScalarStyle>) {
-    match &node.kind {
-        NodeKind::Scalar(_) => {
-            if let Some(style) = style_at(lines, node.line, node.column) {
-                styles.insert((node.line, node.column), style);
-            }
-        }
-        NodeKind::Seq(items) => items.iter().for_each(|i| collect_styles(lines, i, styles)),
-        NodeKind::Map(entries) => entries
-            .iter()
-            .for_each(|(_, v)| collect_styles(lines, v, styles)),
-        NodeKind::Null => {}
+/// A plain scalar's text on its line: up to a comment, and in a flow collection (`[a, b]`,
+/// `{k: v}` before it on the line) up to the next indicator.
+fn plain_token(lines: &[&str], line: u32, column: u32) -> Option<String> {
+    let text = lines.get(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let at = usize::try_from(column).ok()?.checked_sub(1)?;
+    let before: String = text.chars().take(at).collect();
+    let rest: String = text.chars().skip(at).collect();
+    let mut token = rest.split(" #").next().unwrap_or_default();
+    if before.contains(['[', '{']) {
+        token = token.split([',', ']', '}']).next().unwrap_or_default();
     }
+    Some(token.trim().to_string()).filter(|t| !t.is_empty())
 }
 
 fn style_at(lines: &[&str], line: u32, column: u32) -> Option<ScalarStyle> {
@@ -525,7 +552,7 @@ impl Validator<'_> {
             return keys.join(" and ");
         }
         match branch.get("type") {
-            Some(Value::String(wanted)) => format!("a {wanted}"),
+            Some(Value::String(wanted)) => article(wanted),
             _ => "an alternative of the schema".to_string(),
         }
     }
@@ -549,11 +576,24 @@ impl Validator<'_> {
             NodeKind::Scalar(text) if self.styles.get(node) == Some(ScalarStyle::Quoted) => {
                 format!("\"{text}\"")
             }
-            NodeKind::Scalar(text) => text.clone(),
+            NodeKind::Scalar(text) => self
+                .styles
+                .written
+                .get(&(node.line, node.column))
+                .unwrap_or(text)
+                .clone(),
             NodeKind::Seq(_) => "a list".to_string(),
             NodeKind::Map(_) => "a map".to_string(),
             NodeKind::Null => "null".to_string(),
         }
+    }
+}
+
+/// A type's name with its article: `a string`, `an integer`.
+pub fn article(type_name: &str) -> String {
+    match type_name {
+        "integer" | "array" | "object" => format!("an {type_name}"),
+        other => format!("a {other}"),
     }
 }
 
@@ -664,6 +704,11 @@ mod tests {
             ]
         );
         assert_eq!(found[6].dotted(), "args[1]");
+        let tag = violations(SCHEMA, "args: [1.10] # a version\n");
+        assert!(matches!(
+            &tag[0].problem,
+            Problem::WrongType { written, .. } if written == "1.10"
+        ));
     }
 
     #[test]
