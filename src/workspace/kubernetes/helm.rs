@@ -20,7 +20,7 @@ use super::super::workload::{Text, Volume};
 use super::super::yaml::{self, Key, Node, NodeKind};
 use super::read::Reader;
 use super::values_schema::{self, ScalarStyles, Violation};
-use super::{ManifestFile, Object, config_map_file};
+use super::{ManifestFile, Object, Origins, config_map_file};
 
 /// Values for the chart, as found: the values node and what the file says of the release.
 #[derive(Debug, Clone)]
@@ -355,26 +355,8 @@ fn embedded(file: &Arc<str>, text: &str, value: &Node) -> Option<Node> {
     let location = Location::new(file, value.line, value.column);
     let (first_line, indent) = super::super::block_start(text, &location);
     let mut node = yaml::parse(body).ok()?;
-    shift(&mut node, first_line.saturating_sub(1), indent);
+    node.shift(first_line.saturating_sub(1), indent);
     Some(node)
-}
-
-fn shift(node: &mut Node, lines: u32, columns: u32) {
-    node.line += lines;
-    node.used_line += lines;
-    node.column += columns;
-    match &mut node.kind {
-        NodeKind::Seq(items) => items.iter_mut().for_each(|i| shift(i, lines, columns)),
-        NodeKind::Map(entries) => {
-            for (key, value) in entries {
-                key.line += lines;
-                key.used_line += lines;
-                key.column += columns;
-                shift(value, lines, columns);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Helm's merge of the user's values over the chart's (`chartutil.CoalesceValues`): maps
@@ -693,6 +675,7 @@ pub fn render(
     let reader = Reader {
         file,
         default_namespace,
+        origins: &Origins::default(),
     };
     let before = out.workloads.len();
     reader.pod(

@@ -18,9 +18,12 @@ pub mod helm;
 mod operator;
 
 pub use operator::apply_webhook_defaults;
+mod origin;
 mod read;
 pub mod render;
 pub mod values_schema;
+
+pub use origin::{Origins, Written, trace};
 
 use read::Reader;
 
@@ -55,6 +58,16 @@ pub struct Manifests {
     /// Releases of the OpenTelemetry Collector Helm chart, rendered from their values (their
     /// pod templates and Services are among the others).
     pub charts: Vec<helm::ChartRelease>,
+    /// Files that several renderings read (a base under two overlays).
+    pub shared: Vec<SharedFile>,
+}
+
+/// A file several renderings read: an edit for one reaches them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedFile {
+    pub file: Arc<str>,
+    /// The folders rendered from it.
+    pub folders: Vec<String>,
 }
 
 /// A kustomization or chart folder, and what became of rendering it.
@@ -352,6 +365,17 @@ pub fn read(
     text: &str,
     default_namespace: &str,
 ) -> Result<ManifestFile, YamlError> {
+    read_traced(file, text, default_namespace, &Origins::default())
+}
+
+/// A rendered stream named `file`, whose values `origins` finds in the files it was rendered
+/// from: its objects' locations are there, and only what no file writes is in `file`.
+pub fn read_traced(
+    file: &Arc<str>,
+    text: &str,
+    default_namespace: &str,
+    origins: &Origins,
+) -> Result<ManifestFile, YamlError> {
     let documents = yaml::parse_stream(text)?;
     let mut out = ManifestFile::default();
     for document in &documents {
@@ -365,6 +389,7 @@ pub fn read(
         let reader = Reader {
             file,
             default_namespace,
+            origins,
         };
         reader.object(document, api_version, kind, &mut out);
     }

@@ -27,10 +27,11 @@ impl Reader<'_> {
                 text: text.clone(),
                 location: self.location(node),
             }),
-            NodeKind::Map(_) => Some(ResourceConfig::Tree(collector::from_yaml(
-                self.file,
-                node.clone(),
-            ))),
+            NodeKind::Map(_) => {
+                let mut config = collector::from_yaml(self.file, node.clone());
+                self.relocate(&mut config);
+                Some(ResourceConfig::Tree(config))
+            }
             _ => None,
         });
         let resource = CollectorResource {

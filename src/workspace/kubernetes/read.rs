@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::knowledge::kubernetes;
 use crate::source::Location;
 
+use super::super::collector::ConfigKind;
 use super::super::workload::{
     CommandLine, EnvEntry, Launcher, Port, Text, Topology, Volume, WorkloadSpec,
 };
@@ -20,15 +21,45 @@ type ConfigMapVolumes = Vec<(String, (String, Vec<(String, String)>))>;
 pub(super) struct Reader<'a> {
     pub(super) file: &'a Arc<str>,
     pub(super) default_namespace: &'a str,
+    /// Where a rendered stream's values are written in the user's files.
+    pub(super) origins: &'a Origins,
 }
 
 impl Reader<'_> {
     pub(super) fn location(&self, node: &Node) -> Location {
-        Location::new(self.file, node.line, node.column)
+        self.at(node.line, node.column)
     }
 
     pub(super) fn key_location(&self, key: &yaml::Key) -> Location {
-        Location::new(self.file, key.line, key.column)
+        self.at(key.line, key.column)
+    }
+
+    fn at(&self, line: u32, column: u32) -> Location {
+        self.origins
+            .get(line, column)
+            .cloned()
+            .unwrap_or_else(|| Location::new(self.file, line, column))
+    }
+
+    /// A collector config converted from a node of the stream, at the places its values are
+    /// written.
+    pub(super) fn relocate(&self, node: &mut ConfigNode) {
+        let relocate = |location: &mut Location| {
+            if Arc::ptr_eq(&location.file, self.file) {
+                *location = self.at(location.line, location.column);
+            }
+        };
+        relocate(&mut node.location);
+        match &mut node.kind {
+            ConfigKind::Seq(items) => items.iter_mut().for_each(|item| self.relocate(item)),
+            ConfigKind::Map(entries) => {
+                for entry in entries {
+                    relocate(&mut entry.location);
+                    self.relocate(&mut entry.value);
+                }
+            }
+            _ => {}
+        }
     }
 
     fn object_of(&self, document: &Node, kind: &str) -> Option<Object> {
@@ -281,12 +312,29 @@ impl Reader<'_> {
             ) else {
                 continue;
             };
-            let Some(((prefix, files), mount_path)) = volumes
+            let Some(mount_path) = target.as_scalar() else {
+                continue;
+            };
+            let Some((prefix, files)) = volumes
                 .iter()
                 .find(|(volume, _)| volume == name)
                 .map(|(_, files)| files)
-                .zip(target.as_scalar())
             else {
+                // An emptyDir, a Secret, a claim: mounted, with content these files do not
+                // show (an init container may write the config there), like a named volume.
+                mounts.push(Volume {
+                    source: Some(Text {
+                        value: name.to_string(),
+                        raw: name.to_string(),
+                        location: self.location(target),
+                        uses: Vec::new(),
+                        interpolated: true,
+                    }),
+                    target: mount_path.to_string(),
+                    bind: false,
+                    long_syntax: false,
+                    location: self.location(target),
+                });
                 continue;
             };
             let sub_path = mount.get("subPath").and_then(Node::as_scalar);
