@@ -10,6 +10,7 @@ pub mod dotnet;
 pub mod ecosystems;
 pub mod go;
 pub mod helm_collector;
+pub mod helm_collector_schema;
 pub mod honeycomb;
 pub mod java;
 pub mod js_symbols;

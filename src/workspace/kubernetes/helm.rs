@@ -12,12 +12,14 @@ use std::sync::Arc;
 
 use crate::knowledge::collector::Version;
 use crate::knowledge::helm_collector::{self as chart, ChartDefaults};
+use crate::knowledge::helm_collector_schema as chart_schema;
 use crate::source::Location;
 
 use super::super::collector::{self, ConfigNode};
 use super::super::workload::{Text, Volume};
 use super::super::yaml::{self, Key, Node, NodeKind};
 use super::read::Reader;
+use super::values_schema::{self, ScalarStyles, Violation};
 use super::{ManifestFile, Object, Origins, config_map_file};
 
 /// Values for the chart, as found: the values node and what the file says of the release.
@@ -35,6 +37,8 @@ pub struct ChartValues {
     /// The chart's name in this release: a dependency's alias, else the chart's.
     pub name: String,
     pub version: Option<Version>,
+    /// The values' quoted and block scalars: Helm types them as strings.
+    pub styles: ScalarStyles,
 }
 
 /// A release of the chart, rendered: what rules about its values need.
@@ -65,6 +69,10 @@ pub struct ChartRelease {
     pub user_lists: Vec<(String, Location)>,
     /// What the chart itself refuses (`fail` in its templates), and where.
     pub refusals: Vec<(String, Location)>,
+    /// The chart release whose `values.schema.json` checked the values, if the tool has the
+    /// schema of this version, and what it refuses.
+    pub schema_from: Option<&'static str>,
+    pub schema_violations: Vec<Violation>,
 }
 
 /// One entry of `ports:`.
@@ -173,6 +181,7 @@ pub fn find(file: &Arc<str>, text: &str, parent: Option<&Dependency>) -> Vec<Cha
                     namespace: None,
                     name: dependency.key.clone(),
                     version: dependency.version,
+                    styles: ScalarStyles::default(),
                 });
             }
             continue;
@@ -200,9 +209,15 @@ pub fn find(file: &Arc<str>, text: &str, parent: Option<&Dependency>) -> Vec<Cha
                     namespace: None,
                     name: chart::CHART.to_string(),
                     version: None,
+                    styles: ScalarStyles::default(),
                 });
             }
             None => {}
+        }
+    }
+    for values in &mut found {
+        if let Some(node) = &values.values {
+            values.styles = ScalarStyles::of(text, node);
         }
     }
     found
@@ -263,6 +278,7 @@ fn helm_release(document: &Node, at: &dyn Fn(u32, u32) -> Location) -> Option<Ch
         namespace,
         name: chart::CHART.to_string(),
         version: scalar_at(spec, &["chart", "spec", "version"]).and_then(pinned_version),
+        styles: ScalarStyles::default(),
     })
 }
 
@@ -327,6 +343,7 @@ fn application(
                     .get("targetRevision")
                     .and_then(Node::as_scalar)
                     .and_then(pinned_version),
+                styles: ScalarStyles::default(),
             }
         })
         .collect()
@@ -530,6 +547,18 @@ pub fn render(
         coalesce.anchors.push(root_anchor);
     }
     let values = coalesce.merge(default_root, user, root_anchor, "");
+    let schema = chart_schema::schema(found.version);
+    let schema_violations = schema.map_or_else(Vec::new, |schema| {
+        let is_default = |line, column| coalesce.anchors.contains(&(line, column));
+        values_schema::check(
+            file,
+            schema.json,
+            &values,
+            &found.styles,
+            position_of(&found.origin),
+            &is_default,
+        )
+    });
     let at = |(line, column): (u32, u32)| Location::new(file, line, column);
     let text_of = |path: &[&str]| scalar_at(&values, path).filter(|s| !s.is_empty());
 
@@ -553,6 +582,9 @@ pub fn render(
         }
         Some(_) => {}
     }
+    // Helm checks the schema before the templates run: where the schema already refuses a
+    // value, its complaint is the one Helm prints.
+    refusals.retain(|(_, at)| !schema_violations.iter().any(|v| v.location == *at));
     let repository = text_of(&["image", "repository"]).map(|r| {
         let node = values.get("image").and_then(|i| i.get("repository"));
         (r.to_string(), at(node.map_or(root_anchor, position)))
@@ -721,6 +753,8 @@ pub fn render(
             })
             .collect(),
         refusals,
+        schema_from: schema.map(|s| s.recorded_from),
+        schema_violations,
     };
     let config = creates_config.then(|| (config_file, collector::from_yaml(file, config)));
     Rendered { release, config }
@@ -1302,6 +1336,7 @@ mod tests {
             namespace: None,
             name: chart::CHART.into(),
             version: None,
+            styles: ScalarStyles::default(),
         };
         let rendered = render(&file, found, "default", &mut ManifestFile::default());
         assert_eq!(rendered.release.refusals.len(), 2);

@@ -21,6 +21,7 @@ pub use operator::apply_webhook_defaults;
 mod origin;
 mod read;
 pub mod render;
+pub mod values_schema;
 
 pub use origin::{Origins, Written, trace};
 
