@@ -19,14 +19,22 @@ whose containers send to a collector's Service, Services, ConfigMaps holding col
 that a collector Deployment mounts, Instrumentations that pods select; ten documents a file),
 timed the same way, with the growth against 2,000 manifests. `--manifests ''` skips it.
 
+`--instructions` counts instead of timing: the instructions `otel-doctor lint` executes under
+valgrind's callgrind on each workspace, on one thread (`RAYON_NUM_THREADS=1`), and per service
+or manifest. Unlike wall time this does not depend on the machine's load, so it shows whether
+the work grows linearly. Skipped, with a note, where valgrind is not installed.
+
     scripts/bench.py                          # everything, about 10 minutes on 2 cores
     scripts/bench.py --sizes 1,200 --runs 21  # a quick look
     scripts/bench.py --sizes '' --no-peers    # the Kubernetes table alone
+    scripts/bench.py --sizes 200 --manifests 500,1000,2000,4000,8000 --instructions
 """
 
 import argparse
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,6 +63,11 @@ def main() -> int:
         default=ROOT / "target" / "bench" / "workspaces",
         help="where the generated workspaces go",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions under callgrind instead of timing (needs valgrind)",
+    )
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",") if n]
     manifest_counts = [int(n) for n in args.manifests.split(",") if n]
@@ -68,6 +81,9 @@ def main() -> int:
             ["cargo", "bench", "--locked", "--quiet", "--bench", "monorepo", "--"]
             + ["--write", str(args.workspaces), "--services", ",".join(map(str, sizes))]
         )
+
+    if args.instructions:
+        return count_instructions(args.workspaces, sizes, manifest_counts, binary)
 
     with tempfile.TemporaryDirectory(prefix="otel-doctor-bench-") as peers_dir:
         peers = None if args.no_peers or not sizes else install_peers(Path(peers_dir))
@@ -185,6 +201,53 @@ def measure(size: int, workspace: Path, binary: Path, peers, runs: int) -> dict:
         compose = str(workspace / "docker-compose.yml")
         row["dclint"] = timed([str(peers["dclint"]), compose], peer_runs)
     return row
+
+
+def count_instructions(workspaces: Path, sizes, manifest_counts, binary: Path) -> int:
+    """Prints, per workspace, the instructions `otel-doctor lint` executes and their count per
+    service or manifest."""
+    if shutil.which("valgrind") is None:
+        print("valgrind is not on PATH: no instruction counts", file=sys.stderr)
+        return 0
+    tables = [("services", size, workspaces / f"services-{size}") for size in sizes]
+    for count in manifest_counts:
+        write_manifests(workspaces / f"manifests-{count}", count)
+        tables.append(("manifests", count, workspaces / f"manifests-{count}"))
+    for unit in ("services", "manifests"):
+        rows = [(size, workspace) for u, size, workspace in tables if u == unit]
+        if not rows:
+            continue
+        print(f"| {unit} | instructions | per {unit[:-1]} | × per {unit[:-1]} of {rows[0][0]:,} |")
+        print("|---|---|---|---|")
+        first = None
+        for size, workspace in rows:
+            total = instructions([str(binary), "lint", str(workspace)])
+            each = total / size
+            first = first or each
+            print(f"| {size:,} | {total / 1e6:,.1f}M | {each / 1e3:,.1f}K | {each / first:.2f} |")
+            print(f"  {size} {unit} counted", file=sys.stderr)
+        print()
+    return 0
+
+
+def instructions(command) -> int:
+    """The instructions `command` executes under callgrind, on one thread: rayon's idle
+    workers would otherwise add a count that depends on scheduling."""
+    with tempfile.TemporaryDirectory(prefix="otel-doctor-callgrind-") as folder:
+        out = Path(folder) / "callgrind.out"
+        process = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--quiet", f"--callgrind-out-file={out}"] + command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=clean_env(RAYON_NUM_THREADS="1"),
+        )
+        if process.returncode not in (0, 1):
+            stderr = process.stderr.decode(errors="replace")[-2000:]
+            sys.exit(f"{command[0]} exited with {process.returncode}: {stderr}")
+        totals = re.search(r"^(?:summary|totals): (\d+)", out.read_text(), re.MULTILINE)
+        if totals is None:
+            sys.exit(f"no instruction total in callgrind's output {out}")
+        return int(totals.group(1))
 
 
 def write_manifests(root: Path, count: int) -> None:

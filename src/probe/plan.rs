@@ -6,7 +6,7 @@ use super::target::{Key, Overrides, Skipped, Target};
 use super::trust::{self, EnvironmentValue, KeyPolicy};
 use crate::knowledge::honeycomb::{self, Region};
 use crate::knowledge::otel::{self, Header, Protocol};
-use crate::resolve::kubernetes::{self, ClusterHost};
+use crate::resolve::kubernetes::ClusterHost;
 use crate::resolve::{EndpointSource, HostKind, HostLookup, Project, Workload};
 
 /// Where the key may go, and what of this machine's environment no other endpoint may get.
@@ -239,7 +239,7 @@ fn in_cluster(
     let found = service
         .namespace
         .as_deref()
-        .map(|namespace| kubernetes::lookup(&project.kubernetes, namespace, host));
+        .map(|namespace| project.cluster_host(namespace, host));
     let forward = |namespace: &str, name: &str| {
         format!(
             "from here, run kubectl port-forward --namespace {namespace} service/{name} {port}:{port} and otel-doctor canary --endpoint {scheme}://localhost:{port}"

@@ -3,10 +3,12 @@
 //! namespace, `svc.ns`, `svc.ns.svc` and `svc.ns.svc.cluster.local` (Kubernetes, "DNS for
 //! Services and Pods").
 
+use std::collections::{HashMap, HashSet};
+
 use super::collector::Collector;
 use super::{Project, Workload};
 use crate::source::Location;
-use crate::workspace::kubernetes::{Manifests, Object};
+use crate::workspace::kubernetes::{Answering, Manifests, Object, PodTemplate, Service};
 
 /// What a host name is on the cluster's network, seen from a pod of `namespace`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,56 +27,148 @@ pub enum ClusterHost<'a> {
     Outside,
 }
 
-/// The Service `host` reaches from a pod of `namespace`.
-pub fn lookup<'a>(manifests: &'a Manifests, namespace: &str, host: &str) -> ClusterHost<'a> {
-    let host = host.to_ascii_lowercase();
-    let host = host.trim_end_matches('.');
-    let trimmed = host
-        .strip_suffix(".svc.cluster.local")
-        .or_else(|| host.strip_suffix(".svc"));
-    let labels: Vec<&str> = trimmed.unwrap_or(host).split('.').collect();
-    let (service, namespace) = match labels.as_slice() {
-        [service] if trimmed.is_none() => (*service, namespace),
-        [service, namespace] if trimmed.is_some() || is_namespace(manifests, namespace) => {
-            (*service, *namespace)
-        }
-        _ => return ClusterHost::Outside,
-    };
-    if service.parse::<std::net::Ipv4Addr>().is_ok()
-        || service.is_empty()
-        || crate::knowledge::otel::is_loopback_host(service)
-    {
-        return ClusterHost::Outside;
-    }
-    let found = manifests
-        .service_names()
-        .into_iter()
-        .find(|(name, object)| name == service && object.namespace == namespace);
-    match found {
-        Some((name, object)) => {
-            let workloads = manifests
+/// The manifests' Services by the names they answer to, the pods by label and by object, and
+/// the namespaces in use, built once: every workload looks its endpoint hosts up, so a lookup
+/// that scanned the manifests made linting grow with the square of the input.
+#[derive(Debug, Clone, Default)]
+pub struct Cluster {
+    /// `(namespace, name)` to the first Service of [`Manifests::service_names`] with that
+    /// name there.
+    services: HashMap<(String, String), Answering>,
+    /// `(namespace, label, value)` to the pods (positions in `Manifests::pods`, in order)
+    /// that have the label.
+    labelled: HashMap<(String, String, String), Vec<usize>>,
+    /// `(kind, namespace, name)` to the pods of that object.
+    pods_of_object: HashMap<(String, String, String), Vec<usize>>,
+    namespaces: HashSet<String>,
+}
+
+impl Cluster {
+    pub fn of(manifests: &Manifests) -> Cluster {
+        let mut cluster = Cluster::default();
+        for (name, object, answering) in manifests.answering_names() {
+            cluster
                 .services
-                .iter()
-                .filter(|s| std::ptr::eq(&s.object, object))
-                .flat_map(|s| manifests.selected(s))
-                // An OpenTelemetryCollector's Service reaches its own collector container.
-                .chain(manifests.pods.iter().filter(|pod| pod.object == *object))
-                .flat_map(|pod| pod.containers.iter().filter(|c| !c.init))
-                .map(|c| c.workload.clone())
-                .collect();
-            ClusterHost::Service {
-                object,
-                name,
-                workloads,
-            }
+                .entry((object.namespace.clone(), name))
+                .or_insert(answering);
         }
-        None => match chart_release(manifests, service, namespace) {
-            Some(release) => release,
-            None => ClusterHost::Unknown {
-                service: service.to_string(),
-                namespace: namespace.to_string(),
-            },
-        },
+        for (at, pod) in manifests.pods.iter().enumerate() {
+            let object = &pod.object;
+            for (label, value) in &pod.labels {
+                cluster
+                    .labelled
+                    .entry((object.namespace.clone(), label.clone(), value.clone()))
+                    .or_default()
+                    .push(at);
+            }
+            cluster
+                .pods_of_object
+                .entry((
+                    object.kind.clone(),
+                    object.namespace.clone(),
+                    object.name.clone(),
+                ))
+                .or_default()
+                .push(at);
+        }
+        cluster.namespaces = manifests
+            .namespaces
+            .iter()
+            .chain(manifests.services.iter().map(|s| &s.object))
+            .chain(manifests.pods.iter().map(|p| &p.object))
+            .chain(manifests.collectors.iter().map(|c| &c.object))
+            .map(|o| o.namespace.clone())
+            .chain(manifests.charts.iter().filter_map(|c| c.namespace.clone()))
+            .collect();
+        cluster
+    }
+
+    /// The Service `host` reaches from a pod of `namespace`; `manifests` are the ones the
+    /// cluster was built [`of`](Cluster::of).
+    pub fn lookup<'a>(
+        &self,
+        manifests: &'a Manifests,
+        namespace: &str,
+        host: &str,
+    ) -> ClusterHost<'a> {
+        let host = host.to_ascii_lowercase();
+        let host = host.trim_end_matches('.');
+        let trimmed = host
+            .strip_suffix(".svc.cluster.local")
+            .or_else(|| host.strip_suffix(".svc"));
+        let labels: Vec<&str> = trimmed.unwrap_or(host).split('.').collect();
+        let (service, namespace) = match labels.as_slice() {
+            [service] if trimmed.is_none() => (*service, namespace),
+            [service, namespace] if trimmed.is_some() || self.namespaces.contains(*namespace) => {
+                (*service, *namespace)
+            }
+            _ => return ClusterHost::Outside,
+        };
+        if service.parse::<std::net::Ipv4Addr>().is_ok()
+            || service.is_empty()
+            || crate::knowledge::otel::is_loopback_host(service)
+        {
+            return ClusterHost::Outside;
+        }
+        let key = (namespace.to_string(), service.to_string());
+        let Some(&answering) = self.services.get(&key) else {
+            return match chart_release(manifests, service, namespace) {
+                Some(release) => release,
+                None => ClusterHost::Unknown {
+                    service: service.to_string(),
+                    namespace: namespace.to_string(),
+                },
+            };
+        };
+        let (object, selected) = match answering {
+            Answering::Service(at) => {
+                let service = &manifests.services[at];
+                (&service.object, self.selected(manifests, service))
+            }
+            Answering::Collector(at) => (&manifests.collectors[at].object, Vec::new()),
+        };
+        // An OpenTelemetryCollector's Service reaches its own collector container.
+        let own = self
+            .pods_of_object
+            .get(&(
+                object.kind.clone(),
+                object.namespace.clone(),
+                object.name.clone(),
+            ))
+            .into_iter()
+            .flatten()
+            .map(|&at| &manifests.pods[at])
+            .filter(|pod| pod.object == *object);
+        let workloads = selected
+            .into_iter()
+            .chain(own)
+            .flat_map(|pod| pod.containers.iter().filter(|c| !c.init))
+            .map(|c| c.workload.clone())
+            .collect();
+        ClusterHost::Service {
+            object,
+            name: key.1,
+            workloads,
+        }
+    }
+
+    /// The pods a Service selects, found among the pods that have its first selector entry.
+    fn selected<'a>(&self, manifests: &'a Manifests, service: &Service) -> Vec<&'a PodTemplate> {
+        let Some((label, value)) = service.selector.first() else {
+            return Vec::new();
+        };
+        let key = (
+            service.object.namespace.clone(),
+            label.clone(),
+            value.clone(),
+        );
+        self.labelled
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&at| &manifests.pods[at])
+            .filter(|pod| service.selects(pod))
+            .collect()
     }
 }
 
@@ -196,21 +290,6 @@ pub fn closed_node_ports(project: &Project) -> Vec<ClosedNodePort<'_>> {
     closed
 }
 
-/// Whether the input declares or uses the namespace: `svc.ns` is then a cluster name.
-fn is_namespace(manifests: &Manifests, namespace: &str) -> bool {
-    manifests
-        .namespaces
-        .iter()
-        .chain(manifests.services.iter().map(|s| &s.object))
-        .chain(manifests.pods.iter().map(|p| &p.object))
-        .chain(manifests.collectors.iter().map(|c| &c.object))
-        .any(|o| o.namespace == namespace)
-        || manifests
-            .charts
-            .iter()
-            .any(|c| c.namespace.as_deref() == Some(namespace))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,28 +305,22 @@ mod tests {
     #[test]
     fn names_resolve_by_namespace() {
         let manifests = manifests();
-        let found = |ns: &str, host: &str| {
-            matches!(lookup(&manifests, ns, host), ClusterHost::Service { .. })
-        };
+        let cluster = Cluster::of(&manifests);
+        let lookup = |ns: &str, host: &str| cluster.lookup(&manifests, ns, host);
+        let found = |ns: &str, host: &str| matches!(lookup(ns, host), ClusterHost::Service { .. });
         assert!(found("obs", "otel-collector"));
         assert!(!found("default", "otel-collector"));
         assert!(found("default", "otel-collector.obs"));
         assert!(found("default", "otel-collector.obs.svc.cluster.local"));
         assert!(found("default", "gateway-collector"));
         assert_eq!(
-            lookup(&manifests, "default", "otel-colector.obs.svc"),
+            lookup("default", "otel-colector.obs.svc"),
             ClusterHost::Unknown {
                 service: "otel-colector".into(),
                 namespace: "obs".into()
             }
         );
-        assert_eq!(
-            lookup(&manifests, "default", "api.honeycomb.io"),
-            ClusterHost::Outside
-        );
-        assert_eq!(
-            lookup(&manifests, "default", "localhost"),
-            ClusterHost::Outside
-        );
+        assert_eq!(lookup("default", "api.honeycomb.io"), ClusterHost::Outside);
+        assert_eq!(lookup("default", "localhost"), ClusterHost::Outside);
     }
 }

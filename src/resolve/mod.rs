@@ -121,6 +121,10 @@ pub struct Project {
     /// The services and network hosts by name, built on first use (the names do not change
     /// once resolved): rules look names up for every service.
     names: OnceLock<Names>,
+    /// The services whose routes pass through each collector (by the service that runs it),
+    /// built on first use by the rules, once the routes are set: every collector rule names
+    /// the services that lose spans to it.
+    senders: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -128,6 +132,10 @@ struct Names {
     services: HashMap<String, usize>,
     /// By lower-case name (DNS names are case-insensitive), on every network that has it.
     hosts: HashMap<String, Vec<usize>>,
+    /// The collectors by the service that runs them.
+    collectors: HashMap<String, usize>,
+    /// The Kubernetes Services by the names they answer to.
+    cluster: kubernetes::Cluster,
 }
 
 impl Names {
@@ -143,6 +151,13 @@ impl Names {
                 .or_default()
                 .push(at);
         }
+        for (at, collector) in project.collectors.iter().enumerate() {
+            names
+                .collectors
+                .entry(collector.service.clone())
+                .or_insert(at);
+        }
+        names.cluster = kubernetes::Cluster::of(&project.kubernetes);
         names
     }
 }
@@ -236,7 +251,15 @@ impl Project {
 
     /// The collector a compose service runs, by service name.
     pub fn collector(&self, service: &str) -> Option<&collector::Collector> {
-        self.collectors.iter().find(|c| c.service == service)
+        let at = *self.names().collectors.get(service)?;
+        self.collectors.get(at)
+    }
+
+    /// The Service `host` reaches from a pod of `namespace`.
+    pub fn cluster_host(&self, namespace: &str, host: &str) -> kubernetes::ClusterHost<'_> {
+        self.names()
+            .cluster
+            .lookup(&self.kubernetes, namespace, host)
     }
 
     /// The collector running in the pod whose network this is (a sidecar), if one does.
@@ -245,6 +268,30 @@ impl Project {
             return None;
         }
         self.collectors.iter().find(|c| &c.network == network)
+    }
+
+    /// The services whose spans pass through the collector that `collector` (a service name)
+    /// runs, in the project's order.
+    pub fn senders_through(&self, collector: &str) -> impl Iterator<Item = &Workload> {
+        let senders = self.senders.get_or_init(|| {
+            let mut senders: HashMap<String, Vec<usize>> = HashMap::new();
+            for (at, service) in self.services.iter().enumerate() {
+                let hops = service.route.iter().flat_map(|r| &r.hops);
+                for collector in hops.filter_map(|h| h.collector.as_ref()) {
+                    let through = senders.entry(collector.clone()).or_default();
+                    // A route may pass the same collector twice: its service is one sender.
+                    if through.last() != Some(&at) {
+                        through.push(at);
+                    }
+                }
+            }
+            senders
+        });
+        senders
+            .get(collector)
+            .into_iter()
+            .flatten()
+            .filter_map(|&at| self.services.get(at))
     }
 
     /// The collectors the spans of the services named pass through.
@@ -914,21 +961,23 @@ impl Workload {
     }
 }
 
+/// The pod templates of the workspace's manifests by the workloads their containers become.
+type PodsByWorkload<'a> = HashMap<&'a str, &'a crate::workspace::kubernetes::PodTemplate>;
+
 /// The pod template a Kubernetes container comes from.
 fn pod_of<'a>(
-    workspace: &'a Workspace,
+    pods: &PodsByWorkload<'a>,
     spec: &WorkloadSpec,
 ) -> Option<&'a crate::workspace::kubernetes::PodTemplate> {
     (spec.launcher == Launcher::Kubernetes)
-        .then(|| workspace.kubernetes.container_of(&spec.name))
+        .then(|| pods.get(spec.name.as_str()).copied())
         .flatten()
-        .map(|(pod, _)| pod)
 }
 
 /// The network a workload runs on: a pod's own (unless `hostNetwork` puts it on the node's),
 /// else the one its launcher declares.
-fn network_of(workspace: &Workspace, spec: &WorkloadSpec) -> Network {
-    match pod_of(workspace, spec) {
+fn network_of(workspace: &Workspace, pods: &PodsByWorkload, spec: &WorkloadSpec) -> Network {
+    match pod_of(pods, spec) {
         Some(pod) if spec.network_mode.is_none() => {
             Network::of_pod(&pod.object.namespace, &pod.object.reference())
         }
@@ -943,9 +992,10 @@ pub fn resolve(workspace: &Workspace) -> Project {
         .iter()
         .filter_map(|name| workspace.variables.lookup(name))
         .collect();
+    let pods = workspace.kubernetes.pods_by_workload();
     let resolved = workspace.services.par_map(|spec| {
         let started = Instant::now();
-        let network = network_of(workspace, spec);
+        let network = network_of(workspace, &pods, spec);
         let build = image::build_of(workspace, spec);
         // A workload may run from a folder of the workspace as it is (on this machine, or
         // mounted in a devcontainer): its code and packages are that folder's, on its image.
@@ -1086,7 +1136,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
             network: network.clone(),
             ports: spec.ports.clone(),
             build_args: environment::build_args(workspace, spec),
-            namespace: pod_of(workspace, spec).map(|pod| pod.object.namespace.clone()),
+            namespace: pod_of(&pods, spec).map(|pod| pod.object.namespace.clone()),
             env,
             missing_env_files,
             unset_passthrough,
@@ -1272,7 +1322,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         network_hosts: workspace
             .services
             .iter()
-            .flat_map(|spec| network::network_names(spec, &network_of(workspace, spec)))
+            .flat_map(|spec| network::network_names(spec, &network_of(workspace, &pods, spec)))
             .collect(),
         inactive: workspace
             .inactive_services
@@ -1300,6 +1350,7 @@ pub fn resolve(workspace: &Workspace) -> Project {
         boundary: Arc::clone(&workspace.boundary),
         outside,
         names: OnceLock::new(),
+        senders: OnceLock::new(),
     };
     let routes = route::resolve(&project);
     for (service, route) in project.services.iter_mut().zip(routes) {

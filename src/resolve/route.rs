@@ -742,7 +742,7 @@ impl Walk<'_> {
         namespace: &str,
     ) -> bool {
         let endpoint = format!("{host}:{port}");
-        match super::kubernetes::lookup(&self.project.kubernetes, namespace, host) {
+        match self.project.cluster_host(namespace, host) {
             ClusterHost::Service {
                 name, workloads, ..
             } => {

@@ -98,6 +98,7 @@ pub fn treat(project: &Project, cures: &[Cure]) -> Option<Project> {
         boundary: Arc::clone(&project.boundary),
         outside: Vec::new(),
         names: OnceLock::new(),
+        senders: OnceLock::new(),
     };
     let routes = route::resolve(&treated);
     for (service, route) in treated.services.iter_mut().zip(routes) {

@@ -76,13 +76,8 @@ fn senders_where<'a>(
     keep: impl Fn(&Route) -> bool,
 ) -> Vec<&'a str> {
     project
-        .services
-        .iter()
-        .filter(|s| {
-            s.route
-                .as_ref()
-                .is_some_and(|r| r.passes_through(&collector.service) && keep(r))
-        })
+        .senders_through(&collector.service)
+        .filter(|s| s.route.as_deref().is_some_and(&keep))
         .map(|s| s.name.as_str())
         .collect()
 }
@@ -119,10 +114,7 @@ fn report<'a, R: Described>(
 }
 
 fn collector_service<'a>(project: &'a Project, collector: &Collector) -> Option<&'a Workload> {
-    project
-        .services
-        .iter()
-        .find(|s| s.name == collector.service)
+    project.service(&collector.service)
 }
 
 /// Reports every problem of the collectors' exporters to Honeycomb that `describe` makes a

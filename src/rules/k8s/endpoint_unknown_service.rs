@@ -1,4 +1,4 @@
-use crate::resolve::kubernetes::{ClusterHost, lookup};
+use crate::resolve::kubernetes::ClusterHost;
 use crate::resolve::{ConfiguredEndpoint, Project};
 use crate::rules::{Check, Findings, declare_rule};
 
@@ -51,7 +51,7 @@ impl Check for EndpointUnknownService {
             let ClusterHost::Unknown {
                 service: wanted,
                 namespace: in_namespace,
-            } = lookup(manifests, namespace, host)
+            } = project.cluster_host(namespace, host)
             else {
                 continue;
             };

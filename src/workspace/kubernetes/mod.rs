@@ -351,6 +351,16 @@ pub struct Service {
     pub ports: Vec<u16>,
 }
 
+impl Service {
+    /// Whether its selector picks the pod: a pod of its namespace whose labels hold every
+    /// selector entry.
+    pub fn selects(&self, pod: &PodTemplate) -> bool {
+        !self.selector.is_empty()
+            && pod.object.namespace == self.object.namespace
+            && self.selector.iter().all(|entry| pod.labels.contains(entry))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ConfigMap {
     pub object: Object,
@@ -424,6 +434,7 @@ pub fn read_traced(
 /// under what the container sets itself. Injected are the containers
 /// `instrumentation.opentelemetry.io/container-names` lists, else the first one.
 pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
+    let positions = positions(specs);
     for pod in &manifests.pods {
         for (annotation, language) in pod.injections() {
             let namespace = &pod.object.namespace;
@@ -433,7 +444,10 @@ pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
                 continue;
             };
             for container in pod.injected_containers() {
-                let Some(spec) = specs.iter_mut().find(|s| s.name == container.workload) else {
+                let Some(spec) = positions
+                    .get(container.workload.as_str())
+                    .map(|&at| &mut specs[at])
+                else {
                     continue;
                 };
                 let mut added = instrumentation.environment(language);
@@ -463,10 +477,14 @@ pub fn inject(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
 /// (Kubernetes docs, "Configure all key-value pairs in a ConfigMap as container environment
 /// variables"; kubelet `makeEnvironmentVariables`). Run after [`inject`].
 pub fn apply_env_from(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
+    let positions = positions(specs);
     for pod in &manifests.pods {
         let namespace = &pod.object.namespace;
         for container in pod.containers.iter().filter(|c| !c.env_from.is_empty()) {
-            let Some(spec) = specs.iter_mut().find(|s| s.name == container.workload) else {
+            let Some(spec) = positions
+                .get(container.workload.as_str())
+                .map(|&at| &mut specs[at])
+            else {
                 continue;
             };
             let mut from: Vec<EnvEntry> = Vec::new();
@@ -510,6 +528,16 @@ pub fn apply_env_from(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
             spec.environment.splice(0..0, from);
         }
     }
+}
+
+/// Where each workload is among `specs` (the first of a name), so that a pod's containers
+/// find theirs without a scan of every workload.
+fn positions(specs: &[WorkloadSpec]) -> HashMap<String, usize> {
+    let mut positions = HashMap::new();
+    for (at, spec) in specs.iter().enumerate() {
+        positions.entry(spec.name.clone()).or_insert(at);
+    }
+    positions
 }
 
 /// The workspace name of a ConfigMap key mounted as a file: collector configs are read from
@@ -691,34 +719,54 @@ impl Manifests {
         })
     }
 
+    /// The pod templates by the workloads their containers become: [`Manifests::container_of`]
+    /// for every workload at once.
+    pub fn pods_by_workload(&self) -> HashMap<&str, &PodTemplate> {
+        let mut pods = HashMap::new();
+        for pod in &self.pods {
+            for container in &pod.containers {
+                pods.entry(container.workload.as_str()).or_insert(pod);
+            }
+        }
+        pods
+    }
+
     /// The names Services answer to, with the namespace each is in: the Services of the
     /// input, and the `<name>-collector` Service the operator makes for each
     /// OpenTelemetryCollector that is not a sidecar (opentelemetry-operator, `naming.Service`).
     pub fn service_names(&self) -> Vec<(String, &Object)> {
-        self.services
-            .iter()
-            .map(|s| (s.object.name.clone(), &s.object))
-            .chain(
-                self.collectors
-                    .iter()
-                    .filter(|c| !c.is_sidecar())
-                    .map(|c| (kubernetes::collector_service(&c.object.name), &c.object)),
-            )
+        self.answering_names()
+            .map(|(name, object, _)| (name, object))
             .collect()
     }
 
-    /// The workloads a Service's selector picks: pods of its namespace whose labels hold
-    /// every selector entry.
-    pub fn selected(&self, service: &Service) -> impl Iterator<Item = &PodTemplate> {
-        self.pods.iter().filter(move |pod| {
-            !service.selector.is_empty()
-                && pod.object.namespace == service.object.namespace
-                && service
-                    .selector
-                    .iter()
-                    .all(|entry| pod.labels.contains(entry))
-        })
+    /// [`Manifests::service_names`], each with what answers to it.
+    pub fn answering_names(&self) -> impl Iterator<Item = (String, &Object, Answering)> {
+        let services = self
+            .services
+            .iter()
+            .enumerate()
+            .map(|(at, s)| (s.object.name.clone(), &s.object, Answering::Service(at)));
+        let collectors = self
+            .collectors
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_sidecar())
+            .map(|(at, c)| {
+                let name = kubernetes::collector_service(&c.object.name);
+                (name, &c.object, Answering::Collector(at))
+            });
+        services.chain(collectors)
     }
+}
+
+/// What answers to a Service name: a Service of the input, or the operator's Service of an
+/// OpenTelemetryCollector (their positions in [`Manifests::services`] and
+/// [`Manifests::collectors`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answering {
+    Service(usize),
+    Collector(usize),
 }
 
 #[cfg(test)]
