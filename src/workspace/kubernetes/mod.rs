@@ -699,14 +699,19 @@ impl Manifests {
     /// Whether the workload's pods run one on every node: a DaemonSet's (the chart's in
     /// daemonset mode among them), or an OpenTelemetryCollector's in daemonset mode.
     pub fn runs_on_every_node(&self, workload: &str) -> bool {
-        let Some((pod, _)) = self.container_of(workload) else {
-            return false;
-        };
-        pod.object.kind == "DaemonSet"
+        // By the workload's name (`daemonset/<name>/<container>`), not a search of every pod:
+        // each route to the node asks it of every collector.
+        let container = format!("/{}", kubernetes::COLLECTOR_CONTAINER);
+        workload.starts_with("daemonset/")
             || self
                 .collectors
                 .iter()
-                .any(|c| c.object == pod.object && c.mode == kubernetes::DAEMONSET_MODE)
+                .filter(|c| c.mode == kubernetes::DAEMONSET_MODE)
+                .any(|c| {
+                    workload
+                        .strip_prefix(&c.object.reference())
+                        .is_some_and(|rest| rest == container)
+                })
     }
 
     /// The pod template and container a workload comes from.
