@@ -431,6 +431,7 @@ fn run_fix(args: &FixArgs, options: &Options) -> Result<ExitCode, AppError> {
     } else {
         fix::Mode::Write
     };
+    let findings = fix::leave_shared_files(findings, &project.kubernetes.shared);
     let outcome = fix::run(&project.root, &project.boundary, &findings, mode);
     let mut redactor = Redactor::default();
     for project in std::iter::once(&project).chain(&variants) {

@@ -140,14 +140,15 @@ fn lint_with_path(workspace: &Path, path: &str) -> Output {
 #[test]
 fn an_overlay_is_rendered_by_kustomize_on_path_and_its_output_replaces_its_files() {
     // What `kustomize build overlays/prod` would print: the patch applied, the namespace set,
-    // and an endpoint whose Service name has a typo.
+    // and an endpoint whose Service name has a typo. The finding is at the env entry, where
+    // the base writes it (`tests/kubernetes_origins.rs` has more).
     let (_bin, path) = fake_kustomize(
         "[ \"$1\" = build ] || exit 9\ncase \"$2\" in */overlays/prod) ;; *) exit 8;; esac\ncat <<'EOF'\napiVersion: v1\nkind: Service\nmetadata:\n  name: otel-collector\n  namespace: shop\nspec:\n  selector: {app: otel-collector}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: app\n          image: python:3.12-slim\n          command: [opentelemetry-instrument, python, app.py]\n          env:\n            - name: OTEL_SERVICE_NAME\n              value: api\n            - name: OTEL_EXPORTER_OTLP_ENDPOINT\n              value: http://otel-colector:4318\n            - name: OTEL_EXPORTER_OTLP_PROTOCOL\n              value: http/protobuf\nEOF",
     );
     let output = lint_with_path(&fixture("kustomize-overlay"), &path);
     assert_eq!(
         findings(&output),
-        ["k8s/endpoint-unknown-service <kustomize build overlays/prod>:26:21"],
+        ["k8s/endpoint-unknown-service base/deployment.yaml:19:21"],
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );

@@ -31,6 +31,7 @@ pub use crate::finding::{Edit, Remedy};
 use crate::source::Location;
 use crate::workspace::boundary::{Boundary, real_path};
 use crate::workspace::display_path;
+use crate::workspace::kubernetes::SharedFile;
 use text::{Change, Source};
 use write::{Replacement, Scratch};
 
@@ -80,6 +81,27 @@ pub fn edits_manifest(path: &str) -> bool {
 
 /// Fixes what can be fixed among `findings` (the policy already applied), in the workspace at
 /// `root`, writing only inside `boundary`.
+/// A file several renderings read (a kustomize base under two overlays) is not edited for
+/// the findings of one: the change would reach the others too.
+pub fn leave_shared_files(mut findings: Vec<Finding>, shared: &[SharedFile]) -> Vec<Finding> {
+    for finding in &mut findings {
+        let Some(Remedy::Edits(edits)) = &finding.fix else {
+            continue;
+        };
+        if let Some(shared) = edits
+            .iter()
+            .find_map(|edit| shared.iter().find(|s| &s.file == edit.file()))
+        {
+            finding.fix = Some(Remedy::Manual(format!(
+                "{} is rendered into {}: change it in the overlay that needs it (a patch), or there if all of them should change",
+                shared.file,
+                shared.folders.join(" and ")
+            )));
+        }
+    }
+    findings
+}
+
 pub fn run(root: &Path, boundary: &Boundary, findings: &[Finding], mode: Mode) -> Outcome {
     let mut outcome = Outcome {
         mode,
@@ -415,17 +437,31 @@ fn changes_for(source: &Source, file: &str, edits: &[&Edit]) -> Result<Vec<Chang
     }
 }
 
+/// `old` written on the line of `at`, from its column; or, for a Kubernetes `env` entry
+/// located at its `- name:`, on the `value:` line that follows.
 fn replace(source: &Source, at: &Location, old: &str, new: &str) -> Result<Change, String> {
     let line = at.line as usize;
-    let changed =
-        || format!("the file changed since it was read: `{old}` is no longer on line {line}");
-    let from = source
-        .offset(line, at.column as usize)
+    let changed = || {
+        format!(
+            "`{old}` is not written on line {line} (the file changed since it was read, or a template makes the value): change it where it is set"
+        )
+    };
+    let found_on = |line: usize, column: usize| {
+        let from = source.offset(line, column)?;
+        let end = source.line_end(line)?;
+        let found = source.text[from..end].find(old)?;
+        Some(from + found)
+    };
+    let start = found_on(line, at.column as usize)
+        .or_else(|| {
+            let next = source.line(line + 1)?;
+            next.trim_start()
+                .starts_with("value:")
+                .then(|| found_on(line + 1, 1))?
+        })
         .ok_or_else(changed)?;
-    let end = source.line_end(line).ok_or_else(changed)?;
-    let found = source.text[from..end].find(old).ok_or_else(changed)?;
     Ok(Change {
-        range: from + found..from + found + old.len(),
+        range: start..start + old.len(),
         text: new.to_string(),
     })
 }
@@ -607,7 +643,7 @@ mod tests {
         assert_eq!(
             reasons,
             [
-                "the file changed since it was read: `OTEL_SERVICE_NAM:` is no longer on line 4",
+                "`OTEL_SERVICE_NAM:` is not written on line 4 (the file changed since it was read, or a template makes the value): change it where it is set",
                 "another fix changes the same text; run `otel-doctor fix` again",
             ]
         );

@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use super::collector_manifests;
+
 /// A release of the collector. Every release so far is 0.x.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
@@ -123,10 +125,19 @@ impl Distribution {
     }
 
     /// Whether every component of this distribution is listed here, so that a component not
-    /// listed is certainly unknown to it (contrib and k8s ship hundreds; only their well-known
-    /// and removed ones are listed).
+    /// listed is certainly unknown to it (contrib ships hundreds and has removed many: its list
+    /// is the newest release's, so only typos are certain there).
     pub fn fully_listed(self) -> bool {
-        matches!(self, Distribution::Core | Distribution::Otlp)
+        matches!(
+            self,
+            Distribution::Core | Distribution::Otlp | Distribution::K8s
+        )
+    }
+
+    /// The distribution whose components `collector_components.txt` lists release by release
+    /// (core's and otlp's short lists are below, and a test holds them to the table).
+    fn manifests(self) -> Option<&'static str> {
+        (self == Distribution::K8s).then_some(self.binary())
     }
 
     const ALL: [Distribution; 4] = [
@@ -375,7 +386,7 @@ const VERSIONED: &[Versioned] = &[
     },
     added(Kind::Exporter, "debug", CORE_CONTRIB_K8S, 86),
     added(Kind::Exporter, "nop", CORE_CONTRIB_K8S, 98),
-    added(Kind::Receiver, "nop", CORE_CONTRIB_K8S, 98),
+    added(Kind::Receiver, "nop", CORE_CONTRIB, 98),
     added(Kind::Exporter, "otlp_grpc", EVERYWHERE, 144),
     added(Kind::Exporter, "otlp_http", EVERYWHERE, 144),
     added(Kind::Connector, "forward", CORE_CONTRIB_K8S, 73),
@@ -396,7 +407,7 @@ const VERSIONED: &[Versioned] = &[
     removed(
         Kind::Receiver,
         "opencensus",
-        CORE_CONTRIB,
+        CORE_CONTRIB_K8S,
         131,
         "the `otlp` receiver",
     ),
@@ -884,6 +895,12 @@ pub fn availability(
     let versioned = VERSIONED
         .iter()
         .find(|c| c.kind == kind && c.name.eq_ignore_ascii_case(name.trim()));
+    let listing = distribution.manifests().and_then(|binary| {
+        collector_manifests::listing(binary, kind.name(), |listed| same_type(listed, name))
+    });
+    if let Some(listing) = listing {
+        return listed_availability(listing, version, versioned);
+    }
     if let Some(component) = versioned {
         if let Some(until) = component.until
             && version.is_none_or(|version| version > until)
@@ -935,13 +952,51 @@ pub fn availability(
     }
 }
 
+/// What a release makes of a component its distribution's manifests list in some releases.
+fn listed_availability(
+    listing: &collector_manifests::Listing,
+    version: Option<Version>,
+    versioned: Option<&Versioned>,
+) -> Availability {
+    let minor = version.map(|version| version.minor);
+    if let Some(minor) = minor
+        && minor < listing.since
+    {
+        return Availability::Added {
+            since: v(listing.since),
+        };
+    }
+    if let Some(until) = listing.until
+        && minor.is_none_or(|minor| minor > until)
+    {
+        return Availability::Removed {
+            until: v(until),
+            instead: versioned.map_or("a component the release lists", |c| c.instead),
+        };
+    }
+    if let Some(deprecated) = versioned.and_then(|c| c.deprecated)
+        && version.is_none_or(|version| version >= deprecated)
+    {
+        return Availability::Deprecated {
+            instead: versioned.map_or("", |c| c.instead),
+        };
+    }
+    Availability::Available
+}
+
 fn listed_in(distribution: Distribution, kind: Kind, name: &str) -> bool {
     let in_list = |list: &[&str]| list.iter().any(|n| same_type(n, name));
     let pairs = |list: &[(Kind, &str)]| list.iter().any(|(k, n)| *k == kind && same_type(n, name));
     match distribution {
         Distribution::Core => pairs(CORE),
         Distribution::Otlp => pairs(OTLP),
-        Distribution::Contrib | Distribution::K8s => in_list(contrib(kind)),
+        Distribution::Contrib => in_list(contrib(kind)),
+        Distribution::K8s => {
+            collector_manifests::listing(distribution.binary(), kind.name(), |listed| {
+                same_type(listed, name)
+            })
+            .is_some()
+        }
     }
 }
 
@@ -962,7 +1017,10 @@ pub fn known_names(
             .filter(|(k, _)| *k == kind)
             .map(|(_, n)| *n)
             .collect(),
-        Distribution::Contrib | Distribution::K8s => contrib(kind).to_vec(),
+        Distribution::Contrib => contrib(kind).to_vec(),
+        Distribution::K8s => {
+            collector_manifests::names(distribution.binary(), kind.name(), version.map(|v| v.minor))
+        }
     };
     let versioned = VERSIONED.iter().filter(|c| {
         c.kind == kind
@@ -1375,6 +1433,71 @@ mod tests {
             availability(core, Some(v(60)), Kind::Exporter, "otlphtp"),
             NotListed
         );
+    }
+
+    #[test]
+    fn the_k8s_distribution_is_fully_listed_release_by_release() {
+        use Availability::*;
+        let k8s = Distribution::K8s;
+        let at = |version: Option<u32>, kind, name| availability(k8s, version.map(v), kind, name);
+        assert_eq!(at(None, Kind::Processor, "k8s_attributes"), Available);
+        assert_eq!(at(Some(120), Kind::Processor, "tail_sampling"), Available);
+        assert_eq!(at(Some(110), Kind::Extension, "file_storage"), Available);
+        assert_eq!(
+            at(Some(150), Kind::Processor, "drain"),
+            Added { since: v(152) }
+        );
+        assert_eq!(at(Some(120), Kind::Receiver, "opencensus"), Available);
+        assert!(matches!(
+            at(None, Kind::Receiver, "opencensus"),
+            Removed { until, .. } if until == v(131)
+        ));
+        assert_eq!(
+            at(None, Kind::Exporter, "awsxray"),
+            ElsewhereOnly {
+                distributions: vec![Distribution::Contrib]
+            }
+        );
+        assert_eq!(
+            at(None, Kind::Receiver, "nop"),
+            ElsewhereOnly {
+                distributions: vec![Distribution::Core, Distribution::Contrib]
+            }
+        );
+        assert_eq!(at(None, Kind::Exporter, "otlp_grpc"), Available);
+        assert_eq!(at(None, Kind::Processor, "k8sattribute"), Unknown);
+        assert!(known_names(k8s, Some(v(120)), Kind::Processor).contains(&"k8sattributes"));
+    }
+
+    /// Core's and otlp's lists here are the newest manifests' (`collector_components.txt`).
+    #[test]
+    fn core_and_otlp_lists_match_their_manifests() {
+        for (distribution, binary) in [
+            (Distribution::Core, "otelcol"),
+            (Distribution::Otlp, "otelcol-otlp"),
+        ] {
+            for kind in Kind::ALL {
+                let listed = collector_manifests::names(binary, kind.name(), None);
+                for name in &listed {
+                    assert!(
+                        matches!(
+                            availability(distribution, None, kind, name),
+                            Availability::Available | Availability::Deprecated { .. }
+                        ),
+                        "{binary} lists the {} {name}",
+                        kind.name()
+                    );
+                }
+                for name in known_names(distribution, None, kind) {
+                    let aliases = ["otlp_grpc", "otlp_http"];
+                    assert!(
+                        aliases.contains(&name) || listed.iter().any(|l| same_type(l, name)),
+                        "{binary} does not list the {} {name}",
+                        kind.name()
+                    );
+                }
+            }
+        }
     }
 
     #[test]

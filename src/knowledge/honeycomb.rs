@@ -69,7 +69,11 @@ pub fn classify_key(key: &str) -> Option<KeyKind> {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     {
         KeyKind::ClassicConfiguration
-    } else if (key.len() == 22 || key.len() == 23) && key.bytes().all(|b| b.is_ascii_alphanumeric())
+    } else if (key.len() == 22 || key.len() == 23)
+        && key.bytes().all(|b| b.is_ascii_alphanumeric())
+        // A configuration key is random base62: a word of lowercase letters only is a name
+        // (`opentelemetrycollector`), not a key.
+        && key.bytes().any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
     {
         KeyKind::EnvironmentConfiguration
     } else {
@@ -283,6 +287,12 @@ mod tests {
         assert_eq!(classify_key("hcamk_000000"), Some(KeyKind::Management));
         assert_eq!(classify_key("{key from honeycomb environment}"), None);
         assert_eq!(classify_key(""), None);
+        // The shape of a configuration key, but a name: `opentelemetrycollector:4317`.
+        assert_eq!(classify_key("opentelemetrycollector"), None);
+        assert_eq!(
+            classify_key("opentelemetryCollector"),
+            Some(KeyKind::EnvironmentConfiguration)
+        );
         assert_eq!(classify_key("hcaik_"), None);
         assert_eq!(classify_key(&INGEST.to_uppercase()), None);
     }

@@ -5,6 +5,7 @@
 
 pub mod clike;
 pub mod collector;
+pub mod collector_manifests;
 pub mod dotnet;
 pub mod ecosystems;
 pub mod go;
@@ -16,6 +17,7 @@ pub mod kubernetes;
 pub mod languages;
 pub mod node;
 pub mod otel;
+pub mod ottl_functions;
 pub mod php;
 pub mod python;
 pub mod python_symbols;

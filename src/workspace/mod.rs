@@ -1280,6 +1280,8 @@ impl Loader {
     /// templates); every other manifest file as it is.
     fn read_folder_manifests(&mut self, root: &Path) {
         let mut files = walk::yaml_files(root);
+        // Several overlays of one base all read the base's files.
+        let every_file = files.clone();
         let path = self
             .workspace
             .variables
@@ -1310,7 +1312,12 @@ impl Loader {
                                 .map_or_else(|| tool.into(), |name| name.to_string_lossy());
                             let file: Arc<str> =
                                 Arc::from(format!("<{program} {} {folder}>", subcommand.join(" ")));
-                            rendered.push((Arc::clone(&file), text));
+                            let read: Vec<PathBuf> = every_file
+                                .iter()
+                                .filter(|f| source.covers(f) || source.is_partial(f))
+                                .cloned()
+                                .collect();
+                            rendered.push((Arc::clone(&file), text, source.clone(), read));
                             files.retain(|f| !source.covers(f));
                             kubernetes::RenderOutcome::Rendered { file }
                         }
@@ -1331,16 +1338,63 @@ impl Loader {
                     outcome,
                 });
         }
-        for (file, text) in rendered {
-            self.read_manifest_text(file, text);
+        let several = rendered.len() > 1;
+        let mut readers: Vec<kubernetes::SharedFile> = Vec::new();
+        for (file, text, source, read) in rendered {
+            let written: Vec<kubernetes::Written> = read
+                .iter()
+                .filter_map(|path| self.read_written(path))
+                .collect();
+            let folder = self.display(&source.dir).to_string();
+            for file in &written {
+                match readers.iter_mut().find(|r| r.file == file.display) {
+                    Some(shared) => shared.folders.push(folder.clone()),
+                    None => readers.push(kubernetes::SharedFile {
+                        file: Arc::clone(&file.display),
+                        folders: vec![folder.clone()],
+                    }),
+                }
+            }
+            let origins = kubernetes::trace(&text, &source, &written, &mut |path| {
+                self.read_written(path)
+            });
+            let (services, pods) = (
+                self.workspace.services.len(),
+                self.workspace.kubernetes.pods.len(),
+            );
+            self.read_manifest_stream(file, text, &origins);
+            if several {
+                // Overlays of one base render the same objects: each workload is named with
+                // the folder it was rendered from (`deployment/api/app@overlays/prod`).
+                let qualified = |name: &mut String| *name = format!("{name}@{folder}");
+                self.workspace.services[services..]
+                    .iter_mut()
+                    .for_each(|spec| qualified(&mut spec.name));
+                self.workspace.kubernetes.pods[pods..]
+                    .iter_mut()
+                    .flat_map(|pod| pod.containers.iter_mut())
+                    .for_each(|container| qualified(&mut container.workload));
+            }
         }
+        readers.retain(|r| r.folders.len() > 1);
+        self.workspace.kubernetes.shared = readers;
         self.read_manifests(&files);
     }
 
     /// One stream of manifests, named `display` in findings.
     fn read_manifest_text(&mut self, display: Arc<str>, text: String) {
+        self.read_manifest_stream(display, text, &kubernetes::Origins::default());
+    }
+
+    /// A stream of manifests whose values `origins` finds in other files.
+    fn read_manifest_stream(
+        &mut self,
+        display: Arc<str>,
+        text: String,
+        origins: &kubernetes::Origins,
+    ) {
         self.reader.record(&display, &text);
-        match kubernetes::read(&display, &text, &self.namespace) {
+        match kubernetes::read_traced(&display, &text, &self.namespace, origins) {
             Ok(file) if file.is_manifest => {
                 self.workspace.kubernetes.extend(file.manifests);
                 self.workspace.services.extend(file.workloads);
@@ -1356,6 +1410,30 @@ impl Loader {
                 self.workspace.manifest_files.push(display);
             }
         }
+    }
+
+    /// A file a rendering was made from, read once (within the boundary) so that findings can
+    /// point into it.
+    fn read_written(&mut self, path: &Path) -> Option<kubernetes::Written> {
+        let display = self.display(path);
+        let text = match self.workspace.source(&display) {
+            Some(source) => source.text().to_string(),
+            None => {
+                if self.reader.boundary.outside(path).is_some() {
+                    return None;
+                }
+                let (display, text) = self.reader.read(path, FileKind::Kubernetes)?;
+                self.workspace
+                    .sources
+                    .insert(display, SourceText::new(text.clone()));
+                text
+            }
+        };
+        Some(kubernetes::Written {
+            path: path.to_path_buf(),
+            display,
+            text,
+        })
     }
 
     /// A collector config written as a YAML string inside a manifest (a ConfigMap's value, a

@@ -59,6 +59,26 @@ impl Node {
         }
     }
 
+    /// Moves a tree parsed from a text that starts at line `lines + 1`, column `columns + 1`
+    /// of its file (a YAML document written inside a string) to its place in the file.
+    pub fn shift(&mut self, lines: u32, columns: u32) {
+        self.line += lines;
+        self.used_line += lines;
+        self.column += columns;
+        match &mut self.kind {
+            NodeKind::Seq(items) => items.iter_mut().for_each(|i| i.shift(lines, columns)),
+            NodeKind::Map(entries) => {
+                for (key, value) in entries {
+                    key.line += lines;
+                    key.used_line += lines;
+                    key.column += columns;
+                    value.shift(lines, columns);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// What compose's error messages call the node's type.
     pub fn type_name(&self) -> &'static str {
         match self.kind {

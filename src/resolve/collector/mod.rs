@@ -17,7 +17,7 @@ pub use model::{
     Component, Exporter, ExporterHeader, Listener, ListenerMatch, ListenerProtocol, Model,
     Pipeline, Reference, StructureProblem, Undefined, match_listener, otlp_listeners,
 };
-pub use ottl::OttlInvalid;
+pub use ottl::{Checked, OttlInvalid};
 pub use validate::Invalid;
 
 use super::image::Build;

@@ -14,6 +14,7 @@
 use super::expand::expand;
 use super::model::Model;
 use crate::knowledge::collector::{Kind, Version};
+use crate::knowledge::ottl_functions::{self, FunctionAvailability};
 use crate::resolve::EnvVar;
 use crate::source::{Location, SourceText};
 use crate::workspace::collector::ConfigNode;
@@ -29,10 +30,22 @@ pub struct OttlText {
     /// Where in the component: `trace_statements`, `traces.span`, `table`.
     pub field: String,
     pub form: Form,
+    pub checked: Checked,
     pub raw: String,
     pub location: Location,
     /// Where each character of `raw` is written, when known.
     positions: Option<Vec<(u32, u32)>>,
+}
+
+/// When the collector parses a component's OTTL: every component refuses it before anything
+/// starts, either in its config's `Validate()` (`Error: invalid configuration: ...`) or when the
+/// component is created for its pipelines (`failed to build pipelines: ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// transform, filter, routing, count, sum: `Config.Validate()`.
+    Validate,
+    /// tail_sampling, logdedup: the component's factory, which builds the conditions.
+    Create,
 }
 
 /// A statement or condition the collector cannot parse.
@@ -42,27 +55,35 @@ pub struct OttlInvalid {
     pub component: String,
     pub field: String,
     pub form: Form,
+    pub checked: Checked,
     /// As the collector parses it (expanded).
     pub statement: String,
     /// The parser's words.
     pub message: String,
+    /// When it parses but calls a function the collector does not have: its name and what
+    /// the release makes of it.
+    pub undefined: Option<(String, FunctionAvailability)>,
     /// Where the error is: the token, or the statement when its position is not known.
     pub location: Location,
 }
 
 impl OttlInvalid {
-    /// How the collector words it: `processors::transform: unable to parse OTTL statement ...`.
+    /// How the collector words it: `processors::transform: unable to parse OTTL statement ...`,
+    /// or `failed to create "tail_sampling" processor: unable to parse OTTL condition ...`.
     pub fn refusal(&self) -> String {
         let what = match self.form {
             Form::Statement => "statement",
             Form::Condition => "condition",
         };
+        let component = match self.checked {
+            Checked::Validate => format!("{}::{}", self.kind.section(), self.component),
+            Checked::Create => {
+                format!("failed to create {:?} {}", self.component, self.kind.name())
+            }
+        };
         format!(
-            "{}::{}: unable to parse OTTL {what} {:?}: {}",
-            self.kind.section(),
-            self.component,
-            self.statement,
-            self.message
+            "{component}: unable to parse OTTL {what} {:?}: {}",
+            self.statement, self.message
         )
     }
 }
@@ -72,6 +93,10 @@ impl OttlInvalid {
 pub fn texts<'a>(model: &Model, source: impl Fn(&str) -> Option<&'a SourceText>) -> Vec<OttlText> {
     let mut found = Vec::new();
     for component in &model.components {
+        let checked = match component.type_name.as_str() {
+            "tail_sampling" | "logdedup" => Checked::Create,
+            _ => Checked::Validate,
+        };
         let mut add = |field: &str, form: Form, node: &ConfigNode| {
             let Some(raw) = node.as_scalar() else {
                 return;
@@ -84,6 +109,7 @@ pub fn texts<'a>(model: &Model, source: impl Fn(&str) -> Option<&'a SourceText>)
                 component: component.id.clone(),
                 field: field.to_string(),
                 form,
+                checked,
                 raw: raw.to_string(),
                 location: node.location.clone(),
                 positions,
@@ -138,10 +164,72 @@ pub fn texts<'a>(model: &Model, source: impl Fn(&str) -> Option<&'a SourceText>)
                     }
                 }
             }
+            (Kind::Processor, "tail_sampling") => {
+                sampling_policies(body.get("policies"), "policies", &mut |field, node| {
+                    add(field, Form::Condition, node)
+                });
+            }
+            (Kind::Connector, "count" | "sum") => {
+                for signal in ["spans", "spanevents", "metrics", "datapoints", "logs"] {
+                    let metrics = body.get(signal).map(ConfigNode::entries);
+                    for metric in metrics.unwrap_or_default() {
+                        let conditions = metric.value.get("conditions");
+                        for item in conditions.map(ConfigNode::items).unwrap_or_default() {
+                            add(&format!("{signal}.{}", metric.key), Form::Condition, item);
+                        }
+                    }
+                }
+            }
+            (Kind::Processor, "logdedup") => {
+                for item in body
+                    .get("conditions")
+                    .map(ConfigNode::items)
+                    .unwrap_or_default()
+                {
+                    add("conditions", Form::Condition, item);
+                }
+            }
             _ => {}
         }
     }
     found
+}
+
+/// The `tail_sampling` processor's policies: an `ottl_condition` policy's `span` and
+/// `spanevent` conditions, also inside the sub-policies of `and`, `composite` and `drop`
+/// policies (`processor/tailsamplingprocessor/config.go`). The processor builds every policy
+/// when it is created, and a condition that does not parse fails it. A policy of another
+/// `type` is not built from its `ottl_condition`, which is not parsed.
+fn sampling_policies(
+    list: Option<&ConfigNode>,
+    path: &str,
+    each: &mut dyn FnMut(&str, &ConfigNode),
+) {
+    for policy in list.map(ConfigNode::items).unwrap_or_default() {
+        let name = policy
+            .get("name")
+            .and_then(ConfigNode::as_scalar)
+            .unwrap_or("?");
+        let path = format!("{path}.{name}");
+        match policy.get("type").and_then(ConfigNode::as_scalar) {
+            Some("ottl_condition") => {
+                let conditions = policy.get("ottl_condition");
+                for context in ["span", "spanevent"] {
+                    let list = conditions.and_then(|c| c.get(context));
+                    for item in list.map(ConfigNode::items).unwrap_or_default() {
+                        each(&format!("{path}.{context}"), item);
+                    }
+                }
+            }
+            Some(combined @ ("and" | "composite" | "drop")) => {
+                let subs = policy
+                    .get(combined)
+                    .and_then(|c| c.get(&format!("{combined}_sub_policy")));
+                sampling_policies(subs, &path, each);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A list of texts, or of groups (`context:`, `statements:`, `conditions:`): the texts of
@@ -173,8 +261,9 @@ fn grouped(list: Option<&ConfigNode>, main: &str, mut each: impl FnMut(Form, &Co
     }
 }
 
-/// The texts that do not parse once expanded with the container's environment; a text whose
-/// value is not known here is not judged.
+/// The texts that do not parse once expanded with the container's environment, or that call
+/// a function the collector's release (`version`, contrib's numbering) does not have; a text
+/// whose value is not known here is not judged.
 pub fn invalid(texts: &[OttlText], env: &[EnvVar], version: Option<Version>) -> Vec<OttlInvalid> {
     texts
         .iter()
@@ -183,34 +272,58 @@ pub fn invalid(texts: &[OttlText], env: &[EnvVar], version: Option<Version>) -> 
             if !expanded.is_known() {
                 return None;
             }
-            let error = ottl::parse(&expanded.value, text.form).err()?;
-            // Offsets past a `${...}` moved with its expansion: point at the text then.
-            let unchanged = expanded.value == text.raw
-                || text.raw.chars().take_while(|c| *c != '$').count() > error.offset;
-            let position = text
-                .positions
-                .as_ref()
-                .filter(|_| unchanged)
-                .and_then(|positions| {
-                    // The end of the text is just after its last character.
-                    let end = || positions.last().map(|(line, column)| (*line, column + 1));
-                    positions.get(error.offset).copied().or_else(end)
-                });
-            let location = match position {
-                Some((line, column)) => Location::new(&text.location.file, line, column),
-                None => text.location.clone(),
-            };
+            let (offset, message, undefined) =
+                match ottl::parse(&expanded.value, text.form) {
+                    Err(error) => (error.offset, error.message, None),
+                    // The parser looks every function up as it builds the statement: the first
+                    // one missing stops it (pkg/ottl `undefined function %q`).
+                    Ok(calls) => calls.into_iter().find_map(|call| {
+                        match ottl_functions::availability(&call.name, version) {
+                            FunctionAvailability::Known => None,
+                            judged => Some((
+                                call.offset,
+                                format!("undefined function {:?}", call.name),
+                                Some((call.name, judged)),
+                            )),
+                        }
+                    })?,
+                };
             Some(OttlInvalid {
                 kind: text.kind,
                 component: text.component.clone(),
                 field: text.field.clone(),
                 form: text.form,
+                checked: text.checked,
+                location: text.location_of(offset, &expanded.value),
                 statement: expanded.value,
-                message: error.message,
-                location,
+                message,
+                undefined,
             })
         })
         .collect()
+}
+
+impl OttlText {
+    /// Where the character at `offset` of the expanded text is written; the text's own
+    /// location when an expansion moved it or its characters' places are not known.
+    fn location_of(&self, offset: usize, expanded: &str) -> Location {
+        // Offsets past a `${...}` moved with its expansion: point at the text then.
+        let unchanged =
+            expanded == self.raw || self.raw.chars().take_while(|c| *c != '$').count() > offset;
+        let position = self
+            .positions
+            .as_ref()
+            .filter(|_| unchanged)
+            .and_then(|positions| {
+                // The end of the text is just after its last character.
+                let end = || positions.last().map(|(line, column)| (*line, column + 1));
+                positions.get(offset).copied().or_else(end)
+            });
+        match position {
+            Some((line, column)) => Location::new(&self.location.file, line, column),
+            None => self.location.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -274,6 +387,78 @@ connectors:
                 "otel.yaml:19:38 traces.span unexpected \"=\" (expected \"[\" or a comparison operator)",
                 "otel.yaml:24:55 log_conditions unexpected end of statement (expected a condition)",
                 "otel.yaml:28:71 table invalid input text \"\\\"\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn tail_sampling_policies_and_count_sum_logdedup_conditions() {
+        let config = r#"processors:
+  tail_sampling:
+    policies:
+      - name: errors
+        type: ottl_condition
+        ottl_condition:
+          error_mode: ignore
+          span:
+            - span.status.code == STATUS_CODE_ERROR
+            - attributes["http.status_code"] => 500
+          spanevent: ['name == "exception" and']
+      - name: not-built
+        type: string_attribute
+        ottl_condition:
+          span: ["this is not parsed"]
+      - name: slow-checkout
+        type: and
+        and:
+          and_sub_policy:
+            - name: checkout
+              type: ottl_condition
+              ottl_condition: {span: ['name == "checkout" && kind == SPAN_KIND_SERVER']}
+            - name: rate
+              type: rate_limiting
+              rate_limiting: {spans_per_second: 10}
+      - name: outer
+        type: composite
+        composite:
+          composite_sub_policy:
+            - name: inner
+              type: ottl_condition
+              ottl_condition:
+                span:
+                  - >-
+                    resource.attributes["tenant"] ==
+                    'acme'
+  logdedup:
+    conditions:
+      - log.severity_number < SEVERITY_NUMBER_WARN
+      - IsMatch(log.body, "retry" )) 
+connectors:
+  count:
+    spans:
+      checkout.count:
+        conditions:
+          - name = "checkout"
+    logs:
+      error.count:
+        conditions: ['severity_text == "ERROR"']
+  sum/bytes:
+    datapoints:
+      bytes.total:
+        source_attribute: bytes
+        conditions:
+          - metric.name == "http.server.request.size" or
+"#;
+        assert_eq!(
+            problems(config),
+            [
+                "otel.yaml:10:46 policies.errors.span unexpected \"=\" (expected \"[\" or a comparison operator)",
+                "otel.yaml:11:47 policies.errors.spanevent unexpected end of statement (expected a condition)",
+                "otel.yaml:22:59 policies.slow-checkout.checkout.span invalid input text \"&& kind == SPAN_KIND\"",
+                "otel.yaml:36:21 policies.outer.inner.span invalid input text \"'acme'\"",
+                "otel.yaml:40:36 conditions unexpected \")\" (expected \"[\" or a comparison operator or the end of the statement)",
+                "otel.yaml:46:18 spans.checkout.count unexpected \"=\" (expected \"(\" or \"[\" or a comparison operator)",
+                "otel.yaml:55:57 datapoints.bytes.total unexpected end of statement (expected a condition)",
             ]
         );
     }

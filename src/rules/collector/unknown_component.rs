@@ -6,10 +6,11 @@ use crate::rules::{Check, Findings, declare_rule, edit_distance};
 declare_rule! {
     /// ## What it does
     /// Checks every component a collector config defines against the image's distribution and
-    /// release: a typo (`otlphtp`), a component of contrib in the core image
-    /// (`tail_sampling` in `otel/opentelemetry-collector`), one removed in the release the tag
-    /// names (`jaeger` exporter after v0.84, `logging` after v0.110, `honeycomb` after
-    /// v0.56), or one added after it.
+    /// release: a typo (`otlphtp`), a component of contrib in the core or k8s image
+    /// (`tail_sampling` in `otel/opentelemetry-collector`, `honeycombmarker` in
+    /// `otel/opentelemetry-collector-k8s`), one removed in the release the tag names (`jaeger`
+    /// exporter after v0.84, `logging` after v0.110, `honeycomb` after v0.56), or one added
+    /// after it (the `interval` processor came to the k8s image in v0.119).
     ///
     /// ## Why is this bad?
     /// The collector refuses a config with an unknown component type (`unknown type: "jaeger"
@@ -54,7 +55,12 @@ impl Check for UnknownComponent {
                         ),
                         Availability::ElsewhereOnly { distributions } => (
                             format!(
-                                "{name} is a {} of {} only",
+                                "{name} is {} {} of {} only",
+                                if kind.name().starts_with('e') {
+                                    "an"
+                                } else {
+                                    "a"
+                                },
                                 kind.name(),
                                 distribution_names(&distributions)
                             ),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::knowledge::kubernetes;
 use crate::source::Location;
 
+use super::super::collector::ConfigKind;
 use super::super::workload::{
     CommandLine, EnvEntry, Launcher, Port, Text, Topology, Volume, WorkloadSpec,
 };
@@ -20,15 +21,45 @@ type ConfigMapVolumes = Vec<(String, (String, Vec<(String, String)>))>;
 pub(super) struct Reader<'a> {
     pub(super) file: &'a Arc<str>,
     pub(super) default_namespace: &'a str,
+    /// Where a rendered stream's values are written in the user's files.
+    pub(super) origins: &'a Origins,
 }
 
 impl Reader<'_> {
     pub(super) fn location(&self, node: &Node) -> Location {
-        Location::new(self.file, node.line, node.column)
+        self.at(node.line, node.column)
     }
 
     pub(super) fn key_location(&self, key: &yaml::Key) -> Location {
-        Location::new(self.file, key.line, key.column)
+        self.at(key.line, key.column)
+    }
+
+    fn at(&self, line: u32, column: u32) -> Location {
+        self.origins
+            .get(line, column)
+            .cloned()
+            .unwrap_or_else(|| Location::new(self.file, line, column))
+    }
+
+    /// A collector config converted from a node of the stream, at the places its values are
+    /// written.
+    pub(super) fn relocate(&self, node: &mut ConfigNode) {
+        let relocate = |location: &mut Location| {
+            if Arc::ptr_eq(&location.file, self.file) {
+                *location = self.at(location.line, location.column);
+            }
+        };
+        relocate(&mut node.location);
+        match &mut node.kind {
+            ConfigKind::Seq(items) => items.iter_mut().for_each(|item| self.relocate(item)),
+            ConfigKind::Map(entries) => {
+                for entry in entries {
+                    relocate(&mut entry.location);
+                    self.relocate(&mut entry.value);
+                }
+            }
+            _ => {}
+        }
     }
 
     fn object_of(&self, document: &Node, kind: &str) -> Option<Object> {
@@ -172,11 +203,26 @@ impl Reader<'_> {
                         Some((language.to_string(), env))
                     })
                     .collect();
+                let node_ip_variables = items(spec.and_then(|s| s.get("env")))
+                    .map(|entry| (None, entry))
+                    .chain(kubernetes::INJECTED.iter().flat_map(|language| {
+                        let key = kubernetes::instrumentation_key(language);
+                        let env = spec.and_then(|s| s.get(key)).and_then(|l| l.get("env"));
+                        items(env).map(|entry| (Some(language.to_string()), entry))
+                    }))
+                    .filter(|(_, entry)| {
+                        field_path(entry).as_deref() == Some(kubernetes::HOST_IP_FIELD)
+                    })
+                    .filter_map(|(language, entry)| {
+                        Some((language, entry.get("name")?.as_scalar()?.to_string()))
+                    })
+                    .collect();
                 manifests.instrumentations.push(Instrumentation {
                     object,
                     endpoint,
                     env,
                     language_env,
+                    node_ip_variables,
                 });
             }
             kubernetes::COLLECTOR_KIND if operator => self.collector(object, document, out),
@@ -281,12 +327,29 @@ impl Reader<'_> {
             ) else {
                 continue;
             };
-            let Some(((prefix, files), mount_path)) = volumes
+            let Some(mount_path) = target.as_scalar() else {
+                continue;
+            };
+            let Some((prefix, files)) = volumes
                 .iter()
                 .find(|(volume, _)| volume == name)
                 .map(|(_, files)| files)
-                .zip(target.as_scalar())
             else {
+                // An emptyDir, a Secret, a claim: mounted, with content these files do not
+                // show (an init container may write the config there), like a named volume.
+                mounts.push(Volume {
+                    source: Some(Text {
+                        value: name.to_string(),
+                        raw: name.to_string(),
+                        location: self.location(target),
+                        uses: Vec::new(),
+                        interpolated: true,
+                    }),
+                    target: mount_path.to_string(),
+                    bind: false,
+                    long_syntax: false,
+                    location: self.location(target),
+                });
                 continue;
             };
             let sub_path = mount.get("subPath").and_then(Node::as_scalar);
@@ -374,6 +437,7 @@ impl Reader<'_> {
                 .get("valueFrom")
                 .and_then(|v| v.get("secretKeyRef"))
                 .and_then(|r| self.key_ref(r));
+            let field_path = field_path(entry);
             let text = match &value {
                 Some((raw, at)) => {
                     let expanded = expand(raw, &known);
@@ -387,7 +451,7 @@ impl Reader<'_> {
                     }
                 }
                 None if entry.get("valueFrom").is_some() => {
-                    known.insert(name.to_string(), None);
+                    known.insert(name.to_string(), known_from(name, field_path.as_deref()));
                     // Filled in the cluster: the value is not in the files.
                     Text {
                         value: String::new(),
@@ -422,12 +486,7 @@ impl Reader<'_> {
                 value,
                 secret,
                 value_from: entry.get("valueFrom").is_some(),
-                field_path: entry
-                    .get("valueFrom")
-                    .and_then(|v| v.get("fieldRef"))
-                    .and_then(|r| r.get("fieldPath"))
-                    .and_then(Node::as_scalar)
-                    .map(str::to_string),
+                field_path,
             });
         }
         let words = |field: &str| -> Option<CommandLine> {
@@ -569,6 +628,23 @@ impl Reader<'_> {
             optional_at: optional_node.filter(|_| optional).map(|n| self.location(n)),
         })
     }
+}
+
+/// `valueFrom.fieldRef.fieldPath` of an `env` entry.
+pub(super) fn field_path(entry: &Node) -> Option<String> {
+    entry
+        .get("valueFrom")
+        .and_then(|v| v.get("fieldRef"))
+        .and_then(|r| r.get("fieldPath"))
+        .and_then(Node::as_scalar)
+        .map(str::to_string)
+}
+
+/// What a `valueFrom` variable expands to in the values after it: the node's IP stays the
+/// reference as written ([`node_ip_reference`]), which routes follow to the node; any other
+/// value filled in the cluster is not known.
+pub(super) fn known_from(name: &str, field_path: Option<&str>) -> Option<String> {
+    (field_path == Some(kubernetes::HOST_IP_FIELD)).then(|| node_ip_reference(name))
 }
 
 /// `$(VAR)` references expanded from the variables defined before; `$$(VAR)` is a literal

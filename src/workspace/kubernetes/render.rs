@@ -88,7 +88,7 @@ pub fn sources(root: &Path, boundary: &Boundary) -> Vec<RenderSource> {
         .iter()
         .flat_map(|k| k.dirs.iter().skip(1).cloned())
         .collect();
-    kustomizations.retain(|k| !bases.contains(&k.dir));
+    kustomizations.retain(|k| !bases.contains(&k.dir) && !is_component(&k.file));
     // A subchart (`charts/<name>`) is rendered by its parent.
     let chart_dirs: Vec<PathBuf> = charts.iter().map(|c| c.dir.clone()).collect();
     charts.retain(|c| {
@@ -187,6 +187,14 @@ fn kustomization(dir: &Path, file: &Path, boundary: &Boundary) -> RenderSource {
     source
 }
 
+/// A `kind: Component` is applied by the kustomizations that list it, never built alone.
+fn is_component(file: &Path) -> bool {
+    std::fs::read_to_string(file)
+        .ok()
+        .and_then(|text| yaml::parse(&text).ok())
+        .is_some_and(|document| document.get("kind").and_then(Node::as_scalar) == Some("Component"))
+}
+
 /// A chart: its templates are Go templates, never read as manifests.
 fn helm_chart(dir: &Path, chart: &Path) -> RenderSource {
     let templates = dir.join("templates");
@@ -212,7 +220,7 @@ fn helm_chart(dir: &Path, chart: &Path) -> RenderSource {
 
 /// `dir/relative` with `.` and `..` folded as written, so that it compares equal to the same
 /// file found by walking the workspace.
-fn joined(dir: &Path, relative: &str) -> PathBuf {
+pub(super) fn joined(dir: &Path, relative: &str) -> PathBuf {
     let mut out = PathBuf::new();
     for component in dir.join(relative).components() {
         match component {
@@ -340,8 +348,14 @@ pub fn render(
             .map_or_else(|| "release".into(), |n| n.to_string_lossy().into_owned());
         command.arg(release);
     }
+    // The workspace's own folder is `.` to the renderer, never an empty argument.
+    let dir = if source.dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &source.dir
+    };
     command
-        .arg(&source.dir)
+        .arg(dir)
         .env_clear()
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
