@@ -40,6 +40,9 @@ pub struct ChartDefaults {
     pub recorded_from: &'static str,
     pub app_version: &'static str,
     pub values: &'static str,
+    /// Each preset's component config, by preset key (`_config.tpl`), with `{namespace}` and
+    /// `{fullname}` for the release's.
+    pub presets: &'static str,
 }
 
 /// Newest first. Chart 0.170.0 (appVersion 0.158.0) and 0.88.0 (appVersion 0.98.0), the
@@ -50,6 +53,7 @@ pub const DEFAULTS: [ChartDefaults; 2] = [
         recorded_from: "0.170.0",
         app_version: "0.158.0",
         values: include_str!("helm_collector/values-0.170.0.yaml"),
+        presets: include_str!("helm_collector/presets-0.170.0.yaml"),
     },
     ChartDefaults {
         since: Version {
@@ -60,6 +64,7 @@ pub const DEFAULTS: [ChartDefaults; 2] = [
         recorded_from: "0.88.0",
         app_version: "0.98.0",
         values: include_str!("helm_collector/values-0.88.0.yaml"),
+        presets: include_str!("helm_collector/presets-0.88.0.yaml"),
     },
 ];
 

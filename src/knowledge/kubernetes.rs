@@ -118,3 +118,16 @@ pub fn appended_variables(injected: &str) -> &'static [&'static str] {
         _ => &[],
     }
 }
+
+/// The downward API field that gives a container its node's IP (Kubernetes, "Expose Pod
+/// Information to Containers Through Environment Variables").
+pub const HOST_IP_FIELD: &str = "status.hostIP";
+
+/// The variable the operator gives every container it injects, from `status.hostIP`, ahead of
+/// the container's own env (unless the container sets it): `http://$(OTEL_NODE_IP):4318`
+/// reaches the node's collector (opentelemetry-operator 0.97.0, #2769,
+/// `internal/instrumentation/sdk.go`, `defaultPodNodeEnvVars`).
+pub const OPERATOR_NODE_IP: &str = "OTEL_NODE_IP";
+
+/// An `OpenTelemetryCollector`'s mode that runs one collector on every node.
+pub const DAEMONSET_MODE: &str = "daemonset";

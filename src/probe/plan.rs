@@ -229,6 +229,11 @@ fn in_cluster(
     scheme: &str,
     port: u16,
 ) -> Option<String> {
+    if project.kubernetes.is_node_ip(&service.name, host) {
+        return Some(format!(
+            "{host} is the IP of the pod's node, which only the cluster knows: from here, run kubectl port-forward to the collector pod on that node ({port}:{port}) and otel-doctor canary --endpoint {scheme}://localhost:{port}"
+        ));
+    }
     let lower = host.trim_end_matches('.').to_ascii_lowercase();
     let cluster_suffix = lower.ends_with(".svc.cluster.local") || lower.ends_with(".svc");
     let found = service

@@ -3,6 +3,9 @@
 //! namespace, `svc.ns`, `svc.ns.svc` and `svc.ns.svc.cluster.local` (Kubernetes, "DNS for
 //! Services and Pods").
 
+use super::collector::Collector;
+use super::{Project, Workload};
+use crate::source::Location;
 use crate::workspace::kubernetes::{Manifests, Object};
 
 /// What a host name is on the cluster's network, seen from a pod of `namespace`.
@@ -92,6 +95,105 @@ fn chart_release<'a>(
         name: service.to_string(),
         workloads: vec![release.workload.clone()],
     })
+}
+
+/// An app that sends to its node's IP (`http://$(HOST_IP):4318`, `status.hostIP`): the port,
+/// and the endpoint as written, at its position.
+pub struct NodeSender<'a> {
+    pub workload: &'a Workload,
+    pub port: u16,
+    pub endpoint: String,
+    pub location: Location,
+}
+
+/// The pods' containers that send to their node's IP.
+pub fn node_senders(project: &Project) -> Vec<NodeSender<'_>> {
+    project
+        .services
+        .iter()
+        .filter(|s| s.namespace.is_some() && s.reads_otel_env())
+        .filter_map(|workload| {
+            let plan = workload.export_plan();
+            let configured = plan.configured_endpoint()?;
+            let host = configured.url.host_str()?;
+            if !project.kubernetes.is_node_ip(&workload.name, host) {
+                return None;
+            }
+            Some(NodeSender {
+                workload,
+                port: configured.url.port_or_known_default()?,
+                endpoint: configured.value.to_string(),
+                location: configured.location.clone(),
+            })
+        })
+        .collect()
+}
+
+/// What a pod reaches at its node's IP on a port: a collector that runs on every node and
+/// opens the port there (a `hostPort`, or the node's own network) (Kubernetes, "DaemonSet":
+/// "Communicating with Daemon Pods").
+pub enum NodeListener<'a> {
+    /// The collector, and the container port the node's port reaches.
+    Collector {
+        collector: &'a Collector,
+        container_port: u16,
+    },
+    /// Collectors run on every node, but none opens the port on the node.
+    Closed(Vec<&'a Collector>),
+    /// No collector of these manifests runs on every node: one may be deployed from elsewhere.
+    NotInInput,
+}
+
+pub fn node_listener(project: &Project, port: u16) -> NodeListener<'_> {
+    let on_every_node: Vec<&Collector> = project
+        .collectors
+        .iter()
+        .filter(|c| project.kubernetes.runs_on_every_node(&c.service))
+        .collect();
+    let open = on_every_node.iter().find_map(|collector| {
+        let container_port = if collector.network.is_host() {
+            Some(port)
+        } else {
+            collector.published_target(port)
+        }?;
+        Some(NodeListener::Collector {
+            collector,
+            container_port,
+        })
+    });
+    match open {
+        Some(listener) => listener,
+        None if on_every_node.is_empty() => NodeListener::NotInInput,
+        None => NodeListener::Closed(on_every_node),
+    }
+}
+
+/// A port of the node that pods send to and that no collector opens there, though
+/// collectors run on every node.
+pub struct ClosedNodePort<'a> {
+    pub port: u16,
+    /// In the order of the project's services.
+    pub senders: Vec<NodeSender<'a>>,
+    pub collectors: Vec<&'a Collector>,
+}
+
+/// The node ports the apps send to that the collectors on every node leave closed, by port.
+pub fn closed_node_ports(project: &Project) -> Vec<ClosedNodePort<'_>> {
+    let mut closed: Vec<ClosedNodePort> = Vec::new();
+    for sender in node_senders(project) {
+        if let Some(known) = closed.iter_mut().find(|c| c.port == sender.port) {
+            known.senders.push(sender);
+            continue;
+        }
+        if let NodeListener::Closed(collectors) = node_listener(project, sender.port) {
+            closed.push(ClosedNodePort {
+                port: sender.port,
+                senders: vec![sender],
+                collectors,
+            });
+        }
+    }
+    closed
 }
 
 /// Whether the input declares or uses the namespace: `svc.ns` is then a cluster name.

@@ -47,6 +47,7 @@ pub use command::{Command, CommandWord, Instrument, InstrumentFlag};
 pub use ecosystem::{Declared, DeclaredPackage};
 pub use environment::{CodeEnvWrite, EnvOrigin, EnvVar, MissingEnvFile, UnsetPassthrough, VarRef};
 pub use export::{ConfiguredEndpoint, EndpointSource, ExportPlan, ProtocolSource, Sdk};
+pub use image::files::glob_matches;
 pub use image::{DEV_DEPENDENCIES, ImageArg, ImageContents, Listed, LostInstall, Manifest};
 pub use installers::{InstalledPackage, NodeInstall};
 pub use jvm::{JavaAgent, JvmFacts, Presence};

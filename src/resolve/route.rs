@@ -6,7 +6,7 @@
 use super::collector::{
     Collector, CollectorConfig, ListenerMatch, ListenerProtocol, honeycomb, match_listener,
 };
-use super::kubernetes::ClusterHost;
+use super::kubernetes::{ClusterHost, NodeListener};
 use super::{EndpointSource, HostName, Network, Project, Workload};
 use crate::knowledge::collector::{self as knowledge, ExporterKind, Kind};
 use crate::knowledge::honeycomb::{Region, region_of_host};
@@ -334,7 +334,11 @@ fn route_of(project: &Project, service: &Workload, honeycomb_intended: bool) -> 
         collector: None,
     };
     walk.sender_tls = Some(url.scheme() == "https");
-    walk.follow(&host, port, protocol, &from);
+    if project.kubernetes.is_node_ip(&service.name, &host) {
+        walk.follow_to_node(port, protocol, &from);
+    } else {
+        walk.follow(&host, port, protocol, &from);
+    }
     walk.sender_tls = None;
     other_backends(&mut walk, service);
     let mut route = walk.route;
@@ -691,6 +695,39 @@ impl Walk<'_> {
             HopStatus::Unknown,
             None,
         );
+    }
+
+    /// Spans sent to the pod's node's IP: to the collector that opens the port on every node,
+    /// else nowhere when the collectors that run there all leave it closed.
+    fn follow_to_node(&mut self, port: u16, protocol: Protocol, from: &Sender) {
+        let endpoint = format!("node IP:{port}");
+        match super::kubernetes::node_listener(self.project, port) {
+            NodeListener::Collector {
+                collector,
+                container_port,
+            } => self.through(collector, container_port, protocol),
+            NodeListener::Closed(collectors) => {
+                let names: Vec<&str> = collectors.iter().map(|c| c.service.as_str()).collect();
+                let note = format!(
+                    "nothing listens on the node's port {port}: {} opens no hostPort {port} and has no hostNetwork",
+                    names.join(", ")
+                );
+                self.end_from(
+                    from,
+                    Destination::Nowhere,
+                    endpoint,
+                    HopStatus::Broken,
+                    Some(note),
+                );
+            }
+            NodeListener::NotInInput => self.end_from(
+                from,
+                Destination::Backend(format!("whatever listens on the node's port {port}")),
+                endpoint,
+                HopStatus::Unknown,
+                None,
+            ),
+        }
     }
 
     /// Spans sent from a pod: to a Service of the cluster (a collector behind it, or another

@@ -15,6 +15,7 @@ mod honeycomb_endpoint;
 mod key_header_missing;
 mod key_invalid;
 mod key_variable_missing;
+mod logs_loop;
 mod no_traces_pipeline;
 mod ottl_invalid;
 mod parse_error;
@@ -55,6 +56,7 @@ pub const RULES: &[&dyn Rule] = &[
     &key_header_missing::KeyHeaderMissing,
     &key_variable_missing::KeyVariableMissing,
     &variable_unset::VariableUnset,
+    &logs_loop::LogsLoop,
     &key_invalid::KeyInvalid,
     &classic_key_dataset::ClassicKeyDataset,
     &component_unused::ComponentUnused,

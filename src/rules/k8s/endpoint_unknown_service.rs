@@ -44,7 +44,8 @@ impl Check for EndpointUnknownService {
                 continue;
             };
             // `${VAR}` that Kubernetes leaves as written: k8s/compose-style-variable's cause.
-            if value.contains("${") {
+            // The node's IP is no name: k8s/node-local-without-host-port judges it.
+            if value.contains("${") || manifests.is_node_ip(&service.name, host) {
                 continue;
             }
             let ClusterHost::Unknown {

@@ -124,12 +124,13 @@ fn report(group: &Injected, out: &mut Findings) {
     let Some((first, others)) = group.workloads.split_first() else {
         return;
     };
-    let mut fixed = url.clone();
-    let _ = fixed.set_port(Some(protocol.default_port()));
-    let fixed = match fixed.as_str().strip_suffix('/') {
-        Some(trimmed) if !value.ends_with('/') => trimmed.to_string(),
-        _ => fixed.to_string(),
-    };
+    // The port changed in the value as written: a URL rebuilt would lower-case the host,
+    // and `$(OTEL_NODE_IP)` names a variable case-sensitively.
+    let fixed = value.replacen(
+        &format!(":{wrong_port}"),
+        &format!(":{}", protocol.default_port()),
+        1,
+    );
     let key = instrumentation_key(group.language);
     let own_language = group
         .instrumentation

@@ -9,6 +9,7 @@ mod endpoint_unknown_service;
 mod injection_not_applied;
 mod instrumentation_missing;
 mod instrumentation_protocol;
+mod node_local_without_host_port;
 mod not_rendered;
 mod parse_error;
 mod secret_missing;
@@ -25,6 +26,7 @@ pub const RULES: &[&dyn Rule] = &[
     &instrumentation_missing::InstrumentationMissing,
     &instrumentation_protocol::InstrumentationProtocol,
     &endpoint_unknown_service::EndpointUnknownService,
+    &node_local_without_host_port::NodeLocalWithoutHostPort,
     &injection_not_applied::InjectionNotApplied,
     &compose_style_variable::ComposeStyleVariable,
     &secret_missing::SecretMissing,

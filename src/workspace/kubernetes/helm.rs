@@ -596,7 +596,13 @@ pub fn render(
             .cloned()
             .unwrap_or_else(|| node_at(root_anchor.0, root_anchor.1)),
     };
-    apply_presets(&values, &mut config, &mut coalesce.anchors);
+    let presets = PresetContext {
+        configs: defaults.presets,
+        namespace: namespace.as_deref().unwrap_or(default_namespace),
+        fullname: &shown_name,
+        daemonset: kind == "DaemonSet",
+    };
+    apply_presets(&values, &mut config, &mut coalesce.anchors, &presets);
     let rewrite = text_of(&["rewriteDeprecatedComponentNames"]) != Some("false");
     if rewrite {
         for rename in chart::RENAMES
@@ -789,6 +795,14 @@ fn pod_document(parts: PodParts<'_>) -> Node {
         field_ref("OTEL_K8S_POD_NAME", "metadata.name"),
         field_ref("OTEL_K8S_POD_IP", "status.podIP"),
     ];
+    // The node's name and IP for the presets that read them: `${env:K8S_NODE_IP}` in the
+    // kubeletstats receiver, `node_from_env_var: K8S_NODE_NAME` in daemonset mode (`_pod.tpl`;
+    // chart 0.88.0 sets K8S_NODE_NAME only, which its kubeletstats endpoint reads).
+    let enabled = |preset: &str| scalar_at(values, &["presets", preset, "enabled"]) == Some("true");
+    if enabled("kubeletMetrics") || (enabled("kubernetesAttributes") && parts.node_local) {
+        env.push(field_ref("K8S_NODE_NAME", "spec.nodeName"));
+        env.push(field_ref("K8S_NODE_IP", "status.hostIP"));
+    }
     if let Some(NodeKind::Seq(extra)) = values.get("extraEnvs").map(|e| &e.kind) {
         env.extend(extra.iter().cloned());
     }
@@ -923,12 +937,75 @@ fn chart_ports(file: &Arc<str>, ports: Option<&Node>) -> Vec<ChartPort> {
         .collect()
 }
 
-/// What the enabled presets add: each one's component, listed in the pipelines it feeds (a
-/// processor first, a receiver last), placed at the preset's key.
-fn apply_presets(values: &Node, config: &mut Node, anchors: &mut Vec<(u32, u32)>) {
+/// What the presets' configs depend on: the chart version's table of them, and the release.
+struct PresetContext<'a> {
+    configs: &'static str,
+    namespace: &'a str,
+    fullname: &'a str,
+    daemonset: bool,
+}
+
+impl PresetContext<'_> {
+    /// Each preset's component config as the chart writes it for this release, by preset key.
+    fn table(&self) -> Option<Node> {
+        let text = self
+            .configs
+            .replace("{namespace}", self.namespace)
+            .replace("{fullname}", self.fullname);
+        yaml::parse(&text).ok()
+    }
+}
+
+/// A preset's component config as the chart writes it, placed at `anchor`, with the two
+/// settings of the preset that change it (`_config.tpl`): `kubernetesAttributes` in daemonset
+/// mode keeps to the node's pods (`filter.node_from_env_var: K8S_NODE_NAME`), and
+/// `logsCollection` with `includeCollectorLogs: true` excludes nothing, the collector's own
+/// logs included (its empty `exclude` is placed at that setting, which decides it).
+fn preset_config(
+    table: Option<&Node>,
+    preset: &chart::Preset,
+    settings: &Node,
+    context: &PresetContext<'_>,
+    anchor: (u32, u32),
+) -> Option<Node> {
+    let mut config = table?.get(preset.key)?.get(preset.component)?.clone();
+    relocate(&mut config, anchor);
+    let NodeKind::Map(entries) = &mut config.kind else {
+        return Some(config);
+    };
+    if preset.key == "kubernetesAttributes" && context.daemonset {
+        let filter = map(
+            vec![("node_from_env_var", scalar("K8S_NODE_NAME", anchor))],
+            anchor,
+        );
+        entries.insert(0, (key("filter", anchor), filter));
+    }
+    let include_own = settings
+        .get("includeCollectorLogs")
+        .filter(|flag| flag.as_scalar() == Some("true"));
+    if preset.key == "logsCollection"
+        && let Some(flag) = include_own
+        && let Some((_, exclude)) = entries.iter_mut().find(|(k, _)| k.name == "exclude")
+    {
+        *exclude = seq(Vec::new(), position(flag));
+    }
+    Some(config)
+}
+
+/// What the enabled presets add: each one's component with the config the chart gives it
+/// (under what the values write for that component, which wins key by key: `mustMergeOverwrite`
+/// in `_config.tpl`), listed in the pipelines it feeds (a processor first, a receiver last);
+/// what the values do not write is placed at the preset's key.
+fn apply_presets(
+    values: &Node,
+    config: &mut Node,
+    anchors: &mut Vec<(u32, u32)>,
+    context: &PresetContext<'_>,
+) {
     let Some(presets) = values.get("presets").and_then(Node::entries) else {
         return;
     };
+    let table = context.table();
     for preset in &chart::PRESETS {
         let Some((preset_key, settings)) = presets.iter().find(|(k, _)| k.name == preset.key)
         else {
@@ -942,10 +1019,28 @@ fn apply_presets(values: &Node, config: &mut Node, anchors: &mut Vec<(u32, u32)>
             anchors.push(anchor);
         }
         let section = child_map(config, preset.section, anchor);
-        if section.get(preset.component).is_none()
-            && let NodeKind::Map(entries) = &mut section.kind
-        {
-            entries.push((key(preset.component, anchor), map(Vec::new(), anchor)));
+        let default = preset_config(table.as_ref(), preset, settings, context, anchor)
+            .unwrap_or_else(|| map(Vec::new(), anchor));
+        if let NodeKind::Map(entries) = &mut section.kind {
+            match entries.iter().position(|(k, _)| k.name == preset.component) {
+                // `filelog:` with nothing under it takes the preset's config whole.
+                Some(at) if entries[at].1.kind == NodeKind::Null => entries[at].1 = default,
+                Some(at) => {
+                    let written =
+                        std::mem::replace(&mut entries[at].1, node_at(anchor.0, anchor.1));
+                    let mut coalesce = Coalesce {
+                        anchors: Vec::new(),
+                        lists: Vec::new(),
+                    };
+                    entries[at].1 = coalesce.merge(default, written, anchor, "");
+                    for placed in coalesce.anchors {
+                        if !anchors.contains(&placed) {
+                            anchors.push(placed);
+                        }
+                    }
+                }
+                None => entries.push((key(preset.component, anchor), default)),
+            }
         }
         let Some(pipelines) = config.get("service").and_then(|s| s.get("pipelines")) else {
             continue;
@@ -1147,6 +1242,53 @@ mod tests {
                 .get("k8s_attributes")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn presets_carry_the_config_the_chart_gives_them_under_the_values() {
+        let file: Arc<str> = "values.yaml".into();
+        let text = "mode: daemonset\nimage:\n  repository: otel/opentelemetry-collector-k8s\npresets:\n  kubeletMetrics:\n    enabled: true\n  kubernetesAttributes:\n    enabled: true\n  logsCollection:\n    enabled: true\nconfig:\n  receivers:\n    kubeletstats:\n      collection_interval: 30s\n";
+        let found = find(&file, text, None).pop().expect("values found");
+        let mut out = ManifestFile::default();
+        let rendered = render(&file, found, "default", &mut out);
+        let (_, config) = rendered.config.unwrap();
+        let at = |path: &[&str]| {
+            let node = path.iter().try_fold(&config, |n, k| n.get(k)).unwrap();
+            format!("{}@{}", node.as_scalar().unwrap_or("-"), node.location)
+        };
+        // The values' key wins; what they leave out is the preset's, at the preset's key.
+        let kubelet = ["receivers", "kubeletstats"];
+        assert_eq!(
+            at(&[&kubelet[..], &["collection_interval"]].concat()),
+            "30s@values.yaml:14:28"
+        );
+        assert_eq!(
+            at(&[&kubelet[..], &["endpoint"]].concat()),
+            "${env:K8S_NODE_IP}:10250@values.yaml:5:17"
+        );
+        // Daemonset mode keeps k8sattributes to the node's pods (renamed since 0.162.0).
+        assert_eq!(
+            at(&[
+                "processors",
+                "k8s_attributes",
+                "filter",
+                "node_from_env_var"
+            ]),
+            "K8S_NODE_NAME@values.yaml:7:23"
+        );
+        assert_eq!(
+            list(&config, &["receivers", "file_log", "exclude"]),
+            [
+                "/var/log/pods/default_opentelemetry-collector*_*/opentelemetry-collector/*.log@values.yaml:9:17"
+            ]
+        );
+        // The variables those configs read are in the collector's container (`_pod.tpl`).
+        let env: Vec<&str> = out.workloads[0]
+            .environment
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert!(env.contains(&"K8S_NODE_IP") && env.contains(&"K8S_NODE_NAME"));
     }
 
     #[test]

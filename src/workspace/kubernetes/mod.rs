@@ -102,6 +102,8 @@ pub struct CollectorResource {
     pub object: Object,
     /// `spec.mode`: `deployment` (the default), `daemonset`, `statefulset` or `sidecar`.
     pub mode: String,
+    /// Where `spec.mode` is written, if it is.
+    pub mode_at: Option<Location>,
     /// `spec.config`, when it has one.
     pub config: Option<ResourceConfig>,
 }
@@ -158,6 +160,9 @@ pub struct Instrumentation {
     /// `spec.env`, then each language's `spec.<language>.env`, by language.
     pub env: Vec<EnvEntry>,
     pub language_env: Vec<(String, Vec<EnvEntry>)>,
+    /// The variables `spec.env` (no language) and `spec.<language>.env` take from the node's
+    /// IP (`status.hostIP`).
+    pub node_ip_variables: Vec<(Option<String>, String)>,
 }
 
 impl Instrumentation {
@@ -175,6 +180,24 @@ impl Instrumentation {
             .cloned()
             .collect()
     }
+
+    /// The variables that hold the node's IP in a container it injects with `language`: the
+    /// operator's own `OTEL_NODE_IP`, and those its env takes from `status.hostIP`.
+    pub fn node_ip_variables<'a>(&'a self, language: &'a str) -> impl Iterator<Item = &'a str> {
+        std::iter::once(kubernetes::OPERATOR_NODE_IP).chain(
+            self.node_ip_variables
+                .iter()
+                .filter(move |(only, _)| only.as_deref().is_none_or(|l| l == language))
+                .map(|(_, name)| name.as_str()),
+        )
+    }
+}
+
+/// How a value that uses a variable of the node's IP reads once expanded: the reference as
+/// written (`$(HOST_IP)`), which only the kubelet fills in. Routes follow such a host to the
+/// collectors that listen on the node ([`Manifests::is_node_ip`]).
+pub fn node_ip_reference(variable: &str) -> String {
+    format!("$({variable})")
 }
 
 /// A pod template: a Pod, or the template of a Deployment, StatefulSet, DaemonSet, ReplicaSet,
@@ -478,7 +501,9 @@ pub fn apply_env_from(manifests: &Manifests, specs: &mut [WorkloadSpec]) {
                     text.value = expanded.clone().unwrap_or_else(|| raw.clone());
                     text.interpolated = expanded.is_some();
                 }
-                known.insert(written.name.clone(), known_value(entry));
+                let known_now = read::known_from(&written.name, written.field_path.as_deref())
+                    .or_else(|| known_value(entry));
+                known.insert(written.name.clone(), known_now);
             }
             from.retain(|entry| !spec.environment.iter().any(|e| e.name == entry.name));
             spec.environment.splice(0..0, from);
@@ -616,6 +641,45 @@ impl Manifests {
         self.charts.iter().find(|c| c.is_default_at(location))
     }
 
+    /// Whether `host` (as a URL holds it, lower case) is the node's IP in the container of
+    /// `workload`: a reference to a variable the container takes from `status.hostIP`, or that
+    /// the operator's injection gives it (`OTEL_NODE_IP`, an Instrumentation's env).
+    pub fn is_node_ip(&self, workload: &str, host: &str) -> bool {
+        // Most hosts are names: no pod is looked up for them.
+        if !host.starts_with("$(") {
+            return false;
+        }
+        let Some((pod, container)) = self.container_of(workload) else {
+            return false;
+        };
+        let named = |variable: &str| node_ip_reference(variable).eq_ignore_ascii_case(host);
+        let own = container
+            .env
+            .iter()
+            .filter(|e| e.field_path.as_deref() == Some(kubernetes::HOST_IP_FIELD))
+            .any(|e| named(&e.name));
+        own || pod.injections().any(|(annotation, language)| {
+            pod.injected_containers()
+                .any(|c| c.workload == container.workload)
+                && self
+                    .selected_instrumentation(&pod.object.namespace, &annotation.value)
+                    .is_some_and(|i| i.node_ip_variables(language).any(named))
+        })
+    }
+
+    /// Whether the workload's pods run one on every node: a DaemonSet's (the chart's in
+    /// daemonset mode among them), or an OpenTelemetryCollector's in daemonset mode.
+    pub fn runs_on_every_node(&self, workload: &str) -> bool {
+        let Some((pod, _)) = self.container_of(workload) else {
+            return false;
+        };
+        pod.object.kind == "DaemonSet"
+            || self
+                .collectors
+                .iter()
+                .any(|c| c.object == pod.object && c.mode == kubernetes::DAEMONSET_MODE)
+    }
+
     /// The pod template and container a workload comes from.
     pub fn container_of(&self, workload: &str) -> Option<(&PodTemplate, &Container)> {
         self.pods.iter().find_map(|pod| {
@@ -674,6 +738,23 @@ mod tests {
         assert_eq!(pod.object.namespace, "obs");
         assert_eq!(pod.template_at.line, 13);
         assert_eq!(pod.labels, vec![("app".to_string(), "api".to_string())]);
+    }
+
+    #[test]
+    fn the_node_ip_stays_a_reference_that_routes_can_follow() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: app\n      image: python:3.12\n      env:\n        - name: HOST_IP\n          valueFrom:\n            fieldRef: {fieldPath: status.hostIP}\n        - name: POD_IP\n          valueFrom:\n            fieldRef: {fieldPath: status.podIP}\n        - name: OTEL_EXPORTER_OTLP_ENDPOINT\n          value: http://$(HOST_IP):4318\n        - name: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\n          value: http://$(POD_IP):4318\n";
+        let file: Arc<str> = "k8s.yaml".into();
+        let read = read(&file, text, DEFAULT_NAMESPACE).unwrap();
+        let env = &read.workloads[0].environment;
+        let endpoint = env[2].value.as_ref().unwrap();
+        assert_eq!(endpoint.value, "http://$(HOST_IP):4318");
+        assert!(endpoint.interpolated);
+        // Another downward API value is not known here.
+        assert!(!env[3].value.as_ref().unwrap().interpolated);
+        let manifests = &read.manifests;
+        assert!(manifests.is_node_ip("pod/api/app", "$(host_ip)"));
+        assert!(!manifests.is_node_ip("pod/api/app", "$(pod_ip)"));
+        assert!(!manifests.is_node_ip("pod/api/app", "otel-collector"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::knowledge::kubernetes;
 use crate::workspace::collector::{self, ConfigEntry, ConfigKind, ConfigNode};
-use crate::workspace::workload::{CommandLine, Text, Volume};
+use crate::workspace::workload::{CommandLine, Port, Text, Volume};
 use crate::workspace::yaml::{Node, NodeKind};
 
 use super::read::Reader;
@@ -16,8 +16,8 @@ impl Reader<'_> {
     /// and a workload.
     pub(super) fn collector(&self, object: Object, document: &Node, out: &mut ManifestFile) {
         let spec = document.get("spec");
-        let mode = spec
-            .and_then(|s| s.get("mode"))
+        let mode_node = spec.and_then(|s| s.get("mode"));
+        let mode = mode_node
             .and_then(Node::as_scalar)
             .unwrap_or(kubernetes::DEFAULT_COLLECTOR_MODE)
             .to_string();
@@ -37,6 +37,7 @@ impl Reader<'_> {
         let resource = CollectorResource {
             object: object.clone(),
             mode,
+            mode_at: mode_node.map(|node| self.location(node)),
             config,
         };
         // `spec.config` is required (the CRD's schema): without it the resource is known by
@@ -94,8 +95,12 @@ impl Reader<'_> {
             location: at.clone(),
         }];
         container.command = Some(CommandLine::Exec(args));
-        // The CR's `ports` are Service ports, not container ports.
-        container.ports.clear();
+        // The CR's `ports` are Service ports; one with a `hostPort` is also opened on the node
+        // (`PortsSpec.hostPort`, `toContainerPorts` in `internal/manifests/collector/container.go`).
+        container.ports = spec
+            .get("ports")
+            .map(|ports| self.host_ports(ports))
+            .unwrap_or_default();
         out.workloads.push(container);
         out.manifests.pods.push(PodTemplate {
             object,
@@ -113,6 +118,32 @@ impl Reader<'_> {
             }],
         });
         out.manifests.collectors.push(resource);
+    }
+}
+
+impl Reader<'_> {
+    /// `spec.ports` entries with a `hostPort`: the node's port, to the container's `port`.
+    fn host_ports(&self, ports: &Node) -> Vec<Port> {
+        let NodeKind::Seq(items) = &ports.kind else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|entry| {
+                let host_port = entry.get("hostPort")?;
+                let port = entry.get("port")?.as_scalar()?;
+                Some(Port {
+                    host_ip: None,
+                    published: Some(host_port.as_scalar()?.to_string()),
+                    target: port.to_string(),
+                    protocol: entry
+                        .get("protocol")
+                        .and_then(Node::as_scalar)
+                        .map(str::to_ascii_lowercase),
+                    location: self.location(host_port),
+                })
+            })
+            .collect()
     }
 }
 

@@ -203,11 +203,26 @@ impl Reader<'_> {
                         Some((language.to_string(), env))
                     })
                     .collect();
+                let node_ip_variables = items(spec.and_then(|s| s.get("env")))
+                    .map(|entry| (None, entry))
+                    .chain(kubernetes::INJECTED.iter().flat_map(|language| {
+                        let key = kubernetes::instrumentation_key(language);
+                        let env = spec.and_then(|s| s.get(key)).and_then(|l| l.get("env"));
+                        items(env).map(|entry| (Some(language.to_string()), entry))
+                    }))
+                    .filter(|(_, entry)| {
+                        field_path(entry).as_deref() == Some(kubernetes::HOST_IP_FIELD)
+                    })
+                    .filter_map(|(language, entry)| {
+                        Some((language, entry.get("name")?.as_scalar()?.to_string()))
+                    })
+                    .collect();
                 manifests.instrumentations.push(Instrumentation {
                     object,
                     endpoint,
                     env,
                     language_env,
+                    node_ip_variables,
                 });
             }
             kubernetes::COLLECTOR_KIND if operator => self.collector(object, document, out),
@@ -422,6 +437,7 @@ impl Reader<'_> {
                 .get("valueFrom")
                 .and_then(|v| v.get("secretKeyRef"))
                 .and_then(|r| self.key_ref(r));
+            let field_path = field_path(entry);
             let text = match &value {
                 Some((raw, at)) => {
                     let expanded = expand(raw, &known);
@@ -435,7 +451,7 @@ impl Reader<'_> {
                     }
                 }
                 None if entry.get("valueFrom").is_some() => {
-                    known.insert(name.to_string(), None);
+                    known.insert(name.to_string(), known_from(name, field_path.as_deref()));
                     // Filled in the cluster: the value is not in the files.
                     Text {
                         value: String::new(),
@@ -470,12 +486,7 @@ impl Reader<'_> {
                 value,
                 secret,
                 value_from: entry.get("valueFrom").is_some(),
-                field_path: entry
-                    .get("valueFrom")
-                    .and_then(|v| v.get("fieldRef"))
-                    .and_then(|r| r.get("fieldPath"))
-                    .and_then(Node::as_scalar)
-                    .map(str::to_string),
+                field_path,
             });
         }
         let words = |field: &str| -> Option<CommandLine> {
@@ -617,6 +628,23 @@ impl Reader<'_> {
             optional_at: optional_node.filter(|_| optional).map(|n| self.location(n)),
         })
     }
+}
+
+/// `valueFrom.fieldRef.fieldPath` of an `env` entry.
+pub(super) fn field_path(entry: &Node) -> Option<String> {
+    entry
+        .get("valueFrom")
+        .and_then(|v| v.get("fieldRef"))
+        .and_then(|r| r.get("fieldPath"))
+        .and_then(Node::as_scalar)
+        .map(str::to_string)
+}
+
+/// What a `valueFrom` variable expands to in the values after it: the node's IP stays the
+/// reference as written ([`node_ip_reference`]), which routes follow to the node; any other
+/// value filled in the cluster is not known.
+pub(super) fn known_from(name: &str, field_path: Option<&str>) -> Option<String> {
+    (field_path == Some(kubernetes::HOST_IP_FIELD)).then(|| node_ip_reference(name))
 }
 
 /// `$(VAR)` references expanded from the variables defined before; `$$(VAR)` is a literal
