@@ -7,9 +7,13 @@
 //! `traces.spanevent`, `metrics.metric`, `metrics.datapoint`, `logs.log_record`,
 //! `profiles.profile` and the newer `trace_conditions`, `metric_conditions`, `log_conditions`,
 //! `profile_conditions`; the `routing` connector's and the `routing` processor's `table` (each
-//! route's `statement` or `condition`). Each component's `Validate()` parses them all and the
+//! route's `statement` or `condition`); the `tail_sampling` processor's `ottl_condition` policies
+//! (`span`, `spanevent`, in `and`, `composite` and `drop` sub-policies too); the `count` and `sum`
+//! connectors' `conditions` per signal and metric; the `logdedup` processor's `conditions`. Each
+//! component's `Validate()` (tail_sampling's and logdedup's factories) parses them all and the
 //! collector exits at start on the first that does not parse (`unable to parse OTTL statement
-//! "...": ...`). Values are expanded first, as the collector expands `${env:X}` before parsing.
+//! "...": ...`), or that calls a function its release does not have (`undefined function`).
+//! Values are expanded first, as the collector expands `${env:X}` before parsing.
 
 use super::expand::expand;
 use super::model::Model;
