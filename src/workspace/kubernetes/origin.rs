@@ -5,11 +5,12 @@
 //! Each rendered object is matched to the object it was built from: the file its
 //! `config.kubernetes.io/origin` annotation names when the kustomization asks for it
 //! (`buildMetadata: [originAnnotations]`), else the object of the same kind whose name is the
-//! rendered one's without `namePrefix`/`nameSuffix`; and to the patch files that target it.
-//! Then every value points where it is written with that text: the last patch that sets it,
-//! else the resource file. A value that no file writes was made by a transformer, and points
-//! at the kustomization's field that made it (`images`, `namespace`, `patches`, ...). A
-//! generated ConfigMap's values point at their literal or their file.
+//! rendered one's without `namePrefix`/`nameSuffix`; and to the patches that target it (files,
+//! or strategic-merge patches written inline in a kustomization, at their lines there). Then
+//! every value points where it is written with that text: the last patch that sets it, else
+//! the resource file. A value that no file writes points at the inline JSON patch that writes
+//! it, else at the kustomization's field that made it (`images`, `namespace`, `patches`,
+//! ...). A generated ConfigMap's values point at their literal or their file.
 //!
 //! `helm template` marks each object with a `# Source: chart/templates/x.yaml` comment. A
 //! template is not YAML, so a value points at the chart's `values.yaml` line that holds the
@@ -144,9 +145,8 @@ fn kustomize(
         .iter()
         .filter_map(|file| Some((file, yaml::parse_stream(&file.text).ok()?)))
         .collect();
-    let depth_of = |path: &Path| {
-        path.parent()
-            .and_then(|dir| source.dirs.iter().position(|d| d == dir))
+    let depth_of = |dir: Option<&Path>| {
+        dir.and_then(|dir| source.dirs.iter().position(|d| d == dir))
             .unwrap_or(0)
     };
     let mut kustomizations = Vec::new();
@@ -189,7 +189,7 @@ fn kustomize(
         }
         let partial = source.is_partial(&file.path);
         for document in documents {
-            let Some(object) = file_object(file, document, depth_of(&file.path)) else {
+            let Some(object) = file_object(file, document, depth_of(file.path.parent())) else {
                 continue;
             };
             if partial {
@@ -215,7 +215,7 @@ fn kustomize(
                     .unwrap_or_else(|| name.to_string()),
                 namespace: None,
                 path: patch.dir,
-                depth: depth_of(&patch.dir.join("kustomization.yaml")),
+                depth: depth_of(Some(patch.dir)),
                 written: Place {
                     file: &patch.file,
                     node: document,
@@ -239,14 +239,11 @@ fn kustomize(
             render::joined(overlay, &path)
         });
         let base = best_match(
-            resources.iter().filter(|r| {
-                r.kind == kind
-                    && from.as_deref().is_none_or(|p| p == r.path)
-                    && r.namespace
-                        .as_deref()
-                        .is_none_or(|ns| Some(ns) == namespace)
-            }),
+            resources
+                .iter()
+                .filter(|r| r.kind == kind && from.as_deref().is_none_or(|p| p == r.path)),
             name,
+            namespace,
         );
         let applied: Vec<Place> = patches
             .iter()
@@ -448,14 +445,22 @@ fn renamed_from(name: &str, original: &str) -> bool {
     !original.is_empty() && name.contains(original)
 }
 
-/// The file object `name` was built from: the same name, else the longest it contains.
+/// The file object `name` was built from: the same name, else the longest it contains; of
+/// those, one in the same namespace (kustomize's `namespace:` may have moved it).
 fn best_match<'a, 'b>(
     candidates: impl Iterator<Item = &'b FileObject<'a>>,
     name: &str,
+    namespace: Option<&str>,
 ) -> Option<&'b FileObject<'a>> {
     candidates
         .filter(|c| renamed_from(name, &c.name))
-        .max_by_key(|c| (c.name == name, c.name.len()))
+        .max_by_key(|c| {
+            (
+                c.name == name,
+                c.name.len(),
+                c.namespace.as_deref() == namespace,
+            )
+        })
 }
 
 /// A patch entry's `target` names the object its file patches, whatever the file's own
@@ -863,6 +868,31 @@ mod tests {
         assert_eq!(at(&origins, 10, 18), "base/api.yaml:11:32");
         assert_eq!(at(&origins, 11, 16), "prod/kustomization.yaml:2:1");
         assert_eq!(at(&origins, 12, 15), "base/api.yaml:8:17");
+    }
+
+    #[test]
+    fn an_object_moved_to_another_namespace_is_still_its_base() {
+        let files = [
+            written(
+                "prod/kustomization.yaml",
+                "namespace: prod\nresources: [../base]\n",
+            ),
+            written(
+                "base/api.yaml",
+                "kind: Service\nmetadata:\n  name: api\n  namespace: default\n",
+            ),
+        ];
+        let rendered =
+            yaml::parse_stream("kind: Service\nmetadata:\n  name: api\n  namespace: prod\n")
+                .unwrap();
+        let origins = kustomize(
+            &rendered,
+            &overlay(&["prod", "base"], &[]),
+            &files,
+            &mut |_| None,
+        );
+        assert_eq!(at(&origins, 3, 9), "base/api.yaml:3:9");
+        assert_eq!(at(&origins, 4, 14), "prod/kustomization.yaml:1:1");
     }
 
     #[test]
