@@ -170,13 +170,6 @@ impl Route {
     pub fn broken(&self) -> bool {
         self.hops.iter().any(|h| h.status == HopStatus::Broken) && !self.reaches_honeycomb()
     }
-
-    /// Whether the route passes through a collector.
-    pub fn passes_through(&self, collector: &str) -> bool {
-        self.hops
-            .iter()
-            .any(|h| h.collector.as_deref() == Some(collector))
-    }
 }
 
 /// The route of every service that uses OpenTelemetry, in the order of `project.services`.
