@@ -1355,14 +1355,20 @@ impl Loader {
                     }),
                 }
             }
-            let origins = kubernetes::trace(&text, &source, &written, &mut |path| {
-                self.read_written(path)
-            });
+            let parsed = yaml::parse_stream(&text);
+            let origins = match &parsed {
+                Ok(documents) => {
+                    kubernetes::trace(&text, documents, &source, &written, &mut |path| {
+                        self.read_written(path)
+                    })
+                }
+                Err(_) => kubernetes::Origins::default(),
+            };
             let (services, pods) = (
                 self.workspace.services.len(),
                 self.workspace.kubernetes.pods.len(),
             );
-            self.read_manifest_stream(file, text, &origins);
+            self.read_manifest_stream(file, text, parsed, &origins);
             if several {
                 // Overlays of one base render the same objects: each workload is named with
                 // the folder it was rendered from (`deployment/api/app@overlays/prod`).
@@ -1383,18 +1389,23 @@ impl Loader {
 
     /// One stream of manifests, named `display` in findings.
     fn read_manifest_text(&mut self, display: Arc<str>, text: String) {
-        self.read_manifest_stream(display, text, &kubernetes::Origins::default());
+        let parsed = yaml::parse_stream(&text);
+        self.read_manifest_stream(display, text, parsed, &kubernetes::Origins::default());
     }
 
-    /// A stream of manifests whose values `origins` finds in other files.
+    /// A stream of manifests, `parsed`, whose values `origins` finds in other files.
     fn read_manifest_stream(
         &mut self,
         display: Arc<str>,
         text: String,
+        parsed: Result<Vec<yaml::Node>, yaml::YamlError>,
         origins: &kubernetes::Origins,
     ) {
         self.reader.record(&display, &text);
-        match kubernetes::read_traced(&display, &text, &self.namespace, origins) {
+        let read = parsed.map(|documents| {
+            kubernetes::read_documents(&display, &documents, &self.namespace, origins)
+        });
+        match read {
             Ok(file) if file.is_manifest => {
                 self.workspace.kubernetes.extend(file.manifests);
                 self.workspace.services.extend(file.workloads);

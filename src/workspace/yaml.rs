@@ -90,6 +90,14 @@ impl Node {
     }
 }
 
+/// The items of a list; none for anything else (a field that is absent, or not a list).
+pub fn items(node: Option<&Node>) -> std::slice::Iter<'_, Node> {
+    match node.map(|n| &n.kind) {
+        Some(NodeKind::Seq(items)) => items.iter(),
+        _ => [].iter(),
+    }
+}
+
 /// A YAML syntax error: one line of text and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {

@@ -398,20 +398,26 @@ pub fn read(
     text: &str,
     default_namespace: &str,
 ) -> Result<ManifestFile, YamlError> {
-    read_traced(file, text, default_namespace, &Origins::default())
+    let documents = yaml::parse_stream(text)?;
+    Ok(read_documents(
+        file,
+        &documents,
+        default_namespace,
+        &Origins::default(),
+    ))
 }
 
-/// A rendered stream named `file`, whose values `origins` finds in the files it was rendered
-/// from: its objects' locations are there, and only what no file writes is in `file`.
-pub fn read_traced(
+/// The documents of a stream named `file`. For a rendered stream, `origins` finds its values
+/// in the files it was rendered from: its objects' locations are there, and only what no file
+/// writes is in `file`.
+pub fn read_documents(
     file: &Arc<str>,
-    text: &str,
+    documents: &[Node],
     default_namespace: &str,
     origins: &Origins,
-) -> Result<ManifestFile, YamlError> {
-    let documents = yaml::parse_stream(text)?;
+) -> ManifestFile {
     let mut out = ManifestFile::default();
-    for document in &documents {
+    for document in documents {
         let (Some(api_version), Some(kind)) = (
             document.get("apiVersion").and_then(Node::as_scalar),
             document.get("kind").and_then(Node::as_scalar),
@@ -426,7 +432,7 @@ pub fn read_traced(
         };
         reader.object(document, api_version, kind, &mut out);
     }
-    Ok(out)
+    out
 }
 
 /// What the operator's injection adds to a container's environment: the selected

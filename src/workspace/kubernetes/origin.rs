@@ -116,20 +116,19 @@ impl Transformers<'_> {
     }
 }
 
-/// Where the values of `text`, rendered from `source`, are written: `files` are the YAML
-/// files of its folders; `load` reads another file a kustomize generator names.
+/// Where the values of `text` (parsed: `rendered`), rendered from `source`, are written:
+/// `files` are the YAML files of its folders; `load` reads another file a kustomize generator
+/// names.
 pub fn trace(
     text: &str,
+    rendered: &[Node],
     source: &RenderSource,
     files: &[Written],
     load: &mut dyn FnMut(&Path) -> Option<Written>,
 ) -> Origins {
-    let Ok(rendered) = yaml::parse_stream(text) else {
-        return Origins::default();
-    };
     match source.renderer {
-        Renderer::Kustomize => kustomize(&rendered, source, files, load),
-        Renderer::Helm => helm(text, &rendered, source, files),
+        Renderer::Kustomize => kustomize(rendered, source, files, load),
+        Renderer::Helm => helm(text, rendered, source, files),
     }
 }
 
@@ -467,11 +466,7 @@ fn best_match<'a, 'b>(
 /// `metadata.name` says.
 fn retarget_patches(kustomizations: &[Kustomization], patches: &mut [FileObject]) {
     for kustomization in kustomizations {
-        let Some(NodeKind::Seq(entries)) = kustomization.document.get("patches").map(|n| &n.kind)
-        else {
-            continue;
-        };
-        for entry in entries {
+        for entry in yaml::items(kustomization.document.get("patches")) {
             let (Some(path), Some(target)) = (
                 entry.get("path").and_then(Node::as_scalar),
                 entry.get("target"),
@@ -521,11 +516,7 @@ fn transformers<'a>(
 fn inline_patches<'a>(kustomization: &Kustomization<'a>) -> Vec<InlinePatch<'a>> {
     ["patches", "patchesJson6902"]
         .iter()
-        .filter_map(|field| match &kustomization.document.get(field)?.kind {
-            NodeKind::Seq(entries) => Some(entries),
-            _ => None,
-        })
-        .flatten()
+        .flat_map(|field| yaml::items(kustomization.document.get(field)))
         .filter_map(|entry| {
             let patch = entry.get("patch")?;
             let location = Location::new(kustomization.file, patch.line, patch.column);
@@ -559,13 +550,7 @@ fn generator<'a, 'b>(
     };
     kustomizations
         .iter()
-        .flat_map(|k| {
-            let entries: &[Node] = match k.document.get(field).map(|n| &n.kind) {
-                Some(NodeKind::Seq(entries)) => entries,
-                _ => &[],
-            };
-            entries.iter().map(move |entry| (entry, k))
-        })
+        .flat_map(|k| yaml::items(k.document.get(field)).map(move |entry| (entry, k)))
         .filter(|(entry, _)| {
             entry
                 .get("name")
@@ -703,23 +688,25 @@ impl Tracer<'_> {
     ) {
         let at_entry = Location::new(kustomization.file, entry.line, entry.column);
         let mut written: HashMap<String, Location> = HashMap::new();
-        for literal in strings(entry.get("literals")) {
-            if let Some((key, _)) = literal.text.split_once('=') {
+        let scalars = |field: &str| {
+            yaml::items(entry.get(field)).filter_map(|item| Some((item.as_scalar()?, item)))
+        };
+        for (literal, at) in scalars("literals") {
+            if let Some((key, _)) = literal.split_once('=') {
                 written.insert(
                     key.trim().to_string(),
-                    Location::new(kustomization.file, literal.line, literal.column),
+                    Location::new(kustomization.file, at.line, at.column),
                 );
             }
         }
-        for file in strings(entry.get("files")) {
-            let (key, path) = match file.text.split_once('=') {
+        for (text, file) in scalars("files") {
+            let (key, path) = match text.split_once('=') {
                 Some((key, path)) => (key.trim().to_string(), path.trim()),
                 None => (
-                    Path::new(file.text).file_name().map_or_else(
-                        || file.text.to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    ),
-                    file.text,
+                    Path::new(text)
+                        .file_name()
+                        .map_or_else(|| text.to_string(), |n| n.to_string_lossy().into_owned()),
+                    text,
                 ),
             };
             let location = load(&render::joined(kustomization.dir, path)).map_or_else(
@@ -788,26 +775,6 @@ fn merge_key(item: &Node) -> Option<(&'static str, &str)> {
         .find_map(|field| Some((field, item.get(field)?.as_scalar()?)))
 }
 
-struct Scalar<'a> {
-    text: &'a str,
-    line: u32,
-    column: u32,
-}
-
-fn strings(node: Option<&Node>) -> impl Iterator<Item = Scalar<'_>> {
-    let items: &[Node] = match node.map(|n| &n.kind) {
-        Some(NodeKind::Seq(items)) => items,
-        _ => &[],
-    };
-    items.iter().filter_map(|item| {
-        Some(Scalar {
-            text: item.as_scalar()?,
-            line: item.line,
-            column: item.column,
-        })
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -833,6 +800,17 @@ mod tests {
         }
     }
 
+    /// The origins of `rendered`, built by the overlay `prod` over `base` from `files`.
+    fn traced(files: &[Written], partial: &[&str], rendered: &str) -> Origins {
+        let rendered = yaml::parse_stream(rendered).unwrap();
+        kustomize(
+            &rendered,
+            &overlay(&["prod", "base"], partial),
+            files,
+            &mut |_| None,
+        )
+    }
+
     fn at(origins: &Origins, line: u32, column: u32) -> String {
         origins
             .get(line, column)
@@ -852,15 +830,10 @@ mod tests {
                 "kind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: api:1\n          env:\n            - {name: A, value: one}\n",
             ),
         ];
-        let rendered = yaml::parse_stream(
-            "kind: Deployment\nmetadata:\n  name: prod-api\nspec:\n  template:\n    spec:\n      containers:\n      - env:\n        - name: A\n          value: one\n        image: api:2\n        name: app\n",
-        )
-        .unwrap();
-        let origins = kustomize(
-            &rendered,
-            &overlay(&["prod", "base"], &[]),
+        let origins = traced(
             &files,
-            &mut |_| None,
+            &[],
+            "kind: Deployment\nmetadata:\n  name: prod-api\nspec:\n  template:\n    spec:\n      containers:\n      - env:\n        - name: A\n          value: one\n        image: api:2\n        name: app\n",
         );
         // `name: prod-api` is made by namePrefix; `value: one` is the base's; the image is
         // made by `images`.
@@ -882,14 +855,10 @@ mod tests {
                 "kind: Service\nmetadata:\n  name: api\n  namespace: default\n",
             ),
         ];
-        let rendered =
-            yaml::parse_stream("kind: Service\nmetadata:\n  name: api\n  namespace: prod\n")
-                .unwrap();
-        let origins = kustomize(
-            &rendered,
-            &overlay(&["prod", "base"], &[]),
+        let origins = traced(
             &files,
-            &mut |_| None,
+            &[],
+            "kind: Service\nmetadata:\n  name: api\n  namespace: prod\n",
         );
         assert_eq!(at(&origins, 3, 9), "base/api.yaml:3:9");
         assert_eq!(at(&origins, 4, 14), "prod/kustomization.yaml:1:1");
@@ -911,14 +880,10 @@ mod tests {
                 "kind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n",
             ),
         ];
-        let rendered =
-            yaml::parse_stream("kind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 3\n")
-                .unwrap();
-        let origins = kustomize(
-            &rendered,
-            &overlay(&["prod", "base"], &["prod/p.yaml"]),
+        let origins = traced(
             &files,
-            &mut |_| None,
+            &["prod/p.yaml"],
+            "kind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 3\n",
         );
         assert_eq!(at(&origins, 5, 13), "prod/p.yaml:5:13");
         assert_eq!(at(&origins, 5, 3), "prod/p.yaml:5:3");

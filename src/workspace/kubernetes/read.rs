@@ -11,7 +11,7 @@ use super::super::collector::ConfigKind;
 use super::super::workload::{
     CommandLine, EnvEntry, Launcher, Port, Text, Topology, Volume, WorkloadSpec,
 };
-use super::super::yaml::{self, Node, NodeKind};
+use super::super::yaml::{self, Node, items};
 use super::*;
 
 /// A pod's ConfigMap volumes by name: the prefix of their files' workspace names, and
@@ -330,42 +330,33 @@ impl Reader<'_> {
             let Some(mount_path) = target.as_scalar() else {
                 continue;
             };
+            // A ConfigMap's key is a workspace file bound there (`bind`); anything else is
+            // mounted by name, like a compose named volume.
+            let volume = |target_path: String, source: String, bind: bool| Volume {
+                source: Some(Text {
+                    value: source.clone(),
+                    raw: source,
+                    location: self.location(target),
+                    uses: Vec::new(),
+                    interpolated: true,
+                }),
+                target: target_path,
+                bind,
+                long_syntax: false,
+                location: self.location(target),
+            };
             let Some((prefix, files)) = volumes
                 .iter()
                 .find(|(volume, _)| volume == name)
                 .map(|(_, files)| files)
             else {
                 // An emptyDir, a Secret, a claim: mounted, with content these files do not
-                // show (an init container may write the config there), like a named volume.
-                mounts.push(Volume {
-                    source: Some(Text {
-                        value: name.to_string(),
-                        raw: name.to_string(),
-                        location: self.location(target),
-                        uses: Vec::new(),
-                        interpolated: true,
-                    }),
-                    target: mount_path.to_string(),
-                    bind: false,
-                    long_syntax: false,
-                    location: self.location(target),
-                });
+                // show (an init container may write the config there).
+                mounts.push(volume(mount_path.to_string(), name.to_string(), false));
                 continue;
             };
             let sub_path = mount.get("subPath").and_then(Node::as_scalar);
-            let volume = |target_path: String, file: String| Volume {
-                source: Some(Text {
-                    value: file.clone(),
-                    raw: file,
-                    location: self.location(target),
-                    uses: Vec::new(),
-                    interpolated: true,
-                }),
-                target: target_path,
-                bind: true,
-                long_syntax: false,
-                location: self.location(target),
-            };
+            let volume = |target_path: String, file: String| volume(target_path, file, true);
             // Without `items`, every key is a file of its own name in the mounted folder.
             match (sub_path, files.is_empty()) {
                 (Some(sub), true) => {
@@ -686,14 +677,6 @@ pub(super) fn expand(raw: &str, known: &HashMap<String, Option<String>>) -> Opti
     out.push_str(rest);
     Some(out)
 }
-fn items(node: Option<&Node>) -> impl Iterator<Item = &Node> {
-    let items: &[Node] = match node.map(|n| &n.kind) {
-        Some(NodeKind::Seq(items)) => items,
-        _ => &[],
-    };
-    items.iter()
-}
-
 fn string_map(node: Option<&Node>) -> Vec<(String, String)> {
     node.and_then(Node::entries)
         .unwrap_or_default()

@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::workspace::boundary::Boundary;
-use crate::workspace::yaml::{self, Node, NodeKind};
+use crate::workspace::yaml::{self, Node};
 
 /// kustomize's file names for a kustomization, in its order (`konfig.RecognizedKustomizationFileNames`).
 pub const KUSTOMIZATION_NAMES: [&str; 3] =
@@ -250,21 +250,12 @@ fn is_file_like(entry: &str) -> bool {
 }
 
 fn strings(node: Option<&Node>) -> impl Iterator<Item = &str> {
-    let items: &[Node] = match node.map(|n| &n.kind) {
-        Some(NodeKind::Seq(items)) => items,
-        _ => &[],
-    };
-    items.iter().filter_map(Node::as_scalar)
+    yaml::items(node).filter_map(Node::as_scalar)
 }
 
 /// The files a patch list names: `- path: x.yaml`, or `- x.yaml` (patchesStrategicMerge).
 fn patch_files(list: &Node) -> Vec<&str> {
-    let items: &[Node] = match &list.kind {
-        NodeKind::Seq(items) => items,
-        _ => &[],
-    };
-    items
-        .iter()
+    yaml::items(Some(list))
         .filter_map(|item| match item.as_scalar() {
             // An inline patch is YAML text, not a file name.
             Some(text) => (!text.contains('\n') && is_file_like(text)).then_some(text),
